@@ -1,0 +1,30 @@
+// Build step after tsc: copies the Nunjucks views next to the compiled code, and builds the
+// browser assets (stylesheet, scripts, icons) into dist/public.
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as sass from 'sass';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const src = path.join(root, 'src');
+const dist = path.join(root, 'dist');
+const publicDir = path.join(dist, 'public');
+
+fs.cpSync(src, dist, {
+  recursive: true,
+  filter: (from) => fs.statSync(from).isDirectory() || from.endsWith('.njk'),
+});
+
+fs.mkdirSync(publicDir, { recursive: true });
+const css = sass.compile(path.join(src, 'web', 'assets', 'kloe.scss'), {
+  loadPaths: [path.join(root, 'node_modules')],
+  style: 'compressed',
+  quietDeps: true,
+});
+fs.writeFileSync(path.join(publicDir, 'kloe.css'), css.css);
+
+const govuk = path.join(root, 'node_modules', 'govuk-frontend', 'dist', 'govuk');
+fs.copyFileSync(path.join(govuk, 'govuk-frontend.min.js'), path.join(publicDir, 'govuk-frontend.min.js'));
+for (const file of ['init.js', 'kloe-icon.svg']) {
+  fs.copyFileSync(path.join(src, 'web', 'assets', file), path.join(publicDir, file));
+}

@@ -1,0 +1,159 @@
+/**
+ * buildApp(deps): the composition root. Everything the app uses arrives as a dependency, so tests
+ * build it in-process around a throwaway database and drive it with app.inject.
+ */
+import fastifyFormbody from '@fastify/formbody';
+import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import type { Config } from './config.js';
+import type { DatabaseHandle } from './db/database.js';
+import { registerAccessControl } from './modules/accounts/access.hook.js';
+import { registerAccountPages } from './modules/accounts/account.pages.js';
+import { registerAccountsApi } from './modules/accounts/accounts.api.js';
+import { createAccountsService } from './modules/accounts/accounts.service.js';
+import { createApiTokensService } from './modules/accounts/api-tokens.service.js';
+import { createFirstRunService } from './modules/accounts/first-run.service.js';
+import { registerSetupPages } from './modules/accounts/setup.pages.js';
+import { registerPeoplePages } from './modules/accounts/people.pages.js';
+import { registerSignInPages } from './modules/accounts/sign-in.pages.js';
+import { createSignInService } from './modules/accounts/sign-in.service.js';
+import { registerSsoPages } from './modules/accounts/sso.pages.js';
+import { createSsoService } from './modules/accounts/sso.service.js';
+import { createAuth } from './modules/accounts/auth.js';
+import { registerAuthentication } from './modules/accounts/authenticate.hook.js';
+import { registerAuditApi } from './modules/audit/audit.api.js';
+import { registerAuditPages } from './modules/audit/audit.pages.js';
+import { createAuditService } from './modules/audit/audit.service.js';
+import { registerHealthRoutes } from './modules/health/health.api.js';
+import { registerFrameworkApi } from './modules/frameworks/frameworks.api.js';
+import { registerFrameworkPages } from './modules/frameworks/frameworks.pages.js';
+import { createFrameworksService } from './modules/frameworks/frameworks.service.js';
+import { registerHomePage } from './modules/home/home.pages.js';
+import { registerOrganisationsApi } from './modules/organisations/organisations.api.js';
+import { registerOrganisationPages } from './modules/organisations/organisations.pages.js';
+import { createOrganisationsService } from './modules/organisations/organisations.service.js';
+import { resolveSecret } from './modules/system/secret.js';
+import { publicFolder } from './paths.js';
+import { registerErrorHandlers } from './web/error-handler.js';
+import { createViewEnvironment } from './web/nunjucks.js';
+import { registerRendering } from './web/render.js';
+import { registerSecurity } from './web/security.js';
+
+export interface AppDeps {
+  config: Pick<
+    Config,
+    'env' | 'logLevel' | 'baseUrl' | 'secret' | 'session' | 'admin' | 'signInAttemptsPerMinute' | 'oidc'
+  >;
+  database: DatabaseHandle;
+  /** Fastify logger options; false silences it (tests). */
+  logger?: FastifyServerOptions['logger'];
+}
+
+export type App = FastifyInstance;
+
+/** JSON lines for machines; readable lines for a person running kloe in a terminal during development. */
+function loggerOptions(config: AppDeps['config']): FastifyServerOptions['logger'] {
+  const pretty = config.env === 'development' && process.stdout.isTTY;
+  return {
+    level: config.logLevel,
+    // Belt and braces: no credential may reach a log line, whatever a future serializer includes.
+    redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
+    ...(pretty
+      ? { transport: { target: 'pino-pretty', options: { translateTime: 'HH:MM:ss', ignore: 'pid,hostname' } } }
+      : {}),
+  };
+}
+
+export async function buildApp(deps: AppDeps): Promise<App> {
+  const app = Fastify({
+    logger: deps.logger ?? loggerOptions(deps.config),
+    // Request ids in every log line; a caller's X-Request-Id is kept so traces join up across services.
+    requestIdHeader: 'x-request-id',
+    genReqId: () => crypto.randomUUID(),
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  // Before any route: from here on every route must declare config.access (see access.hook.ts).
+  const { db } = deps.database;
+  const secret = await resolveSecret(db, deps.config.secret);
+  const auth = createAuth({ db, config: deps.config, secret });
+  registerAuthentication(app, { db, auth, config: deps.config });
+  registerAccessControl(app);
+  await app.register(fastifyFormbody);
+  await registerSecurity(app, { secret, https: deps.config.baseUrl.startsWith('https://') });
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'kloe API',
+        version: '1',
+        description:
+          'Frameworks of Key Lines of Enquiry, assessments and their evidence. Errors are application/problem+json (RFC 9457) with a stable `code`.',
+      },
+      tags: [
+        { name: 'frameworks', description: 'KLOE frameworks and their versions' },
+        { name: 'account', description: 'The caller and their API tokens' },
+        { name: 'people', description: 'People who can sign in (administrators)' },
+        { name: 'organisations', description: 'Organisations and their services' },
+        { name: 'audit', description: 'The audit trail and its hash chain (administrators)' },
+        { name: 'service' },
+      ],
+      components: {
+        securitySchemes: {
+          apiToken: { type: 'http', scheme: 'bearer', description: 'An API token from “Your account”' },
+        },
+      },
+      security: [{ apiToken: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs', uiConfig: { docExpansion: 'list' } });
+  app.get('/api/openapi.json', { schema: { hide: true }, config: { access: 'public' } }, async () => app.swagger());
+
+  await app.register(fastifyStatic, { root: publicFolder, prefix: '/assets/', decorateReply: false, index: false });
+
+  registerRendering(app, createViewEnvironment({ watch: deps.config.env === 'development' }));
+  registerErrorHandlers(app);
+
+  const frameworks = createFrameworksService({ db });
+  registerHealthRoutes(app, { database: deps.database });
+  registerHomePage(app, { frameworks });
+  registerFrameworkApi(app, { frameworks });
+  registerFrameworkPages(app, { frameworks });
+
+  const accounts = createAccountsService({ db });
+  const tokens = createApiTokensService({ db });
+  const signIn = createSignInService({ db, auth });
+  const attemptsPerMinute = deps.config.signInAttemptsPerMinute;
+  const sso = createSsoService({ auth, config: deps.config }); // undefined unless KLOE_OIDC_* are set
+  registerSignInPages(app, { signIn, attemptsPerMinute, ssoName: sso?.name });
+  if (sso) registerSsoPages(app, { sso, attemptsPerMinute });
+  registerSetupPages(app, { signIn, firstRun: createFirstRunService({ db, accounts, config: deps.config }) });
+  registerAccountPages(app, { accounts, tokens });
+  registerPeoplePages(app, { accounts });
+  registerAccountsApi(app, { accounts, tokens });
+
+  const audit = createAuditService({ db });
+  registerAuditApi(app, { audit });
+  registerAuditPages(app, { audit });
+
+  const organisations = createOrganisationsService({ db });
+  registerOrganisationsApi(app, { organisations });
+  registerOrganisationPages(app, { organisations, audit });
+
+  return app;
+}

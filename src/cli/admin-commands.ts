@@ -1,0 +1,30 @@
+import type { Command } from 'commander';
+import { demoSeeders } from '../modules/demo/demo.seeders.js';
+import { createDemoService } from '../modules/demo/demo.service.js';
+import { withDatabase } from './context.js';
+
+export function registerAdminCommands(program: Command): void {
+  program
+    .command('migrate')
+    .description('apply pending database migrations')
+    .action(async () => {
+      await withDatabase(async (database) => {
+        process.stdout.write(`Database is up to date (${database.driver} ${database.location})\n`);
+      });
+    });
+
+  program
+    .command('demo')
+    .description('demo data for trying kloe out (never in production)')
+    .command('load')
+    .description('add the demo organisations, people and assessments (safe to run again)')
+    .action(async () => {
+      const summary = await withDatabase(({ db }, config) =>
+        createDemoService({ db, seeders: demoSeeders, production: config.env === 'production' }).load(),
+      );
+      const lines = Object.entries(summary).map(([module, what]) => `  ${module}: ${what}\n`);
+      process.stdout.write(
+        `Demo data loaded${lines.length ? ':\n' + lines.join('') : ' (no module has demo records yet)\n'}`,
+      );
+    });
+}

@@ -1,0 +1,117 @@
+/** `kloe audit …` run from the build against a PGlite data folder that the test records into and tampers with. */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { sql, type SQL } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../db/client.js';
+import type { Database } from '../db/database.js';
+import { recordChange } from '../modules/audit/testing/record.js';
+import { assertBuilt, runKloe } from './testing/run-cli.js';
+
+let tmp: string;
+let dataDir: string;
+
+/** Works on the data folder in this process; it must be closed again before kloe can open it. */
+async function inDataFolder(work: (db: Database) => Promise<unknown>): Promise<void> {
+  const database = await openDatabase({ dataDir });
+  try {
+    await work(database.db);
+  } finally {
+    await database.close();
+  }
+}
+const tamper = (statement: SQL) => inDataFolder((db) => db.execute(statement));
+const kloe = (...args: string[]) => runKloe(args, { DATA_DIR: dataDir });
+
+beforeAll(async () => {
+  assertBuilt();
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kloe-audit-cli-'));
+  dataDir = path.join(tmp, 'data');
+  await inDataFolder(async (db) => {
+    await recordChange(db, { entityId: 'org-1' });
+    await recordChange(db, { entityId: 'org-2', reason: 'renamed' });
+    await recordChange(db, {
+      actor: { kind: 'system', label: 'kloe user create' },
+      entityType: 'user',
+      entityId: 'u-1',
+    });
+  });
+});
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+describe('kloe audit', () => {
+  it('explains its commands', () => {
+    const help = kloe('audit', '--help');
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/verify \[options\][\s\S]*list \[options\]/);
+  });
+
+  it('lists entries newest first as tab-separated lines', () => {
+    const all = kloe('audit', 'list');
+    expect(all.code).toBe(0);
+    const lines = all.stdout.trimEnd().split('\n');
+    expect(lines.map((line) => line.split('\t')[0])).toEqual(['3', '2', '1']);
+    expect(lines[1]).toMatch(
+      /^2\t\S+Z\tAda Okafor <ada@example\.test>\torganisation\.updated\torganisation:org-2\trenamed$/,
+    );
+  });
+
+  it('filters the list by record, type of record and actor, and prints JSON', () => {
+    const one = JSON.parse(kloe('audit', 'list', '--entity', 'organisation:org-2', '--json').stdout);
+    expect(one).toEqual([expect.objectContaining({ id: 2, entityId: 'org-2', before: expect.any(Object) })]);
+    const byAda = JSON.parse(kloe('audit', 'list', '--actor', 'user-ada', '--limit', '1', '--json').stdout);
+    expect(byAda.map((e: { id: number }) => e.id)).toEqual([2]);
+    expect(kloe('audit', 'list', '--entity', 'user').stdout).toMatch(/^3\t.*\tsystem \(kloe user create\)\t/);
+    expect(kloe('audit', 'list', '--entity', 'nothing:here').stdout).toBe('No entries\n');
+  });
+
+  it('refuses a bad limit or anchor with a one-line message', () => {
+    const limit = kloe('audit', 'list', '--limit', '0');
+    expect(limit.code).toBe(1);
+    expect(limit.stderr).toMatch(/--limit <n>.*must be a whole number of 1 or more/);
+    const anchor = kloe('audit', 'verify', '--anchor', '3:abc');
+    expect(anchor.code).toBe(1);
+    expect(anchor.stderr).toMatch(/must be ENTRY:HASH/);
+  });
+
+  it('says the trail is intact and prints the anchor to keep', () => {
+    const result = kloe('audit', 'verify');
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(
+      /^Audit trail intact: 3 entries checked\nKeep this anchor outside kloe to detect later deletions: --anchor 3:[0-9a-f]{64}\n$/,
+    );
+    expect(JSON.parse(kloe('audit', 'verify', '--json').stdout)).toMatchObject({ ok: true, checked: 3 });
+  });
+
+  it('exits 1 naming the entry someone edited in the database', async () => {
+    await tamper(sql`update audit_log set after = '{"name": "Bradford Council"}'::jsonb where id = 2`);
+    const result = kloe('audit', 'verify');
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(
+      /^kloe: audit trail broken: entry 2 \(organisation\.updated at \S+Z\) has been altered\n$/,
+    );
+    const json = kloe('audit', 'verify', '--json');
+    expect(json.code).toBe(1);
+    expect(JSON.parse(json.stdout)).toMatchObject({ ok: false, checked: 2, problem: { entryId: 2, kind: 'edited' } });
+  });
+
+  it('catches deleted newest entries only with an anchor kept from before', async () => {
+    // Put back what the previous test altered, so that the chain is intact again.
+    await tamper(
+      sql`update audit_log set after = '{"name": "Leeds City Council", "type": "metropolitan"}' where id = 2`,
+    );
+    const anchor = /--anchor (\S+)/.exec(kloe('audit', 'verify').stdout)?.[1];
+    expect(anchor).toMatch(/^3:/);
+    await tamper(sql`delete from audit_log where id = 3`);
+    // The chain alone cannot tell: what remains still chains from the start.
+    expect(kloe('audit', 'verify').stdout).toMatch(/^Audit trail intact: 2 entries checked\n/);
+    const anchored = kloe('audit', 'verify', '--anchor', anchor!);
+    expect(anchored.code).toBe(1);
+    expect(anchored.stderr).toBe(
+      'kloe: audit trail broken: entries after 2 are missing: the anchored entry 3 is gone\n',
+    );
+  });
+});

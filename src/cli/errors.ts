@@ -1,0 +1,27 @@
+/** How the CLI fails: one line on stderr and a non-zero exit, never a stack trace for a user's mistake. */
+import { CommanderError } from 'commander';
+import { ConfigError } from '../config.js';
+import { DatabaseUnavailableError } from '../db/database.js';
+import { AppError } from '../errors.js';
+
+export class CliError extends Error {
+  override name = 'CliError';
+}
+
+/** Prints the error and returns the exit code: 1 for anything the user can fix, 2 for a bug. */
+export function reportCliError(error: unknown, write: (line: string) => void = (l) => process.stderr.write(l)): number {
+  if (error instanceof CommanderError) return error.exitCode;
+  if (error instanceof AppError) {
+    write(`kloe: ${error.message}\n`);
+    // Every further problem on its own line, so that a long import report stays readable.
+    for (const problem of error.problems.slice(1)) write(`  ${problem.field}: ${problem.message}\n`);
+    return 1;
+  }
+  if (error instanceof CliError || error instanceof ConfigError || error instanceof DatabaseUnavailableError) {
+    write(`kloe: ${error.message}\n`);
+    return 1;
+  }
+  write(`kloe: unexpected error: ${error instanceof Error ? error.message : String(error)}\n`);
+  if (process.env.KLOE_DEBUG) write(`${(error as Error).stack}\n`);
+  return 2;
+}

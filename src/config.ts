@@ -1,0 +1,138 @@
+/** Environment → typed, validated configuration. Fails fast with one clear message per bad variable. */
+import path from 'node:path';
+import { z } from 'zod';
+
+const databaseUrl = z.string().refine((value) => {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'postgres:' || url.protocol === 'postgresql:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
+}, 'must be a URL such as postgres://user@127.0.0.1:5432/kloe');
+
+/** OpenID Connect requires https issuers; a provider on this machine (development, tests) may use http. */
+const LOOPBACK = /^(localhost|127\.0\.0\.1|\[::1\])$/;
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_URL: databaseUrl.optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  KLOE_BASE_URL: z
+    .url({ protocol: /^https?$/, error: 'must be the address people use, e.g. https://kloe.example.org' })
+    .optional(),
+  KLOE_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  KLOE_SESSION_IDLE_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(5)
+    .max(24 * 60)
+    .default(120),
+  KLOE_SESSION_MAX_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 30)
+    .default(12),
+  KLOE_SIGN_IN_ATTEMPTS_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(10),
+  KLOE_ADMIN_EMAIL: z.email('must be an email address').optional(),
+  KLOE_ADMIN_PASSWORD: z.string().optional(),
+  KLOE_OIDC_ISSUER: z
+    .url({
+      protocol: /^https?$/,
+      error: 'must be the issuer URL, e.g. https://login.microsoftonline.com/<tenant>/v2.0',
+    })
+    .refine(
+      (value) => value.startsWith('https://') || (URL.canParse(value) && LOOPBACK.test(new URL(value).hostname)),
+      'must use https (http is accepted only for a provider on this machine)',
+    )
+    .optional(),
+  KLOE_OIDC_CLIENT_ID: z.string().trim().min(1, 'must not be blank').optional(),
+  KLOE_OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  KLOE_OIDC_NAME: z.string().trim().min(1).max(60, 'must be 60 characters or fewer').default('single sign-on'),
+});
+
+export interface Config {
+  env: 'development' | 'production' | 'test';
+  port: number;
+  host: string;
+  /** Absolute path of the folder holding the embedded database (and, later, uploaded files). */
+  dataDir: string;
+  /** PostgreSQL connection string; when absent kloe uses the embedded PGlite database in dataDir. */
+  databaseUrl: string | undefined;
+  logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+  /** Where people reach kloe; sign-in links and cookies are made for it. https turns on secure cookies and HSTS. */
+  baseUrl: string;
+  /** Signs session cookies. When unset (not allowed in production) kloe keeps a generated one in its database. */
+  secret: string | undefined;
+  session: { idleMinutes: number; maxHours: number };
+  /** Sign-in attempts allowed from one address per minute, before 429 Too Many Requests. */
+  signInAttemptsPerMinute: number;
+  /** The first administrator, created on an empty database when both are set. */
+  admin: { email: string; password: string } | undefined;
+  /** Single sign-on through an OpenID Connect provider (Microsoft Entra ID and others); absent when not set up. */
+  oidc: OidcConfig | undefined;
+}
+
+export interface OidcConfig {
+  /** The provider's issuer URL; its discovery document is at `${issuer}/.well-known/openid-configuration`. */
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  /** Shown on the sign-in button: "Sign in with <name>". */
+  name: string;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  // An empty variable means "not set", as in most shells' `VAR= kloe …`.
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
+  const parsed = envSchema.safeParse(present);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new ConfigError(`Invalid configuration: ${String(issue.path[0])} ${issue.message}`);
+  }
+  const e = parsed.data;
+  if (e.NODE_ENV === 'production' && !e.KLOE_SECRET) {
+    throw new ConfigError(
+      'Invalid configuration: KLOE_SECRET must be set in production (32 or more random characters)',
+    );
+  }
+  if (Boolean(e.KLOE_ADMIN_EMAIL) !== Boolean(e.KLOE_ADMIN_PASSWORD)) {
+    throw new ConfigError('Invalid configuration: set both KLOE_ADMIN_EMAIL and KLOE_ADMIN_PASSWORD, or neither');
+  }
+  const oidcSet = [e.KLOE_OIDC_ISSUER, e.KLOE_OIDC_CLIENT_ID, e.KLOE_OIDC_CLIENT_SECRET].filter(Boolean).length;
+  if (oidcSet !== 0 && oidcSet !== 3) {
+    throw new ConfigError(
+      'Invalid configuration: set all of KLOE_OIDC_ISSUER, KLOE_OIDC_CLIENT_ID and KLOE_OIDC_CLIENT_SECRET, or none',
+    );
+  }
+  return {
+    env: e.NODE_ENV,
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: path.resolve(e.DATA_DIR),
+    databaseUrl: e.DATABASE_URL,
+    logLevel: e.LOG_LEVEL,
+    baseUrl: (e.KLOE_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
+    secret: e.KLOE_SECRET,
+    session: { idleMinutes: e.KLOE_SESSION_IDLE_MINUTES, maxHours: e.KLOE_SESSION_MAX_HOURS },
+    signInAttemptsPerMinute: e.KLOE_SIGN_IN_ATTEMPTS_PER_MINUTE,
+    admin: e.KLOE_ADMIN_EMAIL ? { email: e.KLOE_ADMIN_EMAIL, password: e.KLOE_ADMIN_PASSWORD! } : undefined,
+    oidc:
+      oidcSet === 3
+        ? {
+            issuer: e.KLOE_OIDC_ISSUER!.replace(/\/$/, ''),
+            clientId: e.KLOE_OIDC_CLIENT_ID!,
+            clientSecret: e.KLOE_OIDC_CLIENT_SECRET!,
+            name: e.KLOE_OIDC_NAME,
+          }
+        : undefined,
+  };
+}

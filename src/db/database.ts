@@ -1,0 +1,21 @@
+/** The database type every repository works with, whichever driver is underneath. */
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import type * as schema from './schema.js';
+
+export type Schema = typeof schema;
+/** A connection or a transaction: repositories take either, so a service can run them in one transaction. */
+export type Database = PgDatabase<PgQueryResultHKT, Schema>;
+
+export interface DatabaseHandle {
+  db: Database;
+  driver: 'pglite' | 'postgres';
+  /** Human-readable location for logs and /health, without credentials. */
+  location: string;
+  /** Runs a trivial query; used by /health. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export class DatabaseUnavailableError extends Error {
+  override name = 'DatabaseUnavailableError';
+}

@@ -1,0 +1,7 @@
+/** Every module's tables, gathered for Drizzle and drizzle-kit. */
+export * from '../modules/frameworks/frameworks.tables.js';
+export * from '../modules/demo/demo.tables.js';
+export * from '../modules/organisations/organisations.tables.js';
+export * from '../modules/accounts/accounts.tables.js';
+export * from '../modules/audit/audit.tables.js';
+export * from '../modules/system/system.tables.js';

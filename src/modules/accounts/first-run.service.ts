@@ -1,0 +1,96 @@
+/**
+ * A kloe with no administrator gets one at start: from KLOE_ADMIN_EMAIL / KLOE_ADMIN_PASSWORD when set,
+ * otherwise as admin@localhost with no password and a one-time setup link (valid 24 hours) printed by
+ * `kloe serve`, through which the person opening it chooses the password.
+ */
+import { randomBytes } from 'node:crypto';
+import { and, eq, gt } from 'drizzle-orm';
+import type { Config } from '../../config.js';
+import type { Database } from '../../db/database.js';
+import { recordAudit } from '../audit/audit.recorder.js';
+import * as repo from './accounts.repository.js';
+import { verifications } from './accounts.tables.js';
+import { weakPassword } from './accounts.errors.js';
+import type { AccountsService } from './accounts.service.js';
+import { hashApiToken } from './api-tokens.js';
+import { hashPassword } from './auth.js';
+import { passwordProblem } from './password-policy.js';
+
+const SETUP = 'setup:';
+const FIRST_RUN = { kind: 'system', label: 'first run' } as const;
+export const SETUP_ADMIN_EMAIL = 'admin@localhost';
+
+export type FirstRunOutcome = { kind: 'created'; email: string } | { kind: 'link'; email: string; url: string };
+
+export function createFirstRunService(deps: {
+  db: Database;
+  accounts: AccountsService;
+  config: Pick<Config, 'admin' | 'baseUrl'>;
+}) {
+  const { db, accounts, config } = deps;
+
+  /** The person a setup link is for, while it is valid. */
+  async function findSetup(token: string) {
+    const [row] = await db
+      .select()
+      .from(verifications)
+      .where(and(eq(verifications.value, hashApiToken(token)), gt(verifications.expiresAt, new Date())));
+    if (!row?.identifier.startsWith(SETUP)) return undefined;
+    return repo.findUserById(db, row.identifier.slice(SETUP.length));
+  }
+
+  return {
+    findSetup,
+
+    async ensureAdministrator(): Promise<FirstRunOutcome | undefined> {
+      if ((await accounts.countAdministrators()) > 0) return undefined;
+      if (config.admin) {
+        await accounts.create(
+          { name: 'Administrator', ...config.admin, role: 'administrator', organisationId: null },
+          FIRST_RUN,
+        );
+        return { kind: 'created', email: config.admin.email };
+      }
+      const user =
+        (await accounts.findByEmail(SETUP_ADMIN_EMAIL)) ??
+        (await accounts.create(
+          {
+            name: 'Administrator',
+            email: SETUP_ADMIN_EMAIL,
+            role: 'administrator',
+            organisationId: null,
+            password: null,
+          },
+          FIRST_RUN,
+        ));
+      const token = randomBytes(24).toString('base64url');
+      await db.delete(verifications).where(eq(verifications.identifier, `${SETUP}${user.id}`));
+      await db.insert(verifications).values({
+        id: randomBytes(12).toString('hex'),
+        identifier: `${SETUP}${user.id}`,
+        value: hashApiToken(token),
+        expiresAt: new Date(Date.now() + 24 * 3_600_000),
+        createdAt: new Date(),
+        updatedAt: new Date(),
+      });
+      return { kind: 'link', email: SETUP_ADMIN_EMAIL, url: `${config.baseUrl}/setup/${token}` };
+    },
+
+    /** Sets the password and uses the link up, in one transaction. */
+    async completeSetup(token: string, password: string) {
+      const user = await findSetup(token);
+      if (!user) return undefined;
+      const problem = passwordProblem(password, user.email);
+      if (problem) throw weakPassword(problem);
+      const passwordHash = await hashPassword(password);
+      await db.transaction(async (tx) => {
+        await repo.setPasswordHash(tx, user.id, passwordHash);
+        await tx.delete(verifications).where(eq(verifications.identifier, `${SETUP}${user.id}`));
+        await recordAudit(tx, { actor: FIRST_RUN, action: 'user.password_set', entityType: 'user', entityId: user.id });
+      });
+      return user;
+    },
+  };
+}
+
+export type FirstRunService = ReturnType<typeof createFirstRunService>;

@@ -1,0 +1,85 @@
+/** Sign in and sign out, as pages (the API uses tokens instead). */
+import { fromNodeHeaders } from 'better-auth/node';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { formErrorsFrom } from '../../web/form-errors.js';
+import { signInBody } from './accounts.schemas.js';
+import type { SignInService } from './sign-in.service.js';
+
+/** Only a path on this site: never an absolute or protocol-relative URL an attacker could send people to. */
+export function safeNext(next: string | undefined): string {
+  return next && /^\/(?![/\\])/.test(next) ? next : '/';
+}
+
+const INVALID = 'Enter a correct email address and password';
+
+export function lockedMessage(until: Date): string {
+  const time = until.toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit', timeZone: 'Europe/London' });
+  return `This account is locked after too many failed sign-in attempts. Try again after ${time}, or ask an administrator to reset your password.`;
+}
+
+export interface SignInView {
+  next: string;
+  email?: string;
+  /** The single sign-on button's name, when single sign-on is configured. */
+  ssoName: string | undefined;
+  /** One problem, in the error summary: `email` for the password form, `sso` for the single sign-on button. */
+  problem?: { field: 'email' | 'sso'; message: string };
+  signedOut?: boolean;
+}
+
+/** The sign-in page, for this module's routes and the single sign-on ones (sso.pages.ts). */
+export function renderSignIn(reply: FastifyReply, view: SignInView): FastifyReply {
+  return reply.render('accounts/views/sign-in.njk', {
+    pageTitle: 'Sign in',
+    values: { next: view.next, email: view.email },
+    sso: view.ssoName ? { name: view.ssoName } : undefined,
+    signedOut: view.signedOut,
+    errors: view.problem ? formErrorsFrom([view.problem]) : undefined,
+  });
+}
+
+export function registerSignInPages(
+  app: FastifyInstance,
+  deps: { signIn: SignInService; attemptsPerMinute: number; ssoName?: string | undefined },
+): void {
+  const access = 'public' as const;
+  const hide = { hide: true } as const;
+
+  app.get('/sign-in', { schema: hide, config: { access } }, async (request, reply) => {
+    const query = request.query as { next?: string; signedOut?: string };
+    if (request.actor.kind === 'user') return reply.redirect(safeNext(query.next), 303);
+    return renderSignIn(reply, {
+      next: safeNext(query.next),
+      ssoName: deps.ssoName,
+      signedOut: query.signedOut === '1',
+    });
+  });
+
+  app.post(
+    '/sign-in',
+    // Per address; the per-account lock-out in the sign-in service covers slow, distributed guessing.
+    { schema: hide, config: { access, rateLimit: { max: deps.attemptsPerMinute, timeWindow: '1 minute' } } },
+    async (request, reply) => {
+      const body = signInBody.parse(request.body ?? {});
+      const next = safeNext(body.next);
+      const outcome = await deps.signIn.signIn(body.email, body.password, fromNodeHeaders(request.headers));
+      if (outcome.ok) {
+        for (const cookie of outcome.setCookies) reply.header('set-cookie', cookie);
+        return reply.redirect(next, 303);
+      }
+      return renderSignIn(reply.status(outcome.reason === 'locked' ? 423 : 401), {
+        next,
+        email: body.email,
+        ssoName: deps.ssoName,
+        // One message, as in GOV.UK's sign-in pattern: it must not say which of the two was wrong.
+        problem: { field: 'email', message: outcome.reason === 'locked' ? lockedMessage(outcome.until) : INVALID },
+      });
+    },
+  );
+
+  app.post('/sign-out', { schema: hide, config: { access } }, async (request, reply) => {
+    for (const cookie of await deps.signIn.signOut(fromNodeHeaders(request.headers)))
+      reply.header('set-cookie', cookie);
+    return reply.redirect('/sign-in?signedOut=1', 303);
+  });
+}

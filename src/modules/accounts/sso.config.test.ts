@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../config.js';
+
+const SECRET = 'a-client-secret-nobody-may-see';
+const ENTRA = {
+  KLOE_OIDC_ISSUER: 'https://login.microsoftonline.com/00000000-0000-0000-0000-000000000000/v2.0/',
+  KLOE_OIDC_CLIENT_ID: 'kloe',
+  KLOE_OIDC_CLIENT_SECRET: SECRET,
+};
+
+function configError(env: NodeJS.ProcessEnv): string {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.message;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('single sign-on configuration', () => {
+  it('is off when none of the variables are set', () => {
+    expect(loadConfig({}).oidc).toBeUndefined();
+  });
+
+  it('takes the issuer (without a trailing slash), the client and a default button name', () => {
+    expect(loadConfig(ENTRA).oidc).toEqual({
+      issuer: 'https://login.microsoftonline.com/00000000-0000-0000-0000-000000000000/v2.0',
+      clientId: 'kloe',
+      clientSecret: SECRET,
+      name: 'single sign-on',
+    });
+    expect(loadConfig({ ...ENTRA, KLOE_OIDC_NAME: 'Microsoft' }).oidc?.name).toBe('Microsoft');
+  });
+
+  it('wants all three of issuer, client id and secret, or none, and never repeats the secret', () => {
+    for (const missing of Object.keys(ENTRA)) {
+      const message = configError({ ...ENTRA, [missing]: '' });
+      expect(message).toBe(
+        'Invalid configuration: set all of KLOE_OIDC_ISSUER, KLOE_OIDC_CLIENT_ID and KLOE_OIDC_CLIENT_SECRET, or none',
+      );
+      expect(message).not.toContain(SECRET);
+    }
+  });
+
+  it('wants an https issuer, except for a provider on this machine', () => {
+    expect(configError({ ...ENTRA, KLOE_OIDC_ISSUER: 'http://login.example.org' })).toBe(
+      'Invalid configuration: KLOE_OIDC_ISSUER must use https (http is accepted only for a provider on this machine)',
+    );
+    expect(configError({ ...ENTRA, KLOE_OIDC_ISSUER: 'not a url' })).toMatch(
+      /^Invalid configuration: KLOE_OIDC_ISSUER must be the issuer URL/,
+    );
+    expect(loadConfig({ ...ENTRA, KLOE_OIDC_ISSUER: 'http://127.0.0.1:8080' }).oidc?.issuer).toBe(
+      'http://127.0.0.1:8080',
+    );
+    expect(loadConfig({ ...ENTRA, KLOE_OIDC_ISSUER: 'http://localhost:8080/realms/kloe' }).oidc?.issuer).toBe(
+      'http://localhost:8080/realms/kloe',
+    );
+  });
+});

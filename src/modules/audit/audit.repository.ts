@@ -1,0 +1,60 @@
+import { and, count, desc, eq, gt, gte, ilike, lt, type SQL } from 'drizzle-orm';
+import type { Database } from '../../db/database.js';
+import { auditLog } from './audit.tables.js';
+
+export type AuditEntryRow = typeof auditLog.$inferSelect;
+
+/** What to select entries by; every given criterion must hold. */
+export interface AuditCriteria {
+  actorId?: string;
+  /** Part of the actor's label (name or email), any case. */
+  actorText?: string;
+  action?: string;
+  entityType?: string;
+  entityId?: string;
+  /** Entries at or after this instant. */
+  since?: Date;
+  /** Entries strictly before this instant. */
+  until?: Date;
+}
+
+/** LIKE treats % and _ as wildcards: a person searching for "a_b" means those three characters. */
+const containing = (text: string) => `%${text.replace(/[\\%_]/g, '\\$&')}%`;
+
+function matching(c: AuditCriteria): SQL | undefined {
+  const conditions = [
+    c.actorId === undefined ? undefined : eq(auditLog.actorId, c.actorId),
+    c.actorText === undefined ? undefined : ilike(auditLog.actorLabel, containing(c.actorText)),
+    c.action === undefined ? undefined : eq(auditLog.action, c.action),
+    c.entityType === undefined ? undefined : eq(auditLog.entityType, c.entityType),
+    c.entityId === undefined ? undefined : eq(auditLog.entityId, c.entityId),
+    c.since === undefined ? undefined : gte(auditLog.at, c.since),
+    c.until === undefined ? undefined : lt(auditLog.at, c.until),
+  ];
+  return and(...conditions.filter((condition) => condition !== undefined));
+}
+
+/** Newest first. Ids follow the chain (appends are serialised), so they order entries even within a millisecond. */
+export async function listEntries(
+  db: Database,
+  criteria: AuditCriteria,
+  window: { limit: number; offset: number },
+): Promise<AuditEntryRow[]> {
+  return db
+    .select()
+    .from(auditLog)
+    .where(matching(criteria))
+    .orderBy(desc(auditLog.id))
+    .limit(window.limit)
+    .offset(window.offset);
+}
+
+export async function countEntries(db: Database, criteria: AuditCriteria): Promise<number> {
+  const [row] = await db.select({ n: count() }).from(auditLog).where(matching(criteria));
+  return row?.n ?? 0;
+}
+
+/** The next `limit` entries in chain order after the entry `afterId` (0: from the start). */
+export async function entriesAfter(db: Database, afterId: number, limit: number): Promise<AuditEntryRow[]> {
+  return db.select().from(auditLog).where(gt(auditLog.id, afterId)).orderBy(auditLog.id).limit(limit);
+}

@@ -1,0 +1,87 @@
+/** Reading the audit trail: listing and filtering entries, one record's history, and checking the chain. */
+import type { Database } from '../../db/database.js';
+import { ukDayEnd, ukDayStart } from './audit-dates.js';
+import { verifyChain, type ChainAnchor, type ChainVerification, type StoredEntry } from './audit-verify.js';
+import * as repo from './audit.repository.js';
+import { AUDIT_PAGE_SIZE } from './audit.schemas.js';
+import { entryView, type AuditEntryView } from './audit.view-model.js';
+
+/** Filters as people give them; dates are UK calendar days (YYYY-MM-DD), both inclusive. */
+export interface AuditFilters {
+  actorId?: string | undefined;
+  /** Part of the actor's name or email address. */
+  q?: string | undefined;
+  action?: string | undefined;
+  entityType?: string | undefined;
+  entityId?: string | undefined;
+  from?: string | undefined;
+  to?: string | undefined;
+}
+
+export interface AuditPage {
+  entries: repo.AuditEntryRow[];
+  total: number;
+  page: number;
+  pageSize: number;
+  pageCount: number;
+}
+
+/** Entries read for verification at a time: a long trail is never loaded whole. */
+const VERIFY_BATCH = 1000;
+
+function criteriaOf(filters: AuditFilters): repo.AuditCriteria {
+  return {
+    actorId: filters.actorId,
+    actorText: filters.q,
+    action: filters.action,
+    entityType: filters.entityType,
+    entityId: filters.entityId,
+    since: filters.from === undefined ? undefined : ukDayStart(filters.from),
+    until: filters.to === undefined ? undefined : ukDayEnd(filters.to),
+  };
+}
+
+async function* entriesInChainOrder(db: Database, batchSize: number): AsyncGenerator<StoredEntry> {
+  for (let afterId = 0; ;) {
+    const batch = await repo.entriesAfter(db, afterId, batchSize);
+    yield* batch;
+    if (batch.length < batchSize) return;
+    afterId = batch.at(-1)!.id;
+  }
+}
+
+export function createAuditService(deps: { db: Database }) {
+  const { db } = deps;
+
+  /** One page of entries matching the filters, newest first, with how many match in all. */
+  async function list(filters: AuditFilters = {}, paging: { page?: number; pageSize?: number } = {}) {
+    const page = paging.page ?? 1;
+    const pageSize = paging.pageSize ?? AUDIT_PAGE_SIZE;
+    const criteria = criteriaOf(filters);
+    const [entries, total] = await Promise.all([
+      repo.listEntries(db, criteria, { limit: pageSize, offset: (page - 1) * pageSize }),
+      repo.countEntries(db, criteria),
+    ]);
+    return { entries, total, page, pageSize, pageCount: Math.ceil(total / pageSize) } satisfies AuditPage;
+  }
+
+  return {
+    list,
+
+    /**
+     * What happened to one record, newest first and ready for the recordHistory macro
+     * (audit/views/_history.njk): `total` tells the page when there is more than `limit` shows.
+     */
+    async historyOf(entityType: string, entityId: string, options: { limit?: number } = {}) {
+      const { entries, total } = await list({ entityType, entityId }, { pageSize: options.limit ?? AUDIT_PAGE_SIZE });
+      return { entries: entries.map(entryView) satisfies AuditEntryView[], total };
+    },
+
+    /** Walks the whole chain in id order; see audit-verify.ts for the rule and what it cannot see. */
+    async verify(options: { anchor?: ChainAnchor; batchSize?: number } = {}): Promise<ChainVerification> {
+      return verifyChain(entriesInChainOrder(db, options.batchSize ?? VERIFY_BATCH), options);
+    },
+  };
+}
+
+export type AuditService = ReturnType<typeof createAuditService>;

@@ -1,0 +1,7 @@
+/** The demo seeders of every module, in the order their records depend on each other. */
+import { accountsDemo } from '../accounts/accounts.demo.js';
+import { organisationsDemo } from '../organisations/organisations.demo.js';
+import type { DemoSeeder } from './demo.service.js';
+
+// Organisations first: the demo member and viewer belong to one of them.
+export const demoSeeders: readonly DemoSeeder[] = [organisationsDemo, accountsDemo];

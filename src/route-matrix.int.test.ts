@@ -1,0 +1,131 @@
+/**
+ * Every registered route, called as every kind of person, answers as its declared access says:
+ * anonymous → 401 (or, for a page, a redirect to sign-in); a role the route does not admit → 403;
+ * an admitted role → neither; and a member of another organisation → 404 on that organisation's records.
+ * A new route is covered the moment it is registered; one without config.access cannot be registered.
+ */
+import { randomUUID } from 'node:crypto';
+import { beforeAll, expect, it } from 'vitest';
+import type { App } from './app.js';
+import { describeEachDatabase } from './db/testing/test-database.js';
+import type { RouteAccess } from './modules/accounts/access.hook.js';
+import type { Role } from './modules/accounts/accounts.tables.js';
+import { organisations, services } from './modules/organisations/organisations.tables.js';
+import { cookiesFrom } from './testing/forms.js';
+import { useTestApp } from './testing/test-app.js';
+import { createTestUser, type TestUser } from './testing/test-users.js';
+
+type Identity = 'anonymous' | Role | 'other_organisation_member';
+const IDENTITIES: Identity[] = [
+  'anonymous',
+  'administrator',
+  'inspector',
+  'organisation_member',
+  'viewer',
+  'other_organisation_member',
+];
+
+/** Library routes (static assets, API documentation) are public and not ours to test here. */
+const isLibrary = (url: string) => /^\/(assets|api\/docs)(\/|$)/.test(url);
+
+describeEachDatabase('route access matrix', (driver) => {
+  const t = useTestApp(driver);
+  const people = new Map<Identity, TestUser>();
+  const params: Record<string, string> = { ref: '4.1', token: 'not-a-real-setup-token-0000' };
+  let orgA: string;
+
+  beforeAll(async () => {
+    const db = t.database.db;
+    const [a] = await db
+      .insert(organisations)
+      .values({ code: 'MATRIX-A', name: 'Matrix A', type: 'council' })
+      .returning();
+    const [b] = await db
+      .insert(organisations)
+      .values({ code: 'MATRIX-B', name: 'Matrix B', type: 'council' })
+      .returning();
+    const [service] = await db.insert(services).values({ organisationId: a!.id, name: 'Repairs' }).returning();
+    orgA = a!.id;
+    for (const role of ['administrator', 'inspector', 'organisation_member', 'viewer'] as const) {
+      people.set(
+        role,
+        await createTestUser(db, role, {
+          organisationId: role === 'organisation_member' || role === 'viewer' ? a!.id : null,
+        }),
+      );
+    }
+    people.set('other_organisation_member', await createTestUser(db, 'organisation_member', { organisationId: b!.id }));
+    Object.assign(params, { serviceId: service!.id });
+  });
+
+  function urlFor(route: RouteAccess): string {
+    return route.url.replace(/:(\w+)/g, (_m, name: string) => {
+      if (name === 'id') {
+        if (route.url.includes('/organisations/')) return orgA;
+        if (route.url.includes('/frameworks/')) return 'audit-commission-j2';
+        if (route.url.includes('/users/')) return people.get('viewer')!.actor.userId;
+        return randomUUID();
+      }
+      return params[name] ?? 'x';
+    });
+  }
+
+  async function call(app: App, route: RouteAccess, who: Identity) {
+    const headers: Record<string, string> = who === 'anonymous' ? {} : { ...people.get(who)!.headers };
+    const url = urlFor(route);
+    const isPage = !url.startsWith('/api/') && url !== '/health';
+    if (route.method === 'GET' || route.method === 'HEAD') return app.inject({ method: route.method, url, headers });
+    if (!isPage) return app.inject({ method: route.method as 'POST', url, headers, payload: {} });
+    // A form post as a browser makes it: with the CSRF token and cookie of a page it loaded.
+    const page = await app.inject({ url: who === 'anonymous' ? '/sign-in' : '/account', headers });
+    const token = /name="_csrf" value="([^"]+)"/.exec(page.body)?.[1] ?? '';
+    return app.inject({
+      method: route.method as 'POST',
+      url,
+      headers: {
+        ...headers,
+        cookie: cookiesFrom(page.headers['set-cookie']),
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      payload: `_csrf=${encodeURIComponent(token)}`,
+    });
+  }
+
+  it('covers every route of the app', () => {
+    const ours = t.app.routeAccess.filter((r) => !isLibrary(r.url) && r.method !== 'HEAD');
+    expect(ours.length).toBeGreaterThan(20);
+  });
+
+  it('answers every route as its access rule says, for every kind of person', async () => {
+    const failures: string[] = [];
+    for (const route of t.app.routeAccess.filter((r) => !isLibrary(r.url) && r.method !== 'HEAD')) {
+      for (const who of IDENTITIES) {
+        const res = await call(t.app, route, who);
+        const role = who === 'other_organisation_member' ? 'organisation_member' : who;
+        const isPageGet = route.method === 'GET' && !route.url.startsWith('/api/') && route.url !== '/health';
+        const admitted =
+          route.access === 'public' ||
+          (who !== 'anonymous' && (route.access === 'signed-in' || route.access.roles.includes(role as Role)));
+        let expected: string;
+        let ok: boolean;
+        if (admitted) {
+          const otherOrganisation = who === 'other_organisation_member' && route.url.includes('/organisations/:id');
+          // A public route may still answer 401 for its own reason (sign-in with wrong credentials).
+          const refused = res.statusCode === 403 || (res.statusCode === 401 && route.access !== 'public');
+          expected = otherOrganisation ? '404' : 'neither 401 nor 403';
+          ok = otherOrganisation ? res.statusCode === 404 : !refused && res.statusCode < 500;
+        } else if (who === 'anonymous') {
+          expected = isPageGet ? 'redirect to /sign-in' : '401';
+          ok = isPageGet
+            ? res.statusCode === 302 && String(res.headers.location).startsWith('/sign-in')
+            : res.statusCode === 401;
+        } else {
+          expected = '403';
+          ok = res.statusCode === 403;
+        }
+        if (!ok) failures.push(`${route.method} ${route.url} as ${who}: expected ${expected}, got ${res.statusCode}`);
+      }
+    }
+    expect(failures).toEqual([]);
+  });
+});

@@ -1,0 +1,30 @@
+/** What every start does to a database before serving: built-in frameworks in, demo data on first run. */
+import type { Config } from './config.js';
+import type { DatabaseHandle } from './db/database.js';
+import { createAccountsService } from './modules/accounts/accounts.service.js';
+import { createFirstRunService, type FirstRunOutcome } from './modules/accounts/first-run.service.js';
+import { demoSeeders } from './modules/demo/demo.seeders.js';
+import { createDemoService } from './modules/demo/demo.service.js';
+import { createFrameworksService } from './modules/frameworks/frameworks.service.js';
+
+export interface StartupReport {
+  frameworks: { id: string; version: number; status: 'created' | 'unchanged' }[];
+  demo: Record<string, string> | undefined;
+  /** Set when this start made the first administrator. */
+  firstRun: FirstRunOutcome | undefined;
+}
+
+export async function prepareDatabase(
+  database: DatabaseHandle,
+  config: Pick<Config, 'env' | 'admin' | 'baseUrl'>,
+): Promise<StartupReport> {
+  const outcomes = await createFrameworksService({ db: database.db }).ensureBuiltins();
+  const demo = await createDemoService({
+    db: database.db,
+    seeders: demoSeeders,
+    production: config.env === 'production',
+  }).loadOnFirstRun();
+  const accounts = createAccountsService({ db: database.db });
+  const firstRun = await createFirstRunService({ db: database.db, accounts, config }).ensureAdministrator();
+  return { frameworks: outcomes.map(({ id, version, status }) => ({ id, version, status })), demo, firstRun };
+}

@@ -1,0 +1,38 @@
+/**
+ * An app around a fresh database for one test file: built-in frameworks loaded as at start,
+ * logs silenced, torn down after the file. Use inside describeEachDatabase.
+ */
+import { afterAll, beforeAll } from 'vitest';
+import { buildApp, type App } from '../app.js';
+import { createTestDatabase, type Driver, type TestDatabase } from '../db/testing/test-database.js';
+import { prepareDatabase } from '../startup.js';
+import { testConfig } from './test-config.js';
+
+export interface TestApp {
+  readonly app: App;
+  readonly database: TestDatabase;
+}
+
+export function useTestApp(driver: Driver, config: Partial<ReturnType<typeof testConfig>> = {}): TestApp {
+  let database: TestDatabase | undefined;
+  let app: App | undefined;
+  beforeAll(async () => {
+    database = await createTestDatabase(driver);
+    await prepareDatabase(database, testConfig(config));
+    app = await buildApp({ config: testConfig(config), database, logger: false });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await database?.close();
+  });
+  return {
+    get app() {
+      if (!app) throw new Error('the test app is built in beforeAll');
+      return app;
+    },
+    get database() {
+      if (!database) throw new Error('the test database is made in beforeAll');
+      return database;
+    },
+  };
+}

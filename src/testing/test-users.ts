@@ -1,0 +1,48 @@
+/**
+ * People for tests, made straight in the database with an API token each, so that a test can call
+ * any route as them through the real authentication (Authorization: Bearer …).
+ */
+import { randomUUID } from 'node:crypto';
+import type { Database } from '../db/database.js';
+import * as repo from '../modules/accounts/accounts.repository.js';
+import type { Role } from '../modules/accounts/accounts.tables.js';
+import type { UserActor } from '../modules/accounts/actor.js';
+import { generateApiToken } from '../modules/accounts/api-tokens.js';
+
+export interface TestUser {
+  actor: UserActor;
+  token: string;
+  /** Headers for app.inject. */
+  headers: { authorization: string };
+}
+
+export async function createTestUser(
+  db: Database,
+  role: Role,
+  options: { organisationId?: string | null; name?: string; email?: string } = {},
+): Promise<TestUser> {
+  const id = randomUUID();
+  const user = await repo.insertUser(db, {
+    id,
+    name: options.name ?? `Test ${role}`,
+    email: options.email ?? `${role}-${id.slice(0, 8)}@example.test`,
+    role,
+    organisationId: options.organisationId ?? null,
+  });
+  const { token, prefix, tokenHash } = generateApiToken();
+  await repo.insertToken(db, { userId: user.id, name: 'test', prefix, tokenHash });
+  return {
+    actor: {
+      kind: 'user',
+      userId: user.id,
+      email: user.email,
+      name: user.name,
+      role: user.role,
+      organisationId: user.organisationId,
+      via: 'token',
+      sessionId: null,
+    },
+    token,
+    headers: { authorization: `Bearer ${token}` },
+  };
+}

@@ -1,0 +1,42 @@
+/**
+ * A form post handled the same way on every page: check the fields with the form's schema, do the work,
+ * and redirect with 303 (so that reloading the next page does not post again). When the fields or the
+ * work fail with field problems (a 400, or a 409 such as a taken code), the form is shown again with the
+ * error summary and what the person typed. Any other error goes to the error handler as usual.
+ */
+import type { FastifyReply } from 'fastify';
+import type { z } from 'zod';
+import { AppError } from '../errors.js';
+import { formErrorsFrom, problemsFromZod, type FormErrors } from './form-errors.js';
+import { CSRF_FIELD } from './security.js';
+
+export interface FormState {
+  /** What was posted (without the CSRF token), or what a form starts from, to put into the fields. */
+  values: Record<string, unknown>;
+  /** Absent on a form shown for the first time. */
+  errors?: FormErrors;
+}
+
+export async function handleFormPost<T>(
+  reply: FastifyReply,
+  form: {
+    body: unknown;
+    schema: z.ZodType<T>;
+    /** Does the work and says where to go next. */
+    save: (data: T) => Promise<string>;
+    /** Renders the form again (reply already carries the error status). */
+    redisplay: (reply: FastifyReply, state: FormState) => FastifyReply | Promise<FastifyReply>;
+  },
+): Promise<FastifyReply> {
+  const values = Object.fromEntries(
+    Object.entries((form.body ?? {}) as Record<string, unknown>).filter(([name]) => name !== CSRF_FIELD),
+  );
+  try {
+    const parsed = form.schema.safeParse(values);
+    if (!parsed.success) throw new AppError('invalid_request', 400, 'Check the form', problemsFromZod(parsed.error));
+    return reply.redirect(await form.save(parsed.data), 303);
+  } catch (error) {
+    if (!(error instanceof AppError) || error.problems.length === 0) throw error;
+    return form.redisplay(reply.status(error.status), { values, errors: formErrorsFrom(error.problems) });
+  }
+}
