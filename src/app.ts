@@ -144,10 +144,10 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   if (sso) registerSsoPages(app, { sso, attemptsPerMinute });
   registerSetupPages(app, { signIn, firstRun: createFirstRunService({ db, accounts, config: deps.config }) });
   registerAccountPages(app, { accounts, tokens });
-  registerPeoplePages(app, { accounts });
+  const audit = createAuditService({ db });
+  registerPeoplePages(app, { accounts, audit });
   registerAccountsApi(app, { accounts, tokens });
 
-  const audit = createAuditService({ db });
   registerAuditApi(app, { audit });
   registerAuditPages(app, { audit });
 

@@ -7,6 +7,7 @@ import { formErrorsFrom, problemsFromZod } from '../../web/form-errors.js';
 import { createUserBody, resetPasswordBody, ROLE_LABELS, userIdParams } from './accounts.schemas.js';
 import { publicUser, type AccountsService } from './accounts.service.js';
 import { ROLES } from './accounts.tables.js';
+import type { AuditService } from '../audit/audit.service.js';
 import { currentUser } from './actor.js';
 
 const roleForm = z.object({
@@ -16,7 +17,13 @@ const roleForm = z.object({
 });
 const statusForm = z.object({ disabled: z.enum(['true', 'false']), reason: z.string().trim().max(1000).optional() });
 
-export function registerPeoplePages(app: FastifyInstance, deps: { accounts: AccountsService }): void {
+/** How many audit entries the person page shows; the audit page has the rest. */
+const HISTORY_LIMIT = 20;
+
+export function registerPeoplePages(
+  app: FastifyInstance,
+  deps: { accounts: AccountsService; audit: AuditService },
+): void {
   const pages = app.withTypeProvider<ZodTypeProvider>();
   const { accounts } = deps;
   const config = { access: { roles: ['administrator'] as const } };
@@ -31,6 +38,7 @@ export function registerPeoplePages(app: FastifyInstance, deps: { accounts: Acco
       breadcrumbs: crumbs,
       person: publicUser(user),
       organisations: await accounts.organisationChoices(),
+      history: await deps.audit.historyOf('user', user.id, { limit: HISTORY_LIMIT }),
       ...extra,
     });
   }
