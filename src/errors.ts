@@ -16,6 +16,8 @@ export class AppError extends Error {
     readonly status: number,
     message: string,
     readonly problems: FieldProblem[] = [],
+    /** Extension members of the problem document (RFC 9457 §3.2), e.g. the version that won a conflict. */
+    readonly extensions: Record<string, unknown> = {},
   ) {
     super(message);
   }

@@ -10,6 +10,7 @@ import type { App } from './app.js';
 import { describeEachDatabase } from './db/testing/test-database.js';
 import type { RouteAccess } from './modules/accounts/access.hook.js';
 import type { Role } from './modules/accounts/accounts.tables.js';
+import { createAssessmentsService } from './modules/assessments/assessments.service.js';
 import { organisations, services } from './modules/organisations/organisations.tables.js';
 import { cookiesFrom } from './testing/forms.js';
 import { useTestApp } from './testing/test-app.js';
@@ -33,6 +34,7 @@ describeEachDatabase('route access matrix', (driver) => {
   const people = new Map<Identity, TestUser>();
   const params: Record<string, string> = { ref: '4.1', token: 'not-a-real-setup-token-0000' };
   let orgA: string;
+  let assessmentA: string;
 
   beforeAll(async () => {
     const db = t.database.db;
@@ -56,12 +58,26 @@ describeEachDatabase('route access matrix', (driver) => {
     }
     people.set('other_organisation_member', await createTestUser(db, 'organisation_member', { organisationId: b!.id }));
     Object.assign(params, { serviceId: service!.id });
+    // A self-assessment of organisation A: its members see it, a member of B must get 404 on every route of it.
+    const assessment = await createAssessmentsService({ db }).create(
+      { kind: 'system', label: 'test' },
+      {
+        organisationId: a!.id,
+        serviceId: service!.id,
+        kind: 'self_assessment',
+        title: 'Matrix self-assessment',
+        frameworkId: 'audit-commission-j2',
+        leadUserId: people.get('organisation_member')!.actor.userId,
+      },
+    );
+    assessmentA = assessment.id;
   });
 
   function urlFor(route: RouteAccess): string {
     return route.url.replace(/:(\w+)/g, (_m, name: string) => {
       if (name === 'id') {
         if (route.url.includes('/organisations/')) return orgA;
+        if (route.url.includes('/assessments/')) return assessmentA;
         if (route.url.includes('/frameworks/')) return 'audit-commission-j2';
         if (route.url.includes('/users/')) return people.get('viewer')!.actor.userId;
         return randomUUID();
@@ -109,7 +125,8 @@ describeEachDatabase('route access matrix', (driver) => {
         let expected: string;
         let ok: boolean;
         if (admitted) {
-          const otherOrganisation = who === 'other_organisation_member' && route.url.includes('/organisations/:id');
+          const otherOrganisation =
+            who === 'other_organisation_member' && /\/(organisations|assessments)\/:id/.test(route.url);
           // A public route may still answer 401 for its own reason (sign-in with wrong credentials).
           const refused = res.statusCode === 403 || (res.statusCode === 401 && route.access !== 'public');
           expected = otherOrganisation ? '404' : 'neither 401 nor 403';

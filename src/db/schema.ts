@@ -5,3 +5,4 @@ export * from '../modules/organisations/organisations.tables.js';
 export * from '../modules/accounts/accounts.tables.js';
 export * from '../modules/audit/audit.tables.js';
 export * from '../modules/system/system.tables.js';
+export * from '../modules/assessments/assessments.tables.js';

@@ -15,6 +15,7 @@ interface Problem {
   code: string;
   instance: string;
   errors?: FieldProblem[];
+  [extension: string]: unknown;
 }
 
 const TITLES: Record<number, string> = {
@@ -43,6 +44,7 @@ function toProblem(error: FastifyError | Error, request: FastifyRequest): Proble
       detail: error.message,
       code: error.code,
       ...(error.problems.length > 0 ? { errors: error.problems } : {}),
+      ...error.extensions,
     };
   }
   if (hasZodFastifySchemaValidationErrors(error)) {

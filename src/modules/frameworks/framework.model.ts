@@ -7,6 +7,7 @@
  * Schema (frameworks/kloe-framework.schema.json) are all derived from it.
  */
 import { z } from 'zod';
+import { judgementRulesSchema } from '../assessments/judgement-rules.js';
 
 export const FRAMEWORK_FORMAT = 'kloe-framework/1';
 
@@ -76,6 +77,8 @@ export const frameworkDocumentSchema = z.object({
   /** Ordered best to worst. */
   ratingScale: z.array(ratingLevelSchema).min(2),
   keyQuestions: z.array(keyQuestionSchema).min(1),
+  /** The best-fit and roll-up rules assessments against this framework use; the defaults when absent. */
+  judgementRules: judgementRulesSchema.optional(),
 });
 
 export type RatingLevel = z.infer<typeof ratingLevelSchema>;

@@ -48,8 +48,9 @@ export const frameworkVersionResponse = versionSummarySchema.extend({
 
 export const versionListResponse = z.object({ id: z.string(), versions: z.array(versionSummarySchema) });
 
+// Loose: a problem may carry extension members (RFC 9457 §3.2), e.g. the version that won an edit conflict.
 export const problemSchema = z
-  .object({
+  .looseObject({
     type: z.string(),
     title: z.string(),
     status: z.number().int(),

@@ -1,0 +1,71 @@
+/**
+ * Loading an assessment on behalf of someone: not found unless the policy lets them see it, and
+ * forbidden when they may see it but not do what they ask. Every assessment service goes through here.
+ */
+import type { Database } from '../../db/database.js';
+import { assessmentForbidden, assessmentNotFound, assessmentPublished } from './assessments.errors.js';
+import { may, type AssessmentAction, type AssessmentActor } from './assessments.policy.js';
+import * as repo from './assessments.repository.js';
+import type { TeamRole } from './assessments.tables.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export interface LoadedAssessment {
+  assessment: repo.AssessmentRow;
+  /** The actor's place on the team; undefined when they are not on it (or are the system). */
+  teamRole: TeamRole | undefined;
+}
+
+const WHAT: Record<AssessmentAction, string> = {
+  view: 'see this assessment',
+  viewHistory: 'see this assessment’s history',
+  judge: 'record findings or ratings in this assessment',
+  manage: 'change this assessment’s details or team',
+  lead: 'do this: only the assessment’s lead may',
+  publish: 'publish this assessment: only its lead may',
+  challenge: 'challenge a rating: only a team member other than the lead may, during moderation',
+};
+
+export async function loadAssessment(
+  db: Database,
+  actor: AssessmentActor,
+  id: string,
+  options: { lock?: 'update' | 'share' } = {},
+): Promise<LoadedAssessment> {
+  if (!UUID.test(id)) throw assessmentNotFound(id);
+  const assessment = await repo.findAssessment(db, id, options);
+  if (!assessment) throw assessmentNotFound(id);
+  const teamRole = actor.kind === 'user' ? await repo.teamRoleOf(db, id, actor.userId) : undefined;
+  if (!may(actor, 'view', assessment, teamRole)) throw assessmentNotFound(id);
+  return { assessment, teamRole };
+}
+
+/** Refuses what the actor may not do; a published assessment refuses every change with its own reason. */
+export function allow(actor: AssessmentActor, action: AssessmentAction, loaded: LoadedAssessment): void {
+  if (may(actor, action, loaded.assessment, loaded.teamRole)) return;
+  const changes = action === 'judge' || action === 'manage';
+  if (
+    changes &&
+    loaded.assessment.status === 'published' &&
+    may(actor, action, { ...loaded.assessment, status: 'fieldwork' }, loaded.teamRole)
+  ) {
+    throw assessmentPublished();
+  }
+  throw assessmentForbidden(WHAT[action]);
+}
+
+/**
+ * Loads for a change, inside a transaction: the row is locked until it ends (shared for work inside the
+ * assessment, exclusive for changes to the assessment itself), and the action is checked.
+ */
+export async function loadFor(
+  db: Database,
+  actor: AssessmentActor,
+  id: string,
+  action: AssessmentAction,
+): Promise<LoadedAssessment> {
+  const lock = action === 'judge' || action === 'challenge' ? 'share' : 'update';
+  const loaded = await loadAssessment(db, actor, id, { lock });
+  allow(actor, action, loaded);
+  return loaded;
+}

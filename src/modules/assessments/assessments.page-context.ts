@@ -1,0 +1,32 @@
+/** What the assessments' pages share: dependencies, crumbs, labels and the common template context. */
+import type { AuditService } from '../audit/audit.service.js';
+import type { AssessmentRow } from './assessments.repository.js';
+import { KIND_LABELS, OUTCOME_LABELS, STATUS_LABELS } from './assessments.schemas.js';
+import type { AssessmentsService } from './assessments.service.js';
+import type { ModerationService } from './moderation.service.js';
+import type { WorkspaceService } from './workspace.service.js';
+
+export interface AssessmentPageDeps {
+  assessments: AssessmentsService;
+  workspace: WorkspaceService;
+  moderation: ModerationService;
+  audit: Pick<AuditService, 'historyOf'>;
+}
+
+/** What every one of these pages' templates uses. */
+export const common = {
+  section: 'assessments',
+  kindLabels: KIND_LABELS,
+  statusLabels: STATUS_LABELS,
+  outcomeLabels: OUTCOME_LABELS,
+};
+
+/** The most recent changes shown on a record's page; the audit pages have the rest. */
+export const HISTORY_LIMIT = 20;
+
+export const LIST_CRUMB = { text: 'Assessments', href: '/assessments' };
+
+export const assessmentCrumb = (assessment: Pick<AssessmentRow, 'id' | 'title'>) => ({
+  text: assessment.title,
+  href: `/assessments/${assessment.id}`,
+});

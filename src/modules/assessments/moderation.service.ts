@@ -1,0 +1,127 @@
+/**
+ * Moderation: while an assessment is in moderation, a team member other than the lead may challenge a
+ * rating (a KLOE's, a key question's or the overall one) with a comment; the lead resolves each
+ * challenge by keeping the rating or changing it, with a reason. Open challenges block publishing
+ * (assessments.service.ts asks before it publishes).
+ */
+import type { Database } from '../../db/database.js';
+import { notFound } from '../../errors.js';
+import { recordAudit } from '../audit/audit.recorder.js';
+import { allow, loadAssessment, loadFor } from './assessment-access.js';
+import { keyQuestionsInScope, kloesInScope, OVERALL, pinnedFramework } from './assessment-framework.js';
+import { invalidAssessmentInput, statusMoveRefused } from './assessments.errors.js';
+import type { AssessmentActor } from './assessments.policy.js';
+import * as repo from './assessments.repository.js';
+import type { ChallengeInput, ResolveChallengeInput } from './assessments.schemas.js';
+import { kloeEntityId } from './workspace.service.js';
+
+const challengeNotFound = (id: string) => notFound('challenge_not_found', `No challenge with id "${id}"`);
+
+export function createModerationService(deps: { db: Database }) {
+  const { db } = deps;
+
+  /** The ratings that can be challenged: the KLOEs, key questions in scope and the overall judgement. */
+  async function targets(tx: Database, assessment: repo.AssessmentRow) {
+    const doc = await pinnedFramework(tx, assessment.frameworkVersionId);
+    return new Set([
+      ...kloesInScope(doc, assessment.scope).map((leaf) => leaf.kloe.ref),
+      ...keyQuestionsInScope(doc, assessment.scope).map((kq) => kq.ref),
+      OVERALL,
+    ]);
+  }
+
+  return {
+    async list(actor: AssessmentActor, id: string) {
+      await loadAssessment(db, actor, id);
+      return repo.listChallenges(db, id);
+    },
+
+    async raise(actor: AssessmentActor, id: string, input: ChallengeInput) {
+      return db.transaction(async (tx) => {
+        const { assessment } = await loadFor(tx, actor, id, 'challenge');
+        if (!(await targets(tx, assessment)).has(input.targetRef)) {
+          throw invalidAssessmentInput('Check the rating challenged', [
+            { field: 'targetRef', message: `${input.targetRef} is not a rating of this assessment` },
+          ]);
+        }
+        const row = await repo.insertChallenge(tx, {
+          assessmentId: id,
+          targetRef: input.targetRef,
+          comment: input.comment,
+          raisedBy: actor.kind === 'user' ? actor.userId : assessment.createdBy!,
+        });
+        await recordAudit(tx, {
+          actor,
+          action: 'challenge.raised',
+          entityType: 'kloe',
+          entityId: kloeEntityId(id, input.targetRef),
+          after: { challengeId: row.id, comment: row.comment },
+        });
+        return row;
+      });
+    },
+
+    /** Keeps the rating ("accepted") or changes it ("changed") to the rating given; the reason is recorded either way. */
+    async resolve(actor: AssessmentActor, id: string, challengeId: string, input: ResolveChallengeInput) {
+      return db.transaction(async (tx) => {
+        const loaded = await loadAssessment(tx, actor, id, { lock: 'update' });
+        allow(actor, 'lead', loaded);
+        const challenge = /^[0-9a-f-]{36}$/i.test(challengeId)
+          ? await repo.findChallenge(tx, id, challengeId, { forUpdate: true })
+          : undefined;
+        if (!challenge) throw challengeNotFound(challengeId);
+        if (challenge.status !== 'open') {
+          throw statusMoveRefused('resolved', 'resolved', 'this challenge has already been resolved');
+        }
+        const by = actor.kind === 'user' ? actor.userId : null;
+        if (input.outcome === 'changed')
+          await changeRating(tx, loaded.assessment, challenge.targetRef, input.rating!, input.reason, by);
+        const resolved = await repo.resolveChallenge(tx, challenge.id, {
+          status: input.outcome,
+          resolution: input.reason,
+          resolvedBy: by,
+        });
+        await recordAudit(tx, {
+          actor,
+          action: 'challenge.resolved',
+          entityType: 'kloe',
+          entityId: kloeEntityId(id, challenge.targetRef),
+          before: { challengeId: challenge.id, status: 'open' },
+          after: { challengeId: challenge.id, status: input.outcome, rating: input.rating ?? null },
+          reason: input.reason,
+        });
+        return resolved;
+      });
+    },
+  };
+}
+
+/** The lead's change of a challenged rating: the reason becomes its rationale. */
+async function changeRating(
+  tx: Database,
+  assessment: repo.AssessmentRow,
+  targetRef: string,
+  rating: string,
+  reason: string,
+  by: string | null,
+): Promise<void> {
+  const doc = await pinnedFramework(tx, assessment.frameworkVersionId);
+  if (!doc.ratingScale.some((level) => level.id === rating)) {
+    throw invalidAssessmentInput('Check the rating', [
+      {
+        field: 'rating',
+        message: `Choose a rating on the framework's scale (${doc.ratingScale.map((l) => l.id).join(', ')})`,
+      },
+    ]);
+  }
+  const isKloe = kloesInScope(doc, assessment.scope).some((leaf) => leaf.kloe.ref === targetRef);
+  const values = { finalRating: rating, rationale: reason, updatedBy: by };
+  if (isKloe) {
+    const current = (await repo.findKloeJudgement(tx, assessment.id, targetRef))!;
+    await repo.updateKloeJudgement(tx, assessment.id, targetRef, current.version, values);
+  } else {
+    const current = (await repo.listRollUps(tx, assessment.id)).find((r) => r.nodeRef === targetRef)!;
+    await repo.updateRollUp(tx, assessment.id, targetRef, current.version, values);
+  }
+}
+export type ModerationService = ReturnType<typeof createModerationService>;

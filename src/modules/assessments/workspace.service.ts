@@ -1,0 +1,345 @@
+/**
+ * The assessor's work inside an assessment: findings on statements, strengths and areas for improvement,
+ * suggested and final ratings of each KLOE, the roll-ups to key questions and the overall judgement,
+ * and the scorecard that shows them all.
+ *
+ * Two assessors saving the same KLOE: each save names the KLOE version it was made on; the version is
+ * taken (compare-and-set, before any finding is written) so the second save is refused with the first
+ * one's content and author instead of silently overwriting it.
+ */
+import type { Database } from '../../db/database.js';
+import type { FieldProblem } from '../../errors.js';
+import type { LeafKloe } from '../frameworks/framework.tree.js';
+import type { FrameworkDocument } from '../frameworks/framework.model.js';
+import { recordAudit } from '../audit/audit.recorder.js';
+import { loadAssessment, loadFor } from './assessment-access.js';
+import {
+  keyQuestionsInScope,
+  kloesInScope,
+  OVERALL,
+  pinnedFramework,
+  rulesOf,
+  statementsOf,
+} from './assessment-framework.js';
+import { EditConflict, invalidAssessmentInput, kloeNotInAssessment } from './assessments.errors.js';
+import { permissionsOn, type AssessmentActor } from './assessments.policy.js';
+import * as repo from './assessments.repository.js';
+import type { SaveKloeInput, SaveRollUpInput } from './assessments.schemas.js';
+import type { FindingOutcome } from './assessments.tables.js';
+import { suggestKloeRating, type KloeSuggestion } from './best-fit.js';
+import { rollUpRatings, type RollUpResult } from './roll-up.js';
+
+/** The audit trail's name for one KLOE of one assessment (its history is kept under this). */
+export const kloeEntityId = (assessmentId: string, ref: string) => `${assessmentId}/${ref}`;
+export const rollUpEntityId = kloeEntityId;
+
+function outcomesOf(rows: repo.FindingRow[]): Map<string, FindingOutcome> {
+  return new Map(rows.map((row) => [row.statementRef, row.outcome]));
+}
+
+function suggestionFor(
+  doc: FrameworkDocument,
+  leaf: LeafKloe,
+  outcomes: Map<string, FindingOutcome>,
+  exceeded: boolean,
+) {
+  return suggestKloeRating(
+    {
+      ratingScale: doc.ratingScale,
+      statements: statementsOf(leaf).map(({ ref, level, statement }) => ({ ref, level, text: statement.text })),
+      findings: outcomes,
+      exceeded,
+    },
+    rulesOf(doc).kloe,
+  );
+}
+
+export interface KloeState {
+  leaf: LeafKloe;
+  judgement: repo.KloeJudgementRow;
+  findings: repo.FindingRow[];
+  suggestion: KloeSuggestion;
+  judged: number;
+  total: number;
+}
+
+export interface RollUpState {
+  nodeRef: string;
+  title: string;
+  judgement: repo.RollUpRow;
+  suggestion: RollUpResult;
+}
+
+/** Every KLOE in scope with its findings, judgement and suggestion, and the roll-ups above them. */
+async function computeState(db: Database, assessment: repo.AssessmentRow) {
+  const doc = await pinnedFramework(db, assessment.frameworkVersionId);
+  // One after another: `db` may be a transaction, whose one connection runs one query at a time.
+  const findingRows = await repo.listFindings(db, assessment.id);
+  const judgementRows = await repo.listKloeJudgements(db, assessment.id);
+  const rollUpRows = await repo.listRollUps(db, assessment.id);
+  const judgements = new Map(judgementRows.map((row) => [row.kloeRef, row]));
+  const findingsByKloe = new Map<string, repo.FindingRow[]>();
+  for (const row of findingRows) findingsByKloe.set(row.kloeRef, [...(findingsByKloe.get(row.kloeRef) ?? []), row]);
+  const kloes: KloeState[] = kloesInScope(doc, assessment.scope).map((leaf) => {
+    const findings = findingsByKloe.get(leaf.kloe.ref) ?? [];
+    const judgement = judgements.get(leaf.kloe.ref)!;
+    const total = statementsOf(leaf).length;
+    const judged = findings.filter((f) => f.outcome !== 'not_judged').length;
+    return {
+      leaf,
+      judgement,
+      findings,
+      judged,
+      total,
+      suggestion: suggestionFor(doc, leaf, outcomesOf(findings), judgement.exceeded),
+    };
+  });
+
+  const rules = rulesOf(doc).rollUp;
+  const rollUpRow = new Map(rollUpRows.map((row) => [row.nodeRef, row]));
+  const keyQuestions: RollUpState[] = keyQuestionsInScope(doc, assessment.scope).map((kq) => ({
+    nodeRef: kq.ref,
+    title: kq.title,
+    judgement: rollUpRow.get(kq.ref)!,
+    suggestion: rollUpRatings(
+      kloes.filter((k) => k.leaf.keyQuestion.ref === kq.ref).map((k) => k.judgement.finalRating),
+      doc.ratingScale,
+      rules,
+    ),
+  }));
+  const overall: RollUpState = {
+    nodeRef: OVERALL,
+    title: 'Overall judgement',
+    judgement: rollUpRow.get(OVERALL)!,
+    suggestion: rollUpRatings(
+      keyQuestions.map((kq) => kq.judgement.finalRating),
+      doc.ratingScale,
+      rules,
+    ),
+  };
+  return { doc, kloes, keyQuestions, overall };
+}
+
+/** The KLOEs, key questions and overall judgement of an assessment that still lack a final rating. */
+export async function missingFinalRatings(db: Database, assessment: repo.AssessmentRow): Promise<string[]> {
+  const { kloes, keyQuestions, overall } = await computeState(db, assessment);
+  return [
+    ...kloes.filter((k) => !k.judgement.finalRating).map((k) => `KLOE ${k.leaf.kloe.ref}`),
+    ...keyQuestions.filter((kq) => !kq.judgement.finalRating).map((kq) => `key question ${kq.nodeRef}`),
+    ...(overall.judgement.finalRating ? [] : ['the overall judgement']),
+  ];
+}
+
+/** Counts of findings by outcome over the KLOEs given. */
+function outcomeCounts(kloes: KloeState[]): Record<FindingOutcome, number> {
+  const counts: Record<FindingOutcome, number> = { met: 0, partly_met: 0, not_met: 0, not_judged: 0 };
+  for (const k of kloes) {
+    for (const f of k.findings) counts[f.outcome] += 1;
+    counts.not_judged += k.total - k.findings.length;
+  }
+  return counts;
+}
+
+/** A rating given must be on the framework's scale; differing from the suggestion needs a rationale. */
+function ratingProblems(
+  doc: FrameworkDocument,
+  finalRating: string | null,
+  suggested: string | null,
+  rationale: string | null,
+): FieldProblem[] {
+  if (finalRating === null) return [];
+  if (!doc.ratingScale.some((level) => level.id === finalRating)) {
+    const scale = doc.ratingScale.map((level) => level.id).join(', ');
+    return [{ field: 'finalRating', message: `Choose a rating on the framework's scale (${scale})` }];
+  }
+  if (finalRating !== suggested && !rationale) {
+    const label = (id: string | null) => doc.ratingScale.find((l) => l.id === id)?.label.toLowerCase();
+    const because = suggested ? `the suggested rating is ${label(suggested)}` : 'there is no suggested rating yet';
+    return [{ field: 'rationale', message: `Explain why you rate it ${label(finalRating)}: ${because}` }];
+  }
+  return [];
+}
+
+/** What the audit trail and a conflict answer keep of one KLOE's work. */
+function kloeRecord(judgement: repo.KloeJudgementRow, findings: repo.FindingRow[]) {
+  const { strengths, areasForImprovement, exceeded, finalRating, rationale, version } = judgement;
+  return {
+    version,
+    findings: Object.fromEntries(
+      [...findings]
+        .sort((a, b) => a.statementRef.localeCompare(b.statementRef, 'en', { numeric: true }))
+        .map((f) => [f.statementRef, { outcome: f.outcome, note: f.note }]),
+    ),
+    strengths,
+    areasForImprovement,
+    exceeded,
+    finalRating,
+    rationale,
+  };
+}
+
+export function createWorkspaceService(deps: { db: Database }) {
+  const { db } = deps;
+
+  async function kloeConflict(tx: Database, assessmentId: string, ref: string) {
+    const judgement = (await repo.findKloeJudgement(tx, assessmentId, ref))!;
+    return new EditConflict({
+      version: judgement.version,
+      updatedByLabel: await repo.userLabel(tx, judgement.updatedBy),
+      updatedAt: judgement.updatedAt,
+      record: kloeRecord(judgement, await repo.listFindings(tx, assessmentId, ref)),
+    });
+  }
+
+  return {
+    /** Navigation, progress and the scorecard: every KLOE, key question and the overall judgement. */
+    async overview(actor: AssessmentActor, id: string) {
+      const { assessment, teamRole } = await loadAssessment(db, actor, id);
+      const state = await computeState(db, assessment);
+      return {
+        assessment,
+        can: permissionsOn(actor, assessment, teamRole),
+        ...state,
+        counts: outcomeCounts(state.kloes),
+        unjudged: state.kloes.filter((k) => k.judged < k.total),
+        missingFinalRatings: await missingFinalRatings(db, assessment),
+      };
+    },
+
+    /** One KLOE: its descriptors with the findings, its judgement, the suggestion and its reasons. */
+    async kloe(actor: AssessmentActor, id: string, ref: string) {
+      const { assessment, teamRole } = await loadAssessment(db, actor, id);
+      const state = await computeState(db, assessment);
+      const index = state.kloes.findIndex((k) => k.leaf.kloe.ref === ref);
+      if (index < 0) throw kloeNotInAssessment(ref);
+      return {
+        assessment,
+        can: permissionsOn(actor, assessment, teamRole),
+        doc: state.doc,
+        kloe: state.kloes[index]!,
+        previous: state.kloes[index - 1]?.leaf.kloe.ref,
+        next: state.kloes[index + 1]?.leaf.kloe.ref,
+        kloes: state.kloes,
+      };
+    },
+
+    /**
+     * Saves what is given of one KLOE's work at the version the assessor started from. Findings given
+     * replace those statements' findings; the others stay as they were.
+     */
+    async saveKloe(actor: AssessmentActor, id: string, ref: string, input: SaveKloeInput) {
+      return db.transaction(async (tx) => {
+        const { assessment } = await loadFor(tx, actor, id, 'judge');
+        const doc = await pinnedFramework(tx, assessment.frameworkVersionId);
+        const leaf = kloesInScope(doc, assessment.scope).find((l) => l.kloe.ref === ref);
+        if (!leaf) throw kloeNotInAssessment(ref);
+        const statementRefs = new Set(statementsOf(leaf).map((s) => s.ref));
+
+        const problems: FieldProblem[] = [];
+        (input.findings ?? []).forEach((finding, i) => {
+          if (!statementRefs.has(finding.statementRef)) {
+            problems.push({
+              field: `findings.${i}.statementRef`,
+              message: `${finding.statementRef} is not a statement of KLOE ${ref} in this assessment's framework version`,
+            });
+          }
+        });
+        if (problems.length > 0) throw invalidAssessmentInput('Check the findings', problems);
+
+        const before = await repo.findKloeJudgement(tx, id, ref);
+        if (!before) throw kloeNotInAssessment(ref);
+        if (before.version !== input.version) throw await kloeConflict(tx, id, ref);
+        const beforeFindings = await repo.listFindings(tx, id, ref);
+
+        // The suggestion the assessor's final rating is measured against is the one their own save produces.
+        const outcomes = outcomesOf(beforeFindings);
+        for (const f of input.findings ?? []) outcomes.set(f.statementRef, f.outcome);
+        const exceeded = input.exceeded ?? before.exceeded;
+        const suggestion = suggestionFor(doc, leaf, outcomes, exceeded);
+        const finalRating = input.finalRating === undefined ? before.finalRating : input.finalRating || null;
+        const rationale = input.rationale === undefined ? before.rationale : input.rationale;
+        const ratingIssues = ratingProblems(doc, finalRating, suggestion.rating, rationale);
+        if (ratingIssues.length > 0) throw invalidAssessmentInput('Check the rating', ratingIssues);
+
+        const by = actor.kind === 'user' ? actor.userId : null;
+        const after = await repo.updateKloeJudgement(tx, id, ref, input.version, {
+          strengths: input.strengths ?? before.strengths,
+          areasForImprovement: input.areasForImprovement ?? before.areasForImprovement,
+          exceeded,
+          finalRating,
+          rationale,
+          updatedBy: by,
+        });
+        if (!after) throw await kloeConflict(tx, id, ref);
+        const changedFindings = (input.findings ?? []).filter((f) => {
+          const old = beforeFindings.find((b) => b.statementRef === f.statementRef);
+          return (old?.outcome ?? 'not_judged') !== f.outcome || (old?.note ?? null) !== (f.note ?? null);
+        });
+        const now = new Date();
+        await repo.upsertFindings(
+          tx,
+          changedFindings.map((f) => ({
+            assessmentId: id,
+            statementRef: f.statementRef,
+            kloeRef: ref,
+            outcome: f.outcome,
+            note: f.note ?? null,
+            updatedBy: by,
+            updatedAt: now,
+          })),
+        );
+        const afterFindings = await repo.listFindings(tx, id, ref);
+        await recordAudit(tx, {
+          actor,
+          action: 'kloe.updated',
+          entityType: 'kloe',
+          entityId: kloeEntityId(id, ref),
+          before: kloeRecord(before, beforeFindings),
+          after: kloeRecord(after, afterFindings),
+          reason: input.reason ?? null,
+        });
+        return { judgement: after, findings: afterFindings, suggestion };
+      });
+    },
+
+    /** The final rating of a key question or of the overall judgement, measured against its roll-up. */
+    async saveRollUp(actor: AssessmentActor, id: string, nodeRef: string, input: SaveRollUpInput) {
+      return db.transaction(async (tx) => {
+        const { assessment } = await loadFor(tx, actor, id, 'judge');
+        const state = await computeState(tx, assessment);
+        const node = [...state.keyQuestions, state.overall].find((n) => n.nodeRef === nodeRef);
+        if (!node) throw kloeNotInAssessment(nodeRef);
+        const before = node.judgement;
+        const conflict = async () =>
+          new EditConflict({
+            version: before.version,
+            updatedByLabel: await repo.userLabel(tx, before.updatedBy),
+            updatedAt: before.updatedAt,
+            record: { finalRating: before.finalRating, rationale: before.rationale },
+          });
+        if (before.version !== input.version) throw await conflict();
+        const finalRating = input.finalRating === undefined ? before.finalRating : input.finalRating || null;
+        const rationale = input.rationale === undefined ? before.rationale : input.rationale;
+        const issues = ratingProblems(state.doc, finalRating, node.suggestion.rating, rationale);
+        if (issues.length > 0) throw invalidAssessmentInput('Check the rating', issues);
+        const after = await repo.updateRollUp(tx, id, nodeRef, input.version, {
+          finalRating,
+          rationale,
+          updatedBy: actor.kind === 'user' ? actor.userId : null,
+        });
+        if (!after) throw await conflict();
+        await recordAudit(tx, {
+          actor,
+          action: 'rating.updated',
+          entityType: 'kloe',
+          entityId: rollUpEntityId(id, nodeRef),
+          before: { finalRating: before.finalRating, rationale: before.rationale },
+          after: { finalRating: after.finalRating, rationale: after.rationale },
+        });
+        return { judgement: after, suggestion: node.suggestion };
+      });
+    },
+  };
+}
+
+export type WorkspaceService = ReturnType<typeof createWorkspaceService>;
