@@ -29,6 +29,15 @@ import { registerSsoPages } from './modules/accounts/sso.pages.js';
 import { createSsoService } from './modules/accounts/sso.service.js';
 import { createAuth } from './modules/accounts/auth.js';
 import { registerAuthentication } from './modules/accounts/authenticate.hook.js';
+import { registerAssessmentExportApi } from './modules/assessments/assessment-export.api.js';
+import { registerAssessmentsApi } from './modules/assessments/assessments.api.js';
+import { registerAssessmentPages } from './modules/assessments/assessments.pages.js';
+import { createComparisonService } from './modules/assessments/comparison.service.js';
+import { registerAssessmentVisibilityCheck } from './modules/assessments/assessments.hooks.js';
+import { createAssessmentsService } from './modules/assessments/assessments.service.js';
+import { createModerationService } from './modules/assessments/moderation.service.js';
+import { createWorkspaceService } from './modules/assessments/workspace.service.js';
+import { registerWorkspacePages } from './modules/assessments/workspace.pages.js';
 import { registerAuditApi } from './modules/audit/audit.api.js';
 import { registerAuditPages } from './modules/audit/audit.pages.js';
 import { createAuditService } from './modules/audit/audit.service.js';
@@ -109,6 +118,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
         { name: 'account', description: 'The caller and their API tokens' },
         { name: 'people', description: 'People who can sign in (administrators)' },
         { name: 'organisations', description: 'Organisations and their services' },
+        { name: 'assessments', description: 'Inspections and self-assessments: findings, ratings, moderation' },
         { name: 'audit', description: 'The audit trail and its hash chain (administrators)' },
         { name: 'service' },
       ],
@@ -154,6 +164,24 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const organisations = createOrganisationsService({ db });
   registerOrganisationsApi(app, { organisations });
   registerOrganisationPages(app, { organisations, audit });
+
+  const assessmentDeps = {
+    assessments: createAssessmentsService({ db }),
+    workspace: createWorkspaceService({ db }),
+    moderation: createModerationService({ db }),
+  };
+  registerAssessmentVisibilityCheck(app, { db });
+  registerAssessmentsApi(app, assessmentDeps);
+  registerAssessmentPages(app, {
+    ...assessmentDeps,
+    audit,
+    organisations,
+    accounts,
+    frameworks,
+    comparison: createComparisonService({ db }),
+  });
+  registerWorkspacePages(app, { ...assessmentDeps, audit });
+  registerAssessmentExportApi(app, { db });
 
   return app;
 }

@@ -1,8 +1,9 @@
-/** The kloe command line: serve, migrate, framework …, demo … */
+/** The kloe command line: serve, migrate, framework …, demo …, user …, audit …, assessment … */
 import fs from 'node:fs';
 import path from 'node:path';
 import { Command } from 'commander';
 import { registerAdminCommands } from './cli/admin-commands.js';
+import { registerAssessmentCommands } from './cli/assessment-commands.js';
 import { registerAuditCommands } from './cli/audit-commands.js';
 import { reportCliError } from './cli/errors.js';
 import { registerFrameworkCommands } from './cli/framework-commands.js';
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
   registerFrameworkCommands(program);
   registerUserCommands(program);
   registerAuditCommands(program);
+  registerAssessmentCommands(program);
   return program;
 }
 

@@ -9,18 +9,23 @@ import { leafKloes, type LeafKloe } from '../frameworks/framework.tree.js';
 import { frameworkVersions } from '../frameworks/frameworks.tables.js';
 import { DEFAULT_JUDGEMENT_RULES, type JudgementRules } from './judgement-rules.js';
 
-const documents = new Map<number, FrameworkDocument>();
+/** By content hash: ids are per database, and one process may hold several (the tests do). */
+const documents = new Map<string, FrameworkDocument>();
 
 export async function pinnedFramework(db: Database, versionId: number): Promise<FrameworkDocument> {
-  const cached = documents.get(versionId);
+  const [version] = await db
+    .select({ hash: frameworkVersions.contentHash })
+    .from(frameworkVersions)
+    .where(eq(frameworkVersions.id, versionId));
+  if (!version) throw new Error(`framework version ${versionId} is missing`);
+  const cached = documents.get(version.hash);
   if (cached) return cached;
   const [row] = await db
     .select({ document: frameworkVersions.document })
     .from(frameworkVersions)
     .where(eq(frameworkVersions.id, versionId));
-  if (!row) throw new Error(`framework version ${versionId} is missing`);
-  documents.set(versionId, row.document);
-  return row.document;
+  documents.set(version.hash, row!.document);
+  return row!.document;
 }
 
 /** The best-fit and roll-up rules live with the framework; a framework without its own uses the defaults. */

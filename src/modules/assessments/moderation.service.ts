@@ -9,7 +9,7 @@ import { notFound } from '../../errors.js';
 import { recordAudit } from '../audit/audit.recorder.js';
 import { allow, loadAssessment, loadFor } from './assessment-access.js';
 import { keyQuestionsInScope, kloesInScope, OVERALL, pinnedFramework } from './assessment-framework.js';
-import { invalidAssessmentInput, statusMoveRefused } from './assessments.errors.js';
+import { assessmentForbidden, invalidAssessmentInput, statusMoveRefused } from './assessments.errors.js';
 import type { AssessmentActor } from './assessments.policy.js';
 import * as repo from './assessments.repository.js';
 import type { ChallengeInput, ResolveChallengeInput } from './assessments.schemas.js';
@@ -38,6 +38,8 @@ export function createModerationService(deps: { db: Database }) {
 
     async raise(actor: AssessmentActor, id: string, input: ChallengeInput) {
       return db.transaction(async (tx) => {
+        // A challenge is a person's: the system (CLI, demo loader) raises none.
+        if (actor.kind !== 'user') throw assessmentForbidden('raise a challenge except as a team member');
         const { assessment } = await loadFor(tx, actor, id, 'challenge');
         if (!(await targets(tx, assessment)).has(input.targetRef)) {
           throw invalidAssessmentInput('Check the rating challenged', [
@@ -48,7 +50,7 @@ export function createModerationService(deps: { db: Database }) {
           assessmentId: id,
           targetRef: input.targetRef,
           comment: input.comment,
-          raisedBy: actor.kind === 'user' ? actor.userId : assessment.createdBy!,
+          raisedBy: actor.userId,
         });
         await recordAudit(tx, {
           actor,

@@ -120,14 +120,19 @@ async function computeState(db: Database, assessment: repo.AssessmentRow) {
   return { doc, kloes, keyQuestions, overall };
 }
 
-/** The KLOEs, key questions and overall judgement of an assessment that still lack a final rating. */
-export async function missingFinalRatings(db: Database, assessment: repo.AssessmentRow): Promise<string[]> {
-  const { kloes, keyQuestions, overall } = await computeState(db, assessment);
+type AssessmentState = Awaited<ReturnType<typeof computeState>>;
+
+/** The KLOEs, key questions and overall judgement that still lack a final rating. */
+function unrated({ kloes, keyQuestions, overall }: AssessmentState): string[] {
   return [
     ...kloes.filter((k) => !k.judgement.finalRating).map((k) => `KLOE ${k.leaf.kloe.ref}`),
     ...keyQuestions.filter((kq) => !kq.judgement.finalRating).map((kq) => `key question ${kq.nodeRef}`),
     ...(overall.judgement.finalRating ? [] : ['the overall judgement']),
   ];
+}
+
+export async function missingFinalRatings(db: Database, assessment: repo.AssessmentRow): Promise<string[]> {
+  return unrated(await computeState(db, assessment));
 }
 
 /** Counts of findings by outcome over the KLOEs given. */
@@ -202,7 +207,7 @@ export function createWorkspaceService(deps: { db: Database }) {
         ...state,
         counts: outcomeCounts(state.kloes),
         unjudged: state.kloes.filter((k) => k.judged < k.total),
-        missingFinalRatings: await missingFinalRatings(db, assessment),
+        missingFinalRatings: unrated(state),
       };
     },
 

@@ -1,0 +1,187 @@
+#!/usr/bin/env node
+/**
+ * Benchmark: the KLOE workspace page and the scorecard with 1,000 assessments (and their findings) in a
+ * PostgreSQL database, at 20 concurrent clients, measured with wrk on loopback — against the limit of
+ * the same server sending the same HTML as a static file.
+ *
+ *   npm run build && node bench/assessment-pages.mjs          (needs wrk: apt-get install wrk)
+ *
+ * Env: BENCH_DATABASE_URL (an admin connection; default postgres://postgres@127.0.0.1:5432/postgres),
+ * BENCH_SECONDS (default 15), BENCH_CONNECTIONS (default 20), BENCH_ASSESSMENTS (default 1000).
+ * Prints figures; asserts nothing. The server and wrk share this machine's cores.
+ */
+import { execFile } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import pg from 'pg';
+
+const dist = new URL('../dist/', import.meta.url);
+const load = (file) => import(new URL(file, dist).href);
+const { openDatabase } = await load('db/client.js');
+const { prepareDatabase } = await load('startup.js');
+const { buildApp } = await load('app.js');
+const accountsRepo = await load('modules/accounts/accounts.repository.js');
+const { generateApiToken } = await load('modules/accounts/api-tokens.js');
+const { publicFolder } = await load('paths.js');
+
+const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const seconds = Number(process.env.BENCH_SECONDS ?? 15);
+const connections = Number(process.env.BENCH_CONNECTIONS ?? 20);
+const count = Number(process.env.BENCH_ASSESSMENTS ?? 1000);
+
+const name = `kloe_bench_${randomBytes(4).toString('hex')}`;
+const admin = new pg.Client({ connectionString: adminUrl });
+await admin.connect();
+await admin.query(`create database ${name}`);
+const url = new URL(adminUrl);
+url.pathname = `/${name}`;
+
+const staticFile = path.join(publicFolder, `bench-${name}.html`);
+const database = await openDatabase({ databaseUrl: url.toString() });
+let app;
+try {
+  const config = {
+    env: 'test', // templates compiled once, as in production (development recompiles them on every request)
+    logLevel: 'silent',
+    baseUrl: 'http://localhost:3000',
+    secret: randomBytes(32).toString('hex'),
+    session: { idleMinutes: 120, maxHours: 12 },
+    admin: undefined,
+    signInAttemptsPerMinute: 10,
+    oidc: undefined,
+  };
+  await prepareDatabase(database, config); // built-in framework and the demo, with its judged inspection
+  const inspector = await benchInspector(database.db);
+
+  // 1,000 assessments: copies of the demo inspection (every KLOE judged), each with the bench inspector as lead.
+  const started = performance.now();
+  const client = new pg.Client({ connectionString: url.toString() });
+  await client.connect();
+  const template = (await client.query(`select id from assessments where kind = 'inspection' limit 1`)).rows[0].id;
+  await client.query(
+    `create temp table copies as select gen_random_uuid() as id, n from generate_series(1, $1::int) as n`,
+    [count - 2],
+  );
+  await client.query(
+    `insert into assessments (id, series_id, organisation_id, service_id, framework_version_id, kind, title, status, scope, shared_with_organisation)
+     select c.id, c.id, a.organisation_id, a.service_id, a.framework_version_id, a.kind, a.title || ' #' || c.n, 'fieldwork', a.scope, false
+     from copies c, assessments a where a.id = $1`,
+    [template],
+  );
+  await client.query(`insert into assessment_team (assessment_id, user_id, role) select id, $1, 'lead' from copies`, [
+    inspector.actor.userId,
+  ]);
+  await client.query(
+    `insert into assessment_team (assessment_id, user_id, role) values ($1, $2, 'member') on conflict do nothing`,
+    [template, inspector.actor.userId],
+  );
+  for (const [table, columns] of [
+    ['findings', 'statement_ref, kloe_ref, outcome, note, updated_by, updated_at'],
+    [
+      'kloe_judgements',
+      'kloe_ref, strengths, areas_for_improvement, exceeded, final_rating, rationale, updated_by, updated_at',
+    ],
+    ['roll_up_judgements', 'node_ref, final_rating, rationale, updated_by, updated_at'],
+  ]) {
+    await client.query(
+      `insert into ${table} (assessment_id, ${columns}) select c.id, ${columns} from copies c, ${table} t where t.assessment_id = $1`,
+      [template],
+    );
+  }
+  await client.query('analyze');
+  const rows = (
+    await client.query(
+      `select (select count(*) from assessments) as assessments, (select count(*) from findings) as findings`,
+    )
+  ).rows[0];
+  await client.end();
+  console.log(
+    `data: ${rows.assessments} assessments, ${rows.findings} findings (made in ${((performance.now() - started) / 1000).toFixed(1)} s)`,
+  );
+
+  app = await buildApp({ config, database, logger: false });
+  const address = await app.listen({ port: 0, host: '127.0.0.1' });
+  const auth = `Authorization: Bearer ${inspector.token}`;
+  const target = (
+    await (
+      await fetch(`${address}/api/assessments?limit=1&offset=${Math.floor(count / 2)}`, {
+        headers: { authorization: `Bearer ${inspector.token}` },
+      })
+    ).json()
+  ).assessments[0].id;
+
+  const pages = [
+    ['KLOE workspace 5.2.2 (22 statements)', `/assessments/${target}/kloes/5.2.2`],
+    ['scorecard', `/assessments/${target}/scorecard`],
+  ];
+  console.log(`wrk: ${connections} connections, ${seconds} s each, 2 threads, loopback; server in one Node.js process`);
+  console.log('page                                   | req/s  | p50 ms | p95 ms | p99 ms | static p95 ms | p95 ratio');
+  for (const [label, route] of pages) {
+    let html = '';
+    const single = [];
+    for (let i = 0; i < 10; i++) {
+      const t0 = performance.now();
+      const page = await fetch(`${address}${route}`, { headers: { authorization: `Bearer ${inspector.token}` } });
+      if (page.status !== 200) throw new Error(`${route} answered ${page.status}`);
+      html = await page.text();
+      single.push(performance.now() - t0);
+    }
+    console.log(
+      `${label}: one client, median of 10: ${single.sort((a, b) => a - b)[5].toFixed(1)} ms, ${(html.length / 1024).toFixed(0)} KiB`,
+    );
+    fs.writeFileSync(staticFile, html);
+    // The static limit first: a dynamic run leaves the server a queue to drain.
+    const limit = await wrk(`${address}/assets/${path.basename(staticFile)}`);
+    const dynamic = await wrk(`${address}${route}`, auth);
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    console.log(
+      `${label.padEnd(38)} | ${dynamic.rps.toFixed(0).padStart(6)} | ${dynamic.p50.toFixed(1).padStart(6)} | ${dynamic.p95.toFixed(1).padStart(6)} | ${dynamic.p99.toFixed(1).padStart(6)} | ${limit.p95.toFixed(2).padStart(13)} | ${(dynamic.p95 / limit.p95).toFixed(1).padStart(8)}×` +
+        (dynamic.errors > 0 ? `  (${dynamic.errors} errors)` : ''),
+    );
+  }
+} finally {
+  fs.rmSync(staticFile, { force: true });
+  await app?.close();
+  await database.close();
+  await admin.query(`drop database if exists ${name} with (force)`);
+  await admin.end();
+}
+
+/** An inspector with an API token, made as the test helpers make people. */
+async function benchInspector(db) {
+  const user = await accountsRepo.insertUser(db, {
+    id: randomUUID(),
+    name: 'Bench Inspector',
+    email: `bench-${randomBytes(4).toString('hex')}@example.test`,
+    role: 'inspector',
+    organisationId: null,
+  });
+  const { token, prefix, tokenHash } = generateApiToken();
+  await accountsRepo.insertToken(db, { userId: user.id, name: 'bench', prefix, tokenHash });
+  return { actor: { userId: user.id }, token };
+}
+
+/** Runs wrk without blocking: the server under test lives in this process. */
+async function wrk(target, header) {
+  const args = [
+    '-t2',
+    `-c${connections}`,
+    `-d${seconds}s`,
+    '--latency',
+    '-s',
+    new URL('latency.lua', import.meta.url).pathname,
+  ];
+  if (header) args.push('-H', header);
+  const { stdout: output } = await promisify(execFile)('wrk', [...args, target], { encoding: 'utf8' });
+  const line = output.split('\n').find((l) => l.startsWith('RESULT'));
+  if (!line) throw new Error(`wrk printed no result:\n${output}`);
+  return Object.fromEntries(
+    line
+      .slice(7)
+      .split(' ')
+      .map((pair) => pair.split('='))
+      .map(([k, v]) => [k, Number(v)]),
+  );
+}

@@ -1,0 +1,250 @@
+/** `kloe assessment …` through the built command line: create → list → show → export → import. */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { builtinFrameworksFolder } from '../paths.js';
+import { assertBuilt, runKloe } from './testing/run-cli.js';
+
+let tmp: string;
+const ORG = 'E07000901'; // the demo data's Ashdown District Council
+const LEAD = 'lead.inspector@example.org';
+const MEMBER = 'inspector@example.org';
+
+/** A fresh installation: the built-in framework and the demo organisations and people. */
+function install(name: string) {
+  const kloe = (args: string[]) => runKloe(args, { DATA_DIR: path.join(tmp, name) });
+  for (const args of [
+    ['framework', 'import', path.join(builtinFrameworksFolder, 'audit-commission-j2.json')],
+    ['demo', 'load'],
+  ]) {
+    const result = kloe(args);
+    if (result.code !== 0) throw new Error(`kloe ${args.join(' ')}: ${result.stderr}`);
+  }
+  return kloe;
+}
+
+let kloe: ReturnType<typeof install>;
+beforeAll(() => {
+  assertBuilt();
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kloe-assessments-'));
+  kloe = install('first');
+});
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+const withoutExportedAt = (doc: Record<string, unknown>) => ({ ...doc, exportedAt: undefined });
+
+describe('kloe assessment', () => {
+  it('creates, lists, shows, exports and imports an assessment', () => {
+    const created = kloe([
+      'assessment',
+      'create',
+      '--organisation',
+      ORG,
+      '--service',
+      'Housing repairs',
+      '--kind',
+      'inspection',
+      '--title',
+      'CLI repairs inspection',
+      '--lead',
+      LEAD,
+      '--member',
+      MEMBER,
+      '--scope',
+      '5',
+      '--scope',
+      '6.1',
+      '--framework',
+      'audit-commission-j2@1',
+    ]);
+    expect(created.stderr).toBe('');
+    const id = /^Created ([0-9a-f-]{36}): CLI repairs inspection\n$/.exec(created.stdout)?.[1];
+    expect(id, created.stdout).toBeDefined();
+
+    expect(kloe(['assessment', 'list', '--organisation', ORG]).stdout).toMatch(
+      new RegExp(
+        `^${id}\tinspection\tplanning\tAshdown District Council\tHousing repairs\tCLI repairs inspection$`,
+        'm',
+      ),
+    );
+    const listed = JSON.parse(kloe(['assessment', 'list', '--json']).stdout);
+    expect(listed.find((a: { id: string }) => a.id === id)).toMatchObject({
+      kind: 'inspection',
+      status: 'planning',
+      framework: { id: 'audit-commission-j2', version: 1 },
+    });
+    expect(kloe(['assessment', 'list', '--organisation', 'L9001']).stdout).not.toContain(id);
+
+    const shown = kloe(['assessment', 'show', id!]);
+    expect(shown.stderr).toBe('');
+    expect(shown.stdout).toContain('CLI repairs inspection');
+    expect(shown.stdout).toMatch(/^5\.2\.2\t0\/22\t—\t—$/m);
+    expect(shown.stdout).toMatch(/^6\.1\t0\/\d+\t—\t—$/m);
+    expect(shown.stdout).toMatch(/^overall\t—\t—$/m);
+    const shownJson = JSON.parse(kloe(['assessment', 'show', id!, '--json']).stdout);
+    expect(shownJson.kloes.map((k: { ref: string }) => k.ref)).toEqual([
+      '5.1.1',
+      '5.1.2',
+      '5.1.3',
+      '5.2.1',
+      '5.2.2',
+      '5.2.3',
+      '5.2.4',
+      '6.1',
+    ]);
+    expect(shownJson.team).toEqual([
+      expect.objectContaining({ email: LEAD, role: 'lead' }),
+      expect.objectContaining({ email: MEMBER, role: 'member' }),
+    ]);
+    expect(shownJson.keyQuestions.map((kq: { ref: string }) => kq.ref)).toEqual(['5', '6']);
+
+    const file = path.join(tmp, 'export.json');
+    expect(kloe(['assessment', 'export', id!, '-o', file])).toMatchObject({ code: 0, stdout: '' });
+    const exported = JSON.parse(fs.readFileSync(file, 'utf8'));
+    expect(exported).toMatchObject({
+      format: 'kloe-assessment/1',
+      assessment: { id, title: 'CLI repairs inspection' },
+    });
+    const printed = JSON.parse(kloe(['assessment', 'export', id!]).stdout);
+    expect(withoutExportedAt(printed)).toEqual(withoutExportedAt(exported));
+
+    // The same id again is refused; as new it is a copy.
+    const again = kloe(['assessment', 'import', file]);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/^kloe: Assessment \S+ already exists here/);
+    const copy = kloe(['assessment', 'import', file, '--as-new']);
+    expect(copy.stderr).toBe('');
+    const copyId =
+      /^Imported ([0-9a-f-]{36}): CLI repairs inspection \(2 people, 0 findings, 8 KLOE judgements, 0 challenges\)\n$/.exec(
+        copy.stdout,
+      )?.[1];
+    expect(copyId).toBeDefined();
+    expect(copyId).not.toBe(id);
+
+    // Into another installation under the same id, and out again unchanged.
+    const other = install('second');
+    expect(other(['assessment', 'import', file]).stdout).toMatch(new RegExp(`^Imported ${id}: `));
+    const roundTrip = JSON.parse(other(['assessment', 'export', id!]).stdout);
+    expect(withoutExportedAt(roundTrip)).toEqual({
+      ...withoutExportedAt(exported),
+      organisation: roundTrip.organisation,
+      service: roundTrip.service,
+    });
+    expect(roundTrip.organisation.code).toBe(ORG);
+  }, 180_000); // some twenty runs of the CLI, each opening its embedded database
+
+  it('prints the JSON Schema that is checked in', () => {
+    const schema = kloe(['assessment', 'schema']);
+    expect(schema.stdout).toBe(
+      fs.readFileSync(path.join(builtinFrameworksFolder, 'kloe-assessment.schema.json'), 'utf8'),
+    );
+  });
+
+  it.each([
+    ['an id that is not one', ['assessment', 'show', 'nope'], 1, /^kloe: "nope" is not an assessment id\n$/],
+    [
+      'an assessment that does not exist',
+      ['assessment', 'export', '00000000-0000-4000-8000-000000000000'],
+      1,
+      /^kloe: No assessment with id "00000000-0000-4000-8000-000000000000"\n$/,
+    ],
+    [
+      'an unknown organisation',
+      [
+        'assessment',
+        'create',
+        '--organisation',
+        'NOPE',
+        '--service',
+        'S',
+        '--kind',
+        'inspection',
+        '--title',
+        'T',
+        '--lead',
+        LEAD,
+      ],
+      1,
+      /^kloe: no organisation with the code NOPE\n$/,
+    ],
+    [
+      'an unknown person',
+      [
+        'assessment',
+        'create',
+        '--organisation',
+        ORG,
+        '--service',
+        'Housing repairs',
+        '--kind',
+        'inspection',
+        '--title',
+        'T',
+        '--lead',
+        'who@example.org',
+      ],
+      1,
+      /^kloe: no person with the email address who@example\.org\n$/,
+    ],
+    [
+      'a scope outside the framework',
+      [
+        'assessment',
+        'create',
+        '--organisation',
+        ORG,
+        '--service',
+        'Housing repairs',
+        '--kind',
+        'inspection',
+        '--title',
+        'T',
+        '--lead',
+        LEAD,
+        '--scope',
+        '9',
+      ],
+      1,
+      /^kloe: Check the scope: Not in this framework: 9\n$/,
+    ],
+    [
+      'an unknown kind',
+      [
+        'assessment',
+        'create',
+        '--organisation',
+        ORG,
+        '--service',
+        'S',
+        '--kind',
+        'audit',
+        '--title',
+        'T',
+        '--lead',
+        LEAD,
+      ],
+      1,
+      /argument 'audit' is invalid/,
+    ],
+    [
+      'a missing file',
+      ['assessment', 'import', '/no/such/file.json'],
+      1,
+      /^kloe: cannot read \/no\/such\/file\.json: ENOENT\n$/,
+    ],
+  ])('refuses %s with one line and a non-zero exit', (_name, args, code, message) => {
+    const result = kloe(args);
+    expect(result.code).toBe(code);
+    expect(result.stderr).toMatch(message);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('refuses a file that is not an assessment document, naming the field', () => {
+    const file = path.join(tmp, 'broken.json');
+    fs.writeFileSync(file, JSON.stringify({ format: 'kloe-assessment/1', assessment: {} }));
+    const result = kloe(['assessment', 'import', file]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^kloe: Not a valid kloe-assessment\/1 document: exportedAt: /);
+  });
+});

@@ -1,0 +1,78 @@
+/**
+ * JSON routes of the assessment exchange format (kloe-assessment/1): export one assessment the caller
+ * may see as a file, and import one (administrators), all or nothing.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Database } from '../../db/database.js';
+import { currentUser } from '../accounts/actor.js';
+import { problemSchema } from '../frameworks/frameworks.schemas.js';
+import { assessmentExportSchema, exportAssessment, importAssessment } from './assessment-export.js';
+import { routeConfigFor } from './assessments.policy.js';
+import { assessmentIdParams } from './assessments.schemas.js';
+
+export interface AssessmentExportApiDeps {
+  db: Database;
+}
+
+const importQuery = z.object({
+  /** Import under new ids, as a copy, even when the document's assessment exists here. */
+  asNew: z
+    .enum(['true', 'false'])
+    .optional()
+    .transform((value) => value === 'true'),
+});
+
+const importResponse = z.object({
+  id: z.uuid(),
+  seriesId: z.uuid(),
+  revision: z.number().int(),
+  title: z.string(),
+  counts: z.record(z.string(), z.number().int()),
+});
+
+export function registerAssessmentExportApi(app: FastifyInstance, deps: AssessmentExportApiDeps): void {
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  const { db } = deps;
+  const tags = ['assessments'];
+
+  api.get(
+    '/api/assessments/:id/export',
+    {
+      config: routeConfigFor('view'),
+      schema: {
+        tags,
+        summary: 'The assessment as a kloe-assessment/1 document, to download or import elsewhere',
+        params: assessmentIdParams,
+        response: { 200: assessmentExportSchema, 400: problemSchema, 404: problemSchema },
+      },
+    },
+    async (request, reply) => {
+      const document = await exportAssessment(db, currentUser(request), request.params.id);
+      return reply
+        .header('content-disposition', `attachment; filename="assessment-${document.assessment.id}.json"`)
+        .send(document);
+    },
+  );
+
+  api.post(
+    '/api/assessments/import',
+    {
+      // Not an action on an existing assessment, so not one of the policy's: restoring one is for administrators.
+      config: { access: { roles: ['administrator'] } },
+      schema: {
+        tags,
+        summary:
+          'Restore an assessment from a kloe-assessment/1 document, all or nothing (409 if its id exists here unless asNew=true)',
+        querystring: importQuery,
+        body: assessmentExportSchema,
+        response: { 201: importResponse, 400: problemSchema, 403: problemSchema, 409: problemSchema },
+      },
+    },
+    async (request, reply) =>
+      reply
+        .status(201)
+        .send(await importAssessment(db, currentUser(request), request.body, { asNew: request.query.asNew })),
+  );
+}

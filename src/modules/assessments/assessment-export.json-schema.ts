@@ -1,0 +1,18 @@
+/** The published JSON Schema of the kloe-assessment format, derived from the zod schema so the two never drift. */
+import { z } from 'zod';
+import { ASSESSMENT_FORMAT, assessmentExportSchema } from './assessment-export.js';
+
+export const ASSESSMENT_SCHEMA_FILE = 'kloe-assessment.schema.json';
+
+export function assessmentJsonSchema(): Record<string, unknown> {
+  return {
+    ...z.toJSONSchema(assessmentExportSchema, { target: 'draft-2020-12' }),
+    title: `KLOE assessment export (${ASSESSMENT_FORMAT})`,
+    description:
+      'One revision of one assessment with everything needed to restore it elsewhere: details, organisation, service, framework version, team (by email), findings, KLOE judgements, roll-ups and moderation challenges.',
+  };
+}
+
+export function assessmentJsonSchemaText(): string {
+  return `${JSON.stringify(assessmentJsonSchema(), null, 2)}\n`;
+}

@@ -1,0 +1,620 @@
+/**
+ * The assessment exchange format ("kloe-assessment/1"): one revision of one assessment with everything
+ * needed to restore it in another installation — its details, the organisation, service and framework
+ * version it is of, its team, findings, KLOE judgements, roll-ups and moderation challenges.
+ *
+ * People, organisations and services are named the way they are known across installations (email
+ * address, organisation code, service name), never by their database ids; the framework version is
+ * named by id and version and checked by its content hash. Lists are in a fixed order, so exporting,
+ * importing into another database and exporting again gives the same document (apart from exportedAt).
+ *
+ * The zod schema is the single source of truth: the TypeScript type, the API body and the published
+ * JSON Schema (frameworks/kloe-assessment.schema.json, see assessment-export.json-schema.ts) derive from it.
+ */
+import { randomUUID } from 'node:crypto';
+import { and, eq, inArray, or } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
+import { z } from 'zod';
+import type { Database } from '../../db/database.js';
+import { violatedUniqueConstraint } from '../../db/unique-violation.js';
+import { AppError, type FieldProblem } from '../../errors.js';
+import { users } from '../accounts/accounts.tables.js';
+import { recordAudit } from '../audit/audit.recorder.js';
+import { leafKloes } from '../frameworks/framework.tree.js';
+import * as frameworksRepo from '../frameworks/frameworks.repository.js';
+import { frameworkVersions } from '../frameworks/frameworks.tables.js';
+import { organisations, services } from '../organisations/organisations.tables.js';
+import { loadAssessment } from './assessment-access.js';
+import { kloesInScope, OVERALL, pinnedFramework, rollUpNodes, statementsOf } from './assessment-framework.js';
+import { assessmentForbidden, invalidAssessmentInput } from './assessments.errors.js';
+import type { AssessmentActor } from './assessments.policy.js';
+import * as repo from './assessments.repository.js';
+import { assessmentRecord } from './assessments.service.js';
+import {
+  ASSESSMENT_KINDS,
+  ASSESSMENT_STATUSES,
+  assessments,
+  assessmentTeam,
+  CHALLENGE_STATUSES,
+  challenges,
+  FINDING_OUTCOMES,
+  findings,
+  kloeJudgements,
+  rollUpJudgements,
+  TEAM_ROLES,
+} from './assessments.tables.js';
+
+export const ASSESSMENT_FORMAT = 'kloe-assessment/1';
+
+/** An instant as ISO 8601 (exports write UTC with milliseconds, e.g. 2026-03-14T09:30:00.000Z). */
+const instant = z.iso.datetime({ offset: true });
+/** A calendar date, e.g. 2026-03-14. */
+const calendarDate = z.iso.date();
+/** How a person is named across installations: their email address (compared without regard to case). */
+const email = z.string().regex(/^[^\s@]+@[^\s@]+$/, 'must be an email address');
+const ref = z.string().regex(/^\d+(\.\d+)*$/, 'must look like 4, 5.1 or 5.2.4');
+const text = z.string().min(1);
+
+export const assessmentExportSchema = z.object({
+  format: z.literal(ASSESSMENT_FORMAT),
+  exportedAt: instant,
+  assessment: z.object({
+    id: z.uuid(),
+    /** The id of the series' first revision; revisions of one assessment share it. */
+    seriesId: z.uuid(),
+    revision: z.number().int().positive(),
+    kind: z.enum(ASSESSMENT_KINDS),
+    title: z.string().min(1).max(200),
+    status: z.enum(ASSESSMENT_STATUSES),
+    /** The leaf KLOE refs in scope; null means the whole framework. */
+    scope: z.array(ref).nullable(),
+    plannedStart: calendarDate.nullable(),
+    plannedEnd: calendarDate.nullable(),
+    sharedWithOrganisation: z.boolean(),
+    createdAt: instant,
+    updatedAt: instant,
+    publishedAt: instant.nullable(),
+    /** Who opened it; null when the system did. */
+    createdByEmail: email.nullable(),
+    /** Who published it; null when unpublished or published by the system. */
+    publishedByEmail: email.nullable(),
+  }),
+  /** Found by code on import; id and name are for people reading the file. */
+  organisation: z.object({ id: z.uuid(), code: text, name: text }),
+  /** Found by name within the organisation on import. */
+  service: z.object({ id: z.uuid(), name: text }),
+  /** The framework version the assessment is pinned to; the importing installation must hold the same content. */
+  framework: z.object({
+    id: text,
+    version: z.number().int().positive(),
+    contentHash: z.string().regex(/^[0-9a-f]{64}$/, 'must be a SHA-256 in hexadecimal'),
+  }),
+  /** Exactly one lead, then the members. */
+  team: z.array(z.object({ email, name: text, role: z.enum(TEAM_ROLES) })).min(1),
+  findings: z.array(
+    z.object({
+      statementRef: text,
+      kloeRef: ref,
+      outcome: z.enum(FINDING_OUTCOMES),
+      note: z.string().nullable(),
+      updatedAt: instant,
+      updatedByEmail: email.nullable(),
+    }),
+  ),
+  kloeJudgements: z.array(
+    z.object({
+      kloeRef: ref,
+      strengths: z.array(z.string()),
+      areasForImprovement: z.array(z.string()),
+      exceeded: z.boolean(),
+      /** A level id of the framework's rating scale. */
+      finalRating: text.nullable(),
+      rationale: z.string().nullable(),
+      updatedAt: instant,
+      updatedByEmail: email.nullable(),
+    }),
+  ),
+  /** The key questions' ratings and the overall one ("overall"). */
+  rollUps: z.array(
+    z.object({
+      nodeRef: z.string().regex(/^(\d+|overall)$/, 'must be a key question ref or "overall"'),
+      finalRating: text.nullable(),
+      rationale: z.string().nullable(),
+      updatedAt: instant,
+      updatedByEmail: email.nullable(),
+    }),
+  ),
+  challenges: z.array(
+    z.object({
+      /** A KLOE ref, a key question ref or "overall". */
+      targetRef: z.string().regex(/^(\d+(\.\d+)*|overall)$/, 'must be a KLOE or key question ref or "overall"'),
+      comment: text,
+      raisedByEmail: email,
+      raisedAt: instant,
+      status: z.enum(CHALLENGE_STATUSES),
+      resolution: z.string().nullable(),
+      resolvedByEmail: email.nullable(),
+      resolvedAt: instant.nullable(),
+    }),
+  ),
+});
+
+export type AssessmentExport = z.infer<typeof assessmentExportSchema>;
+
+export interface ImportOptions {
+  /** Import under new ids (a copy) instead of the ids in the document. */
+  asNew?: boolean;
+}
+
+export interface ImportOutcome {
+  id: string;
+  seriesId: string;
+  revision: number;
+  title: string;
+  counts: { team: number; findings: number; kloeJudgements: number; rollUps: number; challenges: number };
+}
+
+export const assessmentExists = (id: string) =>
+  new AppError(
+    'assessment_exists',
+    409,
+    `Assessment ${id} already exists here; import it as new (--as-new, or asNew=true) to keep both`,
+    [{ field: 'assessment.id', message: 'An assessment with this id (or this revision of its series) exists' }],
+  );
+
+const iso = (d: Date) => d.toISOString();
+const isoOrNull = (d: Date | null) => (d ? d.toISOString() : null);
+const byRef = (a: string, b: string) => a.localeCompare(b, 'en', { numeric: true });
+/** Roll-ups in framework order: key questions by number, "overall" last. */
+const byNode = (a: string, b: string) => (a === OVERALL ? (b === OVERALL ? 0 : 1) : b === OVERALL ? -1 : byRef(a, b));
+
+/** The document of one assessment the actor may see. */
+export async function exportAssessment(db: Database, actor: AssessmentActor, id: string): Promise<AssessmentExport> {
+  const { assessment } = await loadAssessment(db, actor, id);
+  const resolver = alias(users, 'resolver');
+  const [context] = await db
+    .select({
+      organisation: { id: organisations.id, code: organisations.code, name: organisations.name },
+      service: { id: services.id, name: services.name },
+      framework: {
+        id: frameworkVersions.frameworkId,
+        version: frameworkVersions.version,
+        contentHash: frameworkVersions.contentHash,
+      },
+    })
+    .from(assessments)
+    .innerJoin(organisations, eq(organisations.id, assessments.organisationId))
+    .innerJoin(services, eq(services.id, assessments.serviceId))
+    .innerJoin(frameworkVersions, eq(frameworkVersions.id, assessments.frameworkVersionId))
+    .where(eq(assessments.id, id));
+  const [team, findingRows, judgementRows, rollUpRows, challengeRows, people] = await Promise.all([
+    repo.listTeam(db, id),
+    db
+      .select({ finding: findings, email: users.email })
+      .from(findings)
+      .leftJoin(users, eq(users.id, findings.updatedBy))
+      .where(eq(findings.assessmentId, id)),
+    db
+      .select({ judgement: kloeJudgements, email: users.email })
+      .from(kloeJudgements)
+      .leftJoin(users, eq(users.id, kloeJudgements.updatedBy))
+      .where(eq(kloeJudgements.assessmentId, id)),
+    db
+      .select({ rollUp: rollUpJudgements, email: users.email })
+      .from(rollUpJudgements)
+      .leftJoin(users, eq(users.id, rollUpJudgements.updatedBy))
+      .where(eq(rollUpJudgements.assessmentId, id)),
+    db
+      .select({ challenge: challenges, raisedByEmail: users.email, resolvedByEmail: resolver.email })
+      .from(challenges)
+      .innerJoin(users, eq(users.id, challenges.raisedBy))
+      .leftJoin(resolver, eq(resolver.id, challenges.resolvedBy))
+      .where(eq(challenges.assessmentId, id)),
+    repo.findUsers(
+      db,
+      [assessment.createdBy, assessment.publishedBy].filter((x): x is string => x !== null),
+    ),
+  ]);
+  const emailOf = (userId: string | null) => (userId ? (people.find((p) => p.id === userId)?.email ?? null) : null);
+  const roleOrder = (role: string) => TEAM_ROLES.indexOf(role as (typeof TEAM_ROLES)[number]);
+
+  return {
+    format: ASSESSMENT_FORMAT,
+    exportedAt: new Date().toISOString(),
+    assessment: {
+      id: assessment.id,
+      seriesId: assessment.seriesId,
+      revision: assessment.revision,
+      kind: assessment.kind,
+      title: assessment.title,
+      status: assessment.status,
+      scope: assessment.scope,
+      plannedStart: assessment.plannedStart,
+      plannedEnd: assessment.plannedEnd,
+      sharedWithOrganisation: assessment.sharedWithOrganisation,
+      createdAt: iso(assessment.createdAt),
+      updatedAt: iso(assessment.updatedAt),
+      publishedAt: isoOrNull(assessment.publishedAt),
+      createdByEmail: emailOf(assessment.createdBy),
+      publishedByEmail: emailOf(assessment.publishedBy),
+    },
+    organisation: context!.organisation,
+    service: context!.service,
+    framework: context!.framework,
+    team: team
+      .map(({ email, name, role }) => ({ email, name, role }))
+      .sort((a, b) => roleOrder(a.role) - roleOrder(b.role) || a.email.localeCompare(b.email)),
+    findings: findingRows
+      .map(({ finding: f, email }) => ({
+        statementRef: f.statementRef,
+        kloeRef: f.kloeRef,
+        outcome: f.outcome,
+        note: f.note,
+        updatedAt: iso(f.updatedAt),
+        updatedByEmail: email,
+      }))
+      .sort((a, b) => byRef(a.kloeRef, b.kloeRef) || byRef(a.statementRef, b.statementRef)),
+    kloeJudgements: judgementRows
+      .map(({ judgement: j, email }) => ({
+        kloeRef: j.kloeRef,
+        strengths: j.strengths,
+        areasForImprovement: j.areasForImprovement,
+        exceeded: j.exceeded,
+        finalRating: j.finalRating,
+        rationale: j.rationale,
+        updatedAt: iso(j.updatedAt),
+        updatedByEmail: email,
+      }))
+      .sort((a, b) => byRef(a.kloeRef, b.kloeRef)),
+    rollUps: rollUpRows
+      .map(({ rollUp: r, email }) => ({
+        nodeRef: r.nodeRef,
+        finalRating: r.finalRating,
+        rationale: r.rationale,
+        updatedAt: iso(r.updatedAt),
+        updatedByEmail: email,
+      }))
+      .sort((a, b) => byNode(a.nodeRef, b.nodeRef)),
+    challenges: challengeRows
+      .map(({ challenge: c, raisedByEmail, resolvedByEmail }) => ({
+        targetRef: c.targetRef,
+        comment: c.comment,
+        raisedByEmail,
+        raisedAt: iso(c.raisedAt),
+        status: c.status,
+        resolution: c.resolution,
+        resolvedByEmail,
+        resolvedAt: isoOrNull(c.resolvedAt),
+      }))
+      .sort(
+        (a, b) =>
+          a.raisedAt.localeCompare(b.raisedAt) ||
+          byNode(a.targetRef, b.targetRef) ||
+          a.comment.localeCompare(b.comment),
+      ),
+  };
+}
+
+/** Checks the document's shape; every problem names its field path. */
+export function parseAssessmentExport(input: unknown): AssessmentExport {
+  const parsed = assessmentExportSchema.safeParse(input);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((issue) => ({
+    field: issue.path.join('.') || '(document)',
+    message: issue.message,
+  }));
+  throw invalidAssessmentInput(
+    `Not a valid ${ASSESSMENT_FORMAT} document: ${problems[0]!.field}: ${problems[0]!.message}`,
+    problems,
+  );
+}
+
+/** The first problem in the message, all of them as field problems. */
+function refuse(summary: string, problems: FieldProblem[]): never {
+  throw invalidAssessmentInput(`${summary}: ${problems[0]!.field}: ${problems[0]!.message}`, problems);
+}
+
+/** Where each value first appears more than once in a list, as problems. */
+function duplicates<T>(
+  items: T[],
+  key: (item: T) => string,
+  field: (i: number) => string,
+  what: string,
+): FieldProblem[] {
+  const seen = new Set<string>();
+  const problems: FieldProblem[] = [];
+  items.forEach((item, i) => {
+    const k = key(item);
+    if (seen.has(k)) problems.push({ field: field(i), message: `${k} appears more than once ${what}` });
+    seen.add(k);
+  });
+  return problems;
+}
+
+/**
+ * Restores an assessment from its document, all or nothing, in one transaction: administrators (and the
+ * system) only. The ids in the document are kept unless `asNew`; an id already here is refused (409).
+ */
+export async function importAssessment(
+  db: Database,
+  actor: AssessmentActor,
+  input: unknown,
+  options: ImportOptions = {},
+): Promise<ImportOutcome> {
+  if (actor.kind === 'user' && actor.role !== 'administrator') {
+    throw assessmentForbidden('import assessments: only administrators may');
+  }
+  const doc = parseAssessmentExport(input);
+  const shape = [
+    ...duplicates(
+      doc.team,
+      (m) => m.email.toLowerCase(),
+      (i) => `team.${i}.email`,
+      'in the team',
+    ),
+    ...duplicates(
+      doc.findings,
+      (f) => f.statementRef,
+      (i) => `findings.${i}.statementRef`,
+      'in the findings',
+    ),
+    ...duplicates(
+      doc.kloeJudgements,
+      (j) => j.kloeRef,
+      (i) => `kloeJudgements.${i}.kloeRef`,
+      'in the KLOE judgements',
+    ),
+    ...duplicates(
+      doc.rollUps,
+      (r) => r.nodeRef,
+      (i) => `rollUps.${i}.nodeRef`,
+      'in the roll-ups',
+    ),
+  ];
+  const leads = doc.team.filter((m) => m.role === 'lead').length;
+  if (leads !== 1) shape.push({ field: 'team', message: `The team must have exactly one lead, not ${leads}` });
+  if (shape.length > 0) refuse('Check the document', shape);
+
+  try {
+    return await db.transaction(async (tx) => {
+      const [organisation] = await tx
+        .select({ id: organisations.id })
+        .from(organisations)
+        .where(eq(organisations.code, doc.organisation.code));
+      if (!organisation) {
+        refuse('Unknown organisation', [
+          { field: 'organisation.code', message: `No organisation with the code ${doc.organisation.code}` },
+        ]);
+      }
+      const [service] = await tx
+        .select({ id: services.id })
+        .from(services)
+        .where(and(eq(services.organisationId, organisation.id), eq(services.name, doc.service.name)));
+      if (!service) {
+        refuse('Unknown service', [
+          { field: 'service.name', message: `${doc.organisation.code} has no service named "${doc.service.name}"` },
+        ]);
+      }
+      const version = await frameworksRepo.findVersion(tx, doc.framework.id, doc.framework.version);
+      if (!version) {
+        refuse('Unknown framework version', [
+          {
+            field: 'framework.version',
+            message: `No framework ${doc.framework.id} version ${doc.framework.version} here`,
+          },
+        ]);
+      }
+      if (version.contentHash !== doc.framework.contentHash) {
+        refuse('Different framework content', [
+          {
+            field: 'framework.contentHash',
+            message: `${doc.framework.id} version ${doc.framework.version} here has different content from the one assessed`,
+          },
+        ]);
+      }
+
+      const people = await peopleByEmail(tx, doc);
+      const userId = (address: string | null) => (address === null ? null : people.get(address.toLowerCase())!);
+
+      const frameworkDoc = await pinnedFramework(tx, version.id);
+      checkAgainstFramework(frameworkDoc, doc);
+
+      const id = options.asNew ? randomUUID() : doc.assessment.id;
+      const seriesId = options.asNew ? id : doc.assessment.seriesId;
+      const revision = options.asNew ? 1 : doc.assessment.revision;
+      const [taken] = await tx
+        .select({ id: assessments.id })
+        .from(assessments)
+        .where(or(eq(assessments.id, id), and(eq(assessments.seriesId, seriesId), eq(assessments.revision, revision))));
+      if (taken) throw assessmentExists(doc.assessment.id);
+
+      const a = doc.assessment;
+      const row = await repo.insertAssessment(tx, {
+        id,
+        seriesId,
+        revision,
+        organisationId: organisation.id,
+        serviceId: service.id,
+        frameworkVersionId: version.id,
+        kind: a.kind,
+        title: a.title,
+        status: a.status,
+        scope: a.scope,
+        plannedStart: a.plannedStart,
+        plannedEnd: a.plannedEnd,
+        sharedWithOrganisation: a.sharedWithOrganisation,
+        createdBy: userId(a.createdByEmail),
+        createdAt: new Date(a.createdAt),
+        updatedAt: new Date(a.updatedAt),
+        publishedAt: a.publishedAt ? new Date(a.publishedAt) : null,
+        publishedBy: userId(a.publishedByEmail),
+      });
+      const team = doc.team.map((m) => ({ userId: userId(m.email)!, role: m.role }));
+      await tx.insert(assessmentTeam).values(team.map((m) => ({ assessmentId: id, ...m })));
+      if (doc.findings.length > 0) {
+        await tx.insert(findings).values(
+          doc.findings.map((f) => ({
+            assessmentId: id,
+            statementRef: f.statementRef,
+            kloeRef: f.kloeRef,
+            outcome: f.outcome,
+            note: f.note,
+            updatedBy: userId(f.updatedByEmail),
+            updatedAt: new Date(f.updatedAt),
+          })),
+        );
+      }
+      if (doc.kloeJudgements.length > 0) {
+        await tx.insert(kloeJudgements).values(
+          doc.kloeJudgements.map((j) => ({
+            assessmentId: id,
+            kloeRef: j.kloeRef,
+            strengths: j.strengths,
+            areasForImprovement: j.areasForImprovement,
+            exceeded: j.exceeded,
+            finalRating: j.finalRating,
+            rationale: j.rationale,
+            updatedBy: userId(j.updatedByEmail),
+            updatedAt: new Date(j.updatedAt),
+          })),
+        );
+      }
+      if (doc.rollUps.length > 0) {
+        await tx.insert(rollUpJudgements).values(
+          doc.rollUps.map((r) => ({
+            assessmentId: id,
+            nodeRef: r.nodeRef,
+            finalRating: r.finalRating,
+            rationale: r.rationale,
+            updatedBy: userId(r.updatedByEmail),
+            updatedAt: new Date(r.updatedAt),
+          })),
+        );
+      }
+      // A document lacking a KLOE or roll-up in scope gets it empty, as a new assessment would have it.
+      await repo.insertKloeJudgements(
+        tx,
+        id,
+        kloesInScope(frameworkDoc, a.scope).map((leaf) => leaf.kloe.ref),
+      );
+      await repo.insertRollUps(tx, id, rollUpNodes(frameworkDoc, a.scope));
+      if (doc.challenges.length > 0) {
+        await tx.insert(challenges).values(
+          doc.challenges.map((c) => ({
+            assessmentId: id,
+            targetRef: c.targetRef,
+            comment: c.comment,
+            raisedBy: userId(c.raisedByEmail)!,
+            raisedAt: new Date(c.raisedAt),
+            status: c.status,
+            resolution: c.resolution,
+            resolvedBy: userId(c.resolvedByEmail),
+            resolvedAt: c.resolvedAt ? new Date(c.resolvedAt) : null,
+          })),
+        );
+      }
+      const counts = {
+        team: team.length,
+        findings: doc.findings.length,
+        kloeJudgements: doc.kloeJudgements.length,
+        rollUps: doc.rollUps.length,
+        challenges: doc.challenges.length,
+      };
+      await recordAudit(tx, {
+        actor,
+        action: 'assessment.imported',
+        entityType: 'assessment',
+        entityId: id,
+        after: {
+          ...assessmentRecord(row),
+          team,
+          importedFrom: { assessmentId: a.id, exportedAt: doc.exportedAt, asNew: options.asNew ?? false },
+          counts,
+        },
+      });
+      return { id, seriesId, revision, title: row.title, counts };
+    });
+  } catch (error) {
+    // Two imports of the same document at once: the second loses the race on the primary key.
+    if (violatedUniqueConstraint(error) !== undefined) throw assessmentExists(doc.assessment.id);
+    throw error;
+  }
+}
+
+/** Every person the document names, by lower-cased email; unknown people are refused, each named. */
+async function peopleByEmail(db: Database, doc: AssessmentExport): Promise<Map<string, string>> {
+  const named: { field: string; email: string }[] = [
+    { field: 'assessment.createdByEmail', email: doc.assessment.createdByEmail },
+    { field: 'assessment.publishedByEmail', email: doc.assessment.publishedByEmail },
+    ...doc.team.map((m, i) => ({ field: `team.${i}.email`, email: m.email })),
+    ...doc.findings.map((f, i) => ({ field: `findings.${i}.updatedByEmail`, email: f.updatedByEmail })),
+    ...doc.kloeJudgements.map((j, i) => ({ field: `kloeJudgements.${i}.updatedByEmail`, email: j.updatedByEmail })),
+    ...doc.rollUps.map((r, i) => ({ field: `rollUps.${i}.updatedByEmail`, email: r.updatedByEmail })),
+    ...doc.challenges.flatMap((c, i) => [
+      { field: `challenges.${i}.raisedByEmail`, email: c.raisedByEmail },
+      { field: `challenges.${i}.resolvedByEmail`, email: c.resolvedByEmail },
+    ]),
+  ].flatMap((n) => (n.email === null ? [] : [{ field: n.field, email: n.email.toLowerCase() }]));
+  const wanted = [...new Set(named.map((n) => n.email))];
+  const found =
+    wanted.length === 0
+      ? []
+      : await db.select({ id: users.id, email: users.email }).from(users).where(inArray(users.email, wanted));
+  const ids = new Map(found.map((p) => [p.email.toLowerCase(), p.id]));
+  const unknown = wanted.filter((address) => !ids.has(address));
+  if (unknown.length > 0) {
+    const problems = unknown.map((address) => ({
+      field: named.find((n) => n.email === address)!.field,
+      message: `No person with the email address ${address}`,
+    }));
+    throw invalidAssessmentInput(`Unknown people: ${unknown.join(', ')}`, problems);
+  }
+  return ids;
+}
+
+/** Every ref in the document must be of the pinned framework version, and every rating on its scale. */
+function checkAgainstFramework(framework: Awaited<ReturnType<typeof pinnedFramework>>, doc: AssessmentExport): void {
+  const leaves = new Map(leafKloes(framework).map((leaf) => [leaf.kloe.ref, leaf]));
+  const keyQuestions = new Set(framework.keyQuestions.map((kq) => kq.ref));
+  const scale = new Set(framework.ratingScale.map((level) => level.id));
+  const name = `${doc.framework.id} version ${doc.framework.version}`;
+  const problems: FieldProblem[] = [];
+  const rating = (field: string, value: string | null) => {
+    if (value !== null && !scale.has(value)) {
+      problems.push({ field, message: `${value} is not on the rating scale of ${name} (${[...scale].join(', ')})` });
+    }
+  };
+
+  (doc.assessment.scope ?? []).forEach((kloeRef, i) => {
+    if (!leaves.has(kloeRef))
+      problems.push({ field: `assessment.scope.${i}`, message: `${kloeRef} is not a KLOE of ${name}` });
+  });
+  doc.findings.forEach((f, i) => {
+    const leaf = leaves.get(f.kloeRef);
+    if (!leaf) {
+      problems.push({ field: `findings.${i}.kloeRef`, message: `${f.kloeRef} is not a KLOE of ${name}` });
+    } else if (!statementsOf(leaf).some((s) => s.ref === f.statementRef)) {
+      problems.push({
+        field: `findings.${i}.statementRef`,
+        message: `${f.statementRef} is not a statement of KLOE ${f.kloeRef} in ${name}`,
+      });
+    }
+  });
+  doc.kloeJudgements.forEach((j, i) => {
+    if (!leaves.has(j.kloeRef))
+      problems.push({ field: `kloeJudgements.${i}.kloeRef`, message: `${j.kloeRef} is not a KLOE of ${name}` });
+    rating(`kloeJudgements.${i}.finalRating`, j.finalRating);
+  });
+  doc.rollUps.forEach((r, i) => {
+    if (r.nodeRef !== OVERALL && !keyQuestions.has(r.nodeRef)) {
+      problems.push({ field: `rollUps.${i}.nodeRef`, message: `${r.nodeRef} is not a key question of ${name}` });
+    }
+    rating(`rollUps.${i}.finalRating`, r.finalRating);
+  });
+  doc.challenges.forEach((c, i) => {
+    if (c.targetRef !== OVERALL && !keyQuestions.has(c.targetRef) && !leaves.has(c.targetRef)) {
+      problems.push({ field: `challenges.${i}.targetRef`, message: `${c.targetRef} is not a rating of ${name}` });
+    }
+  });
+  if (problems.length > 0) refuse(`Not an assessment against ${name}`, problems);
+}

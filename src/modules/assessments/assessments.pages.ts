@@ -1,0 +1,635 @@
+/**
+ * HTML pages of assessments: the list (kind and status filters in a GET form), opening one, its
+ * overview (details, team, progress through the KLOEs, status actions, history), the forms to change
+ * its details and team, and the comparison of a self-assessment with an inspection of the same service.
+ * The KLOE workspace, scorecard and moderation pages are in workspace.pages.ts. Every form posts with
+ * handleFormPost and redirects with a success banner (?done=…).
+ */
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { AppError, type FieldProblem } from '../../errors.js';
+import { handleFormPost, type FormState } from '../../web/form-post.js';
+import { hrefWithQuery, paginationFor } from '../../web/pagination.js';
+import type { AccountsService } from '../accounts/accounts.service.js';
+import { currentUser, type UserActor } from '../accounts/actor.js';
+import type { FrameworkDocument } from '../frameworks/framework.model.js';
+import { leafKloes } from '../frameworks/framework.tree.js';
+import type { FrameworksService } from '../frameworks/frameworks.service.js';
+import type { OrganisationsService } from '../organisations/organisations.service.js';
+import { EditConflict } from './assessments.errors.js';
+import {
+  assessmentCrumb,
+  common,
+  HISTORY_LIMIT,
+  LIST_CRUMB,
+  type AssessmentPageDeps,
+} from './assessments.page-context.js';
+import { mayCreate, routeConfigFor } from './assessments.policy.js';
+import type { AssessmentRow } from './assessments.repository.js';
+import {
+  assessmentIdParams,
+  createAssessmentBody,
+  KIND_LABELS,
+  STATUS_LABELS,
+  statusBody,
+  teamBody,
+  updateAssessmentBody,
+  type CreateAssessmentInput,
+} from './assessments.schemas.js';
+import {
+  ASSESSMENT_KINDS,
+  ASSESSMENT_STATUSES,
+  type AssessmentKind,
+  type AssessmentStatus,
+} from './assessments.tables.js';
+import type { ComparisonService } from './comparison.service.js';
+
+/** What these pages need besides the assessments' own services: the choices their forms offer. */
+export interface AssessmentPagesDeps extends AssessmentPageDeps {
+  comparison: Pick<ComparisonService, 'compare'>;
+  organisations: Pick<OrganisationsService, 'list' | 'listServices'>;
+  accounts: Pick<AccountsService, 'list'>;
+  frameworks: Pick<FrameworksService, 'getVersion'>;
+}
+
+const PAGE_SIZE = 50;
+const FRAMEWORK_ID = 'audit-commission-j2';
+const view = (name: string) => `assessments/views/${name}.njk`;
+
+const blankAsUndefined = (value: unknown) => (value === '' ? undefined : value);
+/** A group of checkboxes posts nothing, one value or several. */
+const asList = (value: unknown): unknown[] =>
+  value === undefined || value === '' ? [] : Array.isArray(value) ? value : [value];
+
+const listPageQuery = z.object({
+  kind: z.preprocess(blankAsUndefined, z.enum(ASSESSMENT_KINDS).optional()),
+  status: z.preprocess(blankAsUndefined, z.enum(ASSESSMENT_STATUSES).optional()),
+  page: z.coerce.number().int().min(1).default(1),
+});
+const donePageQuery = z.object({ done: z.string().max(40).optional() });
+
+const SERVICE_CHOICE = /^[0-9a-f-]{36}:[0-9a-f-]{36}$/i;
+const created = createAssessmentBody.shape;
+const scopeField = z.preprocess(asList, z.array(z.string().trim()));
+const datesInOrder = (v: { plannedStart?: string | null; plannedEnd?: string | null }) =>
+  !v.plannedStart || !v.plannedEnd || v.plannedStart <= v.plannedEnd;
+const datesMessage = { path: ['plannedEnd'], message: 'The end date must be on or after the start date' };
+
+const newAssessmentForm = z
+  .object({
+    service: z.string({ error: 'Choose the service' }).regex(SERVICE_CHOICE, 'Choose the service'),
+    kind: created.kind,
+    title: created.title,
+    plannedStart: created.plannedStart,
+    plannedEnd: created.plannedEnd,
+    scope: scopeField,
+    leadUserId: z.preprocess(blankAsUndefined, created.leadUserId),
+    memberUserIds: z.preprocess(asList, z.array(z.string().trim().min(1).max(64))),
+  })
+  .refine(datesInOrder, datesMessage)
+  .transform(({ service, ...rest }): CreateAssessmentInput => {
+    const [organisationId, serviceId] = service.split(':') as [string, string];
+    return { ...rest, organisationId, serviceId, frameworkId: FRAMEWORK_ID };
+  });
+
+const updated = updateAssessmentBody.shape;
+/** Sharing is a question only for inspections: the organisation's own assessments are always theirs. */
+const detailsForm = (kind: AssessmentKind) =>
+  z
+    .object({
+      version: updated.version,
+      title: z.string({ error: 'Enter a title' }).pipe(updated.title.unwrap()),
+      plannedStart: updated.plannedStart,
+      plannedEnd: updated.plannedEnd,
+      scope: scopeField,
+      sharedWithOrganisation: z.string().optional(),
+    })
+    .refine(datesInOrder, datesMessage)
+    .transform(({ sharedWithOrganisation, ...rest }) => ({
+      ...rest,
+      ...(kind === 'inspection' ? { sharedWithOrganisation: sharedWithOrganisation === 'yes' } : {}),
+    }));
+
+const teamForm = teamBody.extend({ memberUserIds: z.preprocess(asList, teamBody.shape.memberUserIds) });
+const reopenForm = z.object({ reason: z.string().trim().max(1000).optional() });
+
+/** The status moves a page offers, and what the person must be allowed to do for each. */
+const STATUS_ACTIONS: Record<
+  AssessmentStatus,
+  { status: AssessmentStatus; text: string; needs: 'lead' | 'publish'; secondary?: boolean }[]
+> = {
+  planning: [{ status: 'fieldwork', text: 'Start fieldwork', needs: 'lead' }],
+  fieldwork: [{ status: 'moderation', text: 'Send to moderation', needs: 'lead' }],
+  moderation: [
+    { status: 'published', text: 'Publish', needs: 'publish' },
+    { status: 'fieldwork', text: 'Send back to fieldwork', needs: 'lead', secondary: true },
+  ],
+  published: [],
+};
+
+/** A problem reported against a service field, moved onto the form field that holds it. */
+function onFormFields(error: unknown, fieldFor: (field: string) => string): unknown {
+  if (!(error instanceof AppError) || error.problems.length === 0) return error;
+  const problems = error.problems.map((p) => ({ ...p, field: fieldFor(p.field) }));
+  return new AppError(error.code, error.status, error.message, problems, error.extensions);
+}
+
+const newFormField = (field: string) =>
+  field === 'organisationId' || field === 'serviceId' || field === 'frameworkId'
+    ? 'service'
+    : field.startsWith('memberUserIds')
+      ? 'memberUserIds'
+      : field;
+
+function scopeItems(doc: FrameworkDocument, chosen: unknown) {
+  const ticked = new Set(asList(chosen).map(String));
+  const leaves = leafKloes(doc);
+  return doc.keyQuestions.flatMap((kq) => [
+    { value: kq.ref, text: `Key question ${kq.ref}: ${kq.title} (all its KLOEs)`, checked: ticked.has(kq.ref) },
+    ...leaves
+      .filter((leaf) => leaf.keyQuestion.ref === kq.ref)
+      .map((leaf) => ({
+        value: leaf.kloe.ref,
+        text: `${leaf.kloe.ref} ${leaf.kloe.question}`,
+        checked: ticked.has(leaf.kloe.ref),
+      })),
+  ]);
+}
+
+export function registerAssessmentPages(app: FastifyInstance, deps: AssessmentPagesDeps): void {
+  const pages = app.withTypeProvider<ZodTypeProvider>();
+  const { assessments, workspace, comparison, organisations, accounts, frameworks } = deps;
+
+  /** "Organisation — Service" for every service of the organisations the actor may see. */
+  async function serviceChoices(actor: UserActor) {
+    const { rows } = await organisations.list(actor, { limit: 200, offset: 0 });
+    const lists = await Promise.all(
+      rows.map(async (o) =>
+        (await organisations.listServices(actor, o.id)).map((s) => ({
+          value: `${o.id}:${s.id}`,
+          text: `${o.name} — ${s.name}`,
+        })),
+      ),
+    );
+    return { choices: lists.flat(), organisationNames: new Map(rows.map((o) => [o.id, o.name])) };
+  }
+
+  /** Who may be on a team: inspectors, and the organisation's members unless it is an inspection. */
+  async function peopleChoices(options: {
+    organisationId?: string;
+    kind?: AssessmentKind;
+    names?: Map<string, string>;
+  }) {
+    const people = (await accounts.list()).filter(
+      (p) =>
+        !p.disabledAt &&
+        (p.role === 'inspector' ||
+          (p.role === 'organisation_member' &&
+            options.kind !== 'inspection' &&
+            (options.organisationId === undefined || p.organisationId === options.organisationId))),
+    );
+    return people.map((p) => ({
+      value: p.id,
+      text:
+        p.role === 'inspector'
+          ? `${p.name} (inspector)`
+          : `${p.name} (${options.names?.get(p.organisationId ?? '') ?? 'organisation member'})`,
+    }));
+  }
+
+  async function latestFramework() {
+    return (await frameworks.getVersion(FRAMEWORK_ID)).document;
+  }
+
+  /** The assessment with the names the header shows. */
+  const headed = (d: { assessment: AssessmentRow; organisationName: string; serviceName: string }) => ({
+    ...d.assessment,
+    organisationName: d.organisationName,
+    serviceName: d.serviceName,
+  });
+
+  /** Says who changed the assessment first, and when, from its audit trail. */
+  async function conflictProblem(id: string, conflict: EditConflict, field: string): Promise<FieldProblem> {
+    const { entries } = await deps.audit.historyOf('assessment', id, { limit: 1 });
+    const who = entries[0]?.actorLabel ?? 'someone else';
+    const when = (entries[0]?.at ?? conflict.current.updatedAt).toLocaleString('en-GB', {
+      day: 'numeric',
+      month: 'long',
+      year: 'numeric',
+      hour: '2-digit',
+      minute: '2-digit',
+      timeZone: 'Europe/London',
+    });
+    return {
+      field,
+      message: `${who} changed this assessment on ${when}, after you opened this page. Their version is shown below: check it, then save again to replace it with yours`,
+    };
+  }
+
+  // ---- The list -------------------------------------------------------------------------------------
+
+  pages.get(
+    '/assessments',
+    { config: routeConfigFor('view'), schema: { hide: true, querystring: listPageQuery } },
+    async (request, reply) => {
+      const actor = currentUser(request);
+      const { kind, status, page } = request.query;
+      const { rows, total } = await assessments.list(actor, {
+        kind,
+        status,
+        limit: PAGE_SIZE,
+        offset: (page - 1) * PAGE_SIZE,
+      });
+      return reply.render(view('list'), {
+        ...common,
+        pageTitle: 'Assessments',
+        assessments: rows,
+        total,
+        kinds: ASSESSMENT_KINDS,
+        statuses: ASSESSMENT_STATUSES,
+        filters: { kind, status },
+        filtered: kind !== undefined || status !== undefined,
+        mayCreate: actor.role !== 'viewer',
+        pagination: paginationFor({
+          page,
+          pageSize: PAGE_SIZE,
+          total,
+          hrefFor: (n) => hrefWithQuery('/assessments', { kind, status, page: n }),
+        }),
+      });
+    },
+  );
+
+  // ---- Opening one ----------------------------------------------------------------------------------
+
+  async function renderNew(reply: FastifyReply, actor: UserActor, state: FormState) {
+    const { choices, organisationNames } = await serviceChoices(actor);
+    const kinds = ASSESSMENT_KINDS.filter(
+      (kind) => actor.role === 'administrator' || mayCreate(actor, kind, actor.organisationId ?? ''),
+    );
+    return reply.render(view('new'), {
+      ...common,
+      ...state,
+      pageTitle: 'Open an assessment',
+      breadcrumbs: [LIST_CRUMB],
+      serviceItems: [{ value: '', text: 'Choose a service' }, ...choices].map((c) => ({
+        ...c,
+        selected: c.value === state.values.service,
+      })),
+      kindItems: kinds.map((k) => ({
+        value: k,
+        text: KIND_LABELS[k],
+        checked: state.values.kind === k || kinds.length === 1,
+      })),
+      scopeItems: scopeItems(await latestFramework(), state.values.scope),
+      chooseLead: actor.role === 'administrator',
+      people: await peopleChoices({
+        organisationId: actor.role === 'organisation_member' ? (actor.organisationId ?? undefined) : undefined,
+        names: organisationNames,
+      }),
+      members: new Set(asList(state.values.memberUserIds).map(String)),
+    });
+  }
+
+  pages.get('/assessments/new', { config: routeConfigFor('create'), schema: { hide: true } }, async (request, reply) =>
+    renderNew(reply, currentUser(request), { values: {} }),
+  );
+
+  pages.post(
+    '/assessments/new',
+    { config: routeConfigFor('create'), schema: { hide: true } },
+    async (request, reply) => {
+      const actor = currentUser(request);
+      return handleFormPost(reply, {
+        body: request.body,
+        schema: newAssessmentForm,
+        save: async (data) => {
+          try {
+            const row = await assessments.create(actor, data);
+            return `/assessments/${row.id}?done=created`;
+          } catch (error) {
+            throw onFormFields(error, newFormField);
+          }
+        },
+        redisplay: (reply, state) => renderNew(reply, actor, state),
+      });
+    },
+  );
+
+  // ---- The overview ---------------------------------------------------------------------------------
+
+  async function renderAssessment(
+    reply: FastifyReply,
+    actor: UserActor,
+    id: string,
+    extra: { done?: string; errors?: FormState['errors'] } = {},
+  ) {
+    const detail = await assessments.get(actor, id);
+    const overview = await workspace.overview(actor, id);
+    const { assessment, can, revisions } = detail;
+    const label = (rating: string | null) =>
+      overview.doc.ratingScale.find((level) => level.id === rating)?.label ?? null;
+    const keyQuestions = overview.keyQuestions.map((kq) => ({
+      ref: kq.nodeRef,
+      title: kq.title,
+      final: label(kq.judgement.finalRating),
+      suggested: label(kq.suggestion.rating),
+      kloes: overview.kloes
+        .filter((k) => k.leaf.keyQuestion.ref === kq.nodeRef)
+        .map((k) => ({
+          ref: k.leaf.kloe.ref,
+          question: k.leaf.kloe.question,
+          judged: k.judged,
+          total: k.total,
+          final: label(k.judgement.finalRating),
+          suggested: label(k.suggestion.rating),
+        })),
+    }));
+    const latest = revisions[0]?.id === assessment.id;
+    return reply.render(view('assessment'), {
+      ...common,
+      ...extra,
+      pageTitle: assessment.title,
+      breadcrumbs: [LIST_CRUMB],
+      header: headed(detail),
+      detail,
+      keyQuestions,
+      overall: {
+        final: label(overview.overall.judgement.finalRating),
+        suggested: label(overview.overall.suggestion.rating),
+      },
+      missingFinalRatings: overview.missingFinalRatings,
+      statusActions: STATUS_ACTIONS[assessment.status].filter((a) => can[a.needs]),
+      mayReopen: assessment.status === 'published' && can.lead && latest,
+      history: can.viewHistory
+        ? await deps.audit.historyOf('assessment', assessment.id, { limit: HISTORY_LIMIT })
+        : undefined,
+    });
+  }
+
+  pages.get(
+    '/assessments/:id',
+    { config: routeConfigFor('view'), schema: { hide: true, params: assessmentIdParams, querystring: donePageQuery } },
+    async (request, reply) =>
+      renderAssessment(reply, currentUser(request), request.params.id, { done: request.query.done }),
+  );
+
+  pages.post(
+    '/assessments/:id/status',
+    { config: routeConfigFor('lead'), schema: { hide: true, params: assessmentIdParams } },
+    async (request, reply) => {
+      const actor = currentUser(request);
+      const { id } = request.params;
+      return handleFormPost(reply, {
+        body: request.body,
+        schema: statusBody,
+        save: async (data) => {
+          try {
+            await assessments.moveStatus(actor, id, data);
+          } catch (error) {
+            if (error instanceof EditConflict) {
+              const problem = await conflictProblem(id, error, 'status');
+              throw new AppError(error.code, 409, error.message, [
+                {
+                  ...problem,
+                  message: problem.message.replace(/Their version.*$/, 'Check its status, then try again'),
+                },
+              ]);
+            }
+            if (error instanceof AppError && error.code === 'status_move_refused') {
+              throw new AppError(error.code, error.status, error.message, [
+                { field: 'status', message: error.message },
+              ]);
+            }
+            throw error;
+          }
+          return `/assessments/${id}?done=status-${data.status}`;
+        },
+        redisplay: (reply, state) => renderAssessment(reply, actor, id, { errors: state.errors }),
+      });
+    },
+  );
+
+  pages.post(
+    '/assessments/:id/reopen',
+    { config: routeConfigFor('lead'), schema: { hide: true, params: assessmentIdParams } },
+    async (request, reply) => {
+      const actor = currentUser(request);
+      const { id } = request.params;
+      return handleFormPost(reply, {
+        body: request.body,
+        schema: reopenForm,
+        save: async (data) => {
+          try {
+            const next = await assessments.reopen(actor, id, data.reason || null);
+            return `/assessments/${next.id}?done=reopened`;
+          } catch (error) {
+            throw onFormFields(error, () => 'status');
+          }
+        },
+        redisplay: (reply, state) => renderAssessment(reply, actor, id, { errors: state.errors }),
+      });
+    },
+  );
+
+  // ---- Details and team -----------------------------------------------------------------------------
+
+  async function renderDetails(
+    reply: FastifyReply,
+    detail: Awaited<ReturnType<typeof assessments.get>>,
+    state: FormState,
+    theirs?: AssessmentRow,
+  ) {
+    const { assessment } = detail;
+    const doc = (await workspace.overview(currentUser(reply.request), assessment.id)).doc;
+    return reply.render(view('details-form'), {
+      ...common,
+      ...state,
+      pageTitle: 'Change the assessment’s details',
+      breadcrumbs: [LIST_CRUMB, assessmentCrumb(assessment)],
+      header: headed(detail),
+      scopeItems: scopeItems(doc, state.values.scope),
+      askSharing: assessment.kind === 'inspection',
+      theirs: theirs
+        ? { ...theirs, scopeText: theirs.scope ? theirs.scope.join(', ') : 'The whole framework' }
+        : undefined,
+    });
+  }
+
+  const detailsValues = (a: AssessmentRow) => ({
+    version: String(a.version),
+    title: a.title,
+    plannedStart: a.plannedStart ?? '',
+    plannedEnd: a.plannedEnd ?? '',
+    scope: a.scope ?? [],
+    sharedWithOrganisation: a.sharedWithOrganisation ? 'yes' : '',
+  });
+
+  /** The assessment for a form that changes it: not found if invisible, forbidden unless they may manage it. */
+  async function forManaging(actor: UserActor, id: string) {
+    const detail = await assessments.get(actor, id);
+    if (!detail.can.manage) {
+      throw new AppError('forbidden', 403, 'You may not change this assessment’s details or team');
+    }
+    return detail;
+  }
+
+  pages.get(
+    '/assessments/:id/details',
+    { config: routeConfigFor('manage'), schema: { hide: true, params: assessmentIdParams } },
+    async (request, reply) => {
+      const detail = await forManaging(currentUser(request), request.params.id);
+      return renderDetails(reply, detail, { values: detailsValues(detail.assessment) });
+    },
+  );
+
+  pages.post(
+    '/assessments/:id/details',
+    { config: routeConfigFor('manage'), schema: { hide: true, params: assessmentIdParams } },
+    async (request, reply) => {
+      const actor = currentUser(request);
+      const detail = await forManaging(actor, request.params.id);
+      const { id } = detail.assessment;
+      let theirs: AssessmentRow | undefined;
+      return handleFormPost(reply, {
+        body: request.body,
+        schema: detailsForm(detail.assessment.kind),
+        save: async (data) => {
+          try {
+            await assessments.update(actor, id, data);
+          } catch (error) {
+            if (!(error instanceof EditConflict)) throw error;
+            theirs = (await assessments.get(actor, id)).assessment;
+            throw new AppError(error.code, 409, error.message, [await conflictProblem(id, error, 'title')]);
+          }
+          return `/assessments/${id}?done=updated`;
+        },
+        redisplay: (reply, state) =>
+          renderDetails(
+            reply,
+            detail,
+            theirs ? { ...state, values: { ...state.values, version: String(theirs.version) } } : state,
+            theirs,
+          ),
+      });
+    },
+  );
+
+  async function renderTeam(
+    reply: FastifyReply,
+    detail: Awaited<ReturnType<typeof assessments.get>>,
+    state: FormState,
+    conflicted = false,
+  ) {
+    const { assessment } = detail;
+    const people = await peopleChoices({ organisationId: assessment.organisationId, kind: assessment.kind });
+    // Whoever is on the team stays choosable, even if they would not be offered now.
+    for (const m of detail.team) {
+      if (!people.some((p) => p.value === m.userId)) people.push({ value: m.userId, text: m.name });
+    }
+    const members = new Set(asList(state.values.memberUserIds).map(String));
+    return reply.render(view('team-form'), {
+      ...common,
+      ...state,
+      pageTitle: 'Change the team',
+      breadcrumbs: [LIST_CRUMB, assessmentCrumb(assessment)],
+      header: headed(detail),
+      leadItems: [{ value: '', text: 'Choose the lead' }, ...people].map((p) => ({
+        ...p,
+        selected: p.value === state.values.leadUserId,
+      })),
+      memberItems: people.map((p) => ({ ...p, checked: members.has(p.value) })),
+      currentTeam: conflicted ? detail.team : undefined,
+    });
+  }
+
+  pages.get(
+    '/assessments/:id/team',
+    { config: routeConfigFor('manage'), schema: { hide: true, params: assessmentIdParams } },
+    async (request, reply) => {
+      const detail = await forManaging(currentUser(request), request.params.id);
+      return renderTeam(reply, detail, {
+        values: {
+          version: String(detail.assessment.version),
+          leadUserId: detail.team.find((m) => m.role === 'lead')?.userId ?? '',
+          memberUserIds: detail.team.filter((m) => m.role === 'member').map((m) => m.userId),
+        },
+      });
+    },
+  );
+
+  pages.post(
+    '/assessments/:id/team',
+    { config: routeConfigFor('manage'), schema: { hide: true, params: assessmentIdParams } },
+    async (request, reply) => {
+      const actor = currentUser(request);
+      const detail = await forManaging(actor, request.params.id);
+      const { id } = detail.assessment;
+      let current: Awaited<ReturnType<typeof assessments.get>> | undefined;
+      return handleFormPost(reply, {
+        body: request.body,
+        schema: teamForm,
+        save: async (data) => {
+          try {
+            await assessments.setTeam(actor, id, data);
+          } catch (error) {
+            if (!(error instanceof EditConflict)) throw onFormFields(error, newFormField);
+            current = await assessments.get(actor, id);
+            throw new AppError(error.code, 409, error.message, [await conflictProblem(id, error, 'leadUserId')]);
+          }
+          return `/assessments/${id}?done=team`;
+        },
+        redisplay: (reply, state) =>
+          current
+            ? renderTeam(
+                reply,
+                current,
+                { ...state, values: { ...state.values, version: String(current.assessment.version) } },
+                true,
+              )
+            : renderTeam(reply, detail, state),
+      });
+    },
+  );
+
+  // ---- Comparison -----------------------------------------------------------------------------------
+
+  pages.get(
+    '/assessments/:id/compare',
+    { config: routeConfigFor('view'), schema: { hide: true, params: assessmentIdParams } },
+    async (request, reply) => {
+      const actor = currentUser(request);
+      const detail = await assessments.get(actor, request.params.id);
+      const result = await comparison.compare(actor, request.params.id);
+      const label = (rating: string | null) => result.scale.find((level) => level.id === rating)?.label ?? null;
+      const externalKind = result.external ? KIND_LABELS[result.external.kind] : 'Inspection';
+      const rows = result.rows.map((row) => ({
+        ...row,
+        selfFinal: label(row.self.final),
+        selfSuggested: label(row.self.suggested),
+        externalFinal: label(row.external.final),
+        externalSuggested: label(row.external.suggested),
+        differenceText:
+          row.steps === null
+            ? 'Not both rated yet'
+            : row.steps === 0
+              ? 'Same rating'
+              : `${externalKind} rates it ${Math.abs(row.steps)} level${Math.abs(row.steps) === 1 ? '' : 's'} ${row.steps > 0 ? 'lower' : 'higher'}`,
+      }));
+      return reply.render(view('compare'), {
+        ...common,
+        pageTitle: `Comparison: ${detail.assessment.title}`,
+        breadcrumbs: [LIST_CRUMB, assessmentCrumb(detail.assessment)],
+        header: headed(detail),
+        self: result.self,
+        external: result.external,
+        externalKind,
+        rows,
+        differing: rows.filter((r) => r.differs).length,
+        onlyInOne: result.onlyInOne,
+        statusLabels: STATUS_LABELS,
+      });
+    },
+  );
+}

@@ -1,0 +1,440 @@
+/**
+ * HTML pages of the assessor's work inside an assessment: the KLOE workspace (findings on each statement,
+ * strengths, areas for improvement, the suggested rating with its reasons and the final rating), the
+ * scorecard with the key questions' and the overall ratings, and moderation (challenges and their
+ * resolution). Every form posts back and redirects with ?done=…; a form refused shows the error summary
+ * with what the person typed, and a save someone else beat shows their version beside the person's own.
+ */
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { AppError, type FieldProblem } from '../../errors.js';
+import { formErrorsFrom, problemsFromZod, type FormErrors } from '../../web/form-errors.js';
+import { CSRF_FIELD } from '../../web/security.js';
+import { currentUser, type UserActor } from '../accounts/actor.js';
+import { kloeView } from '../frameworks/framework.view-model.js';
+import { statementsOf } from './assessment-framework.js';
+import { EditConflict } from './assessments.errors.js';
+import {
+  assessmentCrumb,
+  common,
+  HISTORY_LIMIT,
+  LIST_CRUMB,
+  type AssessmentPageDeps,
+} from './assessments.page-context.js';
+import { routeConfigFor } from './assessments.policy.js';
+import {
+  assessmentIdParams,
+  challengeBody,
+  challengeParams,
+  kloeParams,
+  resolveChallengeBody,
+  rollUpParams,
+  saveKloeBody,
+  saveRollUpBody,
+} from './assessments.schemas.js';
+import {
+  EXCEEDED_VALUE,
+  findingField,
+  formValues,
+  kloeBodyFromForm,
+  kloeConflictRecord,
+  kloeFormValues,
+  kloeProblemsForForm,
+  noteField,
+  rollUpBodyFromForm,
+  rollUpFormValues,
+  type FormValues,
+} from './workspace.forms.js';
+import { kloeEntityId } from './workspace.service.js';
+
+const pageQuery = z.object({
+  done: z.string().max(40).optional(),
+  saved: z
+    .string()
+    .regex(/^\d+(\.\d+)*$/)
+    .optional(),
+});
+
+/** A form shown again: what was posted, the errors, and (after a conflict) the version that won. */
+interface FormRedisplay {
+  values: FormValues;
+  errors?: FormErrors;
+  conflict?: { who: string; at: Date; record: unknown };
+}
+
+const when = (at: Date) =>
+  at.toLocaleString('en-GB', {
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    timeZone: 'Europe/London',
+  });
+
+/** The error summary of a save someone else beat. */
+function conflictErrors(conflict: EditConflict, href: string): FormErrors {
+  const who = conflict.current.updatedByLabel ?? 'someone else';
+  return {
+    errorList: [
+      {
+        text: `Changed by ${who} at ${when(conflict.current.updatedAt)} — here is their version. Your changes are kept in the form: check them against theirs, then save again to replace their version.`,
+        href,
+      },
+    ],
+    fields: {},
+  };
+}
+
+/** The error summary of a refusal that names no field (a published assessment, for one). */
+const messageErrors = (error: AppError, href: string): FormErrors => ({
+  errorList: [{ text: error.message, href }],
+  fields: {},
+});
+
+const withoutCsrf = (body: unknown) => {
+  const values = formValues(body);
+  delete values[CSRF_FIELD];
+  return values;
+};
+
+/** The form problems of a refused save, or undefined when the error is not the form's to show. */
+function formProblems(error: unknown, fieldOf: (field: string) => string): FieldProblem[] | undefined {
+  if (!(error instanceof AppError) || error.problems.length === 0) return undefined;
+  return error.problems.map((p) => ({ ...p, field: fieldOf(p.field) }));
+}
+
+function invalid(error: z.ZodError): AppError {
+  return new AppError('invalid_request', 400, 'Check the form', problemsFromZod(error));
+}
+
+export function registerWorkspacePages(app: FastifyInstance, deps: AssessmentPageDeps): void {
+  const pages = app.withTypeProvider<ZodTypeProvider>();
+  const { workspace, moderation, assessments, audit } = deps;
+
+  /** The assessment as the header shows it: with its organisation's and service's names. */
+  async function headerOf(actor: UserActor, id: string) {
+    const { assessment, organisationName, serviceName } = await assessments.get(actor, id);
+    return { ...assessment, organisationName, serviceName };
+  }
+
+  const ratingLabels = (scale: { id: string; label: string }[]) =>
+    Object.fromEntries(scale.map((level) => [level.id, level.label]));
+
+  // ---- The KLOE workspace ----------------------------------------------------------------------
+
+  async function renderKloe(
+    reply: FastifyReply,
+    actor: UserActor,
+    id: string,
+    ref: string,
+    state: { form?: FormRedisplay; done?: string; saved?: string },
+  ) {
+    const data = await workspace.kloe(actor, id, ref);
+    const { assessment, doc, kloe, can } = data;
+    const statementRefs = statementsOf(kloe.leaf).map((s) => s.ref);
+    const [header, challenges, history] = await Promise.all([
+      headerOf(actor, id),
+      moderation.list(actor, id),
+      can.viewHistory ? audit.historyOf('kloe', kloeEntityId(id, ref), { limit: HISTORY_LIMIT }) : undefined,
+    ]);
+    const findings = Object.fromEntries(kloe.findings.map((f) => [f.statementRef, f]));
+    return reply.render('assessments/views/kloe.njk', {
+      ...common,
+      pageTitle: `KLOE ${ref}: ${assessment.title}`,
+      breadcrumbs: [LIST_CRUMB, assessmentCrumb(assessment)],
+      assessment,
+      header,
+      can,
+      doc,
+      ratingLabels: ratingLabels(doc.ratingScale),
+      view: kloeView(doc, kloe.leaf),
+      kloe,
+      findings,
+      kloes: data.kloes,
+      previous: data.kloes.find((k) => k.leaf.kloe.ref === data.previous),
+      next: data.kloes.find((k) => k.leaf.kloe.ref === data.next),
+      values: state.form?.values ?? kloeFormValues(kloe.judgement, kloe.findings, statementRefs),
+      errors: state.form?.errors,
+      conflict: state.form?.conflict && {
+        who: state.form.conflict.who,
+        at: state.form.conflict.at,
+        record: kloeConflictRecord(state.form.conflict.record),
+      },
+      findingField,
+      noteField,
+      exceededValue: EXCEEDED_VALUE,
+      challenges: challenges.filter((c) => c.challenge.targetRef === ref),
+      history,
+      done: state.done,
+      savedRef: state.saved ?? ref,
+    });
+  }
+
+  pages.get(
+    '/assessments/:id/kloes/:ref',
+    { config: routeConfigFor('view'), schema: { hide: true, params: kloeParams, querystring: pageQuery } },
+    async (request, reply) =>
+      renderKloe(reply, currentUser(request), request.params.id, request.params.ref, {
+        done: request.query.done,
+        saved: request.query.saved,
+      }),
+  );
+
+  pages.post(
+    '/assessments/:id/kloes/:ref',
+    { config: routeConfigFor('judge'), schema: { hide: true, params: kloeParams } },
+    async (request, reply) => {
+      const actor = currentUser(request);
+      const { id, ref } = request.params;
+      const current = await workspace.kloe(actor, id, ref);
+      const values = withoutCsrf(request.body);
+      const { body, findingRefs } = kloeBodyFromForm(
+        values,
+        statementsOf(current.kloe.leaf).map((s) => s.ref),
+      );
+      try {
+        const parsed = saveKloeBody.safeParse(body);
+        if (!parsed.success) throw invalid(parsed.error);
+        await workspace.saveKloe(actor, id, ref, parsed.data);
+        const target = values.then === 'next' && current.next ? current.next : ref;
+        // Name the KLOE saved: after "save and go to next" the banner is on the next KLOE's page.
+        return reply.redirect(`/assessments/${id}/kloes/${target}?done=saved&saved=${encodeURIComponent(ref)}`, 303);
+      } catch (error) {
+        if (error instanceof EditConflict) {
+          const theirs = error.current;
+          return renderKloe(reply.status(409), actor, id, ref, {
+            form: {
+              // The person's own input stays; the version becomes theirs, so saving again is deliberate.
+              values: { ...values, version: String(theirs.version) },
+              errors: conflictErrors(error, '#conflict'),
+              conflict: { who: theirs.updatedByLabel ?? 'someone else', at: theirs.updatedAt, record: theirs.record },
+            },
+          });
+        }
+        const problems = formProblems(error, (field) => field);
+        if (problems) {
+          return renderKloe(reply.status((error as AppError).status), actor, id, ref, {
+            form: { values, errors: formErrorsFrom(kloeProblemsForForm(problems, findingRefs)) },
+          });
+        }
+        if (error instanceof AppError && error.status === 409) {
+          return renderKloe(reply.status(409), actor, id, ref, {
+            form: { values, errors: messageErrors(error, '#kloe-work') },
+          });
+        }
+        throw error;
+      }
+    },
+  );
+
+  // ---- The scorecard and the roll-ups -----------------------------------------------------------
+
+  async function renderScorecard(
+    reply: FastifyReply,
+    actor: UserActor,
+    id: string,
+    state: { node?: string; form?: FormRedisplay; done?: string },
+  ) {
+    const [o, header] = await Promise.all([workspace.overview(actor, id), headerOf(actor, id)]);
+    const nodes = [...o.keyQuestions, o.overall].map((node) => {
+      const posted = node.nodeRef === state.node ? state.form : undefined;
+      return {
+        ...node,
+        values: posted?.values ?? rollUpFormValues(node.judgement),
+        errors: posted?.errors,
+        conflict: posted?.conflict && {
+          who: posted.conflict.who,
+          at: posted.conflict.at,
+          record: posted.conflict.record as { finalRating: string | null; rationale: string | null },
+        },
+      };
+    });
+    return reply.render('assessments/views/scorecard.njk', {
+      ...common,
+      pageTitle: `Scorecard: ${o.assessment.title}`,
+      breadcrumbs: [LIST_CRUMB, assessmentCrumb(o.assessment)],
+      assessment: o.assessment,
+      header,
+      can: o.can,
+      scale: o.doc.ratingScale,
+      ratingLabels: ratingLabels(o.doc.ratingScale),
+      groups: o.keyQuestions.map((kq, i) => ({
+        node: nodes[i]!,
+        kloes: o.kloes.filter((k) => k.leaf.keyQuestion.ref === kq.nodeRef),
+      })),
+      overall: nodes[nodes.length - 1]!,
+      nodes,
+      counts: o.counts,
+      unjudged: o.unjudged,
+      missingFinalRatings: o.missingFinalRatings,
+      errors: state.form?.errors,
+      done: state.done,
+    });
+  }
+
+  pages.get(
+    '/assessments/:id/scorecard',
+    { config: routeConfigFor('view'), schema: { hide: true, params: assessmentIdParams, querystring: pageQuery } },
+    async (request, reply) =>
+      renderScorecard(reply, currentUser(request), request.params.id, { done: request.query.done }),
+  );
+
+  pages.post(
+    '/assessments/:id/ratings/:node',
+    { config: routeConfigFor('judge'), schema: { hide: true, params: rollUpParams } },
+    async (request, reply) => {
+      const actor = currentUser(request);
+      const { id, node } = request.params;
+      const values = withoutCsrf(request.body);
+      const fieldId = (field: string) => `rating-${node}-${field}`;
+      try {
+        const parsed = saveRollUpBody.safeParse(rollUpBodyFromForm(values));
+        if (!parsed.success) throw invalid(parsed.error);
+        await workspace.saveRollUp(actor, id, node, parsed.data);
+        return reply.redirect(`/assessments/${id}/scorecard?done=rating-saved#rating-${node}`, 303);
+      } catch (error) {
+        if (error instanceof EditConflict) {
+          const theirs = error.current;
+          return renderScorecard(reply.status(409), actor, id, {
+            node,
+            form: {
+              values: { ...values, version: String(theirs.version) },
+              errors: conflictErrors(error, `#rating-${node}`),
+              conflict: { who: theirs.updatedByLabel ?? 'someone else', at: theirs.updatedAt, record: theirs.record },
+            },
+          });
+        }
+        const problems = formProblems(error, fieldId);
+        if (problems) {
+          return renderScorecard(reply.status((error as AppError).status), actor, id, {
+            node,
+            form: { values, errors: formErrorsFrom(problems) },
+          });
+        }
+        if (error instanceof AppError && error.status === 409) {
+          return renderScorecard(reply.status(409), actor, id, {
+            node,
+            form: { values, errors: messageErrors(error, `#rating-${node}`) },
+          });
+        }
+        throw error;
+      }
+    },
+  );
+
+  // ---- Moderation -------------------------------------------------------------------------------
+
+  async function renderModeration(
+    reply: FastifyReply,
+    actor: UserActor,
+    id: string,
+    state: { raise?: FormRedisplay; resolve?: { challengeId: string; form: FormRedisplay }; done?: string },
+  ) {
+    const [o, detail, list] = await Promise.all([
+      workspace.overview(actor, id),
+      assessments.get(actor, id),
+      moderation.list(actor, id),
+    ]);
+    const labels = ratingLabels(o.doc.ratingScale);
+    const targets = [
+      ...o.kloes.map((k) => ({
+        ref: k.leaf.kloe.ref,
+        text: `KLOE ${k.leaf.kloe.ref}: ${k.leaf.kloe.question}`,
+        rating: k.judgement.finalRating,
+      })),
+      ...o.keyQuestions.map((kq) => ({
+        ref: kq.nodeRef,
+        text: `Key question ${kq.nodeRef}: ${kq.title}`,
+        rating: kq.judgement.finalRating,
+      })),
+      { ref: o.overall.nodeRef, text: 'Overall judgement', rating: o.overall.judgement.finalRating },
+    ];
+    const targetOf = Object.fromEntries(targets.map((t) => [t.ref, t]));
+    const names = Object.fromEntries(detail.team.map((m) => [m.userId, m.name]));
+    const challenges = list
+      .map(({ challenge, raisedByName }) => ({
+        ...challenge,
+        raisedByName,
+        resolvedByName: challenge.resolvedBy ? (names[challenge.resolvedBy] ?? 'a former team member') : null,
+        target: targetOf[challenge.targetRef] ?? { ref: challenge.targetRef, text: challenge.targetRef, rating: null },
+        form:
+          state.resolve?.challengeId === challenge.id
+            ? state.resolve.form
+            : { values: {} as FormValues, errors: undefined },
+      }))
+      .sort((a, b) => Number(a.status !== 'open') - Number(b.status !== 'open'));
+    return reply.render('assessments/views/moderation.njk', {
+      ...common,
+      pageTitle: `Moderation: ${o.assessment.title}`,
+      breadcrumbs: [LIST_CRUMB, assessmentCrumb(o.assessment)],
+      assessment: o.assessment,
+      header: { ...o.assessment, organisationName: detail.organisationName, serviceName: detail.serviceName },
+      can: o.can,
+      scale: o.doc.ratingScale,
+      ratingLabels: labels,
+      targets,
+      challenges,
+      openCount: challenges.filter((c) => c.status === 'open').length,
+      raise: state.raise ?? { values: {} },
+      errors: state.raise?.errors ?? state.resolve?.form.errors,
+      done: state.done,
+    });
+  }
+
+  pages.get(
+    '/assessments/:id/moderation',
+    { config: routeConfigFor('view'), schema: { hide: true, params: assessmentIdParams, querystring: pageQuery } },
+    async (request, reply) =>
+      renderModeration(reply, currentUser(request), request.params.id, { done: request.query.done }),
+  );
+
+  pages.post(
+    '/assessments/:id/challenges',
+    { config: routeConfigFor('challenge'), schema: { hide: true, params: assessmentIdParams } },
+    async (request, reply) => {
+      const actor = currentUser(request);
+      const { id } = request.params;
+      const values = withoutCsrf(request.body);
+      try {
+        const parsed = challengeBody.safeParse({ targetRef: values.targetRef ?? '', comment: values.comment ?? '' });
+        if (!parsed.success) throw invalid(parsed.error);
+        await moderation.raise(actor, id, parsed.data);
+        return reply.redirect(`/assessments/${id}/moderation?done=raised`, 303);
+      } catch (error) {
+        const problems = formProblems(error, (field) => field);
+        if (!problems) throw error;
+        return renderModeration(reply.status((error as AppError).status), actor, id, {
+          raise: { values, errors: formErrorsFrom(problems) },
+        });
+      }
+    },
+  );
+
+  pages.post(
+    '/assessments/:id/challenges/:challengeId/resolve',
+    { config: routeConfigFor('lead'), schema: { hide: true, params: challengeParams } },
+    async (request, reply) => {
+      const actor = currentUser(request);
+      const { id, challengeId } = request.params;
+      const values = withoutCsrf(request.body);
+      try {
+        const parsed = resolveChallengeBody.safeParse({
+          outcome: values.outcome,
+          rating: values.rating || undefined,
+          reason: values.reason ?? '',
+        });
+        if (!parsed.success) throw invalid(parsed.error);
+        await moderation.resolve(actor, id, challengeId, parsed.data);
+        return reply.redirect(`/assessments/${id}/moderation?done=resolved`, 303);
+      } catch (error) {
+        const problems = formProblems(error, (field) => `challenge-${challengeId}-${field}`);
+        if (!problems) throw error;
+        return renderModeration(reply.status((error as AppError).status), actor, id, {
+          resolve: { challengeId, form: { values, errors: formErrorsFrom(problems) } },
+        });
+      }
+    },
+  );
+}
