@@ -8,7 +8,8 @@
  *
  * Env: BENCH_DATABASE_URL (an admin connection; default postgres://postgres@127.0.0.1:5432/postgres),
  * BENCH_SECONDS (default 15), BENCH_CONNECTIONS (default 20), BENCH_ASSESSMENTS (default 1000).
- * Prints figures; asserts nothing. The server and wrk share this machine's cores.
+ * Prints figures; asserts nothing. The server, PostgreSQL and wrk share this machine's cores.
+ * With `node --import ./bench/probe.mjs …` it also prints rendering time and queries per request.
  */
 import { execFile } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -104,6 +105,7 @@ try {
   app = await buildApp({ config, database, logger: false });
   const address = await app.listen({ port: 0, host: '127.0.0.1' });
   const auth = `Authorization: Bearer ${inspector.token}`;
+  const headers = { authorization: `Bearer ${inspector.token}` };
   const target = (
     await (
       await fetch(`${address}/api/assessments?limit=1&offset=${Math.floor(count / 2)}`, {
@@ -123,10 +125,17 @@ try {
     const single = [];
     for (let i = 0; i < 10; i++) {
       const t0 = performance.now();
-      const page = await fetch(`${address}${route}`, { headers: { authorization: `Bearer ${inspector.token}` } });
+      const page = await fetch(`${address}${route}`, { headers });
       if (page.status !== 200) throw new Error(`${route} answered ${page.status}`);
       html = await page.text();
       single.push(performance.now() - t0);
+    }
+    if (globalThis.__kloeProbe) {
+      globalThis.__kloeProbe.reset();
+      const runs = 20;
+      for (let i = 0; i < runs; i++) await (await fetch(`${address}${route}`, { headers })).text();
+      const { renderMs, queries } = globalThis.__kloeProbe.read();
+      console.log(`${label}: per request ${(renderMs / runs).toFixed(1)} ms rendering, ${queries / runs} queries`);
     }
     console.log(
       `${label}: one client, median of 10: ${single.sort((a, b) => a - b)[5].toFixed(1)} ms, ${(html.length / 1024).toFixed(0)} KiB`,

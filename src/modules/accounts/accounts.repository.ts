@@ -83,7 +83,7 @@ export async function deleteSessionsOf(db: Database, userId: string): Promise<nu
 
 export async function findActiveToken(db: Database, tokenHash: string) {
   const [row] = await db
-    .select({ tokenId: apiTokens.id, user: users })
+    .select({ tokenId: apiTokens.id, lastUsedAt: apiTokens.lastUsedAt, user: users })
     .from(apiTokens)
     .innerJoin(users, eq(users.id, apiTokens.userId))
     .where(and(eq(apiTokens.tokenHash, tokenHash), isNull(apiTokens.revokedAt)));

@@ -33,11 +33,9 @@ export async function loadAssessment(
   options: { lock?: 'update' | 'share' } = {},
 ): Promise<LoadedAssessment> {
   if (!UUID.test(id)) throw assessmentNotFound(id);
-  const assessment = await repo.findAssessment(db, id, options);
-  if (!assessment) throw assessmentNotFound(id);
-  const teamRole = actor.kind === 'user' ? await repo.teamRoleOf(db, id, actor.userId) : undefined;
-  if (!may(actor, 'view', assessment, teamRole)) throw assessmentNotFound(id);
-  return { assessment, teamRole };
+  const found = await repo.findAssessmentFor(db, id, actor.kind === 'user' ? actor.userId : null, options);
+  if (!found || !may(actor, 'view', found.assessment, found.teamRole)) throw assessmentNotFound(id);
+  return found;
 }
 
 /** Refuses what the actor may not do; a published assessment refuses every change with its own reason. */

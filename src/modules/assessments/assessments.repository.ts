@@ -98,13 +98,22 @@ export async function findSummary(db: Database, id: string): Promise<AssessmentS
 }
 
 /**
- * `lock`: "update" for changes to the assessment itself (status, team); "share" for changes inside it
- * (findings, ratings), which may run side by side but never alongside a status change such as publishing.
+ * The assessment and the person's place on its team, in one round trip (every request about an
+ * assessment asks both). `lock`: "update" for changes to the assessment itself (status, team); "share"
+ * for changes inside it (findings, ratings), which may run side by side but never alongside a status change.
  */
-export async function findAssessment(db: Database, id: string, options: { lock?: 'update' | 'share' } = {}) {
-  const query = db.select().from(assessments).where(eq(assessments.id, id));
-  const [row] = await (options.lock ? query.for(options.lock) : query);
-  return row;
+export async function findAssessmentFor(
+  db: Database,
+  id: string,
+  userId: string | null,
+  options: { lock?: 'update' | 'share' } = {},
+): Promise<{ assessment: AssessmentRow; teamRole: TeamRole | undefined } | undefined> {
+  const teamRole = userId
+    ? sql<TeamRole | null>`(select ${assessmentTeam.role} from ${assessmentTeam} where ${assessmentTeam.assessmentId} = ${assessments.id} and ${assessmentTeam.userId} = ${userId})`
+    : sql<null>`null`;
+  const query = db.select({ assessment: assessments, teamRole }).from(assessments).where(eq(assessments.id, id));
+  const [row] = await (options.lock ? query.for(options.lock, { of: assessments }) : query);
+  return row ? { assessment: row.assessment, teamRole: row.teamRole ?? undefined } : undefined;
 }
 
 /** Every revision of one assessment, newest first. */

@@ -119,6 +119,12 @@ export function createAssessmentsService(deps: { db: Database }) {
     list: (actor: AssessmentActor, query: ListAssessmentsQuery) =>
       repo.listAssessments(db, assessmentScope(actor), query),
 
+    /** The assessment with its organisation's and service's names: what a page header shows. */
+    async summary(actor: AssessmentActor, id: string) {
+      await loadAssessment(db, actor, id);
+      return (await repo.findSummary(db, id))!;
+    },
+
     /** The assessment with its names, team, revisions and what the actor may do with it. */
     async get(actor: AssessmentActor, id: string) {
       const { assessment, teamRole } = await loadAssessment(db, actor, id);

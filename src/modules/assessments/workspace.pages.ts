@@ -115,7 +115,7 @@ export function registerWorkspacePages(app: FastifyInstance, deps: AssessmentPag
 
   /** The assessment as the header shows it: with its organisation's and service's names. */
   async function headerOf(actor: UserActor, id: string) {
-    const { assessment, organisationName, serviceName } = await assessments.get(actor, id);
+    const { assessment, organisationName, serviceName } = await assessments.summary(actor, id);
     return { ...assessment, organisationName, serviceName };
   }
 

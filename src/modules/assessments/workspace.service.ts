@@ -70,13 +70,21 @@ export interface RollUpState {
   suggestion: RollUpResult;
 }
 
-/** Every KLOE in scope with its findings, judgement and suggestion, and the roll-ups above them. */
-async function computeState(db: Database, assessment: repo.AssessmentRow) {
-  const doc = await pinnedFramework(db, assessment.frameworkVersionId);
-  // One after another: `db` may be a transaction, whose one connection runs one query at a time.
-  const findingRows = await repo.listFindings(db, assessment.id);
-  const judgementRows = await repo.listKloeJudgements(db, assessment.id);
-  const rollUpRows = await repo.listRollUps(db, assessment.id);
+/**
+ * Every KLOE in scope with its findings, judgement and suggestion, and the roll-ups above them.
+ * `concurrent`: read side by side, for callers on the connection pool; inside a transaction (one
+ * connection, one query at a time) the reads go one after another.
+ */
+async function computeState(db: Database, assessment: repo.AssessmentRow, options: { concurrent?: boolean } = {}) {
+  const reads = [
+    () => pinnedFramework(db, assessment.frameworkVersionId),
+    () => repo.listFindings(db, assessment.id),
+    () => repo.listKloeJudgements(db, assessment.id),
+    () => repo.listRollUps(db, assessment.id),
+  ] as const;
+  const [doc, findingRows, judgementRows, rollUpRows] = options.concurrent
+    ? await Promise.all([reads[0](), reads[1](), reads[2](), reads[3]()])
+    : [await reads[0](), await reads[1](), await reads[2](), await reads[3]()];
   const judgements = new Map(judgementRows.map((row) => [row.kloeRef, row]));
   const findingsByKloe = new Map<string, repo.FindingRow[]>();
   for (const row of findingRows) findingsByKloe.set(row.kloeRef, [...(findingsByKloe.get(row.kloeRef) ?? []), row]);
@@ -200,7 +208,7 @@ export function createWorkspaceService(deps: { db: Database }) {
     /** Navigation, progress and the scorecard: every KLOE, key question and the overall judgement. */
     async overview(actor: AssessmentActor, id: string) {
       const { assessment, teamRole } = await loadAssessment(db, actor, id);
-      const state = await computeState(db, assessment);
+      const state = await computeState(db, assessment, { concurrent: true });
       return {
         assessment,
         can: permissionsOn(actor, assessment, teamRole),
@@ -214,7 +222,7 @@ export function createWorkspaceService(deps: { db: Database }) {
     /** One KLOE: its descriptors with the findings, its judgement, the suggestion and its reasons. */
     async kloe(actor: AssessmentActor, id: string, ref: string) {
       const { assessment, teamRole } = await loadAssessment(db, actor, id);
-      const state = await computeState(db, assessment);
+      const state = await computeState(db, assessment, { concurrent: true });
       const index = state.kloes.findIndex((k) => k.leaf.kloe.ref === ref);
       if (index < 0) throw kloeNotInAssessment(ref);
       return {
