@@ -7,14 +7,11 @@
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import { AppError, type FieldProblem } from '../../errors.js';
 import { handleFormPost, type FormState } from '../../web/form-post.js';
 import { hrefWithQuery, paginationFor } from '../../web/pagination.js';
 import type { AccountsService } from '../accounts/accounts.service.js';
 import { currentUser, type UserActor } from '../accounts/actor.js';
-import type { FrameworkDocument } from '../frameworks/framework.model.js';
-import { leafKloes } from '../frameworks/framework.tree.js';
 import type { FrameworksService } from '../frameworks/frameworks.service.js';
 import type { OrganisationsService } from '../organisations/organisations.service.js';
 import { EditConflict } from './assessments.errors.js';
@@ -27,23 +24,23 @@ import {
 } from './assessments.page-context.js';
 import { mayCreate, routeConfigFor } from './assessments.policy.js';
 import type { AssessmentRow } from './assessments.repository.js';
-import {
-  assessmentIdParams,
-  createAssessmentBody,
-  KIND_LABELS,
-  STATUS_LABELS,
-  statusBody,
-  teamBody,
-  updateAssessmentBody,
-  type CreateAssessmentInput,
-} from './assessments.schemas.js';
-import {
-  ASSESSMENT_KINDS,
-  ASSESSMENT_STATUSES,
-  type AssessmentKind,
-  type AssessmentStatus,
-} from './assessments.tables.js';
+import { assessmentIdParams, KIND_LABELS, STATUS_LABELS, statusBody } from './assessments.schemas.js';
+import { ASSESSMENT_KINDS, ASSESSMENT_STATUSES, type AssessmentKind } from './assessments.tables.js';
 import type { ComparisonService } from './comparison.service.js';
+import {
+  FRAMEWORK_ID,
+  STATUS_ACTIONS,
+  asList,
+  detailsForm,
+  donePageQuery,
+  listPageQuery,
+  newAssessmentForm,
+  newFormField,
+  onFormFields,
+  reopenForm,
+  scopeItems,
+  teamForm,
+} from './assessments.forms.js';
 
 /** What these pages need besides the assessments' own services: the choices their forms offer. */
 export interface AssessmentPagesDeps extends AssessmentPageDeps {
@@ -54,108 +51,7 @@ export interface AssessmentPagesDeps extends AssessmentPageDeps {
 }
 
 const PAGE_SIZE = 50;
-const FRAMEWORK_ID = 'audit-commission-j2';
 const view = (name: string) => `assessments/views/${name}.njk`;
-
-const blankAsUndefined = (value: unknown) => (value === '' ? undefined : value);
-/** A group of checkboxes posts nothing, one value or several. */
-const asList = (value: unknown): unknown[] =>
-  value === undefined || value === '' ? [] : Array.isArray(value) ? value : [value];
-
-const listPageQuery = z.object({
-  kind: z.preprocess(blankAsUndefined, z.enum(ASSESSMENT_KINDS).optional()),
-  status: z.preprocess(blankAsUndefined, z.enum(ASSESSMENT_STATUSES).optional()),
-  page: z.coerce.number().int().min(1).default(1),
-});
-const donePageQuery = z.object({ done: z.string().max(40).optional() });
-
-const SERVICE_CHOICE = /^[0-9a-f-]{36}:[0-9a-f-]{36}$/i;
-const created = createAssessmentBody.shape;
-const scopeField = z.preprocess(asList, z.array(z.string().trim()));
-const datesInOrder = (v: { plannedStart?: string | null; plannedEnd?: string | null }) =>
-  !v.plannedStart || !v.plannedEnd || v.plannedStart <= v.plannedEnd;
-const datesMessage = { path: ['plannedEnd'], message: 'The end date must be on or after the start date' };
-
-const newAssessmentForm = z
-  .object({
-    service: z.string({ error: 'Choose the service' }).regex(SERVICE_CHOICE, 'Choose the service'),
-    kind: created.kind,
-    title: created.title,
-    plannedStart: created.plannedStart,
-    plannedEnd: created.plannedEnd,
-    scope: scopeField,
-    leadUserId: z.preprocess(blankAsUndefined, created.leadUserId),
-    memberUserIds: z.preprocess(asList, z.array(z.string().trim().min(1).max(64))),
-  })
-  .refine(datesInOrder, datesMessage)
-  .transform(({ service, ...rest }): CreateAssessmentInput => {
-    const [organisationId, serviceId] = service.split(':') as [string, string];
-    return { ...rest, organisationId, serviceId, frameworkId: FRAMEWORK_ID };
-  });
-
-const updated = updateAssessmentBody.shape;
-/** Sharing is a question only for inspections: the organisation's own assessments are always theirs. */
-const detailsForm = (kind: AssessmentKind) =>
-  z
-    .object({
-      version: updated.version,
-      title: z.string({ error: 'Enter a title' }).pipe(updated.title.unwrap()),
-      plannedStart: updated.plannedStart,
-      plannedEnd: updated.plannedEnd,
-      scope: scopeField,
-      sharedWithOrganisation: z.string().optional(),
-    })
-    .refine(datesInOrder, datesMessage)
-    .transform(({ sharedWithOrganisation, ...rest }) => ({
-      ...rest,
-      ...(kind === 'inspection' ? { sharedWithOrganisation: sharedWithOrganisation === 'yes' } : {}),
-    }));
-
-const teamForm = teamBody.extend({ memberUserIds: z.preprocess(asList, teamBody.shape.memberUserIds) });
-const reopenForm = z.object({ reason: z.string().trim().max(1000).optional() });
-
-/** The status moves a page offers, and what the person must be allowed to do for each. */
-const STATUS_ACTIONS: Record<
-  AssessmentStatus,
-  { status: AssessmentStatus; text: string; needs: 'lead' | 'publish'; secondary?: boolean }[]
-> = {
-  planning: [{ status: 'fieldwork', text: 'Start fieldwork', needs: 'lead' }],
-  fieldwork: [{ status: 'moderation', text: 'Send to moderation', needs: 'lead' }],
-  moderation: [
-    { status: 'published', text: 'Publish', needs: 'publish' },
-    { status: 'fieldwork', text: 'Send back to fieldwork', needs: 'lead', secondary: true },
-  ],
-  published: [],
-};
-
-/** A problem reported against a service field, moved onto the form field that holds it. */
-function onFormFields(error: unknown, fieldFor: (field: string) => string): unknown {
-  if (!(error instanceof AppError) || error.problems.length === 0) return error;
-  const problems = error.problems.map((p) => ({ ...p, field: fieldFor(p.field) }));
-  return new AppError(error.code, error.status, error.message, problems, error.extensions);
-}
-
-const newFormField = (field: string) =>
-  field === 'organisationId' || field === 'serviceId' || field === 'frameworkId'
-    ? 'service'
-    : field.startsWith('memberUserIds')
-      ? 'memberUserIds'
-      : field;
-
-function scopeItems(doc: FrameworkDocument, chosen: unknown) {
-  const ticked = new Set(asList(chosen).map(String));
-  const leaves = leafKloes(doc);
-  return doc.keyQuestions.flatMap((kq) => [
-    { value: kq.ref, text: `Key question ${kq.ref}: ${kq.title} (all its KLOEs)`, checked: ticked.has(kq.ref) },
-    ...leaves
-      .filter((leaf) => leaf.keyQuestion.ref === kq.ref)
-      .map((leaf) => ({
-        value: leaf.kloe.ref,
-        text: `${leaf.kloe.ref} ${leaf.kloe.question}`,
-        checked: ticked.has(leaf.kloe.ref),
-      })),
-  ]);
-}
 
 export function registerAssessmentPages(app: FastifyInstance, deps: AssessmentPagesDeps): void {
   const pages = app.withTypeProvider<ZodTypeProvider>();
