@@ -7,7 +7,8 @@
  *   npm run build && node bench/assessment-pages.mjs          (needs wrk: apt-get install wrk)
  *
  * Env: BENCH_DATABASE_URL (an admin connection; default postgres://postgres@127.0.0.1:5432/postgres),
- * BENCH_SECONDS (default 15), BENCH_CONNECTIONS (default 20), BENCH_ASSESSMENTS (default 1000).
+ * BENCH_SECONDS (default 15), BENCH_CONNECTIONS (default 20), BENCH_ASSESSMENTS (default 1000),
+ * BENCH_PAGE ("kloes" or "scorecard": that page only).
  * Prints figures; asserts nothing. The server, PostgreSQL and wrk share this machine's cores.
  * With `node --import ./bench/probe.mjs …` it also prints rendering time and queries per request.
  */
@@ -120,7 +121,8 @@ try {
   ];
   console.log(`wrk: ${connections} connections, ${seconds} s each, 2 threads, loopback; server in one Node.js process`);
   console.log('page                                   | req/s  | p50 ms | p95 ms | p99 ms | static p95 ms | p95 ratio');
-  for (const [label, route] of pages) {
+  const only = process.env.BENCH_PAGE; // e.g. "scorecard": one page only, for profiling
+  for (const [label, route] of pages.filter(([, route]) => !only || route.includes(only))) {
     let html = '';
     const single = [];
     for (let i = 0; i < 10; i++) {

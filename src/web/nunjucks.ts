@@ -3,6 +3,17 @@ import path from 'node:path';
 import nunjucks from 'nunjucks';
 import { codeRoot, govukFrontendDist } from '../paths.js';
 
+// Made once: building an Intl formatter costs far more than using one (toLocaleString builds one per call).
+const DATE = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric' });
+const DATE_TIME = new Intl.DateTimeFormat('en-GB', {
+  day: 'numeric',
+  month: 'long',
+  year: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  timeZone: 'Europe/London',
+});
+
 export function createViewEnvironment(options: { watch?: boolean } = {}): nunjucks.Environment {
   const loader = new nunjucks.FileSystemLoader(
     // Module views are named from the modules folder, e.g. "frameworks/views/kloe.njk".
@@ -10,18 +21,14 @@ export function createViewEnvironment(options: { watch?: boolean } = {}): nunjuc
     { noCache: options.watch ?? false },
   );
   const env = new nunjucks.Environment(loader, { autoescape: true, throwOnUndefined: false });
-  env.addFilter('date', (value: Date | string) =>
-    new Date(value).toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric' }),
-  );
-  env.addFilter('dateTime', (value: Date | string) =>
-    new Date(value).toLocaleString('en-GB', {
-      day: 'numeric',
-      month: 'long',
-      year: 'numeric',
-      hour: '2-digit',
-      minute: '2-digit',
-      timeZone: 'Europe/London',
-    }),
-  );
+  env.addFilter('date', (value: Date | string) => DATE.format(new Date(value)));
+  env.addFilter('dateTime', (value: Date | string) => DATE_TIME.format(new Date(value)));
+  // Nunjucks' own trim is a regular expression that takes quadratic time on the long whitespace runs of
+  // indented templates (GOV.UK Frontend's macros trim whole blocks); String.prototype.trim removes the same
+  // characters in linear time.
+  env.addFilter('trim', (value: unknown) => {
+    const trimmed = String(value).trim();
+    return value instanceof nunjucks.runtime.SafeString ? new nunjucks.runtime.SafeString(trimmed) : trimmed;
+  });
   return env;
 }
