@@ -13,6 +13,7 @@ import { organisations, services } from '../modules/organisations/organisations.
 import { AppError } from '../errors.js';
 import { printJson, withDatabase } from './context.js';
 import { CliError } from './errors.js';
+import { isUuid } from '../db/ids.js';
 
 /** Every assessment command acts as the system, as a person running kloe on the server does. */
 const CLI = { kind: 'system', label: 'cli' } as const;
@@ -64,9 +65,8 @@ async function personByEmail(db: Database, email: string) {
   return user;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 function assessmentId(value: string): string {
-  if (!UUID.test(value)) throw new CliError(`"${value}" is not an assessment id`);
+  if (!isUuid(value)) throw new CliError(`"${value}" is not an assessment id`);
   return value;
 }
 

@@ -7,8 +7,7 @@ import { assessmentForbidden, assessmentNotFound, assessmentPublished } from './
 import { may, type AssessmentAction, type AssessmentActor } from './assessments.policy.js';
 import * as repo from './assessments.repository.js';
 import type { TeamRole } from './assessments.tables.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from '../../db/ids.js';
 
 export interface LoadedAssessment {
   assessment: repo.AssessmentRow;
@@ -32,7 +31,7 @@ export async function loadAssessment(
   id: string,
   options: { lock?: 'update' | 'share' } = {},
 ): Promise<LoadedAssessment> {
-  if (!UUID.test(id)) throw assessmentNotFound(id);
+  if (!isUuid(id)) throw assessmentNotFound(id);
   const found = await repo.findAssessmentFor(db, id, actor.kind === 'user' ? actor.userId : null, options);
   if (!found || !may(actor, 'view', found.assessment, found.teamRole)) throw assessmentNotFound(id);
   return found;

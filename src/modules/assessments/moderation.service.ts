@@ -14,6 +14,7 @@ import type { AssessmentActor } from './assessments.policy.js';
 import * as repo from './assessments.repository.js';
 import type { ChallengeInput, ResolveChallengeInput } from './assessments.schemas.js';
 import { kloeEntityId } from './workspace.service.js';
+import { isUuid } from '../../db/ids.js';
 
 const challengeNotFound = (id: string) => notFound('challenge_not_found', `No challenge with id "${id}"`);
 
@@ -68,7 +69,7 @@ export function createModerationService(deps: { db: Database }) {
       return db.transaction(async (tx) => {
         const loaded = await loadAssessment(tx, actor, id, { lock: 'update' });
         allow(actor, 'lead', loaded);
-        const challenge = /^[0-9a-f-]{36}$/i.test(challengeId)
+        const challenge = isUuid(challengeId)
           ? await repo.findChallenge(tx, id, challengeId, { forUpdate: true })
           : undefined;
         if (!challenge) throw challengeNotFound(challengeId);

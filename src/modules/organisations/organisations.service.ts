@@ -30,8 +30,7 @@ import type {
   UpdateOrganisationInput,
   UpdateServiceInput,
 } from './organisations.schemas.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from '../../db/ids.js';
 
 /** What the audit trail keeps of an organisation (its timestamps are the entry's own). */
 export function organisationRecord(row: repo.OrganisationRow) {
@@ -68,7 +67,7 @@ export function createOrganisationsService(deps: { db: Database }) {
 
   /** The organisation if the actor may see it; otherwise not found, whether or not it exists. */
   async function visible(conn: Database, actor: OrganisationActor, id: string, forUpdate = false) {
-    if (!UUID.test(id) || !mayOn(actor, 'view', id)) throw organisationNotFound(id);
+    if (!isUuid(id) || !mayOn(actor, 'view', id)) throw organisationNotFound(id);
     const row = await repo.findOrganisation(conn, id, { forUpdate });
     if (!row) throw organisationNotFound(id);
     return row;
@@ -79,9 +78,7 @@ export function createOrganisationsService(deps: { db: Database }) {
   }
 
   async function service(conn: Database, organisationId: string, serviceId: string, forUpdate = false) {
-    const row = UUID.test(serviceId)
-      ? await repo.findService(conn, organisationId, serviceId, { forUpdate })
-      : undefined;
+    const row = isUuid(serviceId) ? await repo.findService(conn, organisationId, serviceId, { forUpdate }) : undefined;
     if (!row) throw serviceNotFound(serviceId);
     return row;
   }
