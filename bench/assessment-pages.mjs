@@ -8,11 +8,12 @@
  *
  * Env: BENCH_DATABASE_URL (an admin connection; default postgres://postgres@127.0.0.1:5432/postgres),
  * BENCH_SECONDS (default 15), BENCH_CONNECTIONS (default 20), BENCH_ASSESSMENTS (default 1000),
- * BENCH_PAGE ("kloes" or "scorecard": that page only).
+ * BENCH_PAGE ("kloes" or "scorecard": that page only), BENCH_WORKERS (default 1: the server in this process;
+ * above 1: `kloe serve` with KLOE_WORKERS set, in processes of its own).
  * Prints figures; asserts nothing. The server, PostgreSQL and wrk share this machine's cores.
  * With `node --import ./bench/probe.mjs …` it also prints rendering time and queries per request.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -32,6 +33,7 @@ const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.
 const seconds = Number(process.env.BENCH_SECONDS ?? 15);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 20);
 const count = Number(process.env.BENCH_ASSESSMENTS ?? 1000);
+const workers = Number(process.env.BENCH_WORKERS ?? 1);
 
 const name = `kloe_bench_${randomBytes(4).toString('hex')}`;
 const admin = new pg.Client({ connectionString: adminUrl });
@@ -43,6 +45,7 @@ url.pathname = `/${name}`;
 const staticFile = path.join(publicFolder, `bench-${name}.html`);
 const database = await openDatabase({ databaseUrl: url.toString() });
 let app;
+let server;
 try {
   const config = {
     env: 'test', // templates compiled once, as in production (development recompiles them on every request)
@@ -103,8 +106,14 @@ try {
     `data: ${rows.assessments} assessments, ${rows.findings} findings (made in ${((performance.now() - started) / 1000).toFixed(1)} s)`,
   );
 
-  app = await buildApp({ config, database, logger: false });
-  const address = await app.listen({ port: 0, host: '127.0.0.1' });
+  let address;
+  if (workers > 1) {
+    server = await startServer(url.toString(), config.secret);
+    address = server.address;
+  } else {
+    app = await buildApp({ config, database, logger: false });
+    address = await app.listen({ port: 0, host: '127.0.0.1' });
+  }
   const auth = `Authorization: Bearer ${inspector.token}`;
   const headers = { authorization: `Bearer ${inspector.token}` };
   const target = (
@@ -119,7 +128,9 @@ try {
     ['KLOE workspace 5.2.2 (22 statements)', `/assessments/${target}/kloes/5.2.2`],
     ['scorecard', `/assessments/${target}/scorecard`],
   ];
-  console.log(`wrk: ${connections} connections, ${seconds} s each, 2 threads, loopback; server in one Node.js process`);
+  console.log(
+    `wrk: ${connections} connections, ${seconds} s each, 2 threads, loopback; server in ${workers > 1 ? `${workers} worker processes (KLOE_WORKERS)` : 'one Node.js process'}`,
+  );
   console.log('page                                   | req/s  | p50 ms | p95 ms | p99 ms | static p95 ms | p95 ratio');
   const only = process.env.BENCH_PAGE; // e.g. "scorecard": one page only, for profiling
   for (const [label, route] of pages.filter(([, route]) => !only || route.includes(only))) {
@@ -143,10 +154,15 @@ try {
       `${label}: one client, median of 10: ${single.sort((a, b) => a - b)[5].toFixed(1)} ms, ${(html.length / 1024).toFixed(0)} KiB`,
     );
     fs.writeFileSync(staticFile, html);
+    if (process.env.BENCH_KEEP_HTML) fs.writeFileSync(process.env.BENCH_KEEP_HTML, html);
     // The static limit first: a dynamic run leaves the server a queue to drain.
     const limit = await wrk(`${address}/assets/${path.basename(staticFile)}`);
+    const cpuBefore = serverCpuMs();
     const dynamic = await wrk(`${address}${route}`, auth);
+    // Server CPU per request: steadier than req/s when other work shares the machine.
+    const cpuMs = (serverCpuMs() - cpuBefore) / dynamic.requests;
     await new Promise((resolve) => setTimeout(resolve, 3000));
+    console.log(`${label}: server CPU ${cpuMs.toFixed(2)} ms per request`);
     console.log(
       `${label.padEnd(38)} | ${dynamic.rps.toFixed(0).padStart(6)} | ${dynamic.p50.toFixed(1).padStart(6)} | ${dynamic.p95.toFixed(1).padStart(6)} | ${dynamic.p99.toFixed(1).padStart(6)} | ${limit.p95.toFixed(2).padStart(13)} | ${(dynamic.p95 / limit.p95).toFixed(1).padStart(8)}×` +
         (dynamic.errors > 0 ? `  (${dynamic.errors} errors)` : ''),
@@ -155,6 +171,7 @@ try {
 } finally {
   fs.rmSync(staticFile, { force: true });
   await app?.close();
+  if (server) await server.stop();
   await database.close();
   await admin.query(`drop database if exists ${name} with (force)`);
   await admin.end();
@@ -195,4 +212,50 @@ async function wrk(target, header) {
       .map((pair) => pair.split('='))
       .map(([k, v]) => [k, Number(v)]),
   );
+}
+
+/** `kloe serve` with KLOE_WORKERS on the bench database; resolves once it says where it listens. */
+async function startServer(databaseUrl, secret) {
+  const child = spawn(process.execPath, [new URL('../bin/kloe.js', import.meta.url).pathname, 'serve', '--port', '0'], {
+    env: {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      KLOE_WORKERS: String(workers),
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'silent',
+      KLOE_SECRET: secret,
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const port = await new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (chunk) => {
+      out += chunk;
+      const found = /running at http:\/\/localhost:(\d+)/.exec(out);
+      if (found) resolve(Number(found[1]));
+    });
+    child.once('exit', (code) => reject(new Error(`kloe serve exited (${code}): ${out}`)));
+  });
+  return {
+    pid: child.pid,
+    address: `http://127.0.0.1:${port}`,
+    stop: () => new Promise((resolve) => child.once('exit', resolve).kill('SIGTERM')),
+  };
+}
+
+/** CPU time used so far by the server: this process, or the kloe primary and its workers (from /proc). */
+function serverCpuMs() {
+  if (!server) {
+    const { user, system } = process.cpuUsage();
+    return (user + system) / 1000;
+  }
+  const pids = [
+    server.pid,
+    ...fs.readFileSync(`/proc/${server.pid}/task/${server.pid}/children`, 'utf8').split(' ').filter(Boolean),
+  ];
+  const ticks = pids.map((pid) => {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15 of stat)
+  });
+  return (ticks.reduce((a, b) => a + b, 0) * 1000) / 100; // USER_HZ is 100 on Linux
 }

@@ -1,4 +1,5 @@
 /** Environment → typed, validated configuration. Fails fast with one clear message per bad variable. */
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -38,6 +39,11 @@ const envSchema = z.object({
     .max(24 * 30)
     .default(12),
   KLOE_SIGN_IN_ATTEMPTS_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(10),
+  KLOE_WORKERS: z
+    .union([z.literal('auto'), z.coerce.number().int().min(1).max(64)], {
+      error: 'must be a number of processes from 1 to 64, or auto (one per CPU core)',
+    })
+    .default(1),
   KLOE_ADMIN_EMAIL: z.email('must be an email address').optional(),
   KLOE_ADMIN_PASSWORD: z.string().optional(),
   KLOE_OIDC_ISSUER: z
@@ -71,6 +77,8 @@ export interface Config {
   session: { idleMinutes: number; maxHours: number };
   /** Sign-in attempts allowed from one address per minute, before 429 Too Many Requests. */
   signInAttemptsPerMinute: number;
+  /** Server processes sharing the port (PostgreSQL only: the embedded database belongs to one process). */
+  workers: number;
   /** The first administrator, created on an empty database when both are set. */
   admin: { email: string; password: string } | undefined;
   /** Single sign-on through an OpenID Connect provider (Microsoft Entra ID and others); absent when not set up. */
@@ -113,6 +121,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       'Invalid configuration: set all of KLOE_OIDC_ISSUER, KLOE_OIDC_CLIENT_ID and KLOE_OIDC_CLIENT_SECRET, or none',
     );
   }
+  const workers = e.KLOE_WORKERS === 'auto' ? availableParallelism() : e.KLOE_WORKERS;
+  if (workers > 1 && !e.DATABASE_URL) {
+    throw new ConfigError(
+      'Invalid configuration: KLOE_WORKERS above 1 needs DATABASE_URL (PostgreSQL); the embedded database serves one process',
+    );
+  }
   return {
     env: e.NODE_ENV,
     port: e.PORT,
@@ -124,6 +138,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     secret: e.KLOE_SECRET,
     session: { idleMinutes: e.KLOE_SESSION_IDLE_MINUTES, maxHours: e.KLOE_SESSION_MAX_HOURS },
     signInAttemptsPerMinute: e.KLOE_SIGN_IN_ATTEMPTS_PER_MINUTE,
+    workers,
     admin: e.KLOE_ADMIN_EMAIL ? { email: e.KLOE_ADMIN_EMAIL, password: e.KLOE_ADMIN_PASSWORD! } : undefined,
     oidc:
       oidcSet === 3

@@ -38,6 +38,7 @@ export async function startKloeServer(env: Record<string, string>) {
   });
   return {
     url,
+    pid: child.pid!,
     output: () => output,
     async stop(): Promise<number | null> {
       const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));

@@ -60,6 +60,8 @@ export async function createTestDatabase(driver: Driver): Promise<TestDatabase> 
 }
 
 const reachable = await isPostgresReachable();
+/** Whether this run has a PostgreSQL server to test against (for suites that need nothing else). */
+export const postgresAvailable = reachable;
 if (!reachable && process.env.CI) {
   throw new Error(`PostgreSQL is not reachable at ${new URL(adminUrl).host}; CI must run the PostgreSQL tests`);
 }

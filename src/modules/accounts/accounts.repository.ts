@@ -1,5 +1,6 @@
 import { and, asc, eq, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Database } from '../../db/database.js';
+import { preparedOnce } from '../../db/prepared.js';
 import { organisations } from '../organisations/organisations.tables.js';
 import { accounts, apiTokens, sessions, users, type Role } from './accounts.tables.js';
 
@@ -82,11 +83,15 @@ export async function deleteSessionsOf(db: Database, userId: string): Promise<nu
 }
 
 export async function findActiveToken(db: Database, tokenHash: string) {
-  const [row] = await db
-    .select({ tokenId: apiTokens.id, lastUsedAt: apiTokens.lastUsedAt, user: users })
-    .from(apiTokens)
-    .innerJoin(users, eq(users.id, apiTokens.userId))
-    .where(and(eq(apiTokens.tokenHash, tokenHash), isNull(apiTokens.revokedAt)));
+  const query = preparedOnce(db, 'active_api_token', (db) =>
+    db
+      .select({ tokenId: apiTokens.id, lastUsedAt: apiTokens.lastUsedAt, user: users })
+      .from(apiTokens)
+      .innerJoin(users, eq(users.id, apiTokens.userId))
+      .where(and(eq(apiTokens.tokenHash, sql.placeholder('tokenHash')), isNull(apiTokens.revokedAt)))
+      .prepare('active_api_token'),
+  );
+  const [row] = await query.execute({ tokenHash });
   return row;
 }
 

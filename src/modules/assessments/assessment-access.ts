@@ -2,6 +2,7 @@
  * Loading an assessment on behalf of someone: not found unless the policy lets them see it, and
  * forbidden when they may see it but not do what they ask. Every assessment service goes through here.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Database } from '../../db/database.js';
 import { assessmentForbidden, assessmentNotFound, assessmentPublished } from './assessments.errors.js';
 import { may, type AssessmentAction, type AssessmentActor } from './assessments.policy.js';
@@ -25,6 +26,36 @@ const WHAT: Record<AssessmentAction, string> = {
   challenge: 'challenge a rating: only a team member other than the lead may, during moderation',
 };
 
+/**
+ * One page asks for the same assessment several times (the visibility hook, the service, the header, the
+ * moderation list): within one request a read without a lock is answered from the first. A locked load
+ * (a change is coming) always reads the row and empties the memo, so nothing after a change sees the row
+ * as it was before it. Outside a request scope (CLI, tests calling services) nothing is remembered.
+ */
+const requestMemo = new AsyncLocalStorage<Map<string, Promise<LoadedAssessment | undefined>>>();
+
+/** Runs `fn` (the rest of one HTTP request) with its own memo of loaded assessments. */
+export function withAssessmentMemo(fn: () => void): void {
+  requestMemo.run(new Map(), fn);
+}
+
+function findFor(db: Database, actor: AssessmentActor, id: string, lock: 'update' | 'share' | undefined) {
+  const userId = actor.kind === 'user' ? actor.userId : null;
+  const memo = requestMemo.getStore();
+  if (!memo || lock) {
+    memo?.clear();
+    return repo.findAssessmentFor(db, id, userId, { lock });
+  }
+  const key = `${id}/${userId ?? ''}`;
+  let found = memo.get(key);
+  if (!found) {
+    found = repo.findAssessmentFor(db, id, userId, {});
+    memo.set(key, found);
+    found.catch(() => memo.delete(key));
+  }
+  return found;
+}
+
 export async function loadAssessment(
   db: Database,
   actor: AssessmentActor,
@@ -32,7 +63,7 @@ export async function loadAssessment(
   options: { lock?: 'update' | 'share' } = {},
 ): Promise<LoadedAssessment> {
   if (!isUuid(id)) throw assessmentNotFound(id);
-  const found = await repo.findAssessmentFor(db, id, actor.kind === 'user' ? actor.userId : null, options);
+  const found = await findFor(db, actor, id, options.lock);
   if (!found || !may(actor, 'view', found.assessment, found.teamRole)) throw assessmentNotFound(id);
   return found;
 }

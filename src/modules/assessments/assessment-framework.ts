@@ -11,8 +11,19 @@ import { DEFAULT_JUDGEMENT_RULES, type JudgementRules } from './judgement-rules.
 
 /** By content hash: ids are per database, and one process may hold several (the tests do). */
 const documents = new Map<string, FrameworkDocument>();
+/** By version id, per database handle: saves even the hash lookup on the pages' hot path. */
+const byVersionId = new WeakMap<Database, Map<number, FrameworkDocument>>();
 
 export async function pinnedFramework(db: Database, versionId: number): Promise<FrameworkDocument> {
+  const known = byVersionId.get(db)?.get(versionId);
+  if (known) return known;
+  const doc = await readPinnedFramework(db, versionId);
+  if (!byVersionId.has(db)) byVersionId.set(db, new Map());
+  byVersionId.get(db)!.set(versionId, doc);
+  return doc;
+}
+
+async function readPinnedFramework(db: Database, versionId: number): Promise<FrameworkDocument> {
   const [version] = await db
     .select({ hash: frameworkVersions.contentHash })
     .from(frameworkVersions)

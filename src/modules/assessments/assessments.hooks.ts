@@ -8,11 +8,16 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Database } from '../../db/database.js';
 import { currentUser } from '../accounts/actor.js';
-import { loadAssessment } from './assessment-access.js';
+import { loadAssessment, withAssessmentMemo } from './assessment-access.js';
 
 const ONE_ASSESSMENT = /^\/(api\/)?assessments\/:id(\/|$)/;
 
 export function registerAssessmentVisibilityCheck(app: FastifyInstance, deps: { db: Database }): void {
+  // The load here is remembered for the rest of the request (see withAssessmentMemo).
+  app.addHook('onRequest', (request, _reply, done) => {
+    if (ONE_ASSESSMENT.test(request.routeOptions.url ?? '')) withAssessmentMemo(done);
+    else done();
+  });
   app.addHook('preValidation', async (request: FastifyRequest) => {
     if (!ONE_ASSESSMENT.test(request.routeOptions.url ?? '')) return;
     const { id } = request.params as { id: string };

@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, inArray, ne, or, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../../db/database.js';
+import { preparedOnce } from '../../db/prepared.js';
 import { users } from '../accounts/accounts.tables.js';
 import { frameworkVersions } from '../frameworks/frameworks.tables.js';
 import { organisations, services } from '../organisations/organisations.tables.js';
@@ -93,7 +94,12 @@ export async function listAssessments(
 }
 
 export async function findSummary(db: Database, id: string): Promise<AssessmentSummary | undefined> {
-  const [row] = await summaries(db).where(eq(assessments.id, id));
+  const query = preparedOnce(db, 'assessment_summary', (db) =>
+    summaries(db)
+      .where(eq(assessments.id, sql.placeholder('id')))
+      .prepare('assessment_summary'),
+  );
+  const [row] = await query.execute({ id });
   return row;
 }
 
@@ -108,11 +114,18 @@ export async function findAssessmentFor(
   userId: string | null,
   options: { lock?: 'update' | 'share' } = {},
 ): Promise<{ assessment: AssessmentRow; teamRole: TeamRole | undefined } | undefined> {
-  const teamRole = userId
-    ? sql<TeamRole | null>`(select ${assessmentTeam.role} from ${assessmentTeam} where ${assessmentTeam.assessmentId} = ${assessments.id} and ${assessmentTeam.userId} = ${userId})`
-    : sql<null>`null`;
-  const query = db.select({ assessment: assessments, teamRole }).from(assessments).where(eq(assessments.id, id));
-  const [row] = await (options.lock ? query.for(options.lock, { of: assessments }) : query);
+  const lock = options.lock ?? 'none';
+  const name = `assessment_for_${lock}`;
+  const query = preparedOnce(db, name, (db) => {
+    const teamRole = sql<TeamRole | null>`(select ${assessmentTeam.role} from ${assessmentTeam} where ${assessmentTeam.assessmentId} = ${assessments.id} and ${assessmentTeam.userId} = ${sql.placeholder('userId')})`;
+    const select = db
+      .select({ assessment: assessments, teamRole })
+      .from(assessments)
+      .where(eq(assessments.id, sql.placeholder('id')));
+    return (lock === 'none' ? select : select.for(lock, { of: assessments })).prepare(name);
+  });
+  // No user (the system): no team row matches the empty text.
+  const [row] = await query.execute({ id, userId: userId ?? '' });
   return row ? { assessment: row.assessment, teamRole: row.teamRole ?? undefined } : undefined;
 }
 
@@ -194,10 +207,20 @@ export async function userLabel(db: Database, id: string | null): Promise<string
 }
 
 export async function listFindings(db: Database, assessmentId: string, kloeRef?: string): Promise<FindingRow[]> {
-  return db
-    .select()
-    .from(findings)
-    .where(and(eq(findings.assessmentId, assessmentId), kloeRef ? eq(findings.kloeRef, kloeRef) : undefined));
+  if (kloeRef) {
+    return db
+      .select()
+      .from(findings)
+      .where(and(eq(findings.assessmentId, assessmentId), eq(findings.kloeRef, kloeRef)));
+  }
+  const query = preparedOnce(db, 'assessment_findings', (db) =>
+    db
+      .select()
+      .from(findings)
+      .where(eq(findings.assessmentId, sql.placeholder('assessmentId')))
+      .prepare('assessment_findings'),
+  );
+  return query.execute({ assessmentId });
 }
 
 export async function upsertFindings(db: Database, rows: (typeof findings.$inferInsert)[]): Promise<void> {
@@ -225,7 +248,14 @@ export async function insertKloeJudgements(db: Database, assessmentId: string, r
 }
 
 export async function listKloeJudgements(db: Database, assessmentId: string): Promise<KloeJudgementRow[]> {
-  return db.select().from(kloeJudgements).where(eq(kloeJudgements.assessmentId, assessmentId));
+  const query = preparedOnce(db, 'assessment_kloe_judgements', (db) =>
+    db
+      .select()
+      .from(kloeJudgements)
+      .where(eq(kloeJudgements.assessmentId, sql.placeholder('assessmentId')))
+      .prepare('assessment_kloe_judgements'),
+  );
+  return query.execute({ assessmentId });
 }
 
 export async function findKloeJudgement(db: Database, assessmentId: string, kloeRef: string) {
@@ -267,7 +297,14 @@ export async function insertRollUps(db: Database, assessmentId: string, nodeRefs
 }
 
 export async function listRollUps(db: Database, assessmentId: string): Promise<RollUpRow[]> {
-  return db.select().from(rollUpJudgements).where(eq(rollUpJudgements.assessmentId, assessmentId));
+  const query = preparedOnce(db, 'assessment_roll_ups', (db) =>
+    db
+      .select()
+      .from(rollUpJudgements)
+      .where(eq(rollUpJudgements.assessmentId, sql.placeholder('assessmentId')))
+      .prepare('assessment_roll_ups'),
+  );
+  return query.execute({ assessmentId });
 }
 
 export async function updateRollUp(
@@ -292,12 +329,16 @@ export async function updateRollUp(
 }
 
 export async function listChallenges(db: Database, assessmentId: string) {
-  return db
-    .select({ challenge: challenges, raisedByName: users.name })
-    .from(challenges)
-    .innerJoin(users, eq(users.id, challenges.raisedBy))
-    .where(eq(challenges.assessmentId, assessmentId))
-    .orderBy(asc(challenges.raisedAt));
+  const query = preparedOnce(db, 'assessment_challenges', (db) =>
+    db
+      .select({ challenge: challenges, raisedByName: users.name })
+      .from(challenges)
+      .innerJoin(users, eq(users.id, challenges.raisedBy))
+      .where(eq(challenges.assessmentId, sql.placeholder('assessmentId')))
+      .orderBy(asc(challenges.raisedAt))
+      .prepare('assessment_challenges'),
+  );
+  return query.execute({ assessmentId });
 }
 
 export async function countOpenChallenges(db: Database, assessmentId: string): Promise<number> {

@@ -7,6 +7,7 @@
  * taken (compare-and-set, before any finding is written) so the second save is refused with the first
  * one's content and author instead of silently overwriting it.
  */
+import { PgTransaction } from 'drizzle-orm/pg-core';
 import type { Database } from '../../db/database.js';
 import type { FieldProblem } from '../../errors.js';
 import type { LeafKloe } from '../frameworks/framework.tree.js';
@@ -72,22 +73,26 @@ export interface RollUpState {
 
 /**
  * Every KLOE in scope with its findings, judgement and suggestion, and the roll-ups above them.
- * `concurrent`: read side by side, for callers on the connection pool; inside a transaction (one
- * connection, one query at a time) the reads go one after another.
+ * On the connection pool the reads go side by side; inside a transaction (one connection, one query
+ * at a time) they go one after another.
  */
-async function computeState(db: Database, assessment: repo.AssessmentRow, options: { concurrent?: boolean } = {}) {
+async function computeState(db: Database, assessment: repo.AssessmentRow) {
   const reads = [
     () => pinnedFramework(db, assessment.frameworkVersionId),
     () => repo.listFindings(db, assessment.id),
     () => repo.listKloeJudgements(db, assessment.id),
     () => repo.listRollUps(db, assessment.id),
   ] as const;
-  const [doc, findingRows, judgementRows, rollUpRows] = options.concurrent
+  const [doc, findingRows, judgementRows, rollUpRows] = !(db instanceof PgTransaction)
     ? await Promise.all([reads[0](), reads[1](), reads[2](), reads[3]()])
     : [await reads[0](), await reads[1](), await reads[2](), await reads[3]()];
   const judgements = new Map(judgementRows.map((row) => [row.kloeRef, row]));
   const findingsByKloe = new Map<string, repo.FindingRow[]>();
-  for (const row of findingRows) findingsByKloe.set(row.kloeRef, [...(findingsByKloe.get(row.kloeRef) ?? []), row]);
+  for (const row of findingRows) {
+    const list = findingsByKloe.get(row.kloeRef);
+    if (list) list.push(row);
+    else findingsByKloe.set(row.kloeRef, [row]);
+  }
   const kloes: KloeState[] = kloesInScope(doc, assessment.scope).map((leaf) => {
     const findings = findingsByKloe.get(leaf.kloe.ref) ?? [];
     const judgement = judgements.get(leaf.kloe.ref)!;
@@ -208,7 +213,7 @@ export function createWorkspaceService(deps: { db: Database }) {
     /** Navigation, progress and the scorecard: every KLOE, key question and the overall judgement. */
     async overview(actor: AssessmentActor, id: string) {
       const { assessment, teamRole } = await loadAssessment(db, actor, id);
-      const state = await computeState(db, assessment, { concurrent: true });
+      const state = await computeState(db, assessment);
       return {
         assessment,
         can: permissionsOn(actor, assessment, teamRole),
@@ -222,7 +227,7 @@ export function createWorkspaceService(deps: { db: Database }) {
     /** One KLOE: its descriptors with the findings, its judgement, the suggestion and its reasons. */
     async kloe(actor: AssessmentActor, id: string, ref: string) {
       const { assessment, teamRole } = await loadAssessment(db, actor, id);
-      const state = await computeState(db, assessment, { concurrent: true });
+      const state = await computeState(db, assessment);
       const index = state.kloes.findIndex((k) => k.leaf.kloe.ref === ref);
       if (index < 0) throw kloeNotInAssessment(ref);
       return {
