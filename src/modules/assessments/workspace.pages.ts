@@ -35,17 +35,16 @@ import {
 } from './assessments.schemas.js';
 import {
   EXCEEDED_VALUE,
-  findingField,
   formValues,
   kloeBodyFromForm,
   kloeConflictRecord,
   kloeFormValues,
   kloeProblemsForForm,
-  noteField,
   rollUpBodyFromForm,
   rollUpFormValues,
   type FormValues,
 } from './workspace.forms.js';
+import { findingFieldsHtml } from './finding-fields.html.js';
 import { kloeEntityId } from './workspace.service.js';
 
 const pageQuery = z.object({
@@ -162,8 +161,7 @@ export function registerWorkspacePages(app: FastifyInstance, deps: AssessmentPag
         at: state.form.conflict.at,
         record: kloeConflictRecord(state.form.conflict.record),
       },
-      findingField,
-      noteField,
+      findingFields: findingFieldsHtml, // (sref, values, errors, outcomeLabels): see finding-fields.html.ts
       exceededValue: EXCEEDED_VALUE,
       challenges: challenges.filter((c) => c.challenge.targetRef === ref),
       history,
