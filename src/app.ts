@@ -41,6 +41,9 @@ import { registerWorkspacePages } from './modules/assessments/workspace.pages.js
 import { registerAuditApi } from './modules/audit/audit.api.js';
 import { registerAuditPages } from './modules/audit/audit.pages.js';
 import { createAuditService } from './modules/audit/audit.service.js';
+import { registerEvidenceApi } from './modules/evidence/evidence.api.js';
+import { createFileSystemStorage } from './modules/evidence/evidence-storage.js';
+import { createEvidenceService } from './modules/evidence/evidence.service.js';
 import { registerHealthRoutes } from './modules/health/health.api.js';
 import { registerFrameworkApi } from './modules/frameworks/frameworks.api.js';
 import { registerFrameworkPages } from './modules/frameworks/frameworks.pages.js';
@@ -59,7 +62,7 @@ import { registerSecurity } from './web/security.js';
 export interface AppDeps {
   config: Pick<
     Config,
-    'env' | 'logLevel' | 'baseUrl' | 'secret' | 'session' | 'admin' | 'signInAttemptsPerMinute' | 'oidc'
+    'env' | 'logLevel' | 'baseUrl' | 'secret' | 'session' | 'admin' | 'signInAttemptsPerMinute' | 'oidc' | 'evidence'
   >;
   database: DatabaseHandle;
   /** Fastify logger options; false silences it (tests). */
@@ -119,6 +122,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
         { name: 'people', description: 'People who can sign in (administrators)' },
         { name: 'organisations', description: 'Organisations and their services' },
         { name: 'assessments', description: 'Inspections and self-assessments: findings, ratings, moderation' },
+        { name: 'evidence', description: 'Evidence items, their files, search and links to statements' },
         { name: 'audit', description: 'The audit trail and its hash chain (administrators)' },
         { name: 'service' },
       ],
@@ -182,6 +186,17 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   });
   registerWorkspacePages(app, { ...assessmentDeps, audit });
   registerAssessmentExportApi(app, { db });
+
+  // evidence
+  const evidence = createEvidenceService({
+    db,
+    storage: createFileSystemStorage(deps.config.evidence.dir),
+    limits: deps.config.evidence,
+    log: (message, error) => app.log.error({ err: error }, message),
+  });
+  await registerEvidenceApi(app, { evidence, maxBytes: deps.config.evidence.maxBytes });
+  app.addHook('onReady', () => evidence.resumePending());
+  app.addHook('onClose', () => evidence.extractionIdle());
 
   return app;
 }

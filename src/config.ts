@@ -2,6 +2,7 @@
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import { FILE_TYPES, type FileType } from './modules/evidence/file-types.js';
 
 const databaseUrl = z.string().refine((value) => {
   try {
@@ -59,6 +60,13 @@ const envSchema = z.object({
   KLOE_OIDC_CLIENT_ID: z.string().trim().min(1, 'must not be blank').optional(),
   KLOE_OIDC_CLIENT_SECRET: z.string().min(1).optional(),
   KLOE_OIDC_NAME: z.string().trim().min(1).max(60, 'must be 60 characters or fewer').default('single sign-on'),
+  KLOE_EVIDENCE_DIR: z.string().min(1).optional(),
+  KLOE_EVIDENCE_MAX_MB: z.coerce.number().int().min(1).max(2048).default(50),
+  KLOE_EVIDENCE_TYPES: z
+    .string()
+    .transform((value) => value.split(',').map((t) => t.trim().toLowerCase()))
+    .pipe(z.array(z.enum(FILE_TYPES, { error: `must list types among ${FILE_TYPES.join(', ')}` })).min(1))
+    .optional(),
 });
 
 export interface Config {
@@ -83,6 +91,16 @@ export interface Config {
   admin: { email: string; password: string } | undefined;
   /** Single sign-on through an OpenID Connect provider (Microsoft Entra ID and others); absent when not set up. */
   oidc: OidcConfig | undefined;
+  evidence: EvidenceConfig;
+}
+
+export interface EvidenceConfig {
+  /** Folder of the uploaded files (content-addressed); default <DATA_DIR>/evidence. */
+  dir: string;
+  /** The largest file accepted, in bytes. */
+  maxBytes: number;
+  /** The file types accepted, as sniffed from the bytes. */
+  types: readonly FileType[];
 }
 
 export interface OidcConfig {
@@ -127,11 +145,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       'Invalid configuration: KLOE_WORKERS above 1 needs DATABASE_URL (PostgreSQL); the embedded database serves one process',
     );
   }
+  const dataDir = path.resolve(e.DATA_DIR);
   return {
     env: e.NODE_ENV,
     port: e.PORT,
     host: e.HOST,
-    dataDir: path.resolve(e.DATA_DIR),
+    dataDir,
     databaseUrl: e.DATABASE_URL,
     logLevel: e.LOG_LEVEL,
     baseUrl: (e.KLOE_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
@@ -149,5 +168,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
             name: e.KLOE_OIDC_NAME,
           }
         : undefined,
+    evidence: {
+      dir: path.resolve(e.KLOE_EVIDENCE_DIR ?? path.join(dataDir, 'evidence')),
+      maxBytes: e.KLOE_EVIDENCE_MAX_MB * 1024 * 1024,
+      types: e.KLOE_EVIDENCE_TYPES ?? FILE_TYPES,
+    },
   };
 }

@@ -1,4 +1,7 @@
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { AppDeps } from '../app.js';
+import { FILE_TYPES } from '../modules/evidence/file-types.js';
 
 /** The configuration tests build the app with. */
 export function testConfig(overrides: Partial<AppDeps['config']> = {}): AppDeps['config'] {
@@ -12,6 +15,12 @@ export function testConfig(overrides: Partial<AppDeps['config']> = {}): AppDeps[
     // High, so that suites signing in often are not throttled; the limit itself has its own test.
     signInAttemptsPerMinute: 1000,
     oidc: undefined,
+    // Content-addressed, so every test app of this process may share one folder.
+    evidence: {
+      dir: path.join(tmpdir(), `kloe-test-evidence-${process.pid}`),
+      maxBytes: 50 * 1024 * 1024,
+      types: FILE_TYPES,
+    },
     ...overrides,
   };
 }

@@ -24,7 +24,7 @@ export type ChallengeRow = typeof challenges.$inferSelect;
 export type NewAssessment = typeof assessments.$inferInsert;
 
 /** The policy's scope as a condition on assessments (see assessments.policy.ts for the rules). */
-function withinScope(scope: AssessmentScope): SQL | undefined {
+export function withinScope(scope: AssessmentScope): SQL | undefined {
   switch (scope.kind) {
     case 'all':
       return undefined;

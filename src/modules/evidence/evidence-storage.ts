@@ -1,0 +1,55 @@
+/**
+ * Where file contents live, by SHA-256: an interface so that an S3-compatible store can stand in for
+ * the folder. Writing is idempotent (the same bytes, the same key) and atomic (a temporary file renamed
+ * into place), so a failed or repeated upload never leaves half a file under a real key.
+ */
+import { randomUUID } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+
+export interface EvidenceStorage {
+  /** Stores the bytes under their hash unless already there; says whether they were new. */
+  put(sha256: string, bytes: Uint8Array): Promise<{ created: boolean }>;
+  read(sha256: string): Promise<Buffer>;
+  stream(sha256: string): Readable;
+  has(sha256: string): Promise<boolean>;
+}
+
+const HASH = /^[0-9a-f]{64}$/;
+
+export function createFileSystemStorage(root: string): EvidenceStorage {
+  const pathOf = (sha256: string) => {
+    // The key names a path: only a real hash may, so nothing can point outside the folder.
+    if (!HASH.test(sha256)) throw new Error(`not a SHA-256 hex digest: ${sha256}`);
+    return path.join(root, sha256.slice(0, 2), sha256.slice(2, 4), sha256);
+  };
+  const has = async (sha256: string) => {
+    try {
+      await stat(pathOf(sha256));
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  return {
+    has,
+    async put(sha256, bytes) {
+      const target = pathOf(sha256);
+      if (await has(sha256)) return { created: false };
+      await mkdir(path.dirname(target), { recursive: true });
+      const temporary = `${target}.${randomUUID()}.part`;
+      try {
+        await writeFile(temporary, bytes, { flag: 'wx' });
+        await rename(temporary, target);
+      } catch (error) {
+        await rm(temporary, { force: true });
+        throw error;
+      }
+      return { created: true };
+    },
+    read: (sha256) => readFile(pathOf(sha256)),
+    stream: (sha256) => createReadStream(pathOf(sha256)),
+  };
+}

@@ -1,0 +1,239 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { describeEachDatabase } from '../../db/testing/test-database.js';
+import { useTestApp } from '../../testing/test-app.js';
+import { createTestUser, type TestUser } from '../../testing/test-users.js';
+import { createOrganisationsService } from '../organisations/organisations.service.js';
+import { createTestOrganisation } from '../organisations/testing/test-organisations.js';
+import { multipartBody, type FormFile } from './testing/multipart.js';
+import { makeDocx, makeExe, makePdf, makeXlsx, makeZipBombDocx } from './testing/sample-files.js';
+
+const SYSTEM = { kind: 'system', label: 'test' } as const;
+
+describeEachDatabase('evidence API', (driver) => {
+  const t = useTestApp(driver, {
+    evidence: {
+      dir: `${process.env.TMPDIR ?? '/tmp'}/kloe-evidence-api-${driver}-${process.pid}`,
+      maxBytes: 2 * 1024 * 1024,
+      types: ['pdf', 'docx', 'xlsx', 'csv', 'txt', 'png', 'jpeg'],
+    },
+  });
+  let member: TestUser;
+  let viewer: TestUser;
+  let otherMember: TestUser;
+  let inspector: TestUser;
+  let assessmentId: string;
+
+  beforeAll(async () => {
+    const { db } = t.database;
+    const organisation = await createTestOrganisation(db, { name: 'Evidence Borough Council' });
+    const other = await createTestOrganisation(db, { name: 'Another Council' });
+    const service = await createOrganisationsService({ db }).createService(SYSTEM, organisation.id, {
+      name: 'Housing repairs',
+    });
+    member = await createTestUser(db, 'organisation_member', { organisationId: organisation.id });
+    viewer = await createTestUser(db, 'viewer', { organisationId: organisation.id });
+    otherMember = await createTestUser(db, 'organisation_member', { organisationId: other.id });
+    inspector = await createTestUser(db, 'inspector');
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/assessments',
+      headers: member.headers,
+      payload: {
+        organisationId: organisation.id,
+        serviceId: service.id,
+        kind: 'self_assessment',
+        title: 'Repairs self-assessment',
+      },
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    assessmentId = res.json().id;
+  });
+
+  const upload = (user: TestUser, fields: Record<string, string>, files: FormFile[], url?: string) => {
+    const { payload, headers } = multipartBody(fields, files);
+    return t.app.inject({
+      method: 'POST',
+      url: url ?? `/api/assessments/${assessmentId}/evidence`,
+      headers: { ...user.headers, ...headers },
+      payload,
+    });
+  };
+  const get = (user: TestUser, url: string) => t.app.inject({ method: 'GET', url, headers: user.headers });
+
+  const PLAN = 'Repairs improvement plan 2025–28\nThe backlog of responsive repairs fell by a third.';
+
+  it('stores two documents at once, hashes them, extracts their text and finds them', async () => {
+    const res = await upload(member, { title: 'Improvement plan', kind: 'document', source: 'Head of repairs' }, [
+      { name: 'plan.pdf', bytes: makePdf(PLAN), type: 'application/pdf' },
+      { name: 'targets.docx', bytes: makeDocx('Tenant satisfaction target of 85 per cent') },
+    ]);
+    expect(res.statusCode, res.body).toBe(201);
+    const item = res.json();
+    expect(item.files).toHaveLength(2);
+    expect(item.files.map((f: { extraction: string }) => f.extraction)).toEqual(['done', 'done']);
+    expect(item.files[0].sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(item.files.map((f: { mediaType: string }) => f.mediaType)).toContain('application/pdf');
+
+    const search = await get(member, `/api/assessments/${assessmentId}/evidence/search?q=backlog`);
+    expect(search.statusCode, search.body).toBe(200);
+    expect(search.json().results).toHaveLength(1);
+    expect(search.json().results[0].snippet).toContain('«backlog»');
+    const phrase = await get(member, `/api/evidence/search?q=${encodeURIComponent('"tenant satisfaction"')}`);
+    expect(phrase.json().results.map((r: { itemId: string }) => r.itemId)).toEqual([item.id]);
+    const none = await get(member, `/api/evidence/search?q=backlog&kind=interview`);
+    expect(none.json().results).toEqual([]);
+  });
+
+  it('recognises a duplicate upload and keeps one stored file', async () => {
+    const bytes = makeXlsx(['Repairs completed on time', '92']);
+    const first = (
+      await upload(member, { title: 'KPI sheet', kind: 'performance_data' }, [{ name: 'kpi.xlsx', bytes }])
+    ).json();
+    const second = (
+      await upload(member, { title: 'KPI sheet again', kind: 'performance_data' }, [{ name: 'copy.xlsx', bytes }])
+    ).json();
+    expect(second.files[0].id).toBe(first.files[0].id);
+    expect(second.files[0].name).toBe('copy.xlsx');
+    const search = await get(member, `/api/assessments/${assessmentId}/evidence/search?q=completed`);
+    expect(search.json().results).toHaveLength(2);
+  });
+
+  it('refuses a renamed executable, a zip bomb and an empty file, and keeps nothing of the batch', async () => {
+    const before = (await get(member, `/api/assessments/${assessmentId}/evidence`)).json().items.length;
+    const res = await upload(member, { title: 'Mixed', kind: 'document' }, [
+      { name: 'fine.txt', bytes: Buffer.from('a fine note') },
+      { name: 'report.pdf', bytes: makeExe(), type: 'application/pdf' },
+      { name: 'empty.txt', bytes: Buffer.alloc(0) },
+    ]);
+    expect(res.statusCode).toBe(415);
+    const messages = res.json().errors.map((e: { message: string }) => e.message);
+    expect(messages).toEqual(['report.pdf is a program, not a document', 'empty.txt is empty']);
+    expect((await get(member, `/api/assessments/${assessmentId}/evidence`)).json().items.length).toBe(before);
+
+    const bomb = await upload(member, { title: 'Bomb', kind: 'document' }, [
+      { name: 'bomb.docx', bytes: makeZipBombDocx(70) },
+    ]);
+    expect(bomb.statusCode, bomb.body).toBe(201);
+    expect(bomb.json().files[0]).toMatchObject({ extraction: 'failed' });
+    expect(bomb.json().files[0].extractionError).toMatch(/inflates beyond/);
+  });
+
+  it('stores a truncated PDF but marks its text as not extracted', async () => {
+    const pdf = makePdf('Cut short');
+    const res = await upload(member, { title: 'Broken', kind: 'document' }, [
+      { name: 'broken.pdf', bytes: pdf.subarray(0, 120) },
+    ]);
+    expect(res.statusCode, res.body).toBe(201);
+    expect(res.json().files[0]).toMatchObject({ extraction: 'failed' });
+  });
+
+  it('answers 413 stating the limit for an oversize file', async () => {
+    const res = await upload(member, { title: 'Huge', kind: 'document' }, [
+      { name: 'big.txt', bytes: Buffer.alloc(3 * 1024 * 1024, 0x61) },
+    ]);
+    expect(res.statusCode).toBe(413);
+    expect(res.json().detail).toContain('2 MB');
+  });
+
+  it('sanitises names: no traversal, no control characters', async () => {
+    const res = await upload(member, { title: 'Names', kind: 'document' }, [
+      { name: '../../etc/pass\u0007wd.txt', bytes: Buffer.from('traversal attempt') },
+    ]);
+    expect(res.statusCode, res.body).toBe(201);
+    expect(res.json().files[0].name).toBe('passwd.txt');
+  });
+
+  it('serves downloads as attachments to those who may see the assessment, and to no one else', async () => {
+    const item = (
+      await upload(member, { title: 'Minutes', kind: 'correspondence' }, [
+        { name: 'minutes «May».txt', bytes: Buffer.from('Cabinet minutes') },
+      ])
+    ).json();
+    const url = item.files[0].download as string;
+    const ok = await get(viewer, url);
+    expect(ok.statusCode).toBe(200);
+    expect(ok.headers['content-type']).toBe('text/plain');
+    expect(ok.headers['content-disposition']).toMatch(/^attachment; filename="minutes _May_.txt"/);
+    expect(ok.body).toBe('Cabinet minutes');
+    expect((await get(otherMember, url)).statusCode).toBe(404);
+    expect((await get(inspector, url)).statusCode).toBe(404);
+    const search = await get(otherMember, '/api/evidence/search?q=cabinet');
+    expect(search.json().results).toEqual([]);
+  });
+
+  it('links evidence to statements and KLOEs, and refuses targets outside the assessment', async () => {
+    const item = (
+      await t.app.inject({
+        method: 'POST',
+        url: `/api/assessments/${assessmentId}/evidence`,
+        headers: member.headers,
+        payload: {
+          title: 'Interview with head of service',
+          kind: 'interview',
+          notes: 'Performance is reported to members monthly.',
+        },
+      })
+    ).json();
+    const link = await t.app.inject({
+      method: 'POST',
+      url: `/api/assessments/${assessmentId}/evidence/${item.id}/links`,
+      headers: member.headers,
+      payload: { target: '5.1.2-P1', stance: 'supports', quote: 'reported monthly', page: '3' },
+    });
+    expect(link.statusCode, link.body).toBe(201);
+    expect(link.json()).toMatchObject({ kloeRef: '5.1.2', statementRef: '5.1.2-P1', stance: 'supports' });
+    const whole = await t.app.inject({
+      method: 'POST',
+      url: `/api/assessments/${assessmentId}/evidence/${item.id}/links`,
+      headers: member.headers,
+      payload: { target: '6.1', stance: 'contradicts' },
+    });
+    expect(whole.json()).toMatchObject({ kloeRef: '6.1', statementRef: null });
+    const bad = await t.app.inject({
+      method: 'POST',
+      url: `/api/assessments/${assessmentId}/evidence/${item.id}/links`,
+      headers: member.headers,
+      payload: { target: '9.9-P1', stance: 'supports' },
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().errors[0].field).toBe('target');
+    const viewerLink = await t.app.inject({
+      method: 'POST',
+      url: `/api/assessments/${assessmentId}/evidence/${item.id}/links`,
+      headers: viewer.headers,
+      payload: { target: '6.1', stance: 'supports' },
+    });
+    expect(viewerLink.statusCode).toBe(403);
+    const detail = (await get(member, `/api/assessments/${assessmentId}/evidence/${item.id}`)).json();
+    expect(detail.links).toHaveLength(2);
+  });
+
+  describe('suggestions', () => {
+    it('proposes the statements whose words the evidence uses, and accepting one links it', async () => {
+      const item = (
+        await t.app.inject({
+          method: 'POST',
+          url: `/api/assessments/${assessmentId}/evidence`,
+          headers: member.headers,
+          payload: {
+            title: 'Scrutiny notes',
+            kind: 'observation',
+            notes: 'Councillors scrutinise performance; members challenge managers on performance information.',
+          },
+        })
+      ).json();
+      expect(item.suggestions.length).toBeGreaterThan(0);
+      const top = item.suggestions[0].statementRef as string;
+      const accept = await t.app.inject({
+        method: 'POST',
+        url: `/api/assessments/${assessmentId}/evidence/${item.id}/suggestions/${top}`,
+        headers: member.headers,
+        payload: { decision: 'accepted' },
+      });
+      expect(accept.statusCode, accept.body).toBe(204);
+      const detail = (await get(member, `/api/assessments/${assessmentId}/evidence/${item.id}`)).json();
+      expect(detail.links.map((l: { statementRef: string }) => l.statementRef)).toEqual([top]);
+      expect(detail.suggestions.find((s: { statementRef: string }) => s.statementRef === top).status).toBe('accepted');
+    });
+  });
+});

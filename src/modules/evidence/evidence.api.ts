@@ -1,0 +1,249 @@
+/**
+ * JSON routes of evidence (OpenAPI tag `evidence`). Items are created with JSON, or with
+ * multipart/form-data carrying the same fields and any number of `files` parts. Which assessment a
+ * person may reach, and what they may do in it, is the assessments policy's business (the services ask).
+ */
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { currentUser } from '../accounts/actor.js';
+import { routeConfigFor } from '../assessments/assessments.policy.js';
+import { problemSchema } from '../frameworks/frameworks.schemas.js';
+import { registerUploadScope } from './evidence.multipart.js';
+import { fileToJson, itemToJson, linkToJson, plainSnippet } from './evidence.responses.js';
+import {
+  assessmentParams,
+  fileParams,
+  itemBody,
+  itemDetailJson,
+  itemListJson,
+  itemParams,
+  linkBody,
+  linkJson,
+  linkParams,
+  searchQuery,
+  searchResultJson,
+  suggestionParams,
+} from './evidence.schemas.js';
+import type { EvidenceService } from './evidence.service.js';
+import { attachmentHeader } from './file-names.js';
+
+const tags = ['evidence'];
+const read = { 400: problemSchema, 404: problemSchema };
+const write = { 400: problemSchema, 403: problemSchema, 404: problemSchema, 409: problemSchema };
+const upload = { ...write, 413: problemSchema, 415: problemSchema };
+
+export async function registerEvidenceApi(
+  app: FastifyInstance,
+  deps: { evidence: EvidenceService; maxBytes: number },
+): Promise<void> {
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  const { evidence } = deps;
+
+  async function detail(actor: ReturnType<typeof currentUser>, id: string, itemId: string) {
+    const { item, files, links, suggestions } = await evidence.get(actor, id, itemId);
+    return {
+      ...itemToJson(item),
+      files: files.map((f) => fileToJson(id, itemId, f)),
+      links: links.map(linkToJson),
+      suggestions: suggestions.map((s) => ({ statementRef: s.statementRef, score: s.score, status: s.status })),
+    };
+  }
+
+  api.get(
+    '/api/assessments/:id/evidence',
+    {
+      config: routeConfigFor('view'),
+      schema: {
+        tags,
+        summary: 'The evidence items of an assessment, newest first',
+        params: assessmentParams,
+        response: { 200: itemListJson, ...read },
+      },
+    },
+    async (request) => {
+      const { items } = await evidence.list(currentUser(request), request.params.id);
+      return { items: items.map((i) => ({ ...itemToJson(i), files: i.files, links: i.links })) };
+    },
+  );
+
+  api.get(
+    '/api/assessments/:id/evidence/:itemId',
+    {
+      config: routeConfigFor('view'),
+      schema: {
+        tags,
+        summary: 'One evidence item with its files (SHA-256, extraction status), links and suggestions',
+        params: itemParams,
+        response: { 200: itemDetailJson, ...read },
+      },
+    },
+    async (request) => detail(currentUser(request), request.params.id, request.params.itemId),
+  );
+
+  const download = async (
+    request: { params: z.infer<typeof fileParams> },
+    reply: FastifyReply,
+    actor: ReturnType<typeof currentUser>,
+  ) => {
+    const { file, stream } = await evidence.openFile(
+      actor,
+      request.params.id,
+      request.params.itemId,
+      request.params.fileId,
+    );
+    return sendFile(reply, file, stream);
+  };
+  api.get(
+    '/api/assessments/:id/evidence/:itemId/files/:fileId',
+    {
+      config: routeConfigFor('view'),
+      schema: { tags, summary: 'Download a file (as an attachment, with its sniffed type)', params: fileParams },
+    },
+    async (request, reply) => download(request, reply, currentUser(request)),
+  );
+
+  api.get(
+    '/api/assessments/:id/evidence/search',
+    {
+      config: routeConfigFor('view'),
+      schema: {
+        tags,
+        summary: 'Full-text search of an assessment’s evidence (websearch syntax: "phrase", or, -not)',
+        params: assessmentParams,
+        querystring: searchQuery,
+        response: { 200: searchResultJson, ...read },
+      },
+    },
+    async (request) => {
+      const hits = await evidence.search(currentUser(request), request.query, request.params.id);
+      return { results: hits.map((h) => ({ ...h, snippet: plainSnippet(h.snippet) })) };
+    },
+  );
+
+  api.get(
+    '/api/evidence/search',
+    {
+      config: routeConfigFor('view'),
+      schema: {
+        tags,
+        summary: 'Full-text search across all the evidence the caller may see',
+        querystring: searchQuery,
+        response: { 200: searchResultJson, 400: problemSchema },
+      },
+    },
+    async (request) => {
+      const hits = await evidence.search(currentUser(request), request.query);
+      return { results: hits.map((h) => ({ ...h, snippet: plainSnippet(h.snippet) })) };
+    },
+  );
+
+  api.post(
+    '/api/assessments/:id/evidence/:itemId/links',
+    {
+      config: routeConfigFor('judge'),
+      schema: {
+        tags,
+        summary:
+          'Link the item to a statement ("5.1.2-P3") or a whole KLOE ("5.1.2") as supporting or contradicting it',
+        params: itemParams,
+        body: linkBody,
+        response: { 201: linkJson, ...write },
+      },
+    },
+    async (request, reply) => {
+      const { id, itemId } = request.params;
+      const link = await evidence.addLink(currentUser(request), id, itemId, request.body);
+      return reply.status(201).send(linkToJson(link));
+    },
+  );
+
+  api.delete(
+    '/api/assessments/:id/evidence/:itemId/links/:linkId',
+    {
+      config: routeConfigFor('judge'),
+      schema: { tags, summary: 'Remove a link', params: linkParams, response: { 204: z.null(), ...write } },
+    },
+    async (request, reply) => {
+      const { id, itemId, linkId } = request.params;
+      await evidence.removeLink(currentUser(request), id, itemId, linkId);
+      return reply.status(204).send(null);
+    },
+  );
+
+  api.post(
+    '/api/assessments/:id/evidence/:itemId/suggestions/:ref',
+    {
+      config: routeConfigFor('judge'),
+      schema: {
+        tags,
+        summary: 'Accept (link as supporting) or dismiss a suggested statement',
+        params: suggestionParams,
+        body: z.object({ decision: z.enum(['accepted', 'dismissed']) }),
+        response: { 204: z.null(), ...write },
+      },
+    },
+    async (request, reply) => {
+      const { id, itemId, ref } = request.params;
+      await evidence.decideSuggestion(currentUser(request), id, itemId, ref, request.body.decision);
+      return reply.status(204).send(null);
+    },
+  );
+
+  await registerUploadScope(app, deps.maxBytes, (scope) => {
+    const uploads = scope.withTypeProvider<ZodTypeProvider>();
+    uploads.post(
+      '/api/assessments/:id/evidence',
+      {
+        config: routeConfigFor('judge'),
+        schema: {
+          tags,
+          summary: 'Add an evidence item, with files when sent as multipart/form-data (field `files`, repeatable)',
+          consumes: ['application/json', 'multipart/form-data'],
+          params: assessmentParams,
+          body: itemBody,
+          response: { 201: itemDetailJson, ...upload },
+        },
+      },
+      async (request, reply) => {
+        const actor = currentUser(request);
+        const item = await evidence.create(actor, request.params.id, request.body, request.uploads);
+        return reply.status(201).send(await detail(actor, request.params.id, item.id));
+      },
+    );
+    uploads.post(
+      '/api/assessments/:id/evidence/:itemId/files',
+      {
+        config: routeConfigFor('judge'),
+        schema: {
+          tags,
+          summary:
+            'Add files to an item (multipart/form-data, field `files`, repeatable); a file already held is not stored twice',
+          consumes: ['multipart/form-data'],
+          params: itemParams,
+          response: { 201: itemDetailJson, ...upload },
+        },
+      },
+      async (request, reply) => {
+        const actor = currentUser(request);
+        const { id, itemId } = request.params;
+        await evidence.addFiles(actor, id, itemId, request.uploads);
+        return reply.status(201).send(await detail(actor, id, itemId));
+      },
+    );
+  });
+}
+
+/** A stored file as a download: never shown inline, never sniffed again by the browser. */
+export function sendFile(
+  reply: FastifyReply,
+  file: { fileName: string; mediaType: string; size: number },
+  stream: NodeJS.ReadableStream,
+): FastifyReply {
+  return reply
+    .header('content-type', file.mediaType)
+    .header('content-length', String(file.size))
+    .header('content-disposition', attachmentHeader(file.fileName))
+    .header('x-content-type-options', 'nosniff')
+    .send(stream);
+}

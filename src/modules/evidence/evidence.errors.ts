@@ -1,0 +1,29 @@
+import { AppError, notFound, type FieldProblem } from '../../errors.js';
+
+export const itemNotFound = (id: string) => notFound('evidence_not_found', `No evidence item with id "${id}"`);
+export const fileNotFound = (id: string) => notFound('evidence_file_not_found', `No file with id "${id}" on this item`);
+export const linkNotFound = (id: string) => notFound('evidence_link_not_found', `No link with id "${id}" on this item`);
+export const requestNotFound = (id: string) =>
+  notFound('evidence_request_not_found', `No evidence request with id "${id}"`);
+
+/** A file refused for its content: every file is named, and nothing of the upload is kept. */
+export const filesRefused = (problems: FieldProblem[]) =>
+  new AppError(
+    'file_refused',
+    415,
+    problems.length === 1 ? problems[0]!.message : `${problems.length} files were refused; nothing was saved`,
+    problems,
+  );
+
+export const fileTooLarge = (maxBytes: number) =>
+  new AppError('file_too_large', 413, `A file is larger than the limit of ${Math.round(maxBytes / 1024 / 1024)} MB`, [
+    { field: 'files', message: `Each file must be ${Math.round(maxBytes / 1024 / 1024)} MB or smaller` },
+  ]);
+
+export const badTarget = (target: string) =>
+  new AppError('invalid_request', 400, `"${target}" is not a KLOE or statement of this assessment`, [
+    { field: 'target', message: `Choose a KLOE or statement of this assessment ("${target}" is not one)` },
+  ]);
+
+export const requestClosed = () =>
+  new AppError('evidence_request_closed', 409, 'This request has already been answered or closed');

@@ -1,0 +1,318 @@
+/** Queries of evidence: items, files, links, suggestions and requests. Each takes `db` or a transaction. */
+import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm';
+import type { Database } from '../../db/database.js';
+import { users } from '../accounts/accounts.tables.js';
+import {
+  evidenceFiles,
+  evidenceItemFiles,
+  evidenceItems,
+  evidenceLinks,
+  evidenceRequests,
+  evidenceSuggestions,
+  type EvidenceKind,
+  type ExtractionStatus,
+} from './evidence.tables.js';
+
+/** Rows of a raw query: both drivers (node-postgres, PGlite) answer { rows }. */
+export async function queryRows<T>(db: Database, query: SQL): Promise<T[]> {
+  return ((await db.execute(query)) as unknown as { rows: T[] }).rows;
+}
+
+export type ItemRow = typeof evidenceItems.$inferSelect;
+export type FileRow = typeof evidenceFiles.$inferSelect;
+export type LinkRow = typeof evidenceLinks.$inferSelect;
+export type RequestRow = typeof evidenceRequests.$inferSelect;
+
+const itemColumns = {
+  id: evidenceItems.id,
+  assessmentId: evidenceItems.assessmentId,
+  title: evidenceItems.title,
+  kind: evidenceItems.kind,
+  source: evidenceItems.source,
+  evidenceDate: evidenceItems.evidenceDate,
+  notes: evidenceItems.notes,
+  createdBy: evidenceItems.createdBy,
+  createdAt: evidenceItems.createdAt,
+  updatedAt: evidenceItems.updatedAt,
+};
+export type Item = Omit<ItemRow, 'search'>;
+
+export async function insertItem(db: Database, values: typeof evidenceItems.$inferInsert): Promise<Item> {
+  const [row] = await db.insert(evidenceItems).values(values).returning(itemColumns);
+  return row!;
+}
+
+export async function findItem(db: Database, assessmentId: string, itemId: string): Promise<Item | undefined> {
+  const [row] = await db
+    .select(itemColumns)
+    .from(evidenceItems)
+    .where(and(eq(evidenceItems.assessmentId, assessmentId), eq(evidenceItems.id, itemId)));
+  return row;
+}
+
+/** An assessment's items, newest first, with how many files and links each has. */
+export async function listItems(db: Database, assessmentId: string, kind?: EvidenceKind) {
+  return db
+    .select({
+      ...itemColumns,
+      files:
+        sql<number>`(select count(*) from ${evidenceItemFiles} where ${evidenceItemFiles.itemId} = ${evidenceItems.id})`.mapWith(
+          Number,
+        ),
+      links:
+        sql<number>`(select count(*) from ${evidenceLinks} where ${evidenceLinks.itemId} = ${evidenceItems.id})`.mapWith(
+          Number,
+        ),
+    })
+    .from(evidenceItems)
+    .where(and(eq(evidenceItems.assessmentId, assessmentId), kind ? eq(evidenceItems.kind, kind) : undefined))
+    .orderBy(desc(evidenceItems.createdAt), asc(evidenceItems.id));
+}
+
+const fileColumns = {
+  id: evidenceFiles.id,
+  sha256: evidenceFiles.sha256,
+  size: evidenceFiles.size,
+  mediaType: evidenceFiles.mediaType,
+  originalName: evidenceFiles.originalName,
+  extractionStatus: evidenceFiles.extractionStatus,
+  extractionError: evidenceFiles.extractionError,
+  createdAt: evidenceFiles.createdAt,
+};
+export type StoredFile = Omit<FileRow, 'search' | 'extractedText'>;
+
+/** The file row of these bytes, inserted when new; `created` says which. */
+export async function upsertFile(
+  db: Database,
+  values: { sha256: string; size: number; mediaType: string; originalName: string },
+): Promise<{ file: StoredFile; created: boolean }> {
+  const [inserted] = await db
+    .insert(evidenceFiles)
+    .values(values)
+    .onConflictDoNothing({ target: evidenceFiles.sha256 })
+    .returning(fileColumns);
+  if (inserted) return { file: inserted, created: true };
+  const [existing] = await db.select(fileColumns).from(evidenceFiles).where(eq(evidenceFiles.sha256, values.sha256));
+  return { file: existing!, created: false };
+}
+
+export async function attachFile(
+  db: Database,
+  values: typeof evidenceItemFiles.$inferInsert,
+): Promise<{ attached: boolean }> {
+  const rows = await db.insert(evidenceItemFiles).values(values).onConflictDoNothing().returning();
+  return { attached: rows.length > 0 };
+}
+
+/** An item's files with the names they were attached under. */
+export async function filesOf(db: Database, itemId: string) {
+  return db
+    .select({ ...fileColumns, fileName: evidenceItemFiles.fileName, addedAt: evidenceItemFiles.addedAt })
+    .from(evidenceItemFiles)
+    .innerJoin(evidenceFiles, eq(evidenceFiles.id, evidenceItemFiles.fileId))
+    .where(eq(evidenceItemFiles.itemId, itemId))
+    .orderBy(asc(evidenceItemFiles.addedAt), asc(evidenceItemFiles.fileName));
+}
+
+export async function setExtraction(
+  db: Database,
+  fileId: string,
+  result: { status: ExtractionStatus; text?: string | null; error?: string | null },
+): Promise<void> {
+  await db
+    .update(evidenceFiles)
+    .set({ extractionStatus: result.status, extractedText: result.text ?? null, extractionError: result.error ?? null })
+    .where(eq(evidenceFiles.id, fileId));
+}
+
+export async function pendingFiles(db: Database): Promise<{ id: string; sha256: string; mediaType: string }[]> {
+  return db
+    .select({ id: evidenceFiles.id, sha256: evidenceFiles.sha256, mediaType: evidenceFiles.mediaType })
+    .from(evidenceFiles)
+    .where(eq(evidenceFiles.extractionStatus, 'pending'));
+}
+
+/** The items holding a file (after its text arrives, their suggestions are worked out again). */
+export async function itemsHolding(db: Database, fileId: string) {
+  return db
+    .select({ itemId: evidenceItemFiles.itemId, assessmentId: evidenceItems.assessmentId })
+    .from(evidenceItemFiles)
+    .innerJoin(evidenceItems, eq(evidenceItems.id, evidenceItemFiles.itemId))
+    .where(eq(evidenceItemFiles.fileId, fileId));
+}
+
+// ---- Links ------------------------------------------------------------------------------------------
+
+export async function insertLink(db: Database, values: typeof evidenceLinks.$inferInsert): Promise<LinkRow> {
+  const [row] = await db.insert(evidenceLinks).values(values).returning();
+  return row!;
+}
+
+export async function deleteLink(db: Database, itemId: string, linkId: string): Promise<LinkRow | undefined> {
+  const [row] = await db
+    .delete(evidenceLinks)
+    .where(and(eq(evidenceLinks.itemId, itemId), eq(evidenceLinks.id, linkId)))
+    .returning();
+  return row;
+}
+
+export async function linksOfItem(db: Database, itemId: string): Promise<LinkRow[]> {
+  return db
+    .select()
+    .from(evidenceLinks)
+    .where(eq(evidenceLinks.itemId, itemId))
+    .orderBy(asc(evidenceLinks.kloeRef), asc(evidenceLinks.statementRef), asc(evidenceLinks.createdAt));
+}
+
+/** Every link in an assessment (or in one KLOE of it), with the item it comes from. */
+export async function linksIn(db: Database, assessmentId: string, kloeRef?: string) {
+  return db
+    .select({
+      link: evidenceLinks,
+      itemTitle: evidenceItems.title,
+      itemKind: evidenceItems.kind,
+      itemSource: evidenceItems.source,
+    })
+    .from(evidenceLinks)
+    .innerJoin(evidenceItems, eq(evidenceItems.id, evidenceLinks.itemId))
+    .where(and(eq(evidenceLinks.assessmentId, assessmentId), kloeRef ? eq(evidenceLinks.kloeRef, kloeRef) : undefined))
+    .orderBy(asc(evidenceLinks.statementRef), asc(evidenceItems.title));
+}
+
+// ---- Suggestions ------------------------------------------------------------------------------------
+
+/**
+ * Ranks the statements for an item: ts_rank of the item's text (title, source, notes and its files'
+ * extracted text) against each statement's words OR-ed together (plainto_tsquery with & made |), so
+ * a statement scores by how many of its words, and how often, the evidence uses.
+ */
+export async function rankStatements(
+  db: Database,
+  itemId: string,
+  statements: { ref: string; text: string }[],
+  limit: number,
+): Promise<{ ref: string; score: number }[]> {
+  if (statements.length === 0) return [];
+  const rows = await queryRows<{ ref: string; score: number | string }>(
+    db,
+    sql`
+    with doc as (
+      select ${evidenceItems.search} || to_tsvector('english', coalesce((
+        select string_agg(${evidenceFiles.extractedText}, ' ')
+        from ${evidenceItemFiles} join ${evidenceFiles} on ${evidenceFiles.id} = ${evidenceItemFiles.fileId}
+        where ${evidenceItemFiles.itemId} = ${itemId}), '')) as v
+      from ${evidenceItems} where ${evidenceItems.id} = ${itemId}
+    ), statements as (
+      select s.ref, nullif(replace(plainto_tsquery('english', s.text)::text, ' & ', ' | '), '')::tsquery as q
+      from jsonb_to_recordset(${JSON.stringify(statements)}::jsonb) as s(ref text, text text)
+    )
+    select statements.ref, ts_rank(doc.v, statements.q)::float8 as score
+    from doc, statements
+    where statements.q is not null and doc.v @@ statements.q
+    order by score desc, statements.ref
+    limit ${limit}`,
+  );
+  return rows.map((r) => ({ ref: r.ref, score: Number(r.score) }));
+}
+
+/** Replaces the open suggestions of an item; accepted and dismissed ones stay as decided. */
+export async function replaceOpenSuggestions(
+  db: Database,
+  itemId: string,
+  ranked: { ref: string; score: number }[],
+): Promise<void> {
+  await db
+    .delete(evidenceSuggestions)
+    .where(and(eq(evidenceSuggestions.itemId, itemId), eq(evidenceSuggestions.status, 'open')));
+  if (ranked.length === 0) return;
+  await db
+    .insert(evidenceSuggestions)
+    .values(ranked.map((r) => ({ itemId, statementRef: r.ref, score: r.score })))
+    .onConflictDoNothing();
+}
+
+export async function suggestionsOf(db: Database, itemId: string) {
+  return db
+    .select()
+    .from(evidenceSuggestions)
+    .where(eq(evidenceSuggestions.itemId, itemId))
+    .orderBy(desc(evidenceSuggestions.score), asc(evidenceSuggestions.statementRef));
+}
+
+export async function decideSuggestion(
+  db: Database,
+  itemId: string,
+  statementRef: string,
+  status: 'accepted' | 'dismissed',
+): Promise<boolean> {
+  const rows = await db
+    .update(evidenceSuggestions)
+    .set({ status })
+    .where(
+      and(
+        eq(evidenceSuggestions.itemId, itemId),
+        eq(evidenceSuggestions.statementRef, statementRef),
+        eq(evidenceSuggestions.status, 'open'),
+      ),
+    )
+    .returning();
+  return rows.length > 0;
+}
+
+// ---- Coverage -----------------------------------------------------------------------------------------
+
+/** Per statement (null: the KLOE as a whole) of each KLOE: items, kinds and sources linked. */
+export async function coverageOf(db: Database, assessmentId: string) {
+  return db
+    .select({
+      kloeRef: evidenceLinks.kloeRef,
+      statementRef: evidenceLinks.statementRef,
+      items: sql<number>`count(distinct ${evidenceItems.id})`.mapWith(Number),
+      supports:
+        sql<number>`count(distinct ${evidenceItems.id}) filter (where ${evidenceLinks.stance} = 'supports')`.mapWith(
+          Number,
+        ),
+      contradicts:
+        sql<number>`count(distinct ${evidenceItems.id}) filter (where ${evidenceLinks.stance} = 'contradicts')`.mapWith(
+          Number,
+        ),
+      kinds: sql<string[]>`array_agg(distinct ${evidenceItems.kind})`,
+      sources: sql<number>`count(distinct lower(${evidenceItems.source}))`.mapWith(Number),
+    })
+    .from(evidenceLinks)
+    .innerJoin(evidenceItems, eq(evidenceItems.id, evidenceLinks.itemId))
+    .where(eq(evidenceLinks.assessmentId, assessmentId))
+    .groupBy(evidenceLinks.kloeRef, evidenceLinks.statementRef);
+}
+
+// ---- Requests -------------------------------------------------------------------------------------------
+
+export async function insertRequest(db: Database, values: typeof evidenceRequests.$inferInsert): Promise<RequestRow> {
+  const [row] = await db.insert(evidenceRequests).values(values).returning();
+  return row!;
+}
+
+export async function listRequests(db: Database, assessmentId: string) {
+  return db
+    .select({ request: evidenceRequests, requestedByName: users.name })
+    .from(evidenceRequests)
+    .leftJoin(users, eq(users.id, evidenceRequests.requestedBy))
+    .where(eq(evidenceRequests.assessmentId, assessmentId))
+    .orderBy(asc(evidenceRequests.dueOn), asc(evidenceRequests.requestedAt));
+}
+
+export async function findRequest(db: Database, assessmentId: string, requestId: string) {
+  const [row] = await db
+    .select()
+    .from(evidenceRequests)
+    .where(and(eq(evidenceRequests.assessmentId, assessmentId), eq(evidenceRequests.id, requestId)))
+    .for('update');
+  return row;
+}
+
+export async function markAnswered(db: Database, requestId: string, itemId: string): Promise<void> {
+  await db
+    .update(evidenceRequests)
+    .set({ status: 'answered', answerItemId: itemId, answeredAt: new Date() })
+    .where(eq(evidenceRequests.id, requestId));
+}

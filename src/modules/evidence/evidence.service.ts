@@ -1,0 +1,319 @@
+/**
+ * The rules of evidence: who may add, read and link it (the assessments policy decides, through
+ * assessment-access), how files are kept (checked, stored by hash, text extracted), and what each
+ * change leaves in the audit trail. No HTTP here.
+ */
+import type { Database } from '../../db/database.js';
+import type { EvidenceConfig } from '../../config.js';
+import { allow, loadAssessment, loadFor, type LoadedAssessment } from '../assessments/assessment-access.js';
+import { kloesInScope, statementsOf } from '../assessments/assessment-framework.js';
+import { pinnedFramework } from '../assessments/assessment-framework.js';
+import { assessmentScope, may, type AssessmentActor } from '../assessments/assessments.policy.js';
+import { recordAudit } from '../audit/audit.recorder.js';
+import { checkUploads, type CheckedUpload, type Upload } from './evidence-uploads.js';
+import { searchEvidence, type SearchFilters } from './evidence-search.js';
+import type { EvidenceStorage } from './evidence-storage.js';
+import { badTarget, fileNotFound, itemNotFound, linkNotFound } from './evidence.errors.js';
+import * as repo from './evidence.repository.js';
+import type { ItemInput, LinkInput } from './evidence.schemas.js';
+import { createExtractionQueue } from './extraction-queue.js';
+import { AppError } from '../../errors.js';
+
+/** Suggestions kept per item. */
+const SUGGESTIONS = 5;
+
+export interface EvidenceServiceDeps {
+  db: Database;
+  storage: EvidenceStorage;
+  limits: Pick<EvidenceConfig, 'maxBytes' | 'types'>;
+  /** Where a failure of the background extraction is reported (the app's logger). */
+  log?: (message: string, error: unknown) => void;
+}
+
+const noFiles = () =>
+  new AppError('invalid_request', 400, 'Choose at least one file', [
+    { field: 'files', message: 'Choose a file to upload' },
+  ]);
+
+/** The statements (and their KLOE) of an assessment's framework version within its scope. */
+export async function statementsIn(db: Database, assessment: LoadedAssessment['assessment']) {
+  const doc = await pinnedFramework(db, assessment.frameworkVersionId);
+  return kloesInScope(doc, assessment.scope).map((leaf) => ({
+    kloe: leaf.kloe,
+    statements: statementsOf(leaf).map((s) => ({ ref: s.ref, level: s.level, text: s.statement.text })),
+  }));
+}
+
+export function createEvidenceService(deps: EvidenceServiceDeps) {
+  const { db, storage, limits } = deps;
+  const queue = createExtractionQueue({
+    db,
+    storage,
+    log: deps.log,
+    // A large file's text arrives after its upload: rank the statements again for the items holding it.
+    async onExtracted(fileId) {
+      for (const { itemId, assessmentId } of await repo.itemsHolding(db, fileId)) {
+        const loaded = await loadAssessment(db, { kind: 'system', label: 'evidence extraction' }, assessmentId);
+        await suggest(loaded.assessment, itemId);
+      }
+    },
+  });
+
+  async function itemIn(tx: Database, assessmentId: string, itemId: string) {
+    const item = await repo.findItem(tx, assessmentId, itemId);
+    if (!item) throw itemNotFound(itemId);
+    return item;
+  }
+
+  /** Blobs first (idempotent, by hash), then the rows in the caller's transaction. */
+  async function storeFiles(tx: Database, actor: AssessmentActor, itemId: string, files: CheckedUpload[]) {
+    const created: (repo.StoredFile & { size: number })[] = [];
+    for (const file of files) {
+      await storage.put(file.sha256, file.bytes);
+      const stored = await repo.upsertFile(tx, {
+        sha256: file.sha256,
+        size: file.bytes.length,
+        mediaType: file.mediaType,
+        originalName: file.name,
+      });
+      const { attached } = await repo.attachFile(tx, {
+        itemId,
+        fileId: stored.file.id,
+        fileName: file.name,
+        addedBy: actor.kind === 'user' ? actor.userId : null,
+      });
+      if (stored.created) created.push(stored.file);
+      if (attached) {
+        await recordAudit(tx, {
+          actor,
+          action: 'evidence.file_added',
+          entityType: 'evidence_item',
+          entityId: itemId,
+          after: { name: file.name, sha256: file.sha256, size: file.bytes.length, duplicate: !stored.created },
+        });
+      }
+    }
+    return created;
+  }
+
+  /** After the rows commit: extract the new files' text, then rank the statements for the item. */
+  async function afterFilesStored(
+    assessment: LoadedAssessment['assessment'],
+    itemId: string,
+    created: repo.StoredFile[],
+  ) {
+    for (const file of created) await queue.extract(file);
+    await suggest(assessment, itemId);
+  }
+
+  async function suggest(assessment: LoadedAssessment['assessment'], itemId: string) {
+    const statements = (await statementsIn(db, assessment)).flatMap((k) => k.statements);
+    const ranked = await repo.rankStatements(db, itemId, statements, SUGGESTIONS);
+    await repo.replaceOpenSuggestions(db, itemId, ranked);
+  }
+
+  async function create(actor: AssessmentActor, assessmentId: string, input: ItemInput, uploads: Upload[] = []) {
+    const files = checkUploads(uploads, limits);
+    const { item, created, assessment } = await db.transaction(async (tx) => {
+      const { assessment } = await loadFor(tx, actor, assessmentId, 'judge');
+      return { assessment, ...(await insertItem(tx, actor, assessmentId, input, files)) };
+    });
+    await afterFilesStored(assessment, item.id, created);
+    return item;
+  }
+
+  async function insertItem(
+    tx: Database,
+    actor: AssessmentActor,
+    assessmentId: string,
+    input: ItemInput,
+    files: CheckedUpload[],
+  ) {
+    const item = await repo.insertItem(tx, {
+      assessmentId,
+      title: input.title,
+      kind: input.kind,
+      source: input.source ?? null,
+      evidenceDate: input.evidenceDate ?? null,
+      notes: input.notes ?? null,
+      createdBy: actor.kind === 'user' ? actor.userId : null,
+    });
+    await recordAudit(tx, {
+      actor,
+      action: 'evidence.created',
+      entityType: 'evidence_item',
+      entityId: item.id,
+      after: { assessmentId, title: item.title, kind: item.kind, source: item.source, evidenceDate: item.evidenceDate },
+    });
+    const created = await storeFiles(tx, actor, item.id, files);
+    return { item, created };
+  }
+
+  return {
+    create,
+    insertItem,
+    afterFilesStored,
+    /** Resolves when no extraction is waiting (tests, the benchmark, shutting down). */
+    extractionIdle: () => queue.idle(),
+    /** Queues the files a stopped process left pending. */
+    resumePending: () => queue.resumePending(),
+
+    async addFiles(actor: AssessmentActor, assessmentId: string, itemId: string, uploads: Upload[]) {
+      if (uploads.length === 0) throw noFiles();
+      const files = checkUploads(uploads, limits);
+      const { assessment, created } = await db.transaction(async (tx) => {
+        const { assessment } = await loadFor(tx, actor, assessmentId, 'judge');
+        await itemIn(tx, assessmentId, itemId);
+        return { assessment, created: await storeFiles(tx, actor, itemId, files) };
+      });
+      await afterFilesStored(assessment, itemId, created);
+    },
+
+    async list(actor: AssessmentActor, assessmentId: string) {
+      const loaded = await loadAssessment(db, actor, assessmentId);
+      return { ...loaded, items: await repo.listItems(db, assessmentId) };
+    },
+
+    async get(actor: AssessmentActor, assessmentId: string, itemId: string) {
+      const loaded = await loadAssessment(db, actor, assessmentId);
+      const item = await itemIn(db, assessmentId, itemId);
+      const [files, links, suggestions] = await Promise.all([
+        repo.filesOf(db, itemId),
+        repo.linksOfItem(db, itemId),
+        repo.suggestionsOf(db, itemId),
+      ]);
+      const canJudge = may(actor, 'judge', loaded.assessment, loaded.teamRole);
+      return { ...loaded, item, files, links, suggestions, canJudge };
+    },
+
+    /** A file to download: only through an item of an assessment the person may see. */
+    async openFile(actor: AssessmentActor, assessmentId: string, itemId: string, fileId: string) {
+      await loadAssessment(db, actor, assessmentId);
+      await itemIn(db, assessmentId, itemId);
+      const file = (await repo.filesOf(db, itemId)).find((f) => f.id === fileId);
+      if (!file) throw fileNotFound(fileId);
+      return { file, stream: storage.stream(file.sha256) };
+    },
+
+    async addLink(actor: AssessmentActor, assessmentId: string, itemId: string, input: LinkInput) {
+      return db.transaction(async (tx) => {
+        const { assessment } = await loadFor(tx, actor, assessmentId, 'judge');
+        await itemIn(tx, assessmentId, itemId);
+        const target = await resolveTarget(tx, assessment, input.target);
+        const link = await repo.insertLink(tx, {
+          itemId,
+          assessmentId,
+          ...target,
+          stance: input.stance,
+          quote: input.quote ?? null,
+          page: input.page ?? null,
+          createdBy: actor.kind === 'user' ? actor.userId : null,
+        });
+        await recordAudit(tx, {
+          actor,
+          action: 'evidence.linked',
+          entityType: 'evidence_item',
+          entityId: itemId,
+          after: { target: input.target, stance: link.stance, quote: link.quote, page: link.page },
+        });
+        return link;
+      });
+    },
+
+    async removeLink(actor: AssessmentActor, assessmentId: string, itemId: string, linkId: string) {
+      await db.transaction(async (tx) => {
+        await loadFor(tx, actor, assessmentId, 'judge');
+        const removed = await repo.deleteLink(tx, itemId, linkId);
+        if (!removed) throw linkNotFound(linkId);
+        await recordAudit(tx, {
+          actor,
+          action: 'evidence.unlinked',
+          entityType: 'evidence_item',
+          entityId: itemId,
+          before: { target: removed.statementRef ?? removed.kloeRef, stance: removed.stance },
+        });
+      });
+    },
+
+    /** Accepting a suggestion links the item to the statement as supporting it. */
+    async decideSuggestion(
+      actor: AssessmentActor,
+      assessmentId: string,
+      itemId: string,
+      statementRef: string,
+      decision: 'accepted' | 'dismissed',
+    ) {
+      await db.transaction(async (tx) => {
+        const { assessment } = await loadFor(tx, actor, assessmentId, 'judge');
+        await itemIn(tx, assessmentId, itemId);
+        if (!(await repo.decideSuggestion(tx, itemId, statementRef, decision))) throw badTarget(statementRef);
+        if (decision === 'accepted') {
+          const target = await resolveTarget(tx, assessment, statementRef);
+          await repo.insertLink(tx, {
+            itemId,
+            assessmentId,
+            ...target,
+            stance: 'supports',
+            createdBy: actor.kind === 'user' ? actor.userId : null,
+          });
+        }
+        await recordAudit(tx, {
+          actor,
+          action: `evidence.suggestion_${decision}`,
+          entityType: 'evidence_item',
+          entityId: itemId,
+          after: { statementRef },
+        });
+      });
+    },
+
+    async search(actor: AssessmentActor, filters: SearchFilters, assessmentId?: string) {
+      if (assessmentId) {
+        await loadAssessment(db, actor, assessmentId);
+        return searchEvidence(db, { assessmentId }, filters);
+      }
+      return searchEvidence(db, { scope: assessmentScope(actor) }, filters);
+    },
+
+    /** What the KLOE workspace shows: each statement's links, and links to the KLOE as a whole. */
+    async forKloe(actor: AssessmentActor, assessmentId: string, kloeRef: string) {
+      const loaded = await loadAssessment(db, actor, assessmentId);
+      allow(actor, 'view', loaded);
+      const links = await repo.linksIn(db, assessmentId, kloeRef);
+      const byStatement: Record<string, typeof links> = {};
+      for (const link of links) (byStatement[link.link.statementRef ?? ''] ??= []).push(link);
+      return { assessmentId, byStatement, kloeWide: byStatement[''] ?? [] };
+    },
+
+    /** Per KLOE and statement: how much evidence, of how many kinds and sources; which have none. */
+    async coverage(actor: AssessmentActor, assessmentId: string) {
+      const loaded = await loadAssessment(db, actor, assessmentId);
+      const [kloes, rows] = await Promise.all([statementsIn(db, loaded.assessment), repo.coverageOf(db, assessmentId)]);
+      const key = (kloeRef: string, statementRef: string | null) => `${kloeRef}/${statementRef ?? ''}`;
+      const found = new Map(rows.map((r) => [key(r.kloeRef, r.statementRef), r]));
+      const empty = { items: 0, supports: 0, contradicts: 0, kinds: [] as string[], sources: 0 };
+      const map = kloes.map(({ kloe, statements }) => {
+        const rowsOf = statements.map((s) => ({ ...s, ...(found.get(key(kloe.ref, s.ref)) ?? empty) }));
+        return {
+          ref: kloe.ref,
+          question: kloe.question,
+          whole: found.get(key(kloe.ref, null)) ?? empty,
+          statements: rowsOf,
+          uncovered: rowsOf.filter((s) => s.items === 0).length,
+        };
+      });
+      return { ...loaded, kloes: map, uncovered: map.reduce((n, k) => n + k.uncovered, 0) };
+    },
+  };
+
+  /** "5.1.2" is the KLOE as a whole; "5.1.2-P3" one of its statements; either must be in scope. */
+  async function resolveTarget(tx: Database, assessment: LoadedAssessment['assessment'], target: string) {
+    for (const { kloe, statements } of await statementsIn(tx, assessment)) {
+      if (kloe.ref === target) return { kloeRef: kloe.ref, statementRef: null };
+      if (statements.some((s) => s.ref === target)) return { kloeRef: kloe.ref, statementRef: target };
+    }
+    throw badTarget(target);
+  }
+}
+
+export type EvidenceService = ReturnType<typeof createEvidenceService>;
