@@ -44,6 +44,7 @@ import { createAuditService } from './modules/audit/audit.service.js';
 import { registerEvidenceApi } from './modules/evidence/evidence.api.js';
 import { createFileSystemStorage } from './modules/evidence/evidence-storage.js';
 import { createEvidenceService } from './modules/evidence/evidence.service.js';
+import { registerEvidencePages } from './modules/evidence/evidence.pages.js';
 import { registerHealthRoutes } from './modules/health/health.api.js';
 import { registerFrameworkApi } from './modules/frameworks/frameworks.api.js';
 import { registerFrameworkPages } from './modules/frameworks/frameworks.pages.js';
@@ -195,6 +196,12 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     log: (message, error) => app.log.error({ err: error }, message),
   });
   await registerEvidenceApi(app, { evidence, maxBytes: deps.config.evidence.maxBytes });
+  await registerEvidencePages(app, {
+    evidence,
+    assessments: assessmentDeps.assessments,
+    maxBytes: deps.config.evidence.maxBytes,
+    types: deps.config.evidence.types,
+  });
   app.addHook('onReady', () => evidence.resumePending());
   app.addHook('onClose', () => evidence.extractionIdle());
 

@@ -171,8 +171,12 @@ export function createEvidenceService(deps: EvidenceServiceDeps) {
 
     async list(actor: AssessmentActor, assessmentId: string) {
       const loaded = await loadAssessment(db, actor, assessmentId);
-      return { ...loaded, items: await repo.listItems(db, assessmentId) };
+      const canJudge = may(actor, 'judge', loaded.assessment, loaded.teamRole);
+      return { ...loaded, canJudge, items: await repo.listItems(db, assessmentId) };
     },
+
+    /** The KLOEs and statements an item may be linked to. */
+    statementsOf: (assessment: LoadedAssessment['assessment']) => statementsIn(db, assessment),
 
     async get(actor: AssessmentActor, assessmentId: string, itemId: string) {
       const loaded = await loadAssessment(db, actor, assessmentId);

@@ -45,10 +45,11 @@ export function sniffFileType(bytes: Uint8Array, name: string): Sniffed {
   if (startsWith(bytes, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) return { type: 'png' };
   if (startsWith(bytes, [0xff, 0xd8, 0xff])) return { type: 'jpeg' };
   if (startsWith(bytes, [0x50, 0x4b, 0x03, 0x04])) return sniffOffice(bytes);
-  if (isUtf8Text(bytes)) return { type: /\.csv$/i.test(name) ? 'csv' : 'txt' };
+  // Windows (MZ) and Unix (ELF) programs, before the text test: their first bytes are printable.
   if (startsWith(bytes, [0x4d, 0x5a]) || startsWith(bytes, [0x7f, 0x45, 0x4c, 0x46])) {
     return { type: undefined, reason: 'is a program, not a document' };
   }
+  if (isUtf8Text(bytes)) return { type: /\.csv$/i.test(name) ? 'csv' : 'txt' };
   return { type: undefined, reason: 'is not a PDF, Word, Excel, CSV, text, PNG or JPEG file' };
 }
 
@@ -70,8 +71,11 @@ function sniffOffice(bytes: Uint8Array): Sniffed {
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
+/** Text holds no control characters but tab, line feed, form feed and carriage return. */
+const TEXT_CONTROLS = new Set([0x09, 0x0a, 0x0c, 0x0d]);
+
 function isUtf8Text(bytes: Uint8Array): boolean {
-  if (bytes.includes(0)) return false;
+  for (const byte of bytes) if (byte < 0x20 && !TEXT_CONTROLS.has(byte)) return false;
   try {
     utf8.decode(bytes);
     return true;

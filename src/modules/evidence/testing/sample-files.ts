@@ -70,10 +70,13 @@ export function makeXlsx(cells: string[]): Buffer {
   );
 }
 
-/** A DOCX whose document.xml inflates to `megabytes` MB of zeros from a few kilobytes: a zip bomb. */
+/** A DOCX whose document.xml inflates to `megabytes` MB of spaces from a few kilobytes: a zip bomb. */
 export function makeZipBombDocx(megabytes: number): Buffer {
+  // Compressing tens of megabytes takes a second or two: make each size once per process.
+  const made = bombs.get(megabytes);
+  if (made) return made;
   const huge = new Uint8Array(megabytes * 1024 * 1024).fill(0x20);
-  return Buffer.from(
+  const bomb = Buffer.from(
     zipSync({
       '[Content_Types].xml': strToU8(
         CONTENT_TYPES(
@@ -84,7 +87,10 @@ export function makeZipBombDocx(megabytes: number): Buffer {
       'word/document.xml': huge,
     }),
   );
+  bombs.set(megabytes, bomb);
+  return bomb;
 }
+const bombs = new Map<number, Buffer>();
 
 /** The first bytes of a Windows executable (MZ header), enough for any sniffer. */
 export function makeExe(): Buffer {

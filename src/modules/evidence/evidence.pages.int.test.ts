@@ -1,0 +1,130 @@
+import { beforeAll, expect, it } from 'vitest';
+import { describeEachDatabase } from '../../db/testing/test-database.js';
+import { cookiesFrom, mergeCookies, submitForm } from '../../testing/forms.js';
+import { useTestApp } from '../../testing/test-app.js';
+import { createTestUser, type TestUser } from '../../testing/test-users.js';
+import { createOrganisationsService } from '../organisations/organisations.service.js';
+import { createTestOrganisation } from '../organisations/testing/test-organisations.js';
+import { multipartBody, type FormFile } from './testing/multipart.js';
+import { makeExe, makePdf } from './testing/sample-files.js';
+
+const SYSTEM = { kind: 'system', label: 'test' } as const;
+
+describeEachDatabase('evidence pages', (driver) => {
+  const t = useTestApp(driver);
+  let member: TestUser;
+  let viewer: TestUser;
+  let assessmentId: string;
+
+  beforeAll(async () => {
+    const { db } = t.database;
+    const organisation = await createTestOrganisation(db, { name: 'Pages Evidence Council' });
+    const service = await createOrganisationsService({ db }).createService(SYSTEM, organisation.id, {
+      name: 'Lettings',
+    });
+    member = await createTestUser(db, 'organisation_member', { organisationId: organisation.id });
+    viewer = await createTestUser(db, 'viewer', { organisationId: organisation.id });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/assessments',
+      headers: member.headers,
+      payload: {
+        organisationId: organisation.id,
+        serviceId: service.id,
+        kind: 'self_assessment',
+        title: 'Lettings review',
+      },
+    });
+    assessmentId = res.json().id;
+  });
+
+  /** Posts the page's multipart form as a browser would: its CSRF token and cookie, fields and files. */
+  async function postUpload(
+    user: TestUser,
+    page: string,
+    action: string,
+    fields: Record<string, string>,
+    files: FormFile[],
+  ) {
+    const form = await t.app.inject({ url: page, headers: user.headers });
+    const token = /name="_csrf" value="([^"]+)"/.exec(form.body)![1]!;
+    const { payload, headers } = multipartBody({ _csrf: token, ...fields }, files);
+    return t.app.inject({
+      method: 'POST',
+      url: action,
+      headers: { ...user.headers, ...headers, cookie: mergeCookies(cookiesFrom(form.headers['set-cookie'])) },
+      payload,
+    });
+  }
+
+  const base = () => `/assessments/${assessmentId}/evidence`;
+
+  it('adds an item with a file from the form, then shows its hash, links it and finds it', async () => {
+    const list = await t.app.inject({ url: base(), headers: member.headers });
+    expect(list.statusCode).toBe(200);
+    expect(list.body).toContain('enctype="multipart/form-data"');
+    expect(list.body).toContain('aria-current="page">Evidence</a>');
+
+    const added = await postUpload(
+      member,
+      base(),
+      base(),
+      { title: 'Lettings policy', kind: 'document', source: 'Lettings manager' },
+      [{ name: 'policy.pdf', bytes: makePdf('Allocations are reviewed by councillors every quarter') }],
+    );
+    expect(added.statusCode, added.body).toBe(303);
+    const itemUrl = added.headers.location!.split('?')[0]!;
+    const item = await t.app.inject({ url: itemUrl, headers: member.headers });
+    expect(item.body).toMatch(/<code class="kloe-hash">[0-9a-f]{64}<\/code>/);
+    expect(item.body).toContain('Text extracted');
+
+    const linked = await submitForm(t.app, {
+      page: itemUrl,
+      action: `${itemUrl}/links`,
+      headers: member.headers,
+      fields: { target: '4.1-P1', stance: 'supports', quote: 'reviewed by councillors', page: '1' },
+    });
+    expect(linked.statusCode, linked.body).toBe(303);
+    expect((await t.app.inject({ url: itemUrl, headers: member.headers })).body).toContain(
+      '“reviewed by councillors” (page 1)',
+    );
+
+    const search = await t.app.inject({ url: `${base()}/search?q=councillors`, headers: viewer.headers });
+    expect(search.body).toContain('<mark>councillors</mark>');
+    const across = await t.app.inject({ url: '/evidence/search?q=allocations', headers: viewer.headers });
+    expect(across.body).toContain('Lettings policy');
+
+    const coverage = await t.app.inject({ url: `${base()}/coverage`, headers: viewer.headers });
+    expect(coverage.statusCode).toBe(200);
+    expect(coverage.body).toMatch(/id="coverage-4.1"/);
+  });
+
+  it('shows the form again with the error summary and the typed values when a file or a field is refused', async () => {
+    const refused = await postUpload(member, base(), base(), { title: 'Sneaky', kind: 'document' }, [
+      { name: 'invoice.pdf', bytes: makeExe() },
+    ]);
+    expect(refused.statusCode).toBe(415);
+    expect(refused.body).toContain('govuk-error-summary');
+    expect(refused.body).toContain('invoice.pdf is a program, not a document');
+    expect(refused.body).toContain('value="Sneaky"');
+
+    const noTitle = await postUpload(member, base(), base(), { title: '', kind: 'interview' }, []);
+    expect(noTitle.statusCode).toBe(400);
+    expect(noTitle.body).toContain('href="#title">Enter a title');
+
+    const badLink = await submitForm(t.app, {
+      page: base(),
+      action: `${base()}/00000000-0000-4000-8000-000000000000/links`,
+      headers: member.headers,
+      fields: { target: '4.1-P1', stance: 'supports' },
+    });
+    expect(badLink.statusCode).toBe(404);
+  });
+
+  it('offers a viewer no forms and refuses their posts', async () => {
+    const list = await t.app.inject({ url: base(), headers: viewer.headers });
+    expect(list.body).not.toContain('enctype="multipart/form-data"');
+    const posted = await postUpload(viewer, `${base()}/search`, base(), { title: 'x', kind: 'document' }, []);
+    expect(posted.statusCode).toBe(403);
+  });
+});

@@ -1,0 +1,301 @@
+/**
+ * HTML pages of evidence, all working without JavaScript: the evidence of an assessment (a tab of its
+ * header) with the form to add an item and its files, an item's page (files with their SHA-256, links,
+ * the form to link it, suggested statements), search within an assessment and across all evidence,
+ * and the coverage map. Forms post back and redirect with ?done=…; a refused form is shown again with
+ * the GOV.UK error summary and what was typed (files must be chosen again: browsers never refill them).
+ */
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { AppError } from '../../errors.js';
+import { formErrorsFrom, problemsFromZod, type FormErrors } from '../../web/form-errors.js';
+import { CSRF_FIELD } from '../../web/security.js';
+import { currentUser, type UserActor } from '../accounts/actor.js';
+import { assessmentCrumb, common, LIST_CRUMB } from '../assessments/assessments.page-context.js';
+import { routeConfigFor } from '../assessments/assessments.policy.js';
+import type { AssessmentsService } from '../assessments/assessments.service.js';
+import { sendFile } from './evidence.api.js';
+import { registerUploadScope } from './evidence.multipart.js';
+import { snippetHtml } from './evidence.responses.js';
+import {
+  assessmentParams,
+  EVIDENCE_KIND_LABELS,
+  fileParams,
+  itemBody,
+  itemParams,
+  linkBody,
+  linkParams,
+  searchQuery,
+  STANCE_LABELS,
+  suggestionParams,
+} from './evidence.schemas.js';
+import type { EvidenceService } from './evidence.service.js';
+import { TYPE_LABELS, fileTypeOf } from './file-types.js';
+
+export interface EvidencePageDeps {
+  evidence: EvidenceService;
+  assessments: Pick<AssessmentsService, 'summary'>;
+  maxBytes: number;
+  types: readonly string[];
+}
+
+const doneQuery = z.object({ done: z.string().max(40).optional() });
+
+const withoutCsrf = (body: unknown) =>
+  Object.fromEntries(Object.entries((body ?? {}) as Record<string, unknown>).filter(([k]) => k !== CSRF_FIELD));
+
+/** A refusal with field problems becomes the form's error summary; anything else is the error handler's. */
+function formErrorsOf(error: unknown): { status: number; errors: FormErrors } | undefined {
+  if (error instanceof z.ZodError) return { status: 400, errors: formErrorsFrom(problemsFromZod(error)) };
+  if (error instanceof AppError && error.problems.length > 0) {
+    return { status: error.status, errors: formErrorsFrom(error.problems) };
+  }
+  return undefined;
+}
+
+const fileSize = (bytes: number) =>
+  bytes < 1024
+    ? `${bytes} bytes`
+    : bytes < 1024 * 1024
+      ? `${Math.round(bytes / 1024)} KB`
+      : `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+
+export async function registerEvidencePages(app: FastifyInstance, deps: EvidencePageDeps): Promise<void> {
+  const pages = app.withTypeProvider<ZodTypeProvider>();
+  const { evidence } = deps;
+  const shared = {
+    ...common,
+    kindLabels: EVIDENCE_KIND_LABELS,
+    evidenceKinds: Object.entries(EVIDENCE_KIND_LABELS).map(([value, text]) => ({ value, text })),
+    stanceLabels: STANCE_LABELS,
+    typeLabel: (mediaType: string) => TYPE_LABELS[fileTypeOf(mediaType)!] ?? mediaType,
+    fileSize,
+    snippetHtml,
+    maxMb: Math.round(deps.maxBytes / 1024 / 1024),
+    acceptedTypes: deps.types.map((t) => TYPE_LABELS[t as keyof typeof TYPE_LABELS]).join(', '),
+  };
+
+  async function headerOf(actor: UserActor, id: string) {
+    const { assessment, organisationName, serviceName } = await deps.assessments.summary(actor, id);
+    return { ...assessment, organisationName, serviceName };
+  }
+
+  async function renderList(
+    reply: FastifyReply,
+    actor: UserActor,
+    id: string,
+    state: { values?: Record<string, unknown>; errors?: FormErrors; done?: string },
+  ) {
+    const [{ assessment, items, canJudge }, header] = await Promise.all([
+      evidence.list(actor, id),
+      headerOf(actor, id),
+    ]);
+    return reply.render('evidence/views/list.njk', {
+      ...shared,
+      pageTitle: `Evidence: ${assessment.title}`,
+      breadcrumbs: [LIST_CRUMB, assessmentCrumb(assessment)],
+      assessment,
+      header,
+      items,
+      canJudge,
+      values: state.values ?? {},
+      errors: state.errors,
+      done: state.done,
+    });
+  }
+
+  pages.get(
+    '/assessments/:id/evidence',
+    { config: routeConfigFor('view'), schema: { hide: true, params: assessmentParams, querystring: doneQuery } },
+    async (request, reply) => renderList(reply, currentUser(request), request.params.id, { done: request.query.done }),
+  );
+
+  async function renderItem(
+    reply: FastifyReply,
+    actor: UserActor,
+    id: string,
+    itemId: string,
+    state: { values?: Record<string, unknown>; errors?: FormErrors; done?: string; form?: string },
+  ) {
+    const [detail, header] = await Promise.all([evidence.get(actor, id, itemId), headerOf(actor, id)]);
+    const kloes = await evidence.statementsOf(detail.assessment);
+    const statementText = Object.fromEntries(kloes.flatMap((k) => k.statements.map((s) => [s.ref, s.text])));
+    return reply.render('evidence/views/item.njk', {
+      ...shared,
+      pageTitle: `${detail.item.title}: evidence`,
+      breadcrumbs: [
+        LIST_CRUMB,
+        assessmentCrumb(detail.assessment),
+        { text: 'Evidence', href: `/assessments/${id}/evidence` },
+      ],
+      header,
+      ...detail,
+      kloes,
+      statementText,
+      values: state.values ?? {},
+      errors: state.errors,
+      form: state.form,
+      done: state.done,
+    });
+  }
+
+  pages.get(
+    '/assessments/:id/evidence/:itemId',
+    { config: routeConfigFor('view'), schema: { hide: true, params: itemParams, querystring: doneQuery } },
+    async (request, reply) =>
+      renderItem(reply, currentUser(request), request.params.id, request.params.itemId, { done: request.query.done }),
+  );
+
+  pages.get(
+    '/assessments/:id/evidence/:itemId/files/:fileId',
+    { config: routeConfigFor('view'), schema: { hide: true, params: fileParams } },
+    async (request, reply) => {
+      const { id, itemId, fileId } = request.params;
+      const { file, stream } = await evidence.openFile(currentUser(request), id, itemId, fileId);
+      return sendFile(reply, file, stream);
+    },
+  );
+
+  pages.post(
+    '/assessments/:id/evidence/:itemId/links',
+    { config: routeConfigFor('judge'), schema: { hide: true, params: itemParams } },
+    async (request, reply) => {
+      const actor = currentUser(request);
+      const { id, itemId } = request.params;
+      const values = withoutCsrf(request.body);
+      try {
+        await evidence.addLink(actor, id, itemId, linkBody.parse(values));
+        return reply.redirect(`/assessments/${id}/evidence/${itemId}?done=linked#links`, 303);
+      } catch (error) {
+        const refused = formErrorsOf(error);
+        if (!refused) throw error;
+        return renderItem(reply.status(refused.status), actor, id, itemId, {
+          values,
+          errors: refused.errors,
+          form: 'link',
+        });
+      }
+    },
+  );
+
+  pages.post(
+    '/assessments/:id/evidence/:itemId/links/:linkId/remove',
+    { config: routeConfigFor('judge'), schema: { hide: true, params: linkParams } },
+    async (request, reply) => {
+      const { id, itemId, linkId } = request.params;
+      await evidence.removeLink(currentUser(request), id, itemId, linkId);
+      return reply.redirect(`/assessments/${id}/evidence/${itemId}?done=unlinked#links`, 303);
+    },
+  );
+
+  pages.post(
+    '/assessments/:id/evidence/:itemId/suggestions/:ref',
+    { config: routeConfigFor('judge'), schema: { hide: true, params: suggestionParams } },
+    async (request, reply) => {
+      const { id, itemId, ref } = request.params;
+      const decision = z.enum(['accepted', 'dismissed']).parse((request.body as { decision?: string })?.decision);
+      await evidence.decideSuggestion(currentUser(request), id, itemId, ref, decision);
+      return reply.redirect(`/assessments/${id}/evidence/${itemId}?done=${decision}#suggestions`, 303);
+    },
+  );
+
+  pages.get(
+    '/assessments/:id/evidence/search',
+    { config: routeConfigFor('view'), schema: { hide: true, params: assessmentParams } },
+    async (request, reply) => {
+      const actor = currentUser(request);
+      const { id } = request.params;
+      const header = await headerOf(actor, id);
+      return renderSearch(reply, actor, request.query, {
+        assessmentId: id,
+        header,
+        breadcrumbs: [LIST_CRUMB, assessmentCrumb(header), { text: 'Evidence', href: `/assessments/${id}/evidence` }],
+        action: `/assessments/${id}/evidence/search`,
+      });
+    },
+  );
+
+  pages.get('/evidence/search', { config: routeConfigFor('view'), schema: { hide: true } }, async (request, reply) =>
+    renderSearch(reply, currentUser(request), request.query, { breadcrumbs: [], action: '/evidence/search' }),
+  );
+
+  async function renderSearch(
+    reply: FastifyReply,
+    actor: UserActor,
+    query: unknown,
+    where: { assessmentId?: string; header?: unknown; breadcrumbs: unknown[]; action: string },
+  ) {
+    const raw = (query ?? {}) as Record<string, unknown>;
+    const parsed = searchQuery.safeParse(raw);
+    const results = parsed.success ? await evidence.search(actor, parsed.data, where.assessmentId) : [];
+    return reply.status(parsed.success ? 200 : 400).render('evidence/views/search.njk', {
+      ...shared,
+      section: where.assessmentId ? 'assessments' : 'evidence',
+      pageTitle: raw.q ? `Search evidence for “${String(raw.q)}”` : 'Search evidence',
+      ...where,
+      values: raw,
+      errors: parsed.success ? undefined : formErrorsFrom(problemsFromZod(parsed.error)),
+      searched: parsed.success && parsed.data.q !== '',
+      results,
+    });
+  }
+
+  pages.get(
+    '/assessments/:id/evidence/coverage',
+    { config: routeConfigFor('view'), schema: { hide: true, params: assessmentParams } },
+    async (request, reply) => {
+      const actor = currentUser(request);
+      const { id } = request.params;
+      const [coverage, header] = await Promise.all([evidence.coverage(actor, id), headerOf(actor, id)]);
+      return reply.render('evidence/views/coverage.njk', {
+        ...shared,
+        pageTitle: `Evidence coverage: ${coverage.assessment.title}`,
+        breadcrumbs: [
+          LIST_CRUMB,
+          assessmentCrumb(coverage.assessment),
+          { text: 'Evidence', href: `/assessments/${id}/evidence` },
+        ],
+        header,
+        ...coverage,
+      });
+    },
+  );
+
+  await registerUploadScope(app, deps.maxBytes, (scope) => {
+    const uploads = scope.withTypeProvider<ZodTypeProvider>();
+    uploads.post(
+      '/assessments/:id/evidence',
+      { config: routeConfigFor('judge'), schema: { hide: true, params: assessmentParams } },
+      async (request, reply) => {
+        const actor = currentUser(request);
+        const { id } = request.params;
+        const values = withoutCsrf(request.body);
+        try {
+          const item = await evidence.create(actor, id, itemBody.parse(values), request.uploads);
+          return reply.redirect(`/assessments/${id}/evidence/${item.id}?done=added`, 303);
+        } catch (error) {
+          const refused = formErrorsOf(error);
+          if (!refused) throw error;
+          return renderList(reply.status(refused.status), actor, id, { values, errors: refused.errors });
+        }
+      },
+    );
+    uploads.post(
+      '/assessments/:id/evidence/:itemId/files',
+      { config: routeConfigFor('judge'), schema: { hide: true, params: itemParams } },
+      async (request, reply) => {
+        const actor = currentUser(request);
+        const { id, itemId } = request.params;
+        try {
+          await evidence.addFiles(actor, id, itemId, request.uploads);
+          return reply.redirect(`/assessments/${id}/evidence/${itemId}?done=uploaded#files`, 303);
+        } catch (error) {
+          const refused = formErrorsOf(error);
+          if (!refused) throw error;
+          return renderItem(reply.status(refused.status), actor, id, itemId, { errors: refused.errors, form: 'files' });
+        }
+      },
+    );
+  });
+}
