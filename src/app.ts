@@ -176,18 +176,6 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     moderation: createModerationService({ db }),
   };
   registerAssessmentVisibilityCheck(app, { db });
-  registerAssessmentsApi(app, assessmentDeps);
-  registerAssessmentPages(app, {
-    ...assessmentDeps,
-    audit,
-    organisations,
-    accounts,
-    frameworks,
-    comparison: createComparisonService({ db }),
-  });
-  registerWorkspacePages(app, { ...assessmentDeps, audit });
-  registerAssessmentExportApi(app, { db });
-
   // evidence
   const evidence = createEvidenceService({
     db,
@@ -204,6 +192,18 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   });
   app.addHook('onReady', () => evidence.resumePending());
   app.addHook('onClose', () => evidence.extractionIdle());
+
+  registerAssessmentsApi(app, assessmentDeps);
+  registerAssessmentPages(app, {
+    ...assessmentDeps,
+    audit,
+    organisations,
+    accounts,
+    frameworks,
+    comparison: createComparisonService({ db }),
+  });
+  registerWorkspacePages(app, { ...assessmentDeps, audit, kloeEvidence: evidence.forKloe });
+  registerAssessmentExportApi(app, { db });
 
   return app;
 }

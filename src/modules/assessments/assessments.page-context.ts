@@ -1,4 +1,5 @@
 /** What the assessments' pages share: dependencies, crumbs, labels and the common template context. */
+import type { UserActor } from '../accounts/actor.js';
 import type { AuditService } from '../audit/audit.service.js';
 import type { AssessmentRow } from './assessments.repository.js';
 import { KIND_LABELS, OUTCOME_LABELS, STATUS_LABELS } from './assessments.schemas.js';
@@ -11,6 +12,8 @@ export interface AssessmentPageDeps {
   workspace: WorkspaceService;
   moderation: ModerationService;
   audit: Pick<AuditService, 'historyOf'>;
+  /** The evidence linked to one KLOE's statements, shown in its workspace (given by the evidence module). */
+  kloeEvidence?: (actor: UserActor, assessmentId: string, kloeRef: string) => Promise<unknown>;
 }
 
 /** What every one of these pages' templates uses. */

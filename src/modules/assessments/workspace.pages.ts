@@ -133,10 +133,11 @@ export function registerWorkspacePages(app: FastifyInstance, deps: AssessmentPag
     const data = await workspace.kloe(actor, id, ref);
     const { assessment, doc, kloe, can } = data;
     const statementRefs = statementsOf(kloe.leaf).map((s) => s.ref);
-    const [header, challenges, history] = await Promise.all([
+    const [header, challenges, history, evidence] = await Promise.all([
       headerOf(actor, id),
       moderation.list(actor, id),
       can.viewHistory ? audit.historyOf('kloe', kloeEntityId(id, ref), { limit: HISTORY_LIMIT }) : undefined,
+      deps.kloeEvidence?.(actor, id, ref),
     ]);
     const findings = Object.fromEntries(kloe.findings.map((f) => [f.statementRef, f]));
     return reply.render('assessments/views/kloe.njk', {
@@ -165,6 +166,7 @@ export function registerWorkspacePages(app: FastifyInstance, deps: AssessmentPag
       exceededValue: EXCEEDED_VALUE,
       challenges: challenges.filter((c) => c.challenge.targetRef === ref),
       history,
+      evidence,
       done: state.done,
       savedRef: state.saved ?? ref,
     });

@@ -127,4 +127,37 @@ describeEachDatabase('evidence pages', (driver) => {
     const posted = await postUpload(viewer, `${base()}/search`, base(), { title: 'x', kind: 'document' }, []);
     expect(posted.statusCode).toBe(403);
   });
+
+  it('flags a finding of met or not met with no linked evidence in the KLOE workspace, until evidence is linked', async () => {
+    const kloe = (
+      await t.app.inject({ url: `/api/assessments/${assessmentId}/kloes/6.2`, headers: member.headers })
+    ).json();
+    const saved = await t.app.inject({
+      method: 'PUT',
+      url: `/api/assessments/${assessmentId}/kloes/6.2`,
+      headers: member.headers,
+      payload: { version: kloe.version, findings: [{ statementRef: '6.2-P1', outcome: 'met' }] },
+    });
+    expect(saved.statusCode, saved.body).toBe(200);
+    const page = () => t.app.inject({ url: `/assessments/${assessmentId}/kloes/6.2`, headers: member.headers });
+    const before = (await page()).body;
+    expect(before).toContain('Judged met with no linked evidence.');
+    expect(before).toContain('Evidence for this KLOE as a whole');
+
+    const item = await t.app.inject({
+      method: 'POST',
+      url: `/api/assessments/${assessmentId}/evidence`,
+      headers: member.headers,
+      payload: { title: 'Workforce plan', kind: 'document' },
+    });
+    await t.app.inject({
+      method: 'POST',
+      url: `/api/assessments/${assessmentId}/evidence/${item.json().id}/links`,
+      headers: member.headers,
+      payload: { target: '6.2-P1', stance: 'supports', quote: 'a costed plan' },
+    });
+    const after = (await page()).body;
+    expect(after).not.toContain('Judged met with no linked evidence.');
+    expect(after).toContain('Workforce plan</a> — “a costed plan”');
+  });
 });
