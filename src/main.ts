@@ -5,6 +5,7 @@ import { Command } from 'commander';
 import { registerAdminCommands } from './cli/admin-commands.js';
 import { registerAssessmentCommands } from './cli/assessment-commands.js';
 import { registerAuditCommands } from './cli/audit-commands.js';
+import { registerEvidenceCommands } from './cli/evidence-commands.js';
 import { reportCliError } from './cli/errors.js';
 import { registerFrameworkCommands } from './cli/framework-commands.js';
 import { registerServeCommand } from './cli/serve.js';
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
   registerUserCommands(program);
   registerAuditCommands(program);
   registerAssessmentCommands(program);
+  registerEvidenceCommands(program);
   return program;
 }
 
