@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { builtinFrameworksFolder } from '../paths.js';
-import { makeExe, makePdf } from '../modules/evidence/testing/sample-files.js';
+import { makeExe, makePdf } from '../modules/evidence/sample-files.js';
 import { assertBuilt, runKloe } from './testing/run-cli.js';
 
 let tmp: string;

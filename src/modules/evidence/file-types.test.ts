@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { sniffFileType } from './file-types.js';
-import { makeDocx, makeExe, makePdf, makeXlsx, makeZipBombDocx, PNG_1X1 } from './testing/sample-files.js';
+import { makeDocx, makeExe, makePdf, makeXlsx, makeZipBombDocx, PNG_1X1 } from './sample-files.js';
 import { strToU8, zipSync } from 'fflate';
 
 describe('sniffFileType', () => {

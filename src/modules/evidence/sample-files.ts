@@ -1,5 +1,5 @@
 /**
- * Small real files made on the spot for tests and the benchmark: a one-page PDF with text, a DOCX and
+ * Small real files made on the spot for tests and bench/evidence-search.mjs (so built with the app): a one-page PDF with text, a DOCX and
  * an XLSX (zip archives with the right [Content_Types].xml), and a few malicious shapes.
  */
 import { strToU8, zipSync } from 'fflate';

@@ -1,4 +1,4 @@
-/** A multipart/form-data body for app.inject: fields and files, as a browser would send them. */
+/** A multipart/form-data body for app.inject (tests and bench/evidence-search.mjs): fields and files, as a browser would send them. */
 import { randomBytes } from 'node:crypto';
 
 export interface FormFile {

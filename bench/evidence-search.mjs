@@ -1,0 +1,270 @@
+#!/usr/bin/env node
+/**
+ * Benchmark: evidence search with 100,000 items of about 2 KB of extracted text each on PostgreSQL —
+ * p50/p95 of kloe's search (GET /api/assessments/:id/evidence/search through the app: auth, the
+ * visibility check, the ranked query with ts_headline snippets, JSON) against the same
+ * websearch_to_tsquery + ts_rank query run directly in psql (\timing), and their ratio; then the
+ * throughput of uploading and extracting 1,000 small PDFs (POST multipart, one PDF each, sequential).
+ *
+ *   npm run build && node bench/evidence-search.mjs
+ *
+ * Env: BENCH_DATABASE_URL (admin connection; default postgres://postgres@127.0.0.1:5432/postgres),
+ * BENCH_ITEMS (default 100000), BENCH_PDFS (default 1000), BENCH_RUNS (runs per query, default 10).
+ * Prints figures; asserts nothing. kloe, PostgreSQL and psql share this machine's cores.
+ */
+import { execFile } from 'node:child_process';
+import { randomBytes, randomUUID, createHash } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import pg from 'pg';
+
+const dist = new URL('../dist/', import.meta.url);
+const load = (file) => import(new URL(file, dist).href);
+const { openDatabase } = await load('db/client.js');
+const { prepareDatabase } = await load('startup.js');
+const { buildApp } = await load('app.js');
+const accountsRepo = await load('modules/accounts/accounts.repository.js');
+const { generateApiToken } = await load('modules/accounts/api-tokens.js');
+const { makePdf } = await load('modules/evidence/sample-files.js');
+const { multipartBody } = await load('modules/evidence/multipart-body.js');
+const { FILE_TYPES } = await load('modules/evidence/file-types.js');
+
+const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const itemCount = Number(process.env.BENCH_ITEMS ?? 100_000);
+const pdfCount = Number(process.env.BENCH_PDFS ?? 1000);
+const runs = Number(process.env.BENCH_RUNS ?? 10);
+
+/** Words of the evidence: a domain vocabulary and a long tail of made-up words, Zipf-like in use. */
+const DOMAIN = `repairs backlog tenants satisfaction performance scrutiny councillors members improvement plan budget
+  housing voids lettings complaints responsive maintenance contractor inspection target indicator quartile
+  value money costs savings procurement partnership residents consultation equality diversity training staff
+  workforce capacity leadership governance risk audit committee report monthly quarterly annual trend`
+  .split(/\s+/)
+  .filter(Boolean);
+let seed = 42;
+const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31), seed / 2 ** 31);
+const syllables = [
+  'ka',
+  'lo',
+  'mi',
+  'ne',
+  'ru',
+  'sa',
+  'te',
+  'vo',
+  'bri',
+  'dan',
+  'fel',
+  'gor',
+  'hin',
+  'jul',
+  'pet',
+  'wis',
+];
+const TAIL = Array.from({ length: 20_000 }, () =>
+  Array.from({ length: 2 + Math.floor(random() * 3) }, () => syllables[Math.floor(random() * syllables.length)]).join(
+    '',
+  ),
+);
+const word = () =>
+  random() < 0.3 ? DOMAIN[Math.floor(random() ** 2 * DOMAIN.length)] : TAIL[Math.floor(random() ** 3 * TAIL.length)];
+function document() {
+  const words = [];
+  let length = 0;
+  while (length < 2000) {
+    const w = word();
+    words.push(w);
+    length += w.length + 1;
+  }
+  return words.join(' ');
+}
+
+const QUERIES = [
+  'repairs',
+  'backlog',
+  'tenants satisfaction',
+  'improvement plan',
+  'councillors scrutiny',
+  'voids or lettings',
+  'budget -savings',
+  'quartile indicator',
+  TAIL[5],
+  TAIL[500],
+  TAIL[5000],
+  `${TAIL[10]} ${TAIL[20]}`,
+  'procurement partnership',
+  'workforce training',
+  'complaints',
+  'value money',
+];
+
+const name = `kloe_bench_${randomBytes(4).toString('hex')}`;
+const admin = new pg.Client({ connectionString: adminUrl });
+await admin.connect();
+await admin.query(`create database ${name}`);
+const url = new URL(adminUrl);
+url.pathname = `/${name}`;
+const evidenceDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kloe-bench-evidence-'));
+
+const database = await openDatabase({ databaseUrl: url.toString() });
+let app;
+try {
+  const config = {
+    env: 'test',
+    logLevel: 'silent',
+    baseUrl: 'http://localhost:3000',
+    secret: randomBytes(32).toString('hex'),
+    session: { idleMinutes: 120, maxHours: 12 },
+    admin: undefined,
+    signInAttemptsPerMinute: 10,
+    oidc: undefined,
+    evidence: { dir: evidenceDir, maxBytes: 50 * 1024 * 1024, types: FILE_TYPES },
+  };
+  await prepareDatabase(database, config);
+  const client = new pg.Client({ connectionString: url.toString() });
+  await client.connect();
+  const assessment = (
+    await client.query(`select id, organisation_id from assessments where kind = 'self_assessment' limit 1`)
+  ).rows[0];
+  const member = await benchMember(database.db, assessment.organisation_id);
+
+  // ---- 100,000 items with a file each, inserted in batches (the tsvectors are generated by PostgreSQL).
+  let started = performance.now();
+  const batch = 1000;
+  for (let done = 0; done < itemCount; done += batch) {
+    const n = Math.min(batch, itemCount - done);
+    const items = Array.from({ length: n }, (_, i) => [randomUUID(), `Evidence ${done + i}: ${word()} ${word()}`]);
+    const texts = items.map(() => document());
+    await client.query(
+      `insert into evidence_items (id, assessment_id, title, kind) select unnest($1::uuid[]), $2, unnest($3::text[]), 'document'`,
+      [items.map((i) => i[0]), assessment.id, items.map((i) => i[1])],
+    );
+    const fileIds = items.map(() => randomUUID());
+    await client.query(
+      `insert into evidence_files (id, sha256, size, media_type, original_name, extraction_status, extracted_text)
+       select unnest($1::uuid[]), unnest($2::text[]), 2048, 'text/plain', 'bench.txt', 'done', unnest($3::text[])`,
+      [
+        fileIds,
+        texts.map((t) =>
+          createHash('sha256')
+            .update(t + randomUUID())
+            .digest('hex'),
+        ),
+        texts,
+      ],
+    );
+    await client.query(
+      `insert into evidence_item_files (item_id, file_id, file_name) select unnest($1::uuid[]), unnest($2::uuid[]), 'bench.txt'`,
+      [items.map((i) => i[0]), fileIds],
+    );
+  }
+  await client.query('vacuum analyze evidence_items, evidence_files, evidence_item_files');
+  const loadSeconds = (performance.now() - started) / 1000;
+  const size = (await client.query(`select pg_size_pretty(pg_total_relation_size('evidence_files')) as s`)).rows[0].s;
+  console.log(`loaded ${itemCount} items of ~2 KB text in ${loadSeconds.toFixed(0)} s (evidence_files ${size})`);
+
+  app = await buildApp({ config, database, logger: false });
+  const headers = { authorization: `Bearer ${member.token}` };
+
+  // ---- Search through kloe
+  const kloeTimes = [];
+  const hitsPerQuery = {};
+  for (const q of QUERIES) {
+    for (let r = 0; r < runs + 1; r++) {
+      const t0 = performance.now();
+      const res = await app.inject({
+        url: `/api/assessments/${assessment.id}/evidence/search?q=${encodeURIComponent(q)}&limit=20`,
+        headers,
+      });
+      const ms = performance.now() - t0;
+      if (res.statusCode !== 200) throw new Error(`search ${q}: ${res.statusCode} ${res.body}`);
+      if (r > 0) kloeTimes.push(ms); // the first run of each query warms the caches
+      hitsPerQuery[q] = res.json().results.length;
+    }
+  }
+
+  // ---- The same query directly in psql
+  const script = QUERIES.flatMap((q) =>
+    Array.from(
+      { length: runs + 1 },
+      () =>
+        `select f.id, ts_rank(f.search, q) as r from evidence_files f, websearch_to_tsquery('english', ${literal(q)}) q where f.search @@ q order by r desc limit 20;`,
+    ),
+  ).join('\n');
+  const scriptFile = path.join(evidenceDir, 'bench.sql');
+  fs.writeFileSync(scriptFile, `\\timing on\n\\o /dev/null\n${script}\n`);
+  const { stdout } = await promisify(execFile)('psql', [url.toString(), '-X', '-q', '-f', scriptFile], {
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  const psqlAll = [...stdout.matchAll(/Time: ([\d.]+) ms/g)].map((m) => Number(m[1]));
+  const psqlTimes = psqlAll.filter((_, i) => i % (runs + 1) !== 0);
+
+  const k = stats(kloeTimes);
+  const p = stats(psqlTimes);
+  console.log(
+    `queries: ${QUERIES.length} × ${runs} runs; results per query (limit 20): ${Object.values(hitsPerQuery).join(' ')}`,
+  );
+  console.log(
+    `kloe search (HTTP in-process, with snippets): p50 ${k.p50.toFixed(1)} ms, p95 ${k.p95.toFixed(1)} ms, max ${k.max.toFixed(1)} ms`,
+  );
+  console.log(
+    `psql websearch_to_tsquery + ts_rank:          p50 ${p.p50.toFixed(1)} ms, p95 ${p.p95.toFixed(1)} ms, max ${p.max.toFixed(1)} ms`,
+  );
+  console.log(`ratio kloe / psql: p50 ${(k.p50 / p.p50).toFixed(2)}, p95 ${(k.p95 / p.p95).toFixed(2)}`);
+
+  // ---- Upload and extract 1,000 small PDFs
+  started = performance.now();
+  for (let i = 0; i < pdfCount; i++) {
+    const { payload, headers: formHeaders } = multipartBody({ title: `Minutes ${i}`, kind: 'document' }, [
+      {
+        name: `minutes-${i}.pdf`,
+        bytes: makePdf(`Minutes of meeting ${i}\nRepairs backlog ${word()} ${word()} ${word()}`),
+      },
+    ]);
+    const res = await app.inject({
+      method: 'POST',
+      url: `/api/assessments/${assessment.id}/evidence`,
+      headers: { ...headers, ...formHeaders },
+      payload,
+    });
+    if (res.statusCode !== 201 || res.json().files[0].extraction !== 'done')
+      throw new Error(`upload ${i}: ${res.body}`);
+  }
+  const uploadSeconds = (performance.now() - started) / 1000;
+  console.log(
+    `upload + extract: ${pdfCount} PDFs in ${uploadSeconds.toFixed(1)} s = ${(pdfCount / uploadSeconds).toFixed(1)} files/s (sequential; sniff, hash, store, pdf.js text, suggestions)`,
+  );
+  await client.end();
+} finally {
+  await app?.close();
+  await database.close();
+  await admin.query(`drop database if exists ${name} with (force)`);
+  await admin.end();
+  fs.rmSync(evidenceDir, { recursive: true, force: true });
+}
+
+function literal(text) {
+  return `'${text.replaceAll("'", "''")}'`;
+}
+
+function stats(times) {
+  const sorted = [...times].sort((a, b) => a - b);
+  const at = (q) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
+  return { p50: at(0.5), p95: at(0.95), max: sorted.at(-1) };
+}
+
+/** An organisation member with an API token, as the test helpers make people. */
+async function benchMember(db, organisationId) {
+  const user = await accountsRepo.insertUser(db, {
+    id: randomUUID(),
+    name: 'Bench Member',
+    email: `bench-${randomBytes(4).toString('hex')}@example.test`,
+    role: 'organisation_member',
+    organisationId,
+  });
+  const { token, prefix, tokenHash } = generateApiToken();
+  await accountsRepo.insertToken(db, { userId: user.id, name: 'bench', prefix, tokenHash });
+  return { token };
+}
