@@ -45,6 +45,8 @@ import { registerEvidenceApi } from './modules/evidence/evidence.api.js';
 import { createFileSystemStorage } from './modules/evidence/evidence-storage.js';
 import { createEvidenceService } from './modules/evidence/evidence.service.js';
 import { registerEvidencePages } from './modules/evidence/evidence.pages.js';
+import { createEvidenceRequestsService } from './modules/evidence/evidence-requests.service.js';
+import { registerEvidenceRequestRoutes } from './modules/evidence/evidence-requests.routes.js';
 import { registerHealthRoutes } from './modules/health/health.api.js';
 import { registerFrameworkApi } from './modules/frameworks/frameworks.api.js';
 import { registerFrameworkPages } from './modules/frameworks/frameworks.pages.js';
@@ -189,6 +191,11 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     assessments: assessmentDeps.assessments,
     maxBytes: deps.config.evidence.maxBytes,
     types: deps.config.evidence.types,
+  });
+  await registerEvidenceRequestRoutes(app, {
+    requests: createEvidenceRequestsService({ db, evidence, limits: deps.config.evidence }),
+    assessments: assessmentDeps.assessments,
+    maxBytes: deps.config.evidence.maxBytes,
   });
   app.addHook('onReady', () => evidence.resumePending());
   app.addHook('onClose', () => evidence.extractionIdle());

@@ -1,0 +1,111 @@
+import { beforeAll, expect, it } from 'vitest';
+import { describeEachDatabase } from '../../db/testing/test-database.js';
+import { cookiesFrom, mergeCookies, submitForm } from '../../testing/forms.js';
+import { useTestApp } from '../../testing/test-app.js';
+import { createTestUser, type TestUser } from '../../testing/test-users.js';
+import { createOrganisationsService } from '../organisations/organisations.service.js';
+import { createTestOrganisation } from '../organisations/testing/test-organisations.js';
+import { multipartBody } from './multipart-body.js';
+import { makePdf } from './sample-files.js';
+
+const SYSTEM = { kind: 'system', label: 'test' } as const;
+
+describeEachDatabase('evidence requests to the organisation', (driver) => {
+  const t = useTestApp(driver);
+  let inspector: TestUser;
+  let member: TestUser;
+  let otherMember: TestUser;
+  let inspectionId: string;
+
+  beforeAll(async () => {
+    const { db } = t.database;
+    const organisation = await createTestOrganisation(db, { name: 'Requested Council' });
+    const other = await createTestOrganisation(db, { name: 'Unrelated Council' });
+    const service = await createOrganisationsService({ db }).createService(SYSTEM, organisation.id, {
+      name: 'Repairs',
+    });
+    inspector = await createTestUser(db, 'inspector');
+    member = await createTestUser(db, 'organisation_member', { organisationId: organisation.id, name: 'Mo Member' });
+    otherMember = await createTestUser(db, 'organisation_member', { organisationId: other.id });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/assessments',
+      headers: inspector.headers,
+      payload: {
+        organisationId: organisation.id,
+        serviceId: service.id,
+        kind: 'inspection',
+        title: 'Repairs inspection',
+        sharedWithOrganisation: true,
+      },
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    inspectionId = res.json().id;
+  });
+
+  it('lets the team ask, shows overdue requests, and lets the organisation answer by upload', async () => {
+    const page = `/assessments/${inspectionId}/evidence/requests`;
+    const asked = await submitForm(t.app, {
+      page,
+      headers: inspector.headers,
+      fields: { what: 'Repairs satisfaction survey results', dueOn: '2020-01-31', kloeRefs: '5.1.2, 6.1' },
+    });
+    expect(asked.statusCode, asked.body).toBe(303);
+    const badKloe = await submitForm(t.app, {
+      page,
+      headers: inspector.headers,
+      fields: { what: 'x', dueOn: '2030-01-01', kloeRefs: '9.9' },
+    });
+    expect(badKloe.statusCode).toBe(400);
+    expect(badKloe.body).toContain('Not KLOEs of this assessment: 9.9');
+
+    const list = (
+      await t.app.inject({ url: `/api/assessments/${inspectionId}/evidence-requests`, headers: member.headers })
+    ).json();
+    expect(list.requests).toHaveLength(1);
+    expect(list.requests[0]).toMatchObject({ status: 'open', overdue: true, kloeRefs: ['5.1.2', '6.1'] });
+    const memberPage = await t.app.inject({ url: page, headers: member.headers });
+    expect(memberPage.body).toContain('Overdue');
+    expect(memberPage.body).toContain('Answer with files');
+    expect(memberPage.body).not.toContain('Request evidence from the organisation');
+
+    const requestId = list.requests[0].id as string;
+    const token = /name="_csrf" value="([^"]+)"/.exec(memberPage.body)![1]!;
+    const { payload, headers } = multipartBody({ _csrf: token, notes: 'Survey of 400 tenants' }, [
+      { name: 'survey.pdf', bytes: makePdf('Tenant satisfaction with repairs: 87 per cent') },
+    ]);
+    const answered = await t.app.inject({
+      method: 'POST',
+      url: `${page}/${requestId}/answer`,
+      headers: { ...member.headers, ...headers, cookie: mergeCookies(cookiesFrom(memberPage.headers['set-cookie'])) },
+      payload,
+    });
+    expect(answered.statusCode, answered.body).toBe(303);
+    const after = (
+      await t.app.inject({ url: `/api/assessments/${inspectionId}/evidence-requests`, headers: inspector.headers })
+    ).json();
+    expect(after.requests[0]).toMatchObject({ status: 'answered', overdue: false });
+    const item = (
+      await t.app.inject({
+        url: `/api/assessments/${inspectionId}/evidence/${after.requests[0].answerItemId}`,
+        headers: inspector.headers,
+      })
+    ).json();
+    expect(item).toMatchObject({ source: 'Mo Member', notes: 'Survey of 400 tenants' });
+    expect(item.files[0]).toMatchObject({ name: 'survey.pdf', extraction: 'done' });
+
+    const again = multipartBody({}, [{ name: 'late.txt', bytes: Buffer.from('late') }]);
+    const twice = await t.app.inject({
+      method: 'POST',
+      url: `/api/assessments/${inspectionId}/evidence-requests/${requestId}/answer`,
+      headers: { ...member.headers, ...again.headers },
+      payload: again.payload,
+    });
+    expect(twice.statusCode).toBe(409);
+    const outsider = await t.app.inject({
+      url: `/api/assessments/${inspectionId}/evidence-requests`,
+      headers: otherMember.headers,
+    });
+    expect(outsider.statusCode).toBe(404);
+  });
+});
