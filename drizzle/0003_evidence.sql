@@ -62,7 +62,7 @@ CREATE TABLE "evidence_requests" (
 	"requested_by" text,
 	"requested_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"answered_at" timestamp with time zone,
-	CONSTRAINT "evidence_requests_status_check" CHECK ("evidence_requests"."status" in ('open','answered','closed'))
+	CONSTRAINT "evidence_requests_status_check" CHECK ("evidence_requests"."status" in ('open','answered'))
 );
 --> statement-breakpoint
 CREATE TABLE "evidence_suggestions" (

@@ -22,7 +22,7 @@ const requestJson = z.object({
   what: z.string(),
   dueOn: z.string(),
   kloeRefs: z.array(z.string()),
-  status: z.enum(['open', 'answered', 'closed']),
+  status: z.enum(['open', 'answered']),
   overdue: z.boolean(),
   answerItemId: z.uuid().nullable(),
 });

@@ -10,7 +10,7 @@ import { allow, loadAssessment, loadFor, type LoadedAssessment } from '../assess
 import { may, type AssessmentActor } from '../assessments/assessments.policy.js';
 import { recordAudit } from '../audit/audit.recorder.js';
 import { checkUploads, type Upload } from './evidence-uploads.js';
-import { requestClosed, requestNotFound } from './evidence.errors.js';
+import { requestAnswered, requestNotFound } from './evidence.errors.js';
 import * as repo from './evidence.repository.js';
 import type { RequestInput } from './evidence.schemas.js';
 import { statementsIn, type EvidenceService } from './evidence.service.js';
@@ -100,7 +100,7 @@ export function createEvidenceRequestsService(deps: {
         if (!mayAnswer(actor, loaded)) allow(actor, 'judge', loaded); // throws the policy's own refusal
         const request = await repo.findRequest(tx, assessmentId, requestId);
         if (!request) throw requestNotFound(requestId);
-        if (request.status !== 'open') throw requestClosed();
+        if (request.status !== 'open') throw requestAnswered();
         const source = actor.kind === 'user' ? actor.name : actor.label;
         const stored = await evidence.insertItem(
           tx,

@@ -25,5 +25,5 @@ export const badTarget = (target: string) =>
     { field: 'target', message: `Choose a KLOE or statement of this assessment ("${target}" is not one)` },
   ]);
 
-export const requestClosed = () =>
-  new AppError('evidence_request_closed', 409, 'This request has already been answered or closed');
+export const requestAnswered = () =>
+  new AppError('evidence_request_answered', 409, 'This request has already been answered');

@@ -5,7 +5,7 @@
  */
 import type { Database } from '../../db/database.js';
 import type { EvidenceConfig } from '../../config.js';
-import { allow, loadAssessment, loadFor, type LoadedAssessment } from '../assessments/assessment-access.js';
+import { loadAssessment, loadFor, type LoadedAssessment } from '../assessments/assessment-access.js';
 import { kloesInScope, statementsOf } from '../assessments/assessment-framework.js';
 import { pinnedFramework } from '../assessments/assessment-framework.js';
 import { assessmentScope, may, type AssessmentActor } from '../assessments/assessments.policy.js';
@@ -281,8 +281,7 @@ export function createEvidenceService(deps: EvidenceServiceDeps) {
 
     /** What the KLOE workspace shows: each statement's links, and links to the KLOE as a whole. */
     async forKloe(actor: AssessmentActor, assessmentId: string, kloeRef: string) {
-      const loaded = await loadAssessment(db, actor, assessmentId);
-      allow(actor, 'view', loaded);
+      await loadAssessment(db, actor, assessmentId);
       const links = await repo.linksIn(db, assessmentId, kloeRef);
       const byStatement: Record<string, typeof links> = {};
       for (const link of links) (byStatement[link.link.statementRef ?? ''] ??= []).push(link);

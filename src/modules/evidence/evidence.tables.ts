@@ -36,7 +36,7 @@ export const LINK_STANCES = ['supports', 'contradicts'] as const;
 export type LinkStance = (typeof LINK_STANCES)[number];
 
 export const SUGGESTION_STATUSES = ['open', 'accepted', 'dismissed'] as const;
-export const REQUEST_STATUSES = ['open', 'answered', 'closed'] as const;
+export const REQUEST_STATUSES = ['open', 'answered'] as const;
 
 const inList = (values: readonly string[]) => sql.raw(values.map((v) => `'${v}'`).join(','));
 
