@@ -38,6 +38,10 @@ import { createAssessmentsService } from './modules/assessments/assessments.serv
 import { createModerationService } from './modules/assessments/moderation.service.js';
 import { createWorkspaceService } from './modules/assessments/workspace.service.js';
 import { registerWorkspacePages } from './modules/assessments/workspace.pages.js';
+// reports
+import { registerRecommendationsApi } from './modules/assessments/recommendations.api.js';
+import { registerRecommendationPages } from './modules/assessments/recommendations.pages.js';
+import { createRecommendationsService } from './modules/assessments/recommendations.service.js';
 import { registerAuditApi } from './modules/audit/audit.api.js';
 import { registerAuditPages } from './modules/audit/audit.pages.js';
 import { createAuditService } from './modules/audit/audit.service.js';
@@ -182,6 +186,11 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   });
   registerWorkspacePages(app, { ...assessmentDeps, audit });
   registerAssessmentExportApi(app, { db });
+
+  // reports
+  const recommendations = createRecommendationsService({ db });
+  registerRecommendationsApi(app, { recommendations });
+  registerRecommendationPages(app, { recommendations, assessments: assessmentDeps.assessments });
 
   return app;
 }
