@@ -6,6 +6,7 @@ import { registerAdminCommands } from './cli/admin-commands.js';
 import { registerAssessmentCommands } from './cli/assessment-commands.js';
 import { registerAuditCommands } from './cli/audit-commands.js';
 import { reportCliError } from './cli/errors.js';
+import { registerReportCommands } from './cli/report-commands.js';
 import { registerFrameworkCommands } from './cli/framework-commands.js';
 import { registerServeCommand } from './cli/serve.js';
 import { registerUserCommands } from './cli/user-commands.js';
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
   registerUserCommands(program);
   registerAuditCommands(program);
   registerAssessmentCommands(program);
+  registerReportCommands(program);
   return program;
 }
 
