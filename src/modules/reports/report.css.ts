@@ -13,6 +13,9 @@ export const REPORT_CSS = `
 .kloe-report__title-page dl { display: grid; grid-template-columns: max-content 1fr; gap: 0.3em 1.5em; }
 .kloe-report__title-page dt { font-weight: bold; }
 .kloe-report__title-page dd { margin: 0; }
+.kloe-report__contents ol { padding-left: 1.5em; }
+/* Contents links stay at least 24px tall, so they are easy to hit (WCAG 2.2 target size). */
+.kloe-report__contents a { display: inline-block; min-height: 24px; line-height: 24px; margin: 2px 0; }
 .kloe-report__headline { font-size: 1.3em; font-weight: bold; }
 .kloe-report__chart svg { max-width: 100%; height: auto; }
 .kloe-report__hash { font-family: monospace; font-size: 0.8em; word-break: break-all; }
