@@ -38,6 +38,14 @@ import { createAssessmentsService } from './modules/assessments/assessments.serv
 import { createModerationService } from './modules/assessments/moderation.service.js';
 import { createWorkspaceService } from './modules/assessments/workspace.service.js';
 import { registerWorkspacePages } from './modules/assessments/workspace.pages.js';
+// reports
+import { registerRecommendationsApi } from './modules/assessments/recommendations.api.js';
+import { registerRecommendationPages } from './modules/assessments/recommendations.pages.js';
+import { createRecommendationsService } from './modules/assessments/recommendations.service.js';
+import { DEFAULT_CHROMIUM } from './modules/reports/report-pdf.js';
+import { registerReportsApi } from './modules/reports/reports.api.js';
+import { registerReportPages } from './modules/reports/reports.pages.js';
+import { createReportsService } from './modules/reports/reports.service.js';
 import { registerAuditApi } from './modules/audit/audit.api.js';
 import { registerAuditPages } from './modules/audit/audit.pages.js';
 import { createAuditService } from './modules/audit/audit.service.js';
@@ -143,7 +151,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
 
   await app.register(fastifyStatic, { root: publicFolder, prefix: '/assets/', decorateReply: false, index: false });
 
-  registerRendering(app, createViewEnvironment({ watch: deps.config.env === 'development' }));
+  const views = createViewEnvironment({ watch: deps.config.env === 'development' });
+  registerRendering(app, views);
   registerErrorHandlers(app);
 
   const frameworks = createFrameworksService({ db });
@@ -211,6 +220,19 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   });
   registerWorkspacePages(app, { ...assessmentDeps, audit, kloeEvidence: evidence.forKloe });
   registerAssessmentExportApi(app, { db });
+
+  // reports
+  const recommendations = createRecommendationsService({ db });
+  registerRecommendationsApi(app, { recommendations });
+  registerRecommendationPages(app, { recommendations, assessments: assessmentDeps.assessments });
+  const reports = createReportsService({
+    db,
+    views,
+    sources: [], // evidence and indicators add their ReportSource here (see report-extensions.ts)
+    chromiumPath: process.env.CHROMIUM_PATH ?? DEFAULT_CHROMIUM,
+  });
+  registerReportsApi(app, { reports });
+  registerReportPages(app, { reports, assessments: assessmentDeps.assessments });
 
   return app;
 }

@@ -7,6 +7,7 @@ import { registerAssessmentCommands } from './cli/assessment-commands.js';
 import { registerAuditCommands } from './cli/audit-commands.js';
 import { registerEvidenceCommands } from './cli/evidence-commands.js';
 import { reportCliError } from './cli/errors.js';
+import { registerReportCommands } from './cli/report-commands.js';
 import { registerFrameworkCommands } from './cli/framework-commands.js';
 import { registerServeCommand } from './cli/serve.js';
 import { registerUserCommands } from './cli/user-commands.js';
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
   registerAuditCommands(program);
   registerAssessmentCommands(program);
   registerEvidenceCommands(program);
+  registerReportCommands(program);
   return program;
 }
 

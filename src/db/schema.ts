@@ -7,3 +7,5 @@ export * from '../modules/audit/audit.tables.js';
 export * from '../modules/system/system.tables.js';
 export * from '../modules/assessments/assessments.tables.js';
 export * from '../modules/evidence/evidence.tables.js';
+export * from '../modules/assessments/recommendations.tables.js';
+export * from '../modules/reports/reports.tables.js';

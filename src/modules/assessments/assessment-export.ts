@@ -29,6 +29,7 @@ import { kloesInScope, OVERALL, pinnedFramework, rollUpNodes, statementsOf } fro
 import { assessmentForbidden, invalidAssessmentInput } from './assessments.errors.js';
 import type { AssessmentActor } from './assessments.policy.js';
 import * as repo from './assessments.repository.js';
+import { RECOMMENDATION_PRIORITIES, recommendations } from './recommendations.tables.js';
 import { assessmentRecord } from './assessments.service.js';
 import {
   ASSESSMENT_KINDS,
@@ -137,6 +138,22 @@ export const assessmentExportSchema = z.object({
       resolvedAt: instant.nullable(),
     }),
   ),
+  /** In report order. Optional: documents exported before recommendations existed have none. */
+  recommendations: z
+    .array(
+      z.object({
+        text,
+        priority: z.enum(RECOMMENDATION_PRIORITIES),
+        /** The outcome the recommendation should achieve. */
+        outcome: text,
+        kloeRefs: z.array(ref),
+        /** Areas for improvement it answers, by KLOE and the area's text as recorded there. */
+        areas: z.array(z.object({ kloeRef: ref, text })),
+        updatedAt: instant,
+        updatedByEmail: email.nullable(),
+      }),
+    )
+    .optional(),
 });
 
 export type AssessmentExport = z.infer<typeof assessmentExportSchema>;
@@ -151,7 +168,14 @@ export interface ImportOutcome {
   seriesId: string;
   revision: number;
   title: string;
-  counts: { team: number; findings: number; kloeJudgements: number; rollUps: number; challenges: number };
+  counts: {
+    team: number;
+    findings: number;
+    kloeJudgements: number;
+    rollUps: number;
+    challenges: number;
+    recommendations: number;
+  };
 }
 
 export const assessmentExists = (id: string) =>
@@ -187,7 +211,7 @@ export async function exportAssessment(db: Database, actor: AssessmentActor, id:
     .innerJoin(services, eq(services.id, assessments.serviceId))
     .innerJoin(frameworkVersions, eq(frameworkVersions.id, assessments.frameworkVersionId))
     .where(eq(assessments.id, id));
-  const [team, findingRows, judgementRows, rollUpRows, challengeRows, people] = await Promise.all([
+  const [team, findingRows, judgementRows, rollUpRows, challengeRows, people, recommendationRows] = await Promise.all([
     repo.listTeam(db, id),
     db
       .select({ finding: findings, email: users.email })
@@ -214,6 +238,12 @@ export async function exportAssessment(db: Database, actor: AssessmentActor, id:
       db,
       [assessment.createdBy, assessment.publishedBy].filter((x): x is string => x !== null),
     ),
+    db
+      .select({ recommendation: recommendations, email: users.email })
+      .from(recommendations)
+      .leftJoin(users, eq(users.id, recommendations.updatedBy))
+      .where(eq(recommendations.assessmentId, id))
+      .orderBy(recommendations.position),
   ]);
   const emailOf = (userId: string | null) => (userId ? (people.find((p) => p.id === userId)?.email ?? null) : null);
   const roleOrder = (role: string) => TEAM_ROLES.indexOf(role as (typeof TEAM_ROLES)[number]);
@@ -292,6 +322,15 @@ export async function exportAssessment(db: Database, actor: AssessmentActor, id:
           byNode(a.targetRef, b.targetRef) ||
           a.comment.localeCompare(b.comment),
       ),
+    recommendations: recommendationRows.map(({ recommendation: r, email }) => ({
+      text: r.text,
+      priority: r.priority,
+      outcome: r.outcome,
+      kloeRefs: r.kloeRefs,
+      areas: r.areas,
+      updatedAt: iso(r.updatedAt),
+      updatedByEmail: email,
+    })),
   };
 }
 
@@ -513,12 +552,29 @@ export async function importAssessment(
           })),
         );
       }
+      const recommendationList = doc.recommendations ?? [];
+      if (recommendationList.length > 0) {
+        await tx.insert(recommendations).values(
+          recommendationList.map((r, i) => ({
+            assessmentId: id,
+            position: i + 1,
+            text: r.text,
+            priority: r.priority,
+            outcome: r.outcome,
+            kloeRefs: r.kloeRefs,
+            areas: r.areas,
+            updatedBy: userId(r.updatedByEmail),
+            updatedAt: new Date(r.updatedAt),
+          })),
+        );
+      }
       const counts = {
         team: team.length,
         findings: doc.findings.length,
         kloeJudgements: doc.kloeJudgements.length,
         rollUps: doc.rollUps.length,
         challenges: doc.challenges.length,
+        recommendations: recommendationList.length,
       };
       await recordAudit(tx, {
         actor,
@@ -554,6 +610,10 @@ async function peopleByEmail(db: Database, doc: AssessmentExport): Promise<Map<s
       { field: `challenges.${i}.raisedByEmail`, email: c.raisedByEmail },
       { field: `challenges.${i}.resolvedByEmail`, email: c.resolvedByEmail },
     ]),
+    ...(doc.recommendations ?? []).map((r, i) => ({
+      field: `recommendations.${i}.updatedByEmail`,
+      email: r.updatedByEmail,
+    })),
   ].flatMap((n) => (n.email === null ? [] : [{ field: n.field, email: n.email.toLowerCase() }]));
   const wanted = [...new Set(named.map((n) => n.email))];
   const found =
@@ -615,6 +675,13 @@ function checkAgainstFramework(framework: Awaited<ReturnType<typeof pinnedFramew
     if (c.targetRef !== OVERALL && !keyQuestions.has(c.targetRef) && !leaves.has(c.targetRef)) {
       problems.push({ field: `challenges.${i}.targetRef`, message: `${c.targetRef} is not a rating of ${name}` });
     }
+  });
+  (doc.recommendations ?? []).forEach((r, i) => {
+    [...r.kloeRefs, ...r.areas.map((a) => a.kloeRef)].forEach((kloeRef) => {
+      if (!leaves.has(kloeRef)) {
+        problems.push({ field: `recommendations.${i}`, message: `${kloeRef} is not a KLOE of ${name}` });
+      }
+    });
   });
   if (problems.length > 0) refuse(`Not an assessment against ${name}`, problems);
 }

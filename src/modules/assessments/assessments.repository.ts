@@ -15,6 +15,7 @@ import {
   rollUpJudgements,
   type TeamRole,
 } from './assessments.tables.js';
+import { copyRecommendations } from './recommendations.repository.js';
 
 export type AssessmentRow = typeof assessments.$inferSelect;
 export type FindingRow = typeof findings.$inferSelect;
@@ -418,5 +419,6 @@ export async function copyAsNextRevision(db: Database, from: AssessmentRow): Pro
   await db.execute(sql`
     insert into roll_up_judgements (assessment_id, node_ref, final_rating, rationale, updated_by, updated_at)
     select ${next.id}, node_ref, final_rating, rationale, updated_by, updated_at from roll_up_judgements where assessment_id = ${from.id}`);
+  await copyRecommendations(db, from.id, next.id);
   return next;
 }

@@ -1,0 +1,65 @@
+/** `kloe report …` through the built command line, on the demo installation's inspection. */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { builtinFrameworksFolder } from '../paths.js';
+import { docxPart, xmlText } from '../modules/reports/testing/files.js';
+import { assertBuilt, runKloe } from './testing/run-cli.js';
+
+let tmp: string;
+let inspection: string;
+const kloe = (args: string[], env: Record<string, string> = {}) =>
+  runKloe(args, { DATA_DIR: path.join(tmp, 'data'), ...env });
+
+beforeAll(() => {
+  assertBuilt();
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kloe-report-cli-'));
+  for (const args of [
+    ['framework', 'import', path.join(builtinFrameworksFolder, 'audit-commission-j2.json')],
+    ['demo', 'load'],
+  ]) {
+    const result = kloe(args);
+    if (result.code !== 0) throw new Error(`kloe ${args.join(' ')}: ${result.stderr}`);
+  }
+  inspection = kloe(['assessment', 'list'])
+    .stdout.split('\n')
+    .find((line) => line.includes('\tinspection\t'))!
+    .split('\t')[0]!;
+});
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+describe('kloe report', () => {
+  it('writes the Word report with a progress line', () => {
+    const file = path.join(tmp, 'report.docx');
+    const result = kloe(['report', inspection, '--format', 'docx', '-o', file]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toContain('writing the Word document…');
+    expect(result.stderr).toMatch(/wrote .*report\.docx \(\d+ KiB, draft, SHA-256 [0-9a-f]{64}\)/);
+    expect(xmlText(docxPart(fs.readFileSync(file), 'word/document.xml'))).toContain('KLOE 5.2.4: ');
+  });
+
+  it('writes the findings table as CSV', () => {
+    const file = path.join(tmp, 'findings.csv');
+    expect(kloe(['report', inspection, '--format', 'csv', '--table', 'findings', '-o', file]).code).toBe(0);
+    expect(fs.readFileSync(file, 'utf8')).toContain('kloe_ref,statement_ref,descriptor_level,statement,outcome,note');
+  });
+
+  it('fails in one line naming the package when there is no chromium, and on an unknown assessment', () => {
+    const pdf = kloe(['report', inspection, '--format', 'pdf', '-o', path.join(tmp, 'r.pdf')], {
+      CHROMIUM_PATH: path.join(tmp, 'no-chromium'),
+    });
+    expect(pdf.code).toBe(1);
+    expect(pdf.stderr).toContain('apt-get install chromium');
+    const unknown = kloe([
+      'report',
+      '00000000-0000-4000-8000-000000000000',
+      '--format',
+      'json',
+      '-o',
+      path.join(tmp, 'x'),
+    ]);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('No assessment with id');
+  });
+});

@@ -1,0 +1,65 @@
+/** `kloe report ASSESSMENT --format html|docx|pdf|json|csv -o FILE`: the report of one assessment, as a file. */
+import fs from 'node:fs/promises';
+import { Option, type Command } from 'commander';
+import { isUuid } from '../db/ids.js';
+import { DEFAULT_CHROMIUM } from '../modules/reports/report-pdf.js';
+import { createReportsService, type ReportFormat } from '../modules/reports/reports.service.js';
+import { createViewEnvironment } from '../web/nunjucks.js';
+import { withDatabase } from './context.js';
+import { CliError } from './errors.js';
+
+/** Acts as the system, as a person running kloe on the server does. */
+const CLI = { kind: 'system', label: 'cli' } as const;
+
+const STEPS: Record<string, string> = {
+  pdf: 'printing the report to PDF with chromium',
+  docx: 'writing the Word document',
+  html: 'writing the HTML document',
+};
+
+export function registerReportCommands(program: Command): void {
+  program
+    .command('report')
+    .description(
+      'write the report of an assessment to a file: the HTML report, a Word document, an accessible PDF, the kloe-assessment/1 JSON, or a CSV table. A published assessment’s report is stored when first made and the same file is written every time.',
+    )
+    .argument('<assessment>', 'the assessment id')
+    .addOption(
+      new Option('--format <format>', 'what to write')
+        .choices(['html', 'docx', 'pdf', 'json', 'csv'])
+        .makeOptionMandatory(),
+    )
+    .addOption(
+      new Option('--table <table>', 'with --format csv: which table')
+        .choices(['ratings', 'findings'])
+        .default('ratings'),
+    )
+    .requiredOption('-o, --output <file>', 'the file to write')
+    .action(async (id: string, options: { format: string; table: string; output: string }) => {
+      if (!isUuid(id)) throw new CliError(`"${id}" is not an assessment id`);
+      const format = (options.format === 'csv' ? `${options.table}.csv` : options.format) as ReportFormat;
+      const progress = (line: string) => process.stderr.write(`${line}\n`);
+      const started = performance.now();
+      await withDatabase(async ({ db }) => {
+        const reports = createReportsService({
+          db,
+          views: createViewEnvironment(),
+          sources: [],
+          chromiumPath: process.env.CHROMIUM_PATH ?? DEFAULT_CHROMIUM,
+        });
+        progress(`kloe report: reading assessment ${id}, then ${STEPS[format] ?? `writing the ${format} file`}…`);
+        const file = await reports.file(CLI, id, format);
+        try {
+          await fs.writeFile(options.output, file.bytes);
+        } catch (error) {
+          throw new CliError(
+            `cannot write ${options.output}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+          );
+        }
+        const seconds = ((performance.now() - started) / 1000).toFixed(1);
+        progress(
+          `kloe report: wrote ${options.output} (${(file.bytes.length / 1024).toFixed(0)} KiB, ${file.stored ? 'stored published report' : 'draft'}, SHA-256 ${file.sha256}) in ${seconds} s`,
+        );
+      });
+    });
+}

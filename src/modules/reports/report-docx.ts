@@ -1,0 +1,192 @@
+/**
+ * The report as a Word document, the format inspectors edit: real heading styles (so the navigation
+ * pane and the contents work and the text reflows), tables with header rows, bulleted and numbered
+ * lists, and a "DRAFT" banner in the page header until the assessment is published. Charts appear as
+ * their title, text alternative and data table (Word needs a raster fallback to show an SVG).
+ */
+import {
+  AlignmentType,
+  Bookmark,
+  Document,
+  Header,
+  HeadingLevel,
+  InternalHyperlink,
+  LevelFormat,
+  Packer,
+  Paragraph,
+  Table,
+  TableCell,
+  TableOfContents,
+  TableRow,
+  TextRun,
+  WidthType,
+  type FileChild,
+} from 'docx';
+import type { DataTable } from './report-extensions.js';
+import type { ReportModel } from './report.model.js';
+
+/** Word bookmark names: a letter first, then letters, digits and underscores, at most 40. */
+const bookmark = (anchor: string) => `b_${anchor.replace(/[^A-Za-z0-9]/g, '_')}`.slice(0, 40);
+
+const heading = (text: string, level: (typeof HeadingLevel)[keyof typeof HeadingLevel], anchor?: string) =>
+  new Paragraph({
+    heading: level,
+    children: anchor ? [new Bookmark({ id: bookmark(anchor), children: [new TextRun(text)] })] : [new TextRun(text)],
+  });
+
+const para = (text: string, options: { bold?: boolean } = {}) =>
+  new Paragraph({ children: [new TextRun({ text, bold: options.bold ?? false })] });
+
+const bullets = (items: string[], empty = 'None recorded.') =>
+  items.length ? items.map((text) => new Paragraph({ text, bullet: { level: 0 } })) : [para(empty)];
+
+function table(columns: string[], rows: string[][], firstColumnIsHeader = true): Table {
+  const cell = (text: string, bold: boolean) =>
+    new TableCell({ children: [new Paragraph({ children: [new TextRun({ text, bold })] })] });
+  return new Table({
+    width: { size: 100, type: WidthType.PERCENTAGE },
+    rows: [
+      new TableRow({ tableHeader: true, children: columns.map((c) => cell(c, true)) }),
+      ...rows.map((row) => new TableRow({ children: row.map((c, i) => cell(c, firstColumnIsHeader && i === 0)) })),
+    ],
+  });
+}
+
+const caption = (text: string) => new Paragraph({ style: 'Caption', children: [new TextRun({ text, bold: true })] });
+
+const dataTable = (t: DataTable) => [caption(t.caption), table(t.columns, t.rows)];
+
+function titlePage(report: ReportModel): FileChild[] {
+  const tp = report.titlePage;
+  return [
+    new Paragraph({ heading: HeadingLevel.TITLE, children: [new TextRun(report.title)] }),
+    ...(report.draft ? [para('Draft: this report is not published and may change.', { bold: true })] : []),
+    table(
+      ['Detail', 'Value'],
+      [
+        ['Organisation', tp.organisation],
+        ['Service', tp.service],
+        ['Kind', tp.revision > 1 ? `${tp.kind}, revision ${tp.revision}` : tp.kind],
+        ['Status', tp.status],
+        ['Dates', tp.dates],
+        ['Report date', tp.reportDate],
+        ['Framework', tp.framework],
+        ['Team', tp.team.map((m) => `${m.name} (${m.role.toLowerCase()})`).join(', ')],
+      ],
+    ),
+  ];
+}
+
+function body(report: ReportModel): FileChild[] {
+  const out: FileChild[] = [
+    ...titlePage(report),
+    new TableOfContents('Contents', {
+      hyperlink: true,
+      headingStyleRange: '1-2',
+      cachedEntries: report.contents.map((c) => ({ title: c.text, level: c.level, href: bookmark(c.anchor) })),
+    }),
+    heading('Summary judgement', HeadingLevel.HEADING_1, 'summary'),
+    para(report.summary.headline, { bold: true }),
+    ...(report.summary.reasons.length ? [para('The reasons:'), ...bullets(report.summary.reasons)] : []),
+    heading('Scorecard', HeadingLevel.HEADING_1, 'scorecard'),
+    caption('Ratings by key question and KLOE'),
+    table(
+      ['Key question or KLOE', 'Rating'],
+      [
+        ...report.scorecard.flatMap((kq) => [
+          [`Key question ${kq.ref}: ${kq.title}`, kq.rating.label],
+          ...kq.kloes.map((k) => [`KLOE ${k.ref}: ${k.question}`, k.rating.label]),
+        ]),
+        ['Overall judgement', report.overall.rating.label],
+      ],
+    ),
+    heading('Findings by KLOE', HeadingLevel.HEADING_1, 'findings'),
+  ];
+  for (const k of report.kloes) {
+    const differs = k.suggested.id && k.suggested.id !== k.rating.id;
+    out.push(
+      heading(`KLOE ${k.ref}: ${k.question}`, HeadingLevel.HEADING_2, k.anchor),
+      para(
+        `Rating: ${k.rating.label}${differs ? ` (the findings suggested ${k.suggested.label.toLowerCase()})` : ''}. Statements judged: ${k.statementsJudged}.`,
+        { bold: true },
+      ),
+      ...(k.rationale ? [para(`Rationale: ${k.rationale}`)] : []),
+      heading('Strengths', HeadingLevel.HEADING_3),
+      ...bullets(k.strengths),
+      heading('Areas for improvement', HeadingLevel.HEADING_3),
+      ...bullets(k.areasForImprovement),
+    );
+    if (k.evidence.length) {
+      out.push(
+        heading('Evidence', HeadingLevel.HEADING_3),
+        ...k.evidence.map(
+          (e) =>
+            new Paragraph({
+              bullet: { level: 0 },
+              children: [
+                new InternalHyperlink({ anchor: bookmark(`evidence-${e.id}`), children: [new TextRun(e.title)] }),
+                new TextRun(` (${e.relation}${e.statementRef ? `, statement ${e.statementRef}` : ''})`),
+              ],
+            }),
+        ),
+      );
+    }
+  }
+  if (report.charts.length) {
+    out.push(heading('Performance indicators', HeadingLevel.HEADING_1, 'indicators'));
+    for (const c of report.charts) {
+      out.push(heading(c.title, HeadingLevel.HEADING_2), para(c.textAlternative), ...dataTable(c.table));
+    }
+  }
+  out.push(heading('Recommendations', HeadingLevel.HEADING_1, 'recommendations'));
+  if (report.recommendations.length === 0) out.push(para('No recommendations have been recorded.'));
+  for (const r of report.recommendations) {
+    out.push(
+      new Paragraph({
+        numbering: { reference: 'recommendations', level: 0 },
+        children: [new TextRun({ text: r.text, bold: true })],
+      }),
+      para(`Priority: ${r.priority}. Outcome: ${r.outcome}`),
+      ...(r.kloeRefs.length ? [para(`KLOEs: ${r.kloeRefs.join(', ')}`)] : []),
+      ...r.areas.map((a) => new Paragraph({ text: `Answers (KLOE ${a.kloeRef}): ${a.text}`, bullet: { level: 0 } })),
+    );
+  }
+  if (report.evidence.length) {
+    out.push(
+      heading('Appendix: evidence', HeadingLevel.HEADING_1, 'evidence'),
+      caption(`Evidence items (${report.evidence.length})`),
+      table(
+        ['Evidence', 'Kind', 'Source', 'Date', 'SHA-256'],
+        report.evidence.map((e) => [e.title, e.kind, e.source, e.date ?? 'Undated', e.sha256 ?? 'No file']),
+      ),
+    );
+  }
+  return out;
+}
+
+export async function renderDocx(report: ReportModel): Promise<Buffer> {
+  const draftBanner = new Header({
+    children: [
+      new Paragraph({
+        alignment: AlignmentType.CENTER,
+        children: [new TextRun({ text: 'DRAFT: NOT PUBLISHED', bold: true, color: 'D4351C', size: 28 })],
+      }),
+    ],
+  });
+  const doc = new Document({
+    title: report.title,
+    description: `${report.titlePage.kind} report: ${report.titlePage.organisation}, ${report.titlePage.service}`,
+    creator: 'kloe',
+    styles: { default: { document: { run: { font: 'Arial', size: 22, language: { value: report.lang } } } } },
+    numbering: {
+      config: [
+        {
+          reference: 'recommendations',
+          levels: [{ level: 0, format: LevelFormat.DECIMAL, text: '%1.', alignment: AlignmentType.START }],
+        },
+      ],
+    },
+    sections: [{ ...(report.draft ? { headers: { default: draftBanner } } : {}), children: body(report) }],
+  });
+  return Packer.toBuffer(doc);
+}

@@ -1,0 +1,44 @@
+/** The report of an assessment in each format, as a download: for the API and the report page's links. */
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { currentUser } from '../accounts/actor.js';
+import { routeConfigFor } from '../assessments/assessments.policy.js';
+import { assessmentIdParams } from '../assessments/assessments.schemas.js';
+import { problemSchema } from '../frameworks/frameworks.schemas.js';
+import { REPORT_FORMAT_NAMES, type ReportFile, type ReportsService } from './reports.service.js';
+
+const format = z.enum(REPORT_FORMAT_NAMES as [string, ...string[]], {
+  error: `Choose a format: ${REPORT_FORMAT_NAMES.join(', ')}`,
+});
+
+export function sendReportFile(reply: FastifyReply, file: ReportFile) {
+  return reply
+    .header('content-type', file.contentType)
+    .header('content-disposition', `attachment; filename="${file.filename}"`)
+    .header('etag', `"${file.sha256}"`)
+    .header('x-kloe-report', file.stored ? 'stored' : 'draft')
+    .send(file.bytes);
+}
+
+export function registerReportsApi(app: FastifyInstance, deps: { reports: ReportsService }): void {
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  const { reports } = deps;
+
+  api.get(
+    '/api/assessments/:id/report',
+    {
+      config: routeConfigFor('view'),
+      schema: {
+        tags: ['assessments'],
+        summary:
+          'The report as a file: html, docx, pdf, json (kloe-assessment/1), ratings.csv or findings.csv. A published assessment’s report is stored when first made and the same file is served every time (ETag: its SHA-256); a draft is made afresh.',
+        params: assessmentIdParams,
+        querystring: z.object({ format }),
+        response: { 400: problemSchema, 404: problemSchema, 503: problemSchema },
+      },
+    },
+    async (request, reply) =>
+      sendReportFile(reply, await reports.file(currentUser(request), request.params.id, request.query.format as never)),
+  );
+}

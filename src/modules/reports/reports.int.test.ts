@@ -1,0 +1,193 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { describeEachDatabase } from '../../db/testing/test-database.js';
+import { useTestApp } from '../../testing/test-app.js';
+import { createTestUser, type TestUser } from '../../testing/test-users.js';
+import { createViewEnvironment } from '../../web/nunjucks.js';
+import { createAssessmentsService } from '../assessments/assessments.service.js';
+import { reportFiles } from './reports.tables.js';
+import { createReportsService, type ReportsService } from './reports.service.js';
+import { createJudgedAssessment, fixtureExtensions, fixtureSource } from './testing/report-fixtures.js';
+import { docxPart, pdfFirstPagePng, pdfInfo, pdfText, xmlText } from './testing/files.js';
+
+const KLOES = [
+  '4.1',
+  '4.2',
+  '4.3',
+  '4.4',
+  '5.1.1',
+  '5.1.2',
+  '5.1.3',
+  '5.2.1',
+  '5.2.2',
+  '5.2.3',
+  '5.2.4',
+  '6.1',
+  '6.2',
+  '6.3',
+  '6.4',
+];
+const RECOMMENDATIONS = [
+  'Benchmark repair costs against similar landlords every year',
+  'Publish repair times to tenants monthly',
+];
+
+describeEachDatabase('reports', (driver) => {
+  const t = useTestApp(driver);
+  let lead: TestUser;
+  let outsider: TestUser;
+  let id: string;
+  let version: number;
+
+  beforeAll(async () => {
+    const { db } = t.database;
+    lead = await createTestUser(db, 'inspector', { name: 'Lena Lead' });
+    outsider = await createTestUser(db, 'inspector', { name: 'Otto Outside' });
+    ({ id, version } = await createJudgedAssessment(db, lead.actor));
+  });
+
+  const download = (user: TestUser, format: string) =>
+    t.app.inject({ url: `/api/assessments/${id}/report?format=${format}`, headers: user.headers });
+
+  it('shows the report page with every KLOE, its rating, the summary in words and the recommendations', async () => {
+    const res = await t.app.inject({ url: `/assessments/${id}/report`, headers: lead.headers });
+    expect(res.statusCode).toBe(200);
+    for (const ref of KLOES) expect(res.body).toContain(`id="kloe-${ref.replaceAll('.', '-')}"`);
+    expect(res.body).toContain('The service has promising prospects for improvement.');
+    expect(res.body).toContain('Draft: this report is not published');
+    for (const text of RECOMMENDATIONS) expect(res.body).toContain(text);
+    expect(res.body).toContain(`href="/assessments/${id}/report.docx"`);
+    expect(res.body).not.toContain('Appendix: evidence'); // no evidence source is wired in yet
+  });
+
+  it('refuses the report of an assessment the person may not see, in every form', async () => {
+    expect((await t.app.inject({ url: `/assessments/${id}/report`, headers: outsider.headers })).statusCode).toBe(404);
+    for (const format of ['docx', 'pdf', 'json', 'ratings.csv']) {
+      expect((await download(outsider, format)).statusCode).toBe(404);
+    }
+    expect((await t.app.inject({ url: `/assessments/${id}/report.html`, headers: outsider.headers })).statusCode).toBe(
+      404,
+    );
+  });
+
+  it('refuses an unknown format, naming the formats', async () => {
+    const res = await download(lead, 'odt');
+    expect(res.statusCode).toBe(400);
+    expect(res.body).toContain('docx');
+  });
+
+  it('makes a DOCX with Word headings for every KLOE, its rating, the recommendations and a draft banner', async () => {
+    const res = await download(lead, 'docx');
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-disposition']).toContain('housing-repairs-inspection-draft.docx');
+    const xml = docxPart(res.rawPayload, 'word/document.xml');
+    const text = xmlText(xml);
+    for (const ref of KLOES) expect(text).toMatch(new RegExp(`KLOE ${ref.replaceAll('.', '\\.')}: `));
+    expect(xml.match(/<w:pStyle w:val="Heading2"\/>/g)?.length).toBeGreaterThanOrEqual(15);
+    expect(xml).toContain('<w:pStyle w:val="Heading1"/>');
+    expect(xml).toContain('<w:tblHeader');
+    expect(text.match(/Rating: Promising/g)).toHaveLength(15);
+    for (const rec of RECOMMENDATIONS) expect(text).toContain(rec);
+    expect(xmlText(docxPart(res.rawPayload, 'word/header1.xml'))).toContain('DRAFT');
+  });
+
+  it('makes CSV tables of ratings and findings, and the kloe-assessment/1 JSON with the recommendations', async () => {
+    const ratings = (await download(lead, 'ratings.csv')).body.replace(/^\uFEFF/, '').split('\r\n');
+    expect(ratings[0]).toBe(
+      'level,ref,title,statements_judged,suggested_rating,final_rating,rationale,strengths,areas_for_improvement',
+    );
+    expect(ratings.filter((line) => line.startsWith('kloe,'))).toHaveLength(15);
+    expect(ratings.some((line) => line.startsWith('overall,overall,Overall judgement,,'))).toBe(true);
+    const findings = (await download(lead, 'findings.csv')).body;
+    expect(findings).toContain('4.1,4.1-P1,promising,');
+    const json = (await download(lead, 'json')).json();
+    expect(json.format).toBe('kloe-assessment/1');
+    expect(json.recommendations.map((r: { text: string }) => r.text)).toEqual(RECOMMENDATIONS);
+  });
+
+  it('makes a tagged PDF with a title, every KLOE, its rating and the recommendations', async () => {
+    const res = await download(lead, 'pdf');
+    expect(res.statusCode, res.body.slice(0, 300)).toBe(200);
+    const info = pdfInfo(res.rawPayload);
+    expect(info.Tagged).toBe('yes');
+    expect(info.Title).toBe('Draft: Housing repairs inspection');
+    const text = pdfText(res.rawPayload).replace(/\s+/g, ' ');
+    for (const ref of KLOES) expect(text).toContain(`KLOE ${ref}:`);
+    expect(text.match(/Rating: Promising/g)).toHaveLength(15);
+    for (const rec of RECOMMENDATIONS) expect(text).toContain(rec);
+    // The structure tree is what "tagged" means: headings and figures a screen reader can move through.
+    const raw = res.rawPayload.toString('latin1');
+    expect(raw).toContain('/StructTreeRoot');
+    expect(raw).toMatch(/\/Lang \((en-GB|en)\)/);
+    const png = pdfFirstPagePng(res.rawPayload, path.resolve('test-results', `report-pdf-page-1-${driver}.png`));
+    expect(fs.statSync(png).size).toBeGreaterThan(5_000);
+  });
+
+  describe('evidence and indicator charts given by a report source', () => {
+    let reports: ReportsService;
+    beforeAll(() => {
+      const extensions = fixtureExtensions(KLOES, { evidence: 12, charts: 2 });
+      reports = createReportsService({
+        db: t.database.db,
+        views: createViewEnvironment(),
+        sources: [fixtureSource(extensions)],
+        chromiumPath: '/usr/bin/chromium',
+      });
+    });
+
+    it('puts them in the HTML: references under each KLOE, the charts with their text and table, the appendix', async () => {
+      const html = (await reports.file(lead.actor, id, 'html')).bytes.toString('utf8');
+      expect(html).toContain('<h2 id="evidence" class="govuk-heading-l">Appendix: evidence</h2>');
+      expect(html).toContain(
+        '<a class="govuk-link" href="#evidence-e1">Evidence item 1: document record</a> (supports)',
+      );
+      expect(html).toContain('id="evidence-e12"');
+      expect(html).toMatch(
+        /<div role="img" aria-label="Bar chart: repairs completed on time rose from \d+% in 2023\/24/,
+      );
+      expect(html).toContain('<svg xmlns="http://www.w3.org/2000/svg"');
+      expect(html).toContain('Indicator BV201 by year');
+      expect(html).toContain('<a class="govuk-link" href="#indicators">Performance indicators</a>');
+    });
+
+    it('puts them in the DOCX: the appendix table, the chart text and data table, links to the evidence', async () => {
+      const xml = docxPart((await reports.file(lead.actor, id, 'docx')).bytes, 'word/document.xml');
+      const text = xmlText(xml);
+      expect(text).toContain('Appendix: evidence');
+      expect(text).toContain('Evidence item 12: performance data record');
+      expect(text).toContain('Indicator BV202: repairs completed on time');
+      expect(text).toContain('Indicator BV202 by year');
+      expect(xml).toContain('w:anchor="b_evidence_e1"');
+    });
+  });
+
+  it('stores a published report on first download and serves the same bytes again; drafts are not stored', async () => {
+    const { db } = t.database;
+    expect(await db.select().from(reportFiles)).toHaveLength(0);
+    await createAssessmentsService({ db }).moveStatus(lead.actor, id, { status: 'published', version });
+    const first = await download(lead, 'docx');
+    const second = await download(lead, 'docx');
+    expect(first.headers['x-kloe-report']).toBe('stored');
+    expect(second.rawPayload.equals(first.rawPayload)).toBe(true);
+    expect(second.headers.etag).toBe(first.headers.etag);
+    expect(first.headers['content-disposition']).toContain('housing-repairs-inspection.docx');
+    const page = await t.app.inject({ url: `/assessments/${id}/report`, headers: lead.headers });
+    expect(page.body).not.toContain('Draft: this report is not published');
+    expect((await db.select().from(reportFiles)).map((r) => r.format)).toEqual(['docx']);
+  });
+
+  it('says which package to install when there is no chromium, instead of crashing', async () => {
+    const reports = createReportsService({
+      db: t.database.db,
+      views: createViewEnvironment(),
+      sources: [],
+      chromiumPath: '/nonexistent/chromium',
+    });
+    // A published report is served stored, so ask for a format not stored yet.
+    await expect(reports.file(lead.actor, id, 'pdf')).rejects.toMatchObject({
+      status: 503,
+      message: expect.stringContaining('apt-get install chromium'),
+    });
+  });
+});

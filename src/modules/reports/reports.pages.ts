@@ -1,0 +1,68 @@
+/**
+ * The report page (the report itself, printable, with download links in every format), the downloads
+ * behind those links, and the stylesheet the report page uses.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { currentUser } from '../accounts/actor.js';
+import { assessmentCrumb, common, LIST_CRUMB } from '../assessments/assessments.page-context.js';
+import { routeConfigFor } from '../assessments/assessments.policy.js';
+import { assessmentIdParams } from '../assessments/assessments.schemas.js';
+import type { AssessmentsService } from '../assessments/assessments.service.js';
+import { sendReportFile } from './reports.api.js';
+import { REPORT_CSS } from './report.css.js';
+import { REPORT_FORMAT_NAMES, REPORT_FORMATS, type ReportFormat, type ReportsService } from './reports.service.js';
+
+export function registerReportPages(
+  app: FastifyInstance,
+  deps: { reports: ReportsService; assessments: AssessmentsService },
+): void {
+  const pages = app.withTypeProvider<ZodTypeProvider>();
+  const { reports, assessments } = deps;
+
+  pages.get('/reports/report.css', { config: { access: 'public' }, schema: { hide: true } }, async (_request, reply) =>
+    reply
+      .header('content-type', 'text/css; charset=utf-8')
+      .header('cache-control', 'public, max-age=3600')
+      .send(REPORT_CSS),
+  );
+
+  pages.get(
+    '/assessments/:id/report',
+    { config: routeConfigFor('view'), schema: { hide: true, params: assessmentIdParams } },
+    async (request, reply) => {
+      const actor = currentUser(request);
+      const [report, summary] = await Promise.all([
+        reports.model(actor, request.params.id),
+        assessments.summary(actor, request.params.id),
+      ]);
+      const { assessment, organisationName, serviceName } = summary;
+      return reply.render('reports/views/report-page.njk', {
+        ...common,
+        pageTitle: `Report: ${assessment.title}`,
+        breadcrumbs: [LIST_CRUMB, assessmentCrumb(assessment)],
+        assessment,
+        header: { ...assessment, organisationName, serviceName },
+        report,
+        formats: REPORT_FORMAT_NAMES.map((f) => ({ ext: REPORT_FORMATS[f].ext, text: REPORT_FORMATS[f].text })),
+      });
+    },
+  );
+
+  pages.get(
+    '/assessments/:id/report.:format',
+    {
+      config: routeConfigFor('view'),
+      schema: {
+        hide: true,
+        params: assessmentIdParams.extend({ format: z.enum(REPORT_FORMAT_NAMES as [string, ...string[]]) }),
+      },
+    },
+    async (request, reply) =>
+      sendReportFile(
+        reply,
+        await reports.file(currentUser(request), request.params.id, request.params.format as ReportFormat),
+      ),
+  );
+}

@@ -1,0 +1,160 @@
+/**
+ * Reports of assessments: the report model, and the files made from it (HTML, DOCX, PDF, the
+ * kloe-assessment/1 JSON and the CSV tables). A published assessment's file is stored the first time it
+ * is made in each format and served again byte for byte; a draft's is made afresh on every request.
+ * Whoever may see the assessment may have its report; anyone else is told it does not exist.
+ */
+import { createHash } from 'node:crypto';
+import { and, eq } from 'drizzle-orm';
+import type nunjucks from 'nunjucks';
+import type { Database } from '../../db/database.js';
+import { loadAssessment } from '../assessments/assessment-access.js';
+import { exportAssessment } from '../assessments/assessment-export.js';
+import type { AssessmentActor } from '../assessments/assessments.policy.js';
+import * as assessmentsRepo from '../assessments/assessments.repository.js';
+import * as recommendationsRepo from '../assessments/recommendations.repository.js';
+import { createWorkspaceService } from '../assessments/workspace.service.js';
+import { findingsCsv, ratingsCsv } from './report-csv.js';
+import { renderDocx } from './report-docx.js';
+import { loadExtensions, type ReportSource } from './report-extensions.js';
+import { renderReportDocument } from './report-html.js';
+import { renderPdf } from './report-pdf.js';
+import { buildReportModel, type ReportInput } from './report.model.js';
+import { reportFiles } from './reports.tables.js';
+
+export const REPORT_FORMATS = {
+  html: { ext: 'html', contentType: 'text/html; charset=utf-8', text: 'Web page (HTML)' },
+  docx: {
+    ext: 'docx',
+    contentType: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+    text: 'Word document (DOCX)',
+  },
+  pdf: { ext: 'pdf', contentType: 'application/pdf', text: 'Accessible PDF' },
+  json: { ext: 'json', contentType: 'application/json', text: 'Whole assessment as data (kloe-assessment/1 JSON)' },
+  'ratings.csv': { ext: 'ratings.csv', contentType: 'text/csv; charset=utf-8', text: 'Ratings table (CSV)' },
+  'findings.csv': { ext: 'findings.csv', contentType: 'text/csv; charset=utf-8', text: 'Findings table (CSV)' },
+} as const;
+export type ReportFormat = keyof typeof REPORT_FORMATS;
+export const REPORT_FORMAT_NAMES = Object.keys(REPORT_FORMATS) as ReportFormat[];
+
+export interface ReportFile {
+  bytes: Buffer;
+  contentType: string;
+  filename: string;
+  sha256: string;
+  /** True when this is the stored file of a published assessment. */
+  stored: boolean;
+}
+
+export interface ReportsServiceDeps {
+  db: Database;
+  views: nunjucks.Environment;
+  /** What other modules add (evidence, indicator charts); see report-extensions.ts. */
+  sources: readonly ReportSource[];
+  chromiumPath: string;
+}
+
+const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+
+/** A file name from the title: letters, digits and hyphens. */
+export function reportFilename(title: string, revision: number, draft: boolean, ext: string): string {
+  const slug =
+    title
+      .normalize('NFKD')
+      .replace(/[^\w\s-]/g, '')
+      .trim()
+      .toLowerCase()
+      .replace(/[\s_-]+/g, '-')
+      .slice(0, 60) || 'assessment';
+  return `${slug}${revision > 1 ? `-revision-${revision}` : ''}${draft ? '-draft' : ''}.${ext}`;
+}
+
+export function createReportsService(deps: ReportsServiceDeps) {
+  const { db, views, sources, chromiumPath } = deps;
+  const workspace = createWorkspaceService({ db });
+
+  /** Everything a report is made from; the access check is the workspace's. */
+  async function gather(actor: AssessmentActor, id: string): Promise<ReportInput> {
+    const overview = await workspace.overview(actor, id);
+    const [summary, team, recommendations, extensions] = await Promise.all([
+      assessmentsRepo.findSummary(db, id),
+      assessmentsRepo.listTeam(db, id),
+      recommendationsRepo.listRecommendations(db, id),
+      loadExtensions(sources, id),
+    ]);
+    return {
+      assessment: overview.assessment,
+      organisationName: summary!.organisationName,
+      serviceName: summary!.serviceName,
+      frameworkVersion: summary!.frameworkVersion,
+      team,
+      doc: overview.doc,
+      kloes: overview.kloes,
+      keyQuestions: overview.keyQuestions,
+      overall: overview.overall,
+      recommendations,
+      extensions,
+      generatedAt: new Date(),
+    };
+  }
+
+  async function make(actor: AssessmentActor, input: ReportInput, format: ReportFormat): Promise<Buffer> {
+    switch (format) {
+      case 'html':
+        return Buffer.from(renderReportDocument(views, buildReportModel(input)));
+      case 'docx':
+        return renderDocx(buildReportModel(input));
+      case 'pdf':
+        return renderPdf(renderReportDocument(views, buildReportModel(input)), chromiumPath);
+      case 'json':
+        return Buffer.from(`${JSON.stringify(await exportAssessment(db, actor, input.assessment.id), null, 2)}\n`);
+      case 'ratings.csv':
+        return Buffer.from(ratingsCsv(input));
+      case 'findings.csv':
+        return Buffer.from(findingsCsv(input));
+    }
+  }
+
+  async function storedFile(id: string, format: string) {
+    const [row] = await db
+      .select()
+      .from(reportFiles)
+      .where(and(eq(reportFiles.assessmentId, id), eq(reportFiles.format, format)));
+    return row;
+  }
+
+  return {
+    gather,
+
+    async model(actor: AssessmentActor, id: string) {
+      return buildReportModel(await gather(actor, id));
+    },
+
+    /**
+     * The report in one format. Published: the stored file, made and stored on first request (two first
+     * requests at once both get the one that was stored first). Draft: made now.
+     */
+    async file(actor: AssessmentActor, id: string, format: ReportFormat): Promise<ReportFile> {
+      const { assessment } = await loadAssessment(db, actor, id);
+      const draft = assessment.status !== 'published';
+      const { ext, contentType } = REPORT_FORMATS[format];
+      const filename = reportFilename(assessment.title, assessment.revision, draft, ext);
+      if (draft) {
+        const bytes = await make(actor, await gather(actor, id), format);
+        return { bytes, contentType, filename, sha256: sha256(bytes), stored: false };
+      }
+      let row = await storedFile(id, format);
+      if (!row) {
+        const bytes = await make(actor, await gather(actor, id), format);
+        await db
+          .insert(reportFiles)
+          .values({ assessmentId: id, format, contentType, bytes, size: bytes.length, sha256: sha256(bytes) })
+          .onConflictDoNothing();
+        row = (await storedFile(id, format))!;
+      }
+      return { bytes: row.bytes, contentType: row.contentType, filename, sha256: row.sha256, stored: true };
+    },
+  };
+}
+
+export type ReportsService = ReturnType<typeof createReportsService>;
