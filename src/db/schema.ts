@@ -6,3 +6,4 @@ export * from '../modules/accounts/accounts.tables.js';
 export * from '../modules/audit/audit.tables.js';
 export * from '../modules/system/system.tables.js';
 export * from '../modules/assessments/assessments.tables.js';
+export * from '../modules/indicators/indicators.tables.js';

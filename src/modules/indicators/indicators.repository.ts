@@ -1,0 +1,117 @@
+/** Queries of indicator definitions, values and results; each takes a connection or a transaction. */
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import type { Database } from '../../db/database.js';
+import { organisations } from '../organisations/organisations.tables.js';
+import {
+  comparatorGroupMembers,
+  comparatorGroups,
+  indicatorDefinitions,
+  indicatorPeriodStats,
+  indicatorPositions,
+  indicatorRecomputes,
+  indicatorTrends,
+  indicatorValues,
+} from './indicators.tables.js';
+
+export type IndicatorRow = typeof indicatorDefinitions.$inferSelect;
+
+export async function insertIndicator(db: Database, values: typeof indicatorDefinitions.$inferInsert) {
+  const [row] = await db.insert(indicatorDefinitions).values(values).returning();
+  return row!;
+}
+
+export function listIndicators(db: Database): Promise<IndicatorRow[]> {
+  return db.select().from(indicatorDefinitions).orderBy(asc(indicatorDefinitions.code));
+}
+
+export async function findIndicatorByCode(db: Database, code: string) {
+  const [row] = await db.select().from(indicatorDefinitions).where(eq(indicatorDefinitions.code, code.toUpperCase()));
+  return row;
+}
+
+export async function countValues(db: Database): Promise<number> {
+  const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(indicatorValues);
+  return row!.n;
+}
+
+export async function lastRecompute(db: Database) {
+  const [row] = await db
+    .select()
+    .from(indicatorRecomputes)
+    .orderBy(sql`${indicatorRecomputes.id} desc`)
+    .limit(1);
+  return row;
+}
+
+/** The values of some organisations (all indicators), period by period. */
+export function valuesOf(db: Database, organisationIds: readonly string[]) {
+  return db
+    .select({
+      organisationId: indicatorValues.organisationId,
+      indicatorId: indicatorValues.indicatorId,
+      periodIndex: indicatorValues.periodIndex,
+      period: indicatorValues.period,
+      value: indicatorValues.value,
+      quality: indicatorValues.quality,
+    })
+    .from(indicatorValues)
+    .where(inArray(indicatorValues.organisationId, [...organisationIds]))
+    .orderBy(asc(indicatorValues.periodIndex));
+}
+
+export function positionsOf(db: Database, organisationIds: readonly string[]) {
+  return db
+    .select()
+    .from(indicatorPositions)
+    .where(inArray(indicatorPositions.organisationId, [...organisationIds]));
+}
+
+export function trendsOf(db: Database, organisationIds: readonly string[]) {
+  return db
+    .select()
+    .from(indicatorTrends)
+    .where(inArray(indicatorTrends.organisationId, [...organisationIds]));
+}
+
+export function periodStats(db: Database) {
+  return db.select().from(indicatorPeriodStats);
+}
+
+/** Every organisation with its type and contextual attributes (what comparator groups are made from). */
+export function organisationContexts(db: Database) {
+  return db
+    .select({
+      id: organisations.id,
+      code: organisations.code,
+      name: organisations.name,
+      type: organisations.type,
+      attributes: organisations.attributes,
+    })
+    .from(organisations)
+    .orderBy(asc(organisations.code));
+}
+
+export function listComparatorGroups(db: Database) {
+  return db.select().from(comparatorGroups).orderBy(asc(comparatorGroups.name));
+}
+
+export async function findComparatorGroup(db: Database, id: string) {
+  const [group] = await db.select().from(comparatorGroups).where(eq(comparatorGroups.id, id));
+  if (!group) return undefined;
+  const members = await db
+    .select({ organisationId: comparatorGroupMembers.organisationId, distance: comparatorGroupMembers.distance })
+    .from(comparatorGroupMembers)
+    .where(and(eq(comparatorGroupMembers.groupId, id)));
+  return { group, members };
+}
+
+export async function insertComparatorGroup(
+  db: Database,
+  group: typeof comparatorGroups.$inferInsert,
+  members: { organisationId: string; distance: number | null }[],
+) {
+  const [row] = await db.insert(comparatorGroups).values(group).returning();
+  if (members.length > 0)
+    await db.insert(comparatorGroupMembers).values(members.map((m) => ({ ...m, groupId: row!.id })));
+  return row!;
+}
