@@ -46,6 +46,9 @@ import { registerFrameworkApi } from './modules/frameworks/frameworks.api.js';
 import { registerFrameworkPages } from './modules/frameworks/frameworks.pages.js';
 import { createFrameworksService } from './modules/frameworks/frameworks.service.js';
 import { registerHomePage } from './modules/home/home.pages.js';
+import { registerIndicatorsApi } from './modules/indicators/indicators.api.js';
+import { registerIndicatorPages } from './modules/indicators/indicators.pages.js';
+import { createIndicatorsService } from './modules/indicators/indicators.service.js';
 import { registerOrganisationsApi } from './modules/organisations/organisations.api.js';
 import { registerOrganisationPages } from './modules/organisations/organisations.pages.js';
 import { createOrganisationsService } from './modules/organisations/organisations.service.js';
@@ -119,6 +122,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
         { name: 'people', description: 'People who can sign in (administrators)' },
         { name: 'organisations', description: 'Organisations and their services' },
         { name: 'assessments', description: 'Inspections and self-assessments: findings, ratings, moderation' },
+        { name: 'indicators', description: 'Performance indicators: values, benchmarking, direction of travel' },
         { name: 'audit', description: 'The audit trail and its hash chain (administrators)' },
         { name: 'service' },
       ],
@@ -182,6 +186,11 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   });
   registerWorkspacePages(app, { ...assessmentDeps, audit });
   registerAssessmentExportApi(app, { db });
+
+  // indicators
+  const indicators = createIndicatorsService({ database: deps.database });
+  registerIndicatorsApi(app, { indicators });
+  registerIndicatorPages(app, { indicators, db });
 
   return app;
 }

@@ -7,6 +7,7 @@ import { registerAssessmentCommands } from './cli/assessment-commands.js';
 import { registerAuditCommands } from './cli/audit-commands.js';
 import { reportCliError } from './cli/errors.js';
 import { registerFrameworkCommands } from './cli/framework-commands.js';
+import { registerIndicatorCommands } from './cli/indicator-commands.js';
 import { registerServeCommand } from './cli/serve.js';
 import { registerUserCommands } from './cli/user-commands.js';
 import { projectRoot } from './paths.js';
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
   registerUserCommands(program);
   registerAuditCommands(program);
   registerAssessmentCommands(program);
+  registerIndicatorCommands(program);
   return program;
 }
 

@@ -115,3 +115,38 @@ export async function insertComparatorGroup(
     await db.insert(comparatorGroupMembers).values(members.map((m) => ({ ...m, groupId: row!.id })));
   return row!;
 }
+
+/** Values of some organisations in each indicator's latest `window` periods (as the recompute's window). */
+export function windowValuesOf(db: Database, organisationIds: readonly string[], window: number) {
+  return db
+    .select({
+      organisationId: indicatorValues.organisationId,
+      indicatorId: indicatorValues.indicatorId,
+      periodIndex: indicatorValues.periodIndex,
+      value: indicatorValues.value,
+      quality: indicatorValues.quality,
+    })
+    .from(indicatorValues)
+    .where(
+      and(
+        inArray(indicatorValues.organisationId, [...organisationIds]),
+        sql`${indicatorValues.periodIndex} > (select max(s.period_index) from indicator_period_stats s where s.indicator_id = ${indicatorValues.indicatorId}) - ${window}`,
+      ),
+    );
+}
+
+/** One indicator's values of some organisations, every period. */
+export function indicatorValuesOf(db: Database, indicatorId: string, organisationIds: readonly string[]) {
+  return db
+    .select({
+      organisationId: indicatorValues.organisationId,
+      periodIndex: indicatorValues.periodIndex,
+      value: indicatorValues.value,
+      quality: indicatorValues.quality,
+    })
+    .from(indicatorValues)
+    .where(
+      and(eq(indicatorValues.indicatorId, indicatorId), inArray(indicatorValues.organisationId, [...organisationIds])),
+    )
+    .orderBy(asc(indicatorValues.periodIndex));
+}
