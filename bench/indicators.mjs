@@ -11,7 +11,7 @@
  * page requests, default 100). Needs psql for the PostgreSQL floor figures. Prints figures; asserts nothing.
  */
 import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -93,7 +93,7 @@ try {
   await db.insert(orgTables.organisations).values(synthetic.syntheticOrganisations(size));
   await db
     .insert(tables.indicatorDefinitions)
-    .values(synthetic.syntheticDefinitions(size).map(({ base, spread, ...d }) => d));
+    .values(synthetic.syntheticDefinitions(size).map(({ base: _base, spread: _spread, ...d }) => d));
 
   // Longest time the event loop was held, over the import and the recompute.
   const delay = monitorEventLoopDelay({ resolution: 10 });
@@ -161,7 +161,7 @@ try {
       logger: false,
     });
     const user = await accountsRepo.insertUser(db, {
-      id: crypto.randomUUID(),
+      id: randomUUID(),
       name: 'Bench',
       email: 'bench@example.test',
       role: 'inspector',

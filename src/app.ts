@@ -49,6 +49,8 @@ import { registerHomePage } from './modules/home/home.pages.js';
 import { registerIndicatorsApi } from './modules/indicators/indicators.api.js';
 import { registerIndicatorPages } from './modules/indicators/indicators.pages.js';
 import { createIndicatorsService } from './modules/indicators/indicators.service.js';
+import { registerSnapshotRoutes } from './modules/indicators/snapshots.pages.js';
+import { createSnapshotsService } from './modules/indicators/snapshots.service.js';
 import { registerOrganisationsApi } from './modules/organisations/organisations.api.js';
 import { registerOrganisationPages } from './modules/organisations/organisations.pages.js';
 import { createOrganisationsService } from './modules/organisations/organisations.service.js';
@@ -191,6 +193,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const indicators = createIndicatorsService({ database: deps.database });
   registerIndicatorsApi(app, { indicators });
   registerIndicatorPages(app, { indicators, db });
+  registerSnapshotRoutes(app, { snapshots: createSnapshotsService({ db, indicators }) });
 
   return app;
 }
