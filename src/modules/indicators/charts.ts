@@ -45,8 +45,11 @@ export function lineChartAlt(s: LineSeries): string {
     first < 0
       ? `${s.organisation} has no values`
       : `${s.organisation} went from ${fmt(s.own[first]!)} in ${s.labels[first]} to ${fmt(s.own[last]!)} in ${s.labels[last]}`;
-  const end = s.labels.length - 1;
-  return `Line chart of ${s.title} (${s.unit}), ${s.labels[0]} to ${s.labels[end]}: ${own}; the comparator group's median was ${fmt(s.median[end] ?? null)} in ${s.labels[end]}, its middle half between ${fmt(s.q1[end] ?? null)} and ${fmt(s.q3[end] ?? null)}.`;
+  const end = Math.max(
+    0,
+    s.median.findLastIndex((v) => v !== null),
+  );
+  return `Line chart of ${s.title} (${s.unit}), ${s.labels[0]} to ${s.labels.at(-1)}: ${own}; the comparator group's median was ${fmt(s.median[end] ?? null)} in ${s.labels[end]}, its middle half between ${fmt(s.q1[end] ?? null)} and ${fmt(s.q3[end] ?? null)}.`;
 }
 
 /** The organisation's line against its comparator group's median, over the group's interquartile band. */
@@ -54,8 +57,14 @@ export function lineChart(s: LineSeries): string {
   const band = s.q3.map((q3, i) => (q3 === null || s.q1[i] === null ? null : q3 - s.q1[i]!));
   return render(
     {
-      grid: { left: 60, right: 20, top: 40, bottom: 40 },
-      legend: { top: 0, data: [s.organisation, 'Comparator median', 'Middle half of the group'] },
+      // Legend entries stacked on the right: side by side, server-measured text widths let them overlap.
+      grid: { left: 60, right: 210, top: 30, bottom: 40 },
+      legend: {
+        orient: 'vertical',
+        right: 0,
+        top: 30,
+        data: [s.organisation, 'Comparator median', 'Middle half of the group'],
+      },
       xAxis: { type: 'category', data: s.labels, axisLine: { lineStyle: { color: GOVUK.grey } } },
       yAxis: { type: 'value', name: s.unit, scale: true },
       series: [
@@ -88,7 +97,7 @@ export function lineChart(s: LineSeries): string {
         },
       ],
     },
-    { width: 640, height: 320 },
+    { width: 760, height: 320 },
     lineChartAlt(s),
   );
 }
