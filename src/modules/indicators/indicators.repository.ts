@@ -44,22 +44,6 @@ export async function lastRecompute(db: Database) {
   return row;
 }
 
-/** The values of some organisations (all indicators), period by period. */
-export function valuesOf(db: Database, organisationIds: readonly string[]) {
-  return db
-    .select({
-      organisationId: indicatorValues.organisationId,
-      indicatorId: indicatorValues.indicatorId,
-      periodIndex: indicatorValues.periodIndex,
-      period: indicatorValues.period,
-      value: indicatorValues.value,
-      quality: indicatorValues.quality,
-    })
-    .from(indicatorValues)
-    .where(inArray(indicatorValues.organisationId, [...organisationIds]))
-    .orderBy(asc(indicatorValues.periodIndex));
-}
-
 export function positionsOf(db: Database, organisationIds: readonly string[]) {
   return db
     .select()
@@ -92,10 +76,6 @@ export function organisationContexts(db: Database) {
     .orderBy(asc(organisations.code));
 }
 
-export function listComparatorGroups(db: Database) {
-  return db.select().from(comparatorGroups).orderBy(asc(comparatorGroups.name));
-}
-
 export async function findComparatorGroup(db: Database, id: string) {
   const [group] = await db.select().from(comparatorGroups).where(eq(comparatorGroups.id, id));
   if (!group) return undefined;
@@ -104,17 +84,6 @@ export async function findComparatorGroup(db: Database, id: string) {
     .from(comparatorGroupMembers)
     .where(and(eq(comparatorGroupMembers.groupId, id)));
   return { group, members };
-}
-
-export async function insertComparatorGroup(
-  db: Database,
-  group: typeof comparatorGroups.$inferInsert,
-  members: { organisationId: string; distance: number | null }[],
-) {
-  const [row] = await db.insert(comparatorGroups).values(group).returning();
-  if (members.length > 0)
-    await db.insert(comparatorGroupMembers).values(members.map((m) => ({ ...m, groupId: row!.id })));
-  return row!;
 }
 
 /** Values of some organisations in each indicator's latest `window` periods (as the recompute's window). */

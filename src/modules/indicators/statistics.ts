@@ -127,8 +127,7 @@ export function normalCdf(z: number): number {
   return z >= 0 ? (1 + erf) / 2 : (1 - erf) / 2;
 }
 
-export const DIRECTIONS = ['improving', 'stable', 'declining', 'insufficient'] as const;
-export type Direction = (typeof DIRECTIONS)[number];
+export type Direction = 'improving' | 'stable' | 'declining' | 'insufficient';
 
 /**
  * The tolerance band: a change over the window smaller than or equal to 2% of the typical size of the
