@@ -60,6 +60,11 @@ import { registerFrameworkApi } from './modules/frameworks/frameworks.api.js';
 import { registerFrameworkPages } from './modules/frameworks/frameworks.pages.js';
 import { createFrameworksService } from './modules/frameworks/frameworks.service.js';
 import { registerHomePage } from './modules/home/home.pages.js';
+import { registerIndicatorsApi } from './modules/indicators/indicators.api.js';
+import { registerIndicatorPages } from './modules/indicators/indicators.pages.js';
+import { createIndicatorsService } from './modules/indicators/indicators.service.js';
+import { registerSnapshotRoutes } from './modules/indicators/snapshots.pages.js';
+import { createSnapshotsService } from './modules/indicators/snapshots.service.js';
 import { registerOrganisationsApi } from './modules/organisations/organisations.api.js';
 import { registerOrganisationPages } from './modules/organisations/organisations.pages.js';
 import { createOrganisationsService } from './modules/organisations/organisations.service.js';
@@ -134,6 +139,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
         { name: 'organisations', description: 'Organisations and their services' },
         { name: 'assessments', description: 'Inspections and self-assessments: findings, ratings, moderation' },
         { name: 'evidence', description: 'Evidence items, their files, search and links to statements' },
+        { name: 'indicators', description: 'Performance indicators: values, benchmarking, direction of travel' },
         { name: 'audit', description: 'The audit trail and its hash chain (administrators)' },
         { name: 'service' },
       ],
@@ -233,6 +239,11 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   });
   registerReportsApi(app, { reports });
   registerReportPages(app, { reports, assessments: assessmentDeps.assessments });
+  // indicators
+  const indicators = createIndicatorsService({ database: deps.database });
+  registerIndicatorsApi(app, { indicators });
+  registerIndicatorPages(app, { indicators, db });
+  registerSnapshotRoutes(app, { snapshots: createSnapshotsService({ db, indicators }) });
 
   return app;
 }

@@ -9,6 +9,7 @@ import { registerEvidenceCommands } from './cli/evidence-commands.js';
 import { reportCliError } from './cli/errors.js';
 import { registerReportCommands } from './cli/report-commands.js';
 import { registerFrameworkCommands } from './cli/framework-commands.js';
+import { registerIndicatorCommands } from './cli/indicator-commands.js';
 import { registerServeCommand } from './cli/serve.js';
 import { registerUserCommands } from './cli/user-commands.js';
 import { projectRoot } from './paths.js';
@@ -31,6 +32,7 @@ export function buildProgram(): Command {
   registerAssessmentCommands(program);
   registerEvidenceCommands(program);
   registerReportCommands(program);
+  registerIndicatorCommands(program);
   return program;
 }
 

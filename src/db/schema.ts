@@ -9,3 +9,4 @@ export * from '../modules/assessments/assessments.tables.js';
 export * from '../modules/evidence/evidence.tables.js';
 export * from '../modules/assessments/recommendations.tables.js';
 export * from '../modules/reports/reports.tables.js';
+export * from '../modules/indicators/indicators.tables.js';

@@ -2,8 +2,15 @@
 import { accountsDemo } from '../accounts/accounts.demo.js';
 import { assessmentsDemo } from '../assessments/assessments.demo.js';
 import { evidenceDemo } from '../evidence/evidence.demo.js';
+import { indicatorsDemo } from '../indicators/indicators.demo.js';
 import { organisationsDemo } from '../organisations/organisations.demo.js';
 import type { DemoSeeder } from './demo.service.js';
 
 // Organisations first: the demo member and viewer belong to one of them; assessments need both.
-export const demoSeeders: readonly DemoSeeder[] = [organisationsDemo, accountsDemo, assessmentsDemo, evidenceDemo];
+export const demoSeeders: readonly DemoSeeder[] = [
+  organisationsDemo,
+  accountsDemo,
+  assessmentsDemo,
+  evidenceDemo,
+  indicatorsDemo,
+];

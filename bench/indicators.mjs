@@ -1,0 +1,201 @@
+#!/usr/bin/env node
+/**
+ * Benchmark: performance indicators at national scale — by default 400 organisations × 200 indicators ×
+ * 20 periods ≈ 1.6 million values from the seeded generator (src/modules/indicators/synthetic.ts).
+ *
+ *   npm run build && node bench/indicators.mjs postgres     (import vs psql \copy, recompute vs COPY TO, page p95)
+ *   npm run build && node bench/indicators.mjs pglite       (import and recompute times, longest event-loop block)
+ *
+ * Env: BENCH_DATABASE_URL (admin connection; default postgres://postgres@127.0.0.1:5432/postgres),
+ * BENCH_ORGANISATIONS / BENCH_INDICATORS / BENCH_PERIODS (default 400 / 200 / 20), BENCH_PAGES (analysis
+ * page requests, default 100). Needs psql for the PostgreSQL floor figures. Prints figures; asserts nothing.
+ */
+import { execFileSync } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import pg from 'pg';
+
+const dist = new URL('../dist/', import.meta.url);
+const load = (file) => import(new URL(file, dist).href);
+const { openDatabase } = await load('db/client.js');
+const { buildApp } = await load('app.js');
+const synthetic = await load('modules/indicators/synthetic.js');
+const { readIndicatorFile } = await load('modules/indicators/import-file.js');
+const { validateRows } = await load('modules/indicators/import-validate.js');
+const { writeValues } = await load('modules/indicators/indicators.import.js');
+const { recompute } = await load('modules/indicators/indicators.recompute.js');
+const tables = await load('modules/indicators/indicators.tables.js');
+const orgTables = await load('modules/organisations/organisations.tables.js');
+const accountsRepo = await load('modules/accounts/accounts.repository.js');
+const { generateApiToken } = await load('modules/accounts/api-tokens.js');
+
+const driver = process.argv[2] ?? 'postgres';
+const size = {
+  organisations: Number(process.env.BENCH_ORGANISATIONS ?? 400),
+  indicators: Number(process.env.BENCH_INDICATORS ?? 200),
+  periods: Number(process.env.BENCH_PERIODS ?? 20),
+  firstYear: 2005,
+  seed: 7,
+  codePrefix: 'B',
+};
+const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const SYSTEM = { kind: 'system', label: 'bench' };
+const seconds = (ms) => `${(ms / 1000).toFixed(2)} s`;
+const time = async (work) => {
+  const started = performance.now();
+  const result = await work();
+  return { ms: performance.now() - started, result };
+};
+
+// The file, written once per size.
+const file = path.join(os.tmpdir(), `kloe-indicators-${size.organisations}x${size.indicators}x${size.periods}.csv`);
+if (!fs.existsSync(file)) {
+  const out = fs.createWriteStream(file);
+  let chunk = '';
+  for (const line of synthetic.syntheticCsv(size)) {
+    chunk += line;
+    if (chunk.length > 1 << 20) {
+      if (!out.write(chunk)) await new Promise((r) => out.once('drain', r));
+      chunk = '';
+    }
+  }
+  out.end(chunk);
+  await new Promise((r) => out.on('finish', r));
+}
+const buffer = fs.readFileSync(file);
+const lineCount = buffer.toString('latin1').split('\n').length - 2;
+console.log(
+  `${driver}: ${size.organisations} × ${size.indicators} × ${size.periods} → ${lineCount.toLocaleString('en-GB')} rows, ${(buffer.length / 1e6).toFixed(1)} MB (${file})`,
+);
+
+let database;
+let dbName;
+let dataDir;
+if (driver === 'postgres') {
+  dbName = `kloe_bench_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`create database ${dbName}`);
+  await admin.end();
+  const url = new URL(adminUrl);
+  url.pathname = `/${dbName}`;
+  database = Object.assign(await openDatabase({ databaseUrl: url.toString() }), { url: url.toString() });
+} else {
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kloe-bench-pglite-'));
+  database = await openDatabase({ dataDir });
+}
+const { db } = database;
+
+try {
+  await db.insert(orgTables.organisations).values(synthetic.syntheticOrganisations(size));
+  await db
+    .insert(tables.indicatorDefinitions)
+    .values(synthetic.syntheticDefinitions(size).map(({ base: _base, spread: _spread, ...d }) => d));
+
+  // Longest time the event loop was held, over the import and the recompute.
+  const delay = monitorEventLoopDelay({ resolution: 10 });
+  delay.enable();
+  const imported = await time(async () => {
+    const raw = await readIndicatorFile(buffer);
+    const orgs = await db.select().from(orgTables.organisations);
+    const defs = await db.select().from(tables.indicatorDefinitions);
+    const { rows, problems } = await validateRows(raw, {
+      organisations: new Map(orgs.map((o) => [o.code, o.id])),
+      indicators: new Map(defs.map((d) => [d.code, { id: d.id, periodType: d.periodType }])),
+    });
+    if (problems.length) throw new Error(`bad rows: ${problems[0].message}`);
+    return writeValues(database, rows, SYSTEM);
+  });
+  const recomputed = await time(() => recompute(database));
+  delay.disable();
+  console.log(
+    `import (read, check, write ${imported.result.added.toLocaleString('en-GB')} values): ${seconds(imported.ms)}`,
+  );
+  console.log(
+    `recompute (${recomputed.result.indicators} indicators, window ${recomputed.result.window}): ${seconds(recomputed.ms)}`,
+  );
+  console.log(`longest event-loop block during import and recompute: ${(delay.max / 1e6).toFixed(0)} ms`);
+
+  const again = await time(async () => {
+    const raw = await readIndicatorFile(buffer);
+    return raw.length;
+  });
+  console.log(`of which reading and parsing the file alone: ${seconds(again.ms)}`);
+
+  if (driver === 'postgres') {
+    const psql = (args) => {
+      const started = performance.now();
+      execFileSync('psql', [database.url, '-q', '-v', 'ON_ERROR_STOP=1', ...args], {
+        stdio: ['ignore', 'ignore', 'inherit'],
+      });
+      return performance.now() - started;
+    };
+    psql([
+      '-c',
+      'create table bare (organisation_code text, indicator_code text, period text, value float8, quality text)',
+    ]);
+    const copyIn = psql(['-c', `\\copy bare from '${file}' with (format csv, header true)`]);
+    const copyOut = psql(['-c', `\\copy (select * from indicator_values) to '/dev/null'`]);
+    console.log(
+      `psql \\copy of the same file into a bare table: ${seconds(copyIn)} → import is ${(imported.ms / copyIn).toFixed(2)} × the floor`,
+    );
+    console.log(
+      `COPY … TO STDOUT of the values: ${seconds(copyOut)} → recompute is ${(recomputed.ms / copyOut).toFixed(2)} × the floor`,
+    );
+
+    const app = await buildApp({
+      config: {
+        env: 'test',
+        logLevel: 'silent',
+        baseUrl: 'http://localhost',
+        secret: 'bench-secret-long-enough-for-signing',
+        session: { idleMinutes: 60, maxHours: 12 },
+        admin: undefined,
+        signInAttemptsPerMinute: 1000,
+        oidc: undefined,
+      },
+      database,
+      logger: false,
+    });
+    const user = await accountsRepo.insertUser(db, {
+      id: randomUUID(),
+      name: 'Bench',
+      email: 'bench@example.test',
+      role: 'inspector',
+      organisationId: null,
+    });
+    const { token, prefix, tokenHash } = generateApiToken();
+    await accountsRepo.insertToken(db, { userId: user.id, name: 'bench', prefix, tokenHash });
+    const orgs = await db.select({ id: orgTables.organisations.id }).from(orgTables.organisations);
+    const pages = Number(process.env.BENCH_PAGES ?? 100);
+    const times = [];
+    for (let i = 0; i < pages + 5; i++) {
+      const started = performance.now();
+      const res = await app.inject({
+        url: `/indicators/organisations/${orgs[(i * 37) % orgs.length].id}`,
+        headers: { authorization: `Bearer ${token}`, accept: 'text/html' },
+      });
+      if (res.statusCode !== 200) throw new Error(`analysis page answered ${res.statusCode}`);
+      if (i >= 5) times.push(performance.now() - started); // the first few warm the caches
+    }
+    times.sort((a, b) => a - b);
+    const at = (q) => times[Math.min(times.length - 1, Math.floor(q * times.length))];
+    console.log(
+      `analysis page (${size.indicators} indicators, in-process, one at a time, ${pages} organisations): median ${at(0.5).toFixed(0)} ms, p95 ${at(0.95).toFixed(0)} ms`,
+    );
+    await app.close();
+  }
+  console.log(`peak memory (max RSS): ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
+} finally {
+  await database.close();
+  if (dbName) {
+    const admin = new pg.Client({ connectionString: adminUrl });
+    await admin.connect();
+    await admin.query(`drop database if exists ${dbName} with (force)`);
+    await admin.end();
+  }
+  if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+}

@@ -1,0 +1,81 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser, screenshot, seriousAccessibilityViolations } from './support/browser.js';
+import { startServer, type RunningServer } from './support/server.js';
+
+const DEMO_PASSWORD = 'kloe-demo-2026';
+
+describe('performance indicators through the pages, in chromium without JavaScript', () => {
+  let server: RunningServer;
+  let browser: Browser;
+  let page: Page;
+  /** axe runs as a script in the page: it checks each page again in a context with JavaScript on. */
+  let axePage: Page;
+  const accessibilityViolations = async () => {
+    await axePage.goto(page.url());
+    return seriousAccessibilityViolations(axePage);
+  };
+
+  beforeAll(async () => {
+    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+    page = await (await browser.newContext({ javaScriptEnabled: false })).newPage();
+    page.setDefaultTimeout(15_000);
+    await page.goto(`${server.url}/sign-in`);
+    await page.getByLabel('Email address').fill('inspector@example.org');
+    await page.getByLabel('Password', { exact: true }).fill(DEMO_PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL((url) => !url.pathname.startsWith('/sign-in'));
+    const storageState = await page.context().storageState();
+    axePage = await (await browser.newContext({ storageState })).newPage();
+  }, 120_000);
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  const upload = async (name: string, text: string) => {
+    await page.goto(`${server.url}/indicators/import`);
+    await page.getByLabel('File').setInputFiles({ name, mimeType: 'text/csv', buffer: Buffer.from(text) });
+    await page.getByRole('button', { name: 'Import' }).click();
+  };
+
+  it('lists the bad rows of a file in the error summary and imports nothing', async () => {
+    await upload(
+      'bad.csv',
+      'organisation_code,indicator_code,period,value\nDEMO-P0001,DEMO-I001,2025/26,88\nNOWHERE,DEMO-I001,2025/26,12\n',
+    );
+    const summary = page.locator('.govuk-error-summary');
+    await expect(summary.textContent()).resolves.toContain('Nothing was imported: 1 row has a problem');
+    await expect(summary.textContent()).resolves.toContain('Line 3: No organisation has the code "NOWHERE"');
+    expect(await accessibilityViolations()).toEqual([]);
+    await screenshot(page, 'indicators-import-errors');
+  });
+
+  it('imports a file through the page', async () => {
+    await upload('good.csv', 'organisation_code,indicator_code,period,value\nDEMO-P0001,DEMO-I001,2025/26,88\n');
+    await page.waitForURL(/\/indicators\?imported=1/);
+    await expect(page.locator('.govuk-notification-banner').textContent()).resolves.toContain(
+      'Imported 1 rows: 1 new values',
+    );
+    expect(await accessibilityViolations()).toEqual([]);
+  });
+
+  it('opens an organisation’s analysis with its charts and table, and one indicator’s line chart', async () => {
+    await page.getByLabel('Organisation code').fill('DEMO-P0001');
+    await page.getByRole('button', { name: 'Show analysis' }).click();
+    await page.waitForURL(/\/indicators\/organisations\/[0-9a-f-]{36}$/);
+    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toMatch(/^Performance of /);
+    expect(await page.locator('svg[role="img"][aria-label^="Value for money quadrant"]').count()).toBe(1);
+    expect(await page.locator('#analysis-table tbody tr').count()).toBe(30);
+    await expect(page.locator('#analysis-table').textContent()).resolves.toContain('2025/26: 88');
+    expect(await accessibilityViolations()).toEqual([]);
+    await screenshot(page, 'indicators-analysis');
+
+    await page.locator('#analysis-table a').first().click();
+    await page.waitForURL(/\/indicators\/DEMO-I001$/);
+    expect(await page.locator('#line-chart svg[role="img"]').count()).toBe(1);
+    await expect(page.locator('#series-table').textContent()).resolves.toContain('2025/26');
+    expect(await accessibilityViolations()).toEqual([]);
+    await screenshot(page, 'indicators-line-chart');
+  });
+});

@@ -1,0 +1,82 @@
+/** `kloe indicators …` through the built command line: define → import (bad, then good) → recompute. */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { builtinFrameworksFolder } from '../paths.js';
+import { assertBuilt, runKloe } from './testing/run-cli.js';
+
+let tmp: string;
+const kloe = (args: string[]) => runKloe(args, { DATA_DIR: path.join(tmp, 'data'), NODE_ENV: 'test' });
+
+beforeAll(() => {
+  assertBuilt();
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kloe-indicators-'));
+  // The demo (its assessments need the built-in framework): providers DEMO-P0001…, indicators DEMO-I001….
+  for (const args of [
+    ['framework', 'import', path.join(builtinFrameworksFolder, 'audit-commission-j2.json')],
+    ['demo', 'load'],
+  ]) {
+    const result = kloe(args);
+    if (result.code !== 0) throw new Error(`kloe ${args.join(' ')}: ${result.stderr}`);
+  }
+}, 120_000);
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+describe('kloe indicators', () => {
+  it('defines an indicator, refusing a target on a higher-is-better one', () => {
+    const refused = kloe(
+      ['indicators', 'define', 'cli-1', '--title', 'Voids', '--unit', 'days'].concat([
+        '--polarity',
+        'higher',
+        '--target',
+        '5',
+        '--category',
+        'performance',
+        '--service-area',
+        'Lettings',
+      ]),
+    );
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('Only an indicator where closer to a target is better has a target');
+    const defined = kloe(
+      ['indicators', 'define', 'cli-1', '--title', 'Voids', '--unit', 'days'].concat([
+        '--polarity',
+        'lower',
+        '--category',
+        'performance',
+        '--service-area',
+        'Lettings',
+      ]),
+    );
+    expect(defined.code).toBe(0);
+    expect(defined.stdout).toBe('defined CLI-1: Voids\n');
+  }, 60_000);
+
+  it('lists every bad row and imports nothing, then imports a good file', () => {
+    const file = path.join(tmp, 'values.csv');
+    fs.writeFileSync(
+      file,
+      'organisation_code,indicator_code,period,value\nDEMO-P0001,CLI-1,2023/24,30\nNOPE,CLI-1,2023/24,31\nDEMO-P0002,CLI-1,2023,x\n',
+    );
+    const refused = kloe(['indicators', 'import', file]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(`kloe: ${file}: 2 rows have problems; nothing was imported`);
+    expect(refused.stderr).toContain('  line 3: No organisation has the code "NOPE"');
+    expect(refused.stderr).toContain('  line 4: The period "2023" is not in the form');
+    fs.writeFileSync(
+      file,
+      'organisation_code,indicator_code,period,value\nDEMO-P0001,CLI-1,2023/24,30\nDEMO-P0002,CLI-1,2023/24,31\n',
+    );
+    const imported = kloe(['indicators', 'import', file, '--json']);
+    expect(imported.code).toBe(0);
+    expect(JSON.parse(imported.stdout)).toMatchObject({ rows: 2, added: 2, changed: 0, unchanged: 0 });
+  }, 90_000); // three runs of the CLI, each opening its embedded database
+
+  it('recomputes over a chosen window', () => {
+    const result = kloe(['indicators', 'recompute', '--window', '4']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^recomputed 7 indicators over 4 periods in \d+ ms\n$/);
+    expect(kloe(['indicators', 'recompute', '--window', '1']).code).not.toBe(0);
+  }, 60_000);
+});

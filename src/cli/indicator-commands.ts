@@ -1,0 +1,108 @@
+/** kloe indicators …: define indicators, import values with a progress bar, recompute the results. */
+import fs from 'node:fs/promises';
+import cliProgress from 'cli-progress';
+import { InvalidArgumentError, type Command } from 'commander';
+import { AppError } from '../errors.js';
+import type { ImportStage } from '../modules/indicators/indicators.import.js';
+import { recompute } from '../modules/indicators/indicators.recompute.js';
+import { indicatorInput } from '../modules/indicators/indicators.schemas.js';
+import { createIndicatorsService } from '../modules/indicators/indicators.service.js';
+import { printJson, withDatabase } from './context.js';
+import { CliError } from './errors.js';
+
+const CLI = { kind: 'system', label: 'cli' } as const;
+
+const positiveInt = (value: string) => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 2 || n > 50) throw new InvalidArgumentError('must be a whole number from 2 to 50');
+  return n;
+};
+
+const STAGE_LABELS: Record<ImportStage, string> = {
+  reading: 'Reading',
+  checking: 'Checking',
+  writing: 'Writing',
+  recomputing: 'Recomputing',
+};
+
+export function registerIndicatorCommands(program: Command): void {
+  const indicators = program.command('indicators').description('performance indicators: define, import, recompute');
+
+  indicators
+    .command('define')
+    .description('define an indicator')
+    .argument('<code>', 'the code imports name it by, e.g. HR-01')
+    .requiredOption('--title <title>', 'what is measured')
+    .requiredOption('--unit <unit>', 'e.g. %, days, £ per home')
+    .requiredOption('--polarity <polarity>', 'higher, lower or target')
+    .option('--target <number>', 'the target, when polarity is target', Number)
+    .requiredOption('--category <category>', 'performance, cost, satisfaction or context')
+    .requiredOption('--service-area <area>', 'e.g. Housing repairs')
+    .option('--period-type <type>', 'financial_year, calendar_year or quarter', 'financial_year')
+    .action(async (code: string, options: Record<string, string | number | undefined>) => {
+      const parsed = indicatorInput.safeParse({ code, ...options, target: options.target ?? null });
+      if (!parsed.success)
+        throw new CliError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+      const row = await withDatabase(({ db, driver }) =>
+        createIndicatorsService({ database: { db, driver } }).createIndicator(CLI, parsed.data),
+      );
+      process.stdout.write(`defined ${row.code}: ${row.title}\n`);
+    });
+
+  indicators
+    .command('import')
+    .description('import values from a CSV or XLSX file (all or nothing; every bad row is listed)')
+    .argument('<file>', 'organisation_code, indicator_code, period, value[, quality] — one value per row')
+    .option('--json', 'print the outcome as JSON')
+    .action(async (file: string, options: { json?: boolean }) => {
+      let buffer: Buffer;
+      try {
+        buffer = await fs.readFile(file);
+      } catch (error) {
+        throw new CliError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+      }
+      const bar = new cliProgress.SingleBar(
+        { format: '{stage} [{bar}] {value}/{total}', stream: process.stderr, noTTYOutput: false },
+        cliProgress.Presets.shades_classic,
+      );
+      let stage: ImportStage | undefined;
+      const outcome = await withDatabase(async (database) => {
+        try {
+          return await createIndicatorsService({ database }).importFile(CLI, buffer, (next, done, total) => {
+            if (next !== stage) {
+              if (stage) bar.stop();
+              stage = next;
+              bar.start(total, done, { stage: STAGE_LABELS[next] });
+            } else bar.update(done);
+          });
+        } finally {
+          bar.stop();
+        }
+      }).catch((error: unknown) => {
+        if (error instanceof AppError && error.code === 'indicator_import_invalid')
+          throw new AppError(error.code, error.status, `${file}: ${error.message}`, [
+            { field: '', message: '' },
+            ...error.problems,
+          ]);
+        throw error;
+      });
+      if (options.json) return printJson(outcome);
+      process.stdout.write(
+        `imported ${outcome.rows} rows: ${outcome.added} added, ${outcome.changed} changed, ${outcome.unchanged} unchanged` +
+          (outcome.recompute
+            ? `; recomputed ${outcome.recompute.indicators} indicators in ${outcome.recompute.durationMs} ms\n`
+            : '\n'),
+      );
+    });
+
+  indicators
+    .command('recompute')
+    .description('recompute quartiles, ranks and directions of travel for every indicator')
+    .option('--window <periods>', 'periods in the direction of travel (default 3)', positiveInt)
+    .action(async (options: { window?: number }) => {
+      const outcome = await withDatabase((database) => recompute(database, { window: options.window }));
+      process.stdout.write(
+        `recomputed ${outcome.indicators} indicators over ${outcome.window} periods in ${outcome.durationMs} ms\n`,
+      );
+    });
+}

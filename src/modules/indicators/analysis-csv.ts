@@ -1,0 +1,53 @@
+/** The analysis table as CSV: one row per indicator and period, with its standing nationally and in the group. */
+import { stringify } from 'csv-stringify/sync';
+import type { Analysis } from './analysis.js';
+
+export function analysisCsv(analysis: Analysis): string {
+  const rows = analysis.indicators.flatMap((i) =>
+    i.periods.map((p) => [
+      i.code,
+      i.title,
+      i.unit,
+      i.category,
+      p.label,
+      p.value ?? '',
+      p.quality ?? '',
+      p.national?.rank ?? '',
+      p.national?.count ?? '',
+      p.national?.quartile ?? '',
+      p.national?.median ?? '',
+      p.group?.rank ?? '',
+      p.group?.count ?? '',
+      p.group?.quartile ?? '',
+      p.group?.median ?? '',
+      i.direction,
+      i.slope ?? '',
+      i.quartileMovement ?? '',
+    ]),
+  );
+  return stringify(rows, {
+    header: true,
+    columns: [
+      'indicator_code',
+      'title',
+      'unit',
+      'category',
+      'period',
+      'value',
+      'quality',
+      'national_rank',
+      'national_count',
+      'national_quartile',
+      'national_median',
+      'group_rank',
+      'group_count',
+      'group_quartile',
+      'group_median',
+      'direction',
+      'slope_per_period',
+      'quartile_movement',
+    ],
+    // A leading =, +, - or @ would make a spreadsheet run the cell as a formula.
+    cast: { string: (s) => (/^[=+\-@]/.test(s) ? `'${s}` : s) },
+  });
+}

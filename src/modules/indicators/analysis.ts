@@ -1,0 +1,336 @@
+/**
+ * One organisation's analysis, built from rows already read (no I/O): per indicator, its values over the
+ * trend window with its rank and quartile among all providers (from the recompute) and within its
+ * comparator group (worked out here: a group is small), its direction of travel and quartile movement;
+ * and a summary that answers KLOE 4.2, 4.3, 4.4 and 5.2.3 against the group's median organisation.
+ * The result is the `kloe-indicator-analysis/1` document: what the API returns and snapshots freeze.
+ */
+import { periodLabel, type PeriodType } from './periods.js';
+import { median, normalCdf, quartilePosition, quartiles, ranks, score, type Direction } from './statistics.js';
+import type { IndicatorCategory, QualityFlag } from './indicators.tables.js';
+import type { Polarity } from './statistics.js';
+
+export const ANALYSIS_FORMAT = 'kloe-indicator-analysis/1';
+
+export interface DefinitionInput {
+  id: string;
+  code: string;
+  title: string;
+  unit: string;
+  polarity: Polarity;
+  target: number | null;
+  category: IndicatorCategory;
+  serviceArea: string;
+  periodType: PeriodType;
+}
+export interface ValueInput {
+  organisationId: string;
+  indicatorId: string;
+  periodIndex: number;
+  value: number | null;
+  quality: QualityFlag | null;
+}
+export interface PositionInput {
+  organisationId: string;
+  indicatorId: string;
+  periodIndex: number;
+  rank: number;
+  count: number;
+  quartile: number;
+}
+export interface TrendInput {
+  organisationId: string;
+  indicatorId: string;
+  direction: Direction;
+  slope: number | null;
+  change: number | null;
+  tolerance: number | null;
+  points: number;
+  mkS: number | null;
+  mkVariance: number | null;
+}
+export interface StatInput {
+  indicatorId: string;
+  periodIndex: number;
+  count: number;
+  q1: number;
+  median: number;
+  q3: number;
+}
+export interface OrganisationInput {
+  id: string;
+  code: string;
+  name: string;
+}
+export interface GroupInput {
+  name: string;
+  kind: 'type' | 'list' | 'nearest';
+  members: (OrganisationInput & { distance: number | null })[];
+}
+
+export interface AnalysisInput {
+  organisation: OrganisationInput;
+  asOf: Date;
+  window: number;
+  group: GroupInput;
+  definitions: readonly DefinitionInput[];
+  /** Values of the organisation and its group's members. */
+  values: readonly ValueInput[];
+  positions: readonly PositionInput[];
+  trends: readonly TrendInput[];
+  stats: readonly StatInput[];
+}
+
+export interface Standing {
+  rank: number;
+  count: number;
+  quartile: number;
+  q1: number;
+  median: number;
+  q3: number;
+}
+
+export interface PeriodFigures {
+  label: string;
+  index: number;
+  value: number | null;
+  quality: QualityFlag | null;
+  national: Standing | null;
+  group: Standing | null;
+}
+
+export interface IndicatorAnalysis {
+  code: string;
+  title: string;
+  unit: string;
+  polarity: Polarity;
+  target: number | null;
+  category: IndicatorCategory;
+  serviceArea: string;
+  periods: PeriodFigures[];
+  direction: Direction;
+  slope: number | null;
+  change: number | null;
+  tolerance: number | null;
+  mannKendall: { s: number; z: number; p: number } | null;
+  /** Quartiles moved up (positive) or down between the first and last period of the window, nationally. */
+  quartileMovement: number | null;
+}
+
+export interface Shares {
+  indicators: number;
+  improving: number;
+  stable: number;
+  declining: number;
+  insufficient: number;
+  shareImproving: number | null;
+  shareTopQuartile: number | null;
+}
+
+export interface VfmPoint {
+  code: string;
+  name: string;
+  self: boolean;
+  /** Mean national position (0 worst … 100 best) on cost indicators and on performance indicators, latest period. */
+  cost: number;
+  performance: number;
+}
+
+export interface Analysis {
+  format: typeof ANALYSIS_FORMAT;
+  asOf: string;
+  window: number;
+  organisation: { code: string; name: string };
+  group: { name: string; kind: GroupInput['kind']; members: { code: string; name: string; distance: number | null }[] };
+  indicators: IndicatorAnalysis[];
+  summary: {
+    all: Shares;
+    outcomes: Shares;
+    cost: Shares;
+    groupMedian: {
+      shareImproving: number | null;
+      shareTopQuartile: number | null;
+      outcomesShareImproving: number | null;
+    };
+    valueForMoney: VfmPoint[];
+  };
+}
+
+const key = (...parts: (string | number)[]) => parts.join('|');
+
+/** Position 0 (last) … 100 (first) from a rank among count. */
+const percentile = (rank: number, count: number) => (count <= 1 ? 100 : (100 * (count - rank)) / (count - 1));
+
+const ratio = (part: number, whole: number) => (whole === 0 ? null : part / whole);
+
+function sharesOf(
+  organisationId: string,
+  definitions: readonly DefinitionInput[],
+  trends: Map<string, TrendInput>,
+  latestQuartile: (organisationId: string, indicatorId: string) => number | undefined,
+): Shares {
+  const counts = { improving: 0, stable: 0, declining: 0, insufficient: 0 };
+  let top = 0;
+  let placed = 0;
+  for (const d of definitions) {
+    counts[trends.get(key(organisationId, d.id))?.direction ?? 'insufficient']++;
+    const quartile = latestQuartile(organisationId, d.id);
+    if (quartile !== undefined) {
+      placed++;
+      if (quartile === 1) top++;
+    }
+  }
+  const judged = counts.improving + counts.stable + counts.declining;
+  return {
+    indicators: definitions.length,
+    ...counts,
+    shareImproving: ratio(counts.improving, judged),
+    shareTopQuartile: ratio(top, placed),
+  };
+}
+
+const medianOf = (values: (number | null)[]) => {
+  const present = values.filter((v): v is number => v !== null);
+  return present.length === 0 ? null : median(present);
+};
+
+export function buildAnalysis(input: AnalysisInput): Analysis {
+  const { organisation, group, window } = input;
+  const self = organisation.id;
+  const valueAt = new Map(input.values.map((v) => [key(v.organisationId, v.indicatorId, v.periodIndex), v]));
+  const positionAt = new Map(input.positions.map((p) => [key(p.organisationId, p.indicatorId, p.periodIndex), p]));
+  const trends = new Map(input.trends.map((t) => [key(t.organisationId, t.indicatorId), t]));
+  const statsBy = new Map<string, StatInput[]>();
+  for (const s of input.stats) statsBy.set(s.indicatorId, [...(statsBy.get(s.indicatorId) ?? []), s]);
+  const windowOf = (indicatorId: string) => {
+    const indices = (statsBy.get(indicatorId) ?? []).map((s) => s.periodIndex).sort((a, b) => a - b);
+    return indices.slice(-window);
+  };
+  const latestOf = (indicatorId: string) => windowOf(indicatorId).at(-1);
+  const comparedIds = [self, ...group.members.map((m) => m.id).filter((id) => id !== self)];
+
+  const indicators = input.definitions.map((d): IndicatorAnalysis => {
+    const stats = new Map((statsBy.get(d.id) ?? []).map((s) => [s.periodIndex, s]));
+    const periods = windowOf(d.id).map((index): PeriodFigures => {
+      const own = valueAt.get(key(self, d.id, index));
+      const position = positionAt.get(key(self, d.id, index));
+      const stat = stats.get(index)!;
+      const compared = comparedIds
+        .map((id) => ({ id, value: valueAt.get(key(id, d.id, index))?.value ?? null }))
+        .filter((c): c is { id: string; value: number } => c.value !== null);
+      let groupStanding: Standing | null = null;
+      const at = compared.findIndex((c) => c.id === self);
+      if (at >= 0) {
+        const scores = compared.map((c) => score(c.value, d));
+        const groupQuartiles = quartiles(compared.map((c) => c.value));
+        groupStanding = {
+          rank: ranks(scores)[at]!,
+          count: compared.length,
+          quartile: quartilePosition(scores[at]!, quartiles(scores)),
+          ...groupQuartiles,
+        };
+      }
+      return {
+        label: periodLabel(index, d.periodType),
+        index,
+        value: own?.value ?? null,
+        quality: own?.quality ?? null,
+        national: position
+          ? {
+              rank: position.rank,
+              count: position.count,
+              quartile: position.quartile,
+              q1: stat.q1,
+              median: stat.median,
+              q3: stat.q3,
+            }
+          : null,
+        group: groupStanding,
+      };
+    });
+    const trend = trends.get(key(self, d.id));
+    const placed = periods.filter((p) => p.national);
+    const mk =
+      trend?.mkS !== null && trend?.mkS !== undefined && trend.mkVariance
+        ? (() => {
+            const s = trend.mkS;
+            const z = s > 0 ? (s - 1) / Math.sqrt(trend.mkVariance) : s < 0 ? (s + 1) / Math.sqrt(trend.mkVariance) : 0;
+            return { s, z, p: 2 * (1 - normalCdf(Math.abs(z))) };
+          })()
+        : null;
+    return {
+      code: d.code,
+      title: d.title,
+      unit: d.unit,
+      polarity: d.polarity,
+      target: d.target,
+      category: d.category,
+      serviceArea: d.serviceArea,
+      periods,
+      direction: trend?.direction ?? 'insufficient',
+      slope: trend?.slope ?? null,
+      change: trend?.change ?? null,
+      tolerance: trend?.tolerance ?? null,
+      mannKendall: mk,
+      quartileMovement:
+        placed.length >= 2 ? placed[0]!.national!.quartile - placed[placed.length - 1]!.national!.quartile : null,
+    };
+  });
+
+  const latestQuartile = (organisationId: string, indicatorId: string) => {
+    const latest = latestOf(indicatorId);
+    return latest === undefined ? undefined : positionAt.get(key(organisationId, indicatorId, latest))?.quartile;
+  };
+  // Context indicators describe the area, not the service: they have no better or worse.
+  const judged = input.definitions.filter((d) => d.category !== 'context');
+  const outcomes = judged.filter((d) => d.category === 'performance' || d.category === 'satisfaction');
+  const costs = judged.filter((d) => d.category === 'cost');
+  const memberShares = group.members
+    .filter((m) => m.id !== self)
+    .map((m) => ({
+      all: sharesOf(m.id, judged, trends, latestQuartile),
+      outcomes: sharesOf(m.id, outcomes, trends, latestQuartile),
+    }));
+
+  const meanPosition = (organisationId: string, definitions: readonly DefinitionInput[]) => {
+    const values = definitions.flatMap((d) => {
+      const latest = latestOf(d.id);
+      const p = latest === undefined ? undefined : positionAt.get(key(organisationId, d.id, latest));
+      return p ? [percentile(p.rank, p.count)] : [];
+    });
+    return values.length === 0 ? null : values.reduce((a, b) => a + b, 0) / values.length;
+  };
+  const valueForMoney = [{ ...organisation, distance: null }, ...group.members.filter((m) => m.id !== self)].flatMap(
+    (o): VfmPoint[] => {
+      const cost = meanPosition(o.id, costs);
+      const performance = meanPosition(o.id, outcomes);
+      return cost === null || performance === null
+        ? []
+        : [{ code: o.code, name: o.name, self: o.id === self, cost, performance }];
+    },
+  );
+
+  return {
+    format: ANALYSIS_FORMAT,
+    asOf: input.asOf.toISOString(),
+    window,
+    organisation: { code: organisation.code, name: organisation.name },
+    group: {
+      name: group.name,
+      kind: group.kind,
+      members: group.members.map((m) => ({ code: m.code, name: m.name, distance: m.distance })),
+    },
+    indicators,
+    summary: {
+      all: sharesOf(self, judged, trends, latestQuartile),
+      outcomes: sharesOf(self, outcomes, trends, latestQuartile),
+      cost: sharesOf(self, costs, trends, latestQuartile),
+      groupMedian: {
+        shareImproving: medianOf(memberShares.map((s) => s.all.shareImproving)),
+        shareTopQuartile: medianOf(memberShares.map((s) => s.all.shareTopQuartile)),
+        outcomesShareImproving: medianOf(memberShares.map((s) => s.outcomes.shareImproving)),
+      },
+      valueForMoney,
+    },
+  };
+}

@@ -1,0 +1,195 @@
+/**
+ * Charts as SVG made on the server, so they show without JavaScript and go into reports as they are.
+ * The line chart and the value-for-money quadrant use ECharts' server-side SVG renderer (the project's
+ * chart library); sparklines are a single polyline each, drawn here, because a page shows hundreds of
+ * them and an ECharts instance per sparkline would cost a few milliseconds each. Every chart is an
+ * image with a text alternative; pages and reports put the data table beside it (renderCharts).
+ */
+import * as echarts from 'echarts';
+import type { Analysis, VfmPoint } from './analysis.js';
+
+const GOVUK = { blue: '#1d70b8', black: '#0b0c0c', grey: '#505a5f', lightGrey: '#b1b4b6', band: '#d2e2f1' };
+const escapeXml = (text: string) =>
+  text.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+/** ECharts' SVG with role="img" and the text alternative on the root element. */
+function render(option: echarts.EChartsOption, size: { width: number; height: number }, alt: string): string {
+  const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, ...size });
+  try {
+    chart.setOption({ animation: false, textStyle: { fontFamily: 'arial, sans-serif' }, ...option });
+    return chart
+      .renderToSVGString()
+      .replace('<svg ', `<svg role="img" aria-label="${escapeXml(alt)}" focusable="false" `);
+  } finally {
+    chart.dispose();
+  }
+}
+
+export interface LineSeries {
+  title: string;
+  unit: string;
+  organisation: string;
+  labels: string[];
+  own: (number | null)[];
+  q1: (number | null)[];
+  median: (number | null)[];
+  q3: (number | null)[];
+}
+
+const fmt = (n: number | null) => (n === null ? 'no value' : Number(n.toPrecision(4)).toLocaleString('en-GB'));
+
+export function lineChartAlt(s: LineSeries): string {
+  const first = s.own.findIndex((v) => v !== null);
+  const last = s.own.findLastIndex((v) => v !== null);
+  const own =
+    first < 0
+      ? `${s.organisation} has no values`
+      : `${s.organisation} went from ${fmt(s.own[first]!)} in ${s.labels[first]} to ${fmt(s.own[last]!)} in ${s.labels[last]}`;
+  const end = Math.max(
+    0,
+    s.median.findLastIndex((v) => v !== null),
+  );
+  return `Line chart of ${s.title} (${s.unit}), ${s.labels[0]} to ${s.labels.at(-1)}: ${own}; the comparator group's median was ${fmt(s.median[end] ?? null)} in ${s.labels[end]}, its middle half between ${fmt(s.q1[end] ?? null)} and ${fmt(s.q3[end] ?? null)}.`;
+}
+
+/** The organisation's line against its comparator group's median, over the group's interquartile band. */
+export function lineChart(s: LineSeries): string {
+  const band = s.q3.map((q3, i) => (q3 === null || s.q1[i] === null ? null : q3 - s.q1[i]!));
+  return render(
+    {
+      // Legend entries stacked on the right: side by side, server-measured text widths let them overlap.
+      grid: { left: 60, right: 210, top: 30, bottom: 40 },
+      legend: {
+        orient: 'vertical',
+        right: 0,
+        top: 30,
+        data: [s.organisation, 'Comparator median', 'Middle half of the group'],
+      },
+      xAxis: { type: 'category', data: s.labels, axisLine: { lineStyle: { color: GOVUK.grey } } },
+      yAxis: { type: 'value', name: s.unit, scale: true },
+      series: [
+        { type: 'line', data: s.q1, stack: 'band', symbol: 'none', lineStyle: { opacity: 0 }, silent: true },
+        {
+          name: 'Middle half of the group',
+          type: 'line',
+          data: band,
+          stack: 'band',
+          symbol: 'none',
+          lineStyle: { opacity: 0 },
+          areaStyle: { color: GOVUK.band },
+          itemStyle: { color: GOVUK.band },
+        },
+        {
+          name: 'Comparator median',
+          type: 'line',
+          data: s.median,
+          symbol: 'none',
+          lineStyle: { type: 'dashed', color: GOVUK.grey },
+          itemStyle: { color: GOVUK.grey },
+        },
+        {
+          name: s.organisation,
+          type: 'line',
+          data: s.own,
+          symbolSize: 7,
+          lineStyle: { width: 3, color: GOVUK.blue },
+          itemStyle: { color: GOVUK.blue },
+        },
+      ],
+    },
+    { width: 760, height: 320 },
+    lineChartAlt(s),
+  );
+}
+
+export function quadrantAlt(points: readonly VfmPoint[]): string {
+  const self = points.find((p) => p.self);
+  const where = (p: VfmPoint) =>
+    `${p.performance >= 50 ? 'higher' : 'lower'} performance at ${p.cost >= 50 ? 'lower' : 'higher'} cost`;
+  return `Value for money quadrant of ${points.length} organisations, cost position across and performance position up (0 worst, 100 best among all providers)${self ? `: ${self.name} is at cost ${Math.round(self.cost)}, performance ${Math.round(self.performance)} — ${where(self)}` : ''}.`;
+}
+
+/** Cost position (right: cheaper) against performance position (up: better); the organisation stands out. */
+export function quadrantChart(points: readonly VfmPoint[]): string {
+  const series = (self: boolean) => ({
+    name: self ? 'This organisation' : 'Comparator group',
+    type: 'scatter' as const,
+    symbolSize: self ? 16 : 9,
+    itemStyle: { color: self ? GOVUK.blue : GOVUK.lightGrey, borderColor: GOVUK.black, borderWidth: self ? 1 : 0 },
+    data: points.filter((p) => p.self === self).map((p) => [p.cost, p.performance]),
+  });
+  return render(
+    {
+      grid: { left: 60, right: 30, top: 40, bottom: 50 },
+      legend: { top: 0 },
+      xAxis: {
+        type: 'value',
+        min: 0,
+        max: 100,
+        name: 'Cost position (100 = lowest cost)',
+        nameLocation: 'middle',
+        nameGap: 30,
+      },
+      yAxis: { type: 'value', min: 0, max: 100, name: 'Performance position', nameLocation: 'middle', nameGap: 40 },
+      series: [
+        {
+          ...series(false),
+          markLine: {
+            silent: true,
+            symbol: 'none',
+            lineStyle: { color: GOVUK.grey, type: 'solid' },
+            label: { show: false },
+            data: [{ xAxis: 50 }, { yAxis: 50 }],
+          },
+        },
+        series(true),
+      ],
+    },
+    { width: 480, height: 400 },
+    quadrantAlt(points),
+  );
+}
+
+/** A small line of values (gaps left open), best read beside the numbers in a table. */
+export function sparkline(values: readonly (number | null)[], alt: string, size = { width: 120, height: 28 }): string {
+  const present = values.filter((v): v is number => v !== null);
+  const min = Math.min(...present);
+  const max = Math.max(...present);
+  const x = (i: number) => (values.length <= 1 ? size.width / 2 : 2 + (i * (size.width - 4)) / (values.length - 1));
+  const y = (v: number) =>
+    max === min ? size.height / 2 : size.height - 3 - ((v - min) * (size.height - 6)) / (max - min);
+  const runs: string[][] = [[]];
+  values.forEach((v, i) => {
+    if (v === null) runs.push([]);
+    else runs.at(-1)!.push(`${x(i).toFixed(1)},${y(v).toFixed(1)}`);
+  });
+  const lines = runs
+    .filter((r) => r.length > 0)
+    .map((r) =>
+      r.length === 1
+        ? `<circle cx="${r[0]!.split(',')[0]}" cy="${r[0]!.split(',')[1]}" r="1.5" fill="${GOVUK.blue}"/>`
+        : `<polyline points="${r.join(' ')}" fill="none" stroke="${GOVUK.blue}" stroke-width="1.5"/>`,
+    );
+  return `<svg role="img" aria-label="${escapeXml(alt)}" focusable="false" xmlns="http://www.w3.org/2000/svg" width="${size.width}" height="${size.height}" viewBox="0 0 ${size.width} ${size.height}">${lines.join('')}</svg>`;
+}
+
+export interface ChartSet {
+  /** Sparkline per indicator code over the analysis window. */
+  sparklines: Record<string, string>;
+  quadrant: { svg: string; alt: string } | undefined;
+}
+
+/** The charts of an analysis, for pages and for the reports module to embed. */
+export function renderCharts(analysis: Analysis): ChartSet {
+  const sparklines: Record<string, string> = {};
+  for (const i of analysis.indicators) {
+    const values = i.periods.map((p) => p.value);
+    const described = i.periods.map((p) => `${p.label} ${fmt(p.value)}`).join(', ');
+    sparklines[i.code] = sparkline(values, `${i.title}: ${described}`);
+  }
+  const points = analysis.summary.valueForMoney;
+  return {
+    sparklines,
+    quadrant: points.length > 0 ? { svg: quadrantChart(points), alt: quadrantAlt(points) } : undefined,
+  };
+}

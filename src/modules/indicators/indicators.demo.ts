@@ -1,0 +1,86 @@
+/**
+ * The indicators demo: a synthetic national set of housing providers with indicator values, so that
+ * the charts are alive on first start. Its size depends on where it runs: 150 providers × 30 indicators
+ * × 6 years for a person trying kloe (`npm start`, `kloe demo load`), and 12 × 6 × 6 under NODE_ENV=test,
+ * because every test app loads the demo and must stay quick. Loaded through the import path (batched,
+ * all or nothing) and recomputed; found by code, so loading again adds nothing.
+ */
+import { inArray } from 'drizzle-orm';
+import type { Database } from '../../db/database.js';
+import type { DemoSeeder } from '../demo/demo.service.js';
+import { organisations } from '../organisations/organisations.tables.js';
+import type { ImportRow } from './import-validate.js';
+import { writeValues } from './indicators.import.js';
+import { recompute } from './indicators.recompute.js';
+import { indicatorDefinitions } from './indicators.tables.js';
+import { parsePeriod } from './periods.js';
+import { syntheticDefinitions, syntheticOrganisations, syntheticValues, type SyntheticSize } from './synthetic.js';
+
+const DEMO_ACTOR = { kind: 'system', label: 'demo data' } as const;
+
+export function demoSize(env: string | undefined = process.env.NODE_ENV): SyntheticSize {
+  const small = env === 'test';
+  return {
+    organisations: small ? 12 : 150,
+    indicators: small ? 6 : 30,
+    periods: 6,
+    firstYear: 2019,
+    seed: 2026,
+    codePrefix: 'DEMO-',
+  };
+}
+
+export const indicatorsDemo: DemoSeeder = {
+  module: 'indicators',
+  async seed(db: Database) {
+    const size = demoSize();
+    const defs = syntheticDefinitions(size);
+    const orgs = syntheticOrganisations(size);
+    await db.insert(organisations).values(orgs).onConflictDoNothing({ target: organisations.code });
+    await db
+      .insert(indicatorDefinitions)
+      .values(defs.map(({ base: _base, spread: _spread, ...d }) => d))
+      .onConflictDoNothing({ target: indicatorDefinitions.code });
+    const orgIds = new Map(
+      (
+        await db
+          .select()
+          .from(organisations)
+          .where(
+            inArray(
+              organisations.code,
+              orgs.map((o) => o.code),
+            ),
+          )
+      ).map((o) => [o.code, o.id]),
+    );
+    const defIds = new Map(
+      (
+        await db
+          .select()
+          .from(indicatorDefinitions)
+          .where(
+            inArray(
+              indicatorDefinitions.code,
+              defs.map((d) => d.code),
+            ),
+          )
+      ).map((d) => [d.code, d.id]),
+    );
+    const rows: ImportRow[] = [];
+    for (const v of syntheticValues(size))
+      rows.push({
+        organisationId: orgIds.get(orgs[v.organisation]!.code)!,
+        indicatorId: defIds.get(defs[v.indicator]!.code)!,
+        periodIndex: parsePeriod(v.period, 'financial_year')!.index,
+        period: v.period,
+        value: v.value,
+        quality: v.quality,
+      });
+    // The seeder runs inside the demo loader's transaction: the driver only decides batch sizes.
+    const driver = 'pglite' as const;
+    const written = await writeValues({ db, driver }, rows, DEMO_ACTOR);
+    if (written.added + written.changed > 0) await recompute({ db, driver }, { indicatorIds: written.indicatorIds });
+    return `${orgs.length} providers, ${defs.length} indicators, ${written.added} values`;
+  },
+};

@@ -1,0 +1,224 @@
+/**
+ * HTML pages of indicators: the list of definitions with the state of the data, the import form (an
+ * upload; every bad row in a GOV.UK error summary), an organisation's analysis (summary by KLOE, the
+ * value-for-money quadrant, a table with sparklines) and one indicator's line chart with its data.
+ */
+import fastifyMultipart from '@fastify/multipart';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { AppError } from '../../errors.js';
+import { formErrorsFrom } from '../../web/form-errors.js';
+import { currentUser } from '../accounts/actor.js';
+import { findOrganisationByCode } from '../organisations/organisations.repository.js';
+import type { Database } from '../../db/database.js';
+import { renderCharts, lineChart, lineChartAlt } from './charts.js';
+import { analysisCsv } from './analysis-csv.js';
+import { kloeFigures } from './kloe-figures.js';
+import { mayManage, routeConfigFor } from './indicators.policy.js';
+import { CATEGORY_LABELS, POLARITY_LABELS } from './indicators.schemas.js';
+import type { IndicatorsService } from './indicators.service.js';
+import { periodLabel } from './periods.js';
+import { quartiles } from './statistics.js';
+
+const organisationParams = z.object({ id: z.uuid() });
+const groupQuery = z.object({ group: z.uuid().optional() });
+/** The most bad rows the import page lists (the count says how many there are); the CLI and API give all. */
+const SHOWN_PROBLEMS = 100;
+/** Upload limit: a national file of 1.6 million rows is about 80 MB. */
+export const MAX_UPLOAD_BYTES = 256 * 1024 * 1024;
+
+/** Every bad row points at the file field: the summary lists them by line. */
+function formErrorsForRows(problems: { field: string; message: string }[], total: number) {
+  const rows = problems[0]?.field.startsWith('line ') ?? false;
+  const errors = {
+    ...formErrorsFrom([]),
+    title: rows
+      ? `Nothing was imported: ${total} ${total === 1 ? 'row has a problem' : 'rows have problems'}`
+      : 'There is a problem',
+    description: rows
+      ? `${total > problems.length ? `The first ${problems.length} are listed. ` : ''}Correct the file and import it again.`
+      : undefined,
+  };
+  errors.errorList = problems.map((p) => ({
+    text: p.field === 'file' ? p.message : `${p.field[0]!.toUpperCase()}${p.field.slice(1)}: ${p.message}`,
+    href: '#file',
+  }));
+  errors.fields = { file: { text: problems.length === 1 ? problems[0]!.message : 'The file has rows with problems' } };
+  return errors;
+}
+
+const common = { section: 'indicators', categoryLabels: CATEGORY_LABELS, polarityLabels: POLARITY_LABELS };
+const LIST_CRUMB = { text: 'Indicators', href: '/indicators' };
+
+export function registerIndicatorPages(app: FastifyInstance, deps: { indicators: IndicatorsService; db: Database }) {
+  const { indicators } = deps;
+  const pages = app.withTypeProvider<ZodTypeProvider>();
+
+  pages.get(
+    '/indicators',
+    {
+      config: routeConfigFor('view'),
+      schema: {
+        hide: true,
+        querystring: z.object({
+          imported: z.coerce.number().int().optional(),
+          added: z.coerce.number().int().optional(),
+          changed: z.coerce.number().int().optional(),
+          code: z.string().trim().max(40).optional(),
+        }),
+      },
+    },
+    async (request, reply) => {
+      const { code, ...done } = request.query;
+      let codeError: string | undefined;
+      if (code) {
+        const organisation = await findOrganisationByCode(deps.db, code.toUpperCase());
+        if (organisation) return reply.redirect(`/indicators/organisations/${organisation.id}`, 303);
+        codeError = `No organisation has the code "${code}"`;
+      }
+      const actor = currentUser(request);
+      return reply.status(codeError ? 400 : 200).render('indicators/views/index.njk', {
+        ...common,
+        pageTitle: 'Performance indicators',
+        definitions: await indicators.listIndicators(),
+        status: await indicators.status(),
+        mayManage: mayManage(actor),
+        ownOrganisationId: actor.organisationId,
+        done: done.imported === undefined ? undefined : done,
+        code,
+        errors: codeError
+          ? { errorList: [{ text: codeError, href: '#code' }], fields: { code: { text: codeError } } }
+          : undefined,
+      });
+    },
+  );
+
+  // Uploads are parsed only here: the rest of the app keeps refusing multipart bodies.
+  app.register(async (scope) => {
+    await scope.register(fastifyMultipart, {
+      attachFieldsToBody: 'keyValues',
+      limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 5 },
+    });
+    const renderImport = (reply: FastifyReply, problems?: { field: string; message: string }[], total?: number) =>
+      reply.render('indicators/views/import.njk', {
+        ...common,
+        pageTitle: 'Import indicator values',
+        breadcrumbs: [LIST_CRUMB],
+        errors: problems ? formErrorsForRows(problems, total ?? problems.length) : undefined,
+      });
+    scope.get('/indicators/import', { config: routeConfigFor('manage'), schema: { hide: true } }, (_r, reply) =>
+      renderImport(reply),
+    );
+    scope.post(
+      '/indicators/import',
+      { config: routeConfigFor('manage'), schema: { hide: true } },
+      async (request, reply) => {
+        const file = (request.body as { file?: unknown } | undefined)?.file;
+        if (!Buffer.isBuffer(file) || file.length === 0)
+          return renderImport(reply.status(400), [{ field: 'file', message: 'Choose a CSV or XLSX file to import' }]);
+        try {
+          const outcome = await indicators.importFile(currentUser(request), file);
+          return reply.redirect(
+            `/indicators?imported=${outcome.rows}&added=${outcome.added}&changed=${outcome.changed}`,
+            303,
+          );
+        } catch (error) {
+          if (!(error instanceof AppError) || error.status !== 400) throw error;
+          return renderImport(reply.status(400), error.problems.slice(0, SHOWN_PROBLEMS), error.problems.length);
+        }
+      },
+    );
+  });
+
+  pages.get(
+    '/indicators/organisations/:id',
+    { config: routeConfigFor('analyse'), schema: { hide: true, params: organisationParams, querystring: groupQuery } },
+    async (request, reply) => {
+      const analysis = await indicators.analysis(currentUser(request), request.params.id, {
+        groupId: request.query.group,
+      });
+      const figures = kloeFigures(analysis);
+      return reply.render('indicators/views/analysis.njk', {
+        ...common,
+        pageTitle: `Performance of ${analysis.organisation.name}`,
+        breadcrumbs: [LIST_CRUMB],
+        id: request.params.id,
+        analysis,
+        figures: Object.entries(figures).map(([kloe, lines]) => ({ kloe, lines })),
+        charts: renderCharts(analysis),
+      });
+    },
+  );
+
+  pages.get(
+    '/indicators/organisations/:id/analysis.csv',
+    { config: routeConfigFor('analyse'), schema: { hide: true, params: organisationParams, querystring: groupQuery } },
+    async (request, reply) => {
+      const analysis = await indicators.analysis(currentUser(request), request.params.id, {
+        groupId: request.query.group,
+      });
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="${analysis.organisation.code}-indicators.csv"`)
+        .send(analysisCsv(analysis));
+    },
+  );
+
+  pages.get(
+    '/indicators/organisations/:id/indicators/:code',
+    {
+      config: routeConfigFor('analyse'),
+      schema: {
+        hide: true,
+        params: organisationParams.extend({ code: z.string().max(40) }),
+        querystring: groupQuery,
+      },
+    },
+    async (request, reply) => {
+      const actor = currentUser(request);
+      const { id, code } = request.params;
+      const { indicator, group, rows, organisation } = await indicators.series(actor, id, code, {
+        groupId: request.query.group,
+      });
+      const organisationName = organisation.name;
+      const indices = [...new Set(rows.map((r) => r.periodIndex))].sort((a, b) => a - b);
+      const table = indices.map((index) => {
+        const inPeriod = rows.filter((r) => r.periodIndex === index);
+        const own = inPeriod.find((r) => r.organisationId === id);
+        const groupValues = inPeriod.filter((r) => r.organisationId !== id && r.value !== null).map((r) => r.value!);
+        const q = groupValues.length > 0 ? quartiles(groupValues) : undefined;
+        return {
+          label: periodLabel(index, indicator.periodType),
+          own: own?.value ?? null,
+          quality: own?.quality ?? null,
+          q1: q?.q1 ?? null,
+          median: q?.median ?? null,
+          q3: q?.q3 ?? null,
+          count: groupValues.length,
+        };
+      });
+      const series = {
+        title: indicator.title,
+        unit: indicator.unit,
+        organisation: organisationName,
+        labels: table.map((t) => t.label),
+        own: table.map((t) => t.own),
+        q1: table.map((t) => t.q1),
+        median: table.map((t) => t.median),
+        q3: table.map((t) => t.q3),
+      };
+      return reply.render('indicators/views/indicator.njk', {
+        ...common,
+        pageTitle: `${indicator.title}: ${organisationName}`,
+        breadcrumbs: [LIST_CRUMB, { text: organisationName, href: `/indicators/organisations/${id}` }],
+        indicator,
+        group,
+        organisationName,
+        table,
+        chart: table.length > 0 ? lineChart(series) : undefined,
+        chartAlt: table.length > 0 ? lineChartAlt(series) : undefined,
+      });
+    },
+  );
+}

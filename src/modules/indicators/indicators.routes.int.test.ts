@@ -1,0 +1,161 @@
+import { beforeAll, expect, it } from 'vitest';
+import { describeEachDatabase } from '../../db/testing/test-database.js';
+import { cookiesFrom } from '../../testing/forms.js';
+import { useTestApp } from '../../testing/test-app.js';
+import { createTestUser, type TestUser } from '../../testing/test-users.js';
+import type { Analysis } from './analysis.js';
+import { seedSmallSet } from './testing.js';
+
+const YEARS = ['2020/21', '2021/22', '2022/23', '2023/24'];
+
+function fileOf(prefix: string): string {
+  const lines = ['organisation_code,indicator_code,period,value'];
+  for (let o = 1; o <= 5; o++)
+    YEARS.forEach((year, y) => {
+      // O1 improves on both (satisfaction up, cost down); the others drift the other way.
+      const up = o === 1 ? 1 : -1;
+      lines.push(`${prefix}-O${o},${prefix}-SAT,${year},${60 + o * 5 + up * y * 4}`);
+      lines.push(`${prefix}-O${o},${prefix}-COST,${year},${100 + o * 3 - up * y * 5}`);
+    });
+  return lines.join('\n');
+}
+
+async function multipart(fields: Record<string, string>, file: string) {
+  const form = new FormData();
+  for (const [name, value] of Object.entries(fields)) form.append(name, value);
+  form.append('file', new Blob([file], { type: 'text/csv' }), 'values.csv');
+  const request = new Request('http://localhost/', { method: 'POST', body: form });
+  return {
+    payload: Buffer.from(await request.arrayBuffer()),
+    contentType: request.headers.get('content-type')!,
+  };
+}
+
+describeEachDatabase('indicator pages and API', (driver) => {
+  const t = useTestApp(driver);
+  let inspector: TestUser;
+  let member: TestUser;
+  let set: Awaited<ReturnType<typeof seedSmallSet>>;
+  const prefix = 'RT';
+
+  beforeAll(async () => {
+    set = await seedSmallSet(t.database.db, prefix);
+    inspector = await createTestUser(t.database.db, 'inspector');
+    member = await createTestUser(t.database.db, 'organisation_member', { organisationId: set.orgs[1]!.id });
+  });
+
+  const upload = async (user: TestUser, url: string, file: string, html = false) => {
+    let fields: Record<string, string> = {};
+    let cookie = '';
+    if (html) {
+      const page = await t.app.inject({ url: '/indicators/import', headers: { ...user.headers, accept: 'text/html' } });
+      fields = { _csrf: /name="_csrf" value="([^"]+)"/.exec(page.body)![1]! };
+      cookie = cookiesFrom(page.headers['set-cookie']);
+    }
+    const { payload, contentType } = await multipart(fields, file);
+    return t.app.inject({
+      method: 'POST',
+      url,
+      payload,
+      headers: { ...user.headers, 'content-type': contentType, ...(html ? { accept: 'text/html', cookie } : {}) },
+    });
+  };
+
+  it('lists a bad file’s rows in the import page’s error summary and imports nothing', async () => {
+    const res = await upload(
+      inspector,
+      '/indicators/import',
+      `${fileOf(prefix)}\n${prefix}-O1,${prefix}-SAT,2024,x`,
+      true,
+    );
+    expect(res.statusCode).toBe(400);
+    expect(res.body).toContain('govuk-error-summary');
+    expect(res.body).toContain('Nothing was imported: 1 row has a problem');
+    expect(res.body).toMatch(
+      /Line 42: The period &quot;2024&quot; is not in the form[^<]*; The value &quot;x&quot; is not a number/,
+    );
+    const status = await t.app.inject({
+      url: '/api/indicators/organisations/' + set.orgs[0]!.id + '/analysis',
+      headers: inspector.headers,
+    });
+    const ours = (status.json() as Analysis).indicators.filter((i) => i.code.startsWith(`${prefix}-`));
+    expect(ours.map((i) => i.periods.length)).toEqual([0, 0]);
+  });
+
+  it('imports through the page and says what changed', async () => {
+    const res = await upload(inspector, '/indicators/import', fileOf(prefix), true);
+    expect(res.statusCode).toBe(303);
+    expect(res.headers.location).toBe('/indicators?imported=40&added=40&changed=0');
+    const page = await t.app.inject({
+      url: res.headers.location!,
+      headers: { ...inspector.headers, accept: 'text/html' },
+    });
+    expect(page.body).toContain('Imported 40 rows: 40 new values, 0 changed');
+  });
+
+  it('imports through the API as an inspector, never as a member', async () => {
+    const again = await upload(inspector, '/api/indicators/import', fileOf(prefix));
+    expect(again.statusCode).toBe(200);
+    expect(again.json()).toMatchObject({ rows: 40, added: 0, changed: 0, unchanged: 40 });
+    expect((await upload(member, '/api/indicators/import', fileOf(prefix))).statusCode).toBe(403);
+  });
+
+  it('answers an organisation’s analysis with its standing nationally and in its group', async () => {
+    const res = await t.app.inject({
+      url: `/api/indicators/organisations/${set.orgs[0]!.id}/analysis`,
+      headers: inspector.headers,
+    });
+    expect(res.statusCode).toBe(200);
+    const analysis = res.json() as Analysis;
+    expect(analysis.format).toBe('kloe-indicator-analysis/1');
+    expect(analysis.group.kind).toBe('nearest');
+    const sat = analysis.indicators.find((i) => i.code === `${prefix}-SAT`)!;
+    expect(sat.periods.map((p) => p.label)).toEqual(['2021/22', '2022/23', '2023/24']);
+    expect(sat.direction).toBe('improving');
+    // 2021/22: O1 69 against 66, 71, 76, 81 (the others fall by 4 a year): fourth of five; quartiles
+    // 69, 71, 76 → on the lower quartile, so third quarter.
+    expect(sat.periods[0]!.national).toMatchObject({ rank: 4, count: 5, quartile: 3, q1: 69, median: 71, q3: 76 });
+    // 2023/24: O1 77 against 58, 63, 68, 73: first of five, top quarter; two quartiles up.
+    expect(sat.periods[2]!.national).toMatchObject({ rank: 1, count: 5, quartile: 1 });
+    expect(sat.quartileMovement).toBe(2);
+    expect(analysis.summary.all).toMatchObject({ improving: 2, declining: 0, shareImproving: 1 });
+    expect(analysis.summary.groupMedian.shareImproving).toBe(0);
+  });
+
+  it('shows the analysis page with charts, figures by KLOE and a table, and exports CSV', async () => {
+    const id = set.orgs[0]!.id;
+    const page = await t.app.inject({
+      url: `/indicators/organisations/${id}`,
+      headers: { ...inspector.headers, accept: 'text/html' },
+    });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('KLOE 4.3');
+    expect(page.body).toContain('2 of 2 indicators with a direction of travel improved (100%)');
+    expect(page.body).toMatch(/<svg role="img" aria-label="Value for money quadrant of \d+ organisations/);
+    expect(page.body).toContain('id="analysis-table"');
+    const csv = await t.app.inject({ url: `/indicators/organisations/${id}/analysis.csv`, headers: inspector.headers });
+    expect(csv.headers['content-type']).toContain('text/csv');
+    const lines = csv.body.trim().split('\n');
+    expect(lines[0]).toMatch(/^indicator_code,title,unit,category,period,value/);
+    expect(lines.filter((l) => l.startsWith(`${prefix}-`))).toHaveLength(2 * 3);
+    const chart = await t.app.inject({
+      url: `/indicators/organisations/${id}/indicators/${prefix}-SAT`,
+      headers: { ...inspector.headers, accept: 'text/html' },
+    });
+    expect(chart.body).toMatch(/<svg role="img" aria-label="Line chart of Tenants satisfied with repairs/);
+    expect(chart.body).toContain('id="series-table"');
+  });
+
+  it('keeps another organisation’s analysis from a member (404)', async () => {
+    const res = await t.app.inject({
+      url: `/api/indicators/organisations/${set.orgs[0]!.id}/analysis`,
+      headers: member.headers,
+    });
+    expect(res.statusCode).toBe(404);
+    const own = await t.app.inject({
+      url: `/api/indicators/organisations/${set.orgs[1]!.id}/analysis`,
+      headers: member.headers,
+    });
+    expect(own.statusCode).toBe(200);
+  });
+});

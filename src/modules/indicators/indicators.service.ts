@@ -1,0 +1,146 @@
+/**
+ * The rules of indicators: definitions, comparator groups, importing, and one organisation's analysis
+ * (read from the recompute's results and handed to buildAnalysis). No HTTP here.
+ */
+import { eq } from 'drizzle-orm';
+import type { DatabaseHandle } from '../../db/database.js';
+import { AppError, notFound } from '../../errors.js';
+import { violatedUniqueConstraint } from '../../db/unique-violation.js';
+import type { UserActor } from '../accounts/actor.js';
+import { recordAudit, type SystemActor } from '../audit/audit.recorder.js';
+import { NAMED_ATTRIBUTES } from '../organisations/organisation-attributes.js';
+import { organisations } from '../organisations/organisations.tables.js';
+import { buildAnalysis, type Analysis, type GroupInput } from './analysis.js';
+import { importIndicatorFile, type ImportProgress } from './indicators.import.js';
+import { mayAnalyse, mayManage } from './indicators.policy.js';
+import * as repo from './indicators.repository.js';
+import { DEFAULT_WINDOW } from './indicators.recompute.js';
+import type { IndicatorInput } from './indicators.schemas.js';
+import { nearestNeighbours } from './neighbours.js';
+
+type Actor = UserActor | SystemActor;
+
+/** The default comparator group: this many nearest neighbours among providers of the same type. */
+export const NEIGHBOURS = 15;
+
+const forbidden = () => new AppError('forbidden', 403, 'You do not have permission to do this');
+export const analysisNotFound = (id: string) =>
+  notFound('organisation_not_found', `There is no organisation ${id}, or you may not see it`);
+
+export function createIndicatorsService(deps: { database: Pick<DatabaseHandle, 'db' | 'driver'> }) {
+  const { database } = deps;
+  const { db } = database;
+
+  async function organisationOf(actor: Actor, organisationId: string) {
+    if (!mayAnalyse(actor, organisationId)) throw analysisNotFound(organisationId);
+    const [organisation] = await db
+      .select({ id: organisations.id, code: organisations.code, name: organisations.name })
+      .from(organisations)
+      .where(eq(organisations.id, organisationId));
+    if (!organisation) throw analysisNotFound(organisationId);
+    return organisation;
+  }
+
+  /** The comparator group asked for, or the organisation's nearest neighbours of the same type. */
+  async function groupFor(organisationId: string, groupId: string | undefined): Promise<GroupInput> {
+    const contexts = await repo.organisationContexts(db);
+    const byId = new Map(contexts.map((c) => [c.id, c]));
+    if (groupId) {
+      const found = await repo.findComparatorGroup(db, groupId);
+      if (!found) throw notFound('comparator_group_not_found', `There is no comparator group ${groupId}`);
+      const members =
+        found.group.kind === 'type'
+          ? contexts.filter((c) => c.type === found.group.organisationType).map((c) => ({ ...c, distance: null }))
+          : found.members.map((m) => ({ ...byId.get(m.organisationId)!, distance: m.distance }));
+      return { name: found.group.name, kind: found.group.kind, members };
+    }
+    const self = byId.get(organisationId)!;
+    const sameType = contexts.filter((c) => c.type === self.type);
+    const keys = NAMED_ATTRIBUTES.map((a) => a.key).filter((k) => self.attributes[k] !== undefined);
+    const neighbours = nearestNeighbours(sameType, organisationId, keys, NEIGHBOURS);
+    if (neighbours.length === 0)
+      return {
+        name: 'All providers of the same type',
+        kind: 'type',
+        members: sameType.map((c) => ({ ...c, distance: null })),
+      };
+    return {
+      name: `${neighbours.length} nearest neighbours (${keys.join(', ')})`,
+      kind: 'nearest',
+      members: neighbours.map((n) => ({ ...byId.get(n.id)!, distance: n.distance })),
+    };
+  }
+
+  return {
+    listIndicators: () => repo.listIndicators(db),
+
+    async createIndicator(actor: Actor, input: IndicatorInput) {
+      if (!mayManage(actor)) throw forbidden();
+      try {
+        return await db.transaction(async (tx) => {
+          const row = await repo.insertIndicator(tx, input);
+          await recordAudit(tx, {
+            actor,
+            action: 'indicator.created',
+            entityType: 'indicator',
+            entityId: row.id,
+            after: input,
+          });
+          return row;
+        });
+      } catch (error) {
+        if (!violatedUniqueConstraint(error)) throw error;
+        throw new AppError('indicator_code_taken', 409, `An indicator with the code ${input.code} exists`, [
+          { field: 'code', message: `An indicator with the code ${input.code} exists` },
+        ]);
+      }
+    },
+
+    async importFile(actor: Actor, buffer: Buffer, progress?: ImportProgress) {
+      if (!mayManage(actor)) throw forbidden();
+      return importIndicatorFile(database, buffer, actor, { progress });
+    },
+
+    async status() {
+      return { values: await repo.countValues(db), lastRecompute: await repo.lastRecompute(db) };
+    },
+
+    /** One organisation's analysis as at now; `groupId` picks a comparator group other than its neighbours. */
+    async analysis(actor: Actor, organisationId: string, options: { groupId?: string } = {}): Promise<Analysis> {
+      const organisation = await organisationOf(actor, organisationId);
+      const group = await groupFor(organisationId, options.groupId);
+      const ids = [organisationId, ...group.members.map((m) => m.id)];
+      const window = (await repo.lastRecompute(db))?.window ?? DEFAULT_WINDOW;
+      const [definitions, values, positions, trends, stats] = await Promise.all([
+        repo.listIndicators(db),
+        repo.windowValuesOf(db, ids, window),
+        repo.positionsOf(db, ids),
+        repo.trendsOf(db, ids),
+        repo.periodStats(db),
+      ]);
+      return buildAnalysis({
+        organisation,
+        asOf: new Date(),
+        window,
+        group,
+        definitions,
+        values,
+        positions,
+        trends,
+        stats,
+      });
+    },
+
+    /** One indicator's series for a chart: the organisation's values and its group's quartiles, every period. */
+    async series(actor: Actor, organisationId: string, code: string, options: { groupId?: string } = {}) {
+      const organisation = await organisationOf(actor, organisationId);
+      const indicator = await repo.findIndicatorByCode(db, code);
+      if (!indicator) throw notFound('indicator_not_found', `There is no indicator ${code}`);
+      const group = await groupFor(organisationId, options.groupId);
+      const rows = await repo.indicatorValuesOf(db, indicator.id, [organisationId, ...group.members.map((m) => m.id)]);
+      return { organisation, indicator, group, rows };
+    },
+  };
+}
+
+export type IndicatorsService = ReturnType<typeof createIndicatorsService>;

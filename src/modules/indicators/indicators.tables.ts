@@ -1,0 +1,190 @@
+import { sql } from 'drizzle-orm';
+import {
+  check,
+  doublePrecision,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  serial,
+  smallint,
+  text,
+  timestamp,
+  uuid,
+} from 'drizzle-orm/pg-core';
+import { assessments } from '../assessments/assessments.tables.js';
+import { organisations } from '../organisations/organisations.tables.js';
+
+export const INDICATOR_CATEGORIES = ['performance', 'cost', 'satisfaction', 'context'] as const;
+export type IndicatorCategory = (typeof INDICATOR_CATEGORIES)[number];
+export const QUALITY_FLAGS = ['estimated', 'provisional', 'not_collected'] as const;
+export type QualityFlag = (typeof QUALITY_FLAGS)[number];
+
+/** A performance indicator: what is measured, in what unit, and which way is better. */
+export const indicatorDefinitions = pgTable(
+  'indicator_definitions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    /** How imports name the indicator, e.g. "HR-01". */
+    code: text('code').notNull().unique(),
+    title: text('title').notNull(),
+    unit: text('unit').notNull(),
+    polarity: text('polarity', { enum: ['higher', 'lower', 'target'] }).notNull(),
+    target: doublePrecision('target'),
+    category: text('category', { enum: INDICATOR_CATEGORIES }).notNull(),
+    serviceArea: text('service_area').notNull(),
+    periodType: text('period_type', { enum: ['financial_year', 'calendar_year', 'quarter'] }).notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    check('indicator_definitions_polarity_check', sql`${t.polarity} in ('higher','lower','target')`),
+    check('indicator_definitions_target_check', sql`(${t.polarity} = 'target') = (${t.target} is not null)`),
+    check(
+      'indicator_definitions_category_check',
+      sql`${t.category} in ('performance','cost','satisfaction','context')`,
+    ),
+    check(
+      'indicator_definitions_period_type_check',
+      sql`${t.periodType} in ('financial_year','calendar_year','quarter')`,
+    ),
+  ],
+);
+
+/** One organisation's value of one indicator in one period; the key is what an import matches on. */
+export const indicatorValues = pgTable(
+  'indicator_values',
+  {
+    indicatorId: uuid('indicator_id')
+      .notNull()
+      .references(() => indicatorDefinitions.id, { onDelete: 'cascade' }),
+    periodIndex: integer('period_index').notNull(),
+    organisationId: uuid('organisation_id')
+      .notNull()
+      .references(() => organisations.id, { onDelete: 'cascade' }),
+    period: text('period').notNull(),
+    /** Absent only when the value was not collected (quality "not_collected"). */
+    value: doublePrecision('value'),
+    quality: text('quality', { enum: QUALITY_FLAGS }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.indicatorId, t.periodIndex, t.organisationId] }),
+    check('indicator_values_value_check', sql`${t.value} is not null or ${t.quality} = 'not_collected'`),
+    index('indicator_values_organisation_idx').on(t.organisationId, t.indicatorId),
+  ],
+);
+
+/** Quartiles of every indicator's values in every period, over all providers (filled by a recompute). */
+export const indicatorPeriodStats = pgTable(
+  'indicator_period_stats',
+  {
+    indicatorId: uuid('indicator_id')
+      .notNull()
+      .references(() => indicatorDefinitions.id, { onDelete: 'cascade' }),
+    periodIndex: integer('period_index').notNull(),
+    count: integer('count').notNull(),
+    q1: doublePrecision('q1').notNull(),
+    median: doublePrecision('median').notNull(),
+    q3: doublePrecision('q3').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.indicatorId, t.periodIndex] })],
+);
+
+/** Rank and quartile (1 = best quarter) of each value in an indicator's latest periods (the trend window). */
+export const indicatorPositions = pgTable(
+  'indicator_positions',
+  {
+    organisationId: uuid('organisation_id')
+      .notNull()
+      .references(() => organisations.id, { onDelete: 'cascade' }),
+    indicatorId: uuid('indicator_id')
+      .notNull()
+      .references(() => indicatorDefinitions.id, { onDelete: 'cascade' }),
+    periodIndex: integer('period_index').notNull(),
+    rank: integer('rank').notNull(),
+    count: integer('count').notNull(),
+    quartile: smallint('quartile').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.organisationId, t.indicatorId, t.periodIndex] })],
+);
+
+/** Each organisation's direction of travel on each indicator over the trend window (see statistics.ts). */
+export const indicatorTrends = pgTable(
+  'indicator_trends',
+  {
+    organisationId: uuid('organisation_id')
+      .notNull()
+      .references(() => organisations.id, { onDelete: 'cascade' }),
+    indicatorId: uuid('indicator_id')
+      .notNull()
+      .references(() => indicatorDefinitions.id, { onDelete: 'cascade' }),
+    direction: text('direction', { enum: ['improving', 'stable', 'declining', 'insufficient'] }).notNull(),
+    slope: doublePrecision('slope'),
+    change: doublePrecision('change'),
+    tolerance: doublePrecision('tolerance'),
+    points: integer('points').notNull(),
+    /** Mann–Kendall S and its tie-corrected variance, from MANN_KENDALL_MIN_POINTS points. */
+    mkS: integer('mk_s'),
+    mkVariance: doublePrecision('mk_variance'),
+  },
+  (t) => [primaryKey({ columns: [t.organisationId, t.indicatorId] })],
+);
+
+/** When the results were last recomputed, over how many periods, and how long it took. */
+export const indicatorRecomputes = pgTable('indicator_recomputes', {
+  id: serial('id').primaryKey(),
+  at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+  window: integer('window').notNull(),
+  durationMs: integer('duration_ms').notNull(),
+});
+
+export const COMPARATOR_KINDS = ['type', 'list', 'nearest'] as const;
+export type ComparatorKind = (typeof COMPARATOR_KINDS)[number];
+
+/**
+ * A named comparator group: every provider of a type, an explicit list (the members table), or the
+ * nearest neighbours of an anchor organisation on some attributes (members kept with their distances).
+ */
+export const comparatorGroups = pgTable(
+  'comparator_groups',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    name: text('name').notNull().unique(),
+    kind: text('kind', { enum: COMPARATOR_KINDS }).notNull(),
+    organisationType: text('organisation_type'),
+    anchorId: uuid('anchor_id').references(() => organisations.id, { onDelete: 'cascade' }),
+    attributes: jsonb('attributes').$type<string[]>().notNull().default([]),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [check('comparator_groups_kind_check', sql`${t.kind} in ('type','list','nearest')`)],
+);
+
+export const comparatorGroupMembers = pgTable(
+  'comparator_group_members',
+  {
+    groupId: uuid('group_id')
+      .notNull()
+      .references(() => comparatorGroups.id, { onDelete: 'cascade' }),
+    organisationId: uuid('organisation_id')
+      .notNull()
+      .references(() => organisations.id, { onDelete: 'cascade' }),
+    distance: doublePrecision('distance'),
+  },
+  (t) => [primaryKey({ columns: [t.groupId, t.organisationId] })],
+);
+
+/** An analysis frozen into an assessment: what the judgement saw, never recomputed under it. */
+export const indicatorSnapshots = pgTable(
+  'indicator_snapshots',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    assessmentId: uuid('assessment_id')
+      .notNull()
+      .references(() => assessments.id, { onDelete: 'cascade' }),
+    asOf: timestamp('as_of', { withTimezone: true }).notNull().defaultNow(),
+    /** A `kloe-indicator-analysis/1` document. */
+    analysis: jsonb('analysis').notNull(),
+    createdBy: text('created_by').notNull(),
+  },
+  (t) => [index('indicator_snapshots_assessment_idx').on(t.assessmentId)],
+);

@@ -1,0 +1,104 @@
+import { beforeAll, expect, it } from 'vitest';
+import { describeEachDatabase } from '../../db/testing/test-database.js';
+import { submitForm } from '../../testing/forms.js';
+import { useTestApp } from '../../testing/test-app.js';
+import { createTestUser, type TestUser } from '../../testing/test-users.js';
+import { createAssessmentsService } from '../assessments/assessments.service.js';
+import { createOrganisationsService } from '../organisations/organisations.service.js';
+import type { Analysis } from './analysis.js';
+import { importIndicatorFile } from './indicators.import.js';
+import { seedSmallSet } from './testing.js';
+
+const SYSTEM = { kind: 'system', label: 'test' } as const;
+const file = (prefix: string, o1: number) =>
+  Buffer.from(
+    [
+      'organisation_code,indicator_code,period,value',
+      ...['2021/22', '2022/23', '2023/24'].flatMap((year, y) =>
+        [1, 2, 3].map((o) => `${prefix}-O${o},${prefix}-SAT,${year},${o === 1 && y === 2 ? o1 : 70 + o + y}`),
+      ),
+    ].join('\n'),
+  );
+
+describeEachDatabase('indicator snapshots in an assessment', (driver) => {
+  const t = useTestApp(driver);
+  let inspector: TestUser;
+  let outsider: TestUser;
+  let assessmentId: string;
+  const prefix = 'SNAP';
+
+  beforeAll(async () => {
+    const { db } = t.database;
+    const set = await seedSmallSet(db, prefix);
+    await importIndicatorFile(t.database, file(prefix, 90), SYSTEM);
+    inspector = await createTestUser(db, 'inspector', { name: 'Ines Inspector' });
+    outsider = await createTestUser(db, 'inspector');
+    const service = await createOrganisationsService({ db }).createService(SYSTEM, set.orgs[0]!.id, {
+      name: 'Housing repairs',
+      description: null,
+    });
+    const assessment = await createAssessmentsService({ db }).create(SYSTEM, {
+      organisationId: set.orgs[0]!.id,
+      serviceId: service.id,
+      kind: 'inspection',
+      title: 'Repairs inspection',
+      frameworkId: 'audit-commission-j2',
+      leadUserId: inspector.actor.userId,
+    });
+    assessmentId = assessment.id;
+  });
+
+  it('freezes the analysis from the page and shows the figures beside the KLOE statements', async () => {
+    const res = await submitForm(t.app, {
+      page: `/assessments/${assessmentId}/indicators`,
+      headers: { ...inspector.headers, accept: 'text/html' },
+      fields: {},
+    });
+    expect(res.statusCode).toBe(303);
+    const page = await t.app.inject({
+      url: `/assessments/${assessmentId}/indicators?done=attached`,
+      headers: { ...inspector.headers, accept: 'text/html' },
+    });
+    expect(page.body).toContain('The analysis has been frozen into this assessment.');
+    for (const ref of ['4.2', '4.3', '4.4', '5.2.3']) expect(page.body).toContain(`KLOE ${ref}:`);
+    expect(page.body).toMatch(/<strong>4\.3-P\d+<\/strong>/);
+    expect(page.body).toContain('indicators with a direction of travel improved');
+  });
+
+  it('keeps the snapshot as it was when values change afterwards', async () => {
+    const before = await t.app.inject({
+      url: `/api/assessments/${assessmentId}/indicator-snapshots`,
+      headers: inspector.headers,
+    });
+    const frozen = (before.json() as { snapshots: { analysis: Analysis }[] }).snapshots[0]!.analysis;
+    const valueOf = (a: Analysis) => a.indicators.find((i) => i.code === `${prefix}-SAT`)!.periods[2]!.value;
+    expect(valueOf(frozen)).toBe(90);
+    await importIndicatorFile(t.database, file(prefix, 50), SYSTEM);
+    const after = await t.app.inject({
+      url: `/api/assessments/${assessmentId}/indicator-snapshots`,
+      headers: inspector.headers,
+    });
+    expect(valueOf((after.json() as { snapshots: { analysis: Analysis }[] }).snapshots[0]!.analysis)).toBe(90);
+    const created = await t.app.inject({
+      method: 'POST',
+      url: `/api/assessments/${assessmentId}/indicator-snapshots`,
+      headers: inspector.headers,
+    });
+    expect(created.statusCode).toBe(201);
+    const latest = await t.app.inject({
+      url: `/api/assessments/${assessmentId}/indicator-snapshots`,
+      headers: inspector.headers,
+    });
+    const list = (latest.json() as { snapshots: { analysis: Analysis }[] }).snapshots;
+    expect(list.map((s) => valueOf(s.analysis))).toEqual([50, 90]);
+  });
+
+  it('answers 404 to an inspector who is not on the assessment', async () => {
+    const res = await t.app.inject({
+      method: 'POST',
+      url: `/api/assessments/${assessmentId}/indicator-snapshots`,
+      headers: outsider.headers,
+    });
+    expect(res.statusCode).toBe(404);
+  });
+});

@@ -1,0 +1,34 @@
+/** Indicators and organisations for tests: a small national set whose figures the tests work out by hand. */
+import type { Database } from '../../db/database.js';
+import { createTestOrganisation } from '../organisations/testing/test-organisations.js';
+import { insertIndicator } from './indicators.repository.js';
+
+export async function seedSmallSet(db: Database, prefix: string) {
+  const orgs = [];
+  for (const [i, population] of [100_000, 120_000, 90_000, 300_000, 110_000].entries())
+    orgs.push(
+      await createTestOrganisation(db, {
+        code: `${prefix}-O${i + 1}`,
+        attributes: { population, deprivationScore: 10 + i * 3 },
+      }),
+    );
+  const satisfaction = await insertIndicator(db, {
+    code: `${prefix}-SAT`,
+    title: 'Tenants satisfied with repairs',
+    unit: '%',
+    polarity: 'higher',
+    category: 'satisfaction',
+    serviceArea: 'Housing repairs',
+    periodType: 'financial_year',
+  });
+  const cost = await insertIndicator(db, {
+    code: `${prefix}-COST`,
+    title: 'Cost per repair',
+    unit: '£',
+    polarity: 'lower',
+    category: 'cost',
+    serviceArea: 'Housing repairs',
+    periodType: 'financial_year',
+  });
+  return { orgs, satisfaction, cost };
+}
