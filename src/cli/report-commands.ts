@@ -3,7 +3,7 @@ import fs from 'node:fs/promises';
 import { Option, type Command } from 'commander';
 import { isUuid } from '../db/ids.js';
 import { DEFAULT_CHROMIUM } from '../modules/reports/report-pdf.js';
-import { createReportsService, type ReportFormat } from '../modules/reports/reports.service.js';
+import type { ReportFormat } from '../modules/reports/reports.service.js';
 import { createViewEnvironment } from '../web/nunjucks.js';
 import { withDatabase } from './context.js';
 import { CliError } from './errors.js';
@@ -41,6 +41,8 @@ export function registerReportCommands(program: Command): void {
       const progress = (line: string) => process.stderr.write(`${line}\n`);
       const started = performance.now();
       await withDatabase(async ({ db }) => {
+        // Loaded here, not at start: every other command would pay for the report renderers.
+        const { createReportsService } = await import('../modules/reports/reports.service.js');
         const reports = createReportsService({
           db,
           views: createViewEnvironment(),

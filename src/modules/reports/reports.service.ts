@@ -15,7 +15,6 @@ import * as assessmentsRepo from '../assessments/assessments.repository.js';
 import * as recommendationsRepo from '../assessments/recommendations.repository.js';
 import { createWorkspaceService } from '../assessments/workspace.service.js';
 import { findingsCsv, ratingsCsv } from './report-csv.js';
-import { renderDocx } from './report-docx.js';
 import { loadExtensions, type ReportSource } from './report-extensions.js';
 import { renderReportDocument } from './report-html.js';
 import { renderPdf } from './report-pdf.js';
@@ -103,7 +102,8 @@ export function createReportsService(deps: ReportsServiceDeps) {
       case 'html':
         return Buffer.from(renderReportDocument(views, buildReportModel(input)));
       case 'docx':
-        return renderDocx(buildReportModel(input));
+        // docx is a large module: loaded when a Word document is first asked for, not at start.
+        return (await import('./report-docx.js')).renderDocx(buildReportModel(input));
       case 'pdf':
         return renderPdf(renderReportDocument(views, buildReportModel(input)), chromiumPath);
       case 'json':
