@@ -16,6 +16,7 @@
 import { execFile, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
@@ -28,6 +29,7 @@ const { buildApp } = await load('app.js');
 const accountsRepo = await load('modules/accounts/accounts.repository.js');
 const { generateApiToken } = await load('modules/accounts/api-tokens.js');
 const { publicFolder } = await load('paths.js');
+const { FILE_TYPES } = await load('modules/evidence/file-types.js');
 
 const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const seconds = Number(process.env.BENCH_SECONDS ?? 15);
@@ -56,6 +58,7 @@ try {
     admin: undefined,
     signInAttemptsPerMinute: 10,
     oidc: undefined,
+    evidence: { dir: path.join(os.tmpdir(), `${name}-evidence`), maxBytes: 50 * 1024 * 1024, types: [...FILE_TYPES] },
   };
   await prepareDatabase(database, config); // built-in framework and the demo, with its judged inspection
   const inspector = await benchInspector(database.db);
