@@ -43,6 +43,8 @@ import { registerRecommendationsApi } from './modules/assessments/recommendation
 import { registerRecommendationPages } from './modules/assessments/recommendations.pages.js';
 import { createRecommendationsService } from './modules/assessments/recommendations.service.js';
 import { DEFAULT_CHROMIUM } from './modules/reports/report-pdf.js';
+import { evidenceReportSource } from './modules/evidence/evidence.report-source.js';
+import { indicatorsReportSource } from './modules/indicators/indicators.report-source.js';
 import { registerReportsApi } from './modules/reports/reports.api.js';
 import { registerReportPages } from './modules/reports/reports.pages.js';
 import { createReportsService } from './modules/reports/reports.service.js';
@@ -234,7 +236,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const reports = createReportsService({
     db,
     views,
-    sources: [], // evidence and indicators add their ReportSource here (see report-extensions.ts)
+    sources: [evidenceReportSource(db), indicatorsReportSource(db)],
     chromiumPath: process.env.CHROMIUM_PATH ?? DEFAULT_CHROMIUM,
   });
   registerReportsApi(app, { reports });

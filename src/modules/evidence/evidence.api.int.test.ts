@@ -208,6 +208,32 @@ describeEachDatabase('evidence API', (driver) => {
     expect(detail.links).toHaveLength(2);
   });
 
+  it('puts the linked evidence beside its KLOEs in the report, and every item with its hashes in the appendix', async () => {
+    const items = (await get(member, `/api/assessments/${assessmentId}/evidence`)).json().items as {
+      id: string;
+      title: string;
+    }[];
+    const plan = (
+      await get(
+        member,
+        `/api/assessments/${assessmentId}/evidence/${items.find((i) => i.title === 'Improvement plan')!.id}`,
+      )
+    ).json();
+    const report = await get(member, `/assessments/${assessmentId}/report`);
+    expect(report.statusCode).toBe(200);
+    const html = report.body;
+    const appendix = html.slice(html.indexOf('Appendix: evidence'));
+    for (const item of items) expect(appendix).toContain(`id="evidence-${item.id}"`);
+    for (const file of plan.files as { sha256: string }[]) expect(appendix).toContain(file.sha256);
+    const interview = items.find((i) => i.title === 'Interview with head of service')!;
+    expect(html).toContain(
+      `<a class="govuk-link" href="#evidence-${interview.id}">Interview with head of service</a> (supports, statement 5.1.2-P1)`,
+    );
+    expect(html).toContain(
+      `<a class="govuk-link" href="#evidence-${interview.id}">Interview with head of service</a> (contradicts)`,
+    );
+  });
+
   describe('suggestions', () => {
     it('proposes the statements whose words the evidence uses, and accepting one links it', async () => {
       const item = (

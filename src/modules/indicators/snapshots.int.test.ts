@@ -93,6 +93,16 @@ describeEachDatabase('indicator snapshots in an assessment', (driver) => {
     expect(list.map((s) => valueOf(s.analysis))).toEqual([50, 90]);
   });
 
+  it('charts the latest snapshot in the assessment report, with a data table per chart', async () => {
+    const report = await t.app.inject({ url: `/assessments/${assessmentId}/report`, headers: inspector.headers });
+    expect(report.statusCode).toBe(200);
+    expect(report.body).toContain(`id="chart-indicator-${prefix}-SAT"`);
+    expect(report.body).toMatch(/<svg[^>]*role="img"/);
+    // The latest snapshot holds the corrected value (50), the earlier one 90.
+    expect(report.body).toMatch(/<td class="govuk-table__cell[^"]*">50<\/td>/);
+    expect(report.body).not.toMatch(/<td class="govuk-table__cell[^"]*">90<\/td>/);
+  });
+
   it('answers 404 to an inspector who is not on the assessment', async () => {
     const res = await t.app.inject({
       method: 'POST',
