@@ -16,7 +16,8 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['src/**/*.int.test.ts'],
-          testTimeout: 30_000,
+          // CLI tests start kloe processes one after another; on two busy cores each start takes seconds.
+          testTimeout: 90_000,
           hookTimeout: 60_000,
         },
       },
