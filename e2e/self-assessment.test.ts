@@ -2,25 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, screenshot, seriousAccessibilityViolations } from './support/browser.js';
 import { startServer, type RunningServer } from './support/server.js';
+import { J2_KLOE_REFS } from '../src/testing/kloe-refs.js';
 
 const DEMO_PASSWORD = 'kloe-demo-2026';
-const KLOES = [
-  '4.1',
-  '4.2',
-  '4.3',
-  '4.4',
-  '5.1.1',
-  '5.1.2',
-  '5.1.3',
-  '5.2.1',
-  '5.2.2',
-  '5.2.3',
-  '5.2.4',
-  '6.1',
-  '6.2',
-  '6.3',
-  '6.4',
-];
+const KLOES = J2_KLOE_REFS;
 const WHOLE_RUN = 300_000;
 
 describe('a whole self-assessment through the pages, in chromium', () => {

@@ -10,24 +10,9 @@ import { reportFiles } from './reports.tables.js';
 import { createReportsService, type ReportsService } from './reports.service.js';
 import { createJudgedAssessment, fixtureExtensions, fixtureSource } from './testing/report-fixtures.js';
 import { docxPart, pdfFirstPagePng, pdfInfo, pdfText, xmlText } from './testing/files.js';
+import { J2_KLOE_REFS } from '../../testing/kloe-refs.js';
 
-const KLOES = [
-  '4.1',
-  '4.2',
-  '4.3',
-  '4.4',
-  '5.1.1',
-  '5.1.2',
-  '5.1.3',
-  '5.2.1',
-  '5.2.2',
-  '5.2.3',
-  '5.2.4',
-  '6.1',
-  '6.2',
-  '6.3',
-  '6.4',
-];
+const KLOES = J2_KLOE_REFS;
 const RECOMMENDATIONS = [
   'Benchmark repair costs against similar landlords every year',
   'Publish repair times to tenants monthly',

@@ -109,7 +109,10 @@ function chart(i: number): IndicatorChart {
 const KINDS = ['document', 'interview', 'focus group', 'site visit', 'survey', 'performance data'];
 
 /** Evidence and charts as the evidence and indicators modules will give them. */
-export function fixtureExtensions(kloeRefs: string[], counts: { evidence: number; charts: number }): ReportExtensions {
+export function fixtureExtensions(
+  kloeRefs: readonly string[],
+  counts: { evidence: number; charts: number },
+): ReportExtensions {
   const evidence = Array.from({ length: counts.evidence }, (_, i) => ({
     id: `e${i + 1}`,
     title: `Evidence item ${i + 1}: ${KINDS[i % KINDS.length]} record`,
