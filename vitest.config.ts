@@ -4,6 +4,9 @@ import { defineConfig } from 'vitest/config';
 // (PGlite and PostgreSQL), and browser tests driving Debian's chromium.
 export default defineConfig({
   test: {
+    // Vitest's default on two cores is one worker, which leaves a core idle while a test waits on
+    // PostgreSQL, a kloe child process or chromium; three keep both cores busy.
+    maxWorkers: 3,
     projects: [
       {
         test: {
