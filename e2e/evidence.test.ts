@@ -91,6 +91,8 @@ describe('evidence of a self-assessment, in chromium', () => {
     for (const [name, url] of [
       ['evidence-list', base],
       ['evidence-item', `${server.url}${itemHref}`],
+      ['evidence-item-edit', `${server.url}${itemHref}/edit`],
+      ['evidence-item-delete', `${server.url}${itemHref}/delete`],
       ['evidence-search', `${base}/search?q=repairs`],
       ['evidence-search-all', `${server.url}/evidence/search?q=damp`],
       ['evidence-coverage', `${base}/coverage`],
@@ -100,5 +102,5 @@ describe('evidence of a self-assessment, in chromium', () => {
       expect(await seriousAccessibilityViolations(page), name).toEqual([]);
       await screenshot(page, name);
     }
-  });
+  }, 180_000);
 });

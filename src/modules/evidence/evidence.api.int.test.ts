@@ -1,7 +1,9 @@
+import { and, eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { describeEachDatabase } from '../../db/testing/test-database.js';
 import { useTestApp } from '../../testing/test-app.js';
 import { createTestUser, type TestUser } from '../../testing/test-users.js';
+import { auditLog } from '../audit/audit.tables.js';
 import { createOrganisationsService } from '../organisations/organisations.service.js';
 import { createTestOrganisation } from '../organisations/testing/test-organisations.js';
 import { multipartBody, type FormFile } from './multipart-body.js';
@@ -232,6 +234,66 @@ describeEachDatabase('evidence API', (driver) => {
     expect(html).toContain(
       `<a class="govuk-link" href="#evidence-${interview.id}">Interview with head of service</a> (contradicts)`,
     );
+  });
+
+  it('changes an item’s details and deletes it with its links, keeping both in the audit trail', async () => {
+    const created = await upload(
+      member,
+      { title: 'Site visit: estate', kind: 'site_visit', notes: 'Voids were tidy.' },
+      [{ name: 'photo-notes.txt', bytes: Buffer.from('Void properties inspected on the Elm estate') }],
+    );
+    const item = created.json();
+    const itemUrl = `/api/assessments/${assessmentId}/evidence/${item.id}`;
+    const put = (user: TestUser, payload: Record<string, unknown>) =>
+      t.app.inject({ method: 'PUT', url: itemUrl, headers: user.headers, payload });
+
+    const bad = await put(member, { title: ' ', kind: 'site_visit' });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().errors[0]).toEqual({ field: 'body.title', message: 'Enter a title' });
+    expect((await put(viewer, { title: 'Mine now', kind: 'document' })).statusCode).toBe(403);
+    expect((await put(otherMember, { title: 'Mine now', kind: 'document' })).statusCode).toBe(404);
+
+    const changed = await put(member, {
+      title: 'Reality check: Elm estate voids',
+      kind: 'site_visit',
+      source: 'Lead inspector',
+      evidenceDate: '2026-03-02',
+      notes: 'Twelve voids seen; all ready to let.',
+    });
+    expect(changed.statusCode, changed.body).toBe(200);
+    expect(changed.json()).toMatchObject({ title: 'Reality check: Elm estate voids', evidenceDate: '2026-03-02' });
+    expect(changed.json().files).toHaveLength(1);
+    const found = (await get(member, `/api/assessments/${assessmentId}/evidence/search?q=twelve voids`)).json();
+    expect(found.results.map((r: { itemId: string }) => r.itemId)).toEqual([item.id]);
+
+    await t.app.inject({
+      method: 'POST',
+      url: `${itemUrl}/links`,
+      headers: member.headers,
+      payload: { target: '5.1.2-P1', stance: 'supports' },
+    });
+    expect((await t.app.inject({ method: 'DELETE', url: itemUrl, headers: viewer.headers })).statusCode).toBe(403);
+    const deleted = await t.app.inject({ method: 'DELETE', url: itemUrl, headers: member.headers });
+    expect(deleted.statusCode, deleted.body).toBe(204);
+    expect((await get(member, itemUrl)).statusCode).toBe(404);
+    const list = (await get(member, `/api/assessments/${assessmentId}/evidence`)).json();
+    expect(list.items.map((i: { id: string }) => i.id)).not.toContain(item.id);
+    const after = (await get(member, `/api/assessments/${assessmentId}/evidence/search?q=twelve voids`)).json();
+    expect(after.results).toEqual([]);
+
+    const entries = await t.database.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.entityType, 'evidence_item'), eq(auditLog.entityId, item.id)));
+    const updated = entries.find((e) => e.action === 'evidence.updated')!;
+    expect(updated.before).toMatchObject({ title: 'Site visit: estate', notes: 'Voids were tidy.' });
+    expect(updated.after).toMatchObject({ title: 'Reality check: Elm estate voids', source: 'Lead inspector' });
+    const removed = entries.find((e) => e.action === 'evidence.deleted')!;
+    expect(removed.before).toMatchObject({
+      title: 'Reality check: Elm estate voids',
+      files: [{ name: 'photo-notes.txt', sha256: item.files[0].sha256 }],
+      links: 1,
+    });
   });
 
   describe('suggestions', () => {

@@ -81,6 +81,42 @@ export async function registerEvidenceApi(
     async (request) => detail(currentUser(request), request.params.id, request.params.itemId),
   );
 
+  api.put(
+    '/api/assessments/:id/evidence/:itemId',
+    {
+      config: routeConfigFor('judge'),
+      schema: {
+        tags,
+        summary: 'Change an item’s title, kind, source, date and notes (its files and links stay)',
+        params: itemParams,
+        body: itemBody,
+        response: { 200: itemDetailJson, ...write },
+      },
+    },
+    async (request) => {
+      const actor = currentUser(request);
+      await evidence.update(actor, request.params.id, request.params.itemId, request.body);
+      return detail(actor, request.params.id, request.params.itemId);
+    },
+  );
+
+  api.delete(
+    '/api/assessments/:id/evidence/:itemId',
+    {
+      config: routeConfigFor('judge'),
+      schema: {
+        tags,
+        summary: 'Delete an item with its links (the audit trail keeps its details and file hashes)',
+        params: itemParams,
+        response: { 204: z.null(), ...write },
+      },
+    },
+    async (request, reply) => {
+      await evidence.remove(currentUser(request), request.params.id, request.params.itemId);
+      return reply.status(204).send(null);
+    },
+  );
+
   const download = async (
     request: { params: z.infer<typeof fileParams> },
     reply: FastifyReply,

@@ -121,6 +121,53 @@ describeEachDatabase('evidence pages', (driver) => {
     expect(badLink.statusCode).toBe(404);
   });
 
+  it('changes an item’s details through its form, keeping the typed values on a refusal, then deletes it', async () => {
+    const added = await postUpload(member, base(), base(), { title: 'Focus group notes', kind: 'focus_group' }, []);
+    const itemUrl = added.headers.location!.split('?')[0]!;
+    const item = await t.app.inject({ url: itemUrl, headers: member.headers });
+    expect(item.body).toContain(`href="${itemUrl}/edit"`);
+    const form = await t.app.inject({ url: `${itemUrl}/edit`, headers: member.headers });
+    expect(form.statusCode).toBe(200);
+    expect(form.body).toContain('value="Focus group notes"');
+
+    const refused = await submitForm(t.app, {
+      page: `${itemUrl}/edit`,
+      headers: member.headers,
+      fields: { title: 'Tenants’ focus group', kind: 'focus_group', evidenceDate: '2026-13-40' },
+    });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.body).toContain('govuk-error-summary');
+    expect(refused.body).toContain('href="#evidenceDate"');
+    expect(refused.body).toContain('value="Tenants’ focus group"');
+
+    const saved = await submitForm(t.app, {
+      page: `${itemUrl}/edit`,
+      headers: member.headers,
+      fields: {
+        title: 'Tenants’ focus group',
+        kind: 'focus_group',
+        evidenceDate: '2026-02-11',
+        notes: 'Eight tenants.',
+      },
+    });
+    expect(saved.statusCode, saved.body).toBe(303);
+    const changed = await t.app.inject({ url: saved.headers.location!, headers: member.headers });
+    expect(changed.body).toContain('The details have been changed.');
+    expect(changed.body).toContain('Tenants’ focus group');
+    expect(changed.body).toContain('Eight tenants.');
+
+    expect((await t.app.inject({ url: `${itemUrl}/edit`, headers: viewer.headers })).statusCode).toBe(403);
+    const confirm = await t.app.inject({ url: `${itemUrl}/delete`, headers: member.headers });
+    expect(confirm.body).toContain('Delete “Tenants’ focus group”?');
+    const deleted = await submitForm(t.app, { page: `${itemUrl}/delete`, headers: member.headers, fields: {} });
+    expect(deleted.statusCode).toBe(303);
+    expect(deleted.headers.location).toBe(`${base()}?done=deleted`);
+    const list = await t.app.inject({ url: deleted.headers.location!, headers: member.headers });
+    expect(list.body).toContain('The evidence has been deleted.');
+    expect(list.body).not.toContain('Tenants’ focus group');
+    expect((await t.app.inject({ url: itemUrl, headers: member.headers })).statusCode).toBe(404);
+  });
+
   it('offers a viewer no forms and refuses their posts', async () => {
     const list = await t.app.inject({ url: base(), headers: viewer.headers });
     expect(list.body).not.toContain('enctype="multipart/form-data"');

@@ -13,6 +13,7 @@ import { formErrorsFrom, problemsFromZod, type FormErrors } from '../../web/form
 import { CSRF_FIELD } from '../../web/security.js';
 import { currentUser, type UserActor } from '../accounts/actor.js';
 import { assessmentCrumb, common, LIST_CRUMB } from '../assessments/assessments.page-context.js';
+import { assessmentForbidden } from '../assessments/assessments.errors.js';
 import { routeConfigFor } from '../assessments/assessments.policy.js';
 import type { AssessmentsService } from '../assessments/assessments.service.js';
 import { sendFile } from './evidence.api.js';
@@ -154,6 +155,80 @@ export async function registerEvidencePages(app: FastifyInstance, deps: Evidence
       const { id, itemId, fileId } = request.params;
       const { file, stream } = await evidence.openFile(currentUser(request), id, itemId, fileId);
       return sendFile(reply, file, stream);
+    },
+  );
+
+  async function renderItemForm(
+    reply: FastifyReply,
+    actor: UserActor,
+    id: string,
+    itemId: string,
+    view: 'edit' | 'delete',
+    state: { values?: Record<string, unknown>; errors?: FormErrors } = {},
+  ) {
+    const [detail, header] = await Promise.all([evidence.get(actor, id, itemId), headerOf(actor, id)]);
+    // Only those who may change the evidence see these forms; the service refuses the posts anyway.
+    if (!detail.canJudge) throw assessmentForbidden('change the evidence of this assessment');
+    const { item } = detail;
+    return reply.render(`evidence/views/${view}.njk`, {
+      ...shared,
+      pageTitle: `${view === 'edit' ? 'Change' : 'Delete'} ${item.title}: evidence`,
+      breadcrumbs: [
+        LIST_CRUMB,
+        assessmentCrumb(detail.assessment),
+        { text: 'Evidence', href: `/assessments/${id}/evidence` },
+        { text: item.title, href: `/assessments/${id}/evidence/${itemId}` },
+      ],
+      header,
+      ...detail,
+      values: state.values ?? {
+        title: item.title,
+        kind: item.kind,
+        source: item.source,
+        evidenceDate: item.evidenceDate,
+        notes: item.notes,
+      },
+      errors: state.errors,
+    });
+  }
+
+  for (const view of ['edit', 'delete'] as const) {
+    pages.get(
+      `/assessments/:id/evidence/:itemId/${view}`,
+      { config: routeConfigFor('judge'), schema: { hide: true, params: itemParams } },
+      async (request, reply) =>
+        renderItemForm(reply, currentUser(request), request.params.id, request.params.itemId, view),
+    );
+  }
+
+  pages.post(
+    '/assessments/:id/evidence/:itemId/edit',
+    { config: routeConfigFor('judge'), schema: { hide: true, params: itemParams } },
+    async (request, reply) => {
+      const actor = currentUser(request);
+      const { id, itemId } = request.params;
+      const values = withoutCsrf(request.body);
+      try {
+        await evidence.update(actor, id, itemId, itemBody.parse(values));
+        return reply.redirect(`/assessments/${id}/evidence/${itemId}?done=updated`, 303);
+      } catch (error) {
+        const refused = formErrorsOf(error);
+        if (!refused) throw error;
+        return renderItemForm(reply.status(refused.status), actor, id, itemId, 'edit', {
+          values,
+          errors: refused.errors,
+        });
+      }
+    },
+  );
+
+  pages.post(
+    '/assessments/:id/evidence/:itemId/delete',
+    { config: routeConfigFor('judge'), schema: { hide: true, params: itemParams } },
+    async (request, reply) => {
+      const { id, itemId } = request.params;
+      await evidence.remove(currentUser(request), id, itemId);
+      return reply.redirect(`/assessments/${id}/evidence?done=deleted`, 303);
     },
   );
 

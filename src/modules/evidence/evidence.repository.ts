@@ -42,6 +42,24 @@ export async function insertItem(db: Database, values: typeof evidenceItems.$inf
   return row!;
 }
 
+export async function updateItem(
+  db: Database,
+  itemId: string,
+  values: Pick<typeof evidenceItems.$inferInsert, 'title' | 'kind' | 'source' | 'evidenceDate' | 'notes'>,
+): Promise<Item> {
+  const [row] = await db
+    .update(evidenceItems)
+    .set({ ...values, updatedAt: new Date() })
+    .where(eq(evidenceItems.id, itemId))
+    .returning(itemColumns);
+  return row!;
+}
+
+/** Its file attachments, links and suggestions go with it (cascades); the stored files stay, shared by hash. */
+export async function deleteItem(db: Database, itemId: string): Promise<void> {
+  await db.delete(evidenceItems).where(eq(evidenceItems.id, itemId));
+}
+
 export async function findItem(db: Database, assessmentId: string, itemId: string): Promise<Item | undefined> {
   const [row] = await db
     .select(itemColumns)

@@ -44,6 +44,14 @@ export async function statementsIn(db: Database, assessment: LoadedAssessment['a
   }));
 }
 
+const itemDetails = (item: repo.Item) => ({
+  title: item.title,
+  kind: item.kind,
+  source: item.source,
+  evidenceDate: item.evidenceDate,
+  notes: item.notes,
+});
+
 export function createEvidenceService(deps: EvidenceServiceDeps) {
   const { db, storage, limits } = deps;
   const queue = createExtractionQueue({
@@ -167,6 +175,53 @@ export function createEvidenceService(deps: EvidenceServiceDeps) {
         return { assessment, created: await storeFiles(tx, actor, itemId, files) };
       });
       await afterFilesStored(assessment, itemId, created);
+    },
+
+    /** New details for an item; the audit entry keeps what they were. Its suggestions are ranked again. */
+    async update(actor: AssessmentActor, assessmentId: string, itemId: string, input: ItemInput) {
+      const { assessment, item } = await db.transaction(async (tx) => {
+        const { assessment } = await loadFor(tx, actor, assessmentId, 'judge');
+        const before = await itemIn(tx, assessmentId, itemId);
+        const item = await repo.updateItem(tx, itemId, {
+          title: input.title,
+          kind: input.kind,
+          source: input.source ?? null,
+          evidenceDate: input.evidenceDate ?? null,
+          notes: input.notes ?? null,
+        });
+        await recordAudit(tx, {
+          actor,
+          action: 'evidence.updated',
+          entityType: 'evidence_item',
+          entityId: itemId,
+          before: itemDetails(before),
+          after: itemDetails(item),
+        });
+        return { assessment, item };
+      });
+      await suggest(assessment, itemId);
+      return item;
+    },
+
+    /** Deletes an item with its links; the audit entry keeps its details and which files it held. */
+    async remove(actor: AssessmentActor, assessmentId: string, itemId: string) {
+      await db.transaction(async (tx) => {
+        await loadFor(tx, actor, assessmentId, 'judge');
+        const item = await itemIn(tx, assessmentId, itemId);
+        const [files, links] = await Promise.all([repo.filesOf(tx, itemId), repo.linksOfItem(tx, itemId)]);
+        await repo.deleteItem(tx, itemId);
+        await recordAudit(tx, {
+          actor,
+          action: 'evidence.deleted',
+          entityType: 'evidence_item',
+          entityId: itemId,
+          before: {
+            ...itemDetails(item),
+            files: files.map((f) => ({ name: f.fileName, sha256: f.sha256 })),
+            links: links.length,
+          },
+        });
+      });
     },
 
     async list(actor: AssessmentActor, assessmentId: string) {
