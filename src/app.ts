@@ -54,6 +54,7 @@ import { createAuditService } from './modules/audit/audit.service.js';
 import { registerEvidenceApi } from './modules/evidence/evidence.api.js';
 import { createFileSystemStorage } from './modules/evidence/evidence-storage.js';
 import { createEvidenceService } from './modules/evidence/evidence.service.js';
+import { copyEvidence } from './modules/evidence/evidence.repository.js';
 import { registerEvidencePages } from './modules/evidence/evidence.pages.js';
 import { createEvidenceRequestsService } from './modules/evidence/evidence-requests.service.js';
 import { registerEvidenceRequestRoutes } from './modules/evidence/evidence-requests.routes.js';
@@ -190,7 +191,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   registerOrganisationPages(app, { organisations, audit });
 
   const assessmentDeps = {
-    assessments: createAssessmentsService({ db }),
+    assessments: createAssessmentsService({ db, revisionCopiers: [copyEvidence] }),
     workspace: createWorkspaceService({ db }),
     moderation: createModerationService({ db }),
   };

@@ -100,8 +100,11 @@ function assessmentConflict(row: repo.AssessmentRow) {
   });
 }
 
-export function createAssessmentsService(deps: { db: Database }) {
-  const { db } = deps;
+/** What another module carries over to a new revision (the evidence), inside the reopening's transaction. */
+export type RevisionCopier = (tx: Database, fromId: string, toId: string) => Promise<void>;
+
+export function createAssessmentsService(deps: { db: Database; revisionCopiers?: readonly RevisionCopier[] }) {
+  const { db, revisionCopiers = [] } = deps;
 
   /** Saves a change to the assessment's own fields at the version the caller saw, or says who got there first. */
   async function updateAt(
@@ -316,8 +319,8 @@ export function createAssessmentsService(deps: { db: Database }) {
     },
 
     /**
-     * Reopens a published assessment as its next revision, in fieldwork, with the findings, judgements and
-     * team carried over. The published revision stays exactly as it was.
+     * Reopens a published assessment as its next revision, in fieldwork, with the findings, judgements,
+     * team and (through revisionCopiers) evidence carried over. The published revision stays exactly as it was.
      */
     async reopen(actor: AssessmentActor, id: string, reason: string | null) {
       return db.transaction(async (tx) => {
@@ -332,6 +335,7 @@ export function createAssessmentsService(deps: { db: Database }) {
           throw statusMoveRefused('published', 'a new revision', `revision ${latest!.revision} is already open`);
         }
         const next = await repo.copyAsNextRevision(tx, assessment);
+        for (const copy of revisionCopiers) await copy(tx, assessment.id, next.id);
         await recordAudit(tx, {
           actor,
           action: 'assessment.reopened',

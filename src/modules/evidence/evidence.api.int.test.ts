@@ -4,6 +4,8 @@ import { describeEachDatabase } from '../../db/testing/test-database.js';
 import { useTestApp } from '../../testing/test-app.js';
 import { createTestUser, type TestUser } from '../../testing/test-users.js';
 import { auditLog } from '../audit/audit.tables.js';
+import { createAssessmentsService } from '../assessments/assessments.service.js';
+import { createJudgedAssessment } from '../reports/testing/report-fixtures.js';
 import { createOrganisationsService } from '../organisations/organisations.service.js';
 import { createTestOrganisation } from '../organisations/testing/test-organisations.js';
 import { multipartBody, type FormFile } from './multipart-body.js';
@@ -294,6 +296,53 @@ describeEachDatabase('evidence API', (driver) => {
       files: [{ name: 'photo-notes.txt', sha256: item.files[0].sha256 }],
       links: 1,
     });
+  });
+
+  it('carries the evidence, its files and links into the revision made by reopening a published assessment', async () => {
+    const { db } = t.database;
+    const judged = await createJudgedAssessment(db, inspector.actor, 'Evidence revision inspection');
+    const item = (
+      await upload(
+        inspector,
+        { title: 'Repairs dashboard', kind: 'performance_data' },
+        [{ name: 'dashboard.csv', bytes: Buffer.from('month,completed\nMarch,412\n') }],
+        `/api/assessments/${judged.id}/evidence`,
+      )
+    ).json();
+    const link = await t.app.inject({
+      method: 'POST',
+      url: `/api/assessments/${judged.id}/evidence/${item.id}/links`,
+      headers: inspector.headers,
+      payload: { target: '4.3-P1', stance: 'supports', quote: '412 completed' },
+    });
+    expect(link.statusCode, link.body).toBe(201);
+    await createAssessmentsService({ db }).moveStatus(inspector.actor, judged.id, {
+      status: 'published',
+      version: judged.version,
+    });
+    const reopened = await t.app.inject({
+      method: 'POST',
+      url: `/api/assessments/${judged.id}/reopen`,
+      headers: inspector.headers,
+      payload: { reason: 'Follow-up' },
+    });
+    expect(reopened.statusCode, reopened.body).toBe(201);
+    const next = reopened.json().id as string;
+
+    const [copy] = (await get(inspector, `/api/assessments/${next}/evidence`)).json().items;
+    expect(copy).toMatchObject({ title: 'Repairs dashboard', files: 1, links: 1 });
+    expect(copy.id).not.toBe(item.id);
+    const detail = (await get(inspector, `/api/assessments/${next}/evidence/${copy.id}`)).json();
+    expect(detail.files[0].sha256).toBe(item.files[0].sha256);
+    expect(detail.links[0]).toMatchObject({ statementRef: '4.3-P1', quote: '412 completed' });
+    expect((await get(inspector, detail.files[0].download)).body).toContain('March,412');
+    // The published revision keeps its own item, untouched by changes to the copy.
+    await t.app.inject({
+      method: 'DELETE',
+      url: `/api/assessments/${next}/evidence/${copy.id}`,
+      headers: inspector.headers,
+    });
+    expect((await get(inspector, `/api/assessments/${judged.id}/evidence/${item.id}`)).json().links).toHaveLength(1);
   });
 
   describe('suggestions', () => {

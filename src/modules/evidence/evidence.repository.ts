@@ -60,6 +60,34 @@ export async function deleteItem(db: Database, itemId: string): Promise<void> {
   await db.delete(evidenceItems).where(eq(evidenceItems.id, itemId));
 }
 
+/**
+ * Carries an assessment's evidence over to its next revision: new items (new ids) holding the same stored
+ * files, with their links and suggestions. One statement, so the id mapping needs no table.
+ */
+export async function copyEvidence(db: Database, fromId: string, toId: string): Promise<void> {
+  await db.execute(sql`
+    with mapping as (
+      select id as old_id, gen_random_uuid() as new_id from evidence_items where assessment_id = ${fromId}
+    ),
+    items as (
+      insert into evidence_items (id, assessment_id, title, kind, source, evidence_date, notes, created_by, created_at, updated_at)
+      select m.new_id, ${toId}, i.title, i.kind, i.source, i.evidence_date, i.notes, i.created_by, i.created_at, i.updated_at
+      from evidence_items i join mapping m on m.old_id = i.id
+    ),
+    files as (
+      insert into evidence_item_files (item_id, file_id, file_name, added_by, added_at)
+      select m.new_id, f.file_id, f.file_name, f.added_by, f.added_at
+      from evidence_item_files f join mapping m on m.old_id = f.item_id
+    ),
+    links as (
+      insert into evidence_links (item_id, assessment_id, kloe_ref, statement_ref, stance, quote, page, created_by, created_at)
+      select m.new_id, ${toId}, l.kloe_ref, l.statement_ref, l.stance, l.quote, l.page, l.created_by, l.created_at
+      from evidence_links l join mapping m on m.old_id = l.item_id
+    )
+    insert into evidence_suggestions (item_id, statement_ref, score, status)
+    select m.new_id, s.statement_ref, s.score, s.status from evidence_suggestions s join mapping m on m.old_id = s.item_id`);
+}
+
 export async function findItem(db: Database, assessmentId: string, itemId: string): Promise<Item | undefined> {
   const [row] = await db
     .select(itemColumns)
@@ -73,14 +101,12 @@ export async function listItems(db: Database, assessmentId: string, kind?: Evide
   return db
     .select({
       ...itemColumns,
-      files:
-        sql<number>`(select count(*) from ${evidenceItemFiles} where ${evidenceItemFiles.itemId} = ${evidenceItems.id})`.mapWith(
-          Number,
-        ),
-      links:
-        sql<number>`(select count(*) from ${evidenceLinks} where ${evidenceLinks.itemId} = ${evidenceItems.id})`.mapWith(
-          Number,
-        ),
+      // Qualified by hand: drizzle writes the outer column as a bare "id", which inside the subquery
+      // would be the link's own id.
+      files: sql<number>`(select count(*) from evidence_item_files f where f.item_id = evidence_items.id)`.mapWith(
+        Number,
+      ),
+      links: sql<number>`(select count(*) from evidence_links l where l.item_id = evidence_items.id)`.mapWith(Number),
     })
     .from(evidenceItems)
     .where(and(eq(evidenceItems.assessmentId, assessmentId), kind ? eq(evidenceItems.kind, kind) : undefined))
