@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { describeEachDatabase } from '../../db/testing/test-database.js';
@@ -11,7 +12,9 @@ import { createTestOrganisation } from '../organisations/testing/test-organisati
 import { reportFiles, reportTemplates } from './reports.tables.js';
 import { starterTemplate } from './starter-template.js';
 import { docxPart, xmlText } from './testing/files.js';
-import { createJudgedAssessment } from './testing/report-fixtures.js';
+import { createJudgedAssessment, fixtureExtensions, fixtureSource } from './testing/report-fixtures.js';
+import { createReportsService } from './reports.service.js';
+import { createViewEnvironment } from '../../web/nunjucks.js';
 import { templateDocx } from './testing/template-files.js';
 
 const RECOMMENDATIONS = [
@@ -177,6 +180,21 @@ describeEachDatabase('report templates', (driver) => {
     for (const rec of RECOMMENDATIONS) expect(text).toContain(rec);
     expect(text).not.toContain('{{');
     expect((await fill(lead, sharedId)).statusCode).toBe(200);
+  });
+
+  it('fills in the evidence under each KLOE, the evidence appendix and the indicator charts', async () => {
+    const reports = createReportsService({
+      db: t.database.db,
+      views: createViewEnvironment(),
+      sources: [fixtureSource(fixtureExtensions(J2_KLOE_REFS, { evidence: 12, charts: 2 }))],
+      chromiumPath: '/usr/bin/chromium',
+    });
+    const file = await reports.file(lead.actor, assessment.id, 'docx', { template: ownId });
+    const text = xmlText(docxPart(file.bytes, 'word/document.xml'));
+    expect(text).toContain('Evidence item 1: document record (supports)');
+    expect(text).toContain('Evidence item 12: performance data record');
+    expect(text).toContain(createHash('sha256').update('evidence 0').digest('hex'));
+    expect(text).toContain('Indicator BV202: repairs completed on time');
   });
 
   it('refuses a template elsewhere’s, one with another format, and a bad id, as 4xx', async () => {

@@ -26,7 +26,8 @@ export interface CommandCheck {
 
 const ALLOWED = ['INS', 'FOR', 'END-FOR', 'IF', 'END-IF'];
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const PATH = /^\$?[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
+/** A plain dotted path: the only thing a command may evaluate. */
+export const TEMPLATE_PATH = /^\$?[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
 const FOR_ARGS = /^(\S+)\s+IN\s+(.+)$/i;
 
 type Scope = { kind: 'FOR'; name: string; item: FieldShape } | { kind: 'IF'; condition: string };
@@ -72,7 +73,7 @@ export function checkTemplateCommands(commands: readonly TemplateCommand[]): Com
   };
   /** The shape at a path, or undefined after saying what is wrong. */
   const fieldAt = (path: string, raw: string): FieldShape | undefined => {
-    if (!PATH.test(path)) return void problem(notAPath(raw));
+    if (!TEMPLATE_PATH.test(path)) return void problem(notAPath(raw));
     const found = resolve(path, scopes);
     return 'problem' in found ? void problem(found.problem) : found.shape;
   };

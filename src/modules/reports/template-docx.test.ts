@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../errors.js';
 import { starterTemplate } from './starter-template.js';
-import { fillTemplate, inspectTemplate } from './template-docx.js';
+import { fillTemplate, inspectTemplate, resolvePath } from './template-docx.js';
 import { sampleData } from './template-data.js';
 import { docxPart, xmlText } from './testing/files.js';
 import { templateDocx } from './testing/template-files.js';
@@ -55,6 +55,17 @@ describe('DOCX templates', () => {
   it('refuses what is not a Word document, whatever it is called', async () => {
     expect((await refusal(inspectTemplate(Buffer.from('plain text, not a template')))).status).toBe(415);
     expect((await refusal(inspectTemplate(Buffer.from('%PDF-1.7 …')))).message).toContain('is a PDF file');
+  });
+
+  it('looks placeholders up in the data without evaluating them or reaching a prototype', () => {
+    const sandbox = { organisation: { name: 'Ashdown' }, $k: { evidence: [1, 2] }, __code__: 'x' };
+    expect(resolvePath(sandbox, ' organisation.name ')).toBe('Ashdown');
+    expect(resolvePath(sandbox, '$k.evidence.length')).toBe(2);
+    expect(resolvePath(sandbox, 'organisation.constructor')).toBeUndefined();
+    expect(resolvePath(sandbox, 'organisation.name.length')).toBeUndefined();
+    expect(() => resolvePath(sandbox, "this.constructor.constructor('return process')()")).toThrow(
+      'is not a field name',
+    );
   });
 
   it('puts report text in as text, never as XML', async () => {

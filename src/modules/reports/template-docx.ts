@@ -3,13 +3,23 @@
  * that starting kloe does not pay for it. `inspectTemplate` decides whether an upload may be kept: a
  * real DOCX (sniffed from its bytes, unzipped under a cap against zip bombs), placeholders that keep the
  * rules of template-commands.ts, and a trial fill with sample data. `fillTemplate` checks again (rules
- * may have tightened since upload) and fills. Commands run in docx-templates' vm sandbox, and because
- * only plain field paths get that far, nothing in a template can run code.
+ * may have tightened since upload) and fills.
+ *
+ * docx-templates evaluates each command as JavaScript in a fresh vm context. kloe keeps its vm sandbox
+ * switched on (noSandbox: false) but gives it `runJs`, which replaces the evaluation: it looks the plain
+ * dotted path up in the data and evaluates nothing, so a template cannot run code even if a check above
+ * missed something. It is also what makes filling affordable: a new vm context per command cost about
+ * 20 s and 750 MB for a report with 500 evidence items (bench/report.mjs).
  */
 import { readZipEntries, ZipLimitError } from '../evidence/zip-entries.js';
 import { sniffFileType } from '../evidence/file-types.js';
 import { notADocx, templateRefused } from './report-templates.errors.js';
-import { checkTemplateCommands, TEMPLATE_DELIMITERS, type TemplateCommand } from './template-commands.js';
+import {
+  checkTemplateCommands,
+  TEMPLATE_DELIMITERS,
+  TEMPLATE_PATH,
+  type TemplateCommand,
+} from './template-commands.js';
 import { sampleData } from './template-data.js';
 
 /** A template unzips to at most this much; a DOCX of a few pages is well under 1 MB. */
@@ -38,6 +48,24 @@ async function commandsOf(bytes: Uint8Array): Promise<TemplateCommand[]> {
   }
 }
 
+/**
+ * The value at a plain dotted path ("organisation.name", "$k.evidence.length") in docx-templates'
+ * sandbox (the data, with each loop's item as $name), looked up own property by own property so that
+ * nothing of a prototype (constructor, __proto__) is ever reached. Anything but a plain path throws.
+ */
+export function resolvePath(sandbox: Record<string, unknown>, code: string): unknown {
+  const path = code.trim();
+  if (!TEMPLATE_PATH.test(path)) throw new Error(`"${path}" is not a field name`);
+  let value: unknown = sandbox;
+  for (const key of path.split('.')) {
+    if (Array.isArray(value) && key === 'length') value = value.length;
+    else if (value !== null && typeof value === 'object' && !Array.isArray(value) && Object.hasOwn(value, key)) {
+      value = (value as Record<string, unknown>)[key];
+    } else return undefined;
+  }
+  return value;
+}
+
 async function fill(bytes: Uint8Array, data: unknown): Promise<Buffer> {
   const { createReport } = await engine();
   const out = await createReport({
@@ -46,6 +74,7 @@ async function fill(bytes: Uint8Array, data: unknown): Promise<Buffer> {
     cmdDelimiter: TEMPLATE_DELIMITERS,
     literalXmlDelimiter: LITERAL_XML,
     noSandbox: false,
+    runJs: ({ sandbox }) => ({ modifiedSandbox: sandbox, result: resolvePath(sandbox, sandbox.__code__ ?? '') }),
     failFast: true,
     rejectNullish: true,
     maximumWalkingDepth: MAXIMUM_WALKING_DEPTH,
