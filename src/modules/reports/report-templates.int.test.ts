@@ -111,6 +111,16 @@ describeEachDatabase('report templates', (driver) => {
     ).toEqual([ownId, sharedId].sort());
   });
 
+  it('is described in the OpenAPI document', async () => {
+    const spec = (await t.app.inject({ url: '/api/openapi.json' })).json();
+    expect(Object.keys(spec.paths['/api/report-templates'])).toEqual(['get', 'post']);
+    expect(Object.keys(spec.paths['/api/report-templates/{templateId}'])).toEqual(['get', 'delete']);
+    expect(spec.paths['/api/report-templates'].post.responses).toHaveProperty('422');
+    expect(spec.paths['/api/assessments/{id}/report-templates'].get.tags).toEqual(['report templates']);
+    const report = spec.paths['/api/assessments/{id}/report'].get;
+    expect(report.parameters.map((p: { name: string }) => p.name)).toContain('template');
+  });
+
   it('lets only administrators add shared templates, and nobody add one for another organisation', async () => {
     const shared = await upload(memberA, { name: 'Sneaky', organisationId: 'shared' }, docx(starter));
     expect(shared.statusCode).toBe(403);
