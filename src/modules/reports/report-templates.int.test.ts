@@ -7,6 +7,7 @@ import { cookiesFrom } from '../../testing/forms.js';
 import { useTestApp } from '../../testing/test-app.js';
 import { createTestUser, type TestUser } from '../../testing/test-users.js';
 import { createAssessmentsService } from '../assessments/assessments.service.js';
+import { auditLog } from '../audit/audit.tables.js';
 import { multipartBody, type FormFile } from '../evidence/multipart-body.js';
 import { createTestOrganisation } from '../organisations/testing/test-organisations.js';
 import { reportFiles, reportTemplates } from './reports.tables.js';
@@ -84,6 +85,9 @@ describeEachDatabase('report templates', (driver) => {
     expect(shared.statusCode, shared.body).toBe(201);
     expect(shared.json().organisationId).toBeNull();
     sharedId = shared.json().id;
+    const [entry] = await t.database.db.select().from(auditLog).where(eq(auditLog.entityId, ownId));
+    expect(entry).toMatchObject({ action: 'report_template.created', actorId: memberA.actor.userId });
+    expect(entry!.after).toMatchObject({ name: 'Council style', organisationId: assessment.organisationId });
   });
 
   it('shows each organisation its own templates and the shared ones, and nobody else’s', async () => {
@@ -282,6 +286,10 @@ describeEachDatabase('report templates', (driver) => {
       const added = await postUpload(memberA, { name: 'From the page' }, [docx(starter)]);
       expect(added.statusCode).toBe(303);
       expect(added.headers.location).toBe('/report-templates?done=added');
+      const huge = await postUpload(memberA, { name: 'Huge' }, [docx(Buffer.alloc(6 * 1024 * 1024))]);
+      expect(huge.statusCode).toBe(413);
+      expect(huge.headers['content-type']).toContain('text/html');
+      expect(huge.body).toContain('5 MB');
       const viewerPage = await t.app.inject({ url: '/report-templates', headers: viewerA.headers });
       expect(viewerPage.body).not.toContain('enctype="multipart/form-data"');
     });
