@@ -33,3 +33,10 @@ export const templateOnlyForDocx = () =>
   new AppError('invalid_request', 400, 'A template can only be used with the docx format', [
     { field: 'template', message: 'Leave out template, or ask for format=docx' },
   ]);
+
+export const templateForbidden = () => new AppError('forbidden', 403, 'You may not change this template');
+
+export const sharedForbidden = () =>
+  new AppError('forbidden', 403, 'Only administrators add shared templates', [
+    { field: 'organisationId', message: 'Choose your own organisation' },
+  ]);

@@ -5,7 +5,6 @@
 import { createHash } from 'node:crypto';
 import type { Database } from '../../db/database.js';
 import { isUuid } from '../../db/ids.js';
-import { AppError } from '../../errors.js';
 import type { UserActor } from '../accounts/actor.js';
 import { loadAssessment } from '../assessments/assessment-access.js';
 import type { AssessmentActor } from '../assessments/assessments.policy.js';
@@ -13,7 +12,7 @@ import { recordAudit } from '../audit/audit.recorder.js';
 import { fileTooLarge } from '../evidence/evidence.errors.js';
 import type { Upload } from '../evidence/evidence-uploads.js';
 import { organisationNotFound } from '../organisations/organisations.errors.js';
-import { noTemplateFile, templateNotFound } from './report-templates.errors.js';
+import { noTemplateFile, sharedForbidden, templateForbidden, templateNotFound } from './report-templates.errors.js';
 import { mayOn, templateScope, usableFor, type TemplateAction } from './report-templates.policy.js';
 import * as repo from './report-templates.repository.js';
 import type { TemplateUploadInput } from './report-templates.schemas.js';
@@ -21,12 +20,6 @@ import { inspectTemplate } from './template-docx.js';
 
 /** The largest template accepted; a styled Word template with a logo is a few hundred KB. */
 export const TEMPLATE_MAX_BYTES = 5 * 1024 * 1024;
-
-const forbidden = () => new AppError('forbidden', 403, 'You may not change this template');
-const sharedForbidden = () =>
-  new AppError('forbidden', 403, 'Only administrators add shared templates', [
-    { field: 'organisationId', message: 'Choose your own organisation' },
-  ]);
 
 /** What the audit trail keeps of a template: everything but its bytes. */
 const audited = (t: repo.TemplateSummary) => ({
@@ -51,7 +44,7 @@ export function createReportTemplatesService(deps: { db: Database }) {
   async function visible(actor: UserActor, id: string, action: TemplateAction = 'view') {
     const found = isUuid(id) ? await repo.findSummary(db, id) : undefined;
     if (!found || !mayOn(actor, 'view', found.organisationId)) throw templateNotFound(id);
-    if (!mayOn(actor, action, found.organisationId)) throw forbidden();
+    if (!mayOn(actor, action, found.organisationId)) throw templateForbidden();
     return found;
   }
 
@@ -70,7 +63,7 @@ export function createReportTemplatesService(deps: { db: Database }) {
       return null;
     }
     if (!mayOn(actor, 'view', wanted)) throw organisationNotFound(wanted);
-    if (!mayOn(actor, 'manage', wanted)) throw forbidden();
+    if (!mayOn(actor, 'manage', wanted)) throw templateForbidden();
     return wanted;
   }
 

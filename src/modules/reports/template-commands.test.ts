@@ -65,7 +65,7 @@ describe('template placeholders', () => {
     expect(check(cmd('FOR k kloes'), cmd('END-FOR k')).problems[0]).toContain('is not a loop');
     // "{{organisation.name" with no "}}" runs on into the next paragraph's text.
     expect(check(ins('organisation.name Service')).problems[0]).toMatch(
-      /^Placeholder "\{\{INS organisation.name Service\}\}" is not allowed: .*closing \}\} missing/,
+      /^Placeholder "\{\{organisation.name Service\}\}" is not allowed: .*closing \}\} missing/,
     );
     expect(check().problems[0]).toContain('no placeholders');
   });

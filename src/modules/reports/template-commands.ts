@@ -78,8 +78,10 @@ export function checkTemplateCommands(commands: readonly TemplateCommand[]): Com
     return 'problem' in found ? void problem(found.problem) : found.shape;
   };
 
-  for (const { raw, type, code } of commands) {
-    if (!placeholders.includes(raw)) placeholders.push(raw);
+  for (const { raw: normalised, type, code } of commands) {
+    if (!placeholders.includes(normalised)) placeholders.push(normalised);
+    // An inserted field is written {{organisation.name}}; docx-templates lists it as "INS organisation.name".
+    const raw = type === 'INS' ? code : normalised;
     if (!ALLOWED.includes(type)) {
       problem(
         `Placeholder "{{${raw}}}" is not allowed: kloe templates use only field names, FOR … IN … / END-FOR and IF / END-IF (not ${type})`,
