@@ -2,7 +2,8 @@
 /**
  * Benchmark: the report of an assessment with all 15 KLOEs judged and rated (the demo inspection), with
  * 500 evidence items and 20 indicator charts given through the report's extension points — time to
- * HTML, DOCX and PDF, file sizes, and the peak memory of this process (chromium's own memory is not
+ * HTML, DOCX and PDF, to DOCX filled into the starter custom template, to check a template on upload,
+ * file sizes, and the peak memory of this process (chromium's own memory is not
  * in it: it runs in processes of its own).
  *
  *   npm run build && node bench/report.mjs
@@ -20,6 +21,9 @@ const { createReportsService } = await load('modules/reports/reports.service.js'
 const { createViewEnvironment } = await load('web/nunjucks.js');
 const { assessments } = await load('modules/assessments/assessments.tables.js');
 const { DEMO_INSPECTION } = await load('modules/assessments/assessments.demo.js');
+const { reportTemplates } = await load('modules/reports/reports.tables.js');
+const { starterTemplate } = await load('modules/reports/starter-template.js');
+const { inspectTemplate } = await load('modules/reports/template-docx.js');
 
 const evidenceCount = Number(process.env.BENCH_EVIDENCE ?? 500);
 const chartCount = Number(process.env.BENCH_CHARTS ?? 20);
@@ -93,17 +97,29 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 console.log(
   `Report of "${inspection.title}" (15 KLOEs judged and rated, ${evidenceCount} evidence items, ${chartCount} charts), ${runs} runs each, Node ${process.version}`,
 );
-for (const format of ['html', 'docx', 'pdf']) {
+const starter = await starterTemplate();
+const [template] = await db
+  .insert(reportTemplates)
+  .values({ name: 'Starter', bytes: starter, size: starter.length, sha256: 'bench', placeholders: [] })
+  .returning();
+const cases = [
+  ['html', () => reports.file(system, inspection.id, 'html')],
+  ['docx', () => reports.file(system, inspection.id, 'docx')],
+  ['pdf', () => reports.file(system, inspection.id, 'pdf')],
+  ['docx, starter template', () => reports.file(system, inspection.id, 'docx', { template: template.id })],
+  ['template upload check', async () => (await inspectTemplate(starter), { bytes: starter })],
+];
+for (const [name, run] of cases) {
   const times = [];
   let size = 0;
   for (let i = 0; i < runs; i++) {
     const started = performance.now();
-    const file = await reports.file(system, inspection.id, format);
+    const file = await run();
     times.push(performance.now() - started);
     size = file.bytes.length;
   }
   console.log(
-    `${format.padEnd(5)} first ${times[0].toFixed(0).padStart(6)} ms   median ${median(times).toFixed(0).padStart(6)} ms   ${(size / 1024).toFixed(0).padStart(5)} KiB`,
+    `${name.padEnd(22)} first ${times[0].toFixed(0).padStart(6)} ms   median ${median(times).toFixed(0).padStart(6)} ms   ${(size / 1024).toFixed(0).padStart(5)} KiB   peak RSS so far ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`,
   );
 }
 console.log(`peak memory (RSS of this process): ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);

@@ -47,6 +47,9 @@ import { evidenceReportSource } from './modules/evidence/evidence.report-source.
 import { indicatorsReportSource } from './modules/indicators/indicators.report-source.js';
 import { registerReportsApi } from './modules/reports/reports.api.js';
 import { registerReportPages } from './modules/reports/reports.pages.js';
+import { registerReportTemplatesApi } from './modules/reports/report-templates.api.js';
+import { registerReportTemplatePages } from './modules/reports/report-templates.pages.js';
+import { createReportTemplatesService } from './modules/reports/report-templates.service.js';
 import { createReportsService } from './modules/reports/reports.service.js';
 import { registerAuditApi } from './modules/audit/audit.api.js';
 import { registerAuditPages } from './modules/audit/audit.pages.js';
@@ -142,6 +145,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
         { name: 'organisations', description: 'Organisations and their services' },
         { name: 'assessments', description: 'Inspections and self-assessments: findings, ratings, moderation' },
         { name: 'evidence', description: 'Evidence items, their files, search and links to statements' },
+        { name: 'report templates', description: 'Custom DOCX templates the reports can be filled into' },
         { name: 'indicators', description: 'Performance indicators: values, benchmarking, direction of travel' },
         { name: 'audit', description: 'The audit trail and its hash chain (administrators)' },
         { name: 'service' },
@@ -240,8 +244,11 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     sources: [evidenceReportSource(db), indicatorsReportSource(db)],
     chromiumPath: process.env.CHROMIUM_PATH ?? DEFAULT_CHROMIUM,
   });
+  const templates = createReportTemplatesService({ db });
   registerReportsApi(app, { reports });
-  registerReportPages(app, { reports, assessments: assessmentDeps.assessments });
+  registerReportPages(app, { reports, assessments: assessmentDeps.assessments, templates });
+  await registerReportTemplatesApi(app, { templates });
+  await registerReportTemplatePages(app, { templates, organisations });
   // indicators
   const indicators = createIndicatorsService({ database: deps.database });
   registerIndicatorsApi(app, { indicators });

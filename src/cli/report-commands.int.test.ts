@@ -62,4 +62,33 @@ describe('kloe report', () => {
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toContain('No assessment with id');
   });
+
+  it('fails in one line on a template that is not there, or with a format other than docx', () => {
+    const out = path.join(tmp, 't.docx');
+    const missing = kloe([
+      'report',
+      inspection,
+      '--format',
+      'docx',
+      '--template',
+      '00000000-0000-4000-8000-000000000001',
+      '-o',
+      out,
+    ]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('kloe: No report template with id "00000000-0000-4000-8000-000000000001"');
+    const pdf = kloe([
+      'report',
+      inspection,
+      '--format',
+      'pdf',
+      '--template',
+      '00000000-0000-4000-8000-000000000001',
+      '-o',
+      out,
+    ]);
+    expect(pdf.code).toBe(1);
+    expect(pdf.stderr).toContain('kloe: A template can only be used with the docx format');
+    expect(fs.existsSync(out)).toBe(false);
+  });
 });

@@ -1,4 +1,7 @@
-/** `kloe report ASSESSMENT --format html|docx|pdf|json|csv -o FILE`: the report of one assessment, as a file. */
+/**
+ * `kloe report ASSESSMENT --format html|docx|pdf|json|csv [--template ID] -o FILE`: the report of one
+ * assessment, as a file; with --template, the Word report filled into that custom template.
+ */
 import fs from 'node:fs/promises';
 import { Option, type Command } from 'commander';
 import { isUuid } from '../db/ids.js';
@@ -14,6 +17,7 @@ const CLI = { kind: 'system', label: 'cli' } as const;
 const STEPS: Record<string, string> = {
   pdf: 'printing the report to PDF with chromium',
   docx: 'writing the Word document',
+  template: 'filling the report template',
   html: 'writing the HTML document',
 };
 
@@ -34,9 +38,16 @@ export function registerReportCommands(program: Command): void {
         .choices(['ratings', 'findings'])
         .default('ratings'),
     )
+    .option(
+      '--template <id>',
+      'with --format docx: fill this custom report template (shared, or of the assessment’s organisation) instead of the built-in one',
+    )
     .requiredOption('-o, --output <file>', 'the file to write')
-    .action(async (id: string, options: { format: string; table: string; output: string }) => {
+    .action(async (id: string, options: { format: string; table: string; output: string; template?: string }) => {
       if (!isUuid(id)) throw new CliError(`"${id}" is not an assessment id`);
+      if (options.template !== undefined && !isUuid(options.template)) {
+        throw new CliError(`"${options.template}" is not a template id`);
+      }
       const format = (options.format === 'csv' ? `${options.table}.csv` : options.format) as ReportFormat;
       const progress = (line: string) => process.stderr.write(`${line}\n`);
       const started = performance.now();
@@ -49,8 +60,10 @@ export function registerReportCommands(program: Command): void {
           sources: [],
           chromiumPath: process.env.CHROMIUM_PATH ?? DEFAULT_CHROMIUM,
         });
-        progress(`kloe report: reading assessment ${id}, then ${STEPS[format] ?? `writing the ${format} file`}…`);
-        const file = await reports.file(CLI, id, format);
+        progress(
+          `kloe report: reading assessment ${id}, then ${STEPS[options.template ? 'template' : format] ?? `writing the ${format} file`}…`,
+        );
+        const file = await reports.file(CLI, id, format, { template: options.template });
         try {
           await fs.writeFile(options.output, file.bytes);
         } catch (error) {

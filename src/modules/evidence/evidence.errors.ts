@@ -15,9 +15,10 @@ export const filesRefused = (problems: FieldProblem[]) =>
     problems,
   );
 
-export const fileTooLarge = (maxBytes: number) =>
+/** `field`: the form field the file came in (evidence forms take several files in "files"). */
+export const fileTooLarge = (maxBytes: number, field = 'files') =>
   new AppError('file_too_large', 413, `A file is larger than the limit of ${Math.round(maxBytes / 1024 / 1024)} MB`, [
-    { field: 'files', message: `Each file must be ${Math.round(maxBytes / 1024 / 1024)} MB or smaller` },
+    { field, message: `Each file must be ${Math.round(maxBytes / 1024 / 1024)} MB or smaller` },
   ]);
 
 export const badTarget = (target: string) =>

@@ -31,6 +31,8 @@ export async function registerUploadScope(
   app: FastifyInstance,
   maxBytes: number,
   routes: (scope: FastifyInstance) => void | Promise<void>,
+  /** The form field named when a file is over the limit. */
+  fileField = 'files',
 ): Promise<void> {
   await app.register(async (scope) => {
     scope.decorateRequest('uploads', null as unknown as Upload[]);
@@ -41,7 +43,7 @@ export async function registerUploadScope(
         try {
           part.value = await part.toBuffer();
         } catch (error) {
-          if ((error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') throw fileTooLarge(maxBytes);
+          if ((error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') throw fileTooLarge(maxBytes, fileField);
           throw error;
         }
       },

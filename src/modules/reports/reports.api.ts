@@ -12,6 +12,12 @@ const format = z.enum(REPORT_FORMAT_NAMES as [string, ...string[]], {
   error: `Choose a format: ${REPORT_FORMAT_NAMES.join(', ')}`,
 });
 
+/** A custom template's id (format docx only); empty, as a form's "built-in" choice sends it, means none. */
+export const templateChoice = z
+  .union([z.literal(''), z.uuid()], { error: 'Not a template id' })
+  .optional()
+  .transform((value) => value || undefined);
+
 export function sendReportFile(reply: FastifyReply, file: ReportFile) {
   return reply
     .header('content-type', file.contentType)
@@ -32,13 +38,18 @@ export function registerReportsApi(app: FastifyInstance, deps: { reports: Report
       schema: {
         tags: ['assessments'],
         summary:
-          'The report as a file: html, docx, pdf, json (kloe-assessment/1), ratings.csv or findings.csv. A published assessment’s report is stored when first made and the same file is served every time (ETag: its SHA-256); a draft is made afresh.',
+          'The report as a file: html, docx, pdf, json (kloe-assessment/1), ratings.csv or findings.csv; with format=docx and template=ID, filled into that custom template (see GET /api/assessments/{id}/report-templates). A published assessment’s report is stored when first made (per template) and the same file is served every time (ETag: its SHA-256); a draft is made afresh.',
         params: assessmentIdParams,
-        querystring: z.object({ format }),
-        response: { 400: problemSchema, 404: problemSchema, 503: problemSchema },
+        querystring: z.object({ format, template: templateChoice }),
+        response: { 400: problemSchema, 404: problemSchema, 422: problemSchema, 503: problemSchema },
       },
     },
     async (request, reply) =>
-      sendReportFile(reply, await reports.file(currentUser(request), request.params.id, request.query.format as never)),
+      sendReportFile(
+        reply,
+        await reports.file(currentUser(request), request.params.id, request.query.format as never, {
+          template: request.query.template,
+        }),
+      ),
   );
 }

@@ -10,16 +10,17 @@ import { assessmentCrumb, common, LIST_CRUMB } from '../assessments/assessments.
 import { routeConfigFor } from '../assessments/assessments.policy.js';
 import { assessmentIdParams } from '../assessments/assessments.schemas.js';
 import type { AssessmentsService } from '../assessments/assessments.service.js';
-import { sendReportFile } from './reports.api.js';
+import type { ReportTemplatesService } from './report-templates.service.js';
+import { sendReportFile, templateChoice } from './reports.api.js';
 import { REPORT_CSS } from './report.css.js';
 import { REPORT_FORMAT_NAMES, REPORT_FORMATS, type ReportFormat, type ReportsService } from './reports.service.js';
 
 export function registerReportPages(
   app: FastifyInstance,
-  deps: { reports: ReportsService; assessments: AssessmentsService },
+  deps: { reports: ReportsService; assessments: AssessmentsService; templates: ReportTemplatesService },
 ): void {
   const pages = app.withTypeProvider<ZodTypeProvider>();
-  const { reports, assessments } = deps;
+  const { reports, assessments, templates } = deps;
 
   pages.get('/reports/report.css', { config: { access: 'public' }, schema: { hide: true } }, async (_request, reply) =>
     reply
@@ -33,9 +34,10 @@ export function registerReportPages(
     { config: routeConfigFor('view'), schema: { hide: true, params: assessmentIdParams } },
     async (request, reply) => {
       const actor = currentUser(request);
-      const [report, summary] = await Promise.all([
+      const [report, summary, usable] = await Promise.all([
         reports.model(actor, request.params.id),
         assessments.summary(actor, request.params.id),
+        templates.usableFor(actor, request.params.id),
       ]);
       const { assessment, organisationName, serviceName } = summary;
       return reply.render('reports/views/report-page.njk', {
@@ -46,6 +48,9 @@ export function registerReportPages(
         header: { ...assessment, organisationName, serviceName },
         report,
         formats: REPORT_FORMAT_NAMES.map((f) => ({ ext: REPORT_FORMATS[f].ext, text: REPORT_FORMATS[f].text })),
+        templateItems: [{ value: '', text: 'Built-in report (default)' }].concat(
+          usable.map((t) => ({ value: t.id, text: t.organisationName ? t.name : `${t.name} (shared)` })),
+        ),
       });
     },
   );
@@ -57,12 +62,15 @@ export function registerReportPages(
       schema: {
         hide: true,
         params: assessmentIdParams.extend({ format: z.enum(REPORT_FORMAT_NAMES as [string, ...string[]]) }),
+        querystring: z.object({ template: templateChoice }),
       },
     },
     async (request, reply) =>
       sendReportFile(
         reply,
-        await reports.file(currentUser(request), request.params.id, request.params.format as ReportFormat),
+        await reports.file(currentUser(request), request.params.id, request.params.format as ReportFormat, {
+          template: request.query.template,
+        }),
       ),
   );
 }

@@ -19,7 +19,10 @@ import { loadExtensions, type ReportSource } from './report-extensions.js';
 import { renderReportDocument } from './report-html.js';
 import { renderPdf } from './report-pdf.js';
 import { buildReportModel, type ReportInput } from './report.model.js';
+import { templateFillFailed, templateOnlyForDocx } from './report-templates.errors.js';
+import { templateForAssessment } from './report-templates.service.js';
 import { reportFiles } from './reports.tables.js';
+import { templateData } from './template-data.js';
 
 export const REPORT_FORMATS = {
   html: { ext: 'html', contentType: 'text/html; charset=utf-8', text: 'Web page (HTML)' },
@@ -115,6 +118,17 @@ export function createReportsService(deps: ReportsServiceDeps) {
     }
   }
 
+  /** The report filled into a custom template; any failure is the template's, said as a 422. */
+  async function fillTemplate(template: { name: string; bytes: Buffer }, input: ReportInput): Promise<Buffer> {
+    try {
+      return await (
+        await import('./template-docx.js')
+      ).fillTemplate(template.bytes, templateData(buildReportModel(input)));
+    } catch (error) {
+      throw templateFillFailed(template.name, error instanceof Error ? error.message : String(error));
+    }
+  }
+
   async function storedFile(id: string, format: string) {
     const [row] = await db
       .select()
@@ -131,26 +145,43 @@ export function createReportsService(deps: ReportsServiceDeps) {
     },
 
     /**
-     * The report in one format. Published: the stored file, made and stored on first request (two first
-     * requests at once both get the one that was stored first). Draft: made now.
+     * The report in one format, or filled into a custom DOCX template (`template`: its id, which must be
+     * shared or the assessment's organisation's). Published: the stored file, made and stored on first
+     * request (two first requests at once both get the one that was stored first), kept apart per
+     * template. Draft: made now.
      */
-    async file(actor: AssessmentActor, id: string, format: ReportFormat): Promise<ReportFile> {
+    async file(
+      actor: AssessmentActor,
+      id: string,
+      format: ReportFormat,
+      options: { template?: string } = {},
+    ): Promise<ReportFile> {
       const { assessment } = await loadAssessment(db, actor, id);
+      if (options.template !== undefined && format !== 'docx') throw templateOnlyForDocx();
+      const template =
+        options.template === undefined
+          ? undefined
+          : await templateForAssessment(db, assessment.organisationId, options.template);
       const draft = assessment.status !== 'published';
       const { ext, contentType } = REPORT_FORMATS[format];
       const filename = reportFilename(assessment.title, assessment.revision, draft, ext);
+      const produce = async () => {
+        const input = await gather(actor, id);
+        return template ? fillTemplate(template, input) : make(actor, input, format);
+      };
       if (draft) {
-        const bytes = await make(actor, await gather(actor, id), format);
+        const bytes = await produce();
         return { bytes, contentType, filename, sha256: sha256(bytes), stored: false };
       }
-      let row = await storedFile(id, format);
+      const key = template ? `template:${template.id}` : format;
+      let row = await storedFile(id, key);
       if (!row) {
-        const bytes = await make(actor, await gather(actor, id), format);
+        const bytes = await produce();
         await db
           .insert(reportFiles)
-          .values({ assessmentId: id, format, contentType, bytes, size: bytes.length, sha256: sha256(bytes) })
+          .values({ assessmentId: id, format: key, contentType, bytes, size: bytes.length, sha256: sha256(bytes) })
           .onConflictDoNothing();
-        row = (await storedFile(id, format))!;
+        row = (await storedFile(id, key))!;
       }
       return { bytes: row.bytes, contentType: row.contentType, filename, sha256: row.sha256, stored: true };
     },

@@ -1,5 +1,7 @@
-import { customType, integer, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { customType, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { users } from '../accounts/accounts.tables.js';
 import { assessments } from '../assessments/assessments.tables.js';
+import { organisations } from '../organisations/organisations.tables.js';
 
 const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
   dataType: () => 'bytea',
@@ -25,4 +27,27 @@ export const reportFiles = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.assessmentId, t.format] })],
+);
+
+/**
+ * A custom DOCX report template (see template-docx.ts), kept only once its placeholders have passed the
+ * checks. An organisation's templates serve its own assessments; one without an organisation is shared
+ * by every assessment and managed by administrators.
+ */
+export const reportTemplates = pgTable(
+  'report_templates',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    organisationId: uuid('organisation_id').references(() => organisations.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    description: text('description'),
+    bytes: bytea('bytes').notNull(),
+    size: integer('size').notNull(),
+    sha256: text('sha256').notNull(),
+    /** The template's commands, each once, in document order, e.g. "INS organisation.name". */
+    placeholders: jsonb('placeholders').$type<string[]>().notNull(),
+    createdBy: text('created_by').references(() => users.id),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('report_templates_organisation_idx').on(t.organisationId, t.name)],
 );
