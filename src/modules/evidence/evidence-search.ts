@@ -97,33 +97,35 @@ export function searchSql(where: SearchPlace, filters: SearchFilters, cap: numbe
   return sql`
     with q as (select websearch_to_tsquery('english', ${filters.q}) as q),
     matched as (
-      select i.id, i.created_at, i.search, i.files_search, i.title, i.kind, i.source, i.evidence_date, i.notes,
-             i.assessment_id, ${assessments.title} as assessment_title
+      select i.id, i.created_at, i.search, i.files_search
       from evidence_items i join ${assessments} on ${assessments.id} = i.assessment_id, q
       where (i.search || i.files_search) @@ q.q and ${filter}
       order by i.created_at desc, i.id desc
       limit ${cap + 1}
     ),
     page as (
-      select m.*, ts_rank(m.search || m.files_search, q.q) as rank
+      select m.id, m.created_at, ts_rank(m.search || m.files_search, q.q) as rank
       from (select * from matched order by created_at desc, id desc limit ${cap}) m, q
       order by rank desc, m.created_at desc, m.id desc
       limit ${filters.limit}
     )
-    select page.id as "itemId", page.assessment_id as "assessmentId", page.assessment_title as "assessmentTitle",
-           page.title, page.kind, page.source, page.evidence_date::text as "evidenceDate",
+    select page.id as "itemId", i.assessment_id as "assessmentId", ${assessments.title} as "assessmentTitle",
+           i.title, i.kind, i.source, i.evidence_date::text as "evidenceDate",
            page.rank::float8 as rank, best.file_id as "fileId",
-           ts_headline('english', coalesce(best.body, concat_ws(' — ', page.title, page.source, page.notes)),
+           ts_headline('english', coalesce(best.body, concat_ws(' — ', i.title, i.source, i.notes)),
                        q.q, ${options}) as snippet,
            (select count(*) from matched) as matches
-    from page cross join q
+    from page
+    join evidence_items i on i.id = page.id
+    join ${assessments} on ${assessments.id} = i.assessment_id
+    cross join q
     -- the snippet comes from the item's own text or the file matching best; neither matches alone
     -- when the words are spread over them, and then the item's own text is shown
     left join lateral (
       select parts.file_id, parts.body from (
-        select null::uuid as file_id, concat_ws(' — ', page.title, page.source, page.notes) as body,
-               ts_rank(page.search, q.q) as rank
-        where page.search @@ q.q
+        select null::uuid as file_id, concat_ws(' — ', i.title, i.source, i.notes) as body,
+               ts_rank(i.search, q.q) as rank
+        where i.search @@ q.q
         union all
         select f.id, f.extracted_text, ts_rank(f.search, q.q)
         from evidence_item_files j join evidence_files f on f.id = j.file_id
