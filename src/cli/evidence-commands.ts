@@ -5,7 +5,7 @@ import { Option, type Command } from 'commander';
 import { isUuid } from '../db/ids.js';
 import { createFileSystemStorage } from '../modules/evidence/evidence-storage.js';
 import { EVIDENCE_KIND_LABELS, itemBody, searchQuery } from '../modules/evidence/evidence.schemas.js';
-import { plainSnippet } from '../modules/evidence/evidence.responses.js';
+import { cappedNote, plainSnippet, searchToJson } from '../modules/evidence/evidence.responses.js';
 import { createEvidenceService } from '../modules/evidence/evidence.service.js';
 import { EVIDENCE_KINDS } from '../modules/evidence/evidence.tables.js';
 import { AppError } from '../errors.js';
@@ -145,14 +145,15 @@ export function registerEvidenceCommands(program: Command): void {
           throw new CliError(filters.error.issues.map((i) => `--${String(i.path[0])}: ${i.message}`).join('; '));
         const id = options.assessment === undefined ? undefined : assessmentId(options.assessment);
         await withDatabase(async ({ db }, config) => {
-          const hits = await serviceFor(db, config).search(CLI, filters.data, id);
-          if (options.json) return printJson(hits.map((h) => ({ ...h, snippet: plainSnippet(h.snippet) })));
-          if (hits.length === 0) return void process.stdout.write('No results\n');
-          for (const h of hits) {
+          const result = await serviceFor(db, config).search(CLI, filters.data, id);
+          if (options.json) return printJson(searchToJson(result));
+          if (result.hits.length === 0) return void process.stdout.write('No results\n');
+          for (const h of result.hits) {
             process.stdout.write(
               `${h.rank.toFixed(3)}\t${h.itemId}\t${h.title}\n  ${plainSnippet(h.snippet).replace(/\s+/g, ' ')}\n`,
             );
           }
+          if (result.capped) process.stdout.write(`${cappedNote(result.matches)}\n`);
         });
       },
     );

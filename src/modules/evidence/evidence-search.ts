@@ -1,9 +1,12 @@
 /**
- * Full-text search of evidence with PostgreSQL (the same on PGlite): websearch_to_tsquery over the
- * items' own text (title, source, notes) and their files' extracted text, each with a GIN index; an
- * item ranks by its best match (ts_rank), and only the page of results shown gets a ts_headline snippet
- * (headlines re-read the text, the costly part). Scope: one assessment, or every assessment the person
- * may see (the assessments policy's own scope, as a condition).
+ * Full-text search of evidence with PostgreSQL (the same on PGlite): websearch_to_tsquery over what an item
+ * says — its own text (title, source, notes) and its files' extracted text, one GIN index over both.
+ *
+ * Ranking reads each candidate's tsvector (de-TOASTed, a few KB), so it is capped: the GIN index finds every
+ * match in scope without reading a vector, the newest `cap` of them are the candidates, and only those are
+ * ranked (ts_rank); when more match, the result says so (the page asks for more words). Only the page of
+ * results shown gets a ts_headline snippet, from the item's best-matching text (its own or one file's).
+ * Scope: one assessment, or every assessment the person may see (the assessments policy's own scope).
  */
 import { sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../../db/database.js';
@@ -38,12 +41,49 @@ export interface SearchHit {
   snippet: string;
 }
 
+/** How many matching items, the newest, are ranked at most: enough for a page of the best, cheap to rank. */
+export const SEARCH_CANDIDATES = 2000;
+
+export type SearchPlace = { assessmentId: string } | { scope: AssessmentScope };
+
+export interface SearchResult {
+  hits: SearchHit[];
+  /** Items matching, counted up to the cap. */
+  matches: number;
+  /** More than `matches` items match: the hits are the best of the newest `matches`. */
+  capped: boolean;
+}
+
 export async function searchEvidence(
   db: Database,
-  where: { assessmentId: string } | { scope: AssessmentScope },
+  where: SearchPlace,
   filters: SearchFilters,
-): Promise<SearchHit[]> {
-  if (filters.q.trim() === '') return [];
+  cap = SEARCH_CANDIDATES,
+): Promise<SearchResult> {
+  if (filters.q.trim() === '') return { hits: [], matches: 0, capped: false };
+  const rows = await db.transaction(async (tx) => {
+    for (const setting of SEARCH_PLANNER_SETTINGS) await tx.execute(sql.raw(`set local ${setting}`));
+    return queryRows<Omit<SearchHit, 'rank'> & { rank: number | string; matches: number | string }>(
+      tx,
+      searchSql(where, filters, cap),
+    );
+  });
+  const matched = Number(rows[0]?.matches ?? 0);
+  return {
+    hits: rows.map(({ matches: _, ...row }) => ({ ...row, rank: Number(row.rank) })),
+    matches: Math.min(matched, cap),
+    capped: matched > cap,
+  };
+}
+
+/**
+ * The planner does not count de-TOASTing a vector to test a row: for a common word it would read every
+ * row's vector (a sequential scan, or walking the date index), where the GIN bitmap reads none.
+ */
+export const SEARCH_PLANNER_SETTINGS = ['enable_seqscan = off', 'enable_indexscan = off'];
+
+/** The search query (exported for the benchmark, which runs the very same text in psql). */
+export function searchSql(where: SearchPlace, filters: SearchFilters, cap: number): SQL {
   const place: SQL | undefined =
     'assessmentId' in where ? sql`i.assessment_id = ${where.assessmentId}` : withinScope(where.scope);
   const conditions = [
@@ -54,37 +94,44 @@ export async function searchEvidence(
   ].filter((c): c is SQL => c !== undefined);
   const filter = conditions.length ? sql.join(conditions, sql` and `) : sql`true`;
   const options = `MaxFragments=2, MaxWords=30, MinWords=10, FragmentDelimiter=" … ", StartSel=${MARK_START}, StopSel=${MARK_END}`;
-  const rows = await queryRows<Omit<SearchHit, 'rank'> & { rank: number | string }>(
-    db,
-    sql`
+  return sql`
     with q as (select websearch_to_tsquery('english', ${filters.q}) as q),
-    hits as (
-      select i.id as item_id, ts_rank(i.search, q.q) as rank, null::uuid as file_id
-      from evidence_items i, q where i.search @@ q.q
-      union all
-      select j.item_id, ts_rank(f.search, q.q), f.id
-      from evidence_files f join evidence_item_files j on j.file_id = f.id, q where f.search @@ q.q
+    matched as (
+      select i.id, i.created_at, i.search, i.files_search
+      from evidence_items i join ${assessments} on ${assessments.id} = i.assessment_id, q
+      where (i.search || i.files_search) @@ q.q and ${filter}
+      order by i.created_at desc, i.id desc
+      limit ${cap + 1}
     ),
-    best as (select distinct on (item_id) item_id, rank, file_id from hits order by item_id, rank desc),
     page as (
-      select best.*, i.title, i.kind, i.source, i.evidence_date, i.notes, i.assessment_id,
-             ${assessments.title} as assessment_title
-      from best
-      join evidence_items i on i.id = best.item_id
-      join ${assessments} on ${assessments.id} = i.assessment_id
-      where ${filter}
-      order by best.rank desc, i.created_at desc
+      select m.id, m.created_at, ts_rank(m.search || m.files_search, q.q) as rank
+      from (select * from matched order by created_at desc, id desc limit ${cap}) m, q
+      order by rank desc, m.created_at desc, m.id desc
       limit ${filters.limit}
     )
-    select page.item_id as "itemId", page.assessment_id as "assessmentId", page.assessment_title as "assessmentTitle",
-           page.title, page.kind, page.source, page.evidence_date::text as "evidenceDate",
-           page.rank::float8 as rank, page.file_id as "fileId",
-           ts_headline('english',
-             coalesce((select extracted_text from evidence_files where id = page.file_id),
-                      concat_ws(' — ', page.title, page.source, page.notes)),
-             q.q, ${options}) as snippet
-    from page, q
-    order by page.rank desc`,
-  );
-  return rows.map((row) => ({ ...row, rank: Number(row.rank) }));
+    select page.id as "itemId", i.assessment_id as "assessmentId", ${assessments.title} as "assessmentTitle",
+           i.title, i.kind, i.source, i.evidence_date::text as "evidenceDate",
+           page.rank::float8 as rank, best.file_id as "fileId",
+           ts_headline('english', coalesce(best.body, concat_ws(' — ', i.title, i.source, i.notes)),
+                       q.q, ${options}) as snippet,
+           (select count(*) from matched) as matches
+    from page
+    join evidence_items i on i.id = page.id
+    join ${assessments} on ${assessments.id} = i.assessment_id
+    cross join q
+    -- the snippet comes from the item's own text or the file matching best; neither matches alone
+    -- when the words are spread over them, and then the item's own text is shown
+    left join lateral (
+      select parts.file_id, parts.body from (
+        select null::uuid as file_id, concat_ws(' — ', i.title, i.source, i.notes) as body,
+               ts_rank(i.search, q.q) as rank
+        where i.search @@ q.q
+        union all
+        select f.id, f.extracted_text, ts_rank(f.search, q.q)
+        from evidence_item_files j join evidence_files f on f.id = j.file_id
+        where j.item_id = page.id and f.search @@ q.q
+      ) parts
+      order by parts.rank desc limit 1
+    ) best on true
+    order by page.rank desc, page.created_at desc, page.id desc`;
 }

@@ -10,7 +10,7 @@ import { currentUser } from '../accounts/actor.js';
 import { routeConfigFor } from '../assessments/assessments.policy.js';
 import { problemSchema } from '../frameworks/frameworks.schemas.js';
 import { registerUploadScope } from './evidence.multipart.js';
-import { fileToJson, itemToJson, linkToJson, plainSnippet } from './evidence.responses.js';
+import { fileToJson, itemToJson, linkToJson, searchToJson } from './evidence.responses.js';
 import {
   assessmentParams,
   fileParams,
@@ -152,8 +152,7 @@ export async function registerEvidenceApi(
       },
     },
     async (request) => {
-      const hits = await evidence.search(currentUser(request), request.query, request.params.id);
-      return { results: hits.map((h) => ({ ...h, snippet: plainSnippet(h.snippet) })) };
+      return searchToJson(await evidence.search(currentUser(request), request.query, request.params.id));
     },
   );
 
@@ -169,8 +168,7 @@ export async function registerEvidenceApi(
       },
     },
     async (request) => {
-      const hits = await evidence.search(currentUser(request), request.query);
-      return { results: hits.map((h) => ({ ...h, snippet: plainSnippet(h.snippet) })) };
+      return searchToJson(await evidence.search(currentUser(request), request.query));
     },
   );
 

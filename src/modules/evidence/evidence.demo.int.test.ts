@@ -31,7 +31,7 @@ describeEachDatabase('evidence demo seeder', (driver) => {
       storage: createFileSystemStorage('/nonexistent/no-files-needed'),
       limits: { maxBytes: 1024, types: ['txt'] },
     });
-    const hits = await evidence.search(SYSTEM, { q: 'damp', limit: 5 }, self.id);
+    const { hits } = await evidence.search(SYSTEM, { q: 'damp', limit: 5 }, self.id);
     expect(hits.map((h) => h.title)).toEqual(['Tenant focus group, Ashdown estate']);
     const coverage = await evidence.coverage(SYSTEM, self.id);
     const covered = coverage.kloes.flatMap((k) => k.statements.filter((s) => s.items > 0).map((s) => s.ref));

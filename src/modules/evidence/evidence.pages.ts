@@ -18,7 +18,7 @@ import { routeConfigFor } from '../assessments/assessments.policy.js';
 import type { AssessmentsService } from '../assessments/assessments.service.js';
 import { sendFile } from './evidence.api.js';
 import { registerUploadScope } from './evidence.multipart.js';
-import { snippetHtml } from './evidence.responses.js';
+import { cappedNote, snippetHtml } from './evidence.responses.js';
 import {
   assessmentParams,
   EVIDENCE_KIND_LABELS,
@@ -303,7 +303,7 @@ export async function registerEvidencePages(app: FastifyInstance, deps: Evidence
   ) {
     const raw = (query ?? {}) as Record<string, unknown>;
     const parsed = searchQuery.safeParse(raw);
-    const results = parsed.success ? await evidence.search(actor, parsed.data, where.assessmentId) : [];
+    const found = parsed.success ? await evidence.search(actor, parsed.data, where.assessmentId) : undefined;
     return reply.status(parsed.success ? 200 : 400).render('evidence/views/search.njk', {
       ...shared,
       section: where.assessmentId ? 'assessments' : 'evidence',
@@ -312,7 +312,9 @@ export async function registerEvidencePages(app: FastifyInstance, deps: Evidence
       values: raw,
       errors: parsed.success ? undefined : formErrorsFrom(problemsFromZod(parsed.error)),
       searched: parsed.success && parsed.data.q !== '',
-      results,
+      results: found?.hits ?? [],
+      matches: found?.matches ?? 0,
+      cappedNote: found?.capped ? cappedNote(found.matches) : undefined,
     });
   }
 

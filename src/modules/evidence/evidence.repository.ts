@@ -35,7 +35,7 @@ const itemColumns = {
   createdAt: evidenceItems.createdAt,
   updatedAt: evidenceItems.updatedAt,
 };
-export type Item = Omit<ItemRow, 'search'>;
+export type Item = Omit<ItemRow, 'search' | 'filesSearch'>;
 
 export async function insertItem(db: Database, values: typeof evidenceItems.$inferInsert): Promise<Item> {
   const [row] = await db.insert(evidenceItems).values(values).returning(itemColumns);
@@ -145,7 +145,22 @@ export async function attachFile(
   values: typeof evidenceItemFiles.$inferInsert,
 ): Promise<{ attached: boolean }> {
   const rows = await db.insert(evidenceItemFiles).values(values).onConflictDoNothing().returning();
+  if (rows.length > 0) await refreshFilesSearch(db, sql`${evidenceItems.id} = ${values.itemId}`);
   return { attached: rows.length > 0 };
+}
+
+/**
+ * Sets the items' files_search (the vector search matches besides their own text) from their files'
+ * extracted text, as the statement suggestions read it too. `which` picks the items (a condition on
+ * evidence_items).
+ */
+export async function refreshFilesSearch(db: Database, which: SQL): Promise<void> {
+  await db.execute(sql`
+    update ${evidenceItems} set files_search = to_tsvector('english', coalesce((
+      select string_agg(${evidenceFiles.extractedText}, ' ' order by ${evidenceItemFiles.addedAt}, ${evidenceFiles.id})
+      from ${evidenceItemFiles} join ${evidenceFiles} on ${evidenceFiles.id} = ${evidenceItemFiles.fileId}
+      where ${evidenceItemFiles.itemId} = ${evidenceItems.id}), ''))
+    where ${which}`);
 }
 
 /** An item's files with the names they were attached under. */
@@ -163,10 +178,20 @@ export async function setExtraction(
   fileId: string,
   result: { status: ExtractionStatus; text?: string | null; error?: string | null },
 ): Promise<void> {
-  await db
-    .update(evidenceFiles)
-    .set({ extractionStatus: result.status, extractedText: result.text ?? null, extractionError: result.error ?? null })
-    .where(eq(evidenceFiles.id, fileId));
+  await db.transaction(async (tx) => {
+    await tx
+      .update(evidenceFiles)
+      .set({
+        extractionStatus: result.status,
+        extractedText: result.text ?? null,
+        extractionError: result.error ?? null,
+      })
+      .where(eq(evidenceFiles.id, fileId));
+    await refreshFilesSearch(
+      tx,
+      sql`${evidenceItems.id} in (select ${evidenceItemFiles.itemId} from ${evidenceItemFiles} where ${evidenceItemFiles.fileId} = ${fileId})`,
+    );
+  });
 }
 
 export async function pendingFiles(db: Database): Promise<{ id: string; sha256: string; mediaType: string }[]> {
@@ -241,10 +266,7 @@ export async function rankStatements(
     db,
     sql`
     with doc as (
-      select ${evidenceItems.search} || to_tsvector('english', coalesce((
-        select string_agg(${evidenceFiles.extractedText}, ' ')
-        from ${evidenceItemFiles} join ${evidenceFiles} on ${evidenceFiles.id} = ${evidenceItemFiles.fileId}
-        where ${evidenceItemFiles.itemId} = ${itemId}), '')) as v
+      select ${evidenceItems.search} || ${evidenceItems.filesSearch} as v
       from ${evidenceItems} where ${evidenceItems.id} = ${itemId}
     ), statements as (
       select s.ref, nullif(replace(plainto_tsquery('english', s.text)::text, ' & ', ' | '), '')::tsquery as q

@@ -1,6 +1,6 @@
 /** Evidence as the JSON API shows it. */
 import type * as repo from './evidence.repository.js';
-import { MARK_END, MARK_START } from './evidence-search.js';
+import { MARK_END, MARK_START, type SearchResult } from './evidence-search.js';
 
 export const downloadPath = (assessmentId: string, itemId: string, fileId: string) =>
   `/assessments/${assessmentId}/evidence/${itemId}/files/${fileId}`;
@@ -42,6 +42,18 @@ export const linkToJson = (link: repo.LinkRow) => ({
 
 /** The snippet in plain text, matches between « and ». */
 export const plainSnippet = (snippet: string) => snippet.replaceAll(MARK_START, '«').replaceAll(MARK_END, '»');
+
+/** A search as the API and `kloe evidence search --json` give it: snippets in plain text. */
+export const searchToJson = ({ hits, matches, capped }: SearchResult) => ({
+  results: hits.map((h) => ({ ...h, snippet: plainSnippet(h.snippet) })),
+  matches,
+  capped,
+});
+
+/** What a capped search tells the person, on the page and in the CLI alike. */
+export const cappedNote = (matches: number) =>
+  `More than ${matches.toLocaleString('en-GB')} items match: these are the best among the newest ` +
+  `${matches.toLocaleString('en-GB')}. Add words or filters to narrow the search.`;
 
 /** The snippet as HTML: the text escaped, then the matches marked. */
 export function snippetHtml(snippet: string): string {

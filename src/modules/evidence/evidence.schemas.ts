@@ -150,4 +150,8 @@ export const searchResultJson = z.object({
       snippet: z.string().describe('Plain text; the matched words are wrapped in « and »'),
     }),
   ),
+  matches: z.number().int().describe('How many items match, counted up to the cap'),
+  capped: z
+    .boolean()
+    .describe('More items match than the cap: the results are the best of the newest `matches`; add words to narrow'),
 });

@@ -58,19 +58,28 @@ export const evidenceItems = pgTable(
     /** The date the evidence is about, not the upload date. */
     evidenceDate: date('evidence_date'),
     notes: text('notes'),
-    /** Title, source and notes, searchable; the files' text has its own vector. */
+    /** Title, source and notes, searchable. */
     search: tsvector('search')
       .notNull()
       .generatedAlwaysAs(
         sql`to_tsvector('english', coalesce(title, '') || ' ' || coalesce(source, '') || ' ' || coalesce(notes, ''))`,
       ),
+    /**
+     * The extracted text of the item's files, kept by the repository whenever a file is attached or its
+     * text arrives (a generated column cannot read other tables). On the item, beside its scope and date,
+     * so that search finds and orders the matching items from one narrow table and one GIN index.
+     */
+    filesSearch: tsvector('files_search')
+      .notNull()
+      .default(sql`''::tsvector`),
     createdBy: text('created_by').references(() => users.id),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
     index('evidence_items_assessment_idx').on(t.assessmentId, t.createdAt),
-    index('evidence_items_search_idx').using('gin', t.search),
+    /** What search matches: everything an item says, its own text and its files'. */
+    index('evidence_items_document_idx').using('gin', sql`(search || files_search)`),
     check('evidence_items_kind_check', sql`${t.kind} in (${inList(EVIDENCE_KINDS)})`),
   ],
 );
@@ -99,7 +108,6 @@ export const evidenceFiles = pgTable(
   },
   (t) => [
     unique('evidence_files_sha256_unique').on(t.sha256),
-    index('evidence_files_search_idx').using('gin', t.search),
     check('evidence_files_status_check', sql`${t.extractionStatus} in (${inList(EXTRACTION_STATUSES)})`),
   ],
 );
