@@ -7,7 +7,6 @@ import {
   comparatorGroups,
   indicatorDefinitions,
   indicatorPeriodStats,
-  indicatorPositions,
   indicatorRecomputes,
   indicatorTrends,
   indicatorValues,
@@ -44,18 +43,27 @@ export async function lastRecompute(db: Database) {
   return row;
 }
 
-export function positionsOf(db: Database, organisationIds: readonly string[]) {
-  return db
-    .select()
-    .from(indicatorPositions)
-    .where(inArray(indicatorPositions.organisationId, [...organisationIds]));
-}
+export type TrendRow = typeof indicatorTrends.$inferSelect;
 
-export function trendsOf(db: Database, organisationIds: readonly string[]) {
+export function trendsOf(db: Database, organisationIds: readonly string[]): Promise<TrendRow[]> {
   return db
     .select()
     .from(indicatorTrends)
     .where(inArray(indicatorTrends.organisationId, [...organisationIds]));
+}
+
+/** The rank and quartile of each period of the window, one row per period, from the trends' arrays. */
+export function positionsIn(trends: readonly TrendRow[]) {
+  return trends.flatMap((t) =>
+    t.periods.map((periodIndex, i) => ({
+      organisationId: t.organisationId,
+      indicatorId: t.indicatorId,
+      periodIndex,
+      rank: t.ranks[i]!,
+      count: t.counts[i]!,
+      quartile: t.quartiles[i]!,
+    })),
+  );
 }
 
 export function periodStats(db: Database) {
