@@ -156,7 +156,8 @@ export interface Analysis {
   };
 }
 
-const key = (...parts: (string | number)[]) => parts.join('|');
+// Template strings, not an array join: a page makes tens of thousands of these keys.
+const key = (a: string, b: string, c?: number) => (c === undefined ? `${a}|${b}` : `${a}|${b}|${c}`);
 
 /** Position 0 (last) … 100 (first) from a rank among count. */
 const percentile = (rank: number, count: number) => (count <= 1 ? 100 : (100 * (count - rank)) / (count - 1));
@@ -201,11 +202,22 @@ export function buildAnalysis(input: AnalysisInput): Analysis {
   const positionAt = new Map(input.positions.map((p) => [key(p.organisationId, p.indicatorId, p.periodIndex), p]));
   const trends = new Map(input.trends.map((t) => [key(t.organisationId, t.indicatorId), t]));
   const statsBy = new Map<string, StatInput[]>();
-  for (const s of input.stats) statsBy.set(s.indicatorId, [...(statsBy.get(s.indicatorId) ?? []), s]);
-  const windowOf = (indicatorId: string) => {
-    const indices = (statsBy.get(indicatorId) ?? []).map((s) => s.periodIndex).sort((a, b) => a - b);
-    return indices.slice(-window);
-  };
+  for (const s of input.stats) {
+    const list = statsBy.get(s.indicatorId);
+    if (list) list.push(s);
+    else statsBy.set(s.indicatorId, [s]);
+  }
+  // Each indicator's window, worked out once: the summaries below ask for it per organisation.
+  const windows = new Map(
+    [...statsBy].map(([id, stats]) => [
+      id,
+      stats
+        .map((s) => s.periodIndex)
+        .sort((a, b) => a - b)
+        .slice(-window),
+    ]),
+  );
+  const windowOf = (indicatorId: string) => windows.get(indicatorId) ?? [];
   const latestOf = (indicatorId: string) => windowOf(indicatorId).at(-1);
   const comparedIds = [self, ...group.members.map((m) => m.id).filter((id) => id !== self)];
 

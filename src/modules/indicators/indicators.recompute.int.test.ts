@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createTestDatabase, describeEachDatabase, type TestDatabase } from '../../db/testing/test-database.js';
 import { createTestOrganisation } from '../organisations/testing/test-organisations.js';
-import { insertIndicator, periodStats, positionsIn, trendsOf, type IndicatorRow } from './indicators.repository.js';
+import { insertIndicator, positionsIn, trendsOf, type IndicatorRow } from './indicators.repository.js';
 import { recompute } from './indicators.recompute.js';
-import { indicatorValues } from './indicators.tables.js';
+import { indicatorPeriodStats, indicatorValues } from './indicators.tables.js';
 import { directionOfTravel, quartilePosition, quartiles, ranks, score, type Polarity } from './statistics.js';
 
 // Six organisations × five years (2019–2023); null is a year without a value. Chosen to reach the
@@ -81,7 +81,7 @@ describeEachDatabase('the SQL recompute agrees with statistics.ts', (driver) => 
   for (const window of [3, 5]) {
     it(`gives every quartile, rank and trend of statistics.ts over a window of ${window}`, async () => {
       await recompute(database, { window });
-      const stats = await periodStats(database.db);
+      const stats = await database.db.select().from(indicatorPeriodStats);
       const trends = await trendsOf(database.db, orgs);
       const positions = positionsIn(trends);
       const firstInWindow = FIRST_YEAR + 5 - window;

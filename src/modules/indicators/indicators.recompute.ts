@@ -143,11 +143,21 @@ export async function recompute(
   if (database.driver === 'postgres') {
     await db.transaction(async (tx) => {
       // The sorts and the hash of indicator × period fit in memory; the planner needs the values'
-      // statistics (an import has just changed them, and autovacuum may be off) to choose the hash.
+      // statistics to choose the hash, and an import may just have changed a tenth of them or more
+      // (as autovacuum would judge, which may be off or not yet round).
       await tx.execute(sql`set local work_mem = '256MB'`);
-      await tx.execute(sql`analyze indicator_values`);
+      const { rows } = (await tx.execute(sql`
+        select coalesce(last_analyze, last_autoanalyze) is null
+          or n_mod_since_analyze > 0.1 * greatest(n_live_tup, 1) as stale
+        from pg_stat_user_tables where relid = 'indicator_values'::regclass`)) as unknown as {
+        rows: { stale: boolean }[];
+      };
+      if (rows[0]?.stale !== false) await tx.execute(sql`analyze indicator_values`);
       await run(tx, options.indicatorIds ? sql`indicator_id = any(${sql.param(ids)}::uuid[])` : sql`true`);
     });
+    // Every recompute leaves the old results dead; without a vacuum (autovacuum may be off or late) each
+    // next recompute wades through them and its inserts slow down run after run.
+    await db.execute(sql`vacuum indicator_trends, indicator_period_stats`);
   } else {
     for (const id of ids) {
       await db.transaction((tx) => run(tx, sql`indicator_id = ${id}`));

@@ -66,8 +66,16 @@ export function positionsIn(trends: readonly TrendRow[]) {
   );
 }
 
-export function periodStats(db: Database) {
-  return db.select().from(indicatorPeriodStats);
+/** Quartiles of each indicator's latest `window` periods (the trend window, as the recompute's). */
+export async function windowPeriodStats(db: Database, window: number) {
+  const { rows } = (await db.execute(sql`
+    select s.indicator_id as "indicatorId", s.period_index as "periodIndex", s.count, s.q1, s.median, s.q3
+    from indicator_period_stats s
+    join (select indicator_id, max(period_index) - ${window} as before from indicator_period_stats group by indicator_id) w
+      on w.indicator_id = s.indicator_id and s.period_index > w.before`)) as unknown as {
+    rows: (typeof indicatorPeriodStats.$inferSelect)[];
+  };
+  return rows;
 }
 
 /** Every organisation with its type and contextual attributes (what comparator groups are made from). */

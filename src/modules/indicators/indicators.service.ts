@@ -115,7 +115,7 @@ export function createIndicatorsService(deps: { database: Pick<DatabaseHandle, '
         repo.listIndicators(db),
         repo.windowValuesOf(db, ids, window),
         repo.trendsOf(db, ids),
-        repo.periodStats(db),
+        repo.windowPeriodStats(db, window),
       ]);
       return buildAnalysis({
         organisation,
