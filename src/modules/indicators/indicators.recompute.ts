@@ -11,10 +11,10 @@
  * self-join, and lag()/lead() equality counts the tied scores for Mann–Kendall's variance.
  *
  * On PostgreSQL it is one transaction for all indicators; on PGlite, which works on the event loop, it
- * goes one indicator at a time so no request waits long behind it.
+ * goes one indicator and one table at a time so no request waits long behind it.
  */
 import { sql, type SQL } from 'drizzle-orm';
-import type { Database, DatabaseHandle } from '../../db/database.js';
+import type { DatabaseHandle } from '../../db/database.js';
 import { TOLERANCE, MANN_KENDALL_MIN_POINTS } from './statistics.js';
 import { indicatorDefinitions, indicatorRecomputes } from './indicators.tables.js';
 
@@ -27,44 +27,43 @@ export const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediat
 const scoreOf = (value: SQL) =>
   sql`case d.polarity when 'higher' then ${value} when 'lower' then -${value} else -abs(${value} - d.target) end`;
 
-/** The statement that fills the period quartiles and the trends of the indicators in `scope`. */
-function resultsStatement(scope: SQL, window: number): SQL {
+/**
+ * The statements that fill the period quartiles and the trends of the indicators in `scope`: on
+ * PostgreSQL one statement (the values read once), on PGlite two, so each holds the event loop for less.
+ */
+function resultsStatements(scope: SQL, window: number, together: boolean): SQL[] {
   // Offsets 1 … window − 1 reach every earlier (lag) and later (lead) point of a series of `window` periods.
-  const offsets = Array.from({ length: Math.max(1, window - 1) }, (_, i) => i + 1);
+  const offsets = Array.from({ length: Math.max(1, window - 1) }, (_, i) => sql.raw(String(i + 1)));
   const lags = sql.join(
     offsets.map(
       (k) =>
-        sql`, lag(period_index, ${sql.raw(String(k))}) over w as p${sql.raw(String(k))}, lag(value, ${sql.raw(String(k))}) over w as v${sql.raw(String(k))}, lag(score, ${sql.raw(String(k))}) over w as s${sql.raw(String(k))}, lead(score, ${sql.raw(String(k))}) over w as f${sql.raw(String(k))}`,
+        sql`, lag(period_index, ${k}) over w as p${k}, lag(value, ${k}) over w as v${k}, lag(score, ${k}) over w as s${k}, lead(score, ${k}) over w as f${k}`,
     ),
   );
   const pairs = sql.join(
-    offsets.map((k) => {
-      const n = sql.raw(String(k));
-      return sql`(${n}, (l.value - l.v${n}) / (l.period_index - l.p${n}), (l.score - l.s${n}) / (l.period_index - l.p${n}), sign(l.score - l.s${n}))`;
-    }),
+    offsets.map(
+      (k) =>
+        sql`(${k}, (l.value - l.v${k}) / (l.period_index - l.p${k}), (l.score - l.s${k}) / (l.period_index - l.p${k}), sign(l.score - l.s${k}))`,
+    ),
     sql`, `,
   );
   // How many other points of the series share this point's score.
   const tied = sql.join(
-    offsets.map(
-      (k) =>
-        sql`coalesce((l.score = l.s${sql.raw(String(k))})::int, 0) + coalesce((l.score = l.f${sql.raw(String(k))})::int, 0)`,
-    ),
+    offsets.map((k) => sql`coalesce((l.score = l.s${k})::int, 0) + coalesce((l.score = l.f${k})::int, 0)`),
     sql` + `,
   );
-  return sql`
-    with cells as materialized (
+  const cells = sql`cells as materialized (
       select indicator_id, period_index, array_agg(organisation_id) as orgs, array_agg(value) as vals
       from indicator_values where ${scope} and value is not null
       group by indicator_id, period_index
-    ),
-    stats as (
+    )`;
+  const stats = sql`
       insert into indicator_period_stats (indicator_id, period_index, count, q1, median, q3)
       select indicator_id, period_index, cardinality(vals), q[1], q[2], q[3]
       from cells, lateral (
         select percentile_cont(array[0.25, 0.5, 0.75]) within group (order by x) as q from unnest(vals) x
-      ) p
-    ),
+      ) p`;
+  const trends = sql`
     windows as (select indicator_id, max(period_index) - ${window - 1} as first from cells group by indicator_id),
     placed as (
       select c.indicator_id, c.period_index, x.organisation_id, x.value, ${scoreOf(sql`x.value`)} as score,
@@ -116,6 +115,9 @@ function resultsStatement(scope: SQL, window: number): SQL {
       -- Σ over tie groups of t(t−1)(2t+5) is Σ over points of e(2e+7), e the point's tied others.
       case when n >= ${MANN_KENDALL_MIN_POINTS} then (n * (n - 1) * (2 * n + 5) - ties) / 18.0 end
     from fits`;
+  return together
+    ? [sql`with ${cells}, stats as (${stats}), ${trends}`]
+    : [sql`with ${cells} ${stats}`, sql`with ${cells}, ${trends}`];
 }
 
 export interface RecomputeOutcome {
@@ -135,12 +137,8 @@ export async function recompute(
   const ids =
     options.indicatorIds ??
     (await db.select({ id: indicatorDefinitions.id }).from(indicatorDefinitions)).map((r) => r.id);
-  const run = async (tx: Database, scope: SQL) => {
-    await tx.execute(sql`delete from indicator_period_stats where ${scope}`);
-    await tx.execute(sql`delete from indicator_trends where ${scope}`);
-    await tx.execute(resultsStatement(scope, window));
-  };
   if (database.driver === 'postgres') {
+    const scope = options.indicatorIds ? sql`indicator_id = any(${sql.param(ids)}::uuid[])` : sql`true`;
     await db.transaction(async (tx) => {
       // The sorts and the hash of indicator × period fit in memory; the planner needs the values'
       // statistics to choose the hash, and an import may just have changed a tenth of them or more
@@ -153,14 +151,28 @@ export async function recompute(
         rows: { stale: boolean }[];
       };
       if (rows[0]?.stale !== false) await tx.execute(sql`analyze indicator_values`);
-      await run(tx, options.indicatorIds ? sql`indicator_id = any(${sql.param(ids)}::uuid[])` : sql`true`);
+      await tx.execute(sql`delete from indicator_period_stats where ${scope}`);
+      await tx.execute(sql`delete from indicator_trends where ${scope}`);
+      for (const statement of resultsStatements(scope, window, true)) await tx.execute(statement);
     });
     // Every recompute leaves the old results dead; without a vacuum (autovacuum may be off or late) each
     // next recompute wades through them and its inserts slow down run after run.
     await db.execute(sql`vacuum indicator_trends, indicator_period_stats`);
   } else {
+    // One indicator, one table at a time, each in its own transaction (PGlite has one connection: a
+    // transaction open across a yield would take in other requests' queries), the event loop free between.
     for (const id of ids) {
-      await db.transaction((tx) => run(tx, sql`indicator_id = ${id}`));
+      const scope = sql`indicator_id = ${id}`;
+      const [stats, trends] = resultsStatements(scope, window, false);
+      await db.transaction(async (tx) => {
+        await tx.execute(sql`delete from indicator_period_stats where ${scope}`);
+        await tx.execute(stats!);
+      });
+      await yieldToEventLoop();
+      await db.transaction(async (tx) => {
+        await tx.execute(sql`delete from indicator_trends where ${scope}`);
+        await tx.execute(trends!);
+      });
       await yieldToEventLoop();
     }
   }

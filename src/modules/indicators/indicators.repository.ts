@@ -2,11 +2,11 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Database } from '../../db/database.js';
 import { organisations } from '../organisations/organisations.tables.js';
+import type { indicatorPeriodStats } from './indicators.tables.js';
 import {
   comparatorGroupMembers,
   comparatorGroups,
   indicatorDefinitions,
-  indicatorPeriodStats,
   indicatorRecomputes,
   indicatorTrends,
   indicatorValues,
