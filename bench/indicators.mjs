@@ -8,7 +8,9 @@
  *
  * Env: BENCH_DATABASE_URL (admin connection; default postgres://postgres@127.0.0.1:5432/postgres),
  * BENCH_ORGANISATIONS / BENCH_INDICATORS / BENCH_PERIODS (default 400 / 200 / 20), BENCH_PAGES (analysis
- * page requests, default 100). Needs psql for the PostgreSQL floor figures. Prints figures; asserts nothing.
+ * page requests, default 100), BENCH_REUSE=1 (PostgreSQL: keep the database kloe_bench_<size> between runs and,
+ * when it already holds the values, skip the import — for profiling the recompute and the page again and
+ * again). Needs psql for the PostgreSQL floor figures. Prints figures; asserts nothing.
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -31,6 +33,7 @@ const tables = await load('modules/indicators/indicators.tables.js');
 const orgTables = await load('modules/organisations/organisations.tables.js');
 const accountsRepo = await load('modules/accounts/accounts.repository.js');
 const { generateApiToken } = await load('modules/accounts/api-tokens.js');
+const { FILE_TYPES } = await load('modules/evidence/file-types.js');
 
 const driver = process.argv[2] ?? 'postgres';
 const size = {
@@ -74,11 +77,16 @@ console.log(
 let database;
 let dbName;
 let dataDir;
+const reuse = driver === 'postgres' && process.env.BENCH_REUSE === '1';
+let reused = false;
 if (driver === 'postgres') {
-  dbName = `kloe_bench_${randomBytes(4).toString('hex')}`;
+  dbName = reuse
+    ? `kloe_bench_${size.organisations}x${size.indicators}x${size.periods}`
+    : `kloe_bench_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
-  await admin.query(`create database ${dbName}`);
+  reused = (await admin.query('select 1 from pg_database where datname = $1', [dbName])).rowCount > 0;
+  if (!reused) await admin.query(`create database ${dbName}`);
   await admin.end();
   const url = new URL(adminUrl);
   url.pathname = `/${dbName}`;
@@ -90,40 +98,56 @@ if (driver === 'postgres') {
 const { db } = database;
 
 try {
-  await db.insert(orgTables.organisations).values(synthetic.syntheticOrganisations(size));
-  await db
-    .insert(tables.indicatorDefinitions)
-    .values(synthetic.syntheticDefinitions(size).map(({ base: _base, spread: _spread, ...d }) => d));
+  // A reused database that already holds the values skips the import (BENCH_REUSE).
+  const importNeeded = !reused || (await db.select().from(tables.indicatorValues).limit(1)).length === 0;
+  if (importNeeded) {
+    await db.delete(tables.indicatorDefinitions);
+    await db.delete(orgTables.organisations);
+    await db.insert(orgTables.organisations).values(synthetic.syntheticOrganisations(size));
+    await db
+      .insert(tables.indicatorDefinitions)
+      .values(synthetic.syntheticDefinitions(size).map(({ base: _base, spread: _spread, ...d }) => d));
+  }
 
-  // Longest time the event loop was held, over the import and the recompute.
-  const delay = monitorEventLoopDelay({ resolution: 10 });
-  delay.enable();
-  const imported = await time(async () => {
-    const raw = await readIndicatorFile(buffer);
-    const orgs = await db.select().from(orgTables.organisations);
-    const defs = await db.select().from(tables.indicatorDefinitions);
-    const { rows, problems } = await validateRows(raw, {
-      organisations: new Map(orgs.map((o) => [o.code, o.id])),
-      indicators: new Map(defs.map((d) => [d.code, { id: d.id, periodType: d.periodType }])),
+  // Longest time the event loop was held, over the import and over the recompute.
+  const blocked = (work) => async () => {
+    const delay = monitorEventLoopDelay({ resolution: 10 });
+    delay.enable();
+    try {
+      return { result: await work(), maxBlockMs: delay.max / 1e6 };
+    } finally {
+      delay.disable();
+    }
+  };
+  const imported = importNeeded
+    ? await time(
+        blocked(async () => {
+          const raw = await readIndicatorFile(buffer);
+          const orgs = await db.select().from(orgTables.organisations);
+          const defs = await db.select().from(tables.indicatorDefinitions);
+          const { rows, problems } = await validateRows(raw, {
+            organisations: new Map(orgs.map((o) => [o.code, o.id])),
+            indicators: new Map(defs.map((d) => [d.code, { id: d.id, periodType: d.periodType }])),
+          });
+          if (problems.length) throw new Error(`bad rows: ${problems[0].message}`);
+          return writeValues(database, rows, SYSTEM);
+        }),
+      )
+    : undefined;
+  const recomputed = await time(blocked(() => recompute(database)));
+  if (imported) {
+    console.log(
+      `import (read, check, write ${imported.result.result.added.toLocaleString('en-GB')} values): ${seconds(imported.ms)}; longest event-loop block ${imported.result.maxBlockMs.toFixed(0)} ms`,
+    );
+    const again = await time(async () => {
+      const raw = await readIndicatorFile(buffer);
+      return raw.length;
     });
-    if (problems.length) throw new Error(`bad rows: ${problems[0].message}`);
-    return writeValues(database, rows, SYSTEM);
-  });
-  const recomputed = await time(() => recompute(database));
-  delay.disable();
+    console.log(`of which reading and parsing the file alone: ${seconds(again.ms)}`);
+  } else console.log(`import skipped: reusing the database ${dbName}`);
   console.log(
-    `import (read, check, write ${imported.result.added.toLocaleString('en-GB')} values): ${seconds(imported.ms)}`,
+    `recompute (${recomputed.result.result.indicators} indicators, window ${recomputed.result.result.window}): ${seconds(recomputed.ms)}; longest event-loop block ${recomputed.result.maxBlockMs.toFixed(0)} ms`,
   );
-  console.log(
-    `recompute (${recomputed.result.indicators} indicators, window ${recomputed.result.window}): ${seconds(recomputed.ms)}`,
-  );
-  console.log(`longest event-loop block during import and recompute: ${(delay.max / 1e6).toFixed(0)} ms`);
-
-  const again = await time(async () => {
-    const raw = await readIndicatorFile(buffer);
-    return raw.length;
-  });
-  console.log(`of which reading and parsing the file alone: ${seconds(again.ms)}`);
 
   if (driver === 'postgres') {
     const psql = (args) => {
@@ -133,15 +157,19 @@ try {
       });
       return performance.now() - started;
     };
-    psql([
-      '-c',
-      'create table bare (organisation_code text, indicator_code text, period text, value float8, quality text)',
-    ]);
-    const copyIn = psql(['-c', `\\copy bare from '${file}' with (format csv, header true)`]);
+    if (imported) {
+      psql([
+        '-c',
+        'drop table if exists bare',
+        '-c',
+        'create table bare (organisation_code text, indicator_code text, period text, value float8, quality text)',
+      ]);
+      const copyIn = psql(['-c', `\\copy bare from '${file}' with (format csv, header true)`]);
+      console.log(
+        `psql \\copy of the same file into a bare table: ${seconds(copyIn)} → import is ${(imported.ms / copyIn).toFixed(2)} × the floor`,
+      );
+    }
     const copyOut = psql(['-c', `\\copy (select * from indicator_values) to '/dev/null'`]);
-    console.log(
-      `psql \\copy of the same file into a bare table: ${seconds(copyIn)} → import is ${(imported.ms / copyIn).toFixed(2)} × the floor`,
-    );
     console.log(
       `COPY … TO STDOUT of the values: ${seconds(copyOut)} → recompute is ${(recomputed.ms / copyOut).toFixed(2)} × the floor`,
     );
@@ -156,6 +184,7 @@ try {
         admin: undefined,
         signInAttemptsPerMinute: 1000,
         oidc: undefined,
+        evidence: { dir: path.join(os.tmpdir(), 'kloe-bench-evidence'), maxBytes: 1024 * 1024, types: [...FILE_TYPES] },
       },
       database,
       logger: false,
@@ -163,7 +192,7 @@ try {
     const user = await accountsRepo.insertUser(db, {
       id: randomUUID(),
       name: 'Bench',
-      email: 'bench@example.test',
+      email: `bench-${randomUUID()}@example.test`,
       role: 'inspector',
       organisationId: null,
     });
@@ -191,7 +220,7 @@ try {
   console.log(`peak memory (max RSS): ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
 } finally {
   await database.close();
-  if (dbName) {
+  if (dbName && !reuse) {
     const admin = new pg.Client({ connectionString: adminUrl });
     await admin.connect();
     await admin.query(`drop database if exists ${dbName} with (force)`);

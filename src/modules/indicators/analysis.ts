@@ -156,7 +156,36 @@ export interface Analysis {
   };
 }
 
-const key = (...parts: (string | number)[]) => parts.join('|');
+/**
+ * Rows found by organisation and indicator (then period), through maps keyed by the ids the rows hold:
+ * a page makes tens of thousands of these lookups, and a key string built for each one (and hashed
+ * anew) cost more than the rest of the analysis.
+ */
+interface Keyed {
+  organisationId: string;
+  indicatorId: string;
+  periodIndex?: number;
+}
+
+function finder<T extends Keyed>(rows: readonly T[]) {
+  const byIndicator = new Map<string, Map<string, T[]>>();
+  for (const row of rows) {
+    let byOrganisation = byIndicator.get(row.indicatorId);
+    if (!byOrganisation) byIndicator.set(row.indicatorId, (byOrganisation = new Map()));
+    const list = byOrganisation.get(row.organisationId);
+    if (list) list.push(row);
+    else byOrganisation.set(row.organisationId, [row]);
+  }
+  return {
+    one: (organisationId: string, indicatorId: string) => byIndicator.get(indicatorId)?.get(organisationId)?.[0],
+    at: (organisationId: string, indicatorId: string, periodIndex: number) =>
+      byIndicator
+        .get(indicatorId)
+        ?.get(organisationId)
+        ?.find((row) => row.periodIndex === periodIndex),
+  };
+}
+type Finder<T extends Keyed> = ReturnType<typeof finder<T>>;
 
 /** Position 0 (last) … 100 (first) from a rank among count. */
 const percentile = (rank: number, count: number) => (count <= 1 ? 100 : (100 * (count - rank)) / (count - 1));
@@ -166,14 +195,14 @@ const ratio = (part: number, whole: number) => (whole === 0 ? null : part / whol
 function sharesOf(
   organisationId: string,
   definitions: readonly DefinitionInput[],
-  trends: Map<string, TrendInput>,
+  trends: Finder<TrendInput>,
   latestQuartile: (organisationId: string, indicatorId: string) => number | undefined,
 ): Shares {
   const counts = { improving: 0, stable: 0, declining: 0, insufficient: 0 };
   let top = 0;
   let placed = 0;
   for (const d of definitions) {
-    counts[trends.get(key(organisationId, d.id))?.direction ?? 'insufficient']++;
+    counts[trends.one(organisationId, d.id)?.direction ?? 'insufficient']++;
     const quartile = latestQuartile(organisationId, d.id);
     if (quartile !== undefined) {
       placed++;
@@ -197,26 +226,37 @@ const medianOf = (values: (number | null)[]) => {
 export function buildAnalysis(input: AnalysisInput): Analysis {
   const { organisation, group, window } = input;
   const self = organisation.id;
-  const valueAt = new Map(input.values.map((v) => [key(v.organisationId, v.indicatorId, v.periodIndex), v]));
-  const positionAt = new Map(input.positions.map((p) => [key(p.organisationId, p.indicatorId, p.periodIndex), p]));
-  const trends = new Map(input.trends.map((t) => [key(t.organisationId, t.indicatorId), t]));
+  const values = finder(input.values);
+  const positions = finder(input.positions);
+  const trends = finder(input.trends);
   const statsBy = new Map<string, StatInput[]>();
-  for (const s of input.stats) statsBy.set(s.indicatorId, [...(statsBy.get(s.indicatorId) ?? []), s]);
-  const windowOf = (indicatorId: string) => {
-    const indices = (statsBy.get(indicatorId) ?? []).map((s) => s.periodIndex).sort((a, b) => a - b);
-    return indices.slice(-window);
-  };
+  for (const s of input.stats) {
+    const list = statsBy.get(s.indicatorId);
+    if (list) list.push(s);
+    else statsBy.set(s.indicatorId, [s]);
+  }
+  // Each indicator's window, worked out once: the summaries below ask for it per organisation.
+  const windows = new Map(
+    [...statsBy].map(([id, stats]) => [
+      id,
+      stats
+        .map((s) => s.periodIndex)
+        .sort((a, b) => a - b)
+        .slice(-window),
+    ]),
+  );
+  const windowOf = (indicatorId: string) => windows.get(indicatorId) ?? [];
   const latestOf = (indicatorId: string) => windowOf(indicatorId).at(-1);
   const comparedIds = [self, ...group.members.map((m) => m.id).filter((id) => id !== self)];
 
   const indicators = input.definitions.map((d): IndicatorAnalysis => {
     const stats = new Map((statsBy.get(d.id) ?? []).map((s) => [s.periodIndex, s]));
     const periods = windowOf(d.id).map((index): PeriodFigures => {
-      const own = valueAt.get(key(self, d.id, index));
-      const position = positionAt.get(key(self, d.id, index));
+      const own = values.at(self, d.id, index);
+      const position = positions.at(self, d.id, index);
       const stat = stats.get(index)!;
       const compared = comparedIds
-        .map((id) => ({ id, value: valueAt.get(key(id, d.id, index))?.value ?? null }))
+        .map((id) => ({ id, value: values.at(id, d.id, index)?.value ?? null }))
         .filter((c): c is { id: string; value: number } => c.value !== null);
       let groupStanding: Standing | null = null;
       const at = compared.findIndex((c) => c.id === self);
@@ -248,7 +288,7 @@ export function buildAnalysis(input: AnalysisInput): Analysis {
         group: groupStanding,
       };
     });
-    const trend = trends.get(key(self, d.id));
+    const trend = trends.one(self, d.id);
     const placed = periods.filter((p) => p.national);
     const mk =
       trend?.mkS !== null && trend?.mkS !== undefined && trend.mkVariance
@@ -279,7 +319,7 @@ export function buildAnalysis(input: AnalysisInput): Analysis {
 
   const latestQuartile = (organisationId: string, indicatorId: string) => {
     const latest = latestOf(indicatorId);
-    return latest === undefined ? undefined : positionAt.get(key(organisationId, indicatorId, latest))?.quartile;
+    return latest === undefined ? undefined : positions.at(organisationId, indicatorId, latest)?.quartile;
   };
   // Context indicators describe the area, not the service: they have no better or worse.
   const judged = input.definitions.filter((d) => d.category !== 'context');
@@ -295,7 +335,7 @@ export function buildAnalysis(input: AnalysisInput): Analysis {
   const meanPosition = (organisationId: string, definitions: readonly DefinitionInput[]) => {
     const values = definitions.flatMap((d) => {
       const latest = latestOf(d.id);
-      const p = latest === undefined ? undefined : positionAt.get(key(organisationId, d.id, latest));
+      const p = latest === undefined ? undefined : positions.at(organisationId, d.id, latest);
       return p ? [percentile(p.rank, p.count)] : [];
     });
     return values.length === 0 ? null : values.reduce((a, b) => a + b, 0) / values.length;

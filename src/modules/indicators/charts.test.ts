@@ -41,4 +41,16 @@ describe('charts', () => {
     expect(quadrantAlt(points)).toContain('Ashby is at cost 80, performance 30 — lower performance at lower cost');
     expect(quadrantChart(points)).toMatch(/^<svg role="img" aria-label="Value for money quadrant of 2 organisations/);
   });
+
+  it('draws the quadrant again when its points move, and the same drawing for the same points', () => {
+    const points = [
+      { code: 'A', name: 'Ashby', self: true, cost: 80, performance: 30 },
+      { code: 'B', name: 'Brook', self: false, cost: 20, performance: 70 },
+    ];
+    const first = quadrantChart(points);
+    expect(quadrantChart(points.map((p) => ({ ...p })))).toBe(first);
+    const moved = quadrantChart([{ ...points[0]!, performance: 90 }, points[1]!]);
+    expect(moved).not.toBe(first);
+    expect(moved).toContain('performance 90');
+  });
 });

@@ -5,6 +5,7 @@
  * them and an ECharts instance per sparkline would cost a few milliseconds each. Every chart is an
  * image with a text alternative; pages and reports put the data table beside it (renderCharts).
  */
+import { createHash } from 'node:crypto';
 import * as echarts from 'echarts';
 import type { Analysis, VfmPoint } from './analysis.js';
 
@@ -109,8 +110,30 @@ export function quadrantAlt(points: readonly VfmPoint[]): string {
   return `Value for money quadrant of ${points.length} organisations, cost position across and performance position up (0 worst, 100 best among all providers)${self ? `: ${self.name} is at cost ${Math.round(self.cost)}, performance ${Math.round(self.performance)} — ${where(self)}` : ''}.`;
 }
 
+/**
+ * Rendered quadrants by their data: ECharts takes tens of milliseconds to lay one out, and the same
+ * organisation's page, its reports and its snapshots draw the same points again and again.
+ */
+const quadrantCache = new Map<string, string>();
+const QUADRANT_CACHE_SIZE = 500;
+
 /** Cost position (right: cheaper) against performance position (up: better); the organisation stands out. */
 export function quadrantChart(points: readonly VfmPoint[]): string {
+  const key = createHash('sha256').update(JSON.stringify(points)).digest('base64');
+  const cached = quadrantCache.get(key);
+  if (cached !== undefined) {
+    // Refresh its place: the map's order is the eviction order, oldest use first.
+    quadrantCache.delete(key);
+    quadrantCache.set(key, cached);
+    return cached;
+  }
+  const svg = drawQuadrant(points);
+  quadrantCache.set(key, svg);
+  if (quadrantCache.size > QUADRANT_CACHE_SIZE) quadrantCache.delete(quadrantCache.keys().next().value!);
+  return svg;
+}
+
+function drawQuadrant(points: readonly VfmPoint[]): string {
   const series = (self: boolean) => ({
     name: self ? 'This organisation' : 'Comparator group',
     type: 'scatter' as const,

@@ -3,7 +3,8 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createTestDatabase, describeEachDatabase, type TestDatabase } from '../../db/testing/test-database.js';
 import { auditLog } from '../audit/audit.tables.js';
 import { importIndicatorFile, ImportRefusedError } from './indicators.import.js';
-import { indicatorPeriodStats, indicatorPositions, indicatorTrends, indicatorValues } from './indicators.tables.js';
+import { positionsIn } from './indicators.repository.js';
+import { indicatorPeriodStats, indicatorTrends, indicatorValues } from './indicators.tables.js';
 import { directionOfTravel, quartilePosition, quartiles, ranks, score } from './statistics.js';
 import { seedSmallSet } from './testing.js';
 
@@ -67,10 +68,9 @@ describeEachDatabase('indicator import and recompute', (driver) => {
       [set.satisfaction, SAT],
       [set.cost, COST],
     ] as const) {
-      const positions = await database.db
-        .select()
-        .from(indicatorPositions)
-        .where(eq(indicatorPositions.indicatorId, indicator.id));
+      const positions = positionsIn(
+        await database.db.select().from(indicatorTrends).where(eq(indicatorTrends.indicatorId, indicator.id)),
+      );
       // The window is the latest three periods: 2021/22 to 2023/24.
       expect(new Set(positions.map((p) => p.periodIndex))).toEqual(new Set([2021, 2022, 2023]));
       for (const year of [1, 2, 3]) {

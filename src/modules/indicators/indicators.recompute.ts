@@ -1,12 +1,20 @@
 /**
  * The benchmarking recompute: quartiles of every indicator in every period, and — over each indicator's
  * latest `window` periods — every organisation's rank and quartile, and its direction of travel. It runs
- * in SQL where the values are (the same formulas as statistics.ts; an integration test holds them to it),
- * so pages only read results. On PostgreSQL it is one statement per table for all indicators; on PGlite,
- * which works on the event loop, it goes one indicator at a time so no request waits long behind it.
+ * in SQL where the values are (the same formulas as statistics.ts; integration tests hold them to it),
+ * so pages only read results.
+ *
+ * One statement reads the values once: it gathers each indicator × period into arrays (a hash
+ * aggregate, no sort of the whole table), takes the period quartiles from them, ranks the window's
+ * periods, then sorts only the window's values by organisation and indicator for the trends. Theil–Sen
+ * and Mann–Kendall need every pair of points of a series; lag() over the series gives them without a
+ * self-join, and lag()/lead() equality counts the tied scores for Mann–Kendall's variance.
+ *
+ * On PostgreSQL it is one transaction for all indicators; on PGlite, which works on the event loop, it
+ * goes one indicator and one table at a time so no request waits long behind it.
  */
 import { sql, type SQL } from 'drizzle-orm';
-import type { Database, DatabaseHandle } from '../../db/database.js';
+import type { DatabaseHandle } from '../../db/database.js';
 import { TOLERANCE, MANN_KENDALL_MIN_POINTS } from './statistics.js';
 import { indicatorDefinitions, indicatorRecomputes } from './indicators.tables.js';
 
@@ -15,86 +23,101 @@ export const DEFAULT_WINDOW = 3;
 /** Yields to the event loop, so that waiting requests run between batches. */
 export const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-function statements(scope: SQL, window: number): SQL[] {
-  // Scores: higher is always better (statistics.ts score()); not-collected values take no part.
-  const scored = sql`
-    scored as (
-      select v.organisation_id, v.indicator_id, v.period_index, v.value,
-        case d.polarity when 'higher' then v.value when 'lower' then -v.value else -abs(v.value - d.target) end as score
-      from indicator_values v
-      join indicator_definitions d on d.id = v.indicator_id
-      join (select indicator_id, max(period_index) - ${window - 1} as first from indicator_values
-            where ${scope} and value is not null group by indicator_id) w
-        on w.indicator_id = v.indicator_id and v.period_index >= w.first
-      where v.value is not null
-    )`;
-  return [
-    sql`delete from indicator_period_stats where ${scope}`,
-    sql`insert into indicator_period_stats (indicator_id, period_index, count, q1, median, q3)
-      select indicator_id, period_index, count(*)::int,
-        percentile_cont(0.25) within group (order by value),
-        percentile_cont(0.5) within group (order by value),
-        percentile_cont(0.75) within group (order by value)
+/** Scores: higher is always better (statistics.ts score()). */
+const scoreOf = (value: SQL) =>
+  sql`case d.polarity when 'higher' then ${value} when 'lower' then -${value} else -abs(${value} - d.target) end`;
+
+/**
+ * The statements that fill the period quartiles and the trends of the indicators in `scope`: on
+ * PostgreSQL one statement (the values read once), on PGlite two, so each holds the event loop for less.
+ */
+function resultsStatements(scope: SQL, window: number, together: boolean): SQL[] {
+  // Offsets 1 … window − 1 reach every earlier (lag) and later (lead) point of a series of `window` periods.
+  const offsets = Array.from({ length: Math.max(1, window - 1) }, (_, i) => sql.raw(String(i + 1)));
+  const lags = sql.join(
+    offsets.map(
+      (k) =>
+        sql`, lag(period_index, ${k}) over w as p${k}, lag(value, ${k}) over w as v${k}, lag(score, ${k}) over w as s${k}, lead(score, ${k}) over w as f${k}`,
+    ),
+  );
+  const pairs = sql.join(
+    offsets.map(
+      (k) =>
+        sql`(${k}, (l.value - l.v${k}) / (l.period_index - l.p${k}), (l.score - l.s${k}) / (l.period_index - l.p${k}), sign(l.score - l.s${k}))`,
+    ),
+    sql`, `,
+  );
+  // How many other points of the series share this point's score.
+  const tied = sql.join(
+    offsets.map((k) => sql`coalesce((l.score = l.s${k})::int, 0) + coalesce((l.score = l.f${k})::int, 0)`),
+    sql` + `,
+  );
+  const cells = sql`cells as materialized (
+      select indicator_id, period_index, array_agg(organisation_id) as orgs, array_agg(value) as vals
       from indicator_values where ${scope} and value is not null
-      group by indicator_id, period_index`,
-    sql`delete from indicator_positions where ${scope}`,
-    sql`insert into indicator_positions (organisation_id, indicator_id, period_index, rank, count, quartile)
-      with ${scored},
-      q as (
-        select indicator_id, period_index,
-          percentile_cont(array[0.25, 0.5, 0.75]) within group (order by score) as q
-        from scored group by indicator_id, period_index
-      )
-      select s.organisation_id, s.indicator_id, s.period_index,
-        rank() over (partition by s.indicator_id, s.period_index order by s.score desc)::int,
-        count(*) over (partition by s.indicator_id, s.period_index)::int,
-        case when s.score >= q.q[3] then 1 when s.score >= q.q[2] then 2 when s.score >= q.q[1] then 3 else 4 end
-      from scored s join q using (indicator_id, period_index)`,
-    sql`delete from indicator_trends where ${scope}`,
-    sql`insert into indicator_trends
-        (organisation_id, indicator_id, direction, slope, change, tolerance, points, mk_s, mk_variance)
-      with ${scored},
-      series as (
-        select organisation_id, indicator_id, count(*)::int as n,
-          max(period_index) - min(period_index) as span,
-          percentile_cont(0.5) within group (order by abs(value)) * ${TOLERANCE} as tolerance
-        from scored group by organisation_id, indicator_id
-      ),
-      pairs as (
-        select a.organisation_id, a.indicator_id,
-          (b.value - a.value) / (b.period_index - a.period_index) as value_slope,
-          (b.score - a.score) / (b.period_index - a.period_index) as score_slope,
-          sign(b.score - a.score) as s
-        from scored a join scored b
-          on b.organisation_id = a.organisation_id and b.indicator_id = a.indicator_id
-          and b.period_index > a.period_index
-      ),
-      fits as (
-        select organisation_id, indicator_id,
-          percentile_cont(0.5) within group (order by value_slope) as slope,
-          percentile_cont(0.5) within group (order by score_slope) as score_slope,
-          sum(s)::int as s
-        from pairs group by organisation_id, indicator_id
-      ),
-      ties as (
-        select organisation_id, indicator_id, sum(t * (t - 1) * (2 * t + 5)) as term
-        from (select organisation_id, indicator_id, count(*) as t from scored
-              group by organisation_id, indicator_id, score having count(*) > 1) g
-        group by organisation_id, indicator_id
-      )
-      select s.organisation_id, s.indicator_id,
-        case when f.slope is null then 'insufficient'
-          when f.score_slope * s.span > s.tolerance then 'improving'
-          when f.score_slope * s.span < -s.tolerance then 'declining'
-          else 'stable' end,
-        f.slope, f.score_slope * s.span, case when f.slope is null then null else s.tolerance end, s.n,
-        case when s.n >= ${MANN_KENDALL_MIN_POINTS} then f.s end,
-        case when s.n >= ${MANN_KENDALL_MIN_POINTS}
-          then (s.n * (s.n - 1) * (2 * s.n + 5) - coalesce(t.term, 0)) / 18.0 end
-      from series s
-      left join fits f using (organisation_id, indicator_id)
-      left join ties t using (organisation_id, indicator_id)`,
-  ];
+      group by indicator_id, period_index
+    )`;
+  const stats = sql`
+      insert into indicator_period_stats (indicator_id, period_index, count, q1, median, q3)
+      select indicator_id, period_index, cardinality(vals), q[1], q[2], q[3]
+      from cells, lateral (
+        select percentile_cont(array[0.25, 0.5, 0.75]) within group (order by x) as q from unnest(vals) x
+      ) p`;
+  const trends = sql`
+    windows as (select indicator_id, max(period_index) - ${window - 1} as first from cells group by indicator_id),
+    placed as (
+      select c.indicator_id, c.period_index, x.organisation_id, x.value, ${scoreOf(sql`x.value`)} as score,
+        (rank() over cell)::int as rank, cardinality(c.vals) as count, q.q
+      from cells c
+      join windows w on w.indicator_id = c.indicator_id and c.period_index >= w.first
+      join indicator_definitions d on d.id = c.indicator_id
+      cross join lateral (
+        select percentile_cont(array[0.25, 0.5, 0.75]) within group (order by ${scoreOf(sql`v`)}) as q from unnest(c.vals) v
+      ) q
+      cross join unnest(c.orgs, c.vals) as x(organisation_id, value)
+      window cell as (partition by c.indicator_id, c.period_index order by ${scoreOf(sql`x.value`)} desc)
+    ),
+    lagged as (
+      select organisation_id, indicator_id, period_index, value, score, rank, count,
+        case when score >= q[3] then 1 when score >= q[2] then 2 when score >= q[1] then 3 else 4 end as quartile
+        ${lags}
+      from placed window w as (partition by organisation_id, indicator_id order by period_index)
+    ),
+    paired as (
+      select l.*, k.k, k.value_slope, k.score_slope, k.s, case when k.k = 1 then ${tied} end as tied
+      from lagged l cross join lateral (values ${pairs}) k(k, value_slope, score_slope, s)
+    ),
+    fits as (
+      -- Rows with k = 1 are the points themselves; every row is a pair with an earlier point (or none).
+      select organisation_id, indicator_id,
+        array_agg(period_index order by period_index) filter (where k = 1) as periods,
+        array_agg(rank order by period_index) filter (where k = 1) as ranks,
+        array_agg(count order by period_index) filter (where k = 1) as counts,
+        array_agg(quartile order by period_index) filter (where k = 1) as quartiles,
+        count(*) filter (where k = 1)::int as n,
+        max(period_index) - min(period_index) as span,
+        percentile_cont(0.5) within group (order by abs(value)) filter (where k = 1) * ${TOLERANCE} as tolerance,
+        percentile_cont(0.5) within group (order by value_slope) as slope,
+        percentile_cont(0.5) within group (order by score_slope) as score_slope,
+        coalesce(sum(s), 0)::int as s,
+        sum(tied * (2 * tied + 7)) as ties
+      from paired group by organisation_id, indicator_id
+    )
+    insert into indicator_trends (organisation_id, indicator_id, periods, ranks, counts, quartiles,
+      direction, slope, change, tolerance, points, mk_s, mk_variance)
+    select organisation_id, indicator_id, periods, ranks, counts, quartiles,
+      case when slope is null then 'insufficient'
+        when score_slope * span > tolerance then 'improving'
+        when score_slope * span < -tolerance then 'declining'
+        else 'stable' end,
+      slope, score_slope * span, case when slope is null then null else tolerance end, n,
+      case when n >= ${MANN_KENDALL_MIN_POINTS} then s end,
+      -- Σ over tie groups of t(t−1)(2t+5) is Σ over points of e(2e+7), e the point's tied others.
+      case when n >= ${MANN_KENDALL_MIN_POINTS} then (n * (n - 1) * (2 * n + 5) - ties) / 18.0 end
+    from fits`;
+  return together
+    ? [sql`with ${cells}, stats as (${stats}), ${trends}`]
+    : [sql`with ${cells} ${stats}`, sql`with ${cells}, ${trends}`];
 }
 
 export interface RecomputeOutcome {
@@ -114,14 +137,42 @@ export async function recompute(
   const ids =
     options.indicatorIds ??
     (await db.select({ id: indicatorDefinitions.id }).from(indicatorDefinitions)).map((r) => r.id);
-  const run = async (tx: Database, scope: SQL) => {
-    for (const statement of statements(scope, window)) await tx.execute(statement);
-  };
   if (database.driver === 'postgres') {
-    await db.transaction((tx) => run(tx, sql`indicator_id = any(${sql.param(ids)}::uuid[])`));
+    const scope = options.indicatorIds ? sql`indicator_id = any(${sql.param(ids)}::uuid[])` : sql`true`;
+    await db.transaction(async (tx) => {
+      // The sorts and the hash of indicator × period fit in memory; the planner needs the values'
+      // statistics to choose the hash, and an import may just have changed a tenth of them or more
+      // (as autovacuum would judge, which may be off or not yet round).
+      await tx.execute(sql`set local work_mem = '256MB'`);
+      const { rows } = (await tx.execute(sql`
+        select coalesce(last_analyze, last_autoanalyze) is null
+          or n_mod_since_analyze > 0.1 * greatest(n_live_tup, 1) as stale
+        from pg_stat_user_tables where relid = 'indicator_values'::regclass`)) as unknown as {
+        rows: { stale: boolean }[];
+      };
+      if (rows[0]?.stale !== false) await tx.execute(sql`analyze indicator_values`);
+      await tx.execute(sql`delete from indicator_period_stats where ${scope}`);
+      await tx.execute(sql`delete from indicator_trends where ${scope}`);
+      for (const statement of resultsStatements(scope, window, true)) await tx.execute(statement);
+    });
+    // Every recompute leaves the old results dead; without a vacuum (autovacuum may be off or late) each
+    // next recompute wades through them and its inserts slow down run after run.
+    await db.execute(sql`vacuum indicator_trends, indicator_period_stats`);
   } else {
+    // One indicator, one table at a time, each in its own transaction (PGlite has one connection: a
+    // transaction open across a yield would take in other requests' queries), the event loop free between.
     for (const id of ids) {
-      await db.transaction((tx) => run(tx, sql`indicator_id = ${id}`));
+      const scope = sql`indicator_id = ${id}`;
+      const [stats, trends] = resultsStatements(scope, window, false);
+      await db.transaction(async (tx) => {
+        await tx.execute(sql`delete from indicator_period_stats where ${scope}`);
+        await tx.execute(stats!);
+      });
+      await yieldToEventLoop();
+      await db.transaction(async (tx) => {
+        await tx.execute(sql`delete from indicator_trends where ${scope}`);
+        await tx.execute(trends!);
+      });
       await yieldToEventLoop();
     }
   }

@@ -2,12 +2,11 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Database } from '../../db/database.js';
 import { organisations } from '../organisations/organisations.tables.js';
+import type { indicatorPeriodStats } from './indicators.tables.js';
 import {
   comparatorGroupMembers,
   comparatorGroups,
   indicatorDefinitions,
-  indicatorPeriodStats,
-  indicatorPositions,
   indicatorRecomputes,
   indicatorTrends,
   indicatorValues,
@@ -44,22 +43,39 @@ export async function lastRecompute(db: Database) {
   return row;
 }
 
-export function positionsOf(db: Database, organisationIds: readonly string[]) {
-  return db
-    .select()
-    .from(indicatorPositions)
-    .where(inArray(indicatorPositions.organisationId, [...organisationIds]));
-}
+export type TrendRow = typeof indicatorTrends.$inferSelect;
 
-export function trendsOf(db: Database, organisationIds: readonly string[]) {
+export function trendsOf(db: Database, organisationIds: readonly string[]): Promise<TrendRow[]> {
   return db
     .select()
     .from(indicatorTrends)
     .where(inArray(indicatorTrends.organisationId, [...organisationIds]));
 }
 
-export function periodStats(db: Database) {
-  return db.select().from(indicatorPeriodStats);
+/** The rank and quartile of each period of the window, one row per period, from the trends' arrays. */
+export function positionsIn(trends: readonly TrendRow[]) {
+  return trends.flatMap((t) =>
+    t.periods.map((periodIndex, i) => ({
+      organisationId: t.organisationId,
+      indicatorId: t.indicatorId,
+      periodIndex,
+      rank: t.ranks[i]!,
+      count: t.counts[i]!,
+      quartile: t.quartiles[i]!,
+    })),
+  );
+}
+
+/** Quartiles of each indicator's latest `window` periods (the trend window, as the recompute's). */
+export async function windowPeriodStats(db: Database, window: number) {
+  const { rows } = (await db.execute(sql`
+    select s.indicator_id as "indicatorId", s.period_index as "periodIndex", s.count, s.q1, s.median, s.q3
+    from indicator_period_stats s
+    join (select indicator_id, max(period_index) - ${window} as before from indicator_period_stats group by indicator_id) w
+      on w.indicator_id = s.indicator_id and s.period_index > w.before`)) as unknown as {
+    rows: (typeof indicatorPeriodStats.$inferSelect)[];
+  };
+  return rows;
 }
 
 /** Every organisation with its type and contextual attributes (what comparator groups are made from). */

@@ -111,12 +111,11 @@ export function createIndicatorsService(deps: { database: Pick<DatabaseHandle, '
       const group = await groupFor(organisationId, options.groupId);
       const ids = [organisationId, ...group.members.map((m) => m.id)];
       const window = (await repo.lastRecompute(db))?.window ?? DEFAULT_WINDOW;
-      const [definitions, values, positions, trends, stats] = await Promise.all([
+      const [definitions, values, trends, stats] = await Promise.all([
         repo.listIndicators(db),
         repo.windowValuesOf(db, ids, window),
-        repo.positionsOf(db, ids),
         repo.trendsOf(db, ids),
-        repo.periodStats(db),
+        repo.windowPeriodStats(db, window),
       ]);
       return buildAnalysis({
         organisation,
@@ -125,7 +124,7 @@ export function createIndicatorsService(deps: { database: Pick<DatabaseHandle, '
         group,
         definitions,
         values,
-        positions,
+        positions: repo.positionsIn(trends),
         trends,
         stats,
       });
