@@ -336,6 +336,8 @@ describeEachDatabase('evidence API', (driver) => {
     expect(detail.files[0].sha256).toBe(item.files[0].sha256);
     expect(detail.links[0]).toMatchObject({ statementRef: '4.3-P1', quote: '412 completed' });
     expect((await get(inspector, detail.files[0].download)).body).toContain('March,412');
+    const found = (await get(inspector, `/api/assessments/${next}/evidence/search?q=march`)).json();
+    expect(found.results.map((r: { itemId: string }) => r.itemId)).toEqual([copy.id]);
     // The published revision keeps its own item, untouched by changes to the copy.
     await t.app.inject({
       method: 'DELETE',

@@ -70,8 +70,8 @@ export async function copyEvidence(db: Database, fromId: string, toId: string): 
       select id as old_id, gen_random_uuid() as new_id from evidence_items where assessment_id = ${fromId}
     ),
     items as (
-      insert into evidence_items (id, assessment_id, title, kind, source, evidence_date, notes, created_by, created_at, updated_at)
-      select m.new_id, ${toId}, i.title, i.kind, i.source, i.evidence_date, i.notes, i.created_by, i.created_at, i.updated_at
+      insert into evidence_items (id, assessment_id, title, kind, source, evidence_date, notes, files_search, created_by, created_at, updated_at)
+      select m.new_id, ${toId}, i.title, i.kind, i.source, i.evidence_date, i.notes, i.files_search, i.created_by, i.created_at, i.updated_at
       from evidence_items i join mapping m on m.old_id = i.id
     ),
     files as (
