@@ -43,8 +43,6 @@ import { registerRecommendationsApi } from './modules/assessments/recommendation
 import { registerRecommendationPages } from './modules/assessments/recommendations.pages.js';
 import { createRecommendationsService } from './modules/assessments/recommendations.service.js';
 import { DEFAULT_CHROMIUM } from './modules/reports/report-pdf.js';
-import { evidenceReportSource } from './modules/evidence/evidence.report-source.js';
-import { indicatorsReportSource } from './modules/indicators/indicators.report-source.js';
 import { registerReportsApi } from './modules/reports/reports.api.js';
 import { registerReportPages } from './modules/reports/reports.pages.js';
 import { registerReportTemplatesApi } from './modules/reports/report-templates.api.js';
@@ -56,6 +54,7 @@ import { registerAuditPages } from './modules/audit/audit.pages.js';
 import { createAuditService } from './modules/audit/audit.service.js';
 import { registerEvidenceApi } from './modules/evidence/evidence.api.js';
 import { createFileSystemStorage } from './modules/evidence/evidence-storage.js';
+import { reportSources } from './report-sources.js';
 import { createEvidenceService } from './modules/evidence/evidence.service.js';
 import { copyEvidence } from './modules/evidence/evidence.repository.js';
 import { registerEvidencePages } from './modules/evidence/evidence.pages.js';
@@ -241,7 +240,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const reports = createReportsService({
     db,
     views,
-    sources: [evidenceReportSource(db), indicatorsReportSource(db)],
+    sources: reportSources(db),
     chromiumPath: process.env.CHROMIUM_PATH ?? DEFAULT_CHROMIUM,
   });
   const templates = createReportTemplatesService({ db });

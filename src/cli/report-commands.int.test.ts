@@ -9,6 +9,7 @@ import { assertBuilt, runKloe } from './testing/run-cli.js';
 
 let tmp: string;
 let inspection: string;
+let selfAssessment: string;
 const kloe = (args: string[], env: Record<string, string> = {}) =>
   runKloe(args, { DATA_DIR: path.join(tmp, 'data'), ...env });
 
@@ -22,10 +23,10 @@ beforeAll(() => {
     const result = kloe(args);
     if (result.code !== 0) throw new Error(`kloe ${args.join(' ')}: ${result.stderr}`);
   }
-  inspection = kloe(['assessment', 'list'])
-    .stdout.split('\n')
-    .find((line) => line.includes('\tinspection\t'))!
-    .split('\t')[0]!;
+  const listed = kloe(['assessment', 'list']).stdout.split('\n');
+  const idOf = (kind: string) => listed.find((line) => line.includes(`\t${kind}\t`))!.split('\t')[0]!;
+  inspection = idOf('inspection');
+  selfAssessment = idOf('self_assessment');
 });
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
@@ -37,6 +38,15 @@ describe('kloe report', () => {
     expect(result.stderr).toContain('writing the Word document…');
     expect(result.stderr).toMatch(/wrote .*report\.docx \(\d+ KiB, draft, SHA-256 [0-9a-f]{64}\)/);
     expect(xmlText(docxPart(fs.readFileSync(file), 'word/document.xml'))).toContain('KLOE 5.2.4: ');
+  });
+
+  it('writes the same report as the server, with the evidence the assessment holds', () => {
+    const file = path.join(tmp, 'self.html');
+    const result = kloe(['report', selfAssessment, '--format', 'html', '-o', file]);
+    expect(result.code, result.stderr).toBe(0);
+    const html = fs.readFileSync(file, 'utf8');
+    const appendix = html.slice(html.indexOf('Appendix: evidence'));
+    expect(appendix).toContain('Interview with the head of housing repairs');
   });
 
   it('writes the findings table as CSV', () => {

@@ -54,10 +54,11 @@ export function registerReportCommands(program: Command): void {
       await withDatabase(async ({ db }) => {
         // Loaded here, not at start: every other command would pay for the report renderers.
         const { createReportsService } = await import('../modules/reports/reports.service.js');
+        const { reportSources } = await import('../report-sources.js');
         const reports = createReportsService({
           db,
           views: createViewEnvironment(),
-          sources: [],
+          sources: reportSources(db),
           chromiumPath: process.env.CHROMIUM_PATH ?? DEFAULT_CHROMIUM,
         });
         progress(
