@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { CsvScanner, CsvSyntaxError } from './csv-records.js';
+
+const all = (text: string, delimiter = ',') => new CsvScanner(text, delimiter).next(Number.MAX_SAFE_INTEGER);
+
+describe('CsvScanner', () => {
+  it('splits records on LF, CRLF and CR, numbering lines from 1 and skipping empty lines', () => {
+    expect(all('a,b\r\n1,2\n\n3,4\r5,6')).toEqual([
+      { line: 1, fields: ['a', 'b'] },
+      { line: 2, fields: ['1', '2'] },
+      { line: 4, fields: ['3', '4'] },
+      { line: 5, fields: ['5', '6'] },
+    ]);
+  });
+
+  it('keeps empty fields, a trailing delimiter included', () => {
+    expect(all('a,,c,\n,\n')).toEqual([
+      { line: 1, fields: ['a', '', 'c', ''] },
+      { line: 2, fields: ['', ''] },
+    ]);
+    expect(all('x,')).toEqual([{ line: 1, fields: ['x', ''] }]);
+  });
+
+  it('reads quoted fields with delimiters, doubled quotes and line breaks, counting the lines they span', () => {
+    expect(all('"12,5","say ""hi""","two\r\nlines"\nnext,"",end')).toEqual([
+      { line: 1, fields: ['12,5', 'say "hi"', 'two\r\nlines'] },
+      { line: 3, fields: ['next', '', 'end'] },
+    ]);
+  });
+
+  it('uses the delimiter it is given', () => {
+    expect(all('a;b,c\t1', ';')).toEqual([{ line: 1, fields: ['a', 'b,c\t1'] }]);
+    expect(all('a;b,c\t1', '\t')).toEqual([{ line: 1, fields: ['a;b,c', '1'] }]);
+  });
+
+  it('hands out at most the records asked for, and says how far it has got', () => {
+    const scanner = new CsvScanner('1\n2\n3\n', ',');
+    expect(scanner.next(2).map((r) => r.fields[0])).toEqual(['1', '2']);
+    expect(scanner.done).toBe(false);
+    expect(scanner.progress).toBeCloseTo(4 / 6);
+    expect(scanner.next(2).map((r) => r.fields[0])).toEqual(['3']);
+    expect(scanner.done).toBe(true);
+    expect(scanner.progress).toBe(1);
+  });
+
+  it('refuses a quote that is never closed, or text after a closing quote, naming the line', () => {
+    expect(() => all('a,b\n1,"open\n2,3\n')).toThrow(
+      new CsvSyntaxError('a quoted field that starts on line 2 is never closed'),
+    );
+    expect(() => all('a,b\n"x"y,2\n')).toThrow(
+      new CsvSyntaxError('line 2 has text after the closing quote of a field'),
+    );
+  });
+});
