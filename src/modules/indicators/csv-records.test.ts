@@ -1,7 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { CsvScanner, CsvSyntaxError } from './csv-records.js';
 
-const all = (text: string, delimiter = ',') => new CsvScanner(text, delimiter).next(Number.MAX_SAFE_INTEGER);
+const all = (text: string, delimiter = ',') => {
+  const scanner = new CsvScanner(delimiter);
+  scanner.push(text, true);
+  return scanner.next(Number.MAX_SAFE_INTEGER);
+};
+
+/** The records of the text given in two pieces, cut at `cut`. */
+function inTwoPieces(text: string, cut: number) {
+  const scanner = new CsvScanner(',');
+  scanner.push(text.slice(0, cut), false);
+  const records = scanner.next(Number.MAX_SAFE_INTEGER);
+  scanner.push(text.slice(cut), true);
+  return [...records, ...scanner.next(Number.MAX_SAFE_INTEGER)];
+}
 
 describe('CsvScanner', () => {
   it('splits records on LF, CRLF and CR, numbering lines from 1 and skipping empty lines', () => {
@@ -33,14 +46,28 @@ describe('CsvScanner', () => {
     expect(all('a;b,c\t1', '\t')).toEqual([{ line: 1, fields: ['a;b,c', '1'] }]);
   });
 
-  it('hands out at most the records asked for, and says how far it has got', () => {
-    const scanner = new CsvScanner('1\n2\n3\n', ',');
+  it('hands out at most the records asked for', () => {
+    const scanner = new CsvScanner(',');
+    scanner.push('1\n2\n3\n', true);
     expect(scanner.next(2).map((r) => r.fields[0])).toEqual(['1', '2']);
-    expect(scanner.done).toBe(false);
-    expect(scanner.progress).toBeCloseTo(4 / 6);
     expect(scanner.next(2).map((r) => r.fields[0])).toEqual(['3']);
-    expect(scanner.done).toBe(true);
-    expect(scanner.progress).toBe(1);
+    expect(scanner.next(2)).toEqual([]);
+  });
+
+  it('reads the same records wherever the text is cut into pieces', () => {
+    const text = 'a,b\r\n"x,""y""\r\nz",2\r\n\r\n3,"4"\r5,6';
+    const whole = all(text);
+    for (let cut = 0; cut <= text.length; cut++) expect(inTwoPieces(text, cut)).toEqual(whole);
+  });
+
+  it('keeps back a record that reaches the end of a piece until the next piece or the end', () => {
+    const scanner = new CsvScanner(',');
+    scanner.push('1,2\n3,', false);
+    expect(scanner.next(10)).toEqual([{ line: 1, fields: ['1', '2'] }]);
+    scanner.push('4', false);
+    expect(scanner.next(10)).toEqual([]);
+    scanner.push('', true);
+    expect(scanner.next(10)).toEqual([{ line: 2, fields: ['3', '4'] }]);
   });
 
   it('refuses a quote that is never closed, or text after a closing quote, naming the line', () => {

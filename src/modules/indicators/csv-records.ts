@@ -1,8 +1,9 @@
 /**
  * A CSV scanner (RFC 4180: quoted fields, doubled quotes, line breaks inside quotes; CRLF, LF or CR
- * line ends) that hands out records a batch at a time, each with the line it starts on. Written for
- * indicator files of millions of rows: a general parser spends most of its time on options and
- * per-record events, and a caller that must let other requests run needs to stop after a batch.
+ * line ends) fed the text a piece at a time, handing out complete records a batch at a time, each with
+ * the line it starts on. Written for indicator files of millions of rows: a general parser spends most
+ * of its time on options and per-record events, and a caller that must let other requests run needs
+ * to stop after a batch — and not decode a whole file in one go.
  */
 export interface CsvRecord {
   /** The line the record starts on, the first line being 1. */
@@ -14,36 +15,59 @@ export class CsvSyntaxError extends Error {
   override name = 'CsvSyntaxError';
 }
 
+class UnclosedQuoteError extends CsvSyntaxError {}
+
+/** Characters a record may span while its quote is open, before it is taken to be never closed. */
+const LONGEST_RECORD = 1 << 20;
+
 const QUOTE = 0x22;
 const LF = 0x0a;
 const CR = 0x0d;
 
 export class CsvScanner {
+  /** The text not yet handed out (what is left of the last piece, then the new one). */
+  private text = '';
   private at = 0;
   private line = 1;
+  /** Whether the text given so far is the whole file. */
+  private ended = false;
   private readonly delimiter: number;
 
-  constructor(
-    private readonly text: string,
-    delimiter: string,
-  ) {
+  constructor(delimiter: string) {
     this.delimiter = delimiter.charCodeAt(0);
   }
 
-  get done(): boolean {
-    return this.at >= this.text.length;
+  /** The next piece of the text; `last` when it ends the file. */
+  push(piece: string, last: boolean): void {
+    this.text = this.text.slice(this.at) + piece;
+    this.at = 0;
+    this.ended = last;
   }
 
-  /** How far through the text the scanner is, from 0 to 1. */
-  get progress(): number {
-    return this.text.length === 0 ? 1 : this.at / this.text.length;
-  }
-
-  /** Up to `limit` records; empty lines are skipped. */
+  /**
+   * Up to `limit` complete records of the text given so far; empty lines are skipped. Before the last
+   * piece, a record that reaches the end of the text is kept back: the next piece may continue it.
+   */
   next(limit: number): CsvRecord[] {
     const records: CsvRecord[] = [];
-    while (records.length < limit && !this.done) {
-      const record = this.record();
+    while (records.length < limit && this.at < this.text.length) {
+      const { at, line } = this;
+      let record: CsvRecord | undefined;
+      let complete: boolean;
+      try {
+        record = this.record();
+        // A record (or empty line) ending with the text may go on in the next piece, or be the CR of a CRLF.
+        complete = this.ended || this.at < this.text.length;
+      } catch (error) {
+        const mayCloseLater = error instanceof UnclosedQuoteError && this.text.length - at < LONGEST_RECORD;
+        if (this.ended || !mayCloseLater) throw error;
+        complete = false;
+      }
+      if (!complete) {
+        this.at = at;
+        this.line = line;
+        break;
+      }
       if (record) records.push(record);
     }
     return records;
@@ -100,7 +124,7 @@ export class CsvScanner {
     let from = this.at + 1;
     for (;;) {
       const close = text.indexOf('"', from);
-      if (close < 0) throw new CsvSyntaxError(`a quoted field that starts on line ${startLine} is never closed`);
+      if (close < 0) throw new UnclosedQuoteError(`a quoted field that starts on line ${startLine} is never closed`);
       value += text.slice(from, close);
       if (text.charCodeAt(close + 1) === QUOTE) {
         value += '"';

@@ -6,8 +6,7 @@
  */
 import { readSheet } from 'read-excel-file/node';
 import { AppError } from '../../errors.js';
-import { CsvScanner, CsvSyntaxError } from './csv-records.js';
-import { yieldToEventLoop } from './indicators.recompute.js';
+import { CsvScanner, CsvSyntaxError, type CsvRecord } from './csv-records.js';
 
 export const COLUMNS = ['organisation', 'indicator', 'period', 'value', 'quality'] as const;
 type Column = (typeof COLUMNS)[number];
@@ -84,8 +83,10 @@ function delimiterOf(text: string): string {
   return ',';
 }
 
-/** Records read between pauses for other requests (a few milliseconds of work). */
-export const ROWS_PER_BATCH = 10_000;
+/** Most records in one batch (a few milliseconds of work). */
+export const ROWS_PER_BATCH = 2_000;
+/** Bytes decoded at a time: decoding a whole large file at once would hold the event loop. */
+const PIECE_BYTES = 64 * 1024;
 
 export interface FileBatch {
   rows: RawRow[];
@@ -93,34 +94,45 @@ export interface FileBatch {
   progress: number;
 }
 
+const notUtf8 = () => fileRefused('The file is not UTF-8 text: save it from your spreadsheet as "CSV UTF-8"');
+
 async function* readCsv(buffer: Buffer): AsyncGenerator<FileBatch> {
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(buffer);
-  } catch {
-    throw fileRefused('The file is not UTF-8 text: save it from your spreadsheet as "CSV UTF-8"');
-  }
-  if (text.includes('\0'))
-    throw fileRefused('The file is not UTF-8 text: save it from your spreadsheet as "CSV UTF-8"');
-  text = text.replace(/^\uFEFF/, '');
-  const delimiter = delimiterOf(text);
-  const scanner = new CsvScanner(text, delimiter);
-  const decimalComma = delimiter === ';';
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  let scanner: CsvScanner | undefined;
+  let decimalComma = false;
   let columns: Map<Column, number> | undefined;
-  try {
-    while (!scanner.done) {
-      const records = scanner.next(ROWS_PER_BATCH);
+  for (let at = 0; at < buffer.length || !scanner; at += PIECE_BYTES) {
+    const last = at + PIECE_BYTES >= buffer.length;
+    let piece: string;
+    try {
+      piece = decoder.decode(buffer.subarray(at, at + PIECE_BYTES), { stream: !last });
+    } catch {
+      throw notUtf8();
+    }
+    if (piece.includes('\0')) throw notUtf8();
+    if (!scanner) {
+      piece = piece.replace(/^\uFEFF/, '');
+      const delimiter = delimiterOf(piece);
+      decimalComma = delimiter === ';';
+      scanner = new CsvScanner(delimiter);
+    }
+    scanner.push(piece, last);
+    for (;;) {
+      let records: CsvRecord[];
+      try {
+        records = scanner.next(ROWS_PER_BATCH);
+      } catch (error) {
+        if (error instanceof CsvSyntaxError) throw fileRefused(`The file is not valid CSV: ${error.message}`);
+        throw error;
+      }
+      if (records.length === 0) break;
       const rows: RawRow[] = [];
       for (const { line, fields } of records) {
         if (!columns) columns = columnsOf(fields);
         else if (!isBlank(fields)) rows.push(rowFrom(fields, line, columns, decimalComma));
       }
-      yield { rows, progress: scanner.progress };
-      await yieldToEventLoop();
+      yield { rows, progress: Math.min(1, (at + PIECE_BYTES) / buffer.length) };
     }
-  } catch (error) {
-    if (error instanceof CsvSyntaxError) throw fileRefused(`The file is not valid CSV: ${error.message}`);
-    throw error;
   }
   if (!columns) throw fileRefused('The file is empty');
 }
@@ -140,13 +152,12 @@ async function* readXlsx(buffer: Buffer): AsyncGenerator<FileBatch> {
     for (let i = at; i < Math.min(at + ROWS_PER_BATCH, body.length); i++)
       if (!isBlank(body[i]!)) rows.push(rowFrom(body[i]!, i + 2, columns, false));
     yield { rows, progress: Math.min(at + ROWS_PER_BATCH, body.length) / body.length };
-    await yieldToEventLoop();
   }
 }
 
 /**
- * The file's rows a batch at a time, pausing between batches so other requests run: XLSX by its zip
- * signature (whatever the file is called), otherwise CSV.
+ * The file's rows a batch at a time (the caller pauses between batches so other requests run): XLSX by
+ * its zip signature (whatever the file is called), otherwise CSV.
  */
 export function readIndicatorFile(buffer: Buffer): AsyncGenerator<FileBatch> {
   const zip = buffer.length > 3 && buffer[0] === 0x50 && buffer[1] === 0x4b && buffer[2] === 0x03;

@@ -50,6 +50,7 @@ const QUALITY_WORDS: Record<string, QualityFlag> = Object.fromEntries(
   ]),
 );
 
+const SEEN_SHARDS = 4_096;
 /** Distinct period texts remembered per period type (a file has few; a broken one must not fill memory). */
 const PERIOD_CACHE_LIMIT = 10_000;
 
@@ -61,11 +62,15 @@ export class RowChecker {
   readonly problems: RowProblem[] = [];
   /** Rows that passed. */
   count = 0;
-  /** Line of the first row for each organisation × indicator × period, under a numeric key. */
-  private readonly seen = new Map<number, number>();
+  /**
+   * Line of the first row for each organisation × indicator × period, under a numeric key, spread over
+   * many small maps: one map of millions of entries holds everything up for a third of a second each
+   * time it grows.
+   */
+  private readonly seen = Array.from({ length: SEEN_SHARDS }, () => new Map<number, number>());
   private readonly organisations: ReadonlyMap<string, { id: string; ordinal: number }>;
   private readonly indicators: ReadonlyMap<string, { id: string; periodType: PeriodType; ordinal: number }>;
-  private readonly periods = new Map<string, Period | null>();
+  private readonly periods = new Map<PeriodType, Map<string, Period | null>>();
 
   constructor(lookups: Lookups) {
     this.organisations = new Map([...lookups.organisations].map(([code, id], ordinal) => [code, { id, ordinal }]));
@@ -83,21 +88,24 @@ export class RowChecker {
   }
 
   private period(text: string, type: PeriodType): Period | undefined {
-    const key = `${type}|${text}`;
-    let period = this.periods.get(key);
+    let known = this.periods.get(type);
+    if (!known) this.periods.set(type, (known = new Map()));
+    let period = known.get(text);
     if (period === undefined) {
       period = parsePeriod(text, type) ?? null;
-      if (this.periods.size < PERIOD_CACHE_LIMIT) this.periods.set(key, period);
+      if (known.size < PERIOD_CACHE_LIMIT) known.set(text, period);
     }
     return period ?? undefined;
   }
 
   private checkRow(raw: RawRow): ImportRow | undefined {
     const reasons: string[] = [];
-    const organisation = this.organisations.get(raw.organisation.toUpperCase());
+    // Codes are matched without regard to case; most files already write them as defined.
+    const organisation =
+      this.organisations.get(raw.organisation) ?? this.organisations.get(raw.organisation.toUpperCase());
     if (!raw.organisation) reasons.push('The organisation code is missing');
     else if (!organisation) reasons.push(`No organisation has the code "${raw.organisation}"`);
-    const indicator = this.indicators.get(raw.indicator.toUpperCase());
+    const indicator = this.indicators.get(raw.indicator) ?? this.indicators.get(raw.indicator.toUpperCase());
     if (!raw.indicator) reasons.push('The indicator code is missing');
     else if (!indicator) reasons.push(`No indicator has the code "${raw.indicator}"`);
     const period = indicator ? this.period(raw.period, indicator.periodType) : undefined;
@@ -119,10 +127,12 @@ export class RowChecker {
     }
     if (organisation && indicator && period) {
       // Period indexes are below 40,000 (four-digit years, four quarters), so the key is exact.
-      const key = (indicator.ordinal * this.organisations.size + organisation.ordinal) * 65_536 + period.index;
-      const first = this.seen.get(key);
+      const pair = indicator.ordinal * this.organisations.size + organisation.ordinal;
+      const seen = this.seen[pair % SEEN_SHARDS]!;
+      const key = Math.floor(pair / SEEN_SHARDS) * 65_536 + period.index;
+      const first = seen.get(key);
       if (first !== undefined) reasons.push(`A duplicate of line ${first} (same organisation, indicator and period)`);
-      else this.seen.set(key, raw.line);
+      else seen.set(key, raw.line);
     }
     if (reasons.length > 0) {
       this.problems.push({ line: raw.line, message: reasons.join('; ') });
