@@ -29,6 +29,17 @@ export async function lockValues(tx: Database): Promise<void> {
   await tx.execute(sql`lock table indicator_values in share row exclusive mode`);
 }
 
+/**
+ * A small batch is best matched by probing the key index row by row, but the planner, weighing a
+ * values table it has no statistics for, may hash all of it for every batch — a full read each time.
+ * `on` turns hash and merge joins off for the rest of the transaction, `off` gives them back.
+ */
+export async function probeKeysOneByOne(tx: Database, on: boolean): Promise<void> {
+  const setting = sql.raw(on ? 'off' : 'default');
+  await tx.execute(sql`set local enable_hashjoin to ${setting}`);
+  await tx.execute(sql`set local enable_mergejoin to ${setting}`);
+}
+
 /** Counts the staging table for the planner, which otherwise guesses its size. */
 export async function analyzeStaging(tx: Database): Promise<void> {
   await tx.execute(sql`analyze indicator_import`);

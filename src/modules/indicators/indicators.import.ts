@@ -14,7 +14,15 @@ import type { UserActor } from '../accounts/actor.js';
 import type { SystemActor } from '../audit/audit.recorder.js';
 import { organisations } from '../organisations/organisations.tables.js';
 import { readIndicatorFile } from './import-file.js';
-import { auditChanges, analyzeStaging, insertNew, lockValues, updateChanged, type Change } from './import-merge.js';
+import {
+  auditChanges,
+  analyzeStaging,
+  insertNew,
+  lockValues,
+  probeKeysOneByOne,
+  updateChanged,
+  type Change,
+} from './import-merge.js';
 import { copyBatches, COPY_STAGING, createStaging, emptyStaging, insertBatch } from './import-staging.js';
 import { RowChecker, type ImportRow, type Lookups } from './import-validate.js';
 import { indicatorDefinitions } from './indicators.tables.js';
@@ -74,8 +82,12 @@ async function lookups(db: Database): Promise<Lookups> {
   };
 }
 
-/** Rows staged and merged at a time where there is no COPY: small, as PGlite does each on the event loop. */
-const MERGE_BATCH = 2_000;
+/**
+ * Rows staged and merged at a time where there is no COPY: PGlite runs each statement on the event loop
+ * and inserts a few thousand rows a second (foreign-key checks and two indexes per row), so a batch
+ * stays small enough to be a few tens of milliseconds.
+ */
+const MERGE_BATCH = 250;
 
 async function timed<T>(phases: ImportPhases, phase: keyof ImportPhases, work: () => Promise<T>): Promise<T> {
   const started = performance.now();
@@ -152,6 +164,7 @@ export async function writeValues(
   return database.db.transaction(async (tx) => {
     await createStaging(tx);
     await lockValues(tx);
+    await probeKeysOneByOne(tx, true);
     for await (const batch of rows)
       for (let at = 0; at < batch.length; at += MERGE_BATCH) {
         await timed(phases, 'load', () => insertBatch(tx, batch.slice(at, at + MERGE_BATCH)));
@@ -159,6 +172,7 @@ export async function writeValues(
         await emptyStaging(tx);
         await yieldToEventLoop();
       }
+    await probeKeysOneByOne(tx, false);
     return finish(tx);
   });
 }
