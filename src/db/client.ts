@@ -10,6 +10,7 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/node-postgres';
 import { migrate as migratePostgres } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
+import { from as copyFromStdin } from 'pg-copy-streams';
 import { migrationsFolder } from '../paths.js';
 import { lockDataDir } from './data-dir-lock.js';
 import { DatabaseUnavailableError, type Database, type DatabaseHandle } from './database.js';
@@ -105,6 +106,20 @@ async function openPostgres(databaseUrl: string): Promise<OpenedHandle> {
     location,
     async ping() {
       await pool.query('select 1');
+    },
+    async copyTransaction(work) {
+      const client = await pool.connect();
+      let failure: Error | undefined;
+      try {
+        const session = drizzlePostgres({ client, schema }) as unknown as Database;
+        return await session.transaction((tx) => work(tx, (statement) => client.query(copyFromStdin(statement))));
+      } catch (error) {
+        failure = error as Error;
+        throw error;
+      } finally {
+        // A connection that failed mid-COPY may be in any state: the pool discards it rather than reuse it.
+        client.release(failure);
+      }
     },
     async migrate() {
       // Several kloe processes may start together behind a load balancer: one migrates, the others wait.

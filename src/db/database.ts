@@ -1,4 +1,5 @@
 /** The database type every repository works with, whichever driver is underneath. */
+import type { Writable } from 'node:stream';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import type * as schema from './schema.js';
 
@@ -11,6 +12,11 @@ export interface DatabaseHandle {
   driver: 'pglite' | 'postgres';
   /** Human-readable location for logs and /health, without credentials. */
   location: string;
+  /**
+   * PostgreSQL only: runs `work` in a transaction on one connection that also takes `COPY … FROM STDIN`
+   * (bulk loads at the speed of COPY; `copyFrom` gives the stream to write the COPY's data to).
+   */
+  copyTransaction?<T>(work: (tx: Database, copyFrom: (statement: string) => Writable) => Promise<T>): Promise<T>;
   /** Runs a trivial query; used by /health. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -4,11 +4,9 @@
  * blank lines and blank trailing columns, and the semicolon-separated files that Excel writes where the
  * comma is the decimal separator (then "12,5" means 12.5). Anything else that is not UTF-8 is refused.
  */
-import { Readable } from 'node:stream';
-import { parse } from 'csv-parse';
 import { readSheet } from 'read-excel-file/node';
 import { AppError } from '../../errors.js';
-import { yieldToEventLoop } from './indicators.recompute.js';
+import { CsvScanner, CsvSyntaxError, type CsvRecord } from './csv-records.js';
 
 export const COLUMNS = ['organisation', 'indicator', 'period', 'value', 'quality'] as const;
 type Column = (typeof COLUMNS)[number];
@@ -85,40 +83,61 @@ function delimiterOf(text: string): string {
   return ',';
 }
 
-const CHUNK = 64 * 1024;
+/** Most records in one batch (a few milliseconds of work). */
+export const ROWS_PER_BATCH = 2_000;
+/** Bytes decoded at a time: decoding a whole large file at once would hold the event loop. */
+const PIECE_BYTES = 64 * 1024;
 
-export async function readCsv(buffer: Buffer): Promise<RawRow[]> {
-  const text = new TextDecoder('utf-8', { fatal: false }).decode(buffer.subarray(0, 4096));
-  if (text.includes('\uFFFD') || buffer.includes(0))
-    throw fileRefused('The file is not UTF-8 text: save it from your spreadsheet as "CSV UTF-8"');
-  const delimiter = delimiterOf(text.replace(/^\uFEFF/, ''));
-  // Fed in small chunks, so a large file is parsed between other requests rather than in one block.
-  const chunks = function* () {
-    for (let at = 0; at < buffer.length; at += CHUNK) yield buffer.subarray(at, at + CHUNK);
-  };
-  const parser = Readable.from(chunks()).pipe(
-    parse({ bom: true, delimiter, relax_column_count: true, skip_empty_lines: true, info: true }),
-  );
-  const rows: RawRow[] = [];
-  let columns: Map<Column, number> | undefined;
-  try {
-    for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
-      if (!columns) {
-        columns = columnsOf(record);
-        continue;
-      }
-      if (isBlank(record)) continue;
-      rows.push(rowFrom(record, info.lines, columns, delimiter === ';'));
-    }
-  } catch (error) {
-    if (error instanceof AppError) throw error;
-    throw fileRefused(`The file is not valid CSV: ${(error as Error).message}`);
-  }
-  if (!columns) throw fileRefused('The file is empty');
-  return rows;
+export interface FileBatch {
+  rows: RawRow[];
+  /** How far through the file, from 0 to 1. */
+  progress: number;
 }
 
-export async function readXlsx(buffer: Buffer): Promise<RawRow[]> {
+const notUtf8 = () => fileRefused('The file is not UTF-8 text: save it from your spreadsheet as "CSV UTF-8"');
+
+async function* readCsv(buffer: Buffer): AsyncGenerator<FileBatch> {
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  let scanner: CsvScanner | undefined;
+  let decimalComma = false;
+  let columns: Map<Column, number> | undefined;
+  for (let at = 0; at < buffer.length || !scanner; at += PIECE_BYTES) {
+    const last = at + PIECE_BYTES >= buffer.length;
+    let piece: string;
+    try {
+      piece = decoder.decode(buffer.subarray(at, at + PIECE_BYTES), { stream: !last });
+    } catch {
+      throw notUtf8();
+    }
+    if (piece.includes('\0')) throw notUtf8();
+    if (!scanner) {
+      piece = piece.replace(/^\uFEFF/, '');
+      const delimiter = delimiterOf(piece);
+      decimalComma = delimiter === ';';
+      scanner = new CsvScanner(delimiter);
+    }
+    scanner.push(piece, last);
+    for (;;) {
+      let records: CsvRecord[];
+      try {
+        records = scanner.next(ROWS_PER_BATCH);
+      } catch (error) {
+        if (error instanceof CsvSyntaxError) throw fileRefused(`The file is not valid CSV: ${error.message}`);
+        throw error;
+      }
+      if (records.length === 0) break;
+      const rows: RawRow[] = [];
+      for (const { line, fields } of records) {
+        if (!columns) columns = columnsOf(fields);
+        else if (!isBlank(fields)) rows.push(rowFrom(fields, line, columns, decimalComma));
+      }
+      yield { rows, progress: Math.min(1, (at + PIECE_BYTES) / buffer.length) };
+    }
+  }
+  if (!columns) throw fileRefused('The file is empty');
+}
+
+async function* readXlsx(buffer: Buffer): AsyncGenerator<FileBatch> {
   let sheet: unknown[][];
   try {
     sheet = (await readSheet(buffer)) as unknown[][];
@@ -128,16 +147,19 @@ export async function readXlsx(buffer: Buffer): Promise<RawRow[]> {
   const [header, ...body] = sheet;
   if (!header) throw fileRefused('The workbook’s first sheet is empty');
   const columns = columnsOf(header);
-  const rows: RawRow[] = [];
-  for (let i = 0; i < body.length; i++) {
-    if (!isBlank(body[i]!)) rows.push(rowFrom(body[i]!, i + 2, columns, false));
-    if (i % 20_000 === 0) await yieldToEventLoop();
+  for (let at = 0; at < body.length; at += ROWS_PER_BATCH) {
+    const rows: RawRow[] = [];
+    for (let i = at; i < Math.min(at + ROWS_PER_BATCH, body.length); i++)
+      if (!isBlank(body[i]!)) rows.push(rowFrom(body[i]!, i + 2, columns, false));
+    yield { rows, progress: Math.min(at + ROWS_PER_BATCH, body.length) / body.length };
   }
-  return rows;
 }
 
-/** XLSX by its zip signature (whatever the file is called), otherwise CSV. */
-export function readIndicatorFile(buffer: Buffer): Promise<RawRow[]> {
+/**
+ * The file's rows a batch at a time (the caller pauses between batches so other requests run): XLSX by
+ * its zip signature (whatever the file is called), otherwise CSV.
+ */
+export function readIndicatorFile(buffer: Buffer): AsyncGenerator<FileBatch> {
   const zip = buffer.length > 3 && buffer[0] === 0x50 && buffer[1] === 0x4b && buffer[2] === 0x03;
   return zip ? readXlsx(buffer) : readCsv(buffer);
 }

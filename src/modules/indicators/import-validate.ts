@@ -1,10 +1,8 @@
 /**
  * Checking raw rows against the organisations and indicators that exist: every bad row is reported by
- * its line and reason, and only a file without any is imported. No I/O, so every case is unit-tested; it
- * only pauses now and then to let other requests run.
+ * its line and reason, and only a file without any is imported. No I/O: the caller feeds it batches.
  */
-import { yieldToEventLoop } from './indicators.recompute.js';
-import { parsePeriod, PERIOD_EXAMPLES, type PeriodType } from './periods.js';
+import { parsePeriod, PERIOD_EXAMPLES, type Period, type PeriodType } from './periods.js';
 import type { RawRow } from './import-file.js';
 import { QUALITY_FLAGS, type QualityFlag } from './indicators.tables.js';
 
@@ -32,6 +30,8 @@ const COMMA_NUMBER = /^[-+]?\d+(,\d+)?$/;
 
 /** A number written with a full stop (or, in a semicolon file, a comma) as the decimal separator. */
 export function parseNumber(text: string, decimalComma: boolean): number | undefined {
+  // The common case first: a plain number, without the copy that removing spaces makes.
+  if (!decimalComma && POINT_NUMBER.test(text)) return Number(text);
   const compact = text.replace(/\s/g, '');
   if (decimalComma && COMMA_NUMBER.test(compact)) return Number(compact.replace(',', '.'));
   return POINT_NUMBER.test(compact) ? Number(compact) : undefined;
@@ -50,26 +50,65 @@ const QUALITY_WORDS: Record<string, QualityFlag> = Object.fromEntries(
   ]),
 );
 
-/** Rows checked between yields to the event loop (about 20 ms of work). */
-const ROWS_PER_TURN = 20_000;
+const SEEN_SHARDS = 4_096;
+/** Distinct period texts remembered per period type (a file has few; a broken one must not fill memory). */
+const PERIOD_CACHE_LIMIT = 10_000;
 
-export async function validateRows(
-  rows: readonly RawRow[],
-  lookups: Lookups,
-): Promise<{ rows: ImportRow[]; problems: RowProblem[] }> {
-  const valid: ImportRow[] = [];
-  const problems: RowProblem[] = [];
-  const seen = new Map<string, number>();
-  for (const [i, raw] of rows.entries()) {
-    if (i % ROWS_PER_TURN === ROWS_PER_TURN - 1) await yieldToEventLoop();
+/**
+ * Checks a file's rows batch by batch, remembering what it has seen so that a duplicate is found
+ * wherever it is; `problems` holds every bad row so far.
+ */
+export class RowChecker {
+  readonly problems: RowProblem[] = [];
+  /** Rows that passed. */
+  count = 0;
+  /**
+   * Line of the first row for each organisation × indicator × period, under a numeric key, spread over
+   * many small maps: one map of millions of entries holds everything up for a third of a second each
+   * time it grows.
+   */
+  private readonly seen = Array.from({ length: SEEN_SHARDS }, () => new Map<number, number>());
+  private readonly organisations: ReadonlyMap<string, { id: string; ordinal: number }>;
+  private readonly indicators: ReadonlyMap<string, { id: string; periodType: PeriodType; ordinal: number }>;
+  private readonly periods = new Map<PeriodType, Map<string, Period | null>>();
+
+  constructor(lookups: Lookups) {
+    this.organisations = new Map([...lookups.organisations].map(([code, id], ordinal) => [code, { id, ordinal }]));
+    this.indicators = new Map([...lookups.indicators].map(([code, i], ordinal) => [code, { ...i, ordinal }]));
+  }
+
+  check(rows: readonly RawRow[]): ImportRow[] {
+    const valid: ImportRow[] = [];
+    for (const raw of rows) {
+      const row = this.checkRow(raw);
+      if (row) valid.push(row);
+    }
+    this.count += valid.length;
+    return valid;
+  }
+
+  private period(text: string, type: PeriodType): Period | undefined {
+    let known = this.periods.get(type);
+    if (!known) this.periods.set(type, (known = new Map()));
+    let period = known.get(text);
+    if (period === undefined) {
+      period = parsePeriod(text, type) ?? null;
+      if (known.size < PERIOD_CACHE_LIMIT) known.set(text, period);
+    }
+    return period ?? undefined;
+  }
+
+  private checkRow(raw: RawRow): ImportRow | undefined {
     const reasons: string[] = [];
-    const organisationId = lookups.organisations.get(raw.organisation.toUpperCase());
+    // Codes are matched without regard to case; most files already write them as defined.
+    const organisation =
+      this.organisations.get(raw.organisation) ?? this.organisations.get(raw.organisation.toUpperCase());
     if (!raw.organisation) reasons.push('The organisation code is missing');
-    else if (!organisationId) reasons.push(`No organisation has the code "${raw.organisation}"`);
-    const indicator = lookups.indicators.get(raw.indicator.toUpperCase());
+    else if (!organisation) reasons.push(`No organisation has the code "${raw.organisation}"`);
+    const indicator = this.indicators.get(raw.indicator) ?? this.indicators.get(raw.indicator.toUpperCase());
     if (!raw.indicator) reasons.push('The indicator code is missing');
     else if (!indicator) reasons.push(`No indicator has the code "${raw.indicator}"`);
-    const period = indicator ? parsePeriod(raw.period, indicator.periodType) : undefined;
+    const period = indicator ? this.period(raw.period, indicator.periodType) : undefined;
     if (indicator && !period)
       reasons.push(
         `The period "${raw.period}" is not in the form of this indicator’s periods, like ${PERIOD_EXAMPLES[indicator.periodType]}`,
@@ -86,24 +125,26 @@ export async function validateRows(
       if (parsed === undefined || !Number.isFinite(parsed)) reasons.push(numberProblem(raw.value, raw.decimalComma));
       else value = parsed;
     }
-    if (organisationId && indicator && period) {
-      const key = `${organisationId}|${indicator.id}|${period.index}`;
+    if (organisation && indicator && period) {
+      // Period indexes are below 40,000 (four-digit years, four quarters), so the key is exact.
+      const pair = indicator.ordinal * this.organisations.size + organisation.ordinal;
+      const seen = this.seen[pair % SEEN_SHARDS]!;
+      const key = Math.floor(pair / SEEN_SHARDS) * 65_536 + period.index;
       const first = seen.get(key);
       if (first !== undefined) reasons.push(`A duplicate of line ${first} (same organisation, indicator and period)`);
       else seen.set(key, raw.line);
     }
     if (reasons.length > 0) {
-      problems.push({ line: raw.line, message: reasons.join('; ') });
-    } else {
-      valid.push({
-        indicatorId: indicator!.id,
-        periodIndex: period!.index,
-        organisationId: organisationId!,
-        period: period!.label,
-        value,
-        quality: quality ?? null,
-      });
+      this.problems.push({ line: raw.line, message: reasons.join('; ') });
+      return undefined;
     }
+    return {
+      indicatorId: indicator!.id,
+      periodIndex: period!.index,
+      organisationId: organisation!.id,
+      period: period!.label,
+      value,
+      quality: quality ?? null,
+    };
   }
-  return { rows: valid, problems };
 }

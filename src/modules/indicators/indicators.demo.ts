@@ -77,9 +77,10 @@ export const indicatorsDemo: DemoSeeder = {
         value: v.value,
         quality: v.quality,
       });
-    // The seeder runs inside the demo loader's transaction: the driver only decides batch sizes.
+    // The seeder runs inside the demo loader's transaction, so it writes in batches there (no COPY
+    // connection of its own) and recomputes as PGlite would, one indicator at a time.
     const driver = 'pglite' as const;
-    const written = await writeValues({ db, driver }, rows, DEMO_ACTOR);
+    const written = await writeValues({ db }, [rows], DEMO_ACTOR);
     if (written.added + written.changed > 0) await recompute({ db, driver }, { indicatorIds: written.indicatorIds });
     return `${orgs.length} providers, ${defs.length} indicators, ${written.added} values`;
   },

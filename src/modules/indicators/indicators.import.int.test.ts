@@ -2,6 +2,7 @@ import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createTestDatabase, describeEachDatabase, type TestDatabase } from '../../db/testing/test-database.js';
 import { auditLog } from '../audit/audit.tables.js';
+import { ROWS_PER_BATCH } from './import-file.js';
 import { importIndicatorFile, ImportRefusedError } from './indicators.import.js';
 import { positionsIn } from './indicators.repository.js';
 import { indicatorPeriodStats, indicatorTrends, indicatorValues } from './indicators.tables.js';
@@ -174,6 +175,21 @@ describeEachDatabase('indicator import and recompute', (driver) => {
     await expect(importIndicatorFile(database, csv(prefix, lines), SYSTEM)).rejects.toThrow(
       '1 row has a problem; nothing was imported',
     );
+    expect(await database.db.select({ n: sql<number>`count(*)::int` }).from(indicatorValues)).toEqual(before);
+  });
+
+  it('leaves nothing when the bad row comes after whole batches have gone to the database', async () => {
+    const before = await database.db.select({ n: sql<number>`count(*)::int` }).from(indicatorValues);
+    const lines: string[] = [];
+    for (let year = 3000; lines.length <= ROWS_PER_BATCH * 1.5; year++)
+      for (let o = 1; o <= 5; o++)
+        for (const code of ['SAT', 'COST'])
+          lines.push(`${prefix}-O${o},${prefix}-${code},${year}/${String((year + 1) % 100).padStart(2, '0')},50,`);
+    lines.push(`${prefix}-O1,${prefix}-SAT,2030/31,n/a,`);
+    const error = await importIndicatorFile(database, csv(prefix, lines), SYSTEM).catch((e: unknown) => e);
+    expect((error as ImportRefusedError).problems).toEqual([
+      { field: `line ${lines.length + 40}`, message: 'The value "n/a" is not a number' },
+    ]);
     expect(await database.db.select({ n: sql<number>`count(*)::int` }).from(indicatorValues)).toEqual(before);
   });
 

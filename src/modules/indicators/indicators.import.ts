@@ -1,18 +1,30 @@
 /**
- * Importing indicator values, all or nothing: the file is read and every row checked first; only a file
- * without a bad row is written, in one transaction. Rows go into a temporary table in large batches
- * (arrays unnested server-side: one round trip per batch) and are merged into the values by key, so
- * importing the same file again changes nothing, and a corrected value replaces the old one with an
- * audit entry per indicator naming each change. The affected indicators' results are then recomputed.
+ * Importing indicator values, all or nothing, in one transaction: the file is read and checked a batch at
+ * a time, and the checked rows go into a staging table as they come — on PostgreSQL through COPY FROM
+ * STDIN, which the server parses while the next batch is read — and are merged into the values with
+ * set-based SQL (import-merge.ts). On PGlite, which works on the event loop, each batch is staged and
+ * merged on its own so no step holds other requests for long. A bad row stops the writing (checking goes
+ * on, to report every bad row) and the transaction is rolled back. Importing the same file again changes
+ * nothing; a corrected value replaces the old one with an audit entry per indicator naming each change.
+ * The affected indicators' results are then recomputed.
  */
-import { sql } from 'drizzle-orm';
 import type { Database, DatabaseHandle } from '../../db/database.js';
 import { AppError } from '../../errors.js';
 import type { UserActor } from '../accounts/actor.js';
-import { recordAudit, type SystemActor } from '../audit/audit.recorder.js';
+import type { SystemActor } from '../audit/audit.recorder.js';
 import { organisations } from '../organisations/organisations.tables.js';
 import { readIndicatorFile } from './import-file.js';
-import { validateRows, type ImportRow, type Lookups } from './import-validate.js';
+import {
+  auditChanges,
+  analyzeStaging,
+  insertNew,
+  lockValues,
+  probeKeysOneByOne,
+  updateChanged,
+  type Change,
+} from './import-merge.js';
+import { copyBatches, COPY_STAGING, createStaging, emptyStaging, insertBatch } from './import-staging.js';
+import { RowChecker, type ImportRow, type Lookups } from './import-validate.js';
 import { indicatorDefinitions } from './indicators.tables.js';
 import { recompute, yieldToEventLoop, type RecomputeOutcome } from './indicators.recompute.js';
 
@@ -25,7 +37,23 @@ export interface ImportOutcome {
   changed: number;
   unchanged: number;
   recompute: RecomputeOutcome | undefined;
+  phases: ImportPhases;
 }
+
+/**
+ * Milliseconds spent reading the file, checking rows, loading them into the staging table (on
+ * PostgreSQL: waiting for the COPY, which runs alongside reading and checking), merging them into the
+ * values, and auditing changes.
+ */
+export interface ImportPhases {
+  read: number;
+  check: number;
+  load: number;
+  merge: number;
+  audit: number;
+}
+
+const noPhases = (): ImportPhases => ({ read: 0, check: 0, load: 0, merge: 0, audit: 0 });
 
 /** Bad rows reported on the page and in the API; the CLI prints every one. */
 export class ImportRefusedError extends AppError {
@@ -54,132 +82,146 @@ async function lookups(db: Database): Promise<Lookups> {
   };
 }
 
-/** PostgreSQL takes big batches; PGlite runs each on the event loop, so its batches stay small. */
-const BATCH = { postgres: 50_000, pglite: 5_000 } as const;
+/**
+ * Rows staged and merged at a time where there is no COPY: PGlite runs each statement on the event loop
+ * and inserts a few thousand rows a second (foreign-key checks and two indexes per row), so a batch
+ * stays small enough to be a few tens of milliseconds.
+ */
+const MERGE_BATCH = 250;
 
-async function loadBatches(tx: Database, rows: readonly ImportRow[], batch: number, progress?: ImportProgress) {
-  for (let at = 0; at < rows.length; at += batch) {
-    const slice = rows.slice(at, at + batch);
-    await tx.execute(sql`insert into indicator_import
-      select * from unnest(
-        ${sql.param(slice.map((r) => r.indicatorId))}::uuid[], ${sql.param(slice.map((r) => r.periodIndex))}::int[],
-        ${sql.param(slice.map((r) => r.organisationId))}::uuid[], ${sql.param(slice.map((r) => r.period))}::text[],
-        ${sql.param(slice.map((r) => r.value))}::float8[], ${sql.param(slice.map((r) => r.quality))}::text[])`);
-    progress?.('writing', Math.min(at + batch, rows.length), rows.length);
-    await yieldToEventLoop();
+async function timed<T>(phases: ImportPhases, phase: keyof ImportPhases, work: () => Promise<T>): Promise<T> {
+  const started = performance.now();
+  try {
+    return await work();
+  } finally {
+    phases[phase] += performance.now() - started;
   }
 }
 
-interface Change {
-  indicator_id: string;
-  code: string;
-  period: string;
-  old_value: number | null;
-  new_value: number | null;
-  old_quality: string | null;
-  new_quality: string | null;
-}
-
-async function auditChanges(tx: Database, actor: UserActor | SystemActor) {
-  const { rows } = (await tx.execute(sql`
-    select i.indicator_id, o.code, i.period, v.value as old_value, i.value as new_value,
-      v.quality as old_quality, i.quality as new_quality
-    from indicator_import i
-    join indicator_values v using (indicator_id, period_index, organisation_id)
-    join organisations o on o.id = i.organisation_id
-    where (v.value, v.quality) is distinct from (i.value, i.quality)
-    order by i.indicator_id, o.code, i.period_index`)) as unknown as { rows: Change[] };
-  const byIndicator = new Map<string, Change[]>();
-  for (const row of rows) {
-    const list = byIndicator.get(row.indicator_id) ?? [];
-    list.push(row);
-    byIndicator.set(row.indicator_id, list);
+/** Which rows went by: how many, and the indicators they belong to. */
+async function* counting(
+  batches: AsyncIterable<readonly ImportRow[]> | Iterable<readonly ImportRow[]>,
+  seen: { rows: number; indicatorIds: Set<string> },
+) {
+  for await (const rows of batches) {
+    seen.rows += rows.length;
+    for (const row of rows) seen.indicatorIds.add(row.indicatorId);
+    yield rows;
   }
-  for (const [indicatorId, changes] of byIndicator) {
-    const entry = (pick: 'old' | 'new') =>
-      changes.map((c) => ({
-        organisation: c.code,
-        period: c.period,
-        value: c[`${pick}_value`],
-        quality: c[`${pick}_quality`],
-      }));
-    await recordAudit(tx, {
-      actor,
-      action: 'indicator.values_changed',
-      entityType: 'indicator',
-      entityId: indicatorId,
-      before: entry('old'),
-      after: entry('new'),
-    });
-  }
-  return rows.length;
 }
 
-async function merge(tx: Database, scope: ReturnType<typeof sql>): Promise<number> {
-  const { rows } = (await tx.execute(sql`
-    insert into indicator_values (indicator_id, period_index, organisation_id, period, value, quality)
-    select indicator_id, period_index, organisation_id, period, value, quality from indicator_import where ${scope}
-    on conflict (indicator_id, period_index, organisation_id) do update
-      set value = excluded.value, quality = excluded.quality, period = excluded.period
-      where (indicator_values.value, indicator_values.quality) is distinct from (excluded.value, excluded.quality)
-    returning 1`)) as unknown as { rows: unknown[] };
-  return rows.length;
+export interface Written {
+  added: number;
+  changed: number;
+  unchanged: number;
+  indicatorIds: string[];
+  phases: ImportPhases;
 }
 
+/**
+ * Writes checked rows in one transaction; `batches` may be a stream that throws (a bad row), which
+ * rolls everything back.
+ */
 export async function writeValues(
-  database: Pick<DatabaseHandle, 'db' | 'driver'>,
-  rows: readonly ImportRow[],
+  database: Pick<DatabaseHandle, 'db' | 'copyTransaction'>,
+  batches: AsyncIterable<readonly ImportRow[]> | Iterable<readonly ImportRow[]>,
   actor: UserActor | SystemActor,
-  progress?: ImportProgress,
-): Promise<{ added: number; changed: number; unchanged: number; indicatorIds: string[] }> {
-  const indicatorIds = [...new Set(rows.map((r) => r.indicatorId))];
+  options: { progress?: ImportProgress; phases?: ImportPhases } = {},
+): Promise<Written> {
+  const phases = options.phases ?? noPhases();
+  const seen = { rows: 0, indicatorIds: new Set<string>() };
+  const rows = counting(batches, seen);
+  const merge = async (tx: Database): Promise<Change[]> => {
+    const changes = await updateChanged(tx);
+    added += await insertNew(tx);
+    return changes;
+  };
+  let added = 0;
+  let changes: Change[] = [];
+  const finish = async (tx: Database) => {
+    await timed(phases, 'audit', () => auditChanges(tx, actor, changes));
+    return {
+      added,
+      changed: changes.length,
+      unchanged: seen.rows - added - changes.length,
+      indicatorIds: [...seen.indicatorIds],
+      phases,
+    };
+  };
+  if (database.copyTransaction)
+    return database.copyTransaction(async (tx, copyFrom) => {
+      await createStaging(tx);
+      phases.load += await copyBatches(copyFrom(COPY_STAGING), rows);
+      options.progress?.('writing', 0, 1);
+      changes = await timed(phases, 'merge', async () => {
+        await analyzeStaging(tx);
+        await lockValues(tx);
+        return merge(tx);
+      });
+      options.progress?.('writing', 1, 1);
+      return finish(tx);
+    });
   return database.db.transaction(async (tx) => {
-    await tx.execute(sql`create temporary table indicator_import (
-      indicator_id uuid, period_index int, organisation_id uuid, period text, value float8, quality text
-    ) on commit drop`);
-    await loadBatches(tx, rows, BATCH[database.driver], progress);
-    await tx.execute(sql`create index on indicator_import (indicator_id)`);
-    await tx.execute(sql`analyze indicator_import`);
-    const changed = await auditChanges(tx, actor);
-    let written = 0;
-    if (database.driver === 'postgres') written = await merge(tx, sql`true`);
-    else
-      for (const id of indicatorIds) {
-        written += await merge(tx, sql`indicator_id = ${id}`);
+    await createStaging(tx);
+    await lockValues(tx);
+    await probeKeysOneByOne(tx, true);
+    for await (const batch of rows)
+      for (let at = 0; at < batch.length; at += MERGE_BATCH) {
+        await timed(phases, 'load', () => insertBatch(tx, batch.slice(at, at + MERGE_BATCH)));
+        for (const change of await timed(phases, 'merge', () => merge(tx))) changes.push(change);
+        await emptyStaging(tx);
         await yieldToEventLoop();
       }
-    return { added: written - changed, changed, unchanged: rows.length - written, indicatorIds };
+    await probeKeysOneByOne(tx, false);
+    return finish(tx);
   });
+}
+
+/** Reads, checks and writes a file (without recomputing); every bad row is reported and nothing is kept. */
+export async function loadIndicatorFile(
+  database: Pick<DatabaseHandle, 'db' | 'copyTransaction'>,
+  buffer: Buffer,
+  actor: UserActor | SystemActor,
+  progress?: ImportProgress,
+): Promise<Written & { rows: number }> {
+  const phases = noPhases();
+  progress?.('reading', 0, 1);
+  const checker = new RowChecker(await lookups(database.db));
+  async function* checked() {
+    const file = readIndicatorFile(buffer);
+    for (;;) {
+      const next = await timed(phases, 'read', () => file.next());
+      if (next.done) break;
+      const rows = await timed(phases, 'check', async () => checker.check(next.value.rows));
+      // Once a row is bad nothing will be kept, so the rest is only checked, not written.
+      if (checker.problems.length === 0) yield rows;
+      progress?.('checking', Math.round(next.value.progress * 100), 100);
+      await yieldToEventLoop();
+    }
+    if (checker.problems.length > 0) throw new ImportRefusedError(checker.problems);
+    if (checker.count === 0)
+      throw new AppError('indicator_import_empty', 400, 'The file has no rows of values', [
+        { field: 'file', message: 'The file has no rows of values' },
+      ]);
+  }
+  const written = await writeValues(database, checked(), actor, { progress, phases });
+  for (const phase of Object.keys(phases) as (keyof ImportPhases)[]) phases[phase] = Math.round(phases[phase]);
+  return { ...written, rows: checker.count };
 }
 
 /** Reads, checks and writes a file, then recomputes what it touched. */
 export async function importIndicatorFile(
-  database: Pick<DatabaseHandle, 'db' | 'driver'>,
+  database: Pick<DatabaseHandle, 'db' | 'driver' | 'copyTransaction'>,
   buffer: Buffer,
   actor: UserActor | SystemActor,
   options: { progress?: ImportProgress; window?: number } = {},
 ): Promise<ImportOutcome> {
-  const { progress } = options;
-  progress?.('reading', 0, 1);
-  const raw = await readIndicatorFile(buffer);
-  progress?.('checking', 0, raw.length);
-  const { rows, problems } = await validateRows(raw, await lookups(database.db));
-  if (problems.length > 0) throw new ImportRefusedError(problems);
-  if (rows.length === 0)
-    throw new AppError('indicator_import_empty', 400, 'The file has no rows of values', [
-      { field: 'file', message: 'The file has no rows of values' },
-    ]);
-  const written = await writeValues(database, rows, actor, progress);
+  const written = await loadIndicatorFile(database, buffer, actor, options.progress);
   const touched = written.added + written.changed > 0;
-  progress?.('recomputing', 0, written.indicatorIds.length);
+  options.progress?.('recomputing', 0, written.indicatorIds.length);
   const outcome = touched
     ? await recompute(database, { indicatorIds: written.indicatorIds, window: options.window })
     : undefined;
-  return {
-    rows: rows.length,
-    added: written.added,
-    changed: written.changed,
-    unchanged: written.unchanged,
-    recompute: outcome,
-  };
+  const { rows, added, changed, unchanged, phases } = written;
+  return { rows, added, changed, unchanged, recompute: outcome, phases };
 }

@@ -27,7 +27,7 @@ const forbidden = () => new AppError('forbidden', 403, 'You do not have permissi
 export const analysisNotFound = (id: string) =>
   notFound('organisation_not_found', `There is no organisation ${id}, or you may not see it`);
 
-export function createIndicatorsService(deps: { database: Pick<DatabaseHandle, 'db' | 'driver'> }) {
+export function createIndicatorsService(deps: { database: Pick<DatabaseHandle, 'db' | 'driver' | 'copyTransaction'> }) {
   const { database } = deps;
   const { db } = database;
 

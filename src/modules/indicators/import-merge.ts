@@ -1,0 +1,114 @@
+/**
+ * Merging the staged rows into the values with set-based SQL: values that differ are updated (their old
+ * and new forms kept for the audit), new keys are inserted, equal ones are left alone — so importing the
+ * same file again changes nothing. Joins rather than ON CONFLICT: a conflict check probes the key index
+ * once per row, a join reads each side once.
+ */
+import { sql } from 'drizzle-orm';
+import type { Database } from '../../db/database.js';
+import type { UserActor } from '../accounts/actor.js';
+import { recordAudit, type SystemActor } from '../audit/audit.recorder.js';
+import { STAGING_COLUMNS } from './import-staging.js';
+
+export interface Change {
+  indicator_id: string;
+  code: string;
+  period: string;
+  period_index: number;
+  old_value: number | null;
+  new_value: number | null;
+  old_quality: string | null;
+  new_quality: string | null;
+}
+
+/**
+ * Other writers of values wait until the import commits, so no key appears between the join that finds
+ * the new keys and their insert; readers are not held up.
+ */
+export async function lockValues(tx: Database): Promise<void> {
+  await tx.execute(sql`lock table indicator_values in share row exclusive mode`);
+}
+
+/**
+ * A small batch is best matched by probing the key index row by row, but the planner, weighing a
+ * values table it has no statistics for, may hash all of it for every batch — a full read each time.
+ * `on` turns hash and merge joins off for the rest of the transaction, `off` gives them back.
+ */
+export async function probeKeysOneByOne(tx: Database, on: boolean): Promise<void> {
+  const setting = sql.raw(on ? 'off' : 'default');
+  await tx.execute(sql`set local enable_hashjoin to ${setting}`);
+  await tx.execute(sql`set local enable_mergejoin to ${setting}`);
+}
+
+/** Counts the staging table for the planner, which otherwise guesses its size. */
+export async function analyzeStaging(tx: Database): Promise<void> {
+  await tx.execute(sql`analyze indicator_import`);
+}
+
+const SAME_KEY = (a: string, b: string) =>
+  sql.raw(
+    `${a}.indicator_id = ${b}.indicator_id and ${a}.period_index = ${b}.period_index and ${a}.organisation_id = ${b}.organisation_id`,
+  );
+
+/** Updates every value the staging table changes, returning each change (all data-modifying CTEs see the old values). */
+export async function updateChanged(tx: Database): Promise<Change[]> {
+  const { rows } = (await tx.execute(sql`
+    with changed as (
+      select i.indicator_id, i.period_index, i.organisation_id, i.period,
+        v.value as old_value, i.value as new_value, v.quality as old_quality, i.quality as new_quality
+      from indicator_import i join indicator_values v on ${SAME_KEY('v', 'i')}
+      where (v.value, v.quality) is distinct from (i.value, i.quality)
+    ), updated as (
+      update indicator_values v set value = c.new_value, quality = c.new_quality, period = c.period
+      from changed c where ${SAME_KEY('v', 'c')}
+    )
+    select c.indicator_id, o.code, c.period, c.period_index, c.old_value, c.new_value, c.old_quality, c.new_quality
+    from changed c join organisations o on o.id = c.organisation_id`)) as unknown as { rows: Change[] };
+  return rows;
+}
+
+/** Inserts the staged rows whose keys have no value yet, in key order (kinder to the key index); returns how many. */
+export async function insertNew(tx: Database): Promise<number> {
+  const columns = sql.raw(STAGING_COLUMNS);
+  const { rows } = (await tx.execute(sql`
+    with added as (
+      insert into indicator_values (${columns})
+      select ${columns} from indicator_import i
+      where not exists (select from indicator_values v where ${SAME_KEY('v', 'i')})
+      order by indicator_id, period_index, organisation_id
+      returning 1
+    )
+    select count(*)::int as added from added`)) as unknown as { rows: { added: number }[] };
+  return rows[0]!.added;
+}
+
+const compare = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
+const byIndicatorOrganisationPeriod = (a: Change, b: Change) =>
+  compare(a.indicator_id, b.indicator_id) || compare(a.code, b.code) || a.period_index - b.period_index;
+
+/** One audit entry per indicator, listing each of its changed values before and after. */
+export async function auditChanges(tx: Database, actor: UserActor | SystemActor, changes: Change[]): Promise<void> {
+  const byIndicator = new Map<string, Change[]>();
+  for (const change of changes.sort(byIndicatorOrganisationPeriod)) {
+    const list = byIndicator.get(change.indicator_id) ?? [];
+    list.push(change);
+    byIndicator.set(change.indicator_id, list);
+  }
+  for (const [indicatorId, list] of byIndicator) {
+    const entry = (pick: 'old' | 'new') =>
+      list.map((c) => ({
+        organisation: c.code,
+        period: c.period,
+        value: c[`${pick}_value`],
+        quality: c[`${pick}_quality`],
+      }));
+    await recordAudit(tx, {
+      actor,
+      action: 'indicator.values_changed',
+      entityType: 'indicator',
+      entityId: indicatorId,
+      before: entry('old'),
+      after: entry('new'),
+    });
+  }
+}
