@@ -1,4 +1,7 @@
-/** What every start does to a database before serving: built-in frameworks in, demo data on first run. */
+/**
+ * What every start does to a database before serving: built-in frameworks in, demo data on first run,
+ * indicator results made where values have none.
+ */
 import type { Config } from './config.js';
 import type { DatabaseHandle } from './db/database.js';
 import { createAccountsService } from './modules/accounts/accounts.service.js';
@@ -6,6 +9,7 @@ import { createFirstRunService, type FirstRunOutcome } from './modules/accounts/
 import { demoSeeders } from './modules/demo/demo.seeders.js';
 import { createDemoService } from './modules/demo/demo.service.js';
 import { createFrameworksService } from './modules/frameworks/frameworks.service.js';
+import { recomputeWhereMissing } from './modules/indicators/indicators.recompute.js';
 
 export interface StartupReport {
   frameworks: { id: string; version: number; status: 'created' | 'unchanged' }[];
@@ -24,6 +28,7 @@ export async function prepareDatabase(
     seeders: demoSeeders,
     production: config.env === 'production',
   }).loadOnFirstRun();
+  await recomputeWhereMissing(database);
   const accounts = createAccountsService({ db: database.db });
   const firstRun = await createFirstRunService({ db: database.db, accounts, config }).ensureAdministrator();
   return { frameworks: outcomes.map(({ id, version, status }) => ({ id, version, status })), demo, firstRun };

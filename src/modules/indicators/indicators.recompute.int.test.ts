@@ -2,8 +2,8 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createTestDatabase, describeEachDatabase, type TestDatabase } from '../../db/testing/test-database.js';
 import { createTestOrganisation } from '../organisations/testing/test-organisations.js';
 import { insertIndicator, positionsIn, trendsOf, type IndicatorRow } from './indicators.repository.js';
-import { recompute } from './indicators.recompute.js';
-import { indicatorPeriodStats, indicatorValues } from './indicators.tables.js';
+import { recompute, recomputeWhereMissing } from './indicators.recompute.js';
+import { indicatorPeriodStats, indicatorTrends, indicatorValues } from './indicators.tables.js';
 import { directionOfTravel, quartilePosition, quartiles, ranks, score, type Polarity } from './statistics.js';
 
 // Six organisations × five years (2019–2023); null is a year without a value. Chosen to reach the
@@ -77,6 +77,15 @@ describeEachDatabase('the SQL recompute agrees with statistics.ts', (driver) => 
     }
   });
   afterAll(() => database.close());
+
+  it('remakes at start the results a migration cleared, and only where values have none', async () => {
+    await recompute(database);
+    const complete = (await database.db.select().from(indicatorTrends)).length;
+    expect(await recomputeWhereMissing(database)).toBe(0);
+    await database.db.delete(indicatorTrends);
+    expect(await recomputeWhereMissing(database)).toBe(indicators.size);
+    expect(await database.db.select().from(indicatorTrends)).toHaveLength(complete);
+  });
 
   for (const window of [3, 5]) {
     it(`gives every quartile, rank and trend of statistics.ts over a window of ${window}`, async () => {

@@ -180,3 +180,21 @@ export async function recompute(
   await db.insert(indicatorRecomputes).values({ window, durationMs });
   return { indicators: ids.length, window, durationMs };
 }
+
+/**
+ * Recomputes the indicators that have values but no results, as every start does: a migration that
+ * reshapes the results clears them (0008), and a new installation's own data would otherwise wait for
+ * `kloe indicators recompute`. Returns how many indicators it recomputed.
+ */
+export async function recomputeWhereMissing(database: Pick<DatabaseHandle, 'db' | 'driver'>): Promise<number> {
+  const rows = (await database.db.execute(sql`
+    select d.id from indicator_definitions d
+    where exists (select 1 from indicator_values v where v.indicator_id = d.id)
+      -- One pass over the results (a hashed subplan): their key does not start with the indicator.
+      and d.id not in (select distinct indicator_id from indicator_trends)`)) as unknown as {
+    rows: { id: string }[];
+  };
+  const indicatorIds = rows.rows.map((r) => r.id);
+  if (indicatorIds.length > 0) await recompute(database, { indicatorIds });
+  return indicatorIds.length;
+}
