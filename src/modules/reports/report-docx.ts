@@ -1,8 +1,10 @@
 /**
  * The report as a Word document, the format inspectors edit: real heading styles (so the navigation
  * pane and the contents work and the text reflows), tables with header rows, bulleted and numbered
- * lists, and a "DRAFT" banner in the page header until the assessment is published. Charts appear as
- * their title, text alternative and data table (Word needs a raster fallback to show an SVG).
+ * lists, and a "DRAFT" banner in the page header until the assessment is published. Each chart is the
+ * same SVG as in the pages, as a picture across the page with a PNG drawn from it for versions of Word
+ * without SVG (chart-picture.ts), its text alternative as the picture's alt text and as a paragraph,
+ * then its data table.
  */
 import {
   AlignmentType,
@@ -10,6 +12,7 @@ import {
   Document,
   Header,
   HeadingLevel,
+  ImageRun,
   InternalHyperlink,
   LevelFormat,
   Packer,
@@ -22,7 +25,8 @@ import {
   WidthType,
   type FileChild,
 } from 'docx';
-import type { DataTable } from './report-extensions.js';
+import { chartPicture, type ChartPicture } from './chart-picture.js';
+import type { DataTable, IndicatorChart } from './report-extensions.js';
 import type { ReportModel } from './report.model.js';
 
 /** Word bookmark names: a letter first, then letters, digits and underscores, at most 40. */
@@ -56,6 +60,19 @@ const caption = (text: string) => new Paragraph({ style: 'Caption', children: [n
 
 const dataTable = (t: DataTable) => [caption(t.caption), table(t.columns, t.rows)];
 
+const chartParagraph = (chart: IndicatorChart, picture: ChartPicture) =>
+  new Paragraph({
+    children: [
+      new ImageRun({
+        type: 'svg',
+        data: picture.svg,
+        fallback: { type: 'png', data: picture.png },
+        transformation: { width: picture.width, height: picture.height },
+        altText: { name: chart.title, title: chart.title, description: chart.textAlternative },
+      }),
+    ],
+  });
+
 function titlePage(report: ReportModel): FileChild[] {
   const tp = report.titlePage;
   return [
@@ -77,7 +94,8 @@ function titlePage(report: ReportModel): FileChild[] {
   ];
 }
 
-function body(report: ReportModel): FileChild[] {
+/** `pictures` are the charts' pictures, in the order of `report.charts`. */
+function body(report: ReportModel, pictures: ChartPicture[]): FileChild[] {
   const out: FileChild[] = [
     ...titlePage(report),
     new TableOfContents('Contents', {
@@ -134,9 +152,14 @@ function body(report: ReportModel): FileChild[] {
   }
   if (report.charts.length) {
     out.push(heading('Performance indicators', HeadingLevel.HEADING_1, 'indicators'));
-    for (const c of report.charts) {
-      out.push(heading(c.title, HeadingLevel.HEADING_2), para(c.textAlternative), ...dataTable(c.table));
-    }
+    report.charts.forEach((c, i) => {
+      out.push(
+        heading(c.title, HeadingLevel.HEADING_2),
+        chartParagraph(c, pictures[i]!),
+        para(c.textAlternative),
+        ...dataTable(c.table),
+      );
+    });
   }
   out.push(heading('Recommendations', HeadingLevel.HEADING_1, 'recommendations'));
   if (report.recommendations.length === 0) out.push(para('No recommendations have been recorded.'));
@@ -165,6 +188,7 @@ function body(report: ReportModel): FileChild[] {
 }
 
 export async function renderDocx(report: ReportModel): Promise<Buffer> {
+  const pictures = await Promise.all(report.charts.map((c) => chartPicture(c.svg)));
   const draftBanner = new Header({
     children: [
       new Paragraph({
@@ -186,7 +210,7 @@ export async function renderDocx(report: ReportModel): Promise<Buffer> {
         },
       ],
     },
-    sections: [{ ...(report.draft ? { headers: { default: draftBanner } } : {}), children: body(report) }],
+    sections: [{ ...(report.draft ? { headers: { default: draftBanner } } : {}), children: body(report, pictures) }],
   });
   return Packer.toBuffer(doc);
 }

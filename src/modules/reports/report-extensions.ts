@@ -29,7 +29,7 @@ export interface EvidenceAppendixEntry {
   sha256: string | null;
 }
 
-/** A table for people who cannot see the chart (and for the DOCX, which does not embed the SVG). */
+/** A table for people who cannot see the chart, beside it in every format. */
 export interface DataTable {
   caption: string;
   columns: string[];

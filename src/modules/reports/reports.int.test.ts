@@ -9,7 +9,7 @@ import { createAssessmentsService } from '../assessments/assessments.service.js'
 import { reportFiles } from './reports.tables.js';
 import { createReportsService, type ReportsService } from './reports.service.js';
 import { createJudgedAssessment, fixtureExtensions, fixtureSource } from './testing/report-fixtures.js';
-import { docxPart, pdfFirstPagePng, pdfInfo, pdfText, xmlText } from './testing/files.js';
+import { docxEntries, docxPart, pdfFirstPagePng, pdfInfo, pdfText, xmlText } from './testing/files.js';
 import { J2_KLOE_REFS } from '../../testing/kloe-refs.js';
 
 const KLOES = J2_KLOE_REFS;
@@ -111,8 +111,8 @@ describeEachDatabase('reports', (driver) => {
 
   describe('evidence and indicator charts given by a report source', () => {
     let reports: ReportsService;
+    const extensions = fixtureExtensions(KLOES, { evidence: 12, charts: 2 });
     beforeAll(() => {
-      const extensions = fixtureExtensions(KLOES, { evidence: 12, charts: 2 });
       reports = createReportsService({
         db: t.database.db,
         views: createViewEnvironment(),
@@ -136,9 +136,24 @@ describeEachDatabase('reports', (driver) => {
       expect(html).toContain('<a class="govuk-link" href="#indicators">Performance indicators</a>');
     });
 
-    it('puts them in the DOCX: the appendix table, the chart text and data table, links to the evidence', async () => {
-      const xml = docxPart((await reports.file(lead.actor, id, 'docx')).bytes, 'word/document.xml');
+    it('puts them in the DOCX: the appendix table, the charts as pictures with alt text, their text and data table, links to the evidence', async () => {
+      const bytes = (await reports.file(lead.actor, id, 'docx')).bytes;
+      const xml = docxPart(bytes, 'word/document.xml');
       const text = xmlText(xml);
+      // Each of the 2 charts as its SVG with a PNG for versions of Word without SVG.
+      const media = docxEntries(bytes).filter((name) => name.startsWith('word/media/'));
+      expect(media.filter((name) => name.endsWith('.svg'))).toHaveLength(2);
+      expect(media.filter((name) => name.endsWith('.png'))).toHaveLength(2);
+      const chart = extensions.charts[0]!;
+      expect(
+        docxPart(
+          bytes,
+          media.find((name) => name.endsWith('.svg'))!,
+        ),
+      ).toContain('<svg');
+      expect(xml).toMatch(/<w:drawing>/);
+      expect(xml).toContain(`descr="${chart.textAlternative}"`);
+      expect(xml).toContain(`title="${chart.title}"`);
       expect(text).toContain('Appendix: evidence');
       expect(text).toContain('Evidence item 12: performance data record');
       expect(text).toContain('Indicator BV202: repairs completed on time');

@@ -54,3 +54,7 @@ export const pdfFirstPagePng = (bytes: Buffer, target: string) =>
     ]);
     return target;
   });
+
+/** The names of a DOCX's (a zip's) parts, e.g. word/media/image1.png. */
+export const docxEntries = (bytes: Buffer) =>
+  withTempFile(bytes, 'docx', (file) => execFileSync('unzip', ['-Z1', file], { encoding: 'utf8' }).trim().split('\n'));
