@@ -19,8 +19,9 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['src/**/*.int.test.ts'],
-          // CLI tests start kloe processes one after another; on two busy cores each start takes seconds.
-          testTimeout: 90_000,
+          // CLI tests start kloe processes one after another; on two busy cores each start takes seconds
+          // (one test of eight starts took 90 s with three test workers and other work running).
+          testTimeout: 180_000,
           hookTimeout: 60_000,
         },
       },
