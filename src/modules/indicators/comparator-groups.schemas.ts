@@ -11,7 +11,11 @@ export const MAX_NEIGHBOURS = 50;
 
 export const comparatorGroupInput = z
   .object({
-    name: z.string().trim().min(1, 'Enter a name for the group').max(120, 'The name must be 120 characters or fewer'),
+    name: z
+      .string({ error: 'Enter a name for the group' })
+      .trim()
+      .min(1, 'Enter a name for the group')
+      .max(120, 'The name must be 120 characters or fewer'),
     kind: z.enum(COMPARATOR_KINDS, { error: 'Choose the kind of group: type, list or nearest' }),
     organisationType: z.enum(ORGANISATION_TYPES, { error: 'Choose a type of organisation' }).optional(),
     /** Members of a list group, each an organisation's id or code. */
