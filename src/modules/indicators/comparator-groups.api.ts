@@ -61,7 +61,7 @@ export function registerComparatorGroupsApi(app: FastifyInstance, deps: { groups
     },
     async (request, reply) => {
       const created = await groups.create(currentUser(request), request.body);
-      return reply.status(201).send(detail.parse(await groups.get(created.id)));
+      return reply.status(201).send(detail.parse(await groups.get(currentUser(request), created.id)));
     },
   );
 
@@ -76,7 +76,7 @@ export function registerComparatorGroupsApi(app: FastifyInstance, deps: { groups
         response: { 200: detail, 404: problemSchema },
       },
     },
-    async (request) => detail.parse(await groups.get(request.params.groupId)),
+    async (request) => detail.parse(await groups.get(currentUser(request), request.params.groupId)),
   );
 
   api.delete(

@@ -82,8 +82,21 @@ describeEachDatabase('comparator groups and defining indicators', (driver) => {
     expect(group.members[0].distance).toBeCloseTo(0.7515, 3);
     expect(group.members[1].distance).toBeCloseTo(1.4199, 3);
     expect(group.members[0].attributes).toEqual({ population: 120_000, deprivationScore: 13 });
-    const again = await t.app.inject({ url: `/api/indicators/comparator-groups/${group.id}`, headers: viewer.headers });
+    const again = await t.app.inject({
+      url: `/api/indicators/comparator-groups/${group.id}`,
+      headers: inspector.headers,
+    });
     expect(again.json().members).toEqual(group.members);
+    // A viewer sees who is in the group, but not the attributes of organisations other than their own.
+    const forViewer = await t.app.inject({
+      url: `/api/indicators/comparator-groups/${group.id}`,
+      headers: viewer.headers,
+    });
+    expect(forViewer.statusCode).toBe(200);
+    expect(forViewer.json().members.map((m: { code: string; attributes: object }) => [m.code, m.attributes])).toEqual([
+      [`${prefix}-H2`, {}],
+      [`${prefix}-H3`, {}],
+    ]);
     const page = await t.app.inject({
       url: `/indicators/comparator-groups/${group.id}`,
       headers: { ...inspector.headers, ...html },

@@ -71,7 +71,7 @@ export function registerComparatorGroupPages(app: FastifyInstance, deps: { group
     '/indicators/comparator-groups/:groupId',
     { config: routeConfigFor('view'), schema: { hide: true, params: groupParams, querystring: doneQuery } },
     async (request, reply) => {
-      const group = await groups.get(request.params.groupId);
+      const group = await groups.get(currentUser(request), request.params.groupId);
       return reply.render('indicators/views/comparator-group.njk', {
         ...common,
         pageTitle: `${group.name}: comparator group`,
@@ -89,7 +89,7 @@ export function registerComparatorGroupPages(app: FastifyInstance, deps: { group
     '/indicators/comparator-groups/:groupId/delete',
     { config: routeConfigFor('manage'), schema: { hide: true, params: groupParams } },
     async (request, reply) => {
-      const group = await groups.get(request.params.groupId);
+      const group = await groups.get(currentUser(request), request.params.groupId);
       return reply.render('indicators/views/comparator-group-delete.njk', {
         ...common,
         pageTitle: `Delete ${group.name}: comparator group`,

@@ -11,6 +11,7 @@ import type { UserActor } from '../accounts/actor.js';
 import { recordAudit, type SystemActor } from '../audit/audit.recorder.js';
 import type { ComparatorGroupInput } from './comparator-groups.schemas.js';
 import * as groupsRepo from './comparator-groups.repository.js';
+import { mayOn } from '../organisations/organisations.policy.js';
 import { mayManage } from './indicators.policy.js';
 import * as repo from './indicators.repository.js';
 import { neighboursOfSameType } from './neighbours.js';
@@ -83,14 +84,19 @@ export function createComparatorGroupsService(deps: { database: Pick<DatabaseHan
   return {
     list: () => groupsRepo.listComparatorGroups(db),
 
-    /** A group with its members; for a nearest group its anchor, the attributes compared and distances. */
-    async get(id: string) {
+    /**
+     * A group with its members; for a nearest group its anchor, the attributes compared and distances.
+     * Names and codes are for everyone (an analysis names its comparators too), but an organisation's
+     * attributes only for those who may see that organisation (tenant isolation, organisations.policy.ts).
+     */
+    async get(actor: Actor, id: string) {
       const found = await repo.findComparatorGroup(db, id);
       if (!found) throw groupNotFound(id);
       const contexts = await repo.organisationContexts(db);
-      const members = membersOf(found, contexts);
-      const anchor = found.group.anchorId ? contexts.find((c) => c.id === found.group.anchorId) : undefined;
-      return { ...found.group, memberCount: members.length, anchor, members };
+      const visible = <T extends Context>(c: T): T => (mayOn(actor, 'view', c.id) ? c : { ...c, attributes: {} });
+      const members = membersOf(found, contexts).map(visible);
+      const anchor = contexts.find((c) => c.id === found.group.anchorId);
+      return { ...found.group, memberCount: members.length, anchor: anchor && visible(anchor), members };
     },
 
     async create(actor: Actor, input: ComparatorGroupInput) {
