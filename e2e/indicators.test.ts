@@ -61,7 +61,7 @@ describe('performance indicators through the pages, in chromium without JavaScri
   });
 
   it('opens an organisation’s analysis with its charts and table, and one indicator’s line chart', async () => {
-    await page.getByLabel('Organisation code').fill('DEMO-P0001');
+    await page.getByLabel('Organisation code', { exact: true }).fill('DEMO-P0001');
     await page.getByRole('button', { name: 'Show analysis' }).click();
     await page.waitForURL(/\/indicators\/organisations\/[0-9a-f-]{36}$/);
     await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toMatch(/^Performance of /);
@@ -77,5 +77,47 @@ describe('performance indicators through the pages, in chromium without JavaScri
     await expect(page.locator('#series-table').textContent()).resolves.toContain('2025/26');
     expect(await accessibilityViolations()).toEqual([]);
     await screenshot(page, 'indicators-line-chart');
+  });
+
+  it('defines an indicator, keeping the input when the form is refused', async () => {
+    await page.goto(`${server.url}/indicators`);
+    await page.getByRole('button', { name: 'Define an indicator' }).click();
+    await page.getByLabel('Code').fill('E2E-01');
+    await page.getByLabel('Unit').fill('%');
+    await page.getByRole('button', { name: 'Define indicator' }).click();
+    const summary = page.locator('.govuk-error-summary');
+    await expect(summary.textContent()).resolves.toContain('Enter a title');
+    await expect(page.getByLabel('Code').inputValue()).resolves.toBe('E2E-01');
+    expect(await accessibilityViolations()).toEqual([]);
+    await screenshot(page, 'indicators-define-errors');
+  });
+
+  it('creates a comparator group, shows its members and compares an analysis with it', async () => {
+    await page.goto(`${server.url}/indicators`);
+    await page.getByRole('link', { name: 'Comparator groups' }).click();
+    await page.getByLabel('Name').fill('E2E neighbours');
+    await page.getByLabel('Nearest neighbours').check();
+    await page.getByLabel('Organisation code', { exact: true }).fill('NOWHERE');
+    await page.getByRole('button', { name: 'Create group' }).click();
+    await expect(page.locator('.govuk-error-summary').textContent()).resolves.toContain(
+      'No organisation has the id or code "NOWHERE"',
+    );
+    expect(await accessibilityViolations()).toEqual([]);
+    await screenshot(page, 'indicators-comparator-groups-errors');
+
+    await page.getByLabel('Organisation code', { exact: true }).fill('DEMO-P0001');
+    await page.getByRole('button', { name: 'Create group' }).click();
+    await page.waitForURL(/\/indicators\/comparator-groups\/[0-9a-f-]{36}\?done=created$/);
+    expect(await page.locator('#members tbody tr').count()).toBeGreaterThan(0);
+    await expect(page.locator('#members thead').textContent()).resolves.toContain('Distance');
+    expect(await accessibilityViolations()).toEqual([]);
+    await screenshot(page, 'indicators-comparator-group');
+
+    await page.goto(`${server.url}/indicators?code=DEMO-P0001`);
+    await page.getByLabel('Compare with').selectOption({ label: 'E2E neighbours' });
+    await page.getByRole('button', { name: 'Show', exact: true }).click();
+    await page.waitForURL(/\?group=[0-9a-f-]{36}$/);
+    await expect(page.locator('main').textContent()).resolves.toContain('E2E neighbours');
+    expect(await accessibilityViolations()).toEqual([]);
   });
 });

@@ -65,6 +65,9 @@ import { registerFrameworkApi } from './modules/frameworks/frameworks.api.js';
 import { registerFrameworkPages } from './modules/frameworks/frameworks.pages.js';
 import { createFrameworksService } from './modules/frameworks/frameworks.service.js';
 import { registerHomePage } from './modules/home/home.pages.js';
+import { registerComparatorGroupsApi } from './modules/indicators/comparator-groups.api.js';
+import { registerComparatorGroupPages } from './modules/indicators/comparator-groups.pages.js';
+import { createComparatorGroupsService } from './modules/indicators/comparator-groups.service.js';
 import { registerIndicatorsApi } from './modules/indicators/indicators.api.js';
 import { registerIndicatorPages } from './modules/indicators/indicators.pages.js';
 import { createIndicatorsService } from './modules/indicators/indicators.service.js';
@@ -251,7 +254,10 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   // indicators
   const indicators = createIndicatorsService({ database: deps.database });
   registerIndicatorsApi(app, { indicators });
-  registerIndicatorPages(app, { indicators, db });
+  const groups = createComparatorGroupsService({ database: deps.database });
+  registerIndicatorPages(app, { indicators, groups, db });
+  registerComparatorGroupsApi(app, { groups });
+  registerComparatorGroupPages(app, { groups });
   registerSnapshotRoutes(app, { snapshots: createSnapshotsService({ db, indicators }) });
 
   return app;

@@ -1,7 +1,8 @@
 /**
  * HTML pages of indicators: the list of definitions with the state of the data, the import form (an
  * upload; every bad row in a GOV.UK error summary), an organisation's analysis (summary by KLOE, the
- * value-for-money quadrant, a table with sparklines) and one indicator's line chart with its data.
+ * value-for-money quadrant, a table with sparklines, a select of comparator groups), one indicator's
+ * line chart with its data, and the form to define an indicator (the API's rules, errors kept in the form).
  */
 import fastifyMultipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply } from 'fastify';
@@ -16,13 +17,22 @@ import { renderCharts, lineChart, lineChartAlt } from './charts.js';
 import { analysisCsv } from './analysis-csv.js';
 import { kloeFigures } from './kloe-figures.js';
 import { mayManage, routeConfigFor } from './indicators.policy.js';
-import { CATEGORY_LABELS, POLARITY_LABELS } from './indicators.schemas.js';
+import { CATEGORY_LABELS, indicatorForm, POLARITY_LABELS } from './indicators.schemas.js';
+import type { ComparatorGroupsService } from './comparator-groups.service.js';
+import { handleFormPost, type FormState } from '../../web/form-post.js';
+import { INDICATOR_CATEGORIES } from './indicators.tables.js';
 import type { IndicatorsService } from './indicators.service.js';
-import { periodLabel } from './periods.js';
-import { quartiles } from './statistics.js';
+import { PERIOD_EXAMPLES, PERIOD_TYPES, periodLabel } from './periods.js';
+import { POLARITIES, quartiles } from './statistics.js';
 
 const organisationParams = z.object({ id: z.uuid() });
-const groupQuery = z.object({ group: z.uuid().optional() });
+/** The analysis page's group select sends an empty value for the default group (nearest neighbours). */
+const groupQuery = z.object({
+  group: z
+    .union([z.uuid(), z.literal('')])
+    .optional()
+    .transform((group) => group || undefined),
+});
 /** The most bad rows the import page lists (the count says how many there are); the CLI and API give all. */
 const SHOWN_PROBLEMS = 100;
 /** Upload limit: a national file of 1.6 million rows is about 80 MB. */
@@ -51,7 +61,10 @@ function formErrorsForRows(problems: { field: string; message: string }[], total
 const common = { section: 'indicators', categoryLabels: CATEGORY_LABELS, polarityLabels: POLARITY_LABELS };
 const LIST_CRUMB = { text: 'Indicators', href: '/indicators' };
 
-export function registerIndicatorPages(app: FastifyInstance, deps: { indicators: IndicatorsService; db: Database }) {
+export function registerIndicatorPages(
+  app: FastifyInstance,
+  deps: { indicators: IndicatorsService; groups: ComparatorGroupsService; db: Database },
+) {
   const { indicators } = deps;
   const pages = app.withTypeProvider<ZodTypeProvider>();
 
@@ -66,11 +79,12 @@ export function registerIndicatorPages(app: FastifyInstance, deps: { indicators:
           added: z.coerce.number().int().optional(),
           changed: z.coerce.number().int().optional(),
           code: z.string().trim().max(40).optional(),
+          defined: z.string().max(40).optional(),
         }),
       },
     },
     async (request, reply) => {
-      const { code, ...done } = request.query;
+      const { code, defined, ...done } = request.query;
       let codeError: string | undefined;
       if (code) {
         const organisation = await findOrganisationByCode(deps.db, code.toUpperCase());
@@ -86,12 +100,39 @@ export function registerIndicatorPages(app: FastifyInstance, deps: { indicators:
         mayManage: mayManage(actor),
         ownOrganisationId: actor.organisationId,
         done: done.imported === undefined ? undefined : done,
+        defined,
         code,
         errors: codeError
           ? { errorList: [{ text: codeError, href: '#code' }], fields: { code: { text: codeError } } }
           : undefined,
       });
     },
+  );
+
+  const renderDefine = (reply: FastifyReply, state: FormState) =>
+    reply.render('indicators/views/define.njk', {
+      ...common,
+      ...state,
+      pageTitle: 'Define an indicator',
+      breadcrumbs: [LIST_CRUMB],
+      categories: INDICATOR_CATEGORIES,
+      polarities: POLARITIES,
+      periodTypes: PERIOD_TYPES,
+      periodExamples: PERIOD_EXAMPLES,
+    });
+  pages.get('/indicators/new', { config: routeConfigFor('manage'), schema: { hide: true } }, (_request, reply) =>
+    renderDefine(reply, { values: {} }),
+  );
+  pages.post('/indicators/new', { config: routeConfigFor('manage'), schema: { hide: true } }, (request, reply) =>
+    handleFormPost(reply, {
+      body: request.body,
+      schema: indicatorForm,
+      save: async (input) => {
+        const created = await indicators.createIndicator(currentUser(request), input);
+        return `/indicators?defined=${encodeURIComponent(created.code)}`;
+      },
+      redisplay: renderDefine,
+    }),
   );
 
   // Uploads are parsed only here: the rest of the app keeps refusing multipart bodies.
@@ -147,6 +188,8 @@ export function registerIndicatorPages(app: FastifyInstance, deps: { indicators:
         analysis,
         figures: Object.entries(figures).map(([kloe, lines]) => ({ kloe, lines })),
         charts: renderCharts(analysis),
+        groups: await deps.groups.list(),
+        groupId: request.query.group,
       });
     },
   );

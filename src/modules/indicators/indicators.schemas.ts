@@ -16,7 +16,7 @@ export const indicatorInput = z
     title: z.string().trim().min(1, 'Enter a title').max(200),
     unit: z.string().trim().min(1, 'Enter the unit, like % or £ per home').max(60),
     polarity: z.enum(POLARITIES, { error: 'Choose which way is better' }),
-    target: z.number().finite().nullable().default(null),
+    target: z.number({ error: 'Enter the target as a number, like 95' }).finite().nullable().default(null),
     category: z.enum(INDICATOR_CATEGORIES, { error: 'Choose a category' }),
     serviceArea: z.string().trim().min(1, 'Enter the service area').max(100),
     periodType: z.enum(PERIOD_TYPES, { error: 'Choose the period type' }),
@@ -33,6 +33,13 @@ export const indicatorInput = z
       });
   });
 export type IndicatorInput = z.infer<typeof indicatorInput>;
+
+/** The "Define an indicator" form: the API's fields as strings; a blank target is none. */
+export const indicatorForm = z.preprocess((raw) => {
+  const form = (raw ?? {}) as Record<string, unknown>;
+  const target = typeof form.target === 'string' ? form.target.replace(/[,\s]/g, '') : '';
+  return { ...form, target: target === '' ? null : Number.isFinite(Number(target)) ? Number(target) : form.target };
+}, indicatorInput);
 
 export const CATEGORY_LABELS = {
   performance: 'Performance',

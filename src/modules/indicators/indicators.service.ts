@@ -8,7 +8,6 @@ import { AppError, notFound } from '../../errors.js';
 import { violatedUniqueConstraint } from '../../db/unique-violation.js';
 import type { UserActor } from '../accounts/actor.js';
 import { recordAudit, type SystemActor } from '../audit/audit.recorder.js';
-import { NAMED_ATTRIBUTES } from '../organisations/organisation-attributes.js';
 import { organisations } from '../organisations/organisations.tables.js';
 import { buildAnalysis, type Analysis, type GroupInput } from './analysis.js';
 import { importIndicatorFile, type ImportProgress } from './indicators.import.js';
@@ -16,7 +15,8 @@ import { mayAnalyse, mayManage } from './indicators.policy.js';
 import * as repo from './indicators.repository.js';
 import { DEFAULT_WINDOW } from './indicators.recompute.js';
 import type { IndicatorInput } from './indicators.schemas.js';
-import { nearestNeighbours } from './neighbours.js';
+import { neighboursOfSameType } from './neighbours.js';
+import { groupNotFound, membersOf } from './comparator-groups.service.js';
 
 type Actor = UserActor | SystemActor;
 
@@ -47,17 +47,13 @@ export function createIndicatorsService(deps: { database: Pick<DatabaseHandle, '
     const byId = new Map(contexts.map((c) => [c.id, c]));
     if (groupId) {
       const found = await repo.findComparatorGroup(db, groupId);
-      if (!found) throw notFound('comparator_group_not_found', `There is no comparator group ${groupId}`);
-      const members =
-        found.group.kind === 'type'
-          ? contexts.filter((c) => c.type === found.group.organisationType).map((c) => ({ ...c, distance: null }))
-          : found.members.map((m) => ({ ...byId.get(m.organisationId)!, distance: m.distance }));
+      if (!found) throw groupNotFound(groupId);
+      // The organisation is compared with the others in its group, never with itself.
+      const members = membersOf(found, contexts).filter((m) => m.id !== organisationId);
       return { name: found.group.name, kind: found.group.kind, members };
     }
-    const self = byId.get(organisationId)!;
-    const sameType = contexts.filter((c) => c.type === self.type);
-    const keys = NAMED_ATTRIBUTES.map((a) => a.key).filter((k) => self.attributes[k] !== undefined);
-    const neighbours = nearestNeighbours(sameType, organisationId, keys, NEIGHBOURS);
+    const { keys, neighbours } = neighboursOfSameType(contexts, organisationId, NEIGHBOURS);
+    const sameType = contexts.filter((c) => c.type === byId.get(organisationId)!.type);
     if (neighbours.length === 0)
       return {
         name: 'All providers of the same type',

@@ -3,6 +3,7 @@
  * attribute (z-score over the organisations that have every attribute), measure Euclidean distance,
  * keep the closest N. Organisations lacking an attribute cannot be placed and are left out.
  */
+import { NAMED_ATTRIBUTES } from '../organisations/organisation-attributes.js';
 export interface Candidate {
   id: string;
   code: string;
@@ -41,4 +42,20 @@ export function nearestNeighbours(
     }))
     .sort((a, b) => a.distance - b.distance || a.code.localeCompare(b.code))
     .slice(0, size);
+}
+
+/**
+ * An organisation's nearest neighbours among providers of its own type, on the named attributes it has:
+ * how the default comparator group and a stored "nearest" group are both made.
+ */
+export function neighboursOfSameType(
+  contexts: readonly (Candidate & { type: string })[],
+  anchorId: string,
+  size: number,
+): { keys: string[]; neighbours: Neighbour[] } {
+  const anchor = contexts.find((c) => c.id === anchorId);
+  if (!anchor) return { keys: [], neighbours: [] };
+  const keys = NAMED_ATTRIBUTES.map((a) => a.key).filter((k) => anchor.attributes[k] !== undefined);
+  const sameType = contexts.filter((c) => c.type === anchor.type);
+  return { keys, neighbours: nearestNeighbours(sameType, anchorId, keys, size) };
 }
