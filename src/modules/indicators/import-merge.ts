@@ -4,7 +4,7 @@
  * same file again changes nothing. Joins rather than ON CONFLICT: a conflict check probes the key index
  * once per row, a join reads each side once.
  */
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../../db/database.js';
 import type { UserActor } from '../accounts/actor.js';
 import { recordAudit, type SystemActor } from '../audit/audit.recorder.js';
@@ -50,13 +50,16 @@ const SAME_KEY = (a: string, b: string) =>
     `${a}.indicator_id = ${b}.indicator_id and ${a}.period_index = ${b}.period_index and ${a}.organisation_id = ${b}.organisation_id`,
   );
 
-/** Updates every value the staging table changes, returning each change (all data-modifying CTEs see the old values). */
-export async function updateChanged(tx: Database): Promise<Change[]> {
+/**
+ * Updates every value the `source` rows (import-staging.ts) change, returning each change (all
+ * data-modifying CTEs see the old values).
+ */
+export async function updateChanged(tx: Database, source: SQL): Promise<Change[]> {
   const { rows } = (await tx.execute(sql`
     with changed as (
       select i.indicator_id, i.period_index, i.organisation_id, i.period,
         v.value as old_value, i.value as new_value, v.quality as old_quality, i.quality as new_quality
-      from indicator_import i join indicator_values v on ${SAME_KEY('v', 'i')}
+      from ${source} i join indicator_values v on ${SAME_KEY('v', 'i')}
       where (v.value, v.quality) is distinct from (i.value, i.quality)
     ), updated as (
       update indicator_values v set value = c.new_value, quality = c.new_quality, period = c.period
@@ -67,13 +70,13 @@ export async function updateChanged(tx: Database): Promise<Change[]> {
   return rows;
 }
 
-/** Inserts the staged rows whose keys have no value yet, in key order (kinder to the key index); returns how many. */
-export async function insertNew(tx: Database): Promise<number> {
+/** Inserts the `source` rows whose keys have no value yet, in key order (kinder to the key index); returns how many. */
+export async function insertNew(tx: Database, source: SQL): Promise<number> {
   const columns = sql.raw(STAGING_COLUMNS);
   const { rows } = (await tx.execute(sql`
     with added as (
       insert into indicator_values (${columns})
-      select ${columns} from indicator_import i
+      select ${columns} from ${source} i
       where not exists (select from indicator_values v where ${SAME_KEY('v', 'i')})
       order by indicator_id, period_index, organisation_id
       returning 1

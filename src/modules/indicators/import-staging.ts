@@ -1,12 +1,12 @@
 /**
  * The staging table an import's checked rows go into before they are merged into the values: filled by
- * COPY FROM STDIN on PostgreSQL (the bulk-load path, a stream fed while the file is still being read) or
- * by a multi-row insert of one batch (PGlite, and a transaction without a COPY connection).
+ * COPY FROM STDIN on PostgreSQL (the bulk-load path, a stream fed while the file is still being read).
+ * PGlite merges each batch straight from its arrays instead.
  */
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../../db/database.js';
 import type { ImportRow } from './import-validate.js';
 
@@ -56,15 +56,17 @@ export async function copyBatches(copy: Writable, batches: AsyncIterable<readonl
   }
 }
 
-/** One batch into the staging table, as arrays unnested server-side: one round trip. */
-export async function insertBatch(tx: Database, rows: readonly ImportRow[]): Promise<void> {
-  await tx.execute(sql`insert into indicator_import
-    select * from unnest(
+/** The rows a merge reads: everything staged (PostgreSQL, where COPY filled the staging table). */
+export const STAGED: SQL = sql`indicator_import`;
+
+/**
+ * One batch as arrays unnested server-side, read by the merge statements directly (PGlite): no staging
+ * table to fill and empty for each batch, so a step is two statements rather than four.
+ */
+export function unnested(rows: readonly ImportRow[]): SQL {
+  return sql`(select * from unnest(
       ${sql.param(rows.map((r) => r.indicatorId))}::uuid[], ${sql.param(rows.map((r) => r.periodIndex))}::int[],
       ${sql.param(rows.map((r) => r.organisationId))}::uuid[], ${sql.param(rows.map((r) => r.period))}::text[],
-      ${sql.param(rows.map((r) => r.value))}::float8[], ${sql.param(rows.map((r) => r.quality))}::text[])`);
-}
-
-export async function emptyStaging(tx: Database): Promise<void> {
-  await tx.execute(sql`delete from indicator_import`);
+      ${sql.param(rows.map((r) => r.value))}::float8[], ${sql.param(rows.map((r) => r.quality))}::text[]
+    ) as batch(${sql.raw(STAGING_COLUMNS)}))`;
 }

@@ -1,9 +1,9 @@
 /**
  * Importing indicator values, all or nothing, in one transaction: the file is read and checked a batch at
- * a time, and the checked rows go into a staging table as they come — on PostgreSQL through COPY FROM
- * STDIN, which the server parses while the next batch is read — and are merged into the values with
- * set-based SQL (import-merge.ts). On PGlite, which works on the event loop, each batch is staged and
- * merged on its own so no step holds other requests for long. A bad row stops the writing (checking goes
+ * a time; on PostgreSQL the checked rows go into a staging table as they come, through COPY FROM STDIN,
+ * which the server parses while the next batch is read, and are merged into the values with set-based
+ * SQL (import-merge.ts). On PGlite, which works on the event loop, each small slice of a batch is merged
+ * on its own, straight from its arrays, so no statement holds other requests for long. A bad row stops the writing (checking goes
  * on, to report every bad row) and the transaction is rolled back. Importing the same file again changes
  * nothing; a corrected value replaces the old one with an audit entry per indicator naming each change.
  * The affected indicators' results are then recomputed.
@@ -23,7 +23,7 @@ import {
   updateChanged,
   type Change,
 } from './import-merge.js';
-import { copyBatches, COPY_STAGING, createStaging, emptyStaging, insertBatch } from './import-staging.js';
+import { copyBatches, COPY_STAGING, createStaging, STAGED, unnested } from './import-staging.js';
 import { RowChecker, type ImportRow, type Lookups } from './import-validate.js';
 import { indicatorDefinitions } from './indicators.tables.js';
 import { recompute, yieldToEventLoop, type RecomputeOutcome } from './indicators.recompute.js';
@@ -41,9 +41,9 @@ export interface ImportOutcome {
 }
 
 /**
- * Milliseconds spent reading the file, checking rows, loading them into the staging table (on
- * PostgreSQL: waiting for the COPY, which runs alongside reading and checking), merging them into the
- * values, and auditing changes.
+ * Milliseconds spent reading the file, checking rows, loading them into the staging table (PostgreSQL:
+ * waiting for the COPY, which runs alongside reading and checking; PGlite has no load, it merges from
+ * each batch), merging them into the values, and auditing changes.
  */
 export interface ImportPhases {
   read: number;
@@ -83,7 +83,7 @@ async function lookups(db: Database): Promise<Lookups> {
 }
 
 /**
- * Rows staged and merged at a time where there is no COPY: PGlite runs each statement on the event loop
+ * Rows merged at a time where there is no COPY: PGlite runs each statement on the event loop
  * and inserts a few thousand rows a second (foreign-key checks and two indexes per row), so a batch
  * stays small enough to be a few tens of milliseconds.
  */
@@ -132,8 +132,8 @@ export async function writeValues(
   const seen = { rows: 0, indicatorIds: new Set<string>() };
   const rows = counting(batches, seen);
   const merge = async (tx: Database): Promise<Change[]> => {
-    const changes = await updateChanged(tx);
-    added += await insertNew(tx);
+    const changes = await updateChanged(tx, STAGED);
+    added += await insertNew(tx, STAGED);
     return changes;
   };
   let added = 0;
@@ -162,14 +162,16 @@ export async function writeValues(
       return finish(tx);
     });
   return database.db.transaction(async (tx) => {
-    await createStaging(tx);
     await lockValues(tx);
     await probeKeysOneByOne(tx, true);
+    // PGlite answers each statement synchronously, so awaiting one lets no timer or request in: the loop is
+    // given back after every statement, or a step's statements would hold it together.
     for await (const batch of rows)
       for (let at = 0; at < batch.length; at += MERGE_BATCH) {
-        await timed(phases, 'load', () => insertBatch(tx, batch.slice(at, at + MERGE_BATCH)));
-        for (const change of await timed(phases, 'merge', () => merge(tx))) changes.push(change);
-        await emptyStaging(tx);
+        const source = unnested(batch.slice(at, at + MERGE_BATCH));
+        for (const change of await timed(phases, 'merge', () => updateChanged(tx, source))) changes.push(change);
+        await yieldToEventLoop();
+        added += await timed(phases, 'merge', () => insertNew(tx, source));
         await yieldToEventLoop();
       }
     await probeKeysOneByOne(tx, false);
