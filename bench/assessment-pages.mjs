@@ -9,7 +9,8 @@
  * Env: BENCH_DATABASE_URL (an admin connection; default postgres://postgres@127.0.0.1:5432/postgres),
  * BENCH_SECONDS (default 15), BENCH_CONNECTIONS (default 20), BENCH_ASSESSMENTS (default 1000),
  * BENCH_PAGE ("kloes" or "scorecard": that page only), BENCH_WORKERS (default 1: the server in this process;
- * above 1: `kloe serve` with KLOE_WORKERS set, in processes of its own).
+ * above 1: `kloe serve` with KLOE_WORKERS set, in processes of its own), BENCH_DB (a database name: kept after
+ * the run and reused by the next one, which then skips making the data).
  * Prints figures; asserts nothing. The server, PostgreSQL and wrk share this machine's cores.
  * With `node --import ./bench/probe.mjs …` it also prints rendering time and queries per request.
  */
@@ -37,10 +38,13 @@ const connections = Number(process.env.BENCH_CONNECTIONS ?? 20);
 const count = Number(process.env.BENCH_ASSESSMENTS ?? 1000);
 const workers = Number(process.env.BENCH_WORKERS ?? 1);
 
-const name = `kloe_bench_${randomBytes(4).toString('hex')}`;
+const keep = process.env.BENCH_DB;
+if (keep && !/^[a-z_][a-z0-9_]*$/.test(keep)) throw new Error('BENCH_DB must be a plain lower-case name');
+const name = keep ?? `kloe_bench_${randomBytes(4).toString('hex')}`;
 const admin = new pg.Client({ connectionString: adminUrl });
 await admin.connect();
-await admin.query(`create database ${name}`);
+const reuse = keep && (await admin.query('select 1 from pg_database where datname = $1', [keep])).rowCount === 1;
+if (!reuse) await admin.query(`create database ${name}`);
 const url = new URL(adminUrl);
 url.pathname = `/${name}`;
 
@@ -62,52 +66,8 @@ try {
   };
   await prepareDatabase(database, config); // built-in framework and the demo, with its judged inspection
   const inspector = await benchInspector(database.db);
-
-  // 1,000 assessments: copies of the demo inspection (every KLOE judged), each with the bench inspector as lead.
-  const started = performance.now();
-  const client = new pg.Client({ connectionString: url.toString() });
-  await client.connect();
-  const template = (await client.query(`select id from assessments where kind = 'inspection' limit 1`)).rows[0].id;
-  await client.query(
-    `create temp table copies as select gen_random_uuid() as id, n from generate_series(1, $1::int) as n`,
-    [count - 2],
-  );
-  await client.query(
-    `insert into assessments (id, series_id, organisation_id, service_id, framework_version_id, kind, title, status, scope, shared_with_organisation)
-     select c.id, c.id, a.organisation_id, a.service_id, a.framework_version_id, a.kind, a.title || ' #' || c.n, 'fieldwork', a.scope, false
-     from copies c, assessments a where a.id = $1`,
-    [template],
-  );
-  await client.query(`insert into assessment_team (assessment_id, user_id, role) select id, $1, 'lead' from copies`, [
-    inspector.actor.userId,
-  ]);
-  await client.query(
-    `insert into assessment_team (assessment_id, user_id, role) values ($1, $2, 'member') on conflict do nothing`,
-    [template, inspector.actor.userId],
-  );
-  for (const [table, columns] of [
-    ['findings', 'statement_ref, kloe_ref, outcome, note, updated_by, updated_at'],
-    [
-      'kloe_judgements',
-      'kloe_ref, strengths, areas_for_improvement, exceeded, final_rating, rationale, updated_by, updated_at',
-    ],
-    ['roll_up_judgements', 'node_ref, final_rating, rationale, updated_by, updated_at'],
-  ]) {
-    await client.query(
-      `insert into ${table} (assessment_id, ${columns}) select c.id, ${columns} from copies c, ${table} t where t.assessment_id = $1`,
-      [template],
-    );
-  }
-  await client.query('analyze');
-  const rows = (
-    await client.query(
-      `select (select count(*) from assessments) as assessments, (select count(*) from findings) as findings`,
-    )
-  ).rows[0];
-  await client.end();
-  console.log(
-    `data: ${rows.assessments} assessments, ${rows.findings} findings (made in ${((performance.now() - started) / 1000).toFixed(1)} s)`,
-  );
+  if (!reuse) await makeAssessments(url.toString(), inspector);
+  else console.log(`data: reused database ${name}`);
 
   let address;
   if (workers > 1) {
@@ -176,19 +136,72 @@ try {
   await app?.close();
   if (server) await server.stop();
   await database.close();
-  await admin.query(`drop database if exists ${name} with (force)`);
+  if (!keep) await admin.query(`drop database if exists ${name} with (force)`);
   await admin.end();
+}
+
+/** 1,000 assessments: copies of the demo inspection (every KLOE judged), each with the bench inspector as lead. */
+async function makeAssessments(databaseUrl, inspector) {
+  const started = performance.now();
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  const template = (await client.query(`select id from assessments where kind = 'inspection' limit 1`)).rows[0].id;
+  await client.query(
+    `create temp table copies as select gen_random_uuid() as id, n from generate_series(1, $1::int) as n`,
+    [count - 2],
+  );
+  await client.query(
+    `insert into assessments (id, series_id, organisation_id, service_id, framework_version_id, kind, title, status, scope, shared_with_organisation)
+   select c.id, c.id, a.organisation_id, a.service_id, a.framework_version_id, a.kind, a.title || ' #' || c.n, 'fieldwork', a.scope, false
+   from copies c, assessments a where a.id = $1`,
+    [template],
+  );
+  await client.query(`insert into assessment_team (assessment_id, user_id, role) select id, $1, 'lead' from copies`, [
+    inspector.actor.userId,
+  ]);
+  await client.query(
+    `insert into assessment_team (assessment_id, user_id, role) values ($1, $2, 'member') on conflict do nothing`,
+    [template, inspector.actor.userId],
+  );
+  for (const [table, columns] of [
+    ['findings', 'statement_ref, kloe_ref, outcome, note, updated_by, updated_at'],
+    [
+      'kloe_judgements',
+      'kloe_ref, strengths, areas_for_improvement, exceeded, final_rating, rationale, updated_by, updated_at',
+    ],
+    ['roll_up_judgements', 'node_ref, final_rating, rationale, updated_by, updated_at'],
+  ]) {
+    await client.query(
+      `insert into ${table} (assessment_id, ${columns}) select c.id, ${columns} from copies c, ${table} t where t.assessment_id = $1`,
+      [template],
+    );
+  }
+  await client.query('analyze');
+  const rows = (
+    await client.query(
+      `select (select count(*) from assessments) as assessments, (select count(*) from findings) as findings`,
+    )
+  ).rows[0];
+  await client.end();
+  console.log(
+    `data: ${rows.assessments} assessments, ${rows.findings} findings (made in ${((performance.now() - started) / 1000).toFixed(1)} s)`,
+  );
 }
 
 /** An inspector with an API token, made as the test helpers make people. */
 async function benchInspector(db) {
-  const user = await accountsRepo.insertUser(db, {
-    id: randomUUID(),
-    name: 'Bench Inspector',
-    email: `bench-${randomBytes(4).toString('hex')}@example.test`,
-    role: 'inspector',
-    organisationId: null,
-  });
+  const [existing] = reuse
+    ? (await db.execute(`select id from users where email like 'bench-%@example.test' limit 1`)).rows
+    : [];
+  const user =
+    existing ??
+    (await accountsRepo.insertUser(db, {
+      id: randomUUID(),
+      name: 'Bench Inspector',
+      email: `bench-${randomBytes(4).toString('hex')}@example.test`,
+      role: 'inspector',
+      organisationId: null,
+    }));
   const { token, prefix, tokenHash } = generateApiToken();
   await accountsRepo.insertToken(db, { userId: user.id, name: 'bench', prefix, tokenHash });
   return { actor: { userId: user.id }, token };

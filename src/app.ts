@@ -167,7 +167,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(fastifyStatic, { root: publicFolder, prefix: '/assets/', decorateReply: false, index: false });
 
   const views = createViewEnvironment({ watch: deps.config.env === 'development' });
-  registerRendering(app, views);
+  registerRendering(app, views, { memo: deps.config.env !== 'development' });
   registerErrorHandlers(app);
 
   const frameworks = createFrameworksService({ db });

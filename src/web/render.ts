@@ -1,6 +1,7 @@
 /** reply.render(template, context): Nunjucks pages with what every layout needs (who is signed in, CSRF, CSP nonce). */
 import type { FastifyInstance } from 'fastify';
 import type nunjucks from 'nunjucks';
+import { CSRF_PLACEHOLDER, NONCE_PLACEHOLDER, RenderMemo, renderKey } from './render-memo.js';
 import { CSRF_FIELD } from './security.js';
 
 declare module 'fastify' {
@@ -9,17 +10,45 @@ declare module 'fastify' {
   }
 }
 
-export function registerRendering(app: FastifyInstance, env: nunjucks.Environment): void {
+/** Rendered pages kept for reuse, in characters (about 400 KLOE workspace pages). */
+const MEMO_CHARS = 32 * 1024 * 1024;
+
+/**
+ * `memo: false` renders every page afresh: needed while templates change under a running server
+ * (development), since the memo's key is the context, not the template's text.
+ */
+export function registerRendering(app: FastifyInstance, env: nunjucks.Environment, options: { memo: boolean }): void {
+  const memo = options.memo ? new RenderMemo(MEMO_CHARS) : undefined;
+
   app.decorateReply('render', function (template: string, context: Record<string, unknown> = {}) {
     const actor = this.request.actor;
-    const html = env.render(template, {
+    const full = {
       ...context,
       currentPath: this.request.url,
-      actor: actor?.kind === 'user' ? actor : undefined,
+      // What pages may show of the person; not how they signed in, so that their sessions share rendered pages.
+      actor:
+        actor?.kind === 'user'
+          ? {
+              userId: actor.userId,
+              email: actor.email,
+              name: actor.name,
+              role: actor.role,
+              organisationId: actor.organisationId,
+            }
+          : undefined,
       csrfField: CSRF_FIELD,
-      csrfToken: this.generateCsrf(),
-      cspNonce: this.cspNonce?.script,
-    });
-    return this.type('text/html; charset=utf-8').send(html);
+      csrfToken: CSRF_PLACEHOLDER,
+      cspNonce: this.cspNonce?.script === undefined ? undefined : NONCE_PLACEHOLDER,
+    };
+    const key = memo && renderKey(template, full);
+    let html = key === undefined ? undefined : memo?.get(key);
+    if (html === undefined) {
+      html = env.render(template, full);
+      if (key !== undefined) memo?.set(key, html);
+    }
+    const page = html
+      .replaceAll(CSRF_PLACEHOLDER, this.generateCsrf())
+      .replaceAll(NONCE_PLACEHOLDER, this.cspNonce?.script ?? '');
+    return this.type('text/html; charset=utf-8').send(page);
   });
 }

@@ -7,6 +7,7 @@ import type { Database } from '../../db/database.js';
 import type { FrameworkDocument, Statement } from '../frameworks/framework.model.js';
 import { leafKloes, type LeafKloe } from '../frameworks/framework.tree.js';
 import { frameworkVersions } from '../frameworks/frameworks.tables.js';
+import { immutableContent } from '../../web/render-memo.js';
 import { DEFAULT_JUDGEMENT_RULES, type JudgementRules } from './judgement-rules.js';
 
 /** By content hash: ids are per database, and one process may hold several (the tests do). */
@@ -35,8 +36,10 @@ async function readPinnedFramework(db: Database, versionId: number): Promise<Fra
     .select({ document: frameworkVersions.document })
     .from(frameworkVersions)
     .where(eq(frameworkVersions.id, versionId));
-  documents.set(version.hash, row!.document);
-  return row!.document;
+  // Frozen from here on: pages showing it are remembered by its name (web/render-memo.ts).
+  const doc = immutableContent(row!.document);
+  documents.set(version.hash, doc);
+  return doc;
 }
 
 /** The best-fit and roll-up rules live with the framework; a framework without its own uses the defaults. */

@@ -6,6 +6,7 @@
  */
 import nunjucks from 'nunjucks';
 import type { FormErrors } from '../../web/form-errors.js';
+import { pureHelper } from '../../web/render-memo.js';
 import { findingField, noteField } from './workspace.forms.js';
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '"': '&quot;', "'": '&#39;', '<': '&lt;', '>': '&gt;' };
@@ -16,7 +17,7 @@ const escape = (value: unknown) =>
 const errorMessage = (id: string, text: string) =>
   `<p id="${escape(id)}-error" class="govuk-error-message"><span class="govuk-visually-hidden">Error:</span> ${escape(text)}</p>`;
 
-export function findingFieldsHtml(
+export const findingFieldsHtml = pureHelper(function findingFieldsHtml(
   statementRef: string,
   values: Record<string, unknown>,
   errors: FormErrors | undefined,
@@ -44,4 +45,4 @@ export function findingFieldsHtml(
       `<textarea class="govuk-textarea${noteError ? ' govuk-textarea--error' : ''}" id="${escape(note)}" name="${escape(note)}" rows="2"${noteError ? ` aria-describedby="${escape(note)}-error"` : ''}>${escape(values[note])}</textarea>` +
       `</div>`,
   );
-}
+});

@@ -1,0 +1,108 @@
+/**
+ * Rendered pages remembered by exactly what they were rendered from. A template is a pure function of its
+ * context (no clock, no globals that change), so the same template and the same context give the same HTML:
+ * a page asked for again with nothing changed (a reload, a colleague opening the same KLOE, a scorecard on a
+ * wall) costs a hash instead of a render, and any change to what the page shows changes the key. The data
+ * is still read on every request; only the Nunjucks work is saved, which is most of a page's server time.
+ *
+ * Per-request values (the CSRF token, the CSP nonce) are rendered as per-process placeholders and put in
+ * afterwards. A context the key cannot describe faithfully (a function, a Map, a class instance) is
+ * rendered every time, never remembered.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import nunjucks from 'nunjucks';
+
+/** Stand-ins for the per-request values; random per process, so no page text can contain one by chance. */
+const placeholder = (name: string) => `kloe${name}${randomBytes(12).toString('hex')}`;
+export const CSRF_PLACEHOLDER = placeholder('Csrf');
+export const NONCE_PLACEHOLDER = placeholder('Nonce');
+
+/** Objects that never change (a framework version's document and everything in it), by a number of their own. */
+const immutables = new WeakMap<object, number>();
+let lastNumber = 0;
+
+/**
+ * Declares a document immutable: it and everything in it are frozen (so a change throws instead of leaving
+ * remembered pages stale) and are keyed by a number rather than written out, which keeps the key of a page
+ * that shows a framework small (the built-in framework is 35 KB of JSON, repeated in several places).
+ */
+export function immutableContent<T extends object>(root: T): T {
+  const visit = (value: unknown) => {
+    if (value === null || typeof value !== 'object' || immutables.has(value)) return;
+    immutables.set(value, ++lastNumber);
+    for (const child of Object.values(value)) visit(child);
+    Object.freeze(value);
+  };
+  visit(root);
+  return root;
+}
+
+/** Declares a helper a page calls as pure (its result depends on its arguments alone), so its pages can be remembered. */
+export function pureHelper<T extends (...args: never[]) => unknown>(helper: T): T {
+  immutables.set(helper, ++lastNumber);
+  return helper;
+}
+
+/** Marks a context that has something JSON cannot describe faithfully. */
+class Unkeyable extends Error {}
+
+/**
+ * JSON.stringify's replacer. What JSON would write the same for values a template prints differently is
+ * tagged under a key no data has ("\u0000…"): a Date (it arrives as its ISO string, toJSON runs first), a
+ * number JSON writes as null, a SafeString (printed unescaped), and an immutable object or pure helper (by its number).
+ */
+function faithful(this: Record<string, unknown>, key: string, value: unknown): unknown {
+  if (this[key] instanceof Date) return { '\u0000date': value };
+  if (typeof value === 'number') return Number.isFinite(value) ? value : { '\u0000number': String(value) };
+  if (value === null || (typeof value !== 'object' && typeof value !== 'function')) {
+    if (typeof value === 'symbol' || typeof value === 'bigint') throw new Unkeyable();
+    return value;
+  }
+  const number = immutables.get(value);
+  if (number !== undefined) return { '\u0000immutable': number };
+  if (typeof value === 'function') throw new Unkeyable();
+  if (value instanceof nunjucks.runtime.SafeString) return { '\u0000safe': String(value) };
+  const proto = Object.getPrototypeOf(value) as unknown;
+  if (proto !== Object.prototype && proto !== Array.prototype && proto !== null) throw new Unkeyable();
+  return value;
+}
+
+/** The key of a render, or undefined when the context cannot be keyed faithfully. */
+export function renderKey(template: string, context: Record<string, unknown>): string | undefined {
+  try {
+    const text = JSON.stringify(context, faithful);
+    return createHash('sha256').update(template).update('\0').update(text).digest('base64');
+  } catch (error) {
+    if (error instanceof Unkeyable) return undefined;
+    throw error;
+  }
+}
+
+/** A least-recently-used store of rendered pages, bounded by their total length. */
+export class RenderMemo {
+  private readonly pages = new Map<string, string>();
+  private size = 0;
+
+  constructor(private readonly maxChars: number) {}
+
+  get(key: string): string | undefined {
+    const html = this.pages.get(key);
+    if (html !== undefined) {
+      // Map iteration order is insertion order: re-inserting makes this the most recently used.
+      this.pages.delete(key);
+      this.pages.set(key, html);
+    }
+    return html;
+  }
+
+  set(key: string, html: string): void {
+    if (html.length > this.maxChars || this.pages.has(key)) return;
+    this.pages.set(key, html);
+    this.size += html.length;
+    for (const [oldest, page] of this.pages) {
+      if (this.size <= this.maxChars) break;
+      this.pages.delete(oldest);
+      this.size -= page.length;
+    }
+  }
+}
