@@ -45,7 +45,7 @@ import {
   type FormValues,
 } from './workspace.forms.js';
 import { findingFieldsHtml } from './finding-fields.html.js';
-import { kloeEntityId } from './workspace.service.js';
+import { kloeEntityId, type KloeState } from './workspace.service.js';
 
 const pageQuery = z.object({
   done: z.string().max(40).optional(),
@@ -104,6 +104,18 @@ function formProblems(error: unknown, fieldOf: (field: string) => string): Field
   return error.problems.map((p) => ({ ...p, field: fieldOf(p.field) }));
 }
 
+/**
+ * A KLOE as lists of KLOEs show it (the workspace's navigation, the scorecard): what they print and no
+ * more, since a page is remembered by everything it is given (web/render-memo.ts).
+ */
+const kloeSummary = (k: KloeState) => ({
+  leaf: k.leaf,
+  judged: k.judged,
+  total: k.total,
+  judgement: { finalRating: k.judgement.finalRating },
+  suggestion: { rating: k.suggestion.rating },
+});
+
 function invalid(error: z.ZodError): AppError {
   return new AppError('invalid_request', 400, 'Check the form', problemsFromZod(error));
 }
@@ -140,6 +152,7 @@ export function registerWorkspacePages(app: FastifyInstance, deps: AssessmentPag
       deps.kloeEvidence?.(actor, id, ref),
     ]);
     const findings = Object.fromEntries(kloe.findings.map((f) => [f.statementRef, f]));
+    const navigation = data.kloes.map(kloeSummary);
     return reply.render('assessments/views/kloe.njk', {
       ...common,
       pageTitle: `KLOE ${ref}: ${assessment.title}`,
@@ -150,11 +163,17 @@ export function registerWorkspacePages(app: FastifyInstance, deps: AssessmentPag
       doc,
       ratingLabels: ratingLabels(doc.ratingScale),
       view: kloeView(doc, kloe.leaf),
-      kloe,
+      kloe: {
+        leaf: kloe.leaf,
+        judgement: kloe.judgement,
+        suggestion: kloe.suggestion,
+        judged: kloe.judged,
+        total: kloe.total,
+      },
       findings,
-      kloes: data.kloes,
-      previous: data.kloes.find((k) => k.leaf.kloe.ref === data.previous),
-      next: data.kloes.find((k) => k.leaf.kloe.ref === data.next),
+      kloes: navigation,
+      previous: navigation.find((k) => k.leaf.kloe.ref === data.previous),
+      next: navigation.find((k) => k.leaf.kloe.ref === data.next),
       values: state.form?.values ?? kloeFormValues(kloe.judgement, kloe.findings, statementRefs),
       errors: state.form?.errors,
       conflict: state.form?.conflict && {
@@ -262,12 +281,12 @@ export function registerWorkspacePages(app: FastifyInstance, deps: AssessmentPag
       ratingLabels: ratingLabels(o.doc.ratingScale),
       groups: o.keyQuestions.map((kq, i) => ({
         node: nodes[i]!,
-        kloes: o.kloes.filter((k) => k.leaf.keyQuestion.ref === kq.nodeRef),
+        kloes: o.kloes.filter((k) => k.leaf.keyQuestion.ref === kq.nodeRef).map(kloeSummary),
       })),
       overall: nodes[nodes.length - 1]!,
       nodes,
       counts: o.counts,
-      unjudged: o.unjudged,
+      unjudged: o.unjudged.map(kloeSummary),
       missingFinalRatings: o.missingFinalRatings,
       errors: state.form?.errors,
       done: state.done,
