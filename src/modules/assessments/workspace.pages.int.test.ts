@@ -61,6 +61,28 @@ describeEachDatabase('assessment workspace pages', (driver) => {
     expect((await move('fieldwork')).statusCode).toBe(200);
   });
 
+  describe('pages remembered between requests (web/render-memo.ts)', () => {
+    it('shows a colleague’s save at once, and gives each person their own form token', async () => {
+      const url = `/assessments/${id}/kloes/4.1`;
+      const token = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)?.[1];
+      const before = [await get(lead, url), await get(second, url), await get(second, url)];
+      expect(before.map((p) => p.statusCode)).toEqual([200, 200, 200]);
+      expect(before[0]!.body).not.toContain('Seen in the tenancy audit');
+      expect(new Set(before.map((p) => token(p.body))).size).toBe(3);
+      expect(before.every((p) => !/kloeCsrf|kloeNonce/.test(p.body))).toBe(true);
+
+      const saved = await post(second, url, {
+        version: String(await kloeVersion('4.1')),
+        'finding-4.1-P1': 'met',
+        'note-4.1-P1': 'Seen in the tenancy audit',
+      });
+      expect(saved.statusCode, saved.body).toBe(303);
+      const after = await get(lead, url);
+      expect(after.body).toContain('Seen in the tenancy audit');
+      expect(after.body).toMatch(/1 of \d+ statements judged/);
+    });
+  });
+
   describe('the KLOE workspace', () => {
     it('shows the descriptors side by side with a finding and a note for every statement', async () => {
       const page = await get(lead, `/assessments/${id}/kloes/5.2.4`);
