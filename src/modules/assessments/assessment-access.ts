@@ -10,8 +10,8 @@ import * as repo from './assessments.repository.js';
 import type { TeamRole } from './assessments.tables.js';
 import { isUuid } from '../../db/ids.js';
 
-export interface LoadedAssessment {
-  assessment: repo.AssessmentRow;
+/** The assessment with the names pages show beside it, and the actor's place on its team. */
+export interface LoadedAssessment extends repo.AssessmentSummary {
   /** The actor's place on the team; undefined when they are not on it (or are the system). */
   teamRole: TeamRole | undefined;
 }

@@ -105,29 +105,33 @@ export async function findSummary(db: Database, id: string): Promise<AssessmentS
 }
 
 /**
- * The assessment and the person's place on its team, in one round trip (every request about an
- * assessment asks both). `lock`: "update" for changes to the assessment itself (status, team); "share"
- * for changes inside it (findings, ratings), which may run side by side but never alongside a status change.
+ * The assessment with its names and the person's place on its team, in one round trip (every request
+ * about an assessment asks for it, and most pages show the names in their header). `lock`: "update" for
+ * changes to the assessment itself (status, team); "share" for changes inside it (findings, ratings), which
+ * may run side by side but never alongside a status change.
  */
 export async function findAssessmentFor(
   db: Database,
   id: string,
   userId: string | null,
   options: { lock?: 'update' | 'share' } = {},
-): Promise<{ assessment: AssessmentRow; teamRole: TeamRole | undefined } | undefined> {
+): Promise<(AssessmentSummary & { teamRole: TeamRole | undefined }) | undefined> {
   const lock = options.lock ?? 'none';
   const name = `assessment_for_${lock}`;
   const query = preparedOnce(db, name, (db) => {
     const teamRole = sql<TeamRole | null>`(select ${assessmentTeam.role} from ${assessmentTeam} where ${assessmentTeam.assessmentId} = ${assessments.id} and ${assessmentTeam.userId} = ${sql.placeholder('userId')})`;
     const select = db
-      .select({ assessment: assessments, teamRole })
+      .select({ ...summaryColumns, teamRole })
       .from(assessments)
+      .innerJoin(organisations, eq(organisations.id, assessments.organisationId))
+      .innerJoin(services, eq(services.id, assessments.serviceId))
+      .innerJoin(frameworkVersions, eq(frameworkVersions.id, assessments.frameworkVersionId))
       .where(eq(assessments.id, sql.placeholder('id')));
     return (lock === 'none' ? select : select.for(lock, { of: assessments })).prepare(name);
   });
   // No user (the system): no team row matches the empty text.
   const [row] = await query.execute({ id, userId: userId ?? '' });
-  return row ? { assessment: row.assessment, teamRole: row.teamRole ?? undefined } : undefined;
+  return row ? { ...row, teamRole: row.teamRole ?? undefined } : undefined;
 }
 
 /** Every revision of one assessment, newest first. */

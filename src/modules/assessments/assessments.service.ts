@@ -123,22 +123,23 @@ export function createAssessmentsService(deps: { db: Database; revisionCopiers?:
       repo.listAssessments(db, assessmentScope(actor), query),
 
     /** The assessment with its organisation's and service's names: what a page header shows. */
-    async summary(actor: AssessmentActor, id: string) {
-      await loadAssessment(db, actor, id);
-      return (await repo.findSummary(db, id))!;
+    async summary(actor: AssessmentActor, id: string): Promise<repo.AssessmentSummary> {
+      const loaded = await loadAssessment(db, actor, id);
+      const { assessment, organisationName, serviceName, frameworkId, frameworkVersion } = loaded;
+      return { assessment, organisationName, serviceName, frameworkId, frameworkVersion };
     },
 
     /** The assessment with its names, team, revisions and what the actor may do with it. */
     async get(actor: AssessmentActor, id: string) {
-      const { assessment, teamRole } = await loadAssessment(db, actor, id);
-      const [summary, team, revisions, openChallenges] = await Promise.all([
-        repo.findSummary(db, id),
+      const { teamRole, ...summary } = await loadAssessment(db, actor, id);
+      const { assessment } = summary;
+      const [team, revisions, openChallenges] = await Promise.all([
         repo.listTeam(db, id),
         repo.listRevisions(db, assessment.seriesId),
         repo.countOpenChallenges(db, id),
       ]);
       return {
-        ...summary!,
+        ...summary,
         team,
         revisions,
         openChallenges,
