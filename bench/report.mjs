@@ -12,6 +12,7 @@
  * then the median of all), CHROMIUM_PATH. Embedded PGlite in memory. Prints figures; asserts nothing.
  */
 import { createHash } from 'node:crypto';
+import fs from 'node:fs';
 
 const dist = new URL('../dist/', import.meta.url);
 const load = (file) => import(new URL(file, dist).href);
@@ -28,23 +29,11 @@ const { inspectTemplate } = await load('modules/reports/template-docx.js');
 const evidenceCount = Number(process.env.BENCH_EVIDENCE ?? 500);
 const chartCount = Number(process.env.BENCH_CHARTS ?? 20);
 const runs = Number(process.env.BENCH_RUNS ?? 3);
-const KLOES = [
-  '4.1',
-  '4.2',
-  '4.3',
-  '4.4',
-  '5.1.1',
-  '5.1.2',
-  '5.1.3',
-  '5.2.1',
-  '5.2.2',
-  '5.2.3',
-  '5.2.4',
-  '6.1',
-  '6.2',
-  '6.3',
-  '6.4',
-];
+// Every KLOE of the built-in framework, as the tests' J2_KLOE_REFS are.
+const { leafKloes } = await load('modules/frameworks/framework.tree.js');
+const KLOES = leafKloes(
+  JSON.parse(fs.readFileSync(new URL('../frameworks/audit-commission-j2.json', import.meta.url), 'utf8')),
+).map((leaf) => leaf.kloe.ref);
 const KINDS = ['document', 'interview', 'focus group', 'site visit', 'survey', 'performance data'];
 
 /** A line chart of five years, as the indicators module's server-side SVGs are (a few KB each). */
