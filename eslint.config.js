@@ -21,4 +21,13 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
     },
   },
+  // The scripts sent to the browser.
+  {
+    files: ['src/web/assets/**/*.js'],
+    languageOptions: {
+      globals: Object.fromEntries(
+        ['document', 'window', 'location', 'XMLHttpRequest', 'FormData', 'DOMParser'].map((name) => [name, 'readonly']),
+      ),
+    },
+  },
 );

@@ -83,6 +83,45 @@ describe('evidence of a self-assessment, in chromium', () => {
     expect(await page.locator('#statement-4\\.2-U1').textContent()).toContain('Repairs improvement plan and targets');
   });
 
+  it('sends files with a progress bar when JavaScript is on, and shows a refusal in place with the error summary', async () => {
+    const page = await signedInPage(true);
+    const uploads: string[] = [];
+    page.on('request', (request) => {
+      if (request.method() === 'POST') uploads.push(request.resourceType());
+    });
+    await page.goto(evidenceUrl);
+    await page.locator('#evidence-items a').first().click();
+    const itemUrl = page.url();
+    const listed = await page.locator('.kloe-hash').count();
+
+    const minutes = 'Minutes of the repairs board: the backlog is reported monthly.\n'.repeat(20_000); // 1.3 MB
+    await page.locator('input#files').setInputFiles({
+      name: 'board-minutes.txt',
+      mimeType: 'text/plain',
+      buffer: Buffer.from(minutes),
+    });
+    await page.getByRole('button', { name: 'Upload' }).click();
+    await page.locator('.kloe-upload-progress progress').waitFor();
+    await page.waitForURL(/done=uploaded/);
+    expect(uploads).toEqual(['xhr']);
+    expect(await page.locator('.kloe-hash').count()).toBe(listed + 1);
+    expect(await page.locator('body').textContent()).toContain('board-minutes.txt');
+
+    await page.locator('input#files').setInputFiles({
+      name: 'minutes.pdf',
+      mimeType: 'application/pdf',
+      buffer: Buffer.from('MZ\x90\x00 this is a Windows program, not a PDF'),
+    });
+    await page.getByRole('button', { name: 'Upload' }).click();
+    const summary = page.locator('.govuk-error-summary');
+    await summary.waitFor();
+    expect(await summary.textContent()).toContain('minutes.pdf');
+    expect(page.url().split('?')[0]).toBe(itemUrl.split('?')[0]);
+    expect(await page.evaluate(() => document.activeElement?.classList.contains('govuk-error-summary'))).toBe(true);
+    expect(uploads).toEqual(['xhr', 'xhr']);
+    await screenshot(page, 'evidence-upload-refused-js');
+  });
+
   it('has no serious accessibility violations on the evidence pages', async () => {
     const page = await signedInPage(true);
     const base = evidenceUrl;

@@ -25,6 +25,6 @@ fs.writeFileSync(path.join(publicDir, 'kloe.css'), css.css);
 
 const govuk = path.join(root, 'node_modules', 'govuk-frontend', 'dist', 'govuk');
 fs.copyFileSync(path.join(govuk, 'govuk-frontend.min.js'), path.join(publicDir, 'govuk-frontend.min.js'));
-for (const file of ['init.js', 'kloe-icon.svg']) {
+for (const file of ['init.js', 'upload-progress.js', 'kloe-icon.svg']) {
   fs.copyFileSync(path.join(src, 'web', 'assets', file), path.join(publicDir, file));
 }

@@ -1,4 +1,6 @@
 // Progressive enhancement only: every page works without this script.
 import { initAll } from './govuk-frontend.min.js';
+import { initUploadProgress } from './upload-progress.js';
 
 initAll();
+initUploadProgress(document, (scope) => initAll(scope));
