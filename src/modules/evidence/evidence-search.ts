@@ -3,14 +3,16 @@
  * says — its own text (title, source, notes) and its files' extracted text, one stored vector (`document`).
  *
  * Only the newest `cap` matching items in scope are candidates, and only those are ranked (ts_rank); when
- * more match, the result says so (the page asks for more words). The candidates are found one of two ways:
+ * more match, the result says so (the page asks for more words). The candidates are found one of three ways:
  * - a word most items use: walking the items newest first and testing each vector stops after `cap + 1`
  *   matches, having read few more rows than that (the first try, bounded to `WALK_ROWS_PER_CANDIDATE × cap`
  *   rows);
  * - a word few items use, when that walk did not find `cap + 1`: the GIN index finds every match without
- *   reading a vector, and only those rows are read for scope and date.
- * The planner's estimate of how many items use the words picks the way to try first (see mostItemsMatch).
- * Both give the same candidates, the newest matches. Only the page of results shown gets a ts_headline
+ *   reading a vector, and only those rows are read for scope and date;
+ * - a phrase of words most items use: walking as far as needed (the GIN index knows only which items have
+ *   the words, and checking their order reads each one's vector).
+ * The planner's estimate of how many items use the words picks the way to try first (see chooseWay).
+ * All give the same candidates, the newest matches. Only the page of results shown gets a ts_headline
  * snippet, from the item's best-matching text (its own or one file's).
  * Scope: one assessment, or every assessment the person may see (the assessments policy's own scope).
  */
@@ -77,14 +79,15 @@ export async function searchEvidence(
 ): Promise<SearchResult> {
   if (filters.q.trim() === '') return { hits: [], matches: 0, capped: false };
   return db.transaction(async (tx) => {
-    const walked = (await mostItemsMatch(tx, filters.q)) ? await searchWay(tx, where, filters, cap, 'walk') : undefined;
+    const way = await chooseWay(tx, filters.q);
+    const walked = way === 'index' ? undefined : await searchWay(tx, where, filters, cap, way);
     return walked ?? (await searchWay(tx, where, filters, cap, 'index'))!;
   });
 }
 
 /**
- * The search one way; the walk answers only when it found more than `cap` matches (else undefined: the GIN
- * way then finds them all). Exported for the tests, which check that both ways agree.
+ * The search one way; the bounded walk answers only when it found more than `cap` matches (else undefined:
+ * the GIN way then finds them all). Exported for the tests, which check that the ways agree.
  */
 export async function searchWay(
   db: Database,
@@ -107,26 +110,33 @@ export async function searchWay(
 }
 
 /**
- * Whether the words are likely in enough items for the walk to find its candidates within its bound: the
- * planner's estimate (from the statistics of the words in `document`, a planning step, no rows read) of
- * the share of items matching, over all evidence. Without statistics (a new or small database) it
- * estimates few, and the GIN way is taken.
+ * The way to try first, from the planner's estimate (from the statistics of the words in `document`: a
+ * planning step, no rows read) of the share of all items using the words: the walk if it is likely to find
+ * its candidates within its bound, else the GIN way. Without statistics (a new or small database) the
+ * planner estimates few, and the GIN way is taken. A phrase (`"a b"`, or hyphenated words) of words most
+ * items use is walked to the end if need be: the GIN index finds only the items having the words, and
+ * reading each one's vector to check their order costs more than walking.
  */
-export async function mostItemsMatch(db: Database, q: string): Promise<boolean> {
-  const [matching, all] = await Promise.all(
-    estimateSql(q).map(async (query) => {
-      const [row] = await queryRows<{ 'QUERY PLAN': [{ Plan: { 'Plan Rows': number } }] }>(db, query);
-      return row!['QUERY PLAN'][0].Plan['Plan Rows'];
+export async function chooseWay(db: Database, q: string): Promise<SearchWay> {
+  const [matching, all, phrase] = await Promise.all(
+    choiceSql(q).map(async (query) => {
+      const [row] = await queryRows<{ 'QUERY PLAN'?: [{ Plan: { 'Plan Rows': number } }]; phrase?: boolean }>(
+        db,
+        query,
+      );
+      return row!.phrase ?? row!['QUERY PLAN']![0].Plan['Plan Rows'];
     }),
   );
-  return matching! * WALK_ROWS_PER_CANDIDATE >= all!;
+  if (Number(matching) * WALK_ROWS_PER_CANDIDATE < Number(all)) return 'index';
+  return phrase ? 'walk all' : 'walk';
 }
 
-/** The planner's estimates of the items matching and of all items (exported for the benchmark). */
-export function estimateSql(q: string): SQL[] {
+/** What chooseWay asks: the estimates of the items matching and of all items; phrase or not (for the bench). */
+export function choiceSql(q: string): SQL[] {
   return [
     sql`explain (format json) select from ${evidenceItems} where ${evidenceItems.document} @@ websearch_to_tsquery('english', ${q})`,
     sql`explain (format json) select from ${evidenceItems}`,
+    sql`select position('<' in websearch_to_tsquery('english', ${q})::text) > 0 as phrase`,
   ];
 }
 
@@ -136,8 +146,11 @@ export function estimateSql(q: string): SQL[] {
  */
 export const INDEX_PLANNER_SETTINGS = ['enable_seqscan = off', 'enable_indexscan = off'];
 
-/** How the candidates are found: the `walk` statement answers only when it found more than `cap` (else no rows). */
-export type SearchWay = 'walk' | 'index';
+/**
+ * How the candidates are found: `walk` reads at most WALK_ROWS_PER_CANDIDATE × cap rows and answers only
+ * when it found more than `cap` (else no rows); `walk all` reads as far as it needs; `index`, the GIN way.
+ */
+export type SearchWay = 'walk' | 'walk all' | 'index';
 
 /** The search query (exported for the benchmark, which runs the very same text in psql). */
 export function searchSql(where: SearchPlace, filters: SearchFilters, cap: number, way: SearchWay): SQL {
@@ -149,19 +162,25 @@ export function searchSql(where: SearchPlace, filters: SearchFilters, cap: numbe
     filters.to ? sql`i.evidence_date <= ${filters.to}` : undefined,
   ].filter((c): c is SQL => c !== undefined);
   const item = itemConditions.length ? sql.join(itemConditions, sql` and `) : sql`true`;
-  const walkRows = cap * WALK_ROWS_PER_CANDIDATE;
-  // the walk: the newest items of each assessment in scope (its index), merged, the newest tested in turn
-  const matched =
-    way === 'walk'
-      ? sql`
-      select w.id, w.created_at, w.document
-      from (select i.id, i.created_at, i.document
+  // (offset 0, when walking as far as needed, keeps the planner from moving the test into the walk: GIN again)
+  const bound = way === 'walk' ? sql`limit ${cap * WALK_ROWS_PER_CANDIDATE}` : sql`offset 0`;
+  // the walk: one assessment's items newest first (its index); across assessments, the newest of each
+  // assessment in scope merged; the newest tested in turn
+  const newest =
+    'assessmentId' in where
+      ? sql`select i.id, i.created_at, i.document from evidence_items i
+            where i.assessment_id = ${where.assessmentId} and ${item}`
+      : sql`select i.id, i.created_at, i.document
             from ${assessments} cross join lateral (
               select i.id, i.created_at, i.document from evidence_items i
               where i.assessment_id = ${assessments.id} and ${item}
-              order by i.created_at desc, i.id desc limit ${walkRows}) i
-            where ${place}
-            order by i.created_at desc, i.id desc limit ${walkRows}) w
+              order by i.created_at desc, i.id desc ${bound}) i
+            where ${place}`;
+  const matched =
+    way !== 'index'
+      ? sql`
+      select w.id, w.created_at, w.document
+      from (${newest} order by i.created_at desc, i.id desc ${bound}) w
       where w.document @@ (select q.q from q)
       order by w.created_at desc, w.id desc
       limit ${cap + 1}`
