@@ -116,6 +116,8 @@ const QUERIES = [
 ];
 /** Words in about 2–30% of the items: too rare for the walk, common enough that the GIN way reads many rows. */
 const MIDDLING = [TAIL[20], TAIL[50], TAIL[100], TAIL[300], TAIL[1000]];
+/** Phrases of common words: the GIN index finds the items having both words, not their order. */
+const PHRASES = ['"tenants satisfaction"', '"repairs backlog"', '"value money"'];
 
 const reuse = process.env.BENCH_DB;
 if (reuse !== undefined && !/^[a-z_][a-z0-9_]*$/.test(reuse)) throw new Error('BENCH_DB: use a plain lower-case name');
@@ -237,6 +239,7 @@ try {
   const k = await timeKloe(inAssessment);
   const all = await timeKloe((q) => `/api/evidence/search?q=${q}&limit=20`);
   const middling = await timeKloe(inAssessment, MIDDLING);
+  const phrases = await timeKloe(inAssessment, PHRASES);
 
   // ---- In psql: the statements kloe runs (assessment scope, parameters written in) in their transaction —
   // the walk, and the GIN way after it when the walk found too few — and the old rank-everything query
@@ -290,6 +293,7 @@ try {
   console.log(line('psql, the query kloe runs (one assessment):', p));
   console.log(`ratio kloe / psql: p50 ${(k.p50 / p.p50).toFixed(2)}, p95 ${(k.p95 / p.p95).toFixed(2)}`);
   console.log(line(`kloe search, ${MIDDLING.length} words in 2–30% of the items (one assessment):`, middling));
+  console.log(line(`kloe search, ${PHRASES.length} phrases of common words (one assessment):`, phrases));
   if (old) console.log(line('psql, for reference: the old query ranking every match:', old));
 
   // ---- Upload and extract 1,000 small PDFs (BENCH_PDFS=0 leaves this out)

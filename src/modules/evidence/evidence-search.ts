@@ -118,15 +118,13 @@ export async function searchWay(
  * reading each one's vector to check their order costs more than walking.
  */
 export async function chooseWay(db: Database, q: string): Promise<SearchWay> {
-  const [matching, all, phrase] = await Promise.all(
-    choiceSql(q).map(async (query) => {
-      const [row] = await queryRows<{ 'QUERY PLAN'?: [{ Plan: { 'Plan Rows': number } }]; phrase?: boolean }>(
-        db,
-        query,
-      );
-      return row!.phrase ?? row!['QUERY PLAN']![0].Plan['Plan Rows'];
-    }),
-  );
+  const answers: (number | boolean)[] = [];
+  for (const query of choiceSql(q)) {
+    // one after another: a transaction's connection takes one query at a time
+    const [row] = await queryRows<{ 'QUERY PLAN'?: [{ Plan: { 'Plan Rows': number } }]; phrase?: boolean }>(db, query);
+    answers.push(row!.phrase ?? row!['QUERY PLAN']![0].Plan['Plan Rows']);
+  }
+  const [matching, all, phrase] = answers;
   if (Number(matching) * WALK_ROWS_PER_CANDIDATE < Number(all)) return 'index';
   return phrase ? 'walk all' : 'walk';
 }
