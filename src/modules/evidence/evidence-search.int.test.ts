@@ -114,14 +114,25 @@ describeEachDatabase('evidence search', (driver) => {
       [{ assessmentId }, { q: 'culvert', limit: 3 }],
       [{ scope }, { q: 'survey', limit: 20 }],
       [{ assessmentId }, { q: 'culvert', kind: 'document', from: '2000-01-01', limit: 20 }],
+      [{ assessmentId }, { q: '"culvert cleared"', limit: 20 }],
     ] as const) {
-      const [walked, indexed] = await db.transaction(async (tx) => [
+      const [walked, walkedAll, indexed] = await db.transaction(async (tx) => [
         await searchWay(tx, where, filters, 3, 'walk'),
+        await searchWay(tx, where, filters, 3, 'walk all'),
         await searchWay(tx, where, filters, 3, 'index'),
       ]);
       expect(walked).toMatchObject({ capped: true, matches: 3 });
       expect(walked).toEqual(indexed);
+      expect(walkedAll).toEqual(indexed);
     }
+    // walking as far as needed answers when few match, as the GIN way does
+    const few = { q: '"drain survey"', limit: 20 };
+    const [walkedAll, indexed] = await db.transaction(async (tx) => [
+      await searchWay(tx, { assessmentId }, few, 3, 'walk all'),
+      await searchWay(tx, { assessmentId }, few, 3, 'index'),
+    ]);
+    expect(indexed).toMatchObject({ capped: false, matches: 3 });
+    expect(walkedAll).toEqual(indexed);
   });
 
   it('finds an item by its files’ text once the text arrives, with the file’s snippet', async () => {
