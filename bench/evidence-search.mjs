@@ -4,8 +4,9 @@
  * p50/p95 of kloe's search through the app (auth, the visibility check, the capped ranked query with
  * ts_headline snippets, JSON), in one assessment (GET /api/assessments/:id/evidence/search) and across all
  * the evidence the person may see (GET /api/evidence/search); against the very query kloe runs (the SQL text
- * of searchSql with its parameters written in, the same planner settings) run directly in psql (\timing),
- * and their ratio; for reference, the old query ranking every match (ts_rank over every matching file) in
+ * of searchSql with its parameters written in: the walk, and the GIN way after it where kloe needs it, in a
+ * transaction with the same planner settings) run directly in psql (\timing), and their ratio; the CPU
+ * per search of kloe (node) and of its PostgreSQL backends; kloe on words of middling use; for reference, the old query ranking every match (ts_rank over every matching file) in
  * psql. Then the throughput of uploading and extracting 1,000 small PDFs (POST multipart, one PDF each,
  * sequential).
  *
@@ -14,7 +15,8 @@
  * Env: BENCH_DATABASE_URL (admin connection; default postgres://postgres@127.0.0.1:5432/postgres),
  * BENCH_ITEMS (default 100000), BENCH_PDFS (default 1000), BENCH_RUNS (runs per query, default 10),
  * BENCH_DB (a database name to keep and reuse: made and loaded on the first run, only migrated on later runs,
- * never dropped — for studying plans with EXPLAIN between runs; drop it yourself when done).
+ * never dropped — for studying plans with EXPLAIN between runs; drop it yourself when done), BENCH_OLD=0 leaves
+ * out the old rank-everything query (the slowest part).
  * Prints figures; asserts nothing. kloe, PostgreSQL and psql share this machine's cores.
  */
 import { execFile } from 'node:child_process';
@@ -39,12 +41,15 @@ const { multipartBody } = await load('modules/evidence/multipart-body.js');
 const { FILE_TYPES } = await load('modules/evidence/file-types.js');
 const { refreshFilesSearch } = await load('modules/evidence/evidence.repository.js');
 const { evidenceItems } = await load('modules/evidence/evidence.tables.js');
-const { searchSql, SEARCH_CANDIDATES, SEARCH_PLANNER_SETTINGS } = await load('modules/evidence/evidence-search.js');
+const { searchSql, choiceSql, chooseWay, SEARCH_CANDIDATES, INDEX_PLANNER_SETTINGS } = await load(
+  'modules/evidence/evidence-search.js',
+);
 
 const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const itemCount = Number(process.env.BENCH_ITEMS ?? 100_000);
 const pdfCount = Number(process.env.BENCH_PDFS ?? 1000);
 const runs = Number(process.env.BENCH_RUNS ?? 10);
+const withOld = process.env.BENCH_OLD !== '0';
 
 /** Words of the evidence: a domain vocabulary and a long tail of made-up words, Zipf-like in use. */
 const DOMAIN = `repairs backlog tenants satisfaction performance scrutiny councillors members improvement plan budget
@@ -109,6 +114,10 @@ const QUERIES = [
   'complaints',
   'value money',
 ];
+/** Words in about 2–30% of the items: too rare for the walk, common enough that the GIN way reads many rows. */
+const MIDDLING = [TAIL[20], TAIL[50], TAIL[100], TAIL[300], TAIL[1000]];
+/** Phrases of common words: the GIN index finds the items having both words, not their order. */
+const PHRASES = ['"tenants satisfaction"', '"repairs backlog"', '"value money"'];
 
 const reuse = process.env.BENCH_DB;
 if (reuse !== undefined && !/^[a-z_][a-z0-9_]*$/.test(reuse)) throw new Error('BENCH_DB: use a plain lower-case name');
@@ -202,9 +211,10 @@ try {
   // ---- Search through kloe, in the assessment and across everything the member may see
   const hitsPerQuery = {};
   const cappedQueries = new Set();
-  async function timeKloe(urlOf) {
+  async function timeKloe(urlOf, queries = QUERIES) {
     const times = [];
-    for (const q of QUERIES) {
+    const cpuBefore = { node: process.cpuUsage(), db: await databaseCpu() };
+    for (const q of queries) {
       for (let r = 0; r < runs + 1; r++) {
         const t0 = performance.now();
         const res = await app.inject({ url: urlOf(encodeURIComponent(q)), headers });
@@ -216,39 +226,75 @@ try {
         if (body.capped) cappedQueries.add(q);
       }
     }
-    return stats(times);
+    const requests = queries.length * (runs + 1);
+    const nodeCpu = process.cpuUsage(cpuBefore.node);
+    return {
+      ...stats(times),
+      nodeCpuMs: (nodeCpu.user + nodeCpu.system) / 1000 / requests,
+      dbCpuMs: (await cpuSince(cpuBefore.db)) / requests,
+    };
   }
-  const k = await timeKloe((q) => `/api/assessments/${assessment.id}/evidence/search?q=${q}&limit=20`);
+  const inAssessment = (q) => `/api/assessments/${assessment.id}/evidence/search?q=${q}&limit=20`;
+  await timeKloe(inAssessment); // warms the pool's connections and the code, not only each query's first run
+  const k = await timeKloe(inAssessment);
   const all = await timeKloe((q) => `/api/evidence/search?q=${q}&limit=20`);
+  const middling = await timeKloe(inAssessment, MIDDLING);
+  const phrases = await timeKloe(inAssessment, PHRASES);
 
-  // ---- In psql: the query kloe runs (assessment scope, parameters written in), and the old rank-everything one
+  // ---- In psql: the statements kloe runs (assessment scope, parameters written in) in their transaction —
+  // the walk, and the GIN way after it when the walk found too few — and the old rank-everything query
   const dialect = new PgDialect();
-  const kloeSql = (q) => {
-    const { sql: text, params } = dialect.sqlToQuery(
-      searchSql({ assessmentId: assessment.id }, { q, limit: 20 }, SEARCH_CANDIDATES),
-    );
+  const kloeSql = (q, way) =>
+    inline(searchSql({ assessmentId: assessment.id }, { q, limit: 20 }, SEARCH_CANDIDATES, way));
+  const inline = (query) => {
+    const { sql: text, params } = dialect.sqlToQuery(query);
     return text.replace(/\$(\d+)/g, (_, n) => {
       const value = params[Number(n) - 1];
       return typeof value === 'number' ? String(value) : literal(String(value));
     });
   };
+  const ways = {};
+  const kloeStatements = [];
+  for (const q of QUERIES) {
+    const way = await chooseWay(database.db, q);
+    const walked = way !== 'index' && (way === 'walk all' || (await client.query(kloeSql(q, way))).rowCount > 0);
+    ways[q] = walked ? way : way === 'walk' ? 'walk, then index' : 'index';
+    const index = INDEX_PLANNER_SETTINGS.map((s) => `set local ${s}`).concat(kloeSql(q, 'index'));
+    const choice = choiceSql(q).map(inline);
+    kloeStatements.push([
+      'begin',
+      ...choice,
+      ...(way === 'index' ? [] : [kloeSql(q, way)]),
+      ...(walked ? [] : index),
+      'commit',
+    ]);
+  }
   const oldSql = (q) =>
     `select f.id, ts_rank(f.search, q) as r from evidence_files f, websearch_to_tsquery('english', ${literal(q)}) q where f.search @@ q order by r desc limit 20`;
-  const settings = SEARCH_PLANNER_SETTINGS.map((s) => `set ${s};`).join('\n');
-  const p = await timePsql(QUERIES.map(kloeSql), settings);
-  const old = await timePsql(QUERIES.map(oldSql), '');
+  const p = await timePsql(kloeStatements);
+  const old = withOld ? await timePsql(QUERIES.map((q) => [oldSql(q)])) : undefined;
 
   const line = (label, t) =>
     `${label.padEnd(58)} p50 ${t.p50.toFixed(1)} ms, p95 ${t.p95.toFixed(1)} ms, max ${t.max.toFixed(1)} ms`;
   console.log(
-    `queries: ${QUERIES.length} × ${runs} runs; results per query (limit 20): ${Object.values(hitsPerQuery).join(' ')}; ` +
-      `capped at ${SEARCH_CANDIDATES} candidates: ${cappedQueries.size} of ${QUERIES.length}`,
+    `queries: ${QUERIES.length} × ${runs} runs; results per query (limit 20): ${QUERIES.map((q) => hitsPerQuery[q]).join(' ')}; ` +
+      `capped at ${SEARCH_CANDIDATES} candidates: ${QUERIES.filter((q) => cappedQueries.has(q)).length} of ${QUERIES.length}; ` +
+      `ways: ${[...new Set(Object.values(ways))].map((w) => `${w} ${Object.values(ways).filter((v) => v === w).length}`).join(', ')}`,
   );
   console.log(line('kloe search, one assessment (HTTP in-process, snippets):', k));
   console.log(line('kloe search, all the member may see (HTTP in-process):', all));
+  for (const [label, t] of [
+    ['one assessment', k],
+    ['all the member may see', all],
+  ])
+    console.log(
+      `CPU per kloe search, ${label}: node ${t.nodeCpuMs.toFixed(1)} ms, PostgreSQL ${t.dbCpuMs.toFixed(1)} ms`,
+    );
   console.log(line('psql, the query kloe runs (one assessment):', p));
   console.log(`ratio kloe / psql: p50 ${(k.p50 / p.p50).toFixed(2)}, p95 ${(k.p95 / p.p95).toFixed(2)}`);
-  console.log(line('psql, for reference: the old query ranking every match:', old));
+  console.log(line(`kloe search, ${MIDDLING.length} words in 2–30% of the items (one assessment):`, middling));
+  console.log(line(`kloe search, ${PHRASES.length} phrases of common words (one assessment):`, phrases));
+  if (old) console.log(line('psql, for reference: the old query ranking every match:', old));
 
   // ---- Upload and extract 1,000 small PDFs (BENCH_PDFS=0 leaves this out)
   if (pdfCount > 0) {
@@ -283,16 +329,48 @@ try {
   fs.rmSync(evidenceDir, { recursive: true, force: true });
 }
 
-/** Each query runs+1 times in one psql session (\\timing); the first run of each is left out as warm-up. */
-async function timePsql(queries, preamble) {
-  const script = queries.flatMap((query) => Array.from({ length: runs + 1 }, () => `${query};`)).join('\n');
+/**
+ * Each group of statements runs runs+1 times in one psql session (\\timing), its statements' times added
+ * up; the first run of each group is left out as warm-up.
+ */
+async function timePsql(groups) {
+  const script = groups
+    .flatMap((group) => Array.from({ length: runs + 1 }, () => group.map((s) => `${s};`).join('\n')))
+    .join('\n');
   const scriptFile = path.join(evidenceDir, 'bench.sql');
-  fs.writeFileSync(scriptFile, `${preamble}\n\\timing on\n\\o /dev/null\n${script}\n`);
+  fs.writeFileSync(scriptFile, `\\timing on\n\\o /dev/null\n${script}\n`);
   const { stdout } = await promisify(execFile)('psql', [url.toString(), '-X', '-q', '-f', scriptFile], {
     maxBuffer: 64 * 1024 * 1024,
   });
   const times = [...stdout.matchAll(/Time: ([\d.]+) ms/g)].map((m) => Number(m[1]));
-  return stats(times.filter((_, i) => i % (runs + 1) !== 0));
+  const totals = groups.flatMap((group) => Array.from({ length: runs + 1 }, () => group.length));
+  let next = 0;
+  const sums = totals.map((n) => times.slice(next, (next += n)).reduce((a, b) => a + b, 0));
+  return stats(sums.filter((_, i) => i % (runs + 1) !== 0));
+}
+
+/**
+ * CPU time (user + system, ms) of each PostgreSQL backend connected to the bench database, by pid (Linux
+ * /proc); `cpuSince` adds up what each used after an earlier reading (a new backend counts whole).
+ */
+async function databaseCpu() {
+  const pids = (await admin.query('select pid from pg_stat_activity where datname = $1', [name])).rows;
+  const cpu = new Map();
+  for (const { pid } of pids) {
+    try {
+      const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      cpu.set(pid, (Number(fields[11]) + Number(fields[12])) * 10); // utime, stime: 100 ticks a second
+    } catch {
+      // the backend ended meanwhile
+    }
+  }
+  return cpu;
+}
+
+async function cpuSince(before) {
+  let ms = 0;
+  for (const [pid, now] of await databaseCpu()) ms += now - (before.get(pid) ?? 0);
+  return ms;
 }
 
 function literal(text) {

@@ -10,7 +10,7 @@ import { useTestApp } from '../../testing/test-app.js';
 import { createTestUser, type TestUser } from '../../testing/test-users.js';
 import { createOrganisationsService } from '../organisations/organisations.service.js';
 import { createTestOrganisation } from '../organisations/testing/test-organisations.js';
-import { searchEvidence, SEARCH_CANDIDATES } from './evidence-search.js';
+import { searchEvidence, searchWay, SEARCH_CANDIDATES } from './evidence-search.js';
 import * as repo from './evidence.repository.js';
 
 const SYSTEM = { kind: 'system', label: 'test' } as const;
@@ -82,6 +82,59 @@ describeEachDatabase('evidence search', (driver) => {
     expect(elsewhere).toEqual({ hits: [], matches: 0, capped: false });
   });
 
+  it('finds the newest matches behind many newer items that do not match', async () => {
+    const matching = [];
+    for (const daysAgo of [40, 41, 42]) matching.push(await item(`Drain survey ${daysAgo}`, daysAgo, 1));
+    await t.database.db.execute(sql`
+      insert into evidence_items (assessment_id, title, kind, created_at)
+      select ${assessmentId}, 'Kerb report ' || n, 'document', now() - interval '1 hour' * n
+      from generate_series(1, 30) n`);
+    const { db } = t.database;
+    // more than the cap match, but none of the newest items: the walk gives way to the GIN index
+    const q = { q: 'drain culvert', limit: 5 };
+    const found = await searchEvidence(db, { assessmentId }, q, 2);
+    expect(found).toMatchObject({ capped: true, matches: 2 });
+    expect(found.hits.map((h) => h.itemId).sort()).toEqual([matching[0]!.id, matching[1]!.id].sort());
+    expect(await db.transaction((tx) => searchWay(tx, { assessmentId }, q, 2, 'walk'))).toBeUndefined();
+  });
+
+  it('finds the same candidates by walking the newest items as through the GIN index', async () => {
+    const { db } = t.database;
+    for (const culverts of [1, 2, 3, 4]) {
+      await repo.insertItem(db, {
+        assessmentId,
+        title: `Culvert survey ${culverts}`,
+        kind: 'document',
+        evidenceDate: '2024-05-01',
+        notes: 'Culvert cleared. '.repeat(culverts),
+      });
+    }
+    const scope = { kind: 'organisation', organisationId } as const;
+    for (const [where, filters] of [
+      [{ assessmentId }, { q: 'culvert', limit: 3 }],
+      [{ scope }, { q: 'survey', limit: 20 }],
+      [{ assessmentId }, { q: 'culvert', kind: 'document', from: '2000-01-01', limit: 20 }],
+      [{ assessmentId }, { q: '"culvert cleared"', limit: 20 }],
+    ] as const) {
+      const [walked, walkedAll, indexed] = await db.transaction(async (tx) => [
+        await searchWay(tx, where, filters, 3, 'walk'),
+        await searchWay(tx, where, filters, 3, 'walk all'),
+        await searchWay(tx, where, filters, 3, 'index'),
+      ]);
+      expect(walked).toMatchObject({ capped: true, matches: 3 });
+      expect(walked).toEqual(indexed);
+      expect(walkedAll).toEqual(indexed);
+    }
+    // walking as far as needed answers when few match, as the GIN way does
+    const few = { q: '"drain survey"', limit: 20 };
+    const [walkedAll, indexed] = await db.transaction(async (tx) => [
+      await searchWay(tx, { assessmentId }, few, 3, 'walk all'),
+      await searchWay(tx, { assessmentId }, few, 3, 'index'),
+    ]);
+    expect(indexed).toMatchObject({ capped: false, matches: 3 });
+    expect(walkedAll).toEqual(indexed);
+  });
+
   it('finds an item by its files’ text once the text arrives, with the file’s snippet', async () => {
     const { db } = t.database;
     const row = await item('Outfall inspection', 0, 0);
@@ -121,7 +174,7 @@ describeEachDatabase('evidence search', (driver) => {
       url: `/assessments/${assessmentId}/evidence/search?q=gully`,
       headers: member.headers,
     });
-    expect(page.body).toContain('More than 2,000 items match: these are the best among the newest 2,000.');
+    expect(page.body).toContain('More than 1,000 items match: these are the best among the newest 1,000.');
 
     const few = await t.app.inject({ url: '/api/evidence/search?q=sediment', headers: member.headers });
     expect(few.json()).toMatchObject({ matches: 1, capped: false });

@@ -35,7 +35,7 @@ const itemColumns = {
   createdAt: evidenceItems.createdAt,
   updatedAt: evidenceItems.updatedAt,
 };
-export type Item = Omit<ItemRow, 'search' | 'filesSearch'>;
+export type Item = Omit<ItemRow, 'search' | 'filesSearch' | 'document'>;
 
 export async function insertItem(db: Database, values: typeof evidenceItems.$inferInsert): Promise<Item> {
   const [row] = await db.insert(evidenceItems).values(values).returning(itemColumns);
@@ -266,7 +266,7 @@ export async function rankStatements(
     db,
     sql`
     with doc as (
-      select ${evidenceItems.search} || ${evidenceItems.filesSearch} as v
+      select ${evidenceItems.document} as v
       from ${evidenceItems} where ${evidenceItems.id} = ${itemId}
     ), statements as (
       select s.ref, nullif(replace(plainto_tsquery('english', s.text)::text, ' & ', ' | '), '')::tsquery as q

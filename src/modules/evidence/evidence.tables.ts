@@ -72,14 +72,24 @@ export const evidenceItems = pgTable(
     filesSearch: tsvector('files_search')
       .notNull()
       .default(sql`''::tsvector`),
+    /**
+     * What search matches and ranks: the item's own text and its files' in one stored vector, so a search
+     * reads one vector a row instead of merging two (merging two cost three times reading one).
+     */
+    document: tsvector('document')
+      .notNull()
+      .generatedAlwaysAs(
+        sql`to_tsvector('english', coalesce(title, '') || ' ' || coalesce(source, '') || ' ' || coalesce(notes, '')) || files_search`,
+      ),
     createdBy: text('created_by').references(() => users.id),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
-    index('evidence_items_assessment_idx').on(t.assessmentId, t.createdAt),
-    /** What search matches: everything an item says, its own text and its files'. */
-    index('evidence_items_document_idx').using('gin', sql`(search || files_search)`),
+    /** Newest first in an assessment: search walks it for words most items use. */
+    index('evidence_items_assessment_idx').on(t.assessmentId, t.createdAt, t.id),
+    /** What search matches when few items do: everything an item says, its own text and its files'. */
+    index('evidence_items_document_idx').using('gin', t.document),
     check('evidence_items_kind_check', sql`${t.kind} in (${inList(EVIDENCE_KINDS)})`),
   ],
 );
