@@ -12,12 +12,11 @@
  * (default 10). With the probe it also prints rendering time and queries per page. Prints figures;
  * asserts nothing. The load average is printed beside the figures: the machine may be shared.
  */
-import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
+import { wrk } from './wrk.mjs';
 
 const dist = new URL('../dist/', import.meta.url);
 const load = (file) => import(new URL(file, dist).href);
@@ -102,7 +101,12 @@ export async function measureAnalysisPage(database, options = {}) {
       const address = await app.listen({ port: 0, host: '127.0.0.1' });
       // wrk fetches one URL: a Lua script would cycle organisations, the one page is as heavy as any.
       const cpuBefore = cpuMs();
-      const result = await wrk(`${address}${urlOf(0)}`, `Authorization: Bearer ${token}`, connections, seconds);
+      const result = await wrk(`${address}${urlOf(0)}`, {
+        header: `Authorization: Bearer ${token}`,
+        connections,
+        seconds,
+        threads: 1,
+      });
       console.log(
         `analysis page (wrk, ${connections} clients, ${seconds} s, loopback): ${result.rps.toFixed(1)} req/s, p50 ${result.p50.toFixed(0)} ms, p95 ${result.p95.toFixed(0)} ms, p99 ${result.p99.toFixed(0)} ms, server CPU ${((cpuMs() - cpuBefore) / Math.max(1, result.requests)).toFixed(0)} ms per page${result.errors ? `, ${result.errors} errors` : ''}; ${loadAverage()}`,
       );
@@ -110,22 +114,6 @@ export async function measureAnalysisPage(database, options = {}) {
   } finally {
     await app.close();
   }
-}
-
-/** Runs wrk without blocking: the server under test lives in this process. */
-async function wrk(target, header, connections, seconds) {
-  const script = new URL('latency.lua', import.meta.url).pathname;
-  const args = ['-t1', `-c${connections}`, `-d${seconds}s`, '--latency', '-s', script, '-H', header, target];
-  const { stdout } = await promisify(execFile)('wrk', args, { encoding: 'utf8' });
-  const line = stdout.split('\n').find((l) => l.startsWith('RESULT'));
-  if (!line) throw new Error(`wrk printed no result:\n${stdout}`);
-  return Object.fromEntries(
-    line
-      .slice(7)
-      .split(' ')
-      .map((pair) => pair.split('='))
-      .map(([k, v]) => [k, Number(v)]),
-  );
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
