@@ -14,13 +14,13 @@
  * Prints figures; asserts nothing. The server, PostgreSQL and wrk share this machine's cores.
  * With `node --import ./bench/probe.mjs …` it also prints rendering time and queries per request.
  */
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import pg from 'pg';
+import { wrk } from './wrk.mjs';
 
 const dist = new URL('../dist/', import.meta.url);
 const load = (file) => import(new URL(file, dist).href);
@@ -119,9 +119,9 @@ try {
     fs.writeFileSync(staticFile, html);
     if (process.env.BENCH_KEEP_HTML) fs.writeFileSync(process.env.BENCH_KEEP_HTML, html);
     // The static limit first: a dynamic run leaves the server a queue to drain.
-    const limit = await wrk(`${address}/assets/${path.basename(staticFile)}`);
+    const limit = await wrk(`${address}/assets/${path.basename(staticFile)}`, { connections, seconds });
     const cpuBefore = serverCpuMs();
-    const dynamic = await wrk(`${address}${route}`, auth);
+    const dynamic = await wrk(`${address}${route}`, { header: auth, connections, seconds });
     // Server CPU per request: steadier than req/s when other work shares the machine.
     const cpuMs = (serverCpuMs() - cpuBefore) / dynamic.requests;
     await new Promise((resolve) => setTimeout(resolve, 3000));
@@ -205,29 +205,6 @@ async function benchInspector(db) {
   const { token, prefix, tokenHash } = generateApiToken();
   await accountsRepo.insertToken(db, { userId: user.id, name: 'bench', prefix, tokenHash });
   return { actor: { userId: user.id }, token };
-}
-
-/** Runs wrk without blocking: the server under test lives in this process. */
-async function wrk(target, header) {
-  const args = [
-    '-t2',
-    `-c${connections}`,
-    `-d${seconds}s`,
-    '--latency',
-    '-s',
-    new URL('latency.lua', import.meta.url).pathname,
-  ];
-  if (header) args.push('-H', header);
-  const { stdout: output } = await promisify(execFile)('wrk', [...args, target], { encoding: 'utf8' });
-  const line = output.split('\n').find((l) => l.startsWith('RESULT'));
-  if (!line) throw new Error(`wrk printed no result:\n${output}`);
-  return Object.fromEntries(
-    line
-      .slice(7)
-      .split(' ')
-      .map((pair) => pair.split('='))
-      .map(([k, v]) => [k, Number(v)]),
-  );
 }
 
 /** `kloe serve` with KLOE_WORKERS on the bench database; resolves once it says where it listens. */

@@ -4,35 +4,33 @@
  * 20 periods ≈ 1.6 million values from the seeded generator (src/modules/indicators/synthetic.ts).
  *
  *   npm run build && node bench/indicators.mjs postgres     (import vs psql \copy, recompute vs COPY TO, page p95)
+ *   npm run build && node bench/analysis-page.mjs           (the page again on the kept database, see there)
  *   npm run build && node bench/indicators.mjs pglite       (import and recompute times, longest event-loop block)
  *
  * Env: BENCH_DATABASE_URL (admin connection; default postgres://postgres@127.0.0.1:5432/postgres),
  * BENCH_ORGANISATIONS / BENCH_INDICATORS / BENCH_PERIODS (default 400 / 200 / 20), BENCH_PAGES (analysis
- * page requests, default 100), BENCH_REUSE=1 (PostgreSQL: keep the database kloe_bench_<size> between runs and,
+ * page requests, default 100; BENCH_CONNECTIONS, BENCH_SECONDS: see analysis-page.mjs), BENCH_REUSE=1 (PostgreSQL: keep the database kloe_bench_<size> between runs and,
  * when it already holds the values, skip the import — for profiling the recompute and the page again and
  * again). Needs psql for the PostgreSQL floor figures. Prints figures; asserts nothing.
  */
 import { execFileSync } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import pg from 'pg';
+import { measureAnalysisPage } from './analysis-page.mjs';
 
 const dist = new URL('../dist/', import.meta.url);
 const load = (file) => import(new URL(file, dist).href);
 const { openDatabase } = await load('db/client.js');
-const { buildApp } = await load('app.js');
 const synthetic = await load('modules/indicators/synthetic.js');
 const { readIndicatorFile } = await load('modules/indicators/import-file.js');
 const { loadIndicatorFile } = await load('modules/indicators/indicators.import.js');
 const { recompute } = await load('modules/indicators/indicators.recompute.js');
 const tables = await load('modules/indicators/indicators.tables.js');
 const orgTables = await load('modules/organisations/organisations.tables.js');
-const accountsRepo = await load('modules/accounts/accounts.repository.js');
-const { generateApiToken } = await load('modules/accounts/api-tokens.js');
-const { FILE_TYPES } = await load('modules/evidence/file-types.js');
 
 const driver = process.argv[2] ?? 'postgres';
 const size = {
@@ -180,48 +178,7 @@ try {
       `COPY … TO STDOUT of the values: ${seconds(copyOut)} → recompute is ${(recomputed.ms / copyOut).toFixed(2)} × the floor`,
     );
 
-    const app = await buildApp({
-      config: {
-        env: 'test',
-        logLevel: 'silent',
-        baseUrl: 'http://localhost',
-        secret: 'bench-secret-long-enough-for-signing',
-        session: { idleMinutes: 60, maxHours: 12 },
-        admin: undefined,
-        signInAttemptsPerMinute: 1000,
-        oidc: undefined,
-        evidence: { dir: path.join(os.tmpdir(), 'kloe-bench-evidence'), maxBytes: 1024 * 1024, types: [...FILE_TYPES] },
-      },
-      database,
-      logger: false,
-    });
-    const user = await accountsRepo.insertUser(db, {
-      id: randomUUID(),
-      name: 'Bench',
-      email: `bench-${randomUUID()}@example.test`,
-      role: 'inspector',
-      organisationId: null,
-    });
-    const { token, prefix, tokenHash } = generateApiToken();
-    await accountsRepo.insertToken(db, { userId: user.id, name: 'bench', prefix, tokenHash });
-    const orgs = await db.select({ id: orgTables.organisations.id }).from(orgTables.organisations);
-    const pages = Number(process.env.BENCH_PAGES ?? 100);
-    const times = [];
-    for (let i = 0; i < pages + 5; i++) {
-      const started = performance.now();
-      const res = await app.inject({
-        url: `/indicators/organisations/${orgs[(i * 37) % orgs.length].id}`,
-        headers: { authorization: `Bearer ${token}`, accept: 'text/html' },
-      });
-      if (res.statusCode !== 200) throw new Error(`analysis page answered ${res.statusCode}`);
-      if (i >= 5) times.push(performance.now() - started); // the first few warm the caches
-    }
-    times.sort((a, b) => a - b);
-    const at = (q) => times[Math.min(times.length - 1, Math.floor(q * times.length))];
-    console.log(
-      `analysis page (${size.indicators} indicators, in-process, one at a time, ${pages} organisations): median ${at(0.5).toFixed(0)} ms, p95 ${at(0.95).toFixed(0)} ms`,
-    );
-    await app.close();
+    await measureAnalysisPage(database);
   }
   console.log(`peak memory (max RSS): ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
 } finally {

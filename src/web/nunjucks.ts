@@ -14,6 +14,9 @@ const DATE_TIME = new Intl.DateTimeFormat('en-GB', {
   timeZone: 'Europe/London',
 });
 
+// Nunjucks' own HTML escaping (what autoescape does); its typings leave it out.
+const { escape } = nunjucks.lib as typeof nunjucks.lib & { escape(text: string): string };
+
 export function createViewEnvironment(options: { watch?: boolean } = {}): nunjucks.Environment {
   const loader = new nunjucks.FileSystemLoader(
     // Module views are named from the modules folder, e.g. "frameworks/views/kloe.njk".
@@ -30,5 +33,11 @@ export function createViewEnvironment(options: { watch?: boolean } = {}): nunjuc
     const trimmed = String(value).trim();
     return value instanceof nunjucks.runtime.SafeString ? new nunjucks.runtime.SafeString(trimmed) : trimmed;
   });
+  // Lines of text, each escaped, one under another: a table cell of many values without a loop per cell.
+  env.addFilter(
+    'lines',
+    (lines: readonly unknown[]) =>
+      new nunjucks.runtime.SafeString(lines.map((line) => escape(String(line))).join('<br>')),
+  );
   return env;
 }

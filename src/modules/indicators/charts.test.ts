@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { lineChart, lineChartAlt, quadrantAlt, quadrantChart, sparkline } from './charts.js';
+import { lineChart, lineChartAlt, sparkline } from './charts.js';
+import { quadrantAlt, quadrantChart } from './quadrant-chart.js';
 
 const series = {
   title: 'Rent collected',
@@ -42,15 +43,14 @@ describe('charts', () => {
     expect(quadrantChart(points)).toMatch(/^<svg role="img" aria-label="Value for money quadrant of 2 organisations/);
   });
 
-  it('draws the quadrant again when its points move, and the same drawing for the same points', () => {
+  it('places each point on the 0–100 scales, the organisation drawn last and larger', () => {
     const points = [
       { code: 'A', name: 'Ashby', self: true, cost: 80, performance: 30 },
-      { code: 'B', name: 'Brook', self: false, cost: 20, performance: 70 },
+      { code: 'B', name: 'Brook', self: false, cost: 0, performance: 100 },
     ];
-    const first = quadrantChart(points);
-    expect(quadrantChart(points.map((p) => ({ ...p })))).toBe(first);
-    const moved = quadrantChart([{ ...points[0]!, performance: 90 }, points[1]!]);
-    expect(moved).not.toBe(first);
-    expect(moved).toContain('performance 90');
+    const svg = quadrantChart(points);
+    // The plot runs from x 60 (0) to 450 (100) and from y 350 (0) up to 40 (100).
+    expect(svg).toContain('<circle cx="60.0" cy="40.0" r="4.5"');
+    expect(svg).toMatch(/<circle cx="372.0" cy="257.0" r="8"[^>]*\/><\/svg>$/);
   });
 });

@@ -1,17 +1,15 @@
 /**
  * Charts as SVG made on the server, so they show without JavaScript and go into reports as they are.
- * The line chart and the value-for-money quadrant use ECharts' server-side SVG renderer (the project's
- * chart library); sparklines are a single polyline each, drawn here, because a page shows hundreds of
- * them and an ECharts instance per sparkline would cost a few milliseconds each. Every chart is an
- * image with a text alternative; pages and reports put the data table beside it (renderCharts).
+ * The line chart uses ECharts' server-side SVG renderer (the project's chart library); sparklines are a
+ * single polyline each, drawn here, because a page shows hundreds of them and an ECharts instance per
+ * sparkline would cost a few milliseconds each; the value-for-money quadrant is drawn directly too
+ * (quadrant-chart.ts). Every chart is an image with a text alternative; pages and reports put the data
+ * table beside it (renderCharts).
  */
-import { createHash } from 'node:crypto';
 import * as echarts from 'echarts';
-import type { Analysis, VfmPoint } from './analysis.js';
-
-const GOVUK = { blue: '#1d70b8', black: '#0b0c0c', grey: '#505a5f', lightGrey: '#b1b4b6', band: '#d2e2f1' };
-const escapeXml = (text: string) =>
-  text.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&#39;' })[c]!);
+import type { Analysis } from './analysis.js';
+import { quadrantAlt, quadrantChart } from './quadrant-chart.js';
+import { escapeXml, GOVUK } from './svg.js';
 
 /** ECharts' SVG with role="img" and the text alternative on the root element. */
 function render(option: echarts.EChartsOption, size: { width: number; height: number }, alt: string): string {
@@ -100,76 +98,6 @@ export function lineChart(s: LineSeries): string {
     },
     { width: 760, height: 320 },
     lineChartAlt(s),
-  );
-}
-
-export function quadrantAlt(points: readonly VfmPoint[]): string {
-  const self = points.find((p) => p.self);
-  const where = (p: VfmPoint) =>
-    `${p.performance >= 50 ? 'higher' : 'lower'} performance at ${p.cost >= 50 ? 'lower' : 'higher'} cost`;
-  return `Value for money quadrant of ${points.length} organisations, cost position across and performance position up (0 worst, 100 best among all providers)${self ? `: ${self.name} is at cost ${Math.round(self.cost)}, performance ${Math.round(self.performance)} — ${where(self)}` : ''}.`;
-}
-
-/**
- * Rendered quadrants by their data: ECharts takes tens of milliseconds to lay one out, and the same
- * organisation's page, its reports and its snapshots draw the same points again and again.
- */
-const quadrantCache = new Map<string, string>();
-const QUADRANT_CACHE_SIZE = 500;
-
-/** Cost position (right: cheaper) against performance position (up: better); the organisation stands out. */
-export function quadrantChart(points: readonly VfmPoint[]): string {
-  const key = createHash('sha256').update(JSON.stringify(points)).digest('base64');
-  const cached = quadrantCache.get(key);
-  if (cached !== undefined) {
-    // Refresh its place: the map's order is the eviction order, oldest use first.
-    quadrantCache.delete(key);
-    quadrantCache.set(key, cached);
-    return cached;
-  }
-  const svg = drawQuadrant(points);
-  quadrantCache.set(key, svg);
-  if (quadrantCache.size > QUADRANT_CACHE_SIZE) quadrantCache.delete(quadrantCache.keys().next().value!);
-  return svg;
-}
-
-function drawQuadrant(points: readonly VfmPoint[]): string {
-  const series = (self: boolean) => ({
-    name: self ? 'This organisation' : 'Comparator group',
-    type: 'scatter' as const,
-    symbolSize: self ? 16 : 9,
-    itemStyle: { color: self ? GOVUK.blue : GOVUK.lightGrey, borderColor: GOVUK.black, borderWidth: self ? 1 : 0 },
-    data: points.filter((p) => p.self === self).map((p) => [p.cost, p.performance]),
-  });
-  return render(
-    {
-      grid: { left: 60, right: 30, top: 40, bottom: 50 },
-      legend: { top: 0 },
-      xAxis: {
-        type: 'value',
-        min: 0,
-        max: 100,
-        name: 'Cost position (100 = lowest cost)',
-        nameLocation: 'middle',
-        nameGap: 30,
-      },
-      yAxis: { type: 'value', min: 0, max: 100, name: 'Performance position', nameLocation: 'middle', nameGap: 40 },
-      series: [
-        {
-          ...series(false),
-          markLine: {
-            silent: true,
-            symbol: 'none',
-            lineStyle: { color: GOVUK.grey, type: 'solid' },
-            label: { show: false },
-            data: [{ xAxis: 50 }, { yAxis: 50 }],
-          },
-        },
-        series(true),
-      ],
-    },
-    { width: 480, height: 400 },
-    quadrantAlt(points),
   );
 }
 

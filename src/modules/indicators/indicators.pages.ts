@@ -15,6 +15,7 @@ import { findOrganisationByCode } from '../organisations/organisations.repositor
 import type { Database } from '../../db/database.js';
 import { renderCharts, lineChart, lineChartAlt } from './charts.js';
 import { analysisCsv } from './analysis-csv.js';
+import { tableLines } from './analysis-table.js';
 import { kloeFigures } from './kloe-figures.js';
 import { mayManage, routeConfigFor } from './indicators.policy.js';
 import { CATEGORY_LABELS, indicatorForm, POLARITY_LABELS } from './indicators.schemas.js';
@@ -188,6 +189,7 @@ export function registerIndicatorPages(
         analysis,
         figures: Object.entries(figures).map(([kloe, lines]) => ({ kloe, lines })),
         charts: renderCharts(analysis),
+        tableLines,
         groups: await deps.groups.list(),
         groupId: request.query.group,
       });

@@ -133,6 +133,7 @@ describeEachDatabase('the SQL recompute agrees with statistics.ts', (driver) => 
           expect(row.direction, context).toBe(expected.direction);
           expect(row.points, context).toBe(expected.points);
           expect(row.periods, context).toEqual(points.map((p) => p.x));
+          expect(row.windowValues, context).toEqual(points.map((p) => p.y));
           for (const [got, want] of [
             [row.slope, expected.slope],
             [row.change, expected.change],

@@ -91,6 +91,7 @@ function resultsStatements(scope: SQL, window: number, together: boolean): SQL[]
       -- Rows with k = 1 are the points themselves; every row is a pair with an earlier point (or none).
       select organisation_id, indicator_id,
         array_agg(period_index order by period_index) filter (where k = 1) as periods,
+        array_agg(value order by period_index) filter (where k = 1) as window_values,
         array_agg(rank order by period_index) filter (where k = 1) as ranks,
         array_agg(count order by period_index) filter (where k = 1) as counts,
         array_agg(quartile order by period_index) filter (where k = 1) as quartiles,
@@ -103,9 +104,9 @@ function resultsStatements(scope: SQL, window: number, together: boolean): SQL[]
         sum(tied * (2 * tied + 7)) as ties
       from paired group by organisation_id, indicator_id
     )
-    insert into indicator_trends (organisation_id, indicator_id, periods, ranks, counts, quartiles,
+    insert into indicator_trends (organisation_id, indicator_id, periods, window_values, ranks, counts, quartiles,
       direction, slope, change, tolerance, points, mk_s, mk_variance)
-    select organisation_id, indicator_id, periods, ranks, counts, quartiles,
+    select organisation_id, indicator_id, periods, window_values, ranks, counts, quartiles,
       case when slope is null then 'insufficient'
         when score_slope * span > tolerance then 'improving'
         when score_slope * span < -tolerance then 'declining'

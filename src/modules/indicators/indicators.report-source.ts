@@ -8,7 +8,8 @@ import { desc, eq } from 'drizzle-orm';
 import type { Database } from '../../db/database.js';
 import type { IndicatorChart, ReportSource } from '../reports/report-extensions.js';
 import type { Analysis, IndicatorAnalysis } from './analysis.js';
-import { lineChart, lineChartAlt, quadrantAlt, quadrantChart, type LineSeries } from './charts.js';
+import { lineChart, lineChartAlt, type LineSeries } from './charts.js';
+import { quadrantAlt, quadrantChart } from './quadrant-chart.js';
 import { indicatorSnapshots } from './indicators.tables.js';
 
 const cell = (n: number | null | undefined) => (n === null || n === undefined ? '' : String(Number(n.toPrecision(6))));

@@ -158,4 +158,40 @@ describeEachDatabase('indicator pages and API', (driver) => {
     });
     expect(own.statusCode).toBe(200);
   });
+
+  it('shows a new import on the analysis page at once: a corrected value, a new period, a flagged gap', async () => {
+    const id = set.orgs[0]!.id;
+    const pageOf = async () =>
+      (
+        await t.app.inject({
+          url: `/indicators/organisations/${id}`,
+          headers: { ...inspector.headers, accept: 'text/html' },
+        })
+      ).body;
+    expect(await pageOf()).toContain('2023/24: 77</td>');
+    const file = [
+      'organisation_code,indicator_code,period,value,quality',
+      // O1's satisfaction in 2023/24 corrected (and flagged); a new period where O1's value was not collected.
+      `${prefix}-O1,${prefix}-SAT,2023/24,91,estimated`,
+      `${prefix}-O1,${prefix}-SAT,2024/25,,not collected`,
+      ...[2, 3, 4, 5].map((o) => `${prefix}-O${o},${prefix}-SAT,2024/25,${50 + o}`),
+    ].join('\n');
+    expect((await upload(inspector, '/indicators/import', file, true)).statusCode).toBe(303);
+    const page = await pageOf();
+    // The corrected value is there with its flag, and the gap is shown as one.
+    expect(page).toContain('2023/24: 91 (estimated)<br>');
+    expect(page).toContain('2024/25: – (not collected)</td>');
+    // 91 is now first of five in 2023/24, in the top quarter nationally and in the group.
+    const analysis = (
+      await t.app.inject({ url: `/api/indicators/organisations/${id}/analysis`, headers: inspector.headers })
+    ).json() as Analysis;
+    const sat = analysis.indicators.find((i) => i.code === `${prefix}-SAT`)!;
+    expect(sat.periods.map((p) => [p.label, p.value, p.quality])).toEqual([
+      ['2022/23', 73, null],
+      ['2023/24', 91, 'estimated'],
+      ['2024/25', null, 'not_collected'],
+    ]);
+    expect(sat.periods[1]!.national).toMatchObject({ rank: 1, count: 5, quartile: 1 });
+    expect(sat.periods[1]!.group).toMatchObject({ rank: 1, quartile: 1 });
+  });
 });

@@ -107,10 +107,10 @@ export function createIndicatorsService(deps: { database: Pick<DatabaseHandle, '
       const group = await groupFor(organisationId, options.groupId);
       const ids = [organisationId, ...group.members.map((m) => m.id)];
       const window = (await repo.lastRecompute(db))?.window ?? DEFAULT_WINDOW;
-      const [definitions, values, trends, stats] = await Promise.all([
+      const [definitions, trends, flagged, stats] = await Promise.all([
         repo.listIndicators(db),
-        repo.windowValuesOf(db, ids, window),
         repo.trendsOf(db, ids),
+        repo.flaggedValuesOf(db, organisationId),
         repo.windowPeriodStats(db, window),
       ]);
       return buildAnalysis({
@@ -119,7 +119,7 @@ export function createIndicatorsService(deps: { database: Pick<DatabaseHandle, '
         window,
         group,
         definitions,
-        values,
+        values: repo.valuesIn(trends, flagged),
         positions: repo.positionsIn(trends),
         trends,
         stats,
