@@ -72,20 +72,35 @@ export interface RollUpState {
 }
 
 /**
- * Every KLOE in scope with its findings, judgement and suggestion, and the roll-ups above them.
- * On the connection pool the reads go side by side; inside a transaction (one connection, one query
- * at a time) they go one after another.
+ * Runs reads side by side on the connection pool; inside a transaction (one connection, one query at a
+ * time) one after another.
  */
-async function computeState(db: Database, assessment: repo.AssessmentRow) {
-  const reads = [
+async function readAll<T extends readonly (() => Promise<unknown>)[]>(
+  db: Database,
+  reads: T,
+): Promise<{ [K in keyof T]: Awaited<ReturnType<T[K]>> }> {
+  if (!(db instanceof PgTransaction)) return Promise.all(reads.map((read) => read())) as never;
+  const results: unknown[] = [];
+  for (const read of reads) results.push(await read());
+  return results as never;
+}
+
+/** Every KLOE in scope with its findings, judgement and suggestion (what the KLOE workspace shows). */
+async function computeKloes(db: Database, assessment: repo.AssessmentRow) {
+  const [doc, findingRows, judgementRows] = await readAll(db, [
     () => pinnedFramework(db, assessment.frameworkVersionId),
     () => repo.listFindings(db, assessment.id),
     () => repo.listKloeJudgements(db, assessment.id),
-    () => repo.listRollUps(db, assessment.id),
-  ] as const;
-  const [doc, findingRows, judgementRows, rollUpRows] = !(db instanceof PgTransaction)
-    ? await Promise.all([reads[0](), reads[1](), reads[2](), reads[3]()])
-    : [await reads[0](), await reads[1](), await reads[2](), await reads[3]()];
+  ] as const);
+  return { doc, kloes: kloeStates(doc, assessment, findingRows, judgementRows) };
+}
+
+function kloeStates(
+  doc: FrameworkDocument,
+  assessment: repo.AssessmentRow,
+  findingRows: repo.FindingRow[],
+  judgementRows: repo.KloeJudgementRow[],
+): KloeState[] {
   const judgements = new Map(judgementRows.map((row) => [row.kloeRef, row]));
   const findingsByKloe = new Map<string, repo.FindingRow[]>();
   for (const row of findingRows) {
@@ -93,7 +108,7 @@ async function computeState(db: Database, assessment: repo.AssessmentRow) {
     if (list) list.push(row);
     else findingsByKloe.set(row.kloeRef, [row]);
   }
-  const kloes: KloeState[] = kloesInScope(doc, assessment.scope).map((leaf) => {
+  return kloesInScope(doc, assessment.scope).map((leaf) => {
     const findings = findingsByKloe.get(leaf.kloe.ref) ?? [];
     const judgement = judgements.get(leaf.kloe.ref)!;
     const total = statementsOf(leaf).length;
@@ -107,7 +122,14 @@ async function computeState(db: Database, assessment: repo.AssessmentRow) {
       suggestion: suggestionFor(doc, leaf, outcomesOf(findings), judgement.exceeded),
     };
   });
+}
 
+/** Every KLOE in scope, and the roll-ups above them (what the scorecard and the checks before publishing need). */
+async function computeState(db: Database, assessment: repo.AssessmentRow) {
+  const [{ doc, kloes }, rollUpRows] = await readAll(db, [
+    () => computeKloes(db, assessment),
+    () => repo.listRollUps(db, assessment.id),
+  ] as const);
   const rules = rulesOf(doc).rollUp;
   const rollUpRow = new Map(rollUpRows.map((row) => [row.nodeRef, row]));
   const keyQuestions: RollUpState[] = keyQuestionsInScope(doc, assessment.scope).map((kq) => ({
@@ -227,7 +249,7 @@ export function createWorkspaceService(deps: { db: Database }) {
     /** One KLOE: its descriptors with the findings, its judgement, the suggestion and its reasons. */
     async kloe(actor: AssessmentActor, id: string, ref: string) {
       const { assessment, teamRole } = await loadAssessment(db, actor, id);
-      const state = await computeState(db, assessment);
+      const state = await computeKloes(db, assessment);
       const index = state.kloes.findIndex((k) => k.leaf.kloe.ref === ref);
       if (index < 0) throw kloeNotInAssessment(ref);
       return {
