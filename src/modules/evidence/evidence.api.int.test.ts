@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { and, eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { describeEachDatabase } from '../../db/testing/test-database.js';
@@ -86,6 +87,25 @@ describeEachDatabase('evidence API', (driver) => {
     expect(phrase.json().results.map((r: { itemId: string }) => r.itemId)).toEqual([item.id]);
     const none = await get(member, `/api/evidence/search?q=backlog&kind=interview`);
     expect(none.json().results).toEqual([]);
+  });
+
+  it('stores and searches files whose text has more distinct words than a search vector holds', async () => {
+    // Distinct numbers, as a data export has: 900,000 characters would make a 1.9 MB vector (the limit is 1 MB).
+    const numbers = (from: number) =>
+      Buffer.from(Array.from({ length: 110_000 }, (_, i) => `${from + i * 7},${from + i * 13}`).join('\n'));
+    const res = await upload(member, { title: 'Repairs ledger export', kind: 'performance_data' }, [
+      { name: 'ledger-2024.csv', bytes: numbers(1_000_000), type: 'text/csv' },
+      { name: 'ledger-2025.csv', bytes: numbers(5_000_000), type: 'text/csv' },
+    ]);
+    expect(res.statusCode, res.body).toBe(201);
+    // Files this large are extracted after the upload: wait for both (a failed store would leave them pending).
+    const itemUrl = `/api/assessments/${assessmentId}/evidence/${res.json().id}`;
+    const statuses = async () =>
+      (await get(member, itemUrl)).json().files.map((f: { extraction: string }) => f.extraction) as string[];
+    for (let i = 0; i < 300 && (await statuses()).includes('pending'); i++) await sleep(100);
+    expect(await statuses()).toEqual(['done', 'done']);
+    const search = await get(member, `/api/assessments/${assessmentId}/evidence/search?q=1000013`);
+    expect(search.json().results.map((r: { itemId: string }) => r.itemId)).toEqual([res.json().id]);
   });
 
   it('recognises a duplicate upload and keeps one stored file', async () => {

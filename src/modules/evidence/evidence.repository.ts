@@ -11,6 +11,7 @@ import {
   evidenceSuggestions,
   type EvidenceKind,
   type ExtractionStatus,
+  SEARCHED_TEXT_CHARS,
 } from './evidence.tables.js';
 
 /** Rows of a raw query: both drivers (node-postgres, PGlite) answer { rows }. */
@@ -152,14 +153,19 @@ export async function attachFile(
 /**
  * Sets the items' files_search (the vector search matches besides their own text) from their files'
  * extracted text, as the statement suggestions read it too. `which` picks the items (a condition on
- * evidence_items).
+ * evidence_items). The files share the characters a vector can hold (SEARCHED_TEXT_CHARS) equally, so each
+ * is searched from its beginning however many there are.
  */
 export async function refreshFilesSearch(db: Database, which: SQL): Promise<void> {
   await db.execute(sql`
     update ${evidenceItems} set files_search = to_tsvector('english', coalesce((
-      select string_agg(${evidenceFiles.extractedText}, ' ' order by ${evidenceItemFiles.addedAt}, ${evidenceFiles.id})
-      from ${evidenceItemFiles} join ${evidenceFiles} on ${evidenceFiles.id} = ${evidenceItemFiles.fileId}
-      where ${evidenceItemFiles.itemId} = ${evidenceItems.id}), ''))
+      select string_agg(left(f.text, f.share), ' ' order by f.added_at, f.id)
+      from (
+        select ${evidenceFiles.extractedText} as text, ${evidenceItemFiles.addedAt} as added_at, ${evidenceFiles.id} as id,
+          (${SEARCHED_TEXT_CHARS} / count(*) over ())::int as share
+        from ${evidenceItemFiles} join ${evidenceFiles} on ${evidenceFiles.id} = ${evidenceItemFiles.fileId}
+        where ${evidenceItemFiles.itemId} = ${evidenceItems.id}
+      ) f), ''))
     where ${which}`);
 }
 

@@ -98,6 +98,15 @@ export const evidenceItems = pgTable(
  * A stored file, once per content (SHA-256): the same bytes uploaded twice, by anyone, are one row and
  * one blob. Which assessments may reach it is decided by the items that hold it.
  */
+/**
+ * How much of a text search indexes: a tsvector holds at most 1 MB, and text of short distinct words (a data
+ * export's numbers) makes about 2.1 bytes of vector a character, so 400,000 characters stay under it even
+ * with an item's own text (notes up to 20,000) beside them. Prose makes far less (its words repeat); the
+ * whole text is kept for snippets and display.
+ */
+export const SEARCHED_TEXT_CHARS = 400_000;
+const searched = (text: string) => sql.raw(`left(${text}, ${SEARCHED_TEXT_CHARS})`);
+
 export const evidenceFiles = pgTable(
   'evidence_files',
   {
@@ -113,7 +122,7 @@ export const evidenceFiles = pgTable(
     extractedText: text('extracted_text'),
     search: tsvector('search')
       .notNull()
-      .generatedAlwaysAs(sql`to_tsvector('english', coalesce(extracted_text, ''))`),
+      .generatedAlwaysAs(sql`to_tsvector('english', ${searched(`coalesce(extracted_text, '')`)})`),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [

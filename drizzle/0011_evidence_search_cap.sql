@@ -1,0 +1,2 @@
+ALTER TABLE "evidence_files" drop column "search";--> statement-breakpoint
+ALTER TABLE "evidence_files" ADD COLUMN "search" "tsvector" GENERATED ALWAYS AS (to_tsvector('english', left(coalesce(extracted_text, ''), 400000))) STORED NOT NULL;
