@@ -88,8 +88,15 @@ export interface KloeStatement {
 }
 
 /** A KLOE's statements, each with the rating level of the descriptor it belongs to (sub-items stay inside). */
-export function statementsOf(leaf: LeafKloe): KloeStatement[] {
-  return leaf.kloe.descriptors.flatMap((descriptor) =>
+/** By KLOE, for a pinned (frozen) framework's KLOEs: every page asks for them, for every KLOE. */
+const statementsByKloe = new WeakMap<object, readonly KloeStatement[]>();
+
+export function statementsOf(leaf: LeafKloe): readonly KloeStatement[] {
+  const known = statementsByKloe.get(leaf.kloe);
+  if (known) return known;
+  const statements = leaf.kloe.descriptors.flatMap((descriptor) =>
     descriptor.statements.map((statement) => ({ ref: statement.ref, level: descriptor.level, statement })),
   );
+  if (Object.isFrozen(leaf.kloe)) statementsByKloe.set(leaf.kloe, Object.freeze(statements));
+  return statements;
 }

@@ -1,5 +1,6 @@
-import { and, count, desc, eq, gt, gte, ilike, lt, type SQL } from 'drizzle-orm';
+import { and, count, desc, eq, gt, gte, ilike, lt, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../../db/database.js';
+import { preparedOnce } from '../../db/prepared.js';
 import { auditLog } from './audit.tables.js';
 
 export type AuditEntryRow = typeof auditLog.$inferSelect;
@@ -47,6 +48,27 @@ export async function listEntries(
     .orderBy(desc(auditLog.id))
     .limit(window.limit)
     .offset(window.offset);
+}
+
+/** One record's newest entries: every record page shows them, so the query is built and prepared once. */
+export async function recordEntries(
+  db: Database,
+  entityType: string,
+  entityId: string,
+  limit: number,
+): Promise<AuditEntryRow[]> {
+  const query = preparedOnce(db, 'audit_record_entries', (db) =>
+    db
+      .select()
+      .from(auditLog)
+      .where(
+        and(eq(auditLog.entityType, sql.placeholder('entityType')), eq(auditLog.entityId, sql.placeholder('entityId'))),
+      )
+      .orderBy(desc(auditLog.id))
+      .limit(sql.placeholder('limit'))
+      .prepare('audit_record_entries'),
+  );
+  return query.execute({ entityType, entityId, limit });
 }
 
 export async function countEntries(db: Database, criteria: AuditCriteria): Promise<number> {

@@ -72,7 +72,10 @@ export function createAuditService(deps: { db: Database }) {
      * (audit/views/_history.njk): `total` tells the page when there is more than `limit` shows.
      */
     async historyOf(entityType: string, entityId: string, options: { limit?: number } = {}) {
-      const { entries, total } = await list({ entityType, entityId }, { pageSize: options.limit ?? AUDIT_PAGE_SIZE });
+      const limit = options.limit ?? AUDIT_PAGE_SIZE;
+      const entries = await repo.recordEntries(db, entityType, entityId, limit);
+      // Fewer than the limit: that is all of them, no count needed.
+      const total = entries.length < limit ? entries.length : await repo.countEntries(db, { entityType, entityId });
       return { entries: entries.map(entryView) satisfies AuditEntryView[], total };
     },
 

@@ -1,6 +1,7 @@
 /** Queries of evidence: items, files, links, suggestions and requests. Each takes `db` or a transaction. */
 import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../../db/database.js';
+import { preparedOnce } from '../../db/prepared.js';
 import { users } from '../accounts/accounts.tables.js';
 import {
   evidenceFiles,
@@ -239,19 +240,28 @@ export async function linksOfItem(db: Database, itemId: string): Promise<LinkRow
     .orderBy(asc(evidenceLinks.kloeRef), asc(evidenceLinks.statementRef), asc(evidenceLinks.createdAt));
 }
 
-/** Every link in an assessment (or in one KLOE of it), with the item it comes from. */
-export async function linksIn(db: Database, assessmentId: string, kloeRef?: string) {
-  return db
-    .select({
-      link: evidenceLinks,
-      itemTitle: evidenceItems.title,
-      itemKind: evidenceItems.kind,
-      itemSource: evidenceItems.source,
-    })
-    .from(evidenceLinks)
-    .innerJoin(evidenceItems, eq(evidenceItems.id, evidenceLinks.itemId))
-    .where(and(eq(evidenceLinks.assessmentId, assessmentId), kloeRef ? eq(evidenceLinks.kloeRef, kloeRef) : undefined))
-    .orderBy(asc(evidenceLinks.statementRef), asc(evidenceItems.title));
+/** One KLOE's links in an assessment, with the item each comes from: on every KLOE page, so prepared once. */
+export async function linksIn(db: Database, assessmentId: string, kloeRef: string) {
+  const query = preparedOnce(db, 'kloe_evidence_links', (db) =>
+    db
+      .select({
+        link: evidenceLinks,
+        itemTitle: evidenceItems.title,
+        itemKind: evidenceItems.kind,
+        itemSource: evidenceItems.source,
+      })
+      .from(evidenceLinks)
+      .innerJoin(evidenceItems, eq(evidenceItems.id, evidenceLinks.itemId))
+      .where(
+        and(
+          eq(evidenceLinks.assessmentId, sql.placeholder('assessmentId')),
+          eq(evidenceLinks.kloeRef, sql.placeholder('kloeRef')),
+        ),
+      )
+      .orderBy(asc(evidenceLinks.statementRef), asc(evidenceItems.title))
+      .prepare('kloe_evidence_links'),
+  );
+  return query.execute({ assessmentId, kloeRef });
 }
 
 // ---- Suggestions ------------------------------------------------------------------------------------
