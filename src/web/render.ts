@@ -28,17 +28,10 @@ export function registerRendering(app: FastifyInstance, env: nunjucks.Environmen
     const full = {
       ...context,
       currentPath: this.request.url,
-      // What pages may show of the person; not how they signed in, so that their sessions share rendered pages.
-      actor:
-        actor?.kind === 'user'
-          ? {
-              userId: actor.userId,
-              email: actor.email,
-              name: actor.name,
-              role: actor.role,
-              organisationId: actor.organisationId,
-            }
-          : undefined,
+      // The layout shows only the person's role (its menu), and pages are remembered by what they are given:
+      // so people with the same role and the same page data share the rendered page. A page that shows
+      // more of the person is given it in its own context.
+      actor: actor?.kind === 'user' ? { role: actor.role } : undefined,
       csrfField: CSRF_FIELD,
       csrfToken: CSRF_PLACEHOLDER,
       cspNonce: this.cspNonce?.script === undefined ? undefined : NONCE_PLACEHOLDER,
