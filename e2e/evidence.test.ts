@@ -90,9 +90,11 @@ describe('evidence of a self-assessment, in chromium', () => {
       if (request.method() === 'POST') uploads.push(request.resourceType());
     });
     await page.goto(evidenceUrl);
-    await page.locator('#evidence-items a').first().click();
-    const itemUrl = page.url();
+    // goto, not click: the count below must be of the item page, loaded.
+    const itemUrl = `${server.url}${await page.locator('#evidence-items a').first().getAttribute('href')}`;
+    await page.goto(itemUrl);
     const listed = await page.locator('.kloe-hash').count();
+    expect(listed).toBeGreaterThan(0);
 
     const minutes = 'Minutes of the repairs board: the backlog is reported monthly.\n'.repeat(20_000); // 1.3 MB
     await page.locator('input#files').setInputFiles({
