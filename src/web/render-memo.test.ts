@@ -1,6 +1,15 @@
 import nunjucks from 'nunjucks';
 import { describe, expect, it } from 'vitest';
-import { immutableContent, pureHelper, RenderMemo, renderKey } from './render-memo.js';
+import {
+  CSRF_PLACEHOLDER,
+  cutPage,
+  fillPage,
+  immutableContent,
+  NONCE_PLACEHOLDER,
+  pureHelper,
+  RenderMemo,
+  renderKey,
+} from './render-memo.js';
 
 const page = { title: 'KLOE 5.2.2', findings: [{ ref: '5.2.2-P1', outcome: 'met', at: new Date('2026-12-01') }] };
 
@@ -71,5 +80,21 @@ describe('RenderMemo', () => {
     const memo = new RenderMemo(3);
     memo.set('a', 'aaaa');
     expect(memo.get('a')).toBeUndefined();
+  });
+});
+
+describe('cutPage and fillPage', () => {
+  it("put each response's own token and nonce where the placeholders were, keeping every other byte", () => {
+    const html = `<script nonce="${NONCE_PLACEHOLDER}"></script><p>Café ✓</p><input value="${CSRF_PLACEHOLDER}"><input value="${CSRF_PLACEHOLDER}">`;
+    const page = cutPage(html);
+    expect(page.length).toBe(Buffer.byteLength(html) - 2 * CSRF_PLACEHOLDER.length - NONCE_PLACEHOLDER.length);
+    expect(fillPage(page, 'token-1', 'nonce-1').toString()).toBe(
+      '<script nonce="nonce-1"></script><p>Café ✓</p><input value="token-1"><input value="token-1">',
+    );
+    expect(fillPage(page, 'token-2', 'nonce-2').toString()).toContain('value="token-2"><input value="token-2"');
+  });
+
+  it('keeps a page without placeholders as it is', () => {
+    expect(fillPage(cutPage('<p>plain</p>'), 't', 'n').toString()).toBe('<p>plain</p>');
   });
 });

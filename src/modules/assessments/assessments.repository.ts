@@ -18,7 +18,21 @@ import {
 import { copyRecommendations } from './recommendations.repository.js';
 
 export type AssessmentRow = typeof assessments.$inferSelect;
-export type FindingRow = typeof findings.$inferSelect;
+/**
+ * A finding as the workspace reads it: without its assessment id (the reader has it) and its author (no page
+ * or answer shows it), the two UUIDs that were about half of each row's bytes.
+ */
+export type FindingRow = Pick<
+  typeof findings.$inferSelect,
+  'statementRef' | 'kloeRef' | 'outcome' | 'note' | 'updatedAt'
+>;
+const findingColumns = {
+  statementRef: findings.statementRef,
+  kloeRef: findings.kloeRef,
+  outcome: findings.outcome,
+  note: findings.note,
+  updatedAt: findings.updatedAt,
+};
 export type KloeJudgementRow = typeof kloeJudgements.$inferSelect;
 export type RollUpRow = typeof rollUpJudgements.$inferSelect;
 export type ChallengeRow = typeof challenges.$inferSelect;
@@ -214,13 +228,13 @@ export async function userLabel(db: Database, id: string | null): Promise<string
 export async function listFindings(db: Database, assessmentId: string, kloeRef?: string): Promise<FindingRow[]> {
   if (kloeRef) {
     return db
-      .select()
+      .select(findingColumns)
       .from(findings)
       .where(and(eq(findings.assessmentId, assessmentId), eq(findings.kloeRef, kloeRef)));
   }
   const query = preparedOnce(db, 'assessment_findings', (db) =>
     db
-      .select()
+      .select(findingColumns)
       .from(findings)
       .where(eq(findings.assessmentId, sql.placeholder('assessmentId')))
       .prepare('assessment_findings'),

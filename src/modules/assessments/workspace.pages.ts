@@ -116,6 +116,15 @@ const kloeSummary = (k: KloeState) => ({
   suggestion: { rating: k.suggestion.rating },
 });
 
+/** What the KLOE page prints of its judgement (its version goes in the form's values). */
+const printedJudgement = (j: KloeState['judgement']) => ({
+  strengths: j.strengths,
+  areasForImprovement: j.areasForImprovement,
+  exceeded: j.exceeded,
+  finalRating: j.finalRating,
+  rationale: j.rationale,
+});
+
 function invalid(error: z.ZodError): AppError {
   return new AppError('invalid_request', 400, 'Check the form', problemsFromZod(error));
 }
@@ -151,7 +160,9 @@ export function registerWorkspacePages(app: FastifyInstance, deps: AssessmentPag
       can.viewHistory ? audit.historyOf('kloe', kloeEntityId(id, ref), { limit: HISTORY_LIMIT }) : undefined,
       deps.kloeEvidence?.(actor, id, ref),
     ]);
-    const findings = Object.fromEntries(kloe.findings.map((f) => [f.statementRef, f]));
+    const findings = Object.fromEntries(
+      kloe.findings.map((f) => [f.statementRef, { outcome: f.outcome, note: f.note }]),
+    );
     const navigation = data.kloes.map(kloeSummary);
     return reply.render('assessments/views/kloe.njk', {
       ...common,
@@ -165,7 +176,7 @@ export function registerWorkspacePages(app: FastifyInstance, deps: AssessmentPag
       view: kloeView(doc, kloe.leaf),
       kloe: {
         leaf: kloe.leaf,
-        judgement: kloe.judgement,
+        judgement: printedJudgement(kloe.judgement),
         suggestion: kloe.suggestion,
         judged: kloe.judged,
         total: kloe.total,

@@ -12,6 +12,7 @@ import type { Database } from '../../db/database.js';
 import type { FieldProblem } from '../../errors.js';
 import type { LeafKloe } from '../frameworks/framework.tree.js';
 import type { FrameworkDocument } from '../frameworks/framework.model.js';
+import { immutableContent } from '../../web/render-memo.js';
 import { recordAudit } from '../audit/audit.recorder.js';
 import { loadAssessment, loadFor } from './assessment-access.js';
 import {
@@ -38,12 +39,37 @@ function outcomesOf(rows: repo.FindingRow[]): Map<string, FindingOutcome> {
   return new Map(rows.map((row) => [row.statementRef, row.outcome]));
 }
 
+/**
+ * Suggestions worked out before, per KLOE of a pinned framework version (frozen: the same object on every
+ * request, and with its version's scale and rules fixed) and per findings. Every KLOE page lists all the
+ * KLOEs' suggestions, and the same findings always suggest the same: the rule need not run again.
+ */
+const suggestionsMade = new WeakMap<object, Map<string, KloeSuggestion>>();
+const SUGGESTIONS_PER_KLOE = 256;
+
 function suggestionFor(
   doc: FrameworkDocument,
   leaf: LeafKloe,
   outcomes: Map<string, FindingOutcome>,
   exceeded: boolean,
-) {
+): KloeSuggestion {
+  if (!Object.isFrozen(leaf.kloe)) return runRule(doc, leaf, outcomes, exceeded);
+  let made = suggestionsMade.get(leaf.kloe);
+  if (!made) suggestionsMade.set(leaf.kloe, (made = new Map()));
+  const key = `${exceeded}:${statementsOf(leaf)
+    .map((s) => outcomes.get(s.ref) ?? '')
+    .join(',')}`;
+  let suggestion = made.get(key);
+  if (!suggestion) {
+    if (made.size >= SUGGESTIONS_PER_KLOE) made.clear();
+    // Frozen, as it is shared: pages key it by identity (web/render-memo.ts), and no caller can change it.
+    suggestion = immutableContent(runRule(doc, leaf, outcomes, exceeded));
+    made.set(key, suggestion);
+  }
+  return suggestion;
+}
+
+function runRule(doc: FrameworkDocument, leaf: LeafKloe, outcomes: Map<string, FindingOutcome>, exceeded: boolean) {
   return suggestKloeRating(
     {
       ratingScale: doc.ratingScale,
