@@ -168,8 +168,7 @@ export function registerWorkspacePages(app: FastifyInstance, deps: AssessmentPag
       ...common,
       pageTitle: `KLOE ${ref}: ${assessment.title}`,
       breadcrumbs: [LIST_CRUMB, assessmentCrumb(assessment)],
-      assessment,
-      header,
+      assessment: header, // the row with its organisation's and service's names, for the header
       can,
       doc,
       ratingLabels: ratingLabels(doc.ratingScale),
@@ -285,8 +284,7 @@ export function registerWorkspacePages(app: FastifyInstance, deps: AssessmentPag
       ...common,
       pageTitle: `Scorecard: ${o.assessment.title}`,
       breadcrumbs: [LIST_CRUMB, assessmentCrumb(o.assessment)],
-      assessment: o.assessment,
-      header,
+      assessment: header, // the row with its organisation's and service's names, for the header
       can: o.can,
       scale: o.doc.ratingScale,
       ratingLabels: ratingLabels(o.doc.ratingScale),
