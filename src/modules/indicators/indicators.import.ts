@@ -2,7 +2,8 @@
  * Importing indicator values, all or nothing, in one transaction: the file is read and checked a batch at
  * a time; on PostgreSQL the checked rows go into a staging table as they come, through COPY FROM STDIN,
  * which the server parses while the next batch is read, and are merged into the values with set-based
- * SQL (import-merge.ts). On PGlite, which works on the event loop, each small slice of a batch is merged
+ * SQL (import-merge.ts); an import that brings at least as many new values as the table holds goes in with
+ * the table's indexes and keys set aside and built again after. On PGlite, which works on the event loop, each small slice of a batch is merged
  * on its own, straight from its arrays, so no statement holds other requests for long. A bad row stops the writing (checking goes
  * on, to report every bad row) and the transaction is rolled back. Importing the same file again changes
  * nothing; a corrected value replaces the old one with an audit entry per indicator naming each change.
@@ -21,6 +22,8 @@ import {
   lockValues,
   probeKeysOneByOne,
   updateChanged,
+  withIndexesRebuilt,
+  worthRebuilding,
   type Change,
 } from './import-merge.js';
 import { copyBatches, COPY_STAGING, createStaging, STAGED, unnested } from './import-staging.js';
@@ -131,11 +134,6 @@ export async function writeValues(
   const phases = options.phases ?? noPhases();
   const seen = { rows: 0, indicatorIds: new Set<string>() };
   const rows = counting(batches, seen);
-  const merge = async (tx: Database): Promise<Change[]> => {
-    const changes = await updateChanged(tx, STAGED);
-    added += await insertNew(tx, STAGED);
-    return changes;
-  };
   let added = 0;
   let changes: Change[] = [];
   const finish = async (tx: Database) => {
@@ -156,7 +154,10 @@ export async function writeValues(
       changes = await timed(phases, 'merge', async () => {
         await analyzeStaging(tx);
         await lockValues(tx);
-        return merge(tx);
+        const changed = await updateChanged(tx, STAGED);
+        const insert = () => insertNew(tx, STAGED);
+        added += (await worthRebuilding(tx)) ? await withIndexesRebuilt(tx, insert) : await insert();
+        return changed;
       });
       options.progress?.('writing', 1, 1);
       return finish(tx);

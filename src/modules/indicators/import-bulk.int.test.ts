@@ -1,0 +1,69 @@
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { Database } from '../../db/database.js';
+import { createTestDatabase, describeEachDatabase, type TestDatabase } from '../../db/testing/test-database.js';
+import { withIndexesRebuilt } from './import-merge.js';
+import { indicatorValues } from './indicators.tables.js';
+import { seedSmallSet } from './testing.js';
+
+/** indicator_values' keys, constraints and indexes as the catalog defines them. */
+async function catalogOf(db: Database) {
+  const { rows } = (await db.execute(sql`
+    select conname as name, pg_get_constraintdef(oid) as definition from pg_constraint
+      where conrelid = 'indicator_values'::regclass
+    union all
+    select c.relname, pg_get_indexdef(i.indexrelid) from pg_index i join pg_class c on c.oid = i.indexrelid
+      where i.indrelid = 'indicator_values'::regclass
+    order by 1`)) as unknown as { rows: { name: string; definition: string }[] };
+  return rows;
+}
+
+const count = async (db: Database) => (await db.select({ n: sql<number>`count(*)::int` }).from(indicatorValues))[0]!.n;
+
+describeEachDatabase('loading values with the indexes set aside (the bulk import)', (driver) => {
+  let database: TestDatabase;
+  let set: Awaited<ReturnType<typeof seedSmallSet>>;
+  beforeAll(async () => {
+    database = await createTestDatabase(driver);
+    set = await seedSmallSet(database.db, 'BULK');
+  });
+  afterAll(() => database.close());
+
+  const value = (o: number, periodIndex: number) => ({
+    indicatorId: set.satisfaction.id,
+    organisationId: set.orgs[o]!.id,
+    periodIndex,
+    period: `${periodIndex}/${String((periodIndex + 1) % 100).padStart(2, '0')}`,
+    value: 50 + o,
+  });
+
+  it('puts back exactly the keys and indexes it set aside, around the values added', async () => {
+    const catalog = await catalogOf(database.db);
+    expect(catalog.length).toBeGreaterThanOrEqual(6); // key, two foreign keys, check, two more indexes
+    const before = await count(database.db);
+    await database.db.transaction((tx) =>
+      withIndexesRebuilt(tx, () => tx.insert(indicatorValues).values([0, 1, 2, 3, 4].map((o) => value(o, 2020)))),
+    );
+    expect(await count(database.db)).toBe(before + 5);
+    expect(await catalogOf(database.db)).toEqual(catalog);
+    // The keys work again: a second value for the same key, and one for no organisation, are refused.
+    await expect(database.db.insert(indicatorValues).values(value(0, 2020))).rejects.toThrow();
+    await expect(
+      database.db
+        .insert(indicatorValues)
+        .values({ ...value(0, 2021), organisationId: '00000000-0000-4000-8000-000000000000' }),
+    ).rejects.toThrow();
+  });
+
+  it('keeps nothing when the values added break a key: putting the key back fails and all rolls back', async () => {
+    const catalog = await catalogOf(database.db);
+    const before = await count(database.db);
+    await expect(
+      database.db.transaction((tx) =>
+        withIndexesRebuilt(tx, () => tx.insert(indicatorValues).values([value(1, 2022), value(1, 2022)])),
+      ),
+    ).rejects.toThrow();
+    expect(await count(database.db)).toBe(before);
+    expect(await catalogOf(database.db)).toEqual(catalog);
+  });
+});
