@@ -22,12 +22,17 @@ export interface OpenDatabaseOptions {
   dataDir?: string;
   /** Apply pending migrations before returning (the default). */
   migrate?: boolean;
+  /**
+   * An in-memory embedded database starts as a copy of this dumped data folder (PGlite's dumpDataDir)
+   * instead of a new cluster: tests start each file's database from one migrated dump, in a third of the time.
+   */
+  startFrom?: Blob;
 }
 
 export async function openDatabase(options: OpenDatabaseOptions): Promise<DatabaseHandle> {
   const handle = options.databaseUrl
     ? await openPostgres(options.databaseUrl)
-    : await openPglite(options.dataDir ?? './data');
+    : await openPglite(options.dataDir ?? './data', options.startFrom);
   if (options.migrate !== false) {
     try {
       await handle.migrate();
@@ -44,13 +49,14 @@ type OpenedHandle = DatabaseHandle & { migrate(): Promise<void> };
 /** Passed as dataDir, keeps the embedded database in memory (tests): nothing on disk, nothing to lock. */
 export const IN_MEMORY = 'memory://';
 
-async function openPglite(dataDir: string): Promise<OpenedHandle> {
+async function openPglite(dataDir: string, startFrom: Blob | undefined): Promise<OpenedHandle> {
   const inMemory = dataDir === IN_MEMORY;
+  if (startFrom && !inMemory) throw new Error('Only an in-memory database starts from a dump');
   const pgdata = inMemory ? IN_MEMORY : path.join(path.resolve(dataDir), 'pgdata');
   const lock = inMemory ? { release() {} } : lockDataDir(path.resolve(dataDir));
   let client: PGlite;
   try {
-    client = await PGlite.create(pgdata);
+    client = await PGlite.create(pgdata, startFrom ? { loadDataDir: startFrom } : {});
   } catch (error) {
     lock.release();
     throw new DatabaseUnavailableError(

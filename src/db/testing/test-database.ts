@@ -5,8 +5,9 @@
  * in CI (CI=true) an unreachable server fails the run instead.
  */
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
 import pg from 'pg';
-import { describe } from 'vitest';
+import { describe, inject } from 'vitest';
 import { IN_MEMORY, openDatabase } from '../client.js';
 import type { DatabaseHandle } from '../database.js';
 
@@ -34,9 +35,15 @@ export interface TestDatabase extends DatabaseHandle {
   url: string | undefined;
 }
 
+/** The migrated database that pglite-dump.setup.ts dumped for this run, when the run has one. */
+function migratedDump(): Blob | undefined {
+  const file = inject('pgliteDump');
+  return file ? new Blob([fs.readFileSync(file)]) : undefined;
+}
+
 export async function createTestDatabase(driver: Driver): Promise<TestDatabase> {
   if (driver === 'pglite') {
-    return Object.assign(await openDatabase({ dataDir: IN_MEMORY }), { url: undefined });
+    return Object.assign(await openDatabase({ dataDir: IN_MEMORY, startFrom: migratedDump() }), { url: undefined });
   }
   const name = `kloe_test_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: adminUrl });
