@@ -2,7 +2,9 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Database } from '../../db/database.js';
 import { createTestDatabase, describeEachDatabase, type TestDatabase } from '../../db/testing/test-database.js';
+import { ROWS_PER_BATCH } from './import-file.js';
 import { withIndexesRebuilt } from './import-merge.js';
+import { importIndicatorFile } from './indicators.import.js';
 import { indicatorValues } from './indicators.tables.js';
 import { seedSmallSet } from './testing.js';
 
@@ -17,6 +19,8 @@ async function catalogOf(db: Database) {
     order by 1`)) as unknown as { rows: { name: string; definition: string }[] };
   return rows;
 }
+
+const SYSTEM = { kind: 'system', label: 'test' } as const;
 
 const count = async (db: Database) => (await db.select({ n: sql<number>`count(*)::int` }).from(indicatorValues))[0]!.n;
 
@@ -65,5 +69,45 @@ describeEachDatabase('loading values with the indexes set aside (the bulk import
     ).rejects.toThrow();
     expect(await count(database.db)).toBe(before);
     expect(await catalogOf(database.db)).toEqual(catalog);
+  });
+});
+
+describeEachDatabase('a first import into an empty table', (driver) => {
+  let database: TestDatabase;
+  beforeAll(async () => {
+    database = await createTestDatabase(driver);
+    await seedSmallSet(database.db, 'FIRST');
+  });
+  afterAll(() => database.close());
+
+  /** Rows over several batches of the reader, so that some have reached the database before the last. */
+  function file(last: string): Buffer {
+    const lines = ['organisation_code,indicator_code,period,value'];
+    for (let year = 3000; lines.length <= ROWS_PER_BATCH * 1.5; year++)
+      for (let o = 1; o <= 5; o++)
+        lines.push(`FIRST-O${o},FIRST-SAT,${year}/${String((year + 1) % 100).padStart(2, '0')},${50 + o}`);
+    return Buffer.from([...lines, last].join('\n'));
+  }
+
+  it('keeps nothing, and the table its keys, when the last row is bad', async () => {
+    const catalog = await catalogOf(database.db);
+    await expect(importIndicatorFile(database, file('FIRST-O1,FIRST-SAT,2030/31,n/a'), SYSTEM)).rejects.toThrow(
+      '1 row has a problem; nothing was imported',
+    );
+    expect(await count(database.db)).toBe(0);
+    expect(await catalogOf(database.db)).toEqual(catalog);
+  });
+
+  it('loads every row, and leaves the table with its keys and indexes', async () => {
+    const catalog = await catalogOf(database.db);
+    const outcome = await importIndicatorFile(database, file('FIRST-O1,FIRST-SAT,2030/31,51'), SYSTEM);
+    expect(outcome.added).toBe(outcome.rows);
+    expect(await count(database.db)).toBe(outcome.rows);
+    expect(await catalogOf(database.db)).toEqual(catalog);
+    // Importing the same file again finds every value there already.
+    expect(await importIndicatorFile(database, file('FIRST-O1,FIRST-SAT,2030/31,51'), SYSTEM)).toMatchObject({
+      added: 0,
+      changed: 0,
+    });
   });
 });

@@ -21,6 +21,13 @@ export async function createStaging(tx: Database): Promise<void> {
 export const COPY_STAGING = `copy indicator_import (${STAGING_COLUMNS}) from stdin`;
 
 /**
+ * Straight into the values: only while the table is empty and its indexes are set aside (import-merge.ts),
+ * and just after it was truncated in the same transaction, which lets COPY write the rows already frozen:
+ * the first read after the import (the recompute) then has no hint bits to set, so no page to write again.
+ */
+export const COPY_VALUES = `copy indicator_values (${STAGING_COLUMNS}) from stdin with (freeze)`;
+
+/**
  * Rows as COPY text lines. No field needs escaping: ids are uuids, periods and qualities canonical
  * labels, and a JavaScript number prints in a form float8 reads back exactly.
  */

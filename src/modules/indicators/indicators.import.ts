@@ -2,13 +2,15 @@
  * Importing indicator values, all or nothing, in one transaction: the file is read and checked a batch at
  * a time; on PostgreSQL the checked rows go into a staging table as they come, through COPY FROM STDIN,
  * which the server parses while the next batch is read, and are merged into the values with set-based
- * SQL (import-merge.ts); an import that brings at least as many new values as the table holds goes in with
- * the table's indexes and keys set aside and built again after. On PGlite, which works on the event loop, each small slice of a batch is merged
+ * SQL (import-merge.ts). Into an empty table (a first national load) the rows are copied straight in instead,
+ * and an import that brings at least as many new values as the table holds is merged; both with the table's
+ * indexes and keys set aside and built again after. On PGlite, which works on the event loop, each small slice of a batch is merged
  * on its own, straight from its arrays, so no statement holds other requests for long. A bad row stops the writing (checking goes
  * on, to report every bad row) and the transaction is rolled back. Importing the same file again changes
  * nothing; a corrected value replaces the old one with an audit entry per indicator naming each change.
  * The affected indicators' results are then recomputed.
  */
+import { sql } from 'drizzle-orm';
 import type { Database, DatabaseHandle } from '../../db/database.js';
 import { AppError } from '../../errors.js';
 import type { UserActor } from '../accounts/actor.js';
@@ -22,11 +24,12 @@ import {
   lockValues,
   probeKeysOneByOne,
   updateChanged,
+  valuesEmpty,
   withIndexesRebuilt,
   worthRebuilding,
   type Change,
 } from './import-merge.js';
-import { copyBatches, COPY_STAGING, createStaging, STAGED, unnested } from './import-staging.js';
+import { copyBatches, COPY_STAGING, COPY_VALUES, createStaging, STAGED, unnested } from './import-staging.js';
 import { RowChecker, type ImportRow, type Lookups } from './import-validate.js';
 import { indicatorDefinitions } from './indicators.tables.js';
 import { recompute, yieldToEventLoop, type RecomputeOutcome } from './indicators.recompute.js';
@@ -148,12 +151,28 @@ export async function writeValues(
   };
   if (database.copyTransaction)
     return database.copyTransaction(async (tx, copyFrom) => {
+      await lockValues(tx);
+      if (await valuesEmpty(tx)) {
+        // A first load: nothing to compare with, so the rows go straight into the table, and its indexes
+        // and keys are built once they are all in. Checked rows have distinct keys; the key put back
+        // would refuse any that did not, and the whole import with it.
+        let copied = 0;
+        await withIndexesRebuilt(tx, async () => {
+          await tx.execute(sql`truncate indicator_values`); // empty already: it only lets COPY freeze the rows
+          phases.load += await copyBatches(copyFrom(COPY_VALUES), rows);
+          copied = performance.now();
+          options.progress?.('writing', 0, 1);
+        });
+        phases.merge += performance.now() - copied; // here: building the indexes and checking the keys
+        added = seen.rows;
+        options.progress?.('writing', 1, 1);
+        return finish(tx);
+      }
       await createStaging(tx);
       phases.load += await copyBatches(copyFrom(COPY_STAGING), rows);
       options.progress?.('writing', 0, 1);
       changes = await timed(phases, 'merge', async () => {
         await analyzeStaging(tx);
-        await lockValues(tx);
         const changed = await updateChanged(tx, STAGED);
         const insert = () => insertNew(tx, STAGED);
         added += (await worthRebuilding(tx)) ? await withIndexesRebuilt(tx, insert) : await insert();
