@@ -10,6 +10,7 @@
  * nothing; a corrected value replaces the old one with an audit entry per indicator naming each change.
  * The affected indicators' results are then recomputed.
  */
+import type { Writable } from 'node:stream';
 import { sql } from 'drizzle-orm';
 import type { Database, DatabaseHandle } from '../../db/database.js';
 import { AppError } from '../../errors.js';
@@ -137,9 +138,7 @@ export async function writeValues(
   const phases = options.phases ?? noPhases();
   const seen = { rows: 0, indicatorIds: new Set<string>() };
   const rows = counting(batches, seen);
-  let added = 0;
-  let changes: Change[] = [];
-  const finish = async (tx: Database) => {
+  const finish = async (tx: Database, { added, changes }: Step): Promise<Written> => {
     await timed(phases, 'audit', () => auditChanges(tx, actor, changes));
     return {
       added,
@@ -149,54 +148,88 @@ export async function writeValues(
       phases,
     };
   };
-  if (database.copyTransaction)
-    return database.copyTransaction(async (tx, copyFrom) => {
+  const { copyTransaction } = database;
+  if (copyTransaction)
+    return copyTransaction(async (tx, copyFrom) => {
       await lockValues(tx);
-      if (await valuesEmpty(tx)) {
-        // A first load: nothing to compare with, so the rows go straight into the table, and its indexes
-        // and keys are built once they are all in. Checked rows have distinct keys; the key put back
-        // would refuse any that did not, and the whole import with it.
-        let copied = 0;
-        await withIndexesRebuilt(tx, async () => {
-          await tx.execute(sql`truncate indicator_values`); // empty already: it only lets COPY freeze the rows
-          phases.load += await copyBatches(copyFrom(COPY_VALUES), rows);
-          copied = performance.now();
-          options.progress?.('writing', 0, 1);
-        });
-        phases.merge += performance.now() - copied; // here: building the indexes and checking the keys
-        added = seen.rows;
-        options.progress?.('writing', 1, 1);
-        return finish(tx);
-      }
-      await createStaging(tx);
-      phases.load += await copyBatches(copyFrom(COPY_STAGING), rows);
-      options.progress?.('writing', 0, 1);
-      changes = await timed(phases, 'merge', async () => {
-        await analyzeStaging(tx);
-        const changed = await updateChanged(tx, STAGED);
-        const insert = () => insertNew(tx, STAGED);
-        added += (await worthRebuilding(tx)) ? await withIndexesRebuilt(tx, insert) : await insert();
-        return changed;
-      });
-      options.progress?.('writing', 1, 1);
-      return finish(tx);
+      const load = { tx, copyFrom, rows, phases, progress: options.progress };
+      return finish(tx, (await valuesEmpty(tx)) ? await copyFirstLoad(load, seen) : await mergeStaged(load));
     });
   return database.db.transaction(async (tx) => {
     await lockValues(tx);
-    await probeKeysOneByOne(tx, true);
-    // PGlite answers each statement synchronously, so awaiting one lets no timer or request in: the loop is
-    // given back after every statement, or a step's statements would hold it together.
-    for await (const batch of rows)
-      for (let at = 0; at < batch.length; at += MERGE_BATCH) {
-        const source = unnested(batch.slice(at, at + MERGE_BATCH));
-        for (const change of await timed(phases, 'merge', () => updateChanged(tx, source))) changes.push(change);
-        await yieldToEventLoop();
-        added += await timed(phases, 'merge', () => insertNew(tx, source));
-        await yieldToEventLoop();
-      }
-    await probeKeysOneByOne(tx, false);
-    return finish(tx);
+    return finish(tx, await mergeSlices(tx, rows, phases));
   });
+}
+
+/** What one way of writing did: values added, and values changed (for the audit). */
+interface Step {
+  added: number;
+  changes: Change[];
+}
+
+/** A PostgreSQL import in its transaction, with the values locked against other writers. */
+interface CopyLoad {
+  tx: Database;
+  copyFrom: (statement: string) => Writable;
+  rows: AsyncIterable<readonly ImportRow[]>;
+  phases: ImportPhases;
+  progress: ImportProgress | undefined;
+}
+
+/**
+ * A first load: nothing to compare with, so the rows go straight into the empty table, and its indexes
+ * and keys are built once they are all in. Checked rows have distinct keys; the key put back would refuse
+ * any that did not, and the whole import with it.
+ */
+async function copyFirstLoad(load: CopyLoad, seen: { rows: number }): Promise<Step> {
+  const { tx, phases } = load;
+  let copied = 0;
+  await withIndexesRebuilt(tx, async () => {
+    await tx.execute(sql`truncate indicator_values`); // empty already: it only lets COPY freeze the rows
+    phases.load += await copyBatches(load.copyFrom(COPY_VALUES), load.rows);
+    copied = performance.now();
+    load.progress?.('writing', 0, 1);
+  });
+  phases.merge += performance.now() - copied; // here: building the indexes and checking the keys
+  load.progress?.('writing', 1, 1);
+  return { added: seen.rows, changes: [] };
+}
+
+/** Into a table with values: staged by COPY, then merged (with the indexes set aside when that pays). */
+async function mergeStaged(load: CopyLoad): Promise<Step> {
+  const { tx, phases } = load;
+  await createStaging(tx);
+  phases.load += await copyBatches(load.copyFrom(COPY_STAGING), load.rows);
+  load.progress?.('writing', 0, 1);
+  const step = await timed(phases, 'merge', async () => {
+    await analyzeStaging(tx);
+    const changes = await updateChanged(tx, STAGED);
+    const insert = () => insertNew(tx, STAGED);
+    const added = (await worthRebuilding(tx)) ? await withIndexesRebuilt(tx, insert) : await insert();
+    return { added, changes };
+  });
+  load.progress?.('writing', 1, 1);
+  return step;
+}
+
+/**
+ * PGlite: each small slice merged straight from its arrays. PGlite answers each statement synchronously,
+ * so awaiting one lets no timer or request in: the loop is given back after every statement, or a step's
+ * statements would hold it together.
+ */
+async function mergeSlices(tx: Database, rows: AsyncIterable<readonly ImportRow[]>, phases: ImportPhases) {
+  const step: Step = { added: 0, changes: [] };
+  await probeKeysOneByOne(tx, true);
+  for await (const batch of rows)
+    for (let at = 0; at < batch.length; at += MERGE_BATCH) {
+      const source = unnested(batch.slice(at, at + MERGE_BATCH));
+      for (const change of await timed(phases, 'merge', () => updateChanged(tx, source))) step.changes.push(change);
+      await yieldToEventLoop();
+      step.added += await timed(phases, 'merge', () => insertNew(tx, source));
+      await yieldToEventLoop();
+    }
+  await probeKeysOneByOne(tx, false);
+  return step;
 }
 
 /** Reads, checks and writes a file (without recomputing); every bad row is reported and nothing is kept. */
