@@ -12,7 +12,8 @@
  * above 1: `kloe serve` with KLOE_WORKERS set, in processes of its own), BENCH_DB (a database name: kept after
  * the run and reused by the next one, which then skips making the data).
  * Prints figures; asserts nothing. The server, PostgreSQL and wrk share this machine's cores.
- * With `node --import ./bench/probe.mjs …` it also prints rendering time and queries per request.
+ * With `node --import ./bench/probe.mjs …` it also prints rendering time and queries per request (and with
+ * PROBE_SQL=1 the text of each query).
  */
 import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -110,8 +111,9 @@ try {
       globalThis.__kloeProbe.reset();
       const runs = 20;
       for (let i = 0; i < runs; i++) await (await fetch(`${address}${route}`, { headers })).text();
-      const { renderMs, queries } = globalThis.__kloeProbe.read();
+      const { renderMs, queries, statements } = globalThis.__kloeProbe.read();
       console.log(`${label}: per request ${(renderMs / runs).toFixed(1)} ms rendering, ${queries / runs} queries`);
+      for (const sql of statements.slice(0, queries / runs)) console.log(`  ${sql}`);
     }
     console.log(
       `${label}: one client, median of 10: ${single.sort((a, b) => a - b)[5].toFixed(1)} ms, ${(html.length / 1024).toFixed(0)} KiB`,
@@ -121,11 +123,15 @@ try {
     // The static limit first: a dynamic run leaves the server a queue to drain.
     const limit = await wrk(`${address}/assets/${path.basename(staticFile)}`, { connections, seconds });
     const cpuBefore = serverCpuMs();
+    const postgresBefore = await postgresCpuMs();
     const dynamic = await wrk(`${address}${route}`, { header: auth, connections, seconds });
-    // Server CPU per request: steadier than req/s when other work shares the machine.
+    // CPU per request, the server's and PostgreSQL's: steadier than req/s when other work shares the machine.
     const cpuMs = (serverCpuMs() - cpuBefore) / dynamic.requests;
+    const postgresMs = postgresCpuSince(postgresBefore, await postgresCpuMs()) / dynamic.requests;
     await new Promise((resolve) => setTimeout(resolve, 3000));
-    console.log(`${label}: server CPU ${cpuMs.toFixed(2)} ms per request`);
+    console.log(
+      `${label}: server CPU ${cpuMs.toFixed(2)} ms per request, PostgreSQL CPU ${postgresMs.toFixed(2)} ms per request`,
+    );
     console.log(
       `${label.padEnd(38)} | ${dynamic.rps.toFixed(0).padStart(6)} | ${dynamic.p50.toFixed(1).padStart(6)} | ${dynamic.p95.toFixed(1).padStart(6)} | ${dynamic.p99.toFixed(1).padStart(6)} | ${limit.p95.toFixed(2).padStart(13)} | ${(dynamic.p95 / limit.p95).toFixed(1).padStart(8)}×` +
         (dynamic.errors > 0 ? `  (${dynamic.errors} errors)` : ''),
@@ -246,9 +252,33 @@ function serverCpuMs() {
     server.pid,
     ...fs.readFileSync(`/proc/${server.pid}/task/${server.pid}/children`, 'utf8').split(' ').filter(Boolean),
   ];
-  const ticks = pids.map((pid) => {
-    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15 of stat)
-  });
-  return (ticks.reduce((a, b) => a + b, 0) * 1000) / 100; // USER_HZ is 100 on Linux
+  return sum([...cpuMsOf(pids).values()]);
+}
+
+/** CPU used so far by each PostgreSQL backend connected to the bench database, by pid. */
+async function postgresCpuMs() {
+  const { rows } = await admin.query('select pid from pg_stat_activity where datname = $1', [name]);
+  return cpuMsOf(rows.map((row) => row.pid));
+}
+
+/** The CPU used between two readings of postgresCpuMs (a backend started in between counts from zero). */
+function postgresCpuSince(before, after) {
+  return sum([...after].map(([pid, ms]) => ms - (before.get(pid) ?? 0)));
+}
+
+function cpuMsOf(pids) {
+  const used = new Map();
+  for (const pid of pids) {
+    try {
+      const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      used.set(pid, ((Number(fields[11]) + Number(fields[12])) * 1000) / 100); // utime + stime; USER_HZ is 100
+    } catch {
+      // the process ended since it was listed
+    }
+  }
+  return used;
+}
+
+function sum(values) {
+  return values.reduce((a, b) => a + b, 0);
 }

@@ -10,6 +10,8 @@ const pg = require('pg');
 
 let renderMs = 0;
 let queries = 0;
+let statements = []; // with PROBE_SQL=1, the text of each query, to see which a page runs
+
 const render = nunjucks.Environment.prototype.render;
 nunjucks.Environment.prototype.render = function (...args) {
   const started = performance.now();
@@ -22,6 +24,7 @@ nunjucks.Environment.prototype.render = function (...args) {
 const query = pg.Client.prototype.query;
 pg.Client.prototype.query = function (...args) {
   queries++;
+  if (process.env.PROBE_SQL) statements.push(typeof args[0] === 'string' ? args[0] : args[0]?.text);
   return query.apply(this, args);
 };
 
@@ -29,6 +32,7 @@ globalThis.__kloeProbe = {
   reset() {
     renderMs = 0;
     queries = 0;
+    statements = [];
   },
-  read: () => ({ renderMs, queries }),
+  read: () => ({ renderMs, queries, statements }),
 };

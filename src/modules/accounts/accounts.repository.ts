@@ -82,10 +82,22 @@ export async function deleteSessionsOf(db: Database, userId: string): Promise<nu
   return deleted.length;
 }
 
+/** A live token with what an actor is made of: every API request reads this, so it reads nothing more. */
 export async function findActiveToken(db: Database, tokenHash: string) {
   const query = preparedOnce(db, 'active_api_token', (db) =>
     db
-      .select({ tokenId: apiTokens.id, lastUsedAt: apiTokens.lastUsedAt, user: users })
+      .select({
+        tokenId: apiTokens.id,
+        lastUsedAt: apiTokens.lastUsedAt,
+        user: {
+          id: users.id,
+          email: users.email,
+          name: users.name,
+          role: users.role,
+          organisationId: users.organisationId,
+          disabledAt: users.disabledAt,
+        },
+      })
       .from(apiTokens)
       .innerJoin(users, eq(users.id, apiTokens.userId))
       .where(and(eq(apiTokens.tokenHash, sql.placeholder('tokenHash')), isNull(apiTokens.revokedAt)))

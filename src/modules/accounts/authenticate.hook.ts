@@ -15,7 +15,11 @@ import type { Auth } from './auth.js';
 
 const ANONYMOUS: Actor = { kind: 'anonymous' };
 
-function toActor(user: repo.UserRow, via: UserActor['via'], sessionId: string | null): UserActor {
+function toActor(
+  user: Pick<repo.UserRow, 'id' | 'email' | 'name' | 'role' | 'organisationId'>,
+  via: UserActor['via'],
+  sessionId: string | null,
+): UserActor {
   return {
     kind: 'user',
     userId: user.id,

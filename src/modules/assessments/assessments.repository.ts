@@ -225,21 +225,55 @@ export async function userLabel(db: Database, id: string | null): Promise<string
   return row ? `${row.name} <${row.email}>` : null;
 }
 
-export async function listFindings(db: Database, assessmentId: string, kloeRef?: string): Promise<FindingRow[]> {
-  if (kloeRef) {
-    return db
-      .select(findingColumns)
-      .from(findings)
-      .where(and(eq(findings.assessmentId, assessmentId), eq(findings.kloeRef, kloeRef)));
-  }
-  const query = preparedOnce(db, 'assessment_findings', (db) =>
+/** One KLOE's findings, for a save in progress (the pages read them with their judgement: listKloeWork). */
+export async function listFindings(db: Database, assessmentId: string, kloeRef: string): Promise<FindingRow[]> {
+  return db
+    .select(findingColumns)
+    .from(findings)
+    .where(and(eq(findings.assessmentId, assessmentId), eq(findings.kloeRef, kloeRef)));
+}
+
+export interface KloeWorkRow {
+  judgement: KloeJudgementRow;
+  findings: FindingRow[];
+}
+
+/** A finding inside a KLOE's row: [statementRef, outcome, note, updatedAt as ISO text]. */
+type FindingJson = [string, FindingRow['outcome'], string | null, string];
+
+/**
+ * Every KLOE judgement of an assessment with its findings, in one query: each page of the workspace reads
+ * both, and every query costs a round trip and a write to PostgreSQL's socket as well as its rows.
+ * The findings come as JSON arrays, which are parsed natively rather than row by row.
+ */
+export async function listKloeWork(db: Database, assessmentId: string): Promise<KloeWorkRow[]> {
+  const query = preparedOnce(db, 'assessment_kloe_work', (db) =>
     db
-      .select(findingColumns)
-      .from(findings)
-      .where(eq(findings.assessmentId, sql.placeholder('assessmentId')))
-      .prepare('assessment_findings'),
+      .select({
+        judgement: kloeJudgements,
+        // Written out with its tables named: Drizzle leaves column names bare in a one-table select, and bare
+        // names inside the subquery would all mean the findings' own.
+        findings: sql<FindingJson[]>`(
+          select coalesce(json_agg(json_build_array(f.statement_ref, f.outcome, f.note, f.updated_at)), '[]')
+          from findings f
+          where f.assessment_id = kloe_judgements.assessment_id and f.kloe_ref = kloe_judgements.kloe_ref
+        )`,
+      })
+      .from(kloeJudgements)
+      .where(eq(kloeJudgements.assessmentId, sql.placeholder('assessmentId')))
+      .prepare('assessment_kloe_work'),
   );
-  return query.execute({ assessmentId });
+  const rows = await query.execute({ assessmentId });
+  return rows.map(({ judgement, findings }) => ({
+    judgement,
+    findings: findings.map(([statementRef, outcome, note, updatedAt]) => ({
+      statementRef,
+      kloeRef: judgement.kloeRef,
+      outcome,
+      note,
+      updatedAt: new Date(updatedAt),
+    })),
+  }));
 }
 
 export async function upsertFindings(db: Database, rows: (typeof findings.$inferInsert)[]): Promise<void> {

@@ -113,30 +113,17 @@ async function readAll<T extends readonly (() => Promise<unknown>)[]>(
 
 /** Every KLOE in scope with its findings, judgement and suggestion (what the KLOE workspace shows). */
 async function computeKloes(db: Database, assessment: repo.AssessmentRow) {
-  const [doc, findingRows, judgementRows] = await readAll(db, [
+  const [doc, work] = await readAll(db, [
     () => pinnedFramework(db, assessment.frameworkVersionId),
-    () => repo.listFindings(db, assessment.id),
-    () => repo.listKloeJudgements(db, assessment.id),
+    () => repo.listKloeWork(db, assessment.id),
   ] as const);
-  return { doc, kloes: kloeStates(doc, assessment, findingRows, judgementRows) };
+  return { doc, kloes: kloeStates(doc, assessment, work) };
 }
 
-function kloeStates(
-  doc: FrameworkDocument,
-  assessment: repo.AssessmentRow,
-  findingRows: repo.FindingRow[],
-  judgementRows: repo.KloeJudgementRow[],
-): KloeState[] {
-  const judgements = new Map(judgementRows.map((row) => [row.kloeRef, row]));
-  const findingsByKloe = new Map<string, repo.FindingRow[]>();
-  for (const row of findingRows) {
-    const list = findingsByKloe.get(row.kloeRef);
-    if (list) list.push(row);
-    else findingsByKloe.set(row.kloeRef, [row]);
-  }
+function kloeStates(doc: FrameworkDocument, assessment: repo.AssessmentRow, work: repo.KloeWorkRow[]): KloeState[] {
+  const byRef = new Map(work.map((row) => [row.judgement.kloeRef, row]));
   return kloesInScope(doc, assessment.scope).map((leaf) => {
-    const findings = findingsByKloe.get(leaf.kloe.ref) ?? [];
-    const judgement = judgements.get(leaf.kloe.ref)!;
+    const { judgement, findings } = byRef.get(leaf.kloe.ref)!;
     const total = statementsOf(leaf).length;
     const judged = findings.filter((f) => f.outcome !== 'not_judged').length;
     return {
