@@ -12,6 +12,7 @@
  * (default 10). With the probe it also prints rendering time and queries per page. Prints figures;
  * asserts nothing. The load average is printed beside the figures: the machine may be shared.
  */
+import './kloe-node-flags.mjs'; // first: it may run this bench again with kloe's flags
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';

@@ -15,6 +15,7 @@
  * With `node --import ./bench/probe.mjs …` it also prints rendering time and queries per request (and with
  * PROBE_SQL=1 the text of each query).
  */
+import { KLOE_NODE_FLAGS } from './kloe-node-flags.mjs'; // first: it may run this bench again with kloe's flags
 import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
@@ -215,17 +216,21 @@ async function benchInspector(db) {
 
 /** `kloe serve` with KLOE_WORKERS on the bench database; resolves once it says where it listens. */
 async function startServer(databaseUrl, secret) {
-  const child = spawn(process.execPath, [new URL('../bin/kloe.js', import.meta.url).pathname, 'serve', '--port', '0'], {
-    env: {
-      ...process.env,
-      DATABASE_URL: databaseUrl,
-      KLOE_WORKERS: String(workers),
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'silent',
-      KLOE_SECRET: secret,
+  const child = spawn(
+    process.execPath,
+    [...KLOE_NODE_FLAGS, new URL('../bin/kloe.js', import.meta.url).pathname, 'serve', '--port', '0'],
+    {
+      env: {
+        ...process.env,
+        DATABASE_URL: databaseUrl,
+        KLOE_WORKERS: String(workers),
+        NODE_ENV: 'test',
+        LOG_LEVEL: 'silent',
+        KLOE_SECRET: secret,
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
     },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  );
   const port = await new Promise((resolve, reject) => {
     let out = '';
     child.stdout.on('data', (chunk) => {

@@ -19,6 +19,7 @@
  * out the old rank-everything query (the slowest part).
  * Prints figures; asserts nothing. kloe, PostgreSQL and psql share this machine's cores.
  */
+import './kloe-node-flags.mjs'; // first: it may run this bench again with kloe's flags
 import { execFile } from 'node:child_process';
 import { randomBytes, randomUUID, createHash } from 'node:crypto';
 import fs from 'node:fs';

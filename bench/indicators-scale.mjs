@@ -11,6 +11,7 @@
  * time of `COPY (select * from indicator_values) TO STDOUT` through psql (the floor of reading them) and
  * the ratio. BENCH_DATABASE_URL as in bench/indicators.mjs. Prints figures; asserts nothing.
  */
+import './kloe-node-flags.mjs'; // first: it may run this bench again with kloe's flags
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';

@@ -13,6 +13,7 @@
  * when it already holds the values, skip the import — for profiling the recompute and the page again and
  * again). Needs psql for the PostgreSQL floor figures. Prints figures; asserts nothing.
  */
+import './kloe-node-flags.mjs'; // first: it may run this bench again with kloe's flags
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';

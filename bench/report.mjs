@@ -11,6 +11,7 @@
  * Env: BENCH_EVIDENCE (default 500), BENCH_CHARTS (default 20), BENCH_RUNS (default 3: the first run,
  * then the median of all), CHROMIUM_PATH. Embedded PGlite in memory. Prints figures; asserts nothing.
  */
+import './kloe-node-flags.mjs'; // first: it may run this bench again with kloe's flags
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 
