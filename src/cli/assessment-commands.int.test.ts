@@ -1,40 +1,24 @@
 /** `kloe assessment …` through the built command line: create → list → show → export → import. */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { postgresAvailable } from '../db/testing/test-database.js';
 import { builtinFrameworksFolder } from '../paths.js';
-import { assertBuilt, runKloe } from './testing/run-cli.js';
+import { installDemo, postgresInstallation } from './testing/run-cli.js';
 
-let tmp: string;
 const ORG = 'E07000901'; // the demo data's Ashdown District Council
 const LEAD = 'lead.inspector@example.org';
 const MEMBER = 'inspector@example.org';
 
-/** A fresh installation: the built-in framework and the demo organisations and people. */
-function install(name: string) {
-  const kloe = (args: string[]) => runKloe(args, { DATA_DIR: path.join(tmp, name) });
-  for (const args of [
-    ['framework', 'import', path.join(builtinFrameworksFolder, 'audit-commission-j2.json')],
-    ['demo', 'load'],
-  ]) {
-    const result = kloe(args);
-    if (result.code !== 0) throw new Error(`kloe ${args.join(' ')}: ${result.stderr}`);
-  }
-  return kloe;
-}
-
-let kloe: ReturnType<typeof install>;
-beforeAll(() => {
-  assertBuilt();
-  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kloe-assessments-'));
-  kloe = install('first');
-});
-afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
-
 const withoutExportedAt = (doc: Record<string, unknown>) => ({ ...doc, exportedAt: undefined });
 
-describe('kloe assessment', () => {
+describe.skipIf(!postgresAvailable)('kloe assessment [postgres]', () => {
+  const installation = postgresInstallation('kloe-assessments-');
+  const { kloe } = installation;
+  // A second installation to import into; the test that does so loads its framework and demo data.
+  const other = postgresInstallation('kloe-assessments-other-');
+  beforeAll(() => installDemo(kloe));
+
   it('creates, lists, shows, exports and imports an assessment', () => {
     const created = kloe([
       'assessment',
@@ -99,7 +83,7 @@ describe('kloe assessment', () => {
     ]);
     expect(shownJson.keyQuestions.map((kq: { ref: string }) => kq.ref)).toEqual(['5', '6']);
 
-    const file = path.join(tmp, 'export.json');
+    const file = path.join(installation.tmp, 'export.json');
     expect(kloe(['assessment', 'export', id!, '-o', file])).toMatchObject({ code: 0, stdout: '' });
     const exported = JSON.parse(fs.readFileSync(file, 'utf8'));
     expect(exported).toMatchObject({
@@ -123,16 +107,16 @@ describe('kloe assessment', () => {
     expect(copyId).not.toBe(id);
 
     // Into another installation under the same id, and out again unchanged.
-    const other = install('second');
-    expect(other(['assessment', 'import', file]).stdout).toMatch(new RegExp(`^Imported ${id}: `));
-    const roundTrip = JSON.parse(other(['assessment', 'export', id!]).stdout);
+    installDemo(other.kloe);
+    expect(other.kloe(['assessment', 'import', file]).stdout).toMatch(new RegExp(`^Imported ${id}: `));
+    const roundTrip = JSON.parse(other.kloe(['assessment', 'export', id!]).stdout);
     expect(withoutExportedAt(roundTrip)).toEqual({
       ...withoutExportedAt(exported),
       organisation: roundTrip.organisation,
       service: roundTrip.service,
     });
     expect(roundTrip.organisation.code).toBe(ORG);
-  }, 180_000); // some twenty runs of the CLI, each opening its embedded database
+  }, 180_000); // some twenty runs of the CLI
 
   it('prints the JSON Schema that is checked in', () => {
     const schema = kloe(['assessment', 'schema']);
@@ -241,7 +225,7 @@ describe('kloe assessment', () => {
   });
 
   it('refuses a file that is not an assessment document, naming the field', () => {
-    const file = path.join(tmp, 'broken.json');
+    const file = path.join(installation.tmp, 'broken.json');
     fs.writeFileSync(file, JSON.stringify({ format: 'kloe-assessment/1', assessment: {} }));
     const result = kloe(['assessment', 'import', file]);
     expect(result.code).toBe(1);

@@ -1,34 +1,17 @@
-/** `kloe audit …` run from the build against a PGlite data folder that the test records into and tampers with. */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
+/** `kloe audit …` run from the build against a PostgreSQL database that the test records into and tampers with. */
 import { sql, type SQL } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../db/client.js';
-import type { Database } from '../db/database.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { postgresAvailable } from '../db/testing/test-database.js';
 import { recordChange } from '../modules/audit/testing/record.js';
-import { assertBuilt, runKloe } from './testing/run-cli.js';
+import { postgresInstallation } from './testing/run-cli.js';
 
-let tmp: string;
-let dataDir: string;
+describe.skipIf(!postgresAvailable)('kloe audit [postgres]', () => {
+  const installation = postgresInstallation('kloe-audit-cli-');
+  const kloe = (...args: string[]) => installation.kloe(args);
+  const tamper = (statement: SQL) => installation.database!.db.execute(statement);
 
-/** Works on the data folder in this process; it must be closed again before kloe can open it. */
-async function inDataFolder(work: (db: Database) => Promise<unknown>): Promise<void> {
-  const database = await openDatabase({ dataDir });
-  try {
-    await work(database.db);
-  } finally {
-    await database.close();
-  }
-}
-const tamper = (statement: SQL) => inDataFolder((db) => db.execute(statement));
-const kloe = (...args: string[]) => runKloe(args, { DATA_DIR: dataDir });
-
-beforeAll(async () => {
-  assertBuilt();
-  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kloe-audit-cli-'));
-  dataDir = path.join(tmp, 'data');
-  await inDataFolder(async (db) => {
+  beforeAll(async () => {
+    const { db } = installation.database!;
     await recordChange(db, { entityId: 'org-1' });
     await recordChange(db, { entityId: 'org-2', reason: 'renamed' });
     await recordChange(db, {
@@ -37,10 +20,7 @@ beforeAll(async () => {
       entityId: 'u-1',
     });
   });
-});
-afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-describe('kloe audit', () => {
   it('explains its commands', () => {
     const help = kloe('audit', '--help');
     expect(help.code).toBe(0);

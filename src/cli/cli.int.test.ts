@@ -1,4 +1,7 @@
-/** The real command line, run as a child process from the build (npm test builds first). */
+/**
+ * The real command line, run as a child process from the build (npm test builds first), on an embedded data
+ * folder as the quick start uses. The other CLI test files run kloe on PostgreSQL, where it starts sooner.
+ */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';

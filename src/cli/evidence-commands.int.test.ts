@@ -1,35 +1,23 @@
 /** `kloe evidence …` through the built command line: add with files → list → search, and refusals. */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { builtinFrameworksFolder } from '../paths.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { postgresAvailable } from '../db/testing/test-database.js';
 import { makeExe, makePdf } from '../modules/evidence/sample-files.js';
-import { assertBuilt, runKloe } from './testing/run-cli.js';
+import { installDemo, postgresInstallation } from './testing/run-cli.js';
 
-let tmp: string;
-let kloe: (args: string[]) => ReturnType<typeof runKloe>;
-let assessmentId: string;
+describe.skipIf(!postgresAvailable)('kloe evidence [postgres]', () => {
+  const installation = postgresInstallation('kloe-evidence-cli-');
+  const { kloe } = installation;
+  let assessmentId: string;
+  beforeAll(() => {
+    installDemo(kloe);
+    const list = JSON.parse(kloe(['assessment', 'list', '--json']).stdout) as { id: string; kind: string }[];
+    assessmentId = list.find((a) => a.kind === 'self_assessment')!.id;
+  });
 
-beforeAll(() => {
-  assertBuilt();
-  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kloe-evidence-cli-'));
-  kloe = (args) => runKloe(args, { DATA_DIR: path.join(tmp, 'data') });
-  for (const args of [
-    ['framework', 'import', path.join(builtinFrameworksFolder, 'audit-commission-j2.json')],
-    ['demo', 'load'],
-  ]) {
-    const result = kloe(args);
-    if (result.code !== 0) throw new Error(`kloe ${args.join(' ')}: ${result.stderr}`);
-  }
-  const list = JSON.parse(kloe(['assessment', 'list', '--json']).stdout) as { id: string; kind: string }[];
-  assessmentId = list.find((a) => a.kind === 'self_assessment')!.id;
-});
-afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
-
-describe('kloe evidence', () => {
   it('adds an item with a file, lists it and finds it', () => {
-    const pdf = path.join(tmp, 'voids.pdf');
+    const pdf = path.join(installation.tmp, 'voids.pdf');
     fs.writeFileSync(pdf, makePdf('Void properties were relet within 21 days'));
     const added = kloe([
       'evidence',
@@ -44,7 +32,7 @@ describe('kloe evidence', () => {
     ]);
     expect(added.code, added.stderr).toBe(0);
     expect(JSON.parse(added.stdout).files[0]).toMatchObject({ name: 'voids.pdf', extraction: 'done' });
-    expect(fs.existsSync(path.join(tmp, 'data', 'evidence'))).toBe(true);
+    expect(fs.existsSync(path.join(installation.tmp, 'data', 'evidence'))).toBe(true);
 
     const list = kloe(['evidence', 'list', assessmentId]);
     expect(list.stdout).toMatch(/Performance data\t-\t1 files\t0 links\tVoids report/);
@@ -55,7 +43,7 @@ describe('kloe evidence', () => {
   });
 
   it('refuses a renamed executable, a bad kind and a bad id on one line each, exiting non-zero', () => {
-    const exe = path.join(tmp, 'report.pdf');
+    const exe = path.join(installation.tmp, 'report.pdf');
     fs.writeFileSync(exe, makeExe());
     const refused = kloe(['evidence', 'add', assessmentId, exe, '--title', 'x', '--kind', 'document']);
     expect(refused.code).not.toBe(0);

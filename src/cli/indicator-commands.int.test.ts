@@ -1,29 +1,16 @@
 /** `kloe indicators …` through the built command line: define → import (bad, then good) → recompute. */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { builtinFrameworksFolder } from '../paths.js';
-import { assertBuilt, runKloe } from './testing/run-cli.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { postgresAvailable } from '../db/testing/test-database.js';
+import { installDemo, postgresInstallation } from './testing/run-cli.js';
 
-let tmp: string;
-const kloe = (args: string[]) => runKloe(args, { DATA_DIR: path.join(tmp, 'data'), NODE_ENV: 'test' });
-
-beforeAll(() => {
-  assertBuilt();
-  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kloe-indicators-'));
+describe.skipIf(!postgresAvailable)('kloe indicators [postgres]', () => {
+  const installation = postgresInstallation('kloe-indicators-');
+  const kloe = (args: string[]) => installation.kloe(args, { NODE_ENV: 'test' });
   // The demo (its assessments need the built-in framework): providers DEMO-P0001…, indicators DEMO-I001….
-  for (const args of [
-    ['framework', 'import', path.join(builtinFrameworksFolder, 'audit-commission-j2.json')],
-    ['demo', 'load'],
-  ]) {
-    const result = kloe(args);
-    if (result.code !== 0) throw new Error(`kloe ${args.join(' ')}: ${result.stderr}`);
-  }
-}, 120_000);
-afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+  beforeAll(() => installDemo(kloe), 120_000);
 
-describe('kloe indicators', () => {
   it('defines an indicator, refusing a target on a higher-is-better one', () => {
     const refused = kloe(
       ['indicators', 'define', 'cli-1', '--title', 'Voids', '--unit', 'days'].concat([
@@ -54,7 +41,7 @@ describe('kloe indicators', () => {
   }, 60_000);
 
   it('lists every bad row and imports nothing, then imports a good file', () => {
-    const file = path.join(tmp, 'values.csv');
+    const file = path.join(installation.tmp, 'values.csv');
     fs.writeFileSync(
       file,
       'organisation_code,indicator_code,period,value\nDEMO-P0001,CLI-1,2023/24,30\nNOPE,CLI-1,2023/24,31\nDEMO-P0002,CLI-1,2023,x\n',
@@ -71,7 +58,7 @@ describe('kloe indicators', () => {
     const imported = kloe(['indicators', 'import', file, '--json']);
     expect(imported.code).toBe(0);
     expect(JSON.parse(imported.stdout)).toMatchObject({ rows: 2, added: 2, changed: 0, unchanged: 0 });
-  }, 90_000); // three runs of the CLI, each opening its embedded database
+  }, 90_000); // three runs of the CLI
 
   it('recomputes over a chosen window', () => {
     const result = kloe(['indicators', 'recompute', '--window', '4']);

@@ -1,38 +1,26 @@
 /** `kloe report …` through the built command line, on the demo installation's inspection. */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { builtinFrameworksFolder } from '../paths.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { postgresAvailable } from '../db/testing/test-database.js';
 import { docxPart, xmlText } from '../modules/reports/testing/files.js';
-import { assertBuilt, runKloe } from './testing/run-cli.js';
+import { installDemo, postgresInstallation } from './testing/run-cli.js';
 
-let tmp: string;
-let inspection: string;
-let selfAssessment: string;
-const kloe = (args: string[], env: Record<string, string> = {}) =>
-  runKloe(args, { DATA_DIR: path.join(tmp, 'data'), ...env });
+describe.skipIf(!postgresAvailable)('kloe report [postgres]', () => {
+  const installation = postgresInstallation('kloe-report-cli-');
+  const { kloe } = installation;
+  let inspection: string;
+  let selfAssessment: string;
+  beforeAll(() => {
+    installDemo(kloe);
+    const listed = kloe(['assessment', 'list']).stdout.split('\n');
+    const idOf = (kind: string) => listed.find((line) => line.includes(`\t${kind}\t`))!.split('\t')[0]!;
+    inspection = idOf('inspection');
+    selfAssessment = idOf('self_assessment');
+  });
 
-beforeAll(() => {
-  assertBuilt();
-  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kloe-report-cli-'));
-  for (const args of [
-    ['framework', 'import', path.join(builtinFrameworksFolder, 'audit-commission-j2.json')],
-    ['demo', 'load'],
-  ]) {
-    const result = kloe(args);
-    if (result.code !== 0) throw new Error(`kloe ${args.join(' ')}: ${result.stderr}`);
-  }
-  const listed = kloe(['assessment', 'list']).stdout.split('\n');
-  const idOf = (kind: string) => listed.find((line) => line.includes(`\t${kind}\t`))!.split('\t')[0]!;
-  inspection = idOf('inspection');
-  selfAssessment = idOf('self_assessment');
-});
-afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
-
-describe('kloe report', () => {
   it('writes the Word report with a progress line', () => {
-    const file = path.join(tmp, 'report.docx');
+    const file = path.join(installation.tmp, 'report.docx');
     const result = kloe(['report', inspection, '--format', 'docx', '-o', file]);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toContain('writing the Word document…');
@@ -41,7 +29,7 @@ describe('kloe report', () => {
   });
 
   it('writes the same report as the server, with the evidence the assessment holds', () => {
-    const file = path.join(tmp, 'self.html');
+    const file = path.join(installation.tmp, 'self.html');
     const result = kloe(['report', selfAssessment, '--format', 'html', '-o', file]);
     expect(result.code, result.stderr).toBe(0);
     const html = fs.readFileSync(file, 'utf8');
@@ -50,14 +38,14 @@ describe('kloe report', () => {
   });
 
   it('writes the findings table as CSV', () => {
-    const file = path.join(tmp, 'findings.csv');
+    const file = path.join(installation.tmp, 'findings.csv');
     expect(kloe(['report', inspection, '--format', 'csv', '--table', 'findings', '-o', file]).code).toBe(0);
     expect(fs.readFileSync(file, 'utf8')).toContain('kloe_ref,statement_ref,descriptor_level,statement,outcome,note');
   });
 
   it('fails in one line naming the package when there is no chromium, and on an unknown assessment', () => {
-    const pdf = kloe(['report', inspection, '--format', 'pdf', '-o', path.join(tmp, 'r.pdf')], {
-      CHROMIUM_PATH: path.join(tmp, 'no-chromium'),
+    const pdf = kloe(['report', inspection, '--format', 'pdf', '-o', path.join(installation.tmp, 'r.pdf')], {
+      CHROMIUM_PATH: path.join(installation.tmp, 'no-chromium'),
     });
     expect(pdf.code).toBe(1);
     expect(pdf.stderr).toContain('apt-get install chromium');
@@ -67,14 +55,14 @@ describe('kloe report', () => {
       '--format',
       'json',
       '-o',
-      path.join(tmp, 'x'),
+      path.join(installation.tmp, 'x'),
     ]);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toContain('No assessment with id');
   });
 
   it('fails in one line on a template that is not there, or with a format other than docx', () => {
-    const out = path.join(tmp, 't.docx');
+    const out = path.join(installation.tmp, 't.docx');
     const missing = kloe([
       'report',
       inspection,

@@ -1,20 +1,11 @@
 /** `kloe user …` and the first run, through the built command line. */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertBuilt, runKloe, startKloeServer } from './testing/run-cli.js';
+import { describe, expect, it } from 'vitest';
+import { postgresAvailable } from '../db/testing/test-database.js';
+import { postgresInstallation, startKloeServer } from './testing/run-cli.js';
 
-let tmp: string;
-beforeAll(() => {
-  assertBuilt();
-  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kloe-users-'));
-});
-afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+describe.skipIf(!postgresAvailable)('kloe user [postgres]', () => {
+  const { kloe } = postgresInstallation('kloe-users-');
 
-const kloe = (args: string[]) => runKloe(args, { DATA_DIR: path.join(tmp, 'data') });
-
-describe('kloe user', () => {
   it('creates a person with a generated password, lists, changes role, resets the password and disables them', () => {
     const created = kloe(['user', 'create', '--email', 'Kim@Example.test', '--name', 'Kim Lee', '--role', 'inspector']);
     expect(created.stderr).toBe('');
@@ -64,10 +55,12 @@ describe('kloe user', () => {
   });
 });
 
-describe('first run in production', () => {
+describe.skipIf(!postgresAvailable)('first run in production [postgres]', () => {
+  const installation = postgresInstallation('kloe-first-run-');
+
   it('creates the administrator and prints a one-time setup link that opens the setup page', async () => {
     const server = await startKloeServer({
-      DATA_DIR: path.join(tmp, 'production'),
+      ...installation.env(),
       NODE_ENV: 'production',
       KLOE_SECRET: 'a-production-secret-of-at-least-32-chars',
     });
@@ -88,7 +81,7 @@ describe('first run in production', () => {
   });
 
   it('refuses to start in production without KLOE_SECRET', () => {
-    const result = runKloe(['migrate'], { DATA_DIR: path.join(tmp, 'p2'), NODE_ENV: 'production' });
+    const result = installation.kloe(['migrate'], { NODE_ENV: 'production' });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/^kloe: Invalid configuration: KLOE_SECRET must be set in production/);
   });
