@@ -9,6 +9,16 @@ import { createTestOrganisation } from '../organisations/testing/test-organisati
 import { createAssessmentsService } from './assessments.service.js';
 import { createWorkspaceService } from './workspace.service.js';
 
+/**
+ * Fails on a value the template could not print, in the page without its random nonces and form tokens:
+ * they are base64 and may hold "NaN" (one run's nonce was ZN3dFKKGUyNaNFExx9bTYw==).
+ */
+function expectAllPrinted(html: string): void {
+  expect(html.replace(/nonce="[^"]*"|type="hidden" name="_csrf" value="[^"]*"/g, '')).not.toMatch(
+    /undefined|\[object|NaN/,
+  );
+}
+
 const SYSTEM = { kind: 'system', label: 'test' } as const;
 
 describeEachDatabase('assessment pages', (driver) => {
@@ -106,7 +116,7 @@ describeEachDatabase('assessment pages', (driver) => {
       expect(page).toContain('Start fieldwork');
       expect(page).toContain(`href="/assessments/${selfAssessmentId}/details"`);
       expect(page).toContain('Alma Member');
-      expect(page).not.toMatch(/undefined|\[object|NaN/);
+      expectAllPrinted(page);
     });
   });
 
@@ -240,7 +250,7 @@ describeEachDatabase('assessment pages', (driver) => {
       expect(res.body).toContain('Inspection rates it 1 level lower');
       expect(res.body).toContain('1 KLOE of 15 has a different final rating');
       expect(res.body).toContain('aria-current="page">Comparison');
-      expect(res.body).not.toMatch(/undefined|\[object|NaN/);
+      expectAllPrinted(res.body);
     });
 
     it('says there is nothing to compare with when the other side cannot be seen', async () => {
