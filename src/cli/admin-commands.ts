@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
+import { loadConfig } from '../config.js';
 import { demoSeeders } from '../modules/demo/demo.seeders.js';
-import { createDemoService } from '../modules/demo/demo.service.js';
+import { createDemoService, DemoRefusedError } from '../modules/demo/demo.service.js';
 import { withDatabase } from './context.js';
 
 export function registerAdminCommands(program: Command): void {
@@ -19,6 +20,8 @@ export function registerAdminCommands(program: Command): void {
     .command('load')
     .description('add the demo organisations, people and assessments (safe to run again)')
     .action(async () => {
+      // Refused before the database is opened: opening it would migrate a production database as a side effect.
+      if (loadConfig().env === 'production') throw new DemoRefusedError();
       const summary = await withDatabase(({ db }, config) =>
         createDemoService({ db, seeders: demoSeeders, production: config.env === 'production' }).load(),
       );

@@ -111,10 +111,12 @@ describe('kloe CLI', () => {
     expect(unreachable.stderr).not.toContain('postgres@');
   });
 
-  it('never loads demo data in production', () => {
-    const result = kloe(['demo', 'load'], { NODE_ENV: 'production', KLOE_SECRET: 'x'.repeat(32) });
+  it('never loads demo data in production, nor opens the database to refuse it', () => {
+    const dataDir = path.join(tmp, 'production');
+    const result = kloe(['demo', 'load'], { NODE_ENV: 'production', KLOE_SECRET: 'x'.repeat(32), DATA_DIR: dataDir });
     expect(result.code).toBe(1);
     expect(result.stderr).toBe('kloe: Demo data is never loaded when NODE_ENV=production\n');
+    expect(fs.existsSync(dataDir)).toBe(false);
   });
 
   it('keeps a second process out of a data folder in use, and releases it on SIGTERM', async () => {
