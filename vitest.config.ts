@@ -19,7 +19,7 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['src/**/*.int.test.ts'],
-          globalSetup: ['src/db/testing/pglite-dump.setup.ts'],
+          globalSetup: ['src/db/testing/pglite-dump.setup.ts', 'src/testing/run-folder.setup.ts'],
           // CLI tests start kloe processes one after another; on two busy cores each start takes seconds
           // (one test of eight starts took 90 s with three test workers and other work running).
           testTimeout: 180_000,
@@ -30,7 +30,7 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['e2e/**/*.test.ts'],
-          globalSetup: ['src/db/testing/pglite-dump.setup.ts'],
+          globalSetup: ['src/db/testing/pglite-dump.setup.ts', 'src/testing/run-folder.setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
           fileParallelism: false,

@@ -1,5 +1,5 @@
-import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { inject } from 'vitest';
 import type { AppDeps } from '../app.js';
 import { FILE_TYPES } from '../modules/evidence/file-types.js';
 
@@ -15,9 +15,10 @@ export function testConfig(overrides: Partial<AppDeps['config']> = {}): AppDeps[
     // High, so that suites signing in often are not throttled; the limit itself has its own test.
     signInAttemptsPerMinute: 1000,
     oidc: undefined,
-    // Content-addressed, so every test app of this process may share one folder.
+    // Content-addressed, so every test app of this process may share one folder; under the run's folder
+    // (run-folder.setup.ts), which is removed when the run ends.
     evidence: {
-      dir: path.join(tmpdir(), `kloe-test-evidence-${process.pid}`),
+      dir: path.join(inject('runFolder'), `evidence-${process.pid}`),
       maxBytes: 50 * 1024 * 1024,
       types: FILE_TYPES,
     },

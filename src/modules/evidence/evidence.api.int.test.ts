@@ -1,6 +1,7 @@
+import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { and, eq } from 'drizzle-orm';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { describeEachDatabase } from '../../db/testing/test-database.js';
 import { useTestApp } from '../../testing/test-app.js';
 import { createTestUser, type TestUser } from '../../testing/test-users.js';
@@ -17,7 +18,7 @@ const SYSTEM = { kind: 'system', label: 'test' } as const;
 describeEachDatabase('evidence API', (driver) => {
   const t = useTestApp(driver, {
     evidence: {
-      dir: `${process.env.TMPDIR ?? '/tmp'}/kloe-evidence-api-${driver}-${process.pid}`,
+      dir: path.join(inject('runFolder'), `evidence-api-${driver}-${process.pid}`),
       maxBytes: 2 * 1024 * 1024,
       types: ['pdf', 'docx', 'xlsx', 'csv', 'txt', 'png', 'jpeg'],
     },
