@@ -99,6 +99,9 @@ describeEachDatabase('assessment workspace pages', (driver) => {
       expect(html).toMatch(/0 of \d+ statements judged/);
       expect(html).toContain('Not yet judged');
       expect(html).toContain('One strength per line');
+      // A KLOE is inside the scorecard's section, not the scorecard page itself.
+      expect(html).toContain('aria-current="true">Scorecard');
+      expect(html).not.toContain('aria-current="page">Scorecard');
       expect(html).toContain('The service exceeds the promising descriptor');
       expect(html).toContain('Save and go to next KLOE');
       expect(html).toContain(`href="/assessments/${id}/kloes/5.2.3"`); // previous
@@ -241,6 +244,7 @@ describeEachDatabase('assessment workspace pages', (driver) => {
       const page = await get(lead, `/assessments/${id}/scorecard`);
       expect(page.statusCode).toBe(200);
       const html = page.body;
+      expect(html).toContain('aria-current="page">Scorecard');
       for (const ref of ['4.1', '4.4', '5.1.1', '5.1.3', '5.2.4', '6.1', '6.4']) {
         expect(html).toContain(`href="/assessments/${id}/kloes/${ref}"`);
       }

@@ -45,6 +45,10 @@ describeEachDatabase('evidence requests to the organisation', (driver) => {
 
   it('lets the team ask, shows overdue requests, and lets the organisation answer by upload', async () => {
     const page = `/assessments/${inspectionId}/evidence/requests`;
+    // Inside the evidence section, not the evidence list that its tab links to.
+    expect((await t.app.inject({ url: page, headers: inspector.headers })).body).toContain(
+      'aria-current="true">Evidence',
+    );
     const asked = await submitForm(t.app, {
       page,
       headers: inspector.headers,
