@@ -4,8 +4,14 @@
  * module first). BENCH_NODE_DEFAULTS=1 runs it as started, to measure what the flags change.
  */
 import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
 
-export const KLOE_NODE_FLAGS = ['--max-semi-space-size=64'];
+/** The flags on bin/kloe.js's first line (`#!/usr/bin/env -S node --flag …`), read rather than repeated. */
+export const KLOE_NODE_FLAGS = fs
+  .readFileSync(new URL('../bin/kloe.js', import.meta.url), 'utf8')
+  .split('\n')[0]
+  .split(/\s+/)
+  .filter((part) => part.startsWith('--'));
 
 const missing = process.env.BENCH_NODE_DEFAULTS
   ? []
