@@ -33,24 +33,21 @@ const scoreOf = (value: SQL) =>
  */
 function resultsStatements(scope: SQL, window: number, together: boolean): SQL[] {
   // Offsets 1 … window − 1 reach every earlier (lag) and later (lead) point of a series of `window` periods.
-  const offsets = Array.from({ length: Math.max(1, window - 1) }, (_, i) => sql.raw(String(i + 1)));
-  const lags = sql.join(
-    offsets.map(
-      (k) =>
-        sql`, lag(period_index, ${k}) over w as p${k}, lag(value, ${k}) over w as v${k}, lag(score, ${k}) over w as s${k}, lead(score, ${k}) over w as f${k}`,
-    ),
+  const offsets = Array.from({ length: Math.max(1, window - 1) }, (_, i) => i + 1);
+  const lags = sql.raw(
+    offsets
+      .map(
+        (k) =>
+          `, lag(period_index, ${k}) over w as p${k}, lag(value, ${k}) over w as v${k}, lag(score, ${k}) over w as s${k}, lead(score, ${k}) over w as f${k}`,
+      )
+      .join(''),
   );
-  const pairs = sql.join(
-    offsets.map(
-      (k) =>
-        sql`(${k}, (l.value - l.v${k}) / (l.period_index - l.p${k}), (l.score - l.s${k}) / (l.period_index - l.p${k}), sign(l.score - l.s${k}))`,
-    ),
-    sql`, `,
-  );
+  // Pair row k's earlier point: column p (period), v (value) or s (score) of lag k.
+  const earlier = (column: 'p' | 'v' | 's') =>
+    sql.raw(`case k ${offsets.map((k) => `when ${k} then l.${column}${k}`).join(' ')} end`);
   // How many other points of the series share this point's score.
-  const tied = sql.join(
-    offsets.map((k) => sql`coalesce((l.score = l.s${k})::int, 0) + coalesce((l.score = l.f${k})::int, 0)`),
-    sql` + `,
+  const tied = sql.raw(
+    offsets.map((k) => `coalesce((l.score = l.s${k})::int, 0) + coalesce((l.score = l.f${k})::int, 0)`).join(' + '),
   );
   const cells = sql`cells as materialized (
       select indicator_id, period_index, array_agg(organisation_id) as orgs, array_agg(value) as vals
@@ -66,35 +63,46 @@ function resultsStatements(scope: SQL, window: number, together: boolean): SQL[]
   const trends = sql`
     windows as (select indicator_id, max(period_index) - ${window - 1} as first from cells group by indicator_id),
     placed as (
-      select c.indicator_id, c.period_index, x.organisation_id, x.value, ${scoreOf(sql`x.value`)} as score,
-        (rank() over cell)::int as rank, cardinality(c.vals) as count, q.q
+      select c.indicator_id, c.period_index, x.organisation_id, x.value, x.score,
+        (rank() over cell)::int as rank, cardinality(c.vals) as count,
+        -- Placed here, before the rows are sorted again, so the quartile bounds are not carried through the sort.
+        case when x.score >= q.q[3] then 1 when x.score >= q.q[2] then 2 when x.score >= q.q[1] then 3 else 4 end as quartile
       from cells c
       join windows w on w.indicator_id = c.indicator_id and c.period_index >= w.first
       join indicator_definitions d on d.id = c.indicator_id
       cross join lateral (
         select percentile_cont(array[0.25, 0.5, 0.75]) within group (order by ${scoreOf(sql`v`)}) as q from unnest(c.vals) v
       ) q
-      cross join unnest(c.orgs, c.vals) as x(organisation_id, value)
-      window cell as (partition by c.indicator_id, c.period_index order by ${scoreOf(sql`x.value`)} desc)
+      cross join lateral (
+        select organisation_id, value, ${scoreOf(sql`value`)} as score from unnest(c.orgs, c.vals) as u(organisation_id, value)
+      ) x
+      window cell as (partition by c.indicator_id, c.period_index order by x.score desc)
     ),
     lagged as (
-      select organisation_id, indicator_id, period_index, value, score, rank, count,
-        case when score >= q[3] then 1 when score >= q[2] then 2 when score >= q[1] then 3 else 4 end as quartile
+      select organisation_id, indicator_id, period_index, value, score, rank, count, quartile
         ${lags}
       from placed window w as (partition by organisation_id, indicator_id order by period_index)
     ),
     paired as (
-      select l.*, k.k, k.value_slope, k.score_slope, k.s, case when k.k = 1 then ${tied} end as tied
-      from lagged l cross join lateral (values ${pairs}) k(k, value_slope, score_slope, s)
+      -- Pair row k of a point reaches back k points. CASE rather than a lateral VALUES list per point,
+      -- whose expressions PostgreSQL would compile again for every point (a tenth of the whole run).
+      select l.*, k, (l.value - e.v) / (l.period_index - e.p) as value_slope,
+        (l.score - e.s) / (l.period_index - e.p) as score_slope, sign(l.score - e.s) as s,
+        case when k = 1 then ${tied} end as tied
+      from lagged l cross join generate_series(1, ${sql.raw(String(offsets.length))}) k,
+        lateral (select ${earlier('p')} as p, ${earlier('v')} as v, ${earlier('s')} as s) e
     ),
     fits as (
       -- Rows with k = 1 are the points themselves; every row is a pair with an earlier point (or none).
+      -- The points arrive in period order, as the window w sorted them, and the arrays keep that order:
+      -- an ORDER BY inside each array_agg would sort every series again, five times (PostgreSQL 16 would
+      -- see the input is sorted; 15 does not), a tenth of the run. The recompute tests hold the order.
       select organisation_id, indicator_id,
-        array_agg(period_index order by period_index) filter (where k = 1) as periods,
-        array_agg(value order by period_index) filter (where k = 1) as window_values,
-        array_agg(rank order by period_index) filter (where k = 1) as ranks,
-        array_agg(count order by period_index) filter (where k = 1) as counts,
-        array_agg(quartile order by period_index) filter (where k = 1) as quartiles,
+        array_agg(period_index) filter (where k = 1) as periods,
+        array_agg(value) filter (where k = 1) as window_values,
+        array_agg(rank) filter (where k = 1) as ranks,
+        array_agg(count) filter (where k = 1) as counts,
+        array_agg(quartile) filter (where k = 1) as quartiles,
         count(*) filter (where k = 1)::int as n,
         max(period_index) - min(period_index) as span,
         percentile_cont(0.5) within group (order by abs(value)) filter (where k = 1) * ${TOLERANCE} as tolerance,
@@ -145,6 +153,9 @@ export async function recompute(
       // statistics to choose the hash, and an import may just have changed a tenth of them or more
       // (as autovacuum would judge, which may be off or not yet round).
       await tx.execute(sql`set local work_mem = '256MB'`);
+      // The plan is scans, sorts and aggregates, which JIT compilation does not speed up; a variant of
+      // the statement whose row estimates were high enough to call for it took a second longer.
+      await tx.execute(sql`set local jit = off`);
       const { rows } = (await tx.execute(sql`
         select coalesce(last_analyze, last_autoanalyze) is null
           or n_mod_since_analyze > 0.1 * greatest(n_live_tup, 1) as stale
