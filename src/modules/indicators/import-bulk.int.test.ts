@@ -8,7 +8,7 @@ import { importIndicatorFile } from './indicators.import.js';
 import { indicatorValues } from './indicators.tables.js';
 import { seedSmallSet } from './testing.js';
 
-/** indicator_values' keys, constraints and indexes as the catalog defines them. */
+/** indicator_values' keys, constraints and indexes as the catalog defines them (a key and its index share a name). */
 async function catalogOf(db: Database) {
   const { rows } = (await db.execute(sql`
     select conname as name, pg_get_constraintdef(oid) as definition from pg_constraint
@@ -16,7 +16,7 @@ async function catalogOf(db: Database) {
     union all
     select c.relname, pg_get_indexdef(i.indexrelid) from pg_index i join pg_class c on c.oid = i.indexrelid
       where i.indrelid = 'indicator_values'::regclass
-    order by 1`)) as unknown as { rows: { name: string; definition: string }[] };
+    order by 1, 2`)) as unknown as { rows: { name: string; definition: string }[] };
   return rows;
 }
 

@@ -78,7 +78,7 @@ export async function insertNew(tx: Database, source: SQL): Promise<number> {
       insert into indicator_values (${columns})
       select ${columns} from ${source} i
       where not exists (select from indicator_values v where ${SAME_KEY('v', 'i')})
-      order by indicator_id, period_index, organisation_id
+      order by indicator_id, organisation_id, period_index
       returning 1
     )
     select count(*)::int as added from added`)) as unknown as { rows: { added: number }[] };
