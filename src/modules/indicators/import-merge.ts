@@ -85,6 +85,14 @@ export async function insertNew(tx: Database, source: SQL): Promise<number> {
   return rows[0]!.added;
 }
 
+/**
+ * Gives the planner statistics of the values after a bulk load (PostgreSQL's advice for one): the
+ * recompute that follows plans its grouping by them, and would otherwise analyze them itself.
+ */
+export async function analyzeValues(tx: Database): Promise<void> {
+  await tx.execute(sql`analyze indicator_values`);
+}
+
 /** Whether indicator_values holds no value at all: a first load, which can go straight into the table. */
 export async function valuesEmpty(tx: Database): Promise<boolean> {
   const { rows } = (await tx.execute(sql`select not exists (select from indicator_values) as empty`)) as unknown as {

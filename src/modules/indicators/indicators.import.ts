@@ -21,6 +21,7 @@ import { readIndicatorFile } from './import-file.js';
 import {
   auditChanges,
   analyzeStaging,
+  analyzeValues,
   insertNew,
   lockValues,
   probeKeysOneByOne,
@@ -149,12 +150,19 @@ export async function writeValues(
     };
   };
   const { copyTransaction } = database;
-  if (copyTransaction)
-    return copyTransaction(async (tx, copyFrom) => {
+  if (copyTransaction) {
+    let bulk = false;
+    const written = await copyTransaction(async (tx, copyFrom) => {
       await lockValues(tx);
       const load = { tx, copyFrom, rows, phases, progress: options.progress };
-      return finish(tx, (await valuesEmpty(tx)) ? await copyFirstLoad(load, seen) : await mergeStaged(load));
+      const step = (await valuesEmpty(tx)) ? await copyFirstLoad(load, seen) : await mergeStaged(load);
+      bulk = step.bulk === true;
+      return finish(tx, step);
     });
+    // Once the rows are committed: analyzed inside their transaction, they would count as changed since.
+    if (bulk) await timed(phases, 'merge', () => analyzeValues(database.db));
+    return written;
+  }
   return database.db.transaction(async (tx) => {
     await lockValues(tx);
     return finish(tx, await mergeSlices(tx, rows, phases));
@@ -165,6 +173,8 @@ export async function writeValues(
 interface Step {
   added: number;
   changes: Change[];
+  /** Whether the values went in with the indexes set aside: a bulk load. */
+  bulk?: boolean;
 }
 
 /** A PostgreSQL import in its transaction, with the values locked against other writers. */
@@ -192,7 +202,7 @@ async function copyFirstLoad(load: CopyLoad, seen: { rows: number }): Promise<St
   });
   phases.merge += performance.now() - copied; // here: building the indexes and checking the keys
   load.progress?.('writing', 1, 1);
-  return { added: seen.rows, changes: [] };
+  return { added: seen.rows, changes: [], bulk: true };
 }
 
 /** Into a table with values: staged by COPY, then merged (with the indexes set aside when that pays). */
@@ -205,8 +215,8 @@ async function mergeStaged(load: CopyLoad): Promise<Step> {
     await analyzeStaging(tx);
     const changes = await updateChanged(tx, STAGED);
     const insert = () => insertNew(tx, STAGED);
-    const added = (await worthRebuilding(tx)) ? await withIndexesRebuilt(tx, insert) : await insert();
-    return { added, changes };
+    if (!(await worthRebuilding(tx))) return { added: await insert(), changes };
+    return { added: await withIndexesRebuilt(tx, insert), changes, bulk: true };
   });
   load.progress?.('writing', 1, 1);
   return step;

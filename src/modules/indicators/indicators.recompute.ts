@@ -62,21 +62,26 @@ function resultsStatements(scope: SQL, window: number, together: boolean): SQL[]
       ) p`;
   const trends = sql`
     windows as (select indicator_id, max(period_index) - ${window - 1} as first from cells group by indicator_id),
-    placed as (
+    -- Materialized: flattened into the sort below, it would carry each cell's arrays with every point.
+    placed as materialized (
       select c.indicator_id, c.period_index, x.organisation_id, x.value, x.score,
-        (rank() over cell)::int as rank, cardinality(c.vals) as count,
+        -- rank() with ties sharing the best place: one more than the scores above this one, found by
+        -- width_bucket's binary search of the cell's sorted scores (it counts those at or below), so the
+        -- window's points need no sort by cell.
+        1 + cardinality(c.vals) - width_bucket(x.score, q.sorted) as rank, cardinality(c.vals) as count,
         -- Placed here, before the rows are sorted again, so the quartile bounds are not carried through the sort.
         case when x.score >= q.q[3] then 1 when x.score >= q.q[2] then 2 when x.score >= q.q[1] then 3 else 4 end as quartile
       from cells c
       join windows w on w.indicator_id = c.indicator_id and c.period_index >= w.first
       join indicator_definitions d on d.id = c.indicator_id
       cross join lateral (
-        select percentile_cont(array[0.25, 0.5, 0.75]) within group (order by ${scoreOf(sql`v`)}) as q from unnest(c.vals) v
+        select percentile_cont(array[0.25, 0.5, 0.75]) within group (order by v.score) as q,
+          array_agg(v.score order by v.score) as sorted
+        from (select ${scoreOf(sql`value`)} as score from unnest(c.vals) as u(value)) v
       ) q
       cross join lateral (
         select organisation_id, value, ${scoreOf(sql`value`)} as score from unnest(c.orgs, c.vals) as u(organisation_id, value)
       ) x
-      window cell as (partition by c.indicator_id, c.period_index order by x.score desc)
     ),
     lagged as (
       select organisation_id, indicator_id, period_index, value, score, rank, count, quartile
