@@ -89,8 +89,8 @@ export async function insertNew(tx: Database, source: SQL): Promise<number> {
  * Gives the planner statistics of the values after a bulk load (PostgreSQL's advice for one): the
  * recompute that follows plans its grouping by them, and would otherwise analyze them itself.
  */
-export async function analyzeValues(tx: Database): Promise<void> {
-  await tx.execute(sql`analyze indicator_values`);
+export async function analyzeValues(db: Database): Promise<void> {
+  await db.execute(sql`analyze indicator_values`);
 }
 
 /** Whether indicator_values holds no value at all: a first load, which can go straight into the table. */

@@ -4,7 +4,7 @@
  * which the server parses while the next batch is read, and are merged into the values with set-based
  * SQL (import-merge.ts). Into an empty table (a first national load) the rows are copied straight in instead,
  * and an import that brings at least as many new values as the table holds is merged; both with the table's
- * indexes and keys set aside and built again after. On PGlite, which works on the event loop, each small slice of a batch is merged
+ * indexes and keys set aside and built again after, and the values analyzed once committed. On PGlite, which works on the event loop, each small slice of a batch is merged
  * on its own, straight from its arrays, so no statement holds other requests for long. A bad row stops the writing (checking goes
  * on, to report every bad row) and the transaction is rolled back. Importing the same file again changes
  * nothing; a corrected value replaces the old one with an audit entry per indicator naming each change.
