@@ -14,6 +14,8 @@ const DATE_TIME = new Intl.DateTimeFormat('en-GB', {
   timeZone: 'Europe/London',
 });
 
+const COUNT = new Intl.NumberFormat('en-GB');
+
 // Nunjucks' own HTML escaping (what autoescape does); its typings leave it out.
 const { escape } = nunjucks.lib as typeof nunjucks.lib & { escape(text: string): string };
 
@@ -26,6 +28,8 @@ export function createViewEnvironment(options: { watch?: boolean } = {}): nunjuc
   const env = new nunjucks.Environment(loader, { autoescape: true, throwOnUndefined: false });
   env.addFilter('date', (value: Date | string) => DATE.format(new Date(value)));
   env.addFilter('dateTime', (value: Date | string) => DATE_TIME.format(new Date(value)));
+  // A whole number as people read it: 1,583,984.
+  env.addFilter('count', (value: unknown) => (typeof value === 'number' ? COUNT.format(value) : String(value ?? '')));
   // Nunjucks' own trim is a regular expression that takes quadratic time on the long whitespace runs of
   // indented templates (GOV.UK Frontend's macros trim whole blocks); String.prototype.trim removes the same
   // characters in linear time.

@@ -34,6 +34,13 @@ describe('charts', () => {
     expect(svg).toContain('Ashby &amp; Brook &lt;Homes&gt;');
   });
 
+  it('says when the comparator group has no values, rather than giving "no value" as its figures', () => {
+    const none = [null, null, null];
+    expect(lineChartAlt({ ...series, q1: none, median: none, q3: none })).toBe(
+      'Line chart of Rent collected (%), 2021/22 to 2023/24: Ashby & Brook <Homes> went from 95 in 2021/22 to 97 in 2023/24; the comparator group has no values.',
+    );
+  });
+
   it('places the organisation in the value-for-money quadrant, in words too', () => {
     const points = [
       { code: 'A', name: 'Ashby', self: true, cost: 80, performance: 30 },

@@ -44,11 +44,12 @@ export function lineChartAlt(s: LineSeries): string {
     first < 0
       ? `${s.organisation} has no values`
       : `${s.organisation} went from ${fmt(s.own[first]!)} in ${s.labels[first]} to ${fmt(s.own[last]!)} in ${s.labels[last]}`;
-  const end = Math.max(
-    0,
-    s.median.findLastIndex((v) => v !== null),
-  );
-  return `Line chart of ${s.title} (${s.unit}), ${s.labels[0]} to ${s.labels.at(-1)}: ${own}; the comparator group's median was ${fmt(s.median[end] ?? null)} in ${s.labels[end]}, its middle half between ${fmt(s.q1[end] ?? null)} and ${fmt(s.q3[end] ?? null)}.`;
+  const end = s.median.findLastIndex((v) => v !== null);
+  const group =
+    end < 0
+      ? 'the comparator group has no values'
+      : `the comparator group's median was ${fmt(s.median[end]!)} in ${s.labels[end]}, its middle half between ${fmt(s.q1[end] ?? null)} and ${fmt(s.q3[end] ?? null)}`;
+  return `Line chart of ${s.title} (${s.unit}), ${s.labels[0]} to ${s.labels.at(-1)}: ${own}; ${group}.`;
 }
 
 /** The organisation's line against its comparator group's median, over the group's interquartile band. */
@@ -56,12 +57,13 @@ export function lineChart(s: LineSeries): string {
   const band = s.q3.map((q3, i) => (q3 === null || s.q1[i] === null ? null : q3 - s.q1[i]!));
   return render(
     {
-      // Legend entries stacked on the right: side by side, server-measured text widths let them overlap.
-      grid: { left: 60, right: 210, top: 30, bottom: 40 },
+      // Legend entries stacked under the chart from its left edge: side by side, server-measured text widths
+      // let them overlap, and stacked on the right a long organisation name ran past the image's edge.
+      grid: { left: 60, right: 30, top: 30, bottom: 100 },
       legend: {
         orient: 'vertical',
-        right: 0,
-        top: 30,
+        left: 55,
+        bottom: 8,
         data: [s.organisation, 'Comparator median', 'Middle half of the group'],
       },
       xAxis: { type: 'category', data: s.labels, axisLine: { lineStyle: { color: GOVUK.grey } } },
@@ -96,7 +98,7 @@ export function lineChart(s: LineSeries): string {
         },
       ],
     },
-    { width: 760, height: 320 },
+    { width: 760, height: 390 },
     lineChartAlt(s),
   );
 }

@@ -91,6 +91,8 @@ describeEachDatabase('indicator pages and API', (driver) => {
       headers: { ...inspector.headers, accept: 'text/html' },
     });
     expect(page.body).toContain('Imported 40 rows: 40 new values, 0 changed');
+    // The demo's values and these, counted as people read numbers.
+    expect(page.body).toMatch(/\d,\d{3} values held/);
   });
 
   it('imports through the API as an inspector, never as a member', async () => {
@@ -109,6 +111,8 @@ describeEachDatabase('indicator pages and API', (driver) => {
     const analysis = res.json() as Analysis;
     expect(analysis.format).toBe('kloe-indicator-analysis/1');
     expect(analysis.group.kind).toBe('nearest');
+    // Named as the forms name the attributes, not by their keys.
+    expect(analysis.group.name).toMatch(/^\d+ nearest neighbours \(population, deprivation score\)$/);
     const sat = analysis.indicators.find((i) => i.code === `${prefix}-SAT`)!;
     expect(sat.periods.map((p) => p.label)).toEqual(['2021/22', '2022/23', '2023/24']);
     expect(sat.direction).toBe('improving');

@@ -9,6 +9,7 @@ import { violatedUniqueConstraint } from '../../db/unique-violation.js';
 import type { UserActor } from '../accounts/actor.js';
 import { recordAudit, type SystemActor } from '../audit/audit.recorder.js';
 import { organisations } from '../organisations/organisations.tables.js';
+import { attributeName } from '../organisations/organisation-attributes.js';
 import { buildAnalysis, type Analysis, type GroupInput } from './analysis.js';
 import { importIndicatorFile, type ImportProgress } from './indicators.import.js';
 import { mayAnalyse, mayManage } from './indicators.policy.js';
@@ -61,7 +62,7 @@ export function createIndicatorsService(deps: { database: Pick<DatabaseHandle, '
         members: sameType.map((c) => ({ ...c, distance: null })),
       };
     return {
-      name: `${neighbours.length} nearest neighbours (${keys.join(', ')})`,
+      name: `${neighbours.length} nearest neighbours (${keys.map(attributeName).join(', ')})`,
       kind: 'nearest',
       members: neighbours.map((n) => ({ ...byId.get(n.id)!, distance: n.distance })),
     };

@@ -38,6 +38,11 @@ export const NAMED_ATTRIBUTES: readonly NamedAttribute[] = [
   },
 ];
 
+/** An attribute as a sentence names it: a named one by its label in lower case, any other by its key. */
+export function attributeName(key: string): string {
+  return NAMED_ATTRIBUTES.find((a) => a.key === key)?.label.toLowerCase() ?? key;
+}
+
 /** The rules of one named attribute's value, worded for the form field that asks for it. */
 export function attributeNumber(attribute: NamedAttribute) {
   const noun = attribute.label.toLowerCase();
