@@ -151,13 +151,11 @@ export async function writeValues(
   };
   const { copyTransaction } = database;
   if (copyTransaction) {
-    let bulk = false;
-    const written = await copyTransaction(async (tx, copyFrom) => {
+    const { written, bulk } = await copyTransaction(async (tx, copyFrom) => {
       await lockValues(tx);
       const load = { tx, copyFrom, rows, phases, progress: options.progress };
       const step = (await valuesEmpty(tx)) ? await copyFirstLoad(load, seen) : await mergeStaged(load);
-      bulk = step.bulk === true;
-      return finish(tx, step);
+      return { written: await finish(tx, step), bulk: step.bulk === true };
     });
     // Once the rows are committed: analyzed inside their transaction, they would count as changed since.
     if (bulk) await timed(phases, 'merge', () => analyzeValues(database.db));

@@ -62,14 +62,14 @@ function resultsStatements(scope: SQL, window: number, together: boolean): SQL[]
       ) p`;
   const trends = sql`
     windows as (select indicator_id, max(period_index) - ${window - 1} as first from cells group by indicator_id),
-    -- Materialized: flattened into the sort below, it would carry each cell's arrays with every point.
+    -- Materialized, and each point's quartile placed here: flattened into the sort below, it would carry
+    -- each cell's arrays and quartile bounds with every point.
     placed as materialized (
       select c.indicator_id, c.period_index, x.organisation_id, x.value, x.score,
         -- rank() with ties sharing the best place: one more than the scores above this one, found by
         -- width_bucket's binary search of the cell's sorted scores (it counts those at or below), so the
         -- window's points need no sort by cell.
         1 + cardinality(c.vals) - width_bucket(x.score, q.sorted) as rank, cardinality(c.vals) as count,
-        -- Placed here, before the rows are sorted again, so the quartile bounds are not carried through the sort.
         case when x.score >= q.q[3] then 1 when x.score >= q.q[2] then 2 when x.score >= q.q[1] then 3 else 4 end as quartile
       from cells c
       join windows w on w.indicator_id = c.indicator_id and c.period_index >= w.first
