@@ -9,7 +9,7 @@ type Register = (program: Command) => void;
 
 /**
  * Each top-level command's module, loaded only when that command runs: loading them all (the server with
- * every module, the demo, PDF and chart code) took seconds before even `kloe --version` could answer.
+ * every module, the demo, PDF and chart code) would keep even `kloe --version` waiting.
  */
 const COMMANDS: Record<string, () => Promise<Register>> = {
   serve: async () => (await import('./cli/serve.js')).registerServeCommand,

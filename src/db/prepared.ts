@@ -1,6 +1,6 @@
 /**
  * Queries on the pages' hot path, built once per database handle instead of on every call: building a
- * query in drizzle cost about a fifth of a KLOE page's CPU (bench/assessment-pages.mjs). On PostgreSQL
+ * query in drizzle is a noticeable share of a page's CPU when the page's data is small. On PostgreSQL
  * the name also makes it a server-side prepared statement on each pooled connection.
  */
 import type { Database } from './database.js';

@@ -37,8 +37,8 @@ function nextNonce(): string {
 }
 
 export async function registerSecurity(app: FastifyInstance, options: { secret: string; https: boolean }) {
-  // One helmet middleware for the life of the server, its nonce read per response: @fastify/helmet built a
-  // new one on each request, reading every directive again (about 0.3 ms of a remembered page's 5 ms).
+  // One helmet middleware for the life of the server, its nonce read per response: @fastify/helmet builds a
+  // new one on each request, reading every directive again, a noticeable share of a remembered page's cost.
   const securityHeaders = helmet({
     contentSecurityPolicy: {
       directives: {

@@ -25,8 +25,8 @@ export function runKloe(args: string[], env: Record<string, string>) {
 /**
  * An installation for the kloe processes of the suite that calls this: a fresh PostgreSQL database, made
  * before the suite and dropped after it, and a temporary folder whose data/ is their DATA_DIR (evidence
- * files). A kloe process is ready about a second sooner on PostgreSQL than on an embedded data folder, and
- * the first one on a new folder takes some five seconds more; cli.int.test.ts keeps the embedded one covered.
+ * files). A kloe process is ready sooner on PostgreSQL than on an embedded data folder, whose first process
+ * also has to create the database; cli.int.test.ts keeps the embedded one covered.
  */
 export function postgresInstallation(tmpPrefix: string) {
   const installation = {

@@ -1,8 +1,8 @@
 /**
  * Vitest global setup: makes one migrated embedded database, once per run, and dumps it to a file that
- * every test file's in-memory database starts from (test-database.ts). Starting PGlite from a dump takes
- * about 0.8 s against 2.4 s for a new cluster plus the migrations, and a run starts one or more for each
- * of its integration and browser test files.
+ * every test file's in-memory database starts from (test-database.ts). Starting PGlite from a dump is much
+ * quicker than a new cluster plus the migrations, and a run starts one or more for each of its integration
+ * and browser test files.
  */
 import fs from 'node:fs';
 import os from 'node:os';

@@ -1,8 +1,8 @@
 /**
  * One statement's finding (radios) and note (textarea) on the KLOE workspace page, in GOV.UK Frontend's
  * own markup (govukRadios / govukTextarea), written here rather than in Nunjucks: a KLOE page has up to 22
- * statements, and as a template these fields were a third of the page's rendering time
- * (bench/assessment-pages.mjs). Every value is escaped; the result is marked safe for the template.
+ * statements, and as a template these fields made up much of the page's rendering. Every value is escaped;
+ * the result is marked safe for the template.
  */
 import nunjucks from 'nunjucks';
 import type { FormErrors } from '../../web/form-errors.js';

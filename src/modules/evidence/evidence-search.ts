@@ -55,7 +55,7 @@ export const SEARCH_CANDIDATES = 1000;
 /**
  * The walk is tried for words the planner expects in at least 1 in this many items, and reads at most this
  * many rows per candidate before giving way to the GIN index. Walking reads each row's vector, the GIN way
- * only each match's row: past a quarter of the items (measured at 100,000 items), walking is cheaper.
+ * only each match's row: past a quarter of the items, walking is cheaper.
  */
 const WALK_ROWS_PER_CANDIDATE = 4;
 

@@ -1,6 +1,6 @@
 /**
  * The demo's evidence: a few items of Ashdown's self-assessment, recorded as notes (interviews, a
- * site visit, performance data) so that the demo needs no files and loads in milliseconds, with links
+ * site visit, performance data) so that the demo needs no files and loads at once, with links
  * to statements so that the KLOE pages and the coverage map show something. Added once: an assessment
  * that already has evidence is left alone.
  */

@@ -1,7 +1,8 @@
 /**
  * The lines of the analysis page's indicator table, one per period of the window, as plain text: the page
- * shows 200 indicators, and writing these 1,800 lines in the template (a loop per cell, each setting its
- * loop variables) took most of the page's rendering time. The template escapes and joins them (`lines`).
+ * shows hundreds of indicators, and writing their lines in the template (a loop per cell, each setting its
+ * loop variables) would cost more than all the rest of the page's rendering. The template escapes and joins
+ * them (`lines`).
  */
 import type { IndicatorAnalysis, Standing } from './analysis.js';
 

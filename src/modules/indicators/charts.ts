@@ -2,7 +2,7 @@
  * Charts as SVG made on the server, so they show without JavaScript and go into reports as they are.
  * The line chart uses ECharts' server-side SVG renderer (the project's chart library); sparklines are a
  * single polyline each, drawn here, because a page shows hundreds of them and an ECharts instance per
- * sparkline would cost a few milliseconds each; the value-for-money quadrant is drawn directly too
+ * sparkline would cost more than the rest of the page; the value-for-money quadrant is drawn directly too
  * (quadrant-chart.ts). Every chart is an image with a text alternative; pages and reports put the data
  * table beside it (renderCharts).
  */

@@ -83,7 +83,7 @@ function delimiterOf(text: string): string {
   return ',';
 }
 
-/** Most records in one batch (a few milliseconds of work). */
+/** Most records in one batch: enough to check efficiently, few enough not to hold the event loop long. */
 export const ROWS_PER_BATCH = 2_000;
 /** Bytes decoded at a time: decoding a whole large file at once would hold the event loop. */
 const PIECE_BYTES = 64 * 1024;

@@ -120,9 +120,9 @@ export async function worthRebuilding(tx: Database): Promise<boolean> {
 /**
  * Runs `work` (which adds values) with indicator_values' indexes, primary key and foreign keys dropped, and
  * puts them back afterwards: an index built from the sorted rows is far cheaper than a million single
- * insertions into it, and a foreign key added back is checked by one join rather than a lookup per row
- * (1.6 M values merged from the staging table: 11 s against 45 s). The definitions are read from the catalog, so what is put back is
- * exactly what the migrations made. The price: readers of the values wait until the import commits.
+ * insertions into it, and a foreign key added back is checked by one join rather than a lookup per row.
+ * The definitions are read from the catalog, so what is put back is exactly what the migrations made. The
+ * price: readers of the values wait until the import commits.
  */
 export async function withIndexesRebuilt<T>(tx: Database, work: () => Promise<T>): Promise<T> {
   const { rows: constraints } = (await tx.execute(sql`
@@ -137,7 +137,8 @@ export async function withIndexesRebuilt<T>(tx: Database, work: () => Promise<T>
     rows: { name: string; definition: string }[];
   };
   await tx.execute(sql`lock table indicator_values in access exclusive mode`);
-  // Room to sort the rows in memory for the insert (4 MB spilled 1.6 M rows to disk) and to build each index.
+  // Room to sort the rows in memory for the insert (the default spills a national file's rows to disk) and to
+  // build each index.
   await tx.execute(sql`set local work_mem = '256MB'`);
   await tx.execute(sql`set local maintenance_work_mem = '256MB'`);
   for (const c of constraints)

@@ -64,8 +64,8 @@ export class RowChecker {
   count = 0;
   /**
    * Line of the first row for each organisation × indicator × period, under a numeric key, spread over
-   * many small maps: one map of millions of entries holds everything up for a third of a second each
-   * time it grows.
+   * many small maps: one map of millions of entries blocks the event loop each time it grows (it is
+   * copied whole into a larger table), a small one only briefly.
    */
   private readonly seen = Array.from({ length: SEEN_SHARDS }, () => new Map<number, number>());
   private readonly organisations: ReadonlyMap<string, { id: string; ordinal: number }>;

@@ -91,9 +91,9 @@ async function lookups(db: Database): Promise<Lookups> {
 }
 
 /**
- * Rows merged at a time where there is no COPY: PGlite runs each statement on the event loop
- * and inserts a few thousand rows a second (foreign-key checks and two indexes per row), so a batch
- * stays small enough to be a few tens of milliseconds.
+ * Rows merged at a time where there is no COPY: PGlite runs each statement on the event loop, with
+ * foreign-key checks and two indexes per row, so a batch stays small to keep each statement short and
+ * requests answered between them.
  */
 const MERGE_BATCH = 250;
 

@@ -158,8 +158,8 @@ export async function recompute(
       // statistics to choose the hash, and an import may just have changed a tenth of them or more
       // (as autovacuum would judge, which may be off or not yet round).
       await tx.execute(sql`set local work_mem = '256MB'`);
-      // The plan is scans, sorts and aggregates, which JIT compilation does not speed up; a variant of
-      // the statement whose row estimates were high enough to call for it took a second longer.
+      // The plan is scans, sorts and aggregates, which JIT compilation does not speed up, while compiling
+      // costs time whenever the row estimates are high enough to call for it.
       await tx.execute(sql`set local jit = off`);
       const { rows } = (await tx.execute(sql`
         select coalesce(last_analyze, last_autoanalyze) is null

@@ -57,9 +57,9 @@ function numbers(text: string): number[] {
 }
 
 /**
- * The trends of some organisations, every indicator. An analysis page reads 3,200 of these rows: their
+ * The trends of some organisations, every indicator. An analysis page reads thousands of these rows: their
  * arrays come as comma-separated text, split here, because pg's array parser (a character at a time)
- * and the row mapping took three times the query's own time. Floats print exactly (shortest round-trip
+ * and the row mapping cost more than the query itself. Floats print exactly (shortest round-trip
  * form), so they parse back to the same numbers.
  */
 export async function trendsOf(db: Database, organisationIds: readonly string[]): Promise<TrendRow[]> {

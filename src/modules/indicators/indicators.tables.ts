@@ -70,8 +70,8 @@ export const indicatorValues = pgTable(
   (t) => [
     // Indicator, then organisation: one indicator's values of a group of organisations (the indicator's
     // chart) are a few short runs of the key. No second index by organisation: the only reads by
-    // organisation alone are its flagged values, below, and building a second full index took a third
-    // of a national import's time.
+    // organisation alone are its flagged values, below, and building a second full index would add much
+    // to every national import.
     primaryKey({ columns: [t.indicatorId, t.organisationId, t.periodIndex] }),
     check('indicator_values_value_check', sql`${t.value} is not null or ${t.quality} = 'not_collected'`),
     // An analysis page reads the window's values from indicator_trends; only the flagged values of the
@@ -103,10 +103,11 @@ export const indicatorPeriodStats = pgTable(
  * the window (the arrays run in step with `periods`, oldest first) its value, its rank among `counts`
  * providers and its quartile (1 = best quarter), then its direction of travel. One row per organisation
  * and indicator, so an analysis page reads one row per indicator (never the scattered rows of
- * indicator_values: one organisation's are spread over 4,000 pages) and a national recompute writes
- * 80,000 rows, not 320,000. Derived data, rewritten by every recompute of its indicator: no foreign keys, because checking
- * two of them on every written row took a third of the recompute's time. Nothing deletes organisations
- * or indicators today; whatever comes to must delete their trends too.
+ * indicator_values: one organisation's are spread over thousands of pages) and a recompute writes one row
+ * per organisation and indicator, not one per value. Derived data, rewritten by every recompute of its
+ * indicator: no foreign keys, because checking two of them on every written row would be a large part of
+ * the recompute's work. Nothing deletes organisations or indicators today; whatever comes to must delete
+ * their trends too.
  */
 export const indicatorTrends = pgTable(
   'indicator_trends',

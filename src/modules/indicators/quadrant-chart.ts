@@ -1,7 +1,7 @@
 /**
  * The value-for-money quadrant drawn as SVG text directly: a fixed 0–100 square of points, two axes, the
- * two halfway lines and a legend. ECharts took 25–30 ms of CPU to lay out each one, a sixth of an
- * analysis page, for a figure whose scales never change.
+ * two halfway lines and a legend. Its scales never change, so ECharts' general layout, a large share of an
+ * analysis page's CPU, buys nothing here.
  */
 import type { VfmPoint } from './analysis.js';
 import { escapeXml, GOVUK } from './svg.js';

@@ -8,8 +8,8 @@
  * docx-templates evaluates each command as JavaScript in a fresh vm context. kloe keeps its vm sandbox
  * switched on (noSandbox: false) but gives it `runJs`, which replaces the evaluation: it looks the plain
  * dotted path up in the data and evaluates nothing, so a template cannot run code even if a check above
- * missed something. It is also what makes filling affordable: a new vm context per command cost about
- * 20 s and 750 MB for a report with 500 evidence items (bench/report.mjs).
+ * missed something. It is also what makes filling affordable: a new vm context per command makes a report
+ * with hundreds of evidence items slow to fill and heavy on memory.
  */
 import { readZipEntries, ZipLimitError } from '../evidence/zip-entries.js';
 import { sniffFileType } from '../evidence/file-types.js';
