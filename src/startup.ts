@@ -9,7 +9,7 @@ import { createFirstRunService, type FirstRunOutcome } from './modules/accounts/
 import { demoSeeders } from './modules/demo/demo.seeders.js';
 import { createDemoService } from './modules/demo/demo.service.js';
 import { createFrameworksService } from './modules/frameworks/frameworks.service.js';
-import { recomputeWhereMissing } from './modules/indicators/indicators.recompute.js';
+import { recomputeBehind } from './modules/indicators/indicators.recompute.js';
 
 export interface StartupReport {
   frameworks: { id: string; version: number; status: 'created' | 'unchanged' }[];
@@ -28,7 +28,7 @@ export async function prepareDatabase(
     seeders: demoSeeders,
     production: config.env === 'production',
   }).loadOnFirstRun();
-  await recomputeWhereMissing(database);
+  await recomputeBehind(database);
   const accounts = createAccountsService({ db: database.db });
   const firstRun = await createFirstRunService({ db: database.db, accounts, config }).ensureAdministrator();
   return { frameworks: outcomes.map(({ id, version, status }) => ({ id, version, status })), demo, firstRun };

@@ -4,7 +4,12 @@ import cliProgress from 'cli-progress';
 import { InvalidArgumentError, type Command } from 'commander';
 import { AppError } from '../errors.js';
 import type { ImportStage } from '../modules/indicators/indicators.import.js';
-import { recompute } from '../modules/indicators/indicators.recompute.js';
+import {
+  recompute,
+  setTrendWindow,
+  WINDOW_LIMITS,
+  type RecomputeOutcome,
+} from '../modules/indicators/indicators.recompute.js';
 import { indicatorInput } from '../modules/indicators/indicators.schemas.js';
 import { createIndicatorsService } from '../modules/indicators/indicators.service.js';
 import { printJson, withDatabase } from './context.js';
@@ -12,11 +17,18 @@ import { CliError } from './errors.js';
 
 const CLI = { kind: 'system', label: 'cli' } as const;
 
-const positiveInt = (value: string) => {
+const windowLength = (value: string) => {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 2 || n > 50) throw new InvalidArgumentError('must be a whole number from 2 to 50');
+  if (!Number.isInteger(n) || n < WINDOW_LIMITS.min || n > WINDOW_LIMITS.max)
+    throw new InvalidArgumentError(`must be a whole number from ${WINDOW_LIMITS.min} to ${WINDOW_LIMITS.max}`);
   return n;
 };
+
+/** One line per indicator whose recompute failed (its previous results stay, and the next start retries it). */
+function reportFailures(outcome: RecomputeOutcome | undefined): void {
+  for (const failure of outcome?.failed ?? [])
+    process.stderr.write(`kloe: indicator ${failure.code} could not be recomputed: ${failure.message}\n`);
+}
 
 const STAGE_LABELS: Record<ImportStage, string> = {
   reading: 'Reading',
@@ -86,6 +98,7 @@ export function registerIndicatorCommands(program: Command): void {
           ]);
         throw error;
       });
+      reportFailures(outcome.recompute);
       if (options.json) return printJson(outcome);
       process.stdout.write(
         `imported ${outcome.rows} rows: ${outcome.added} added, ${outcome.changed} changed, ${outcome.unchanged} unchanged` +
@@ -98,11 +111,20 @@ export function registerIndicatorCommands(program: Command): void {
   indicators
     .command('recompute')
     .description('recompute quartiles, ranks and directions of travel for every indicator')
-    .option('--window <periods>', 'periods in the direction of travel (default 3)', positiveInt)
+    .option(
+      '--window <periods>',
+      'change the trend window (the periods in the direction of travel; stored, audited, 3 at first)',
+      windowLength,
+    )
     .action(async (options: { window?: number }) => {
-      const outcome = await withDatabase((database) => recompute(database, { window: options.window }));
+      const outcome = await withDatabase(async (database) => {
+        if (options.window !== undefined) await setTrendWindow(database.db, options.window, CLI);
+        return recompute(database);
+      });
+      reportFailures(outcome);
       process.stdout.write(
         `recomputed ${outcome.indicators} indicators over ${outcome.window} periods in ${outcome.durationMs} ms\n`,
       );
+      if (outcome.failed.length > 0) process.exitCode = 1;
     });
 }

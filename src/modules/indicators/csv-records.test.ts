@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CsvScanner, CsvSyntaxError } from './csv-records.js';
+import { CsvScanner, CsvSyntaxError, LONGEST_RECORD } from './csv-records.js';
 
 const all = (text: string, delimiter = ',') => {
   const scanner = new CsvScanner(delimiter);
@@ -77,5 +77,23 @@ describe('CsvScanner', () => {
     expect(() => all('a,b\n"x"y,2\n')).toThrow(
       new CsvSyntaxError('line 2 has text after the closing quote of a field'),
     );
+  });
+
+  it('refuses an unquoted line longer than the bound while it is still arriving, not after reading it all', () => {
+    const scanner = new CsvScanner(',');
+    scanner.push('a,b\n', false);
+    const piece = 'x'.repeat(64 * 1024);
+    let pieces = 0;
+    const feed = () => {
+      // Twice the bound at most, so a scanner without one fails here rather than reading on.
+      while (pieces * piece.length < 2 * LONGEST_RECORD) {
+        scanner.push(piece, false);
+        pieces++;
+        scanner.next(10);
+      }
+    };
+    expect(feed).toThrow(new CsvSyntaxError(`line 2 is longer than 1,048,576 characters, which no row of values is`));
+    // Refused as soon as the held-back line passed the bound: the rest of a 50 MB line is never read.
+    expect(pieces).toBe(Math.floor(LONGEST_RECORD / piece.length) + 1);
   });
 });

@@ -17,8 +17,12 @@ export class CsvSyntaxError extends Error {
 
 class UnclosedQuoteError extends CsvSyntaxError {}
 
-/** Characters a record may span while its quote is open, before it is taken to be never closed. */
-const LONGEST_RECORD = 1 << 20;
+/**
+ * The most characters a record may span. A record still open at the end of the text given so far is
+ * scanned again when the next piece comes, so without a bound one huge line costs time growing with the
+ * square of its length; no indicator row comes near it.
+ */
+export const LONGEST_RECORD = 1 << 20;
 
 const QUOTE = 0x22;
 const LF = 0x0a;
@@ -64,6 +68,10 @@ export class CsvScanner {
         complete = false;
       }
       if (!complete) {
+        if (this.text.length - at > LONGEST_RECORD)
+          throw new CsvSyntaxError(
+            `line ${line} is longer than ${LONGEST_RECORD.toLocaleString('en-GB')} characters, which no row of values is`,
+          );
         this.at = at;
         this.line = line;
         break;

@@ -6,7 +6,7 @@ import { ROWS_PER_BATCH } from './import-file.js';
 import { withIndexesRebuilt } from './import-merge.js';
 import { importIndicatorFile, loadIndicatorFile } from './indicators.import.js';
 import { indicatorValues } from './indicators.tables.js';
-import { seedSmallSet } from './testing.js';
+import { createNumberedOrganisations, financialYear, IMPORTABLE_YEARS, seedSmallSet } from './testing.js';
 
 /** indicator_values' keys, constraints and indexes as the catalog defines them (a key and its index share a name). */
 async function catalogOf(db: Database) {
@@ -72,26 +72,29 @@ describeEachDatabase('loading values with the indexes set aside (the bulk import
   });
 });
 
+/** Enough organisations that a row for each in each importable year fills one and a half batches of the reader. */
+const ORGANISATIONS = Math.ceil((ROWS_PER_BATCH * 1.5) / IMPORTABLE_YEARS.length);
+
 describeEachDatabase('a first import into an empty table', (driver) => {
   let database: TestDatabase;
   beforeAll(async () => {
     database = await createTestDatabase(driver);
     await seedSmallSet(database.db, 'FIRST');
+    await createNumberedOrganisations(database.db, 'FIRST', 6, ORGANISATIONS);
   });
   afterAll(() => database.close());
 
   /** Rows over several batches of the reader, so that some have reached the database before the last. */
   function file(last: string): Buffer {
     const lines = ['organisation_code,indicator_code,period,value'];
-    for (let year = 3000; lines.length <= ROWS_PER_BATCH * 1.5; year++)
-      for (let o = 1; o <= 5; o++)
-        lines.push(`FIRST-O${o},FIRST-SAT,${year}/${String((year + 1) % 100).padStart(2, '0')},${50 + o}`);
+    for (const year of IMPORTABLE_YEARS)
+      for (let o = 1; o <= ORGANISATIONS; o++) lines.push(`FIRST-O${o},FIRST-SAT,${financialYear(year)},${o % 100}`);
     return Buffer.from([...lines, last].join('\n'));
   }
 
   it('keeps nothing, and the table its keys, when the last row is bad', async () => {
     const catalog = await catalogOf(database.db);
-    await expect(importIndicatorFile(database, file('FIRST-O1,FIRST-SAT,2030/31,n/a'), SYSTEM)).rejects.toThrow(
+    await expect(importIndicatorFile(database, file('FIRST-O1,FIRST-COST,2023/24,n/a'), SYSTEM)).rejects.toThrow(
       '1 row has a problem; nothing was imported',
     );
     expect(await count(database.db)).toBe(0);
@@ -101,7 +104,7 @@ describeEachDatabase('a first import into an empty table', (driver) => {
   it('loads every row, and leaves the table with its keys and indexes', async () => {
     const catalog = await catalogOf(database.db);
     // Loaded without the recompute that an import runs after, which would analyze the values itself.
-    const outcome = await loadIndicatorFile(database, file('FIRST-O1,FIRST-SAT,2030/31,51'), SYSTEM);
+    const outcome = await loadIndicatorFile(database, file('FIRST-O1,FIRST-COST,2023/24,51'), SYSTEM);
     expect(outcome.added).toBe(outcome.rows);
     expect(await count(database.db)).toBe(outcome.rows);
     expect(await catalogOf(database.db)).toEqual(catalog);
@@ -113,7 +116,7 @@ describeEachDatabase('a first import into an empty table', (driver) => {
       expect(rows[0]!.n).toBeGreaterThan(0);
     }
     // Importing the same file again finds every value there already.
-    expect(await importIndicatorFile(database, file('FIRST-O1,FIRST-SAT,2030/31,51'), SYSTEM)).toMatchObject({
+    expect(await importIndicatorFile(database, file('FIRST-O1,FIRST-COST,2023/24,51'), SYSTEM)).toMatchObject({
       added: 0,
       changed: 0,
     });

@@ -34,7 +34,16 @@ const importResponse = z.object({
   added: z.number(),
   changed: z.number(),
   unchanged: z.number(),
-  recompute: z.object({ indicators: z.number(), window: z.number(), durationMs: z.number() }).optional(),
+  recompute: z
+    .object({
+      indicators: z.number(),
+      window: z.number(),
+      durationMs: z.number(),
+      failed: z
+        .array(z.object({ indicatorId: z.string(), code: z.string(), message: z.string() }))
+        .describe('Indicators whose results could not be recomputed; the import itself has committed'),
+    })
+    .optional(),
 });
 
 export function registerIndicatorsApi(app: FastifyInstance, deps: { indicators: IndicatorsService }): void {

@@ -15,7 +15,7 @@ import { demoOrganisations } from '../organisations/organisations.demo-data.js';
 import { organisations } from '../organisations/organisations.tables.js';
 import type { ImportRow } from './import-validate.js';
 import { writeValues } from './indicators.import.js';
-import { recompute } from './indicators.recompute.js';
+import { recomputeBehind } from './indicators.recompute.js';
 import { indicatorDefinitions } from './indicators.tables.js';
 import { parsePeriod } from './periods.js';
 import { syntheticDefinitions, syntheticOrganisations, syntheticValues, type SyntheticSize } from './synthetic.js';
@@ -80,7 +80,7 @@ export const indicatorsDemo: DemoSeeder = {
     // connection of its own) and recomputes as PGlite would, one indicator at a time.
     const driver = 'pglite' as const;
     const written = await writeValues({ db }, [rows], DEMO_ACTOR);
-    if (written.added + written.changed > 0) await recompute({ db, driver }, { indicatorIds: written.indicatorIds });
+    await recomputeBehind({ db, driver });
     const others = orgIds.size - orgs.length;
     return `${orgs.length} synthetic providers and ${others} demo organisations, ${defs.length} indicators, ${written.added} values`;
   },

@@ -34,7 +34,7 @@ import {
 import { copyBatches, COPY_STAGING, COPY_VALUES, createStaging, STAGED, unnested } from './import-staging.js';
 import { RowChecker, type ImportRow, type Lookups } from './import-validate.js';
 import { indicatorDefinitions } from './indicators.tables.js';
-import { recompute, yieldToEventLoop, type RecomputeOutcome } from './indicators.recompute.js';
+import { recomputeBehind, yieldToEventLoop, type RecomputeOutcome } from './indicators.recompute.js';
 
 export type ImportStage = 'reading' | 'checking' | 'writing' | 'recomputing';
 export type ImportProgress = (stage: ImportStage, done: number, total: number) => void;
@@ -82,11 +82,14 @@ async function lookups(db: Database): Promise<Lookups> {
       id: indicatorDefinitions.id,
       code: indicatorDefinitions.code,
       periodType: indicatorDefinitions.periodType,
+      unit: indicatorDefinitions.unit,
     })
     .from(indicatorDefinitions);
   return {
     organisations: new Map(orgs.map((o) => [o.code.toUpperCase(), o.id])),
-    indicators: new Map(indicators.map((i) => [i.code.toUpperCase(), { id: i.id, periodType: i.periodType }])),
+    indicators: new Map(
+      indicators.map((i) => [i.code.toUpperCase(), { id: i.id, periodType: i.periodType, unit: i.unit }]),
+    ),
   };
 }
 
@@ -141,6 +144,7 @@ export async function writeValues(
   const rows = counting(batches, seen);
   const finish = async (tx: Database, { added, changes }: Step): Promise<Written> => {
     await timed(phases, 'audit', () => auditChanges(tx, actor, changes));
+    if (added + changes.length > 0) await markValuesChanged(tx, [...seen.indicatorIds]);
     return {
       added,
       changed: changes.length,
@@ -165,6 +169,13 @@ export async function writeValues(
     await lockValues(tx);
     return finish(tx, await mergeSlices(tx, rows, phases));
   });
+}
+
+/** Raises the values generation of indicators whose values this import changed (committed with them). */
+async function markValuesChanged(tx: Database, indicatorIds: readonly string[]) {
+  await tx.execute(sql`
+    update indicator_definitions set values_generation = values_generation + 1
+    where id = any(${sql.param([...indicatorIds])}::uuid[])`);
 }
 
 /** What one way of writing did: values added, and values changed (for the audit). */
@@ -272,19 +283,20 @@ export async function loadIndicatorFile(
   return { ...written, rows: checker.count };
 }
 
-/** Reads, checks and writes a file, then recomputes what it touched. */
+/**
+ * Reads, checks and writes a file, then recomputes whatever is behind: what it touched, and anything an
+ * earlier import left behind (a crash before its recompute), so importing a file again repairs that too.
+ * The import has committed by then; an indicator whose recompute fails is reported in the outcome.
+ */
 export async function importIndicatorFile(
   database: Pick<DatabaseHandle, 'db' | 'driver' | 'copyTransaction'>,
   buffer: Buffer,
   actor: UserActor | SystemActor,
-  options: { progress?: ImportProgress; window?: number } = {},
+  options: { progress?: ImportProgress } = {},
 ): Promise<ImportOutcome> {
   const written = await loadIndicatorFile(database, buffer, actor, options.progress);
-  const touched = written.added + written.changed > 0;
   options.progress?.('recomputing', 0, written.indicatorIds.length);
-  const outcome = touched
-    ? await recompute(database, { indicatorIds: written.indicatorIds, window: options.window })
-    : undefined;
+  const outcome = await recomputeBehind(database);
   const { rows, added, changed, unchanged, phases } = written;
   return { rows, added, changed, unchanged, recompute: outcome, phases };
 }

@@ -79,6 +79,7 @@ export function registerIndicatorPages(
           imported: z.coerce.number().int().optional(),
           added: z.coerce.number().int().optional(),
           changed: z.coerce.number().int().optional(),
+          notRecomputed: z.string().max(2_000).optional(),
           code: z.string().trim().max(40).optional(),
           defined: z.string().max(40).optional(),
         }),
@@ -161,8 +162,10 @@ export function registerIndicatorPages(
           return renderImport(reply.status(400), [{ field: 'file', message: 'Choose a CSV or XLSX file to import' }]);
         try {
           const outcome = await indicators.importFile(currentUser(request), file);
+          const failed = outcome.recompute?.failed.map((f) => f.code) ?? [];
           return reply.redirect(
-            `/indicators?imported=${outcome.rows}&added=${outcome.added}&changed=${outcome.changed}`,
+            `/indicators?imported=${outcome.rows}&added=${outcome.added}&changed=${outcome.changed}` +
+              (failed.length > 0 ? `&notRecomputed=${encodeURIComponent(failed.join(','))}` : ''),
             303,
           );
         } catch (error) {

@@ -2,8 +2,8 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createTestDatabase, describeEachDatabase, type TestDatabase } from '../../db/testing/test-database.js';
 import { createTestOrganisation } from '../organisations/testing/test-organisations.js';
 import { insertIndicator, positionsIn, trendsOf, type IndicatorRow } from './indicators.repository.js';
-import { recompute, recomputeWhereMissing } from './indicators.recompute.js';
-import { indicatorPeriodStats, indicatorTrends, indicatorValues } from './indicators.tables.js';
+import { recompute, setTrendWindow } from './indicators.recompute.js';
+import { indicatorPeriodStats, indicatorValues } from './indicators.tables.js';
 import { directionOfTravel, quartilePosition, quartiles, ranks, score, type Polarity } from './statistics.js';
 
 // Six organisations × five years (2019–2023); null is a year without a value. Chosen to reach the
@@ -36,6 +36,7 @@ const TABLES: Record<Polarity, (number | null)[][]> = {
   ],
 };
 const FIRST_YEAR = 2019;
+const TEST_ACTOR = { kind: 'system', label: 'test' } as const;
 
 describeEachDatabase('the SQL recompute agrees with statistics.ts', (driver) => {
   let database: TestDatabase;
@@ -78,20 +79,12 @@ describeEachDatabase('the SQL recompute agrees with statistics.ts', (driver) => 
   });
   afterAll(() => database.close());
 
-  it('remakes at start the results a migration cleared, and only where values have none', async () => {
-    await recompute(database);
-    const complete = (await database.db.select().from(indicatorTrends)).length;
-    expect(await recomputeWhereMissing(database)).toBe(0);
-    await database.db.delete(indicatorTrends);
-    expect(await recomputeWhereMissing(database)).toBe(indicators.size);
-    expect(await database.db.select().from(indicatorTrends)).toHaveLength(complete);
-  });
-
   for (const window of [3, 5]) {
     it(`gives every quartile, rank and trend of statistics.ts over a window of ${window}`, async () => {
-      await recompute(database, { window });
+      await setTrendWindow(database.db, window, TEST_ACTOR);
+      await recompute(database);
       const stats = await database.db.select().from(indicatorPeriodStats);
-      const trends = await trendsOf(database.db, orgs);
+      const trends = await trendsOf(database.db, orgs, window);
       const positions = positionsIn(trends);
       const firstInWindow = FIRST_YEAR + 5 - window;
 
@@ -149,8 +142,9 @@ describeEachDatabase('the SQL recompute agrees with statistics.ts', (driver) => 
   }
 
   it('reaches the hand-worked corners: a tie-corrected variance, a lone point, an unchanged series', async () => {
-    await recompute(database, { window: 5 });
-    const trends = await trendsOf(database.db, orgs);
+    await setTrendWindow(database.db, 5, TEST_ACTOR);
+    await recompute(database);
+    const trends = await trendsOf(database.db, orgs, 5);
     const of = (polarity: Polarity, o: number) =>
       trends.find((t) => t.indicatorId === indicators.get(polarity)!.id && t.organisationId === orgs[o])!;
     // O6 lower: 9 9 9 9 9 → S 0, variance (5·4·15 − 5·4·15) / 18 = 0, stable.

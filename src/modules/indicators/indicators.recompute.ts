@@ -11,14 +11,22 @@
  * self-join, and lag()/lead() equality counts the tied scores for Mann–Kendall's variance.
  *
  * On PostgreSQL it is one transaction for all indicators; on PGlite, which works on the event loop, it
- * goes one indicator and one table at a time so no request waits long behind it.
+ * goes one indicator and one table at a time so no request waits long behind it. An indicator whose
+ * recompute fails (a series the arithmetic cannot carry) is reported and left behind; the others go on.
+ *
+ * Every recompute uses the one stored trend window (indicator_settings), and marks each indicator with
+ * the values generation and window it computed from, so whatever is behind — after a crash between an
+ * import and its recompute, or a change of window — is found and recomputed at start and on every import.
  */
-import { sql, type SQL } from 'drizzle-orm';
-import type { DatabaseHandle } from '../../db/database.js';
+import { inArray, sql, type SQL } from 'drizzle-orm';
+import type { Database, DatabaseHandle } from '../../db/database.js';
+import type { UserActor } from '../accounts/actor.js';
+import { recordAudit, type SystemActor } from '../audit/audit.recorder.js';
 import { TOLERANCE, MANN_KENDALL_MIN_POINTS } from './statistics.js';
-import { indicatorDefinitions, indicatorRecomputes } from './indicators.tables.js';
+import { indicatorDefinitions, indicatorRecomputes, indicatorSettings } from './indicators.tables.js';
 
-export const DEFAULT_WINDOW = 3;
+/** The shortest and longest trend windows: Theil–Sen needs two points; longer windows hide today's direction. */
+export const WINDOW_LIMITS = { min: 2, max: 20 } as const;
 
 /** Yields to the event loop, so that waiting requests run between batches. */
 export const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -61,7 +69,17 @@ function resultsStatements(scope: SQL, window: number, together: boolean): SQL[]
         select percentile_cont(array[0.25, 0.5, 0.75]) within group (order by x) as q from unnest(vals) x
       ) p`;
   const trends = sql`
-    windows as (select indicator_id, max(period_index) - ${window - 1} as first from cells group by indicator_id),
+    -- Each indicator's window ends at its latest period with values for at least half as many
+    -- organisations as its fullest period (windowPeriodStats reads the same end): one organisation's typo year or early
+    -- figures do not move everyone's window to a period nobody else has reported yet.
+    windows as (
+      select indicator_id, last - ${window - 1} as first, last from (
+        select indicator_id, max(period_index) filter (where 2 * n >= most) as last from (
+          select indicator_id, period_index, cardinality(orgs) as n,
+            max(cardinality(orgs)) over (partition by indicator_id) as most
+          from cells) counted
+        group by indicator_id) ends
+    ),
     -- Materialized, and each point's quartile placed here: flattened into the sort below, it would carry
     -- each cell's arrays and quartile bounds with every point.
     placed as materialized (
@@ -72,7 +90,7 @@ function resultsStatements(scope: SQL, window: number, together: boolean): SQL[]
         1 + cardinality(c.vals) - width_bucket(x.score, q.sorted) as rank, cardinality(c.vals) as count,
         case when x.score >= q.q[3] then 1 when x.score >= q.q[2] then 2 when x.score >= q.q[1] then 3 else 4 end as quartile
       from cells c
-      join windows w on w.indicator_id = c.indicator_id and c.period_index >= w.first
+      join windows w on w.indicator_id = c.indicator_id and c.period_index between w.first and w.last
       join indicator_definitions d on d.id = c.indicator_id
       cross join lateral (
         select percentile_cont(array[0.25, 0.5, 0.75]) within group (order by v.score) as q,
@@ -134,84 +152,177 @@ function resultsStatements(scope: SQL, window: number, together: boolean): SQL[]
     : [sql`with ${cells} ${stats}`, sql`with ${cells}, ${trends}`];
 }
 
+/** The trend window in force. */
+export async function trendWindow(db: Database): Promise<number> {
+  const [row] = await db.select({ window: indicatorSettings.trendWindow }).from(indicatorSettings).limit(1);
+  return row?.window ?? 3;
+}
+
+/**
+ * Changes the trend window (audited, with the previous one); every indicator is then behind until
+ * recomputed. Returns whether it changed.
+ */
+export async function setTrendWindow(db: Database, window: number, actor: UserActor | SystemActor): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    const before = await trendWindow(tx);
+    if (before === window) return false;
+    const label = actor.kind === 'user' ? actor.email : `system (${actor.label})`;
+    await tx
+      .insert(indicatorSettings)
+      .values({ id: 1, trendWindow: window, changedAt: new Date(), changedBy: label })
+      .onConflictDoUpdate({
+        target: indicatorSettings.id,
+        set: { trendWindow: window, changedAt: new Date(), changedBy: label },
+      });
+    await recordAudit(tx, {
+      actor,
+      action: 'indicators.window_changed',
+      entityType: 'indicator_settings',
+      entityId: 'trend_window',
+      before: { window: before },
+      after: { window },
+    });
+    return true;
+  });
+}
+
+export interface RecomputeFailure {
+  indicatorId: string;
+  code: string;
+  /** The database's reason, e.g. "value out of range: overflow". */
+  message: string;
+}
+
 export interface RecomputeOutcome {
   indicators: number;
   window: number;
   durationMs: number;
+  /** Indicators whose results could not be computed: their previous results stay, marked behind. */
+  failed: RecomputeFailure[];
 }
 
-/** Recomputes the results of the given indicators (all when omitted). */
+interface Target {
+  id: string;
+  code: string;
+  generation: number;
+}
+
+/** Marks indicators' results as computed from these generations with this window (in the results' transaction). */
+async function markComputed(tx: Database, targets: readonly Target[], window: number) {
+  await tx.execute(sql`
+    update indicator_definitions d set results_generation = x.generation, results_window = ${window}
+    from unnest(${sql.param(targets.map((t) => t.id))}::uuid[], ${sql.param(targets.map((t) => t.generation))}::bigint[])
+      as x(id, generation)
+    where d.id = x.id`);
+}
+
+const reasonOf = (error: unknown) => {
+  // drizzle wraps the driver's error; the database's own message is the useful part.
+  const cause = (error as { cause?: unknown }).cause;
+  const message = cause instanceof Error ? cause.message : error instanceof Error ? error.message : String(error);
+  return message.split('\n')[0]!.slice(0, 200);
+};
+
+/** PostgreSQL: one transaction for all targets. */
+async function recomputeTogether(db: Database, targets: readonly Target[], window: number) {
+  const scope = sql`indicator_id = any(${sql.param(targets.map((t) => t.id))}::uuid[])`;
+  await db.transaction(async (tx) => {
+    // The sorts and the hash of indicator × period fit in memory; the planner needs the values'
+    // statistics to choose the hash, and an import may just have changed a tenth of them or more
+    // (as autovacuum would judge, which may be off or not yet round).
+    await tx.execute(sql`set local work_mem = '256MB'`);
+    // The plan is scans, sorts and aggregates, which JIT compilation does not speed up, while compiling
+    // costs time whenever the row estimates are high enough to call for it.
+    await tx.execute(sql`set local jit = off`);
+    const { rows } = (await tx.execute(sql`
+      select coalesce(last_analyze, last_autoanalyze) is null
+        or n_mod_since_analyze > 0.1 * greatest(n_live_tup, 1) as stale
+      from pg_stat_user_tables where relid = 'indicator_values'::regclass`)) as unknown as {
+      rows: { stale: boolean }[];
+    };
+    if (rows[0]?.stale !== false) await tx.execute(sql`analyze indicator_values`);
+    await tx.execute(sql`delete from indicator_period_stats where ${scope}`);
+    await tx.execute(sql`delete from indicator_trends where ${scope}`);
+    for (const statement of resultsStatements(scope, window, true)) await tx.execute(statement);
+    await markComputed(tx, targets, window);
+  });
+}
+
+/**
+ * One indicator, one table at a time, each in its own transaction (PGlite has one connection: a
+ * transaction open across a yield would take in other requests' queries), the event loop free between.
+ */
+async function recomputeOne(db: Database, target: Target, window: number) {
+  const scope = sql`indicator_id = ${target.id}`;
+  const [stats, trends] = resultsStatements(scope, window, false);
+  await db.transaction(async (tx) => {
+    await tx.execute(sql`delete from indicator_period_stats where ${scope}`);
+    await tx.execute(stats!);
+  });
+  await yieldToEventLoop();
+  await db.transaction(async (tx) => {
+    await tx.execute(sql`delete from indicator_trends where ${scope}`);
+    await tx.execute(trends!);
+    await markComputed(tx, [target], window);
+  });
+  await yieldToEventLoop();
+}
+
+/** Recomputes the results of the given indicators (all when omitted) with the stored trend window. */
 export async function recompute(
   database: Pick<DatabaseHandle, 'db' | 'driver'>,
-  options: { indicatorIds?: readonly string[]; window?: number } = {},
+  options: { indicatorIds?: readonly string[] } = {},
 ): Promise<RecomputeOutcome> {
   const started = performance.now();
-  const window = options.window ?? DEFAULT_WINDOW;
   const { db } = database;
-  const ids =
-    options.indicatorIds ??
-    (await db.select({ id: indicatorDefinitions.id }).from(indicatorDefinitions)).map((r) => r.id);
-  if (database.driver === 'postgres') {
-    const scope = options.indicatorIds ? sql`indicator_id = any(${sql.param(ids)}::uuid[])` : sql`true`;
-    await db.transaction(async (tx) => {
-      // The sorts and the hash of indicator × period fit in memory; the planner needs the values'
-      // statistics to choose the hash, and an import may just have changed a tenth of them or more
-      // (as autovacuum would judge, which may be off or not yet round).
-      await tx.execute(sql`set local work_mem = '256MB'`);
-      // The plan is scans, sorts and aggregates, which JIT compilation does not speed up, while compiling
-      // costs time whenever the row estimates are high enough to call for it.
-      await tx.execute(sql`set local jit = off`);
-      const { rows } = (await tx.execute(sql`
-        select coalesce(last_analyze, last_autoanalyze) is null
-          or n_mod_since_analyze > 0.1 * greatest(n_live_tup, 1) as stale
-        from pg_stat_user_tables where relid = 'indicator_values'::regclass`)) as unknown as {
-        rows: { stale: boolean }[];
-      };
-      if (rows[0]?.stale !== false) await tx.execute(sql`analyze indicator_values`);
-      await tx.execute(sql`delete from indicator_period_stats where ${scope}`);
-      await tx.execute(sql`delete from indicator_trends where ${scope}`);
-      for (const statement of resultsStatements(scope, window, true)) await tx.execute(statement);
-    });
+  const window = await trendWindow(db);
+  // The generations are read before the values: results marked with them are at least that new.
+  const targets: Target[] = await db
+    .select({
+      id: indicatorDefinitions.id,
+      code: indicatorDefinitions.code,
+      generation: indicatorDefinitions.valuesGeneration,
+    })
+    .from(indicatorDefinitions)
+    .where(options.indicatorIds ? inArray(indicatorDefinitions.id, [...options.indicatorIds]) : undefined);
+  const failed: RecomputeFailure[] = [];
+  const one = async (target: Target) => {
+    try {
+      await recomputeOne(db, target, window);
+    } catch (error) {
+      failed.push({ indicatorId: target.id, code: target.code, message: reasonOf(error) });
+    }
+  };
+  if (targets.length > 0 && database.driver === 'postgres') {
+    try {
+      await recomputeTogether(db, targets, window);
+    } catch {
+      // One indicator's series may be what failed: each on its own, so the rest are computed.
+      for (const target of targets) await one(target);
+    }
     // Every recompute leaves the old results dead; without a vacuum (autovacuum may be off or late) each
     // next recompute wades through them and its inserts slow down run after run.
     await db.execute(sql`vacuum indicator_trends, indicator_period_stats`);
   } else {
-    // One indicator, one table at a time, each in its own transaction (PGlite has one connection: a
-    // transaction open across a yield would take in other requests' queries), the event loop free between.
-    for (const id of ids) {
-      const scope = sql`indicator_id = ${id}`;
-      const [stats, trends] = resultsStatements(scope, window, false);
-      await db.transaction(async (tx) => {
-        await tx.execute(sql`delete from indicator_period_stats where ${scope}`);
-        await tx.execute(stats!);
-      });
-      await yieldToEventLoop();
-      await db.transaction(async (tx) => {
-        await tx.execute(sql`delete from indicator_trends where ${scope}`);
-        await tx.execute(trends!);
-      });
-      await yieldToEventLoop();
-    }
+    for (const target of targets) await one(target);
   }
   const durationMs = Math.round(performance.now() - started);
   await db.insert(indicatorRecomputes).values({ window, durationMs });
-  return { indicators: ids.length, window, durationMs };
+  return { indicators: targets.length - failed.length, window, durationMs, failed };
 }
 
 /**
- * Recomputes the indicators that have values but no results, as every start does: a migration that
- * reshapes the results clears them (0008), and a new installation's own data would otherwise wait for
- * `kloe indicators recompute`. Returns how many indicators it recomputed.
+ * Recomputes every indicator whose results are behind its values or the trend window, as every start
+ * and every import does: after a crash between an import's commit and its recompute, after a change of
+ * window, for a new installation's own data. Returns what it did, or undefined when nothing was behind.
  */
-export async function recomputeWhereMissing(database: Pick<DatabaseHandle, 'db' | 'driver'>): Promise<number> {
-  const rows = (await database.db.execute(sql`
-    select d.id from indicator_definitions d
-    where exists (select 1 from indicator_values v where v.indicator_id = d.id)
-      -- One pass over the results (a hashed subplan): their key does not start with the indicator.
-      and d.id not in (select distinct indicator_id from indicator_trends)`)) as unknown as {
-    rows: { id: string }[];
-  };
-  const indicatorIds = rows.rows.map((r) => r.id);
-  if (indicatorIds.length > 0) await recompute(database, { indicatorIds });
-  return indicatorIds.length;
+export async function recomputeBehind(
+  database: Pick<DatabaseHandle, 'db' | 'driver'>,
+): Promise<RecomputeOutcome | undefined> {
+  const { rows } = (await database.db.execute(sql`
+    select d.id from indicator_definitions d, indicator_settings s
+    where d.results_generation is distinct from d.values_generation
+      or d.results_window is distinct from s.trend_window`)) as unknown as { rows: { id: string }[] };
+  if (rows.length === 0) return undefined;
+  return recompute(database, { indicatorIds: rows.map((r) => r.id) });
 }

@@ -62,14 +62,16 @@ function numbers(text: string): number[] {
  * and the row mapping cost more than the query itself. Floats print exactly (shortest round-trip
  * form), so they parse back to the same numbers.
  */
-export async function trendsOf(db: Database, organisationIds: readonly string[]): Promise<TrendRow[]> {
+export async function trendsOf(db: Database, organisationIds: readonly string[], window: number): Promise<TrendRow[]> {
   const { rows } = (await db.execute(sql`
     select organisation_id as "organisationId", indicator_id as "indicatorId",
       array_to_string(periods, ',') as periods, array_to_string(window_values, ',') as "windowValues",
       array_to_string(ranks, ',') as ranks, array_to_string(counts, ',') as counts,
       array_to_string(quartiles, ',') as quartiles, direction, slope, change, tolerance, points,
       mk_s as "mkS", mk_variance as "mkVariance"
-    from indicator_trends where organisation_id = any(${sql.param([...organisationIds])}::uuid[])`)) as unknown as {
+    from indicator_trends
+    where organisation_id = any(${sql.param([...organisationIds])}::uuid[])
+      and indicator_id in (select id from indicator_definitions where results_window = ${window})`)) as unknown as {
     rows: (Omit<TrendRow, 'periods' | 'windowValues' | 'ranks' | 'counts' | 'quartiles'> &
       Record<'periods' | 'windowValues' | 'ranks' | 'counts' | 'quartiles', string>)[];
   };
@@ -147,16 +149,34 @@ export function valuesIn(trends: readonly TrendRow[], flagged: readonly WindowVa
   return values;
 }
 
-/** Quartiles of each indicator's latest `window` periods (the trend window, as the recompute's). */
+/**
+ * Quartiles of each indicator's trend window, ending where the recompute's ends (its latest period with
+ * values for at least half as many organisations as its fullest period), for the indicators whose
+ * results were computed with this window: an analysis never shows figures of two windows side by side.
+ */
 export async function windowPeriodStats(db: Database, window: number) {
   const { rows } = (await db.execute(sql`
-    select s.indicator_id as "indicatorId", s.period_index as "periodIndex", s.count, s.q1, s.median, s.q3
-    from indicator_period_stats s
-    join (select indicator_id, max(period_index) - ${window} as before from indicator_period_stats group by indicator_id) w
-      on w.indicator_id = s.indicator_id and s.period_index > w.before`)) as unknown as {
+    with counted as (
+      select s.*, max(s.count) over (partition by s.indicator_id) as most
+      from indicator_period_stats s
+      join indicator_definitions d on d.id = s.indicator_id and d.results_window = ${window}
+    ),
+    ends as (select indicator_id, max(period_index) filter (where 2 * count >= most) as last from counted group by indicator_id)
+    select c.indicator_id as "indicatorId", c.period_index as "periodIndex", c.count, c.q1, c.median, c.q3
+    from counted c join ends e on e.indicator_id = c.indicator_id
+    where c.period_index between e.last - ${window - 1} and e.last`)) as unknown as {
     rows: (typeof indicatorPeriodStats.$inferSelect)[];
   };
   return rows;
+}
+
+/** How many indicators' results are behind their values or the trend window (a recompute is due). */
+export async function countBehind(db: Database): Promise<number> {
+  const { rows } = (await db.execute(sql`
+    select count(*)::int as n from indicator_definitions d, indicator_settings s
+    where d.results_generation is distinct from d.values_generation
+      or d.results_window is distinct from s.trend_window`)) as unknown as { rows: { n: number }[] };
+  return rows[0]!.n;
 }
 
 /** Every organisation with its type and contextual attributes (what comparator groups are made from). */

@@ -14,7 +14,7 @@ import { buildAnalysis, type Analysis, type GroupInput } from './analysis.js';
 import { importIndicatorFile, type ImportProgress } from './indicators.import.js';
 import { mayAnalyse, mayManage } from './indicators.policy.js';
 import * as repo from './indicators.repository.js';
-import { DEFAULT_WINDOW } from './indicators.recompute.js';
+import { trendWindow } from './indicators.recompute.js';
 import type { IndicatorInput } from './indicators.schemas.js';
 import { neighboursOfSameType } from './neighbours.js';
 import { groupNotFound, membersOf } from './comparator-groups.service.js';
@@ -99,7 +99,13 @@ export function createIndicatorsService(deps: { database: Pick<DatabaseHandle, '
     },
 
     async status() {
-      return { values: await repo.countValues(db), lastRecompute: await repo.lastRecompute(db) };
+      const [values, lastRecompute, window, behind] = await Promise.all([
+        repo.countValues(db),
+        repo.lastRecompute(db),
+        trendWindow(db),
+        repo.countBehind(db),
+      ]);
+      return { values, lastRecompute, window, behind };
     },
 
     /** One organisation's analysis as at now; `groupId` picks a comparator group other than its neighbours. */
@@ -107,10 +113,10 @@ export function createIndicatorsService(deps: { database: Pick<DatabaseHandle, '
       const organisation = await organisationOf(actor, organisationId);
       const group = await groupFor(organisationId, options.groupId);
       const ids = [organisationId, ...group.members.map((m) => m.id)];
-      const window = (await repo.lastRecompute(db))?.window ?? DEFAULT_WINDOW;
+      const window = await trendWindow(db);
       const [definitions, trends, flagged, stats] = await Promise.all([
         repo.listIndicators(db),
-        repo.trendsOf(db, ids),
+        repo.trendsOf(db, ids, window),
         repo.flaggedValuesOf(db, organisationId),
         repo.windowPeriodStats(db, window),
       ]);

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
+  bigint,
   check,
   doublePrecision,
   index,
@@ -36,6 +37,14 @@ export const indicatorDefinitions = pgTable(
     serviceArea: text('service_area').notNull(),
     periodType: text('period_type', { enum: ['financial_year', 'calendar_year', 'quarter'] }).notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    /**
+     * Raised in the same transaction as every import that adds or changes this indicator's values, so a
+     * crash between the import and its recompute leaves a mark that the results are behind.
+     */
+    valuesGeneration: bigint('values_generation', { mode: 'number' }).notNull().default(1),
+    /** The values generation and trend window the results were computed from; null before the first recompute. */
+    resultsGeneration: bigint('results_generation', { mode: 'number' }),
+    resultsWindow: integer('results_window'),
   },
   (t) => [
     check('indicator_definitions_polarity_check', sql`${t.polarity} in ('higher','lower','target')`),
@@ -130,6 +139,25 @@ export const indicatorTrends = pgTable(
     mkVariance: doublePrecision('mk_variance'),
   },
   (t) => [primaryKey({ columns: [t.organisationId, t.indicatorId] })],
+);
+
+/**
+ * Settings of the benchmarking, one row: the trend window (how many latest periods the direction of
+ * travel, ranks and quartiles are worked over). Every recompute uses it, so results of two windows
+ * never stand side by side; changing it is audited and recomputes every indicator.
+ */
+export const indicatorSettings = pgTable(
+  'indicator_settings',
+  {
+    id: smallint('id').primaryKey().default(1),
+    trendWindow: integer('trend_window').notNull().default(3),
+    changedAt: timestamp('changed_at', { withTimezone: true }),
+    changedBy: text('changed_by'),
+  },
+  (t) => [
+    check('indicator_settings_single_row', sql`${t.id} = 1`),
+    check('indicator_settings_window_check', sql`${t.trendWindow} between 2 and 20`),
+  ],
 );
 
 /** When the results were last recomputed, over how many periods, and how long it took. */

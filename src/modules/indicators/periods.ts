@@ -46,6 +46,14 @@ export function parsePeriod(text: string, type: PeriodType): Period | undefined 
   return { type, label: `${year} Q${quarter}`, index: year * 4 + quarter - 1 };
 }
 
+/** The first year a period may start in: earlier ones are typing slips, not history kloe compares. */
+export const FIRST_PERIOD_YEAR = 1990;
+
+/** The year a period starts in (a financial year's first year, a quarter's year). */
+export function periodYear(period: Period): number {
+  return period.type === 'quarter' ? Math.floor(period.index / 4) : period.index;
+}
+
 /** The label of a period index (the inverse of parsePeriod's index). */
 export function periodLabel(index: number, type: PeriodType): string {
   if (type === 'financial_year') return `${index}/${String((index + 1) % 100).padStart(2, '0')}`;

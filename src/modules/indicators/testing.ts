@@ -32,3 +32,14 @@ export async function seedSmallSet(db: Database, prefix: string) {
   });
   return { orgs, satisfaction, cost };
 }
+
+/** The years an import accepts, for files that need many distinct periods. */
+export const IMPORTABLE_YEARS = Array.from({ length: 2027 - 1990 + 1 }, (_, i) => 1990 + i);
+
+/** A financial year's label, e.g. 2023 → "2023/24". */
+export const financialYear = (year: number) => `${year}/${String((year + 1) % 100).padStart(2, '0')}`;
+
+/** Organisations `${prefix}-O${from}` … `${prefix}-O${to}`, for files of many rows. */
+export async function createNumberedOrganisations(db: Database, prefix: string, from: number, to: number) {
+  for (let i = from; i <= to; i++) await createTestOrganisation(db, { code: `${prefix}-O${i}` });
+}
