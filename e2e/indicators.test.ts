@@ -61,7 +61,7 @@ describe('performance indicators through the pages, in chromium without JavaScri
   });
 
   it('opens an organisation’s analysis with its charts and table, and one indicator’s line chart', async () => {
-    await page.getByLabel('Organisation code', { exact: true }).fill('DEMO-P0001');
+    await page.getByLabel('Organisation name or code', { exact: true }).fill('DEMO-P0001');
     await page.getByRole('button', { name: 'Show analysis' }).click();
     await page.waitForURL(/\/indicators\/organisations\/[0-9a-f-]{36}$/);
     await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toMatch(/^Performance of /);

@@ -255,7 +255,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const indicators = createIndicatorsService({ database: deps.database });
   registerIndicatorsApi(app, { indicators });
   const groups = createComparatorGroupsService({ database: deps.database });
-  registerIndicatorPages(app, { indicators, groups, db });
+  registerIndicatorPages(app, { indicators, groups, organisations });
   registerComparatorGroupsApi(app, { groups });
   registerComparatorGroupPages(app, { groups });
   registerSnapshotRoutes(app, { snapshots: createSnapshotsService({ db, indicators }) });

@@ -31,6 +31,8 @@ export const asList = (value: unknown): unknown[] =>
 export const listPageQuery = z.object({
   kind: z.preprocess(blankAsUndefined, z.enum(ASSESSMENT_KINDS).optional()),
   status: z.preprocess(blankAsUndefined, z.enum(ASSESSMENT_STATUSES).optional()),
+  /** One organisation's assessments (linked from its page and its indicator analysis). */
+  organisation: z.preprocess(blankAsUndefined, z.uuid().optional()),
   page: z.coerce.number().int().min(1).default(1),
 });
 export const donePageQuery = z.object({ done: z.string().max(40).optional() });

@@ -130,10 +130,11 @@ export function registerAssessmentPages(app: FastifyInstance, deps: AssessmentPa
     { config: routeConfigFor('view'), schema: { hide: true, querystring: listPageQuery } },
     async (request, reply) => {
       const actor = currentUser(request);
-      const { kind, status, page } = request.query;
+      const { kind, status, organisation, page } = request.query;
       const { rows, total } = await assessments.list(actor, {
         kind,
         status,
+        organisationId: organisation,
         limit: PAGE_SIZE,
         offset: (page - 1) * PAGE_SIZE,
       });
@@ -144,14 +145,14 @@ export function registerAssessmentPages(app: FastifyInstance, deps: AssessmentPa
         total,
         kinds: ASSESSMENT_KINDS,
         statuses: ASSESSMENT_STATUSES,
-        filters: { kind, status },
-        filtered: kind !== undefined || status !== undefined,
+        filters: { kind, status, organisation },
+        filtered: kind !== undefined || status !== undefined || organisation !== undefined,
         mayCreate: actor.role !== 'viewer',
         pagination: paginationFor({
           page,
           pageSize: PAGE_SIZE,
           total,
-          hrefFor: (n) => hrefWithQuery('/assessments', { kind, status, page: n }),
+          hrefFor: (n) => hrefWithQuery('/assessments', { kind, status, organisation, page: n }),
         }),
       });
     },

@@ -5,14 +5,16 @@
  * them (`lines`).
  */
 import type { IndicatorAnalysis, Standing } from './analysis.js';
+import { formatFigure } from './figure-format.js';
 
 const standing = (s: Standing | null) => (s ? `${s.quartile} (${s.rank} of ${s.count})` : '–');
 
 export function tableLines(indicator: IndicatorAnalysis) {
-  const { periods, quartileMovement } = indicator;
+  const { periods, quartileMovement, unit } = indicator;
   return {
     values: periods.map(
-      (p) => `${p.label}: ${p.value ?? '–'}${p.quality ? ` (${p.quality.replaceAll('_', ' ')})` : ''}`,
+      (p) =>
+        `${p.label}: ${p.value === null ? '–' : formatFigure(p.value, unit)}${p.quality ? ` (${p.quality.replaceAll('_', ' ')})` : ''}`,
     ),
     national: periods.map((p) => standing(p.national)),
     group: periods.map((p) => standing(p.group)),

@@ -9,6 +9,7 @@
 import * as echarts from 'echarts';
 import type { Analysis } from './analysis.js';
 import { quadrantAlt, quadrantChart } from './quadrant-chart.js';
+import { formatFigure } from './figure-format.js';
 import { escapeXml, GOVUK } from './svg.js';
 
 /** ECharts' SVG with role="img" and the text alternative on the root element. */
@@ -35,7 +36,7 @@ export interface LineSeries {
   q3: (number | null)[];
 }
 
-const fmt = (n: number | null) => (n === null ? 'no value' : Number(n.toPrecision(4)).toLocaleString('en-GB'));
+const fmt = (n: number | null, unit: string) => (n === null ? 'no value' : formatFigure(n, unit));
 
 export function lineChartAlt(s: LineSeries): string {
   const first = s.own.findIndex((v) => v !== null);
@@ -43,12 +44,12 @@ export function lineChartAlt(s: LineSeries): string {
   const own =
     first < 0
       ? `${s.organisation} has no values`
-      : `${s.organisation} went from ${fmt(s.own[first]!)} in ${s.labels[first]} to ${fmt(s.own[last]!)} in ${s.labels[last]}`;
+      : `${s.organisation} went from ${fmt(s.own[first]!, s.unit)} in ${s.labels[first]} to ${fmt(s.own[last]!, s.unit)} in ${s.labels[last]}`;
   const end = s.median.findLastIndex((v) => v !== null);
   const group =
     end < 0
       ? 'the comparator group has no values'
-      : `the comparator group's median was ${fmt(s.median[end]!)} in ${s.labels[end]}, its middle half between ${fmt(s.q1[end] ?? null)} and ${fmt(s.q3[end] ?? null)}`;
+      : `the comparator group's median was ${fmt(s.median[end]!, s.unit)} in ${s.labels[end]}, its middle half between ${fmt(s.q1[end] ?? null, s.unit)} and ${fmt(s.q3[end] ?? null, s.unit)}`;
   return `Line chart of ${s.title} (${s.unit}), ${s.labels[0]} to ${s.labels.at(-1)}: ${own}; ${group}.`;
 }
 
@@ -137,7 +138,7 @@ export function renderCharts(analysis: Analysis): ChartSet {
   const sparklines: Record<string, string> = {};
   for (const i of analysis.indicators) {
     const values = i.periods.map((p) => p.value);
-    const described = i.periods.map((p) => `${p.label} ${fmt(p.value)}`).join(', ');
+    const described = i.periods.map((p) => `${p.label} ${fmt(p.value, i.unit)}`).join(', ');
     sparklines[i.code] = sparkline(values, `${i.title}: ${described}`);
   }
   const points = analysis.summary.valueForMoney;

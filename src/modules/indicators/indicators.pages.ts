@@ -11,8 +11,7 @@ import { z } from 'zod';
 import { AppError } from '../../errors.js';
 import { formErrorsFrom } from '../../web/form-errors.js';
 import { currentUser } from '../accounts/actor.js';
-import { findOrganisationByCode } from '../organisations/organisations.repository.js';
-import type { Database } from '../../db/database.js';
+import type { OrganisationsService } from '../organisations/organisations.service.js';
 import { renderCharts, lineChart, lineChartAlt } from './charts.js';
 import { analysisCsv } from './analysis-csv.js';
 import { tableLines } from './analysis-table.js';
@@ -59,12 +58,19 @@ function formErrorsForRows(problems: { field: string; message: string }[], total
   return errors;
 }
 
+/** Organisations listed when a search finds several; the count says how many more there are. */
+const FOUND_SHOWN = 20;
+
 const common = { section: 'indicators', categoryLabels: CATEGORY_LABELS, polarityLabels: POLARITY_LABELS };
 const LIST_CRUMB = { text: 'Indicators', href: '/indicators' };
 
 export function registerIndicatorPages(
   app: FastifyInstance,
-  deps: { indicators: IndicatorsService; groups: ComparatorGroupsService; db: Database },
+  deps: {
+    indicators: IndicatorsService;
+    groups: ComparatorGroupsService;
+    organisations: Pick<OrganisationsService, 'list'>;
+  },
 ) {
   const { indicators } = deps;
   const pages = app.withTypeProvider<ZodTypeProvider>();
@@ -80,20 +86,28 @@ export function registerIndicatorPages(
           added: z.coerce.number().int().optional(),
           changed: z.coerce.number().int().optional(),
           notRecomputed: z.string().max(2_000).optional(),
-          code: z.string().trim().max(40).optional(),
+          /** A name or code to find an organisation's analysis by (`code` in links made before names were searched). */
+          organisation: z.string().trim().max(200).optional(),
+          code: z.string().trim().max(200).optional(),
           defined: z.string().max(40).optional(),
         }),
       },
     },
     async (request, reply) => {
-      const { code, defined, ...done } = request.query;
-      let codeError: string | undefined;
-      if (code) {
-        const organisation = await findOrganisationByCode(deps.db, code.toUpperCase());
-        if (organisation) return reply.redirect(`/indicators/organisations/${organisation.id}`, 303);
-        codeError = `No organisation has the code "${code}"`;
-      }
+      const { organisation: searched, code, defined, ...done } = request.query;
       const actor = currentUser(request);
+      const query = searched ?? code;
+      let codeError: string | undefined;
+      let found: { id: string; code: string; name: string }[] | undefined;
+      if (query) {
+        const { rows, total } = await deps.organisations.list(actor, { q: query, limit: FOUND_SHOWN, offset: 0 });
+        const exact = rows.find((o) => o.code.toUpperCase() === query.toUpperCase());
+        if (exact || rows.length === 1)
+          return reply.redirect(`/indicators/organisations/${(exact ?? rows[0]!).id}`, 303);
+        if (rows.length === 0) codeError = `No organisation’s name or code contains "${query}"`;
+        else found = rows.map(({ id, code: c, name }) => ({ id, code: c, name }));
+        if (found && total > found.length) found.push({ id: '', code: '', name: `and ${total - found.length} more` });
+      }
       return reply.status(codeError ? 400 : 200).render('indicators/views/index.njk', {
         ...common,
         pageTitle: 'Performance indicators',
@@ -103,9 +117,10 @@ export function registerIndicatorPages(
         ownOrganisationId: actor.organisationId,
         done: done.imported === undefined ? undefined : done,
         defined,
-        code,
+        query,
+        found,
         errors: codeError
-          ? { errorList: [{ text: codeError, href: '#code' }], fields: { code: { text: codeError } } }
+          ? { errorList: [{ text: codeError, href: '#organisation' }], fields: { organisation: { text: codeError } } }
           : undefined,
       });
     },

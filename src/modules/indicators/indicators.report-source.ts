@@ -9,12 +9,12 @@ import type { Database } from '../../db/database.js';
 import type { IndicatorChart, ReportSource } from '../reports/report-extensions.js';
 import type { Analysis, IndicatorAnalysis } from './analysis.js';
 import { lineChart, lineChartAlt, type LineSeries } from './charts.js';
+import { formatFigure } from './figure-format.js';
 import { quadrantAlt, quadrantChart } from './quadrant-chart.js';
 import { indicatorSnapshots } from './indicators.tables.js';
 
-const cell = (n: number | null | undefined) => (n === null || n === undefined ? '' : String(Number(n.toPrecision(6))));
-
 function indicatorChart(analysis: Analysis, indicator: IndicatorAnalysis): IndicatorChart {
+  const cell = (n: number | null | undefined) => formatFigure(n, indicator.unit);
   const series: LineSeries = {
     title: indicator.title,
     unit: indicator.unit,
@@ -56,7 +56,11 @@ function quadrant(analysis: Analysis): IndicatorChart[] {
       table: {
         caption: 'Value for money positions in the comparator group',
         columns: ['Organisation', 'Cost', 'Performance'],
-        rows: points.map((p) => [p.self ? `${p.name} (this organisation)` : p.name, cell(p.cost), cell(p.performance)]),
+        rows: points.map((p) => [
+          p.self ? `${p.name} (this organisation)` : p.name,
+          formatFigure(p.cost, ''),
+          formatFigure(p.performance, ''),
+        ]),
       },
     },
   ];

@@ -198,4 +198,45 @@ describeEachDatabase('indicator pages and API', (driver) => {
     expect(sat.periods[1]!.national).toMatchObject({ rank: 1, count: 5, quartile: 1 });
     expect(sat.periods[1]!.group).toMatchObject({ rank: 1, quartile: 1 });
   });
+
+  it('finds an organisation’s analysis by part of its name, listing several matches with their codes', async () => {
+    const get = (query: string) =>
+      t.app.inject({ url: `/indicators?${query}`, headers: { ...inspector.headers, accept: 'text/html' } });
+    // Every organisation of the small set is named "Test organisation <code>".
+    const several = await get(`organisation=${encodeURIComponent(`organisation ${prefix}-O`)}`);
+    expect(several.statusCode).toBe(200);
+    for (const org of set.orgs)
+      expect(several.body).toContain(`<a class="govuk-link" href="/indicators/organisations/${org.id}"><bdi>`);
+    const one = await get(`organisation=${encodeURIComponent(set.orgs[2]!.name.toLowerCase())}`);
+    expect(one.statusCode).toBe(303);
+    expect(one.headers.location).toBe(`/indicators/organisations/${set.orgs[2]!.id}`);
+    // A code typed whole goes straight there, as links made before names were searched do.
+    const byCode = await get(`code=${prefix.toLowerCase()}-o1`);
+    expect(byCode.headers.location).toBe(`/indicators/organisations/${set.orgs[0]!.id}`);
+    const none = await get('organisation=Nowhere%20at%20all');
+    expect(none.statusCode).toBe(400);
+    expect(none.body).toContain('No organisation’s name or code contains &quot;Nowhere at all&quot;');
+    expect(none.body).toContain('value="Nowhere at all"');
+  });
+
+  it('links an analysis to its organisation and assessments, and the organisation back to it', async () => {
+    const id = set.orgs[0]!.id;
+    const analysis = await t.app.inject({
+      url: `/indicators/organisations/${id}`,
+      headers: { ...inspector.headers, accept: 'text/html' },
+    });
+    expect(analysis.body).toContain(`href="/organisations/${id}"`);
+    expect(analysis.body).toContain(`href="/assessments?organisation=${id}"`);
+    const organisation = await t.app.inject({
+      url: `/organisations/${id}`,
+      headers: { ...inspector.headers, accept: 'text/html' },
+    });
+    expect(organisation.body).toContain(`href="/indicators/organisations/${id}"`);
+    const assessments = await t.app.inject({
+      url: `/assessments?organisation=${id}`,
+      headers: { ...inspector.headers, accept: 'text/html' },
+    });
+    expect(assessments.statusCode).toBe(200);
+    expect(assessments.body).toContain(`name="organisation" value="${id}"`);
+  });
 });
