@@ -233,7 +233,14 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     frameworks,
     comparison: createComparisonService({ db }),
   });
-  registerWorkspacePages(app, { ...assessmentDeps, audit, kloeEvidence: evidence.forKloe });
+  const indicators = createIndicatorsService({ database: deps.database });
+  const snapshots = createSnapshotsService({ db, indicators });
+  registerWorkspacePages(app, {
+    ...assessmentDeps,
+    audit,
+    kloeEvidence: evidence.forKloe,
+    kloeFigures: snapshots.forKloe,
+  });
   registerAssessmentExportApi(app, { db });
 
   // reports
@@ -252,13 +259,12 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await registerReportTemplatesApi(app, { templates });
   await registerReportTemplatePages(app, { templates, organisations });
   // indicators
-  const indicators = createIndicatorsService({ database: deps.database });
   registerIndicatorsApi(app, { indicators });
   const groups = createComparatorGroupsService({ database: deps.database });
   registerIndicatorPages(app, { indicators, groups, organisations });
   registerComparatorGroupsApi(app, { groups });
   registerComparatorGroupPages(app, { groups });
-  registerSnapshotRoutes(app, { snapshots: createSnapshotsService({ db, indicators }) });
+  registerSnapshotRoutes(app, { snapshots });
 
   return app;
 }

@@ -14,6 +14,8 @@ export interface AssessmentPageDeps {
   audit: Pick<AuditService, 'historyOf'>;
   /** The evidence linked to one KLOE's statements, shown in its workspace (given by the evidence module). */
   kloeEvidence?: (actor: UserActor, assessmentId: string, kloeRef: string) => Promise<unknown>;
+  /** The indicator figures a KLOE's workspace shows (from the indicators module), undefined for most KLOEs. */
+  kloeFigures?: (actor: UserActor, assessmentId: string, kloeRef: string) => Promise<unknown>;
 }
 
 /** What every one of these pages' templates uses. */

@@ -48,6 +48,18 @@ describeEachDatabase('indicator snapshots in an assessment', (driver) => {
     assessmentId = assessment.id;
   });
 
+  const kloePage = (ref: string) =>
+    t.app.inject({
+      url: `/assessments/${assessmentId}/kloes/${ref}`,
+      headers: { ...inspector.headers, accept: 'text/html' },
+    });
+
+  it('tells the workspace of a performance KLOE that no analysis is frozen yet', async () => {
+    const page = await kloePage('4.3');
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('No indicator analysis has been frozen into this assessment yet.');
+  });
+
   it('freezes the analysis from the page and shows the figures beside the KLOE statements', async () => {
     const res = await submitForm(t.app, {
       page: `/assessments/${assessmentId}/indicators`,
@@ -63,6 +75,22 @@ describeEachDatabase('indicator snapshots in an assessment', (driver) => {
     for (const ref of ['4.2', '4.3', '4.4', '5.2.3']) expect(page.body).toContain(`KLOE ${ref}:`);
     expect(page.body).toMatch(/<strong>4\.3-P\d+<\/strong>/);
     expect(page.body).toContain('indicators with a direction of travel improved');
+  });
+
+  it('shows the frozen figures in the workspace of 4.3 where its statements are judged, and none in 4.1', async () => {
+    const page = await kloePage('4.3');
+    const table = /<table class="govuk-table" id="kloe-figures-table">[\s\S]*?<\/table>/.exec(page.body)?.[0] ?? '';
+    expect(table).toContain(`${prefix}-SAT`);
+    expect(table).toContain('Tenants satisfied with repairs');
+    // O1's satisfaction rose 71, 72 → 90: improving, top of the three providers in 2023/24.
+    expect(table).toContain('>Improving</strong>');
+    expect(table).toContain('90 in 2023/24');
+    expect(table).toMatch(/<svg[^>]*role="img"/);
+    expect(page.body).toMatch(/These figures bear on <a class="govuk-link" href="#statement-4\.3-P\d+">/);
+    // The figures come before the findings they bear on.
+    expect(page.body.indexOf('id="kloe-figures"')).toBeLessThan(page.body.indexOf('Findings on the descriptors'));
+    const other = await kloePage('4.1');
+    expect(other.body).not.toContain('id="kloe-figures"');
   });
 
   it('keeps the snapshot as it was when values change afterwards', async () => {

@@ -12,10 +12,26 @@ import { allow, loadAssessment } from '../assessments/assessment-access.js';
 import { pinnedFramework } from '../assessments/assessment-framework.js';
 import { recordAudit } from '../audit/audit.recorder.js';
 import { findKloe } from '../frameworks/framework.tree.js';
-import type { Analysis } from './analysis.js';
+import type { Analysis, IndicatorAnalysis } from './analysis.js';
+import { renderCharts } from './charts.js';
+import { formatFigure } from './figure-format.js';
 import type { IndicatorsService } from './indicators.service.js';
 import { indicatorSnapshots } from './indicators.tables.js';
 import { kloeFigures, PERFORMANCE_KLOES } from './kloe-figures.js';
+
+/**
+ * The indicators a KLOE's figures are drawn from: outcomes for 4.2 (improved outcomes), all for 4.3 (direction
+ * of travel of key indicators), costs for 4.4 and 5.2.3 (value for money over time, costs against others).
+ */
+const INDICATORS_OF: Record<(typeof PERFORMANCE_KLOES)[number], (i: IndicatorAnalysis) => boolean> = {
+  '4.2': (i) => i.category === 'performance' || i.category === 'satisfaction',
+  '4.3': (i) => i.category !== 'context',
+  '4.4': (i) => i.category === 'cost',
+  '5.2.3': (i) => i.category === 'cost',
+};
+
+const isPerformanceKloe = (ref: string): ref is (typeof PERFORMANCE_KLOES)[number] =>
+  (PERFORMANCE_KLOES as readonly string[]).includes(ref);
 
 /** Statements that speak of what indicator figures can show. */
 const BEARS_ON_FIGURES = /indicator|performance|value for money|cost|outcome|improv|compar/i;
@@ -54,6 +70,49 @@ export function createSnapshotsService(deps: { db: Database; indicators: Indicat
         });
         return row!;
       });
+    },
+
+    /**
+     * What the KLOE workspace of 4.2, 4.3, 4.4 or 5.2.3 shows beside its statements, from the assessment's
+     * latest snapshot: the figures in words, the statements they bear on, and per indicator its direction
+     * of travel, its quartile among all providers and within the group in the latest period, and a small
+     * chart. Undefined for other KLOEs; `snapshot` undefined when none has been attached yet.
+     */
+    async forKloe(actor: UserActor, assessmentId: string, ref: string) {
+      if (!isPerformanceKloe(ref)) return undefined;
+      const loaded = await loadAssessment(db, actor, assessmentId);
+      const [row] = await db
+        .select()
+        .from(indicatorSnapshots)
+        .where(eq(indicatorSnapshots.assessmentId, assessmentId))
+        .orderBy(desc(indicatorSnapshots.asOf))
+        .limit(1);
+      if (!row) return { ref, snapshot: undefined };
+      const analysis = row.analysis as Analysis;
+      const linked = (await linkedStatements(loaded.assessment.frameworkVersionId, analysis)).find(
+        (k) => k.ref === ref,
+      )!;
+      const { sparklines } = renderCharts(analysis);
+      const indicators = analysis.indicators.filter(INDICATORS_OF[ref]).map((i) => {
+        const latest = i.periods.findLast((p) => p.value !== null);
+        return {
+          code: i.code,
+          title: i.title,
+          unit: i.unit,
+          direction: i.direction,
+          latest: latest ? `${formatFigure(latest.value, i.unit)} in ${latest.label}` : 'no value',
+          national: latest?.national?.quartile ?? null,
+          group: latest?.group?.quartile ?? null,
+          sparkline: sparklines[i.code] ?? '',
+        };
+      });
+      return {
+        ref,
+        snapshot: { asOf: row.asOf, group: analysis.group.name, window: analysis.window },
+        figures: linked.figures,
+        statements: linked.statements,
+        indicators,
+      };
     },
 
     /** The assessment's snapshots, newest first, each with the statements it bears on. */
