@@ -3,6 +3,10 @@ import { createTestDatabase, describeEachDatabase, type TestDatabase } from '../
 import { demoSeeders } from '../demo/demo.seeders.js';
 import { createDemoService } from '../demo/demo.service.js';
 import { createFrameworksService } from '../frameworks/frameworks.service.js';
+import { createIndicatorsService } from '../indicators/indicators.service.js';
+import { indicatorSnapshots } from '../indicators/indicators.tables.js';
+import { createSnapshotsService } from '../indicators/snapshots.service.js';
+import { createTestUser } from '../../testing/test-users.js';
 import { DEMO_INSPECTION, DEMO_SELF_ASSESSMENT } from './assessments.demo.js';
 import { createAssessmentsService } from './assessments.service.js';
 import { createModerationService } from './moderation.service.js';
@@ -43,5 +47,15 @@ describeEachDatabase('assessments demo seeder', (driver) => {
     expect(full.kloes.every((k) => k.judgement.finalRating)).toBe(true);
     const challenges = await createModerationService({ db }).list(SYSTEM, inspection.id);
     expect(challenges.map((c) => [c.challenge.targetRef, c.challenge.status])).toEqual([['4.3', 'open']]);
+
+    // Ashdown's analysis is frozen into both, so 4.3's workspace shows figures and the report charts a few.
+    const snapshots = await db.select().from(indicatorSnapshots);
+    expect(snapshots.map((s) => s.assessmentId).sort()).toEqual([self.id, inspection.id].sort());
+    for (const s of snapshots) expect(s.reportIndicators.length).toBeGreaterThan(0);
+    const indicators = createIndicatorsService({ database });
+    const lead = await createTestUser(db, 'administrator');
+    const figures = await createSnapshotsService({ db, indicators }).forKloe(lead.actor, inspection.id, '4.3');
+    expect(figures?.snapshot).toBeDefined();
+    expect(figures?.indicators?.length).toBeGreaterThan(0);
   });
 });

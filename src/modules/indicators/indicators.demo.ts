@@ -8,15 +8,17 @@
  * 4.3, 4.4 and 5.2.3, and its nearest neighbours (other councils) have figures to compare with. Loaded through the import path (batched, all or nothing) and recomputed; found by code, so loading
  * again adds nothing.
  */
-import { inArray } from 'drizzle-orm';
+import { eq, inArray } from 'drizzle-orm';
 import type { Database } from '../../db/database.js';
 import type { DemoSeeder } from '../demo/demo.service.js';
-import { demoOrganisations } from '../organisations/organisations.demo-data.js';
+import { assessments } from '../assessments/assessments.tables.js';
+import { ASHDOWN_CODE, demoOrganisations } from '../organisations/organisations.demo-data.js';
 import { organisations } from '../organisations/organisations.tables.js';
 import type { ImportRow } from './import-validate.js';
 import { writeValues } from './indicators.import.js';
 import { recomputeBehind } from './indicators.recompute.js';
-import { indicatorDefinitions } from './indicators.tables.js';
+import { createIndicatorsService } from './indicators.service.js';
+import { indicatorDefinitions, indicatorSnapshots } from './indicators.tables.js';
 import { parsePeriod } from './periods.js';
 import { syntheticDefinitions, syntheticOrganisations, syntheticValues, type SyntheticSize } from './synthetic.js';
 
@@ -81,7 +83,40 @@ export const indicatorsDemo: DemoSeeder = {
     const driver = 'pglite' as const;
     const written = await writeValues({ db }, [rows], DEMO_ACTOR);
     await recomputeBehind({ db, driver });
+    const frozen = await freezeIntoDemoAssessments(db, orgIds.get(ASHDOWN_CODE));
     const others = orgIds.size - orgs.length;
-    return `${orgs.length} synthetic providers and ${others} demo organisations, ${defs.length} indicators, ${written.added} values`;
+    return `${orgs.length} synthetic providers and ${others} demo organisations, ${defs.length} indicators, ${written.added} values, ${frozen} snapshots`;
   },
 };
+
+/**
+ * Freezes Ashdown's analysis into its demo assessments that have none, so the workspaces of 4.2, 4.3, 4.4
+ * and 5.2.3 show figures and the report charts a few indicators: the first two of each category an
+ * inspector reads for outcomes and costs. Returns how many snapshots it attached.
+ */
+async function freezeIntoDemoAssessments(db: Database, ashdownId: string | undefined): Promise<number> {
+  if (!ashdownId) return 0;
+  const targets = await db
+    .select({ id: assessments.id })
+    .from(assessments)
+    .where(eq(assessments.organisationId, ashdownId));
+  const frozen = new Set(
+    (await db.select({ id: indicatorSnapshots.assessmentId }).from(indicatorSnapshots)).map((r) => r.id),
+  );
+  const due = targets.filter((a) => !frozen.has(a.id));
+  if (due.length === 0) return 0;
+  const analysis = await createIndicatorsService({ database: { db, driver: 'pglite' } }).analysis(
+    DEMO_ACTOR,
+    ashdownId,
+  );
+  const reportIndicators = (['performance', 'satisfaction', 'cost'] as const).flatMap((category) =>
+    analysis.indicators
+      .filter((i) => i.category === category)
+      .slice(0, 2)
+      .map((i) => i.code),
+  );
+  await db
+    .insert(indicatorSnapshots)
+    .values(due.map((a) => ({ assessmentId: a.id, analysis, createdBy: 'demo data', reportIndicators })));
+  return due.length;
+}

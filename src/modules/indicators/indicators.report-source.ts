@@ -70,14 +70,16 @@ export function indicatorsReportSource(db: Database): ReportSource {
   return {
     async load(assessmentId) {
       const [latest] = await db
-        .select({ analysis: indicatorSnapshots.analysis })
+        .select({ analysis: indicatorSnapshots.analysis, chosen: indicatorSnapshots.reportIndicators })
         .from(indicatorSnapshots)
         .where(eq(indicatorSnapshots.assessmentId, assessmentId))
         .orderBy(desc(indicatorSnapshots.asOf))
         .limit(1);
       if (!latest) return {};
       const analysis = latest.analysis as Analysis;
-      return { charts: [...quadrant(analysis), ...analysis.indicators.map((i) => indicatorChart(analysis, i))] };
+      // Only the indicators the team chose: a chart of every indicator held buries the ones the judgement rests on.
+      const chosen = analysis.indicators.filter((i) => latest.chosen.includes(i.code));
+      return { charts: [...quadrant(analysis), ...chosen.map((i) => indicatorChart(analysis, i))] };
     },
   };
 }

@@ -214,6 +214,8 @@ export const indicatorSnapshots = pgTable(
     asOf: timestamp('as_of', { withTimezone: true }).notNull().defaultNow(),
     /** A `kloe-indicator-analysis/1` document. */
     analysis: jsonb('analysis').notNull(),
+    /** Codes of the indicators the team chose to chart in the report (a newer snapshot starts with the same). */
+    reportIndicators: jsonb('report_indicators').$type<string[]>().notNull().default([]),
     createdBy: text('created_by').notNull(),
   },
   (t) => [index('indicator_snapshots_assessment_idx').on(t.assessmentId)],

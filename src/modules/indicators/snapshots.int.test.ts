@@ -121,6 +121,54 @@ describeEachDatabase('indicator snapshots in an assessment', (driver) => {
     expect(list.map((s) => valueOf(s.analysis))).toEqual([50, 90]);
   });
 
+  it('charts in the report only the indicators the team chose, a choice a newer snapshot keeps', async () => {
+    const reportBody = async () =>
+      (await t.app.inject({ url: `/assessments/${assessmentId}/report`, headers: inspector.headers })).body;
+    expect(await reportBody()).not.toContain(`id="chart-indicator-${prefix}-SAT"`);
+    const refused = await submitForm(t.app, {
+      page: `/assessments/${assessmentId}/indicators`,
+      action: `/assessments/${assessmentId}/indicators/report`,
+      headers: { ...inspector.headers, accept: 'text/html' },
+      fields: { indicators: 'NO-SUCH' },
+    });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.body).toContain('Not in the attached analysis: NO-SUCH');
+    const chosen = await submitForm(t.app, {
+      page: `/assessments/${assessmentId}/indicators`,
+      action: `/assessments/${assessmentId}/indicators/report`,
+      headers: { ...inspector.headers, accept: 'text/html' },
+      fields: { indicators: `${prefix}-SAT` },
+    });
+    expect(chosen.statusCode).toBe(303);
+    expect(await reportBody()).toContain(`id="chart-indicator-${prefix}-SAT"`);
+    expect(await reportBody()).not.toContain(`id="chart-indicator-${prefix}-COST"`);
+    const viaApi = await t.app.inject({
+      method: 'PUT',
+      url: `/api/assessments/${assessmentId}/report-indicators`,
+      headers: inspector.headers,
+      payload: { indicators: [`${prefix}-SAT`, `${prefix}-COST`, `${prefix}-SAT`] },
+    });
+    // Each once, in the analysis' order (by code).
+    expect(viaApi.json()).toEqual({ indicators: [`${prefix}-COST`, `${prefix}-SAT`] });
+    await t.app.inject({
+      method: 'PUT',
+      url: `/api/assessments/${assessmentId}/report-indicators`,
+      headers: inspector.headers,
+      payload: { indicators: [`${prefix}-SAT`] },
+    });
+    await t.app.inject({
+      method: 'POST',
+      url: `/api/assessments/${assessmentId}/indicator-snapshots`,
+      headers: inspector.headers,
+    });
+    const page = await t.app.inject({
+      url: `/assessments/${assessmentId}/indicators`,
+      headers: { ...inspector.headers, accept: 'text/html' },
+    });
+    expect(page.body).toMatch(new RegExp(`value="${prefix}-SAT" checked`));
+    expect(page.body).not.toMatch(new RegExp(`value="${prefix}-COST" checked`));
+  });
+
   it('charts the latest snapshot in the assessment report, with a data table per chart', async () => {
     const report = await t.app.inject({ url: `/assessments/${assessmentId}/report`, headers: inspector.headers });
     expect(report.statusCode).toBe(200);

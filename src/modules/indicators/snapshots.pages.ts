@@ -1,16 +1,50 @@
-/** The "Performance data" page of an assessment: its analysis snapshots and the KLOE statements they bear on. */
-import type { FastifyInstance } from 'fastify';
+/**
+ * The "Performance data" page of an assessment: its analysis snapshots, the KLOE statements they bear on,
+ * and the indicators the team chose to chart in the report.
+ */
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { currentUser } from '../accounts/actor.js';
+import { handleFormPost, type FormState } from '../../web/form-post.js';
+import { currentUser, type UserActor } from '../accounts/actor.js';
+import { asList } from '../assessments/assessments.forms.js';
 import { routeConfigFor } from '../assessments/assessments.policy.js';
 import type { SnapshotsService } from './snapshots.service.js';
 
 const params = z.object({ id: z.uuid() });
 
+/** The report's indicators as the form posts them: none, one code, or several. */
+const reportIndicatorsForm = z.object({
+  indicators: z.preprocess((v) => asList(v ?? []), z.array(z.string().max(40)).max(500)),
+});
+
+interface PageState {
+  done?: string;
+  form?: FormState;
+}
+
 export function registerSnapshotRoutes(app: FastifyInstance, deps: { snapshots: SnapshotsService }): void {
   const routes = app.withTypeProvider<ZodTypeProvider>();
   const { snapshots } = deps;
+
+  async function renderPage(reply: FastifyReply, actor: UserActor, id: string, state: PageState) {
+    const { assessment, snapshots: list } = await snapshots.list(actor, id);
+    const latest = list[0];
+    return reply.render('indicators/views/snapshots.njk', {
+      section: 'assessments',
+      pageTitle: `Performance data: ${assessment.title}`,
+      breadcrumbs: [
+        { text: 'Assessments', href: '/assessments' },
+        { text: assessment.title, href: `/assessments/${assessment.id}` },
+      ],
+      assessment,
+      latest,
+      earlier: list.slice(1),
+      done: state.done,
+      chosen: state.form ? asList(state.form.values.indicators) : latest?.reportIndicators,
+      errors: state.form?.errors,
+    });
+  }
 
   routes.get(
     '/assessments/:id/indicators',
@@ -18,21 +52,39 @@ export function registerSnapshotRoutes(app: FastifyInstance, deps: { snapshots: 
       config: routeConfigFor('view'),
       schema: { hide: true, params, querystring: z.object({ done: z.string().max(20).optional() }) },
     },
-    async (request, reply) => {
-      const { assessment, snapshots: list } = await snapshots.list(currentUser(request), request.params.id);
-      return reply.render('indicators/views/snapshots.njk', {
-        section: 'assessments',
-        pageTitle: `Performance data: ${assessment.title}`,
-        breadcrumbs: [
-          { text: 'Assessments', href: '/assessments' },
-          { text: assessment.title, href: `/assessments/${assessment.id}` },
-        ],
-        assessment,
-        latest: list[0],
-        earlier: list.slice(1),
-        done: request.query.done,
-      });
+    (request, reply) => renderPage(reply, currentUser(request), request.params.id, { done: request.query.done }),
+  );
+
+  routes.post(
+    '/assessments/:id/indicators/report',
+    { config: routeConfigFor('judge'), schema: { hide: true, params } },
+    (request, reply) =>
+      handleFormPost(reply, {
+        body: request.body,
+        schema: reportIndicatorsForm,
+        save: async ({ indicators }) => {
+          await snapshots.chooseForReport(currentUser(request), request.params.id, indicators);
+          return `/assessments/${request.params.id}/indicators?done=chosen#report-indicators`;
+        },
+        redisplay: (reply, form) => renderPage(reply, currentUser(request), request.params.id, { form }),
+      }),
+  );
+
+  routes.put(
+    '/api/assessments/:id/report-indicators',
+    {
+      config: routeConfigFor('judge'),
+      schema: {
+        tags: ['assessments'],
+        summary: 'Choose the indicators of the latest snapshot that the report charts',
+        params,
+        body: z.object({ indicators: z.array(z.string().max(40)).max(500) }),
+        response: { 200: z.object({ indicators: z.array(z.string()) }) },
+      },
     },
+    async (request) => ({
+      indicators: await snapshots.chooseForReport(currentUser(request), request.params.id, request.body.indicators),
+    }),
   );
 
   routes.post(

@@ -7,6 +7,7 @@
  */
 import { desc, eq } from 'drizzle-orm';
 import type { Database } from '../../db/database.js';
+import { badRequest } from '../../errors.js';
 import type { UserActor } from '../accounts/actor.js';
 import { allow, loadAssessment } from '../assessments/assessment-access.js';
 import { pinnedFramework } from '../assessments/assessment-framework.js';
@@ -36,6 +37,16 @@ const isPerformanceKloe = (ref: string): ref is (typeof PERFORMANCE_KLOES)[numbe
 /** Statements that speak of what indicator figures can show. */
 const BEARS_ON_FIGURES = /indicator|performance|value for money|cost|outcome|improv|compar/i;
 
+async function latestOf(db: Database, assessmentId: string) {
+  const [row] = await db
+    .select()
+    .from(indicatorSnapshots)
+    .where(eq(indicatorSnapshots.assessmentId, assessmentId))
+    .orderBy(desc(indicatorSnapshots.asOf))
+    .limit(1);
+  return row;
+}
+
 export function createSnapshotsService(deps: { db: Database; indicators: IndicatorsService }) {
   const { db, indicators } = deps;
 
@@ -57,9 +68,13 @@ export function createSnapshotsService(deps: { db: Database; indicators: Indicat
       allow(actor, 'judge', loaded);
       const analysis = await indicators.analysis(actor, loaded.assessment.organisationId);
       return db.transaction(async (tx) => {
+        // The team's choice of indicators for the report carries over to the newer snapshot.
+        const previous = await latestOf(tx, assessmentId);
+        const codes = new Set(analysis.indicators.map((i) => i.code));
+        const reportIndicators = (previous?.reportIndicators ?? []).filter((code) => codes.has(code));
         const [row] = await tx
           .insert(indicatorSnapshots)
-          .values({ assessmentId, analysis, createdBy: actor.name })
+          .values({ assessmentId, analysis, createdBy: actor.name, reportIndicators })
           .returning({ id: indicatorSnapshots.id, asOf: indicatorSnapshots.asOf });
         await recordAudit(tx, {
           actor,
@@ -81,12 +96,7 @@ export function createSnapshotsService(deps: { db: Database; indicators: Indicat
     async forKloe(actor: UserActor, assessmentId: string, ref: string) {
       if (!isPerformanceKloe(ref)) return undefined;
       const loaded = await loadAssessment(db, actor, assessmentId);
-      const [row] = await db
-        .select()
-        .from(indicatorSnapshots)
-        .where(eq(indicatorSnapshots.assessmentId, assessmentId))
-        .orderBy(desc(indicatorSnapshots.asOf))
-        .limit(1);
+      const row = await latestOf(db, assessmentId);
       if (!row) return { ref, snapshot: undefined };
       const analysis = row.analysis as Analysis;
       const linked = (await linkedStatements(loaded.assessment.frameworkVersionId, analysis)).find(
@@ -115,6 +125,43 @@ export function createSnapshotsService(deps: { db: Database; indicators: Indicat
       };
     },
 
+    /**
+     * Chooses the indicators the report charts, from the latest snapshot's (audited). The report always
+     * carries the figures in words and the value-for-money chart; each chosen indicator adds its chart.
+     */
+    async chooseForReport(actor: UserActor, assessmentId: string, codes: readonly string[]) {
+      const loaded = await loadAssessment(db, actor, assessmentId);
+      allow(actor, 'judge', loaded);
+      return db.transaction(async (tx) => {
+        const latest = await latestOf(tx, assessmentId);
+        if (!latest)
+          throw badRequest('no_indicator_snapshot', 'Attach the organisation’s analysis before choosing indicators', [
+            { field: 'indicators', message: 'No analysis has been attached to this assessment yet' },
+          ]);
+        const known = (latest.analysis as Analysis).indicators.map((i) => i.code);
+        const unknown = codes.filter((code) => !known.includes(code));
+        if (unknown.length > 0)
+          throw badRequest('unknown_indicator', 'Choose indicators of the attached analysis', [
+            { field: 'indicators', message: `Not in the attached analysis: ${unknown.slice(0, 5).join(', ')}` },
+          ]);
+        // In the analysis' order, each once.
+        const chosen = known.filter((code) => codes.includes(code));
+        await tx
+          .update(indicatorSnapshots)
+          .set({ reportIndicators: chosen })
+          .where(eq(indicatorSnapshots.id, latest.id));
+        await recordAudit(tx, {
+          actor,
+          action: 'assessment.report_indicators_chosen',
+          entityType: 'assessment',
+          entityId: assessmentId,
+          before: { indicators: latest.reportIndicators },
+          after: { indicators: chosen },
+        });
+        return chosen;
+      });
+    },
+
     /** The assessment's snapshots, newest first, each with the statements it bears on. */
     async list(actor: UserActor, assessmentId: string) {
       const loaded = await loadAssessment(db, actor, assessmentId);
@@ -130,6 +177,7 @@ export function createSnapshotsService(deps: { db: Database; indicators: Indicat
             id: row.id,
             asOf: row.asOf,
             createdBy: row.createdBy,
+            reportIndicators: row.reportIndicators,
             analysis: row.analysis as Analysis,
             kloes: await linkedStatements(loaded.assessment.frameworkVersionId, row.analysis as Analysis),
           })),
