@@ -10,11 +10,14 @@ import { formatFigure } from './figure-format.js';
 const standing = (s: Standing | null) => (s ? `${s.quartile} (${s.rank} of ${s.count})` : '–');
 
 export function tableLines(indicator: IndicatorAnalysis) {
-  const { periods, quartileMovement, unit } = indicator;
+  const { periods, quartileMovement, unit, polarity, target } = indicator;
+  // A target indicator is placed by its distance to the target: the line says that distance beside the value.
+  const distance = (value: number) =>
+    polarity === 'target' && target !== null ? `, ${formatFigure(Math.abs(value - target), unit)} from the target` : '';
   return {
     values: periods.map(
       (p) =>
-        `${p.label}: ${p.value === null ? '–' : formatFigure(p.value, unit)}${p.quality ? ` (${p.quality.replaceAll('_', ' ')})` : ''}`,
+        `${p.label}: ${p.value === null ? '–' : formatFigure(p.value, unit) + distance(p.value)}${p.quality ? ` (${p.quality.replaceAll('_', ' ')})` : ''}`,
     ),
     national: periods.map((p) => standing(p.national)),
     group: periods.map((p) => standing(p.group)),

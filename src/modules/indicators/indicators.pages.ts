@@ -14,6 +14,7 @@ import { currentUser } from '../accounts/actor.js';
 import type { OrganisationsService } from '../organisations/organisations.service.js';
 import { renderCharts, lineChart, lineChartAlt } from './charts.js';
 import { analysisCsv } from './analysis-csv.js';
+import { formatFigure } from './figure-format.js';
 import { tableLines } from './analysis-table.js';
 import { kloeFigures } from './kloe-figures.js';
 import { mayManage, routeConfigFor } from './indicators.policy.js';
@@ -246,11 +247,20 @@ export function registerIndicatorPages(
       });
       const organisationName = organisation.name;
       const indices = [...new Set(rows.map((r) => r.periodIndex))].sort((a, b) => a - b);
+      // A target indicator places organisations by their distance to the target, so its table shows that
+      // distance and the group's quartiles of it beside the values.
+      const target = indicator.polarity === 'target' ? indicator.target : null;
+      const figure = (n: number | null | undefined) =>
+        n === null || n === undefined ? '–' : formatFigure(n, indicator.unit);
       const table = indices.map((index) => {
         const inPeriod = rows.filter((r) => r.periodIndex === index);
         const own = inPeriod.find((r) => r.organisationId === id);
         const groupValues = inPeriod.filter((r) => r.organisationId !== id && r.value !== null).map((r) => r.value!);
         const q = groupValues.length > 0 ? quartiles(groupValues) : undefined;
+        const qd =
+          target !== null && groupValues.length > 0
+            ? quartiles(groupValues.map((v) => Math.abs(v - target)))
+            : undefined;
         return {
           label: periodLabel(index, indicator.periodType),
           own: own?.value ?? null,
@@ -259,6 +269,16 @@ export function registerIndicatorPages(
           median: q?.median ?? null,
           q3: q?.q3 ?? null,
           count: groupValues.length,
+          shown: { own: figure(own?.value), q1: figure(q?.q1), median: figure(q?.median), q3: figure(q?.q3) },
+          distance:
+            target === null
+              ? undefined
+              : {
+                  own: figure(own?.value === null || own?.value === undefined ? null : Math.abs(own.value - target)),
+                  q1: figure(qd?.q1),
+                  median: figure(qd?.median),
+                  q3: figure(qd?.q3),
+                },
         };
       });
       const series = {
@@ -279,6 +299,7 @@ export function registerIndicatorPages(
         group,
         organisationName,
         table,
+        target: target === null ? undefined : formatFigure(target, indicator.unit),
         chart: table.length > 0 ? lineChart(series) : undefined,
         chartAlt: table.length > 0 ? lineChartAlt(series) : undefined,
       });

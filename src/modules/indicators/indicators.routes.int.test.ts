@@ -4,6 +4,8 @@ import { cookiesFrom } from '../../testing/forms.js';
 import { useTestApp } from '../../testing/test-app.js';
 import { createTestUser, type TestUser } from '../../testing/test-users.js';
 import type { Analysis } from './analysis.js';
+import { insertIndicator } from './indicators.repository.js';
+import { indicatorValues } from './indicators.tables.js';
 import { seedSmallSet } from './testing.js';
 
 const YEARS = ['2020/21', '2021/22', '2022/23', '2023/24'];
@@ -238,5 +240,53 @@ describeEachDatabase('indicator pages and API', (driver) => {
     });
     expect(assessments.statusCode).toBe(200);
     expect(assessments.body).toContain(`name="organisation" value="${id}"`);
+  });
+
+  it('shows a target indicator’s distance to the target and the group’s quartiles of it', async () => {
+    const { db } = t.database;
+    const indicator = await insertIndicator(db, {
+      code: `${prefix}-TGT`,
+      title: 'Rent collected against target',
+      unit: '%',
+      polarity: 'target',
+      target: 98,
+      category: 'performance',
+      serviceArea: 'Housing',
+      periodType: 'financial_year',
+    });
+    // O1 is 2 under the target; the others are 1, 3, 5 and 7 over it in 2023/24.
+    const values = [96, 99, 101, 103, 105];
+    await db.insert(indicatorValues).values(
+      values.map((value, o) => ({
+        indicatorId: indicator.id,
+        organisationId: set.orgs[o]!.id,
+        periodIndex: 2023,
+        period: '2023/24',
+        value,
+      })),
+    );
+    const id = set.orgs[0]!.id;
+    const group = await t.app.inject({
+      method: 'POST',
+      url: '/api/indicators/comparator-groups',
+      headers: inspector.headers,
+      payload: { name: 'The other four', kind: 'list', organisations: set.orgs.slice(1).map((o) => o.id) },
+    });
+    expect(group.statusCode).toBe(201);
+    const page = await t.app.inject({
+      url: `/indicators/organisations/${id}/indicators/${prefix}-TGT?group=${(group.json() as { id: string }).id}`,
+      headers: { ...inspector.headers, accept: 'text/html' },
+    });
+    const distance = /<table class="govuk-table" id="distance-table">[\s\S]*?<\/table>/.exec(page.body)?.[0] ?? '';
+    expect(page.body).toContain('Distance to the target of 98');
+    // Own distance 2; the group's distances 1, 3, 5, 7 have quartiles 2.5, 4, 5.5.
+    expect(distance.replace(/\s+/g, ' ')).toMatch(
+      /<th scope="row" class="govuk-table__header">2023\/24<\/th> <td[^>]*>2<\/td> <td[^>]*>2.5<\/td> <td[^>]*>4<\/td> <td[^>]*>5.5<\/td>/,
+    );
+    const sat = await t.app.inject({
+      url: `/indicators/organisations/${id}/indicators/${prefix}-SAT`,
+      headers: { ...inspector.headers, accept: 'text/html' },
+    });
+    expect(sat.body).not.toContain('id="distance-table"');
   });
 });
