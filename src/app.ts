@@ -181,8 +181,9 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const signIn = createSignInService({ db, auth });
   const attemptsPerMinute = deps.config.signInAttemptsPerMinute;
   const sso = createSsoService({ auth, config: deps.config }); // undefined unless KLOE_OIDC_* are set
-  registerSignInPages(app, { signIn, attemptsPerMinute, ssoName: sso?.name });
-  if (sso) registerSsoPages(app, { sso, attemptsPerMinute });
+  const baseUrl = deps.config.baseUrl;
+  registerSignInPages(app, { signIn, attemptsPerMinute, ssoName: sso?.name, baseUrl });
+  if (sso) registerSsoPages(app, { sso, attemptsPerMinute, baseUrl });
   registerSetupPages(app, { signIn, firstRun: createFirstRunService({ db, accounts, config: deps.config }) });
   registerAccountPages(app, { accounts, tokens });
   const audit = createAuditService({ db });
