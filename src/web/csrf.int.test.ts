@@ -1,7 +1,9 @@
 import { beforeAll, expect, it } from 'vitest';
 import { describeEachDatabase } from '../db/testing/test-database.js';
 import { createAccountsService } from '../modules/accounts/accounts.service.js';
+import { multipartBody } from '../modules/evidence/multipart-body.js';
 import { cookiesFrom, mergeCookies, submitForm } from '../testing/forms.js';
+import { createNestedRecords } from '../testing/nested-records.js';
 import { useTestApp } from '../testing/test-app.js';
 import { createTestUser } from '../testing/test-users.js';
 
@@ -85,6 +87,39 @@ describeEachDatabase('CSRF tokens on API calls made with the session cookie', (d
     expect(form.statusCode).toBe(403);
     expect(form.body).toContain('This form has expired or did not come from kloe');
     expect((await accounts().list()).map((u) => u.name)).not.toContain('Mallory');
+  });
+
+  it('refuses a multipart upload sent with the session cookie and no token, and takes it with the token', async () => {
+    const inspector = await accounts().create(
+      { name: 'Ines', email: 'ines@example.test', role: 'inspector', organisationId: null, password: PASSWORD },
+      SYSTEM,
+    );
+    const signedIn = await submitForm(t.app, {
+      page: '/sign-in',
+      fields: { email: 'ines@example.test', password: PASSWORD, next: '/' },
+    });
+    const cookie = cookiesFrom(signedIn.headers['set-cookie']);
+    const { assessmentId } = await createNestedRecords(t.database.db, {
+      leadUserId: inspector.id,
+      status: 'fieldwork',
+    });
+    const csrf = await csrfFrom(cookie);
+    const upload = (headers: Record<string, string>) => {
+      const file = { name: 'forged.txt', bytes: Buffer.from('Forged evidence'), type: 'text/plain' };
+      const body = multipartBody({ title: 'Forged', kind: 'document' }, [file]);
+      return t.app.inject({
+        method: 'POST',
+        url: `/api/assessments/${assessmentId}/evidence`,
+        headers: { cookie: mergeCookies(cookie, csrf.cookie), ...body.headers, ...headers },
+        payload: body.payload,
+      });
+    };
+    const forged = await upload({});
+    expect(forged.statusCode).toBe(403);
+    expect(forged.json().code).toBe('invalid_csrf_token');
+    const list = await t.app.inject({ url: `/api/assessments/${assessmentId}/evidence`, headers: { cookie } });
+    expect(list.json().items.map((i: { title: string }) => i.title)).not.toContain('Forged');
+    expect((await upload({ 'x-csrf-token': csrf.token })).statusCode).toBe(201);
   });
 
   it('needs no CSRF token with an API token', async () => {
