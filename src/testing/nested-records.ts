@@ -73,6 +73,9 @@ export async function createNestedRecords(
       size: bytes.length,
       mediaType: 'text/plain',
       originalName: 'policy.txt',
+      // Read already: nothing is left for the background extraction to change under a test.
+      extractionStatus: 'done',
+      extractedText: bytes.toString(),
     })
     .returning({ id: evidenceFiles.id });
   await db.insert(evidenceItemFiles).values({ itemId, fileId: file!.id, fileName: 'policy.txt' });
