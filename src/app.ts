@@ -155,9 +155,22 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       components: {
         securitySchemes: {
           apiToken: { type: 'http', scheme: 'bearer', description: 'An API token from “Your account”' },
+          sessionCookie: {
+            type: 'apiKey',
+            in: 'cookie',
+            name: 'kloe.session_token',
+            description: 'The session of a person signed in to kloe’s pages (`__Secure-kloe.session_token` over https)',
+          },
+          csrfToken: {
+            type: 'apiKey',
+            in: 'header',
+            name: 'X-CSRF-Token',
+            description:
+              'Required with the session cookie on POST, PUT, PATCH and DELETE, else 403 `invalid_csrf_token`: the `csrf-token` meta tag of any kloe page loaded in the same session. Not needed with an API token.',
+          },
         },
       },
-      security: [{ apiToken: [] }],
+      security: [{ apiToken: [] }, { sessionCookie: [], csrfToken: [] }],
     },
     transform: jsonSchemaTransform,
   });
@@ -181,8 +194,9 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const signIn = createSignInService({ db, auth });
   const attemptsPerMinute = deps.config.signInAttemptsPerMinute;
   const sso = createSsoService({ auth, config: deps.config }); // undefined unless KLOE_OIDC_* are set
-  registerSignInPages(app, { signIn, attemptsPerMinute, ssoName: sso?.name });
-  if (sso) registerSsoPages(app, { sso, attemptsPerMinute });
+  const baseUrl = deps.config.baseUrl;
+  registerSignInPages(app, { signIn, attemptsPerMinute, ssoName: sso?.name, baseUrl });
+  if (sso) registerSsoPages(app, { sso, attemptsPerMinute, baseUrl });
   registerSetupPages(app, { signIn, firstRun: createFirstRunService({ db, accounts, config: deps.config }) });
   registerAccountPages(app, { accounts, tokens });
   const audit = createAuditService({ db });

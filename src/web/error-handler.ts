@@ -65,11 +65,18 @@ function toProblem(error: FastifyError | Error, request: FastifyRequest): Proble
   }
   if ('code' in error && typeof error.code === 'string' && error.code.startsWith('FST_CSRF_')) {
     return toProblem(
-      new AppError(
-        'invalid_csrf_token',
-        403,
-        'This form has expired or did not come from kloe. Go back, reload the page and try again.',
-      ),
+      wantsHtml(request)
+        ? new AppError(
+            'invalid_csrf_token',
+            403,
+            'This form has expired or did not come from kloe. Go back, reload the page and try again.',
+          )
+        : new AppError(
+            'invalid_csrf_token',
+            403,
+            'A change made with the session cookie must send this session’s CSRF token in the X-CSRF-Token header (the csrf-token meta tag of any kloe page); or use an API token.',
+            [{ field: 'headers.x-csrf-token', message: 'is missing or was not issued for this session' }],
+          ),
       request,
     );
   }

@@ -10,7 +10,7 @@ import {
   renderKey,
   type CutPage,
 } from './render-memo.js';
-import { CSRF_FIELD } from './security.js';
+import { CSRF_FIELD, csrfUserInfo } from './security.js';
 
 declare module 'fastify' {
   interface FastifyReply {
@@ -47,6 +47,8 @@ export function registerRendering(app: FastifyInstance, env: nunjucks.Environmen
       page = cutPage(env.render(template, full));
       if (key !== undefined) memo?.set(key, page);
     }
-    return this.type('text/html; charset=utf-8').send(fillPage(page, this.generateCsrf(), this.cspNonce));
+    return this.type('text/html; charset=utf-8').send(
+      fillPage(page, this.generateCsrf({ userInfo: csrfUserInfo(this.request) }), this.cspNonce),
+    );
   });
 }

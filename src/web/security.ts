@@ -1,18 +1,51 @@
 /**
  * Browser-facing hardening, in one place: security headers with a Content-Security-Policy that allows
  * no inline script without a per-response nonce, HSTS when kloe is served over https, CSRF tokens on
- * every form post, and the rate limiter that sign-in uses.
+ * every form post and on every API call made with the session cookie, and the rate limiter that sign-in uses.
  */
 import fastifyCookie from '@fastify/cookie';
 import fastifyCsrf from '@fastify/csrf-protection';
 import fastifyRateLimit from '@fastify/rate-limit';
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import helmet from 'helmet';
 import { wantsHtml } from './error-handler.js';
 
 export const CSRF_FIELD = '_csrf';
+/** The header that carries the CSRF token on API calls made with the session cookie (pages may use it too). */
+export const CSRF_HEADER = 'x-csrf-token';
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * What a CSRF token is bound to: the session it was issued in. A token pair fetched without a session (or in
+ * another one) and planted in a victim's browser from a sibling subdomain is then refused with their session.
+ */
+export function csrfUserInfo(request: FastifyRequest): string {
+  const actor = request.actor;
+  return actor?.kind === 'user' && actor.sessionId ? `session:${actor.sessionId}` : 'no-session';
+}
+
+/** Pages take the token from the form's field or the header; the API only from the header. */
+function csrfToken(request: FastifyRequest): string | undefined {
+  const field = wantsHtml(request) ? (request.body as Record<string, unknown> | undefined)?.[CSRF_FIELD] : undefined;
+  const token = field ?? request.headers[CSRF_HEADER];
+  return typeof token === 'string' ? token : undefined;
+}
+
+/**
+ * An unsafe API call authenticated by the session cookie must carry the token. Calls with a bearer token are
+ * not at risk (a browser never adds that header on its own); anonymous calls reach no unsafe public route.
+ */
+function apiCallNeedsToken(request: FastifyRequest): boolean {
+  return (
+    !SAFE_METHODS.has(request.method) &&
+    !wantsHtml(request) &&
+    request.actor?.kind === 'user' &&
+    request.actor.via === 'session'
+  );
+}
 
 declare module 'fastify' {
   interface FastifyReply {
@@ -69,13 +102,23 @@ export async function registerSecurity(app: FastifyInstance, options: { secret: 
     sessionPlugin: '@fastify/cookie',
     cookieKey: 'kloe.csrf',
     cookieOpts: { signed: true, httpOnly: true, sameSite: 'lax', path: '/', secure: options.https },
-    getToken: (request) => (request.body as Record<string, string> | undefined)?.[CSRF_FIELD],
+    getToken: csrfToken,
+    getUserInfo: csrfUserInfo,
+    // Keys the hash of the session bound into each token; derived, so that it is not the cookie-signing key itself.
+    csrfOpts: { hmacKey: createHmac('sha256', options.secret).update('kloe csrf token binding').digest() },
   });
-  // Every state-changing form post carries the token; JSON API calls are protected by SameSite cookies
-  // and by needing a JSON content type (or by an API token, which a browser never sends on its own).
+  // On a bad or missing token the plugin sends a FST_CSRF_* error, which the error handler words for the caller.
+  // SameSite=Lax does not stop a form on a same-site origin (another port, a sibling subdomain), and a form can
+  // post urlencoded, multipart or text/plain bodies to the API. The API's token is a header, so it is checked
+  // before the body is validated or an upload read (the access check has already run: its hook came first).
+  app.addHook('preValidation', (request, reply, done) => {
+    if (!apiCallNeedsToken(request)) return done();
+    app.csrfProtection(request, reply, done);
+  });
+  // Every state-changing form post carries the token; a multipart form's fields are read in its scope's
+  // preValidation hook, so pages are checked after it.
   app.addHook('preHandler', (request, reply, done) => {
-    if (request.method === 'GET' || request.method === 'HEAD' || !wantsHtml(request)) return done();
-    // On a bad or missing token the plugin sends a FST_CSRF_* error, which the error handler words for people.
+    if (SAFE_METHODS.has(request.method) || !wantsHtml(request)) return done();
     app.csrfProtection(request, reply, done);
   });
 

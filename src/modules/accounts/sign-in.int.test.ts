@@ -131,6 +131,15 @@ describeEachDatabase('signing in and out', (driver) => {
     expect(res.headers.location).toBe('/');
   });
 
+  it('keeps a signed-in person on kloe whatever next says (a tab the browser drops included)', async () => {
+    const { cookie } = await signIn('ada@example.test', PASSWORD);
+    const res = await t.app.inject({ url: '/sign-in?next=%2F%09%2Fevil.example', headers: { cookie } });
+    expect(res.statusCode).toBe(303);
+    expect(res.headers.location).toBe('/');
+    const kept = await t.app.inject({ url: '/sign-in?next=%2Fframeworks%3Fv%3D1', headers: { cookie } });
+    expect(kept.headers.location).toBe('/frameworks?v=1');
+  });
+
   it('sets security headers: a CSP without inline scripts, no framing', async () => {
     const res = await t.app.inject({ url: '/sign-in' });
     const csp = String(res.headers['content-security-policy']);

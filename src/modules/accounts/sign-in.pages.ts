@@ -3,12 +3,8 @@ import { fromNodeHeaders } from 'better-auth/node';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { formErrorsFrom } from '../../web/form-errors.js';
 import { signInBody } from './accounts.schemas.js';
+import { safeNext } from './safe-next.js';
 import type { SignInService } from './sign-in.service.js';
-
-/** Only a path on this site: never an absolute or protocol-relative URL an attacker could send people to. */
-export function safeNext(next: string | undefined): string {
-  return next && /^\/(?![/\\])/.test(next) ? next : '/';
-}
 
 const INVALID = 'Enter a correct email address and password';
 
@@ -40,16 +36,16 @@ export function renderSignIn(reply: FastifyReply, view: SignInView): FastifyRepl
 
 export function registerSignInPages(
   app: FastifyInstance,
-  deps: { signIn: SignInService; attemptsPerMinute: number; ssoName?: string | undefined },
+  deps: { signIn: SignInService; attemptsPerMinute: number; ssoName?: string | undefined; baseUrl: string },
 ): void {
   const access = 'public' as const;
   const hide = { hide: true } as const;
 
   app.get('/sign-in', { schema: hide, config: { access } }, async (request, reply) => {
     const query = request.query as { next?: string; signedOut?: string };
-    if (request.actor.kind === 'user') return reply.redirect(safeNext(query.next), 303);
+    if (request.actor.kind === 'user') return reply.redirect(safeNext(query.next, deps.baseUrl), 303);
     return renderSignIn(reply, {
-      next: safeNext(query.next),
+      next: safeNext(query.next, deps.baseUrl),
       ssoName: deps.ssoName,
       signedOut: query.signedOut === '1',
     });
@@ -61,7 +57,7 @@ export function registerSignInPages(
     { schema: hide, config: { access, rateLimit: { max: deps.attemptsPerMinute, timeWindow: '1 minute' } } },
     async (request, reply) => {
       const body = signInBody.parse(request.body ?? {});
-      const next = safeNext(body.next);
+      const next = safeNext(body.next, deps.baseUrl);
       const outcome = await deps.signIn.signIn(body.email, body.password, fromNodeHeaders(request.headers));
       if (outcome.ok) {
         for (const cookie of outcome.setCookies) reply.header('set-cookie', cookie);

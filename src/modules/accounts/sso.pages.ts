@@ -5,7 +5,8 @@
  */
 import { fromNodeHeaders } from 'better-auth/node';
 import type { FastifyInstance } from 'fastify';
-import { lockedMessage, renderSignIn, safeNext } from './sign-in.pages.js';
+import { safeNext } from './safe-next.js';
+import { lockedMessage, renderSignIn } from './sign-in.pages.js';
 import { SSO_CALLBACK_PATH } from './sso.provider.js';
 import type { SsoFailure, SsoService } from './sso.service.js';
 
@@ -51,14 +52,17 @@ function explain(failure: SsoFailure, name: string): { status: number; message: 
   }
 }
 
-export function registerSsoPages(app: FastifyInstance, deps: { sso: SsoService; attemptsPerMinute: number }): void {
+export function registerSsoPages(
+  app: FastifyInstance,
+  deps: { sso: SsoService; attemptsPerMinute: number; baseUrl: string },
+): void {
   const { sso } = deps;
   // Each start stores a state in the database and each callback calls the provider: limited like password sign-in.
   const config = { access: 'public', rateLimit: { max: deps.attemptsPerMinute, timeWindow: '1 minute' } } as const;
   const schema = { hide: true } as const;
 
   app.post('/sign-in/sso', { schema, config }, async (request, reply) => {
-    const next = safeNext((request.body as { next?: string } | undefined)?.next);
+    const next = safeNext((request.body as { next?: string } | undefined)?.next, deps.baseUrl);
     const started = await sso.start(next, fromNodeHeaders(request.headers));
     if (!started.ok) {
       return renderSignIn(reply.status(503), {
@@ -78,7 +82,7 @@ export function registerSsoPages(app: FastifyInstance, deps: { sso: SsoService; 
     const outcome = await sso.finish(request.url, fromNodeHeaders(request.headers));
     // Whatever the outcome, better-auth's cookies go out: the session's, or the expired state cookie.
     for (const cookie of outcome.setCookies) reply.header('set-cookie', cookie);
-    if (outcome.ok) return reply.redirect(safeNext(outcome.next), 303);
+    if (outcome.ok) return reply.redirect(safeNext(outcome.next, deps.baseUrl), 303);
     // better-auth's own logger is off, so the reason a sign-in failed is logged here (a code, never a token).
     request.log.warn(
       { sso: outcome.reason, code: 'code' in outcome ? outcome.code : undefined },

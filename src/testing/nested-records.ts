@@ -1,0 +1,111 @@
+/**
+ * One organisation with one inspection holding one record of every kind that lives under an assessment
+ * (evidence item, its file, link and suggestion, evidence request, challenge, recommendation) and one
+ * service: for tests that check every route keeps each record to its own parents. Rows are written
+ * straight to the tables, so that a test can set up any state without going through the rules it tests.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { eq } from 'drizzle-orm';
+import type { Database } from '../db/database.js';
+import { createAssessmentsService } from '../modules/assessments/assessments.service.js';
+import { assessments, challenges, type AssessmentStatus } from '../modules/assessments/assessments.tables.js';
+import { recommendations } from '../modules/assessments/recommendations.tables.js';
+import {
+  evidenceFiles,
+  evidenceItemFiles,
+  evidenceItems,
+  evidenceLinks,
+  evidenceRequests,
+  evidenceSuggestions,
+} from '../modules/evidence/evidence.tables.js';
+import { createFileSystemStorage } from '../modules/evidence/evidence-storage.js';
+import { services } from '../modules/organisations/organisations.tables.js';
+import { createTestOrganisation } from '../modules/organisations/testing/test-organisations.js';
+import { testConfig } from './test-config.js';
+
+/** The statement every record that names one uses. */
+export const NESTED_STATEMENT = '4.1-P1';
+
+export interface NestedRecords {
+  organisationId: string;
+  serviceId: string;
+  assessmentId: string;
+  itemId: string;
+  fileId: string;
+  linkId: string;
+  requestId: string;
+  challengeId: string;
+  recommendationId: string;
+}
+
+export async function createNestedRecords(
+  db: Database,
+  options: { leadUserId: string; status: AssessmentStatus },
+): Promise<NestedRecords> {
+  const organisation = await createTestOrganisation(db);
+  const [service] = await db.insert(services).values({ organisationId: organisation.id, name: 'Repairs' }).returning();
+  const assessment = await createAssessmentsService({ db }).create(
+    { kind: 'system', label: 'test' },
+    {
+      organisationId: organisation.id,
+      serviceId: service!.id,
+      kind: 'inspection',
+      title: `Inspection of ${organisation.name}`,
+      frameworkId: 'audit-commission-j2',
+      leadUserId: options.leadUserId,
+    },
+  );
+  await db.update(assessments).set({ status: options.status }).where(eq(assessments.id, assessment.id));
+  const assessmentId = assessment.id;
+
+  const [item] = await db
+    .insert(evidenceItems)
+    .values({ assessmentId, title: `Repairs policy of ${organisation.name}`, kind: 'document' })
+    .returning({ id: evidenceItems.id });
+  const itemId = item!.id;
+  const bytes = Buffer.from(`Repairs policy ${randomUUID()}`);
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  await createFileSystemStorage(testConfig().evidence.dir).put(sha256, bytes);
+  const [file] = await db
+    .insert(evidenceFiles)
+    .values({
+      sha256,
+      size: bytes.length,
+      mediaType: 'text/plain',
+      originalName: 'policy.txt',
+      // Read already: nothing is left for the background extraction to change under a test.
+      extractionStatus: 'done',
+      extractedText: bytes.toString(),
+    })
+    .returning({ id: evidenceFiles.id });
+  await db.insert(evidenceItemFiles).values({ itemId, fileId: file!.id, fileName: 'policy.txt' });
+  const [link] = await db
+    .insert(evidenceLinks)
+    .values({ itemId, assessmentId, kloeRef: '4.1', statementRef: null, stance: 'supports' })
+    .returning({ id: evidenceLinks.id });
+  await db.insert(evidenceSuggestions).values({ itemId, statementRef: NESTED_STATEMENT, score: 0.5 });
+  const [request] = await db
+    .insert(evidenceRequests)
+    .values({ assessmentId, what: 'The repairs policy', dueOn: '2099-01-01', kloeRefs: ['4.1'] })
+    .returning({ id: evidenceRequests.id });
+  const [challenge] = await db
+    .insert(challenges)
+    .values({ assessmentId, targetRef: '4.1', comment: 'Too generous', raisedBy: options.leadUserId })
+    .returning({ id: challenges.id });
+  const [recommendation] = await db
+    .insert(recommendations)
+    .values({ assessmentId, position: 1, text: 'Publish repair times', priority: 'high', outcome: 'Tenants know' })
+    .returning({ id: recommendations.id });
+
+  return {
+    organisationId: organisation.id,
+    serviceId: service!.id,
+    assessmentId,
+    itemId,
+    fileId: file!.id,
+    linkId: link!.id,
+    requestId: request!.id,
+    challengeId: challenge!.id,
+    recommendationId: recommendation!.id,
+  };
+}
