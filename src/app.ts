@@ -78,6 +78,7 @@ import { registerOrganisationPages } from './modules/organisations/organisations
 import { createOrganisationsService } from './modules/organisations/organisations.service.js';
 import { resolveSecret } from './modules/system/secret.js';
 import { publicFolder } from './paths.js';
+import { registerDrain } from './web/drain.js';
 import { registerErrorHandlers } from './web/error-handler.js';
 import { createViewEnvironment } from './web/nunjucks.js';
 import { registerRendering } from './web/render.js';
@@ -114,6 +115,9 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     // Request ids in every log line; a caller's X-Request-Id is kept so traces join up across services.
     requestIdHeader: 'x-request-id',
     genReqId: () => crypto.randomUUID(),
+    // While stopping, a request arriving on a connection still open is served (and its connection closed,
+    // src/web/drain.ts) rather than refused with 503: the process is still fully able to answer it.
+    return503OnClosing: false,
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
@@ -169,6 +173,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const views = createViewEnvironment({ watch: deps.config.env === 'development' });
   registerRendering(app, views, { memo: deps.config.env !== 'development' });
   registerErrorHandlers(app);
+  registerDrain(app);
 
   const frameworks = createFrameworksService({ db });
   registerHealthRoutes(app, { database: deps.database });
@@ -222,7 +227,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     maxBytes: deps.config.evidence.maxBytes,
   });
   app.addHook('onReady', () => evidence.resumePending());
-  app.addHook('onClose', () => evidence.extractionIdle());
+  // Pending files are extracted at the next start: stopping does not wait for them.
+  app.addHook('onClose', async () => evidence.stopExtraction());
 
   registerAssessmentsApi(app, assessmentDeps);
   registerAssessmentPages(app, {

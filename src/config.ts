@@ -45,6 +45,8 @@ const envSchema = z.object({
       error: 'must be a number of processes from 1 to 64, or auto (one per CPU core)',
     })
     .default(1),
+  KLOE_SHUTDOWN_SECONDS: z.coerce.number().int().min(1).max(600).default(8),
+  KLOE_KEEP_ALIVE_SECONDS: z.coerce.number().int().min(1).max(3600).default(72),
   KLOE_ADMIN_EMAIL: z.email('must be an email address').optional(),
   KLOE_ADMIN_PASSWORD: z.string().optional(),
   KLOE_OIDC_ISSUER: z
@@ -87,6 +89,13 @@ export interface Config {
   signInAttemptsPerMinute: number;
   /** Server processes sharing the port (PostgreSQL only: the embedded database belongs to one process). */
   workers: number;
+  /** How long a stop (SIGTERM, Ctrl+C) waits for the requests in flight before exiting without them. */
+  shutdownSeconds: number;
+  /**
+   * How long an idle keep-alive connection stays open; above a load balancer's own idle timeout, so that it
+   * never sends a request on a connection kloe is closing.
+   */
+  keepAliveSeconds: number;
   /** The first administrator, created on an empty database when both are set. */
   admin: { email: string; password: string } | undefined;
   /** Single sign-on through an OpenID Connect provider (Microsoft Entra ID and others); absent when not set up. */
@@ -158,6 +167,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     session: { idleMinutes: e.KLOE_SESSION_IDLE_MINUTES, maxHours: e.KLOE_SESSION_MAX_HOURS },
     signInAttemptsPerMinute: e.KLOE_SIGN_IN_ATTEMPTS_PER_MINUTE,
     workers,
+    shutdownSeconds: e.KLOE_SHUTDOWN_SECONDS,
+    keepAliveSeconds: e.KLOE_KEEP_ALIVE_SECONDS,
     admin: e.KLOE_ADMIN_EMAIL ? { email: e.KLOE_ADMIN_EMAIL, password: e.KLOE_ADMIN_PASSWORD! } : undefined,
     oidc:
       oidcSet === 3
