@@ -53,7 +53,7 @@ import { registerAuditApi } from './modules/audit/audit.api.js';
 import { registerAuditPages } from './modules/audit/audit.pages.js';
 import { createAuditService } from './modules/audit/audit.service.js';
 import { registerEvidenceApi } from './modules/evidence/evidence.api.js';
-import { createFileSystemStorage } from './modules/evidence/evidence-storage.js';
+import { createFileSystemStorage, type EvidenceStorage } from './modules/evidence/evidence-storage.js';
 import { reportSources } from './report-sources.js';
 import { createEvidenceService } from './modules/evidence/evidence.service.js';
 import { copyEvidence } from './modules/evidence/evidence.repository.js';
@@ -77,6 +77,7 @@ import { registerOrganisationsApi } from './modules/organisations/organisations.
 import { registerOrganisationPages } from './modules/organisations/organisations.pages.js';
 import { createOrganisationsService } from './modules/organisations/organisations.service.js';
 import { resolveSecret } from './modules/system/secret.js';
+import { checkDatabaseWrites } from './modules/system/write-check.js';
 import { publicFolder } from './paths.js';
 import { registerDrain } from './web/drain.js';
 import { registerErrorHandlers } from './web/error-handler.js';
@@ -90,6 +91,8 @@ export interface AppDeps {
     'env' | 'logLevel' | 'baseUrl' | 'secret' | 'session' | 'admin' | 'signInAttemptsPerMinute' | 'oidc' | 'evidence'
   >;
   database: DatabaseHandle;
+  /** Where evidence files are kept; by default the folder config.evidence.dir. */
+  evidenceStorage?: EvidenceStorage;
   /** Fastify logger options; false silences it (tests). */
   logger?: FastifyServerOptions['logger'];
 }
@@ -176,7 +179,12 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   registerDrain(app);
 
   const frameworks = createFrameworksService({ db });
-  registerHealthRoutes(app, { database: deps.database });
+  const evidenceStorage = deps.evidenceStorage ?? createFileSystemStorage(deps.config.evidence.dir);
+  registerHealthRoutes(app, {
+    database: deps.database,
+    checkDatabaseWrites: () => checkDatabaseWrites(db),
+    evidenceStorage,
+  });
   registerHomePage(app, { frameworks });
   registerFrameworkApi(app, { frameworks });
   registerFrameworkPages(app, { frameworks });
@@ -210,7 +218,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   // evidence
   const evidence = createEvidenceService({
     db,
-    storage: createFileSystemStorage(deps.config.evidence.dir),
+    storage: evidenceStorage,
     limits: deps.config.evidence,
     log: (message, error) => app.log.error({ err: error }, message),
   });

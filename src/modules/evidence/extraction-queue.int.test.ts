@@ -1,35 +1,29 @@
 import { createHash } from 'node:crypto';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import path from 'node:path';
+import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { createTestDatabase, describeEachDatabase, type TestDatabase } from '../../db/testing/test-database.js';
-import type { EvidenceStorage } from './evidence-storage.js';
+import { createFileSystemStorage, type EvidenceStorage } from './evidence-storage.js';
 import * as repo from './evidence.repository.js';
 import { createExtractionQueue } from './extraction-queue.js';
 
-/** Storage holding text files whose first read waits until the test lets it go (a large PDF being read). */
-function slowStorage() {
-  const contents = new Map<string, Buffer>();
+/** The evidence folder, whose first read waits until the test lets it go (a large PDF being read). */
+function slowStorage(folder: string) {
+  const files = createFileSystemStorage(folder);
   const reads: string[] = [];
   let release!: () => void;
   const released = new Promise<void>((resolve) => (release = resolve));
   let firstReadStarted!: () => void;
   const reading = new Promise<void>((resolve) => (firstReadStarted = resolve));
   const storage: EvidenceStorage = {
-    async put(sha256, bytes) {
-      contents.set(sha256, Buffer.from(bytes));
-      return { created: true };
-    },
+    ...files,
     async read(sha256) {
       reads.push(sha256);
       if (reads.length === 1) {
         firstReadStarted();
         await released;
       }
-      return contents.get(sha256)!;
+      return files.read(sha256);
     },
-    stream: () => {
-      throw new Error('not used');
-    },
-    has: async (sha256) => contents.has(sha256),
   };
   return { storage, reads, reading, release };
 }
@@ -42,7 +36,9 @@ describeEachDatabase('extraction queue', (driver) => {
   afterAll(() => database.close());
 
   it('stops between files: the file being read and the queued ones stay pending for the next start', async () => {
-    const { storage, reads, reading, release } = slowStorage();
+    const { storage, reads, reading, release } = slowStorage(
+      path.join(inject('runFolder'), `extraction-queue-${driver}-${process.pid}`),
+    );
     for (const text of ['first', 'second', 'third']) {
       const sha256 = createHash('sha256').update(text).digest('hex');
       await storage.put(sha256, Buffer.from(text));
