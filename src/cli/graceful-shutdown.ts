@@ -10,7 +10,9 @@ import type { DatabaseHandle } from '../db/database.js';
 export function stopOnSignals(app: FastifyInstance, database: DatabaseHandle, options: { timeoutSeconds: number }) {
   let stopping = false;
   const stop = async (signal: NodeJS.Signals) => {
-    if (stopping) return; // a second Ctrl+C while draining changes nothing: the bound below still holds
+    // SIGTERM after SIGINT (or the reverse) changes nothing. A second signal of the same kind finds no handler
+    // left (once) and ends the process at once, as a second Ctrl+C should.
+    if (stopping) return;
     stopping = true;
     app.log.info(`${signal} received: finishing the requests in flight, then stopping`);
     const deadline = setTimeout(() => {

@@ -98,4 +98,11 @@ describe('kloe serve on SIGTERM', () => {
       expect(await exited).toBe(0);
     },
   );
+  it('gives up on a request that never finishes once KLOE_SHUTDOWN_SECONDS have passed', async () => {
+    const server = await startKloeServer({ ...installation.env(), KLOE_SHUTDOWN_SECONDS: '1' });
+    const stuck = requestInFlight(new URL(server.url), new http.Agent());
+    stuck.answered.catch(() => {}); // its connection is cut when the process exits
+    await stuck.started; // and its body never comes
+    expect(await server.stop()).toBe(1);
+  });
 });
