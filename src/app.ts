@@ -53,7 +53,7 @@ import { registerAuditApi } from './modules/audit/audit.api.js';
 import { registerAuditPages } from './modules/audit/audit.pages.js';
 import { createAuditService } from './modules/audit/audit.service.js';
 import { registerEvidenceApi } from './modules/evidence/evidence.api.js';
-import { createFileSystemStorage } from './modules/evidence/evidence-storage.js';
+import { createFileSystemStorage, type EvidenceStorage } from './modules/evidence/evidence-storage.js';
 import { reportSources } from './report-sources.js';
 import { createEvidenceService } from './modules/evidence/evidence.service.js';
 import { copyEvidence } from './modules/evidence/evidence.repository.js';
@@ -77,7 +77,9 @@ import { registerOrganisationsApi } from './modules/organisations/organisations.
 import { registerOrganisationPages } from './modules/organisations/organisations.pages.js';
 import { createOrganisationsService } from './modules/organisations/organisations.service.js';
 import { resolveSecret } from './modules/system/secret.js';
+import { checkDatabaseWrites } from './modules/system/write-check.js';
 import { publicFolder } from './paths.js';
+import { registerDrain } from './web/drain.js';
 import { registerErrorHandlers } from './web/error-handler.js';
 import { createViewEnvironment } from './web/nunjucks.js';
 import { registerRendering } from './web/render.js';
@@ -87,8 +89,11 @@ export interface AppDeps {
   config: Pick<
     Config,
     'env' | 'logLevel' | 'baseUrl' | 'secret' | 'session' | 'admin' | 'signInAttemptsPerMinute' | 'oidc' | 'evidence'
-  >;
+  > &
+    Partial<Pick<Config, 'watchTemplates'>>;
   database: DatabaseHandle;
+  /** Where evidence files are kept; by default the folder config.evidence.dir. */
+  evidenceStorage?: EvidenceStorage;
   /** Fastify logger options; false silences it (tests). */
   logger?: FastifyServerOptions['logger'];
 }
@@ -114,6 +119,9 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     // Request ids in every log line; a caller's X-Request-Id is kept so traces join up across services.
     requestIdHeader: 'x-request-id',
     genReqId: () => crypto.randomUUID(),
+    // While stopping, a request arriving on a connection still open is served (and its connection closed,
+    // src/web/drain.ts) rather than refused with 503: the process is still fully able to answer it.
+    return503OnClosing: false,
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
@@ -179,12 +187,20 @@ export async function buildApp(deps: AppDeps): Promise<App> {
 
   await app.register(fastifyStatic, { root: publicFolder, prefix: '/assets/', decorateReply: false, index: false });
 
-  const views = createViewEnvironment({ watch: deps.config.env === 'development' });
-  registerRendering(app, views, { memo: deps.config.env !== 'development' });
+  // Fast unless asked otherwise: NODE_ENV=development (what `npm start` runs in) no longer slows pages.
+  const watchTemplates = deps.config.watchTemplates ?? false;
+  const views = createViewEnvironment({ watch: watchTemplates });
+  registerRendering(app, views, { memo: !watchTemplates });
   registerErrorHandlers(app);
+  registerDrain(app);
 
   const frameworks = createFrameworksService({ db });
-  registerHealthRoutes(app, { database: deps.database });
+  const evidenceStorage = deps.evidenceStorage ?? createFileSystemStorage(deps.config.evidence.dir);
+  registerHealthRoutes(app, {
+    database: deps.database,
+    checkDatabaseWrites: () => checkDatabaseWrites(db),
+    evidenceStorage,
+  });
   registerHomePage(app, { frameworks });
   registerFrameworkApi(app, { frameworks });
   registerFrameworkPages(app, { frameworks });
@@ -219,7 +235,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   // evidence
   const evidence = createEvidenceService({
     db,
-    storage: createFileSystemStorage(deps.config.evidence.dir),
+    storage: evidenceStorage,
     limits: deps.config.evidence,
     log: (message, error) => app.log.error({ err: error }, message),
   });
@@ -236,7 +252,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     maxBytes: deps.config.evidence.maxBytes,
   });
   app.addHook('onReady', () => evidence.resumePending());
-  app.addHook('onClose', () => evidence.extractionIdle());
+  // Pending files are extracted at the next start: stopping does not wait for them.
+  app.addHook('onClose', async () => evidence.stopExtraction());
 
   registerAssessmentsApi(app, assessmentDeps);
   registerAssessmentPages(app, {

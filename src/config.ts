@@ -45,6 +45,13 @@ const envSchema = z.object({
       error: 'must be a number of processes from 1 to 64, or auto (one per CPU core)',
     })
     .default(1),
+  KLOE_WATCH_TEMPLATES: z
+    .enum(['true', 'false'], { error: 'must be true or false' })
+    .transform((value) => value === 'true')
+    .default(false),
+  KLOE_DEMO: z.enum(['first-run', 'off'], { error: 'must be first-run or off' }).optional(),
+  KLOE_SHUTDOWN_SECONDS: z.coerce.number().int().min(1).max(600).default(8),
+  KLOE_KEEP_ALIVE_SECONDS: z.coerce.number().int().min(1).max(3600).default(72),
   KLOE_ADMIN_EMAIL: z.email('must be an email address').optional(),
   KLOE_ADMIN_PASSWORD: z.string().optional(),
   KLOE_OIDC_ISSUER: z
@@ -87,12 +94,31 @@ export interface Config {
   signInAttemptsPerMinute: number;
   /** Server processes sharing the port (PostgreSQL only: the embedded database belongs to one process). */
   workers: number;
+  /**
+   * Development of kloe itself: templates are read again on every render and pages are not memoised, so an
+   * edited template shows on reload; pages are several times slower. Never implied by NODE_ENV.
+   */
+  watchTemplates: boolean;
+  /** Whether the demo data is loaded into a database that has never had it; always off in production. */
+  demo: DemoSetting;
+  /** How long a stop (SIGTERM, Ctrl+C) waits for the requests in flight before exiting without them. */
+  shutdownSeconds: number;
+  /**
+   * How long an idle keep-alive connection stays open; above a load balancer's own idle timeout, so that it
+   * never sends a request on a connection kloe is closing.
+   */
+  keepAliveSeconds: number;
   /** The first administrator, created on an empty database when both are set. */
   admin: { email: string; password: string } | undefined;
   /** Single sign-on through an OpenID Connect provider (Microsoft Entra ID and others); absent when not set up. */
   oidc: OidcConfig | undefined;
   evidence: EvidenceConfig;
 }
+
+export type DemoSetting = 'first-run' | 'off';
+
+/** The demo on a new database unless said otherwise, outside production: a newcomer lands in a living system. */
+export const defaultDemo = (env: Config['env']): DemoSetting => (env === 'production' ? 'off' : 'first-run');
 
 export interface EvidenceConfig {
   /** Folder of the uploaded files (content-addressed); default <DATA_DIR>/evidence. */
@@ -139,6 +165,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       'Invalid configuration: set all of KLOE_OIDC_ISSUER, KLOE_OIDC_CLIENT_ID and KLOE_OIDC_CLIENT_SECRET, or none',
     );
   }
+  if (e.NODE_ENV === 'production' && e.KLOE_DEMO === 'first-run') {
+    throw new ConfigError('Invalid configuration: KLOE_DEMO=first-run is not allowed when NODE_ENV=production');
+  }
   const workers = e.KLOE_WORKERS === 'auto' ? availableParallelism() : e.KLOE_WORKERS;
   if (workers > 1 && !e.DATABASE_URL) {
     throw new ConfigError(
@@ -158,6 +187,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     session: { idleMinutes: e.KLOE_SESSION_IDLE_MINUTES, maxHours: e.KLOE_SESSION_MAX_HOURS },
     signInAttemptsPerMinute: e.KLOE_SIGN_IN_ATTEMPTS_PER_MINUTE,
     workers,
+    watchTemplates: e.KLOE_WATCH_TEMPLATES,
+    demo: e.KLOE_DEMO ?? defaultDemo(e.NODE_ENV),
+    shutdownSeconds: e.KLOE_SHUTDOWN_SECONDS,
+    keepAliveSeconds: e.KLOE_KEEP_ALIVE_SECONDS,
     admin: e.KLOE_ADMIN_EMAIL ? { email: e.KLOE_ADMIN_EMAIL, password: e.KLOE_ADMIN_PASSWORD! } : undefined,
     oidc:
       oidcSet === 3

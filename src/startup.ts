@@ -1,8 +1,8 @@
 /**
- * What every start does to a database before serving: built-in frameworks in, demo data on first run,
+ * What every start does to a database before serving: built-in frameworks in, demo data on first run (KLOE_DEMO),
  * indicator results made where values have none.
  */
-import type { Config } from './config.js';
+import { defaultDemo, type Config } from './config.js';
 import type { DatabaseHandle } from './db/database.js';
 import { createAccountsService } from './modules/accounts/accounts.service.js';
 import { createFirstRunService, type FirstRunOutcome } from './modules/accounts/first-run.service.js';
@@ -20,14 +20,16 @@ export interface StartupReport {
 
 export async function prepareDatabase(
   database: DatabaseHandle,
-  config: Pick<Config, 'env' | 'admin' | 'baseUrl'>,
+  config: Pick<Config, 'env' | 'admin' | 'baseUrl'> & Partial<Pick<Config, 'demo'>>,
 ): Promise<StartupReport> {
   const outcomes = await createFrameworksService({ db: database.db }).ensureBuiltins();
-  const demo = await createDemoService({
+  const demoService = createDemoService({
     db: database.db,
     seeders: demoSeeders,
     production: config.env === 'production',
-  }).loadOnFirstRun();
+  });
+  const demo =
+    (config.demo ?? defaultDemo(config.env)) === 'first-run' ? await demoService.loadOnFirstRun() : undefined;
   await recomputeBehind(database);
   const accounts = createAccountsService({ db: database.db });
   const firstRun = await createFirstRunService({ db: database.db, accounts, config }).ensureAdministrator();

@@ -2,6 +2,8 @@ import type { Command } from 'commander';
 import { loadConfig } from '../config.js';
 import { demoSeeders } from '../modules/demo/demo.seeders.js';
 import { createDemoService, DemoRefusedError } from '../modules/demo/demo.service.js';
+import { createFrameworksService } from '../modules/frameworks/frameworks.service.js';
+import { recomputeBehind } from '../modules/indicators/indicators.recompute.js';
 import { withDatabase } from './context.js';
 
 export function registerAdminCommands(program: Command): void {
@@ -22,9 +24,17 @@ export function registerAdminCommands(program: Command): void {
     .action(async () => {
       // Refused before the database is opened: opening it would migrate a production database as a side effect.
       if (loadConfig().env === 'production') throw new DemoRefusedError();
-      const summary = await withDatabase(({ db }, config) =>
-        createDemoService({ db, seeders: demoSeeders, production: config.env === 'production' }).load(),
-      );
+      const summary = await withDatabase(async (database, config) => {
+        // The demo's assessments use the built-in framework: on a new database it is loaded first, as `serve` does.
+        await createFrameworksService({ db: database.db }).ensureBuiltins();
+        const loaded = await createDemoService({
+          db: database.db,
+          seeders: demoSeeders,
+          production: config.env === 'production',
+        }).load();
+        await recomputeBehind(database);
+        return loaded;
+      });
       const lines = Object.entries(summary).map(([module, what]) => `  ${module}: ${what}\n`);
       process.stdout.write(
         `Demo data loaded${lines.length ? ':\n' + lines.join('') : ' (no module has demo records yet)\n'}`,

@@ -10,7 +10,6 @@ import { createAssessmentsService } from '../modules/assessments/assessments.ser
 import { ASSESSMENT_KINDS, type AssessmentKind } from '../modules/assessments/assessments.tables.js';
 import { createWorkspaceService } from '../modules/assessments/workspace.service.js';
 import { organisations, services } from '../modules/organisations/organisations.tables.js';
-import { AppError } from '../errors.js';
 import { printJson, withDatabase } from './context.js';
 import { CliError } from './errors.js';
 import { isUuid } from '../db/ids.js';
@@ -25,18 +24,6 @@ function frameworkOption(value: string): { id: string; version: number | undefin
   if (!match)
     throw new InvalidArgumentError('must be a framework id, e.g. audit-commission-j2 or audit-commission-j2@1');
   return { id: match[1]!, version: match[2] === undefined ? undefined : Number(match[2]) };
-}
-
-/** A refusal on one line with what was wrong, e.g. "Check the scope: Not in this framework: 9". */
-async function explained<T>(work: Promise<T>): Promise<T> {
-  try {
-    return await work;
-  } catch (error) {
-    if (error instanceof AppError && error.problems.length > 0 && !error.message.includes(error.problems[0]!.message)) {
-      throw new CliError(`${error.message}: ${error.problems.map((p) => p.message).join('; ')}`);
-    }
-    throw error;
-  }
 }
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -226,26 +213,24 @@ export function registerAssessmentCommands(program: Command): void {
         scope: string[];
         framework?: { id: string; version: number | undefined };
       }) => {
-        const created = await explained(
-          withDatabase(async ({ db }) => {
-            const organisation = await organisationByCode(db, options.organisation);
-            const service = await serviceByName(db, organisation.id, options.organisation, options.service);
-            const lead = await personByEmail(db, options.lead);
-            const members = [];
-            for (const email of options.member) members.push((await personByEmail(db, email)).id);
-            return createAssessmentsService({ db }).create(CLI, {
-              organisationId: organisation.id,
-              serviceId: service.id,
-              kind: options.kind,
-              title: options.title,
-              frameworkId: options.framework?.id ?? DEFAULT_FRAMEWORK,
-              frameworkVersion: options.framework?.version,
-              scope: options.scope.length > 0 ? options.scope : undefined,
-              leadUserId: lead.id,
-              memberUserIds: members,
-            });
-          }),
-        );
+        const created = await withDatabase(async ({ db }) => {
+          const organisation = await organisationByCode(db, options.organisation);
+          const service = await serviceByName(db, organisation.id, options.organisation, options.service);
+          const lead = await personByEmail(db, options.lead);
+          const members = [];
+          for (const email of options.member) members.push((await personByEmail(db, email)).id);
+          return createAssessmentsService({ db }).create(CLI, {
+            organisationId: organisation.id,
+            serviceId: service.id,
+            kind: options.kind,
+            title: options.title,
+            frameworkId: options.framework?.id ?? DEFAULT_FRAMEWORK,
+            frameworkVersion: options.framework?.version,
+            scope: options.scope.length > 0 ? options.scope : undefined,
+            leadUserId: lead.id,
+            memberUserIds: members,
+          });
+        });
         process.stdout.write(`Created ${created.id}: ${created.title}\n`);
       },
     );
@@ -270,8 +255,8 @@ export function registerAssessmentCommands(program: Command): void {
     .option('--as-new', 'import under new ids (a copy), even if the assessment exists here')
     .action(async (file: string, options: { asNew?: boolean }) => {
       const document = await readJson(file);
-      const outcome = await explained(
-        withDatabase(({ db }) => importAssessment(db, CLI, document, { asNew: options.asNew ?? false })),
+      const outcome = await withDatabase(({ db }) =>
+        importAssessment(db, CLI, document, { asNew: options.asNew ?? false }),
       );
       const c = outcome.counts;
       process.stdout.write(

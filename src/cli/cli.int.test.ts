@@ -124,10 +124,9 @@ describe('kloe CLI', () => {
     const server = await startKloeServer({ DATA_DIR: dataDir });
     const second = kloe(['migrate'], { DATA_DIR: dataDir });
     expect(second.code).toBe(1);
-    expect(second.stderr).toMatch(/^kloe: The data folder .*locked is in use by another kloe process \(pid \d+\)/);
+    expect(second.stderr).toMatch(/^kloe: The data folder .*locked is in use by another kloe process;/);
 
     expect(await server.stop()).toBe(0);
-    expect(fs.existsSync(path.join(dataDir, 'kloe.lock'))).toBe(false);
     expect(kloe(['migrate'], { DATA_DIR: dataDir }).code).toBe(0);
   });
 });

@@ -12,9 +12,15 @@ export class CliError extends Error {
 export function reportCliError(error: unknown, write: (line: string) => void = (l) => process.stderr.write(l)): number {
   if (error instanceof CommanderError) return error.exitCode;
   if (error instanceof AppError) {
+    const [first, ...more] = error.problems;
+    if (first && !error.message.includes(first.message)) {
+      // A title such as "Check the framework" says what to look at; the problems say what is wrong with it.
+      write(`kloe: ${error.message}: ${error.problems.map((p) => p.message).join('; ')}\n`);
+      return 1;
+    }
     write(`kloe: ${error.message}\n`);
     // Every further problem on its own line, so that a long import report stays readable.
-    for (const problem of error.problems.slice(1)) write(`  ${problem.field}: ${problem.message}\n`);
+    for (const problem of more) write(`  ${problem.field}: ${problem.message}\n`);
     return 1;
   }
   if (error instanceof CliError || error instanceof ConfigError || error instanceof DatabaseUnavailableError) {

@@ -6,6 +6,7 @@ import { openDatabase } from '../db/client.js';
 import { DEMO_PASSWORD, DEMO_PEOPLE } from '../modules/accounts/accounts.demo.js';
 import { prepareDatabase, type StartupReport } from '../startup.js';
 import { CliError } from './errors.js';
+import { stopOnSignals } from './graceful-shutdown.js';
 import { serveWithWorkers } from './serve-workers.js';
 
 export function registerServeCommand(program: Command): void {
@@ -44,6 +45,7 @@ async function listen(config: Config, options: { prepare: boolean }) {
     }
     if (report?.demo && Object.keys(report.demo).length > 0)
       app.log.info({ demo: report.demo }, 'loaded demo data (first run)');
+    app.server.keepAliveTimeout = config.keepAliveSeconds * 1000;
     await app.listen({ port: config.port, host: config.host });
   } catch (error) {
     await app?.close();
@@ -53,14 +55,7 @@ async function listen(config: Config, options: { prepare: boolean }) {
     }
     throw error;
   }
-  const stop = async (signal: string) => {
-    app.log.info(`${signal} received, shutting down`);
-    await app.close();
-    await database.close();
-    process.exit(0);
-  };
-  process.once('SIGINT', () => void stop('SIGINT'));
-  process.once('SIGTERM', () => void stop('SIGTERM'));
+  stopOnSignals(app, database, { timeoutSeconds: config.shutdownSeconds });
   const address = app.server.address();
   return {
     report,

@@ -69,6 +69,7 @@ async function openPglite(dataDir: string, startFrom: Blob | undefined): Promise
     db: db as unknown as Database,
     driver: 'pglite',
     location: pgdata,
+    ...(inMemory ? {} : { dataFolder: pgdata }),
     async ping() {
       await client.query('select 1');
     },

@@ -12,6 +12,8 @@ export interface DatabaseHandle {
   driver: 'pglite' | 'postgres';
   /** Human-readable location for logs and /health, without credentials. */
   location: string;
+  /** The folder the database writes its files in, where kloe can see it (PGlite on disk); /health checks it. */
+  dataFolder?: string;
   /**
    * PostgreSQL only: runs `work` in a transaction on one connection that also takes `COPY … FROM STDIN`
    * (bulk loads at the speed of COPY; `copyFrom` gives the stream to write the COPY's data to).

@@ -1,11 +1,12 @@
 /**
  * One error handler for the whole app. API routes answer problem+json (RFC 9457) with a stable
  * code and, where a request field is at fault, the field and the reason; pages answer an HTML
- * error page. Unknown errors are logged and answered as a bare 500: no stack or message leaks.
+ * error page. A full disk answers 507 saying so (src/storage/storage-full.ts). Unknown errors are logged and answered as a bare 500: no stack or message leaks.
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { AppError, type FieldProblem } from '../errors.js';
+import { isStorageFull, storageFull } from '../storage/storage-full.js';
 
 interface Problem {
   type: string;
@@ -31,6 +32,7 @@ const TITLES: Record<number, string> = {
   429: 'Too many requests',
   500: 'Internal server error',
   503: 'Service unavailable',
+  507: 'Insufficient storage',
 };
 
 function toProblem(error: FastifyError | Error, request: FastifyRequest): Problem {
@@ -47,6 +49,7 @@ function toProblem(error: FastifyError | Error, request: FastifyRequest): Proble
       ...error.extensions,
     };
   }
+  if (isStorageFull(error)) return toProblem(storageFull(), request);
   if (hasZodFastifySchemaValidationErrors(error)) {
     const errors = error.validation.map((v) => ({
       // e.g. validationContext "querystring" + instancePath "/version" → "querystring.version"

@@ -8,6 +8,7 @@ import { createReadStream } from 'node:fs';
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
+import { folderStatus, type StorageStatus } from '../../storage/folder-status.js';
 
 export interface EvidenceStorage {
   /** Stores the bytes under their hash unless already there; says whether they were new. */
@@ -15,6 +16,8 @@ export interface EvidenceStorage {
   read(sha256: string): Promise<Buffer>;
   stream(sha256: string): Readable;
   has(sha256: string): Promise<boolean>;
+  /** Whether new files can be stored, and the space left (for /health). */
+  status(): Promise<StorageStatus>;
 }
 
 const HASH = /^[0-9a-f]{64}$/;
@@ -51,5 +54,6 @@ export function createFileSystemStorage(root: string): EvidenceStorage {
     },
     read: (sha256) => readFile(pathOf(sha256)),
     stream: (sha256) => createReadStream(pathOf(sha256)),
+    status: () => folderStatus(root),
   };
 }

@@ -161,8 +161,10 @@ export function createEvidenceService(deps: EvidenceServiceDeps) {
     create,
     insertItem,
     afterFilesStored,
-    /** Resolves when no extraction is waiting (tests, the benchmark, shutting down). */
+    /** Resolves when no extraction is waiting (tests, the benchmark, `kloe evidence` commands). */
     extractionIdle: () => queue.idle(),
+    /** Stops extracting, leaving the files pending for the next start (the server stopping). */
+    stopExtraction: () => queue.stop(),
     /** Queues the files a stopped process left pending. */
     resumePending: () => queue.resumePending(),
 
