@@ -82,6 +82,7 @@ import { registerErrorHandlers } from './web/error-handler.js';
 import { createViewEnvironment } from './web/nunjucks.js';
 import { registerRendering } from './web/render.js';
 import { registerSecurity } from './web/security.js';
+import { registerStorableTextRule } from './web/storable-text.js';
 
 export interface AppDeps {
   config: Pick<
@@ -128,8 +129,14 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const auth = createAuth({ db, config: deps.config, secret });
   registerAuthentication(app, { db, auth, config: deps.config });
   registerAccessControl(app);
+  registerStorableTextRule(app);
   await app.register(fastifyFormbody);
   await registerSecurity(app, { secret, https: deps.config.baseUrl.startsWith('https://') });
+
+  // Before any route, so that every route (the OpenAPI document's too) answers errors the same way.
+  const views = createViewEnvironment({ watch: deps.config.env === 'development' });
+  registerRendering(app, views, { memo: deps.config.env !== 'development' });
+  registerErrorHandlers(app);
 
   await app.register(fastifySwagger, {
     openapi: {
@@ -165,10 +172,6 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   app.get('/api/openapi.json', { schema: { hide: true }, config: { access: 'public' } }, async () => app.swagger());
 
   await app.register(fastifyStatic, { root: publicFolder, prefix: '/assets/', decorateReply: false, index: false });
-
-  const views = createViewEnvironment({ watch: deps.config.env === 'development' });
-  registerRendering(app, views, { memo: deps.config.env !== 'development' });
-  registerErrorHandlers(app);
 
   const frameworks = createFrameworksService({ db });
   registerHealthRoutes(app, { database: deps.database });

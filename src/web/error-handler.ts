@@ -97,7 +97,8 @@ function toProblem(error: FastifyError | Error, request: FastifyRequest): Proble
 }
 
 export function wantsHtml(request: FastifyRequest): boolean {
-  return !request.url.startsWith('/api/') && request.url !== '/health';
+  const path = request.url.split('?')[0]!; // "/health?x=1" is still the health check
+  return !path.startsWith('/api/') && path !== '/health';
 }
 
 export function sendProblem(reply: FastifyReply, problem: Problem): FastifyReply {
@@ -109,9 +110,15 @@ export function registerErrorHandlers(app: FastifyInstance): void {
     const problem = toProblem(error, request);
     if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
     if (!wantsHtml(request)) return sendProblem(reply, problem);
-    return reply
-      .status(problem.status)
-      .render('error.njk', { pageTitle: problem.title, message: problem.detail, status: problem.status });
+    // Field problems that reach here (the text rule refuses a request before its page's handler runs)
+    // are listed in the GOV.UK error summary; the browser's Back keeps what the person typed.
+    const fields = problem.errors?.map((p) => ({ text: p.field ? `${p.field}: ${p.message}` : p.message }));
+    return reply.status(problem.status).render('error.njk', {
+      pageTitle: problem.title,
+      message: problem.detail,
+      status: problem.status,
+      errorList: fields,
+    });
   });
 
   app.setNotFoundHandler((request, reply) => {
