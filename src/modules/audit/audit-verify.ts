@@ -1,7 +1,8 @@
 /**
  * Checking the audit trail's hash chain, pure: it walks entries in id order from any iterable (the
- * service feeds it batches from the database, tests feed it arrays) and stops at the first problem,
- * since everything after a break is suspect anyway.
+ * service feeds it batches from the database, tests feed it arrays) to the end, and reports every
+ * problem it finds. It does not stop at the first: one broken entry must not leave every entry after
+ * it unchecked (each entry's own hash, and its link to the one before, are checked on their own).
  *
  * For each entry, in id order:
  *  1. its stored hash must equal chainHash(its prev_hash, its content) — else the entry was edited
@@ -39,6 +40,9 @@ export interface ChainProblem {
 export interface ChainVerification {
   ok: boolean;
   checked: number;
+  /** Every problem found, in chain order. */
+  problems: ChainProblem[];
+  /** The first of them. */
   problem?: ChainProblem;
   /** The newest entry of an intact chain: the anchor to keep for a later check. */
   head?: ChainAnchor;
@@ -84,18 +88,29 @@ export async function verifyChain(
   let previous: StoredEntry | undefined;
   let checked = 0;
   let anchorSeen = false;
+  const problems: ChainProblem[] = [];
+  const said = new Set<string>();
   for await (const entry of entries) {
     checked++;
-    const problem =
-      (entry.hash !== chainHash(entry.prevHash, contentOf(entry)) ? edited(entry) : undefined) ??
-      linkProblem(previous, entry) ??
-      (entry.id === anchor?.entryId && entry.hash !== anchor.hash
-        ? edited(entry, ' since it was anchored')
-        : undefined);
-    if (problem) return { ok: false, checked, problem };
+    const own = entry.hash !== chainHash(entry.prevHash, contentOf(entry)) ? edited(entry) : undefined;
+    const link = linkProblem(previous, entry);
+    const found = [
+      own,
+      // An edited entry's own prev_hash may be what changed: its link then blames it, not the entry before.
+      own && link?.kind === 'edited' ? undefined : link,
+      entry.id === anchor?.entryId && entry.hash !== anchor.hash ? edited(entry, ' since it was anchored') : undefined,
+    ];
+    for (const problem of found) {
+      // One edit can show twice (an entry's own hash, then the next entry's link to it): said once.
+      const key = problem && `${problem.kind} ${problem.entryId}`;
+      if (!problem || said.has(key!)) continue;
+      said.add(key!);
+      problems.push(problem);
+    }
     if (entry.id === anchor?.entryId) anchorSeen = true;
     previous = entry;
   }
-  if (anchor && !anchorSeen) return { ok: false, checked, problem: anchorMissing(anchor, previous) };
-  return { ok: true, checked, ...(previous ? { head: { entryId: previous.id, hash: previous.hash } } : {}) };
+  if (anchor && !anchorSeen) problems.push(anchorMissing(anchor, previous));
+  if (problems.length > 0) return { ok: false, checked, problems, problem: problems[0] };
+  return { ok: true, checked, problems, ...(previous ? { head: { entryId: previous.id, hash: previous.hash } } : {}) };
 }
