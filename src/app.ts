@@ -15,6 +15,7 @@ import {
 } from 'fastify-type-provider-zod';
 import type { Config } from './config.js';
 import type { DatabaseHandle } from './db/database.js';
+import { loggableError } from './db/loggable-error.js';
 import { registerAccessControl } from './modules/accounts/access.hook.js';
 import { registerAccountPages } from './modules/accounts/account.pages.js';
 import { registerAccountsApi } from './modules/accounts/accounts.api.js';
@@ -210,7 +211,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     db,
     storage: createFileSystemStorage(deps.config.evidence.dir),
     limits: deps.config.evidence,
-    log: (message, error) => app.log.error({ err: error }, message),
+    log: (message, error) => app.log.error({ err: loggableError(error) }, message),
   });
   await registerEvidenceApi(app, { evidence, maxBytes: deps.config.evidence.maxBytes });
   await registerEvidencePages(app, {

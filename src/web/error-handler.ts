@@ -5,6 +5,7 @@
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { loggableError } from '../db/loggable-error.js';
 import { AppError, type FieldProblem } from '../errors.js';
 
 interface Problem {
@@ -108,7 +109,8 @@ export function sendProblem(reply: FastifyReply, problem: Problem): FastifyReply
 export function registerErrorHandlers(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const problem = toProblem(error, request);
-    if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
+    // A failed query's parameters (people's emails, notes, token hashes) never reach the log.
+    if (problem.status >= 500) request.log.error({ err: loggableError(error) }, 'request failed');
     if (!wantsHtml(request)) return sendProblem(reply, problem);
     // Field problems that reach here (the text rule refuses a request before its page's handler runs)
     // are listed in the GOV.UK error summary; the browser's Back keeps what the person typed.
