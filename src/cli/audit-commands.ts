@@ -32,7 +32,7 @@ export function registerAuditCommands(program: Command): void {
     .description('check the hash chain of the whole audit trail; exits 1 naming every entry edited or deleted')
     .option(
       '--anchor <entry:hash>',
-      'also fail unless this entry, noted from an earlier check, is unchanged',
+      'also fail unless this entry, noted from an earlier check, is unchanged (every anchor printed in a published report is checked anyway)',
       anchorOption,
     )
     .option('--json', 'print the result as JSON')

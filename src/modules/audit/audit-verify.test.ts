@@ -126,29 +126,48 @@ describe('verifyChain', () => {
     it('accepts the chain when the anchored entry is still there with its hash', async () => {
       const entries = three();
       const anchor = { entryId: 2, hash: entries[1]!.hash };
-      expect(await verifyChain(entries, { anchor })).toMatchObject({ ok: true, checked: 3 });
+      expect(await verifyChain(entries, { anchors: [anchor] })).toMatchObject({ ok: true, checked: 3 });
     });
 
     it('notices that the newest entries were deleted', async () => {
       const entries = three();
       const anchor = { entryId: 3, hash: entries[2]!.hash };
-      expect(await verifyChain(entries.slice(0, 1), { anchor })).toMatchObject({
+      expect(await verifyChain(entries.slice(0, 1), { anchors: [anchor] })).toMatchObject({
         ok: false,
         checked: 1,
         problems: [
           { entryId: 3, kind: 'deleted', message: 'entries after 1 are missing: the anchored entry 3 is gone' },
         ],
       });
-      expect((await verifyChain([], { anchor })).problem?.message).toBe(
+      expect((await verifyChain([], { anchors: [anchor] })).problem?.message).toBe(
         'every entry is missing: the anchored entry 3 is gone',
       );
+    });
+
+    it('holds the chain to every published anchor, and says where the anchor was published', async () => {
+      const entries = chained([content(), content(), content(), content()]);
+      const anchors = [
+        { entryId: 2, hash: entries[1]!.hash, publishedIn: 'the pdf report of assessment A' },
+        { entryId: 4, hash: entries[3]!.hash, publishedIn: 'the html report of assessment B' },
+        { entryId: 4, hash: entries[3]!.hash, publishedIn: 'the docx report of assessment B' },
+      ];
+      expect(await verifyChain(entries, { anchors })).toMatchObject({ ok: true, checked: 4 });
+      // The two newest entries deleted: what remains chains from GENESIS, the anchor of report B does not.
+      expect((await verifyChain(entries.slice(0, 2), { anchors })).problems).toEqual([
+        {
+          entryId: 4,
+          kind: 'deleted',
+          message:
+            'entries after 2 are missing: the anchored entry 4 is gone (anchored in the html report of assessment B)',
+        },
+      ]);
     });
 
     it('notices a chain rewritten from the anchored entry onwards', async () => {
       const original = three();
       const rewritten = chained([content({ action: 'user.created' }), content({ reason: 'rewritten' }), content()]);
       const anchor = { entryId: 2, hash: original[1]!.hash };
-      expect((await verifyChain(rewritten, { anchor })).problem).toEqual({
+      expect((await verifyChain(rewritten, { anchors: [anchor] })).problem).toEqual({
         entryId: 2,
         kind: 'edited',
         message: 'entry 2 (user.role_changed at 2026-03-01T10:00:00.000Z) has been altered since it was anchored',
