@@ -15,6 +15,7 @@ import {
 } from 'fastify-type-provider-zod';
 import type { Config } from './config.js';
 import type { DatabaseHandle } from './db/database.js';
+import { loggableError } from './db/loggable-error.js';
 import { registerAccessControl } from './modules/accounts/access.hook.js';
 import { registerAccountPages } from './modules/accounts/account.pages.js';
 import { registerAccountsApi } from './modules/accounts/accounts.api.js';
@@ -84,6 +85,7 @@ import { registerErrorHandlers } from './web/error-handler.js';
 import { createViewEnvironment } from './web/nunjucks.js';
 import { registerRendering } from './web/render.js';
 import { registerSecurity } from './web/security.js';
+import { registerStorableTextRule } from './web/storable-text.js';
 
 export interface AppDeps {
   config: Pick<
@@ -136,8 +138,17 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const auth = createAuth({ db, config: deps.config, secret });
   registerAuthentication(app, { db, auth, config: deps.config });
   registerAccessControl(app);
+  registerStorableTextRule(app);
   await app.register(fastifyFormbody);
   await registerSecurity(app, { secret, https: deps.config.baseUrl.startsWith('https://') });
+
+  // Before any route, so that every route (the OpenAPI document's too) answers errors the same way.
+  // Fast unless asked otherwise: only KLOE_WATCH_TEMPLATES re-reads templates and turns the page memo off.
+  const watchTemplates = deps.config.watchTemplates ?? false;
+  const views = createViewEnvironment({ watch: watchTemplates });
+  registerRendering(app, views, { memo: !watchTemplates });
+  registerErrorHandlers(app);
+  registerDrain(app);
 
   await app.register(fastifySwagger, {
     openapi: {
@@ -187,13 +198,6 @@ export async function buildApp(deps: AppDeps): Promise<App> {
 
   await app.register(fastifyStatic, { root: publicFolder, prefix: '/assets/', decorateReply: false, index: false });
 
-  // Fast unless asked otherwise: NODE_ENV=development (what `npm start` runs in) no longer slows pages.
-  const watchTemplates = deps.config.watchTemplates ?? false;
-  const views = createViewEnvironment({ watch: watchTemplates });
-  registerRendering(app, views, { memo: !watchTemplates });
-  registerErrorHandlers(app);
-  registerDrain(app);
-
   const frameworks = createFrameworksService({ db });
   const evidenceStorage = deps.evidenceStorage ?? createFileSystemStorage(deps.config.evidence.dir);
   registerHealthRoutes(app, {
@@ -237,7 +241,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     db,
     storage: evidenceStorage,
     limits: deps.config.evidence,
-    log: (message, error) => app.log.error({ err: error }, message),
+    log: (message, error) => app.log.error({ err: loggableError(error) }, message),
   });
   await registerEvidenceApi(app, { evidence, maxBytes: deps.config.evidence.maxBytes });
   await registerEvidencePages(app, {

@@ -75,7 +75,16 @@ describe.skipIf(!postgresAvailable)('kloe audit [postgres]', () => {
     );
     const json = kloe('audit', 'verify', '--json');
     expect(json.code).toBe(1);
-    expect(JSON.parse(json.stdout)).toMatchObject({ ok: false, checked: 2, problem: { entryId: 2, kind: 'edited' } });
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      ok: false,
+      checked: 3,
+      problems: [{ entryId: 2, kind: 'edited' }],
+    });
+    // A second edit further on is reported too, on the same one line.
+    await tamper(sql`update audit_log set reason = 'edited' where id = 3`);
+    expect(kloe('audit', 'verify').stderr).toMatch(
+      /^kloe: audit trail broken in 2 places: entry 2 \(\S+ at \S+\) has been altered; entry 3 \(\S+ at \S+\) has been altered\n$/,
+    );
   });
 
   it('catches deleted newest entries only with an anchor kept from before', async () => {
@@ -83,6 +92,7 @@ describe.skipIf(!postgresAvailable)('kloe audit [postgres]', () => {
     await tamper(
       sql`update audit_log set after = '{"name": "Leeds City Council", "type": "metropolitan"}' where id = 2`,
     );
+    await tamper(sql`update audit_log set reason = 'corrected the type' where id = 3`);
     const anchor = /--anchor (\S+)/.exec(kloe('audit', 'verify').stdout)?.[1];
     expect(anchor).toMatch(/^3:/);
     await tamper(sql`delete from audit_log where id = 3`);

@@ -29,17 +29,21 @@ export function registerAuditCommands(program: Command): void {
 
   audit
     .command('verify')
-    .description('check the hash chain of the whole audit trail; exits 1 naming the first entry edited or deleted')
+    .description('check the hash chain of the whole audit trail; exits 1 naming every entry edited or deleted')
     .option(
       '--anchor <entry:hash>',
-      'also fail unless this entry, noted from an earlier check, is unchanged',
+      'also fail unless this entry, noted from an earlier check, is unchanged (every anchor printed in a published report is checked anyway)',
       anchorOption,
     )
     .option('--json', 'print the result as JSON')
     .action(async (options: { anchor?: ChainAnchor; json?: boolean }) => {
       const result = await withDatabase(({ db }) => createAuditService({ db }).verify({ anchor: options.anchor }));
       if (options.json) printJson(result);
-      if (result.problem) throw new CliError(`audit trail broken: ${result.problem.message}`);
+      const { problems } = result;
+      if (problems.length > 0) {
+        const where = problems.length === 1 ? '' : ` in ${problems.length} places`;
+        throw new CliError(`audit trail broken${where}: ${problems.map((p) => p.message).join('; ')}`);
+      }
       if (options.json) return;
       process.stdout.write(`Audit trail intact: ${result.checked} entries checked\n`);
       if (result.head) {

@@ -2,6 +2,7 @@
 import { CommanderError } from 'commander';
 import { ConfigError } from '../config.js';
 import { DatabaseUnavailableError } from '../db/database.js';
+import { loggableError } from '../db/loggable-error.js';
 import { AppError } from '../errors.js';
 
 export class CliError extends Error {
@@ -27,7 +28,9 @@ export function reportCliError(error: unknown, write: (line: string) => void = (
     write(`kloe: ${error.message}\n`);
     return 1;
   }
-  write(`kloe: unexpected error: ${error instanceof Error ? error.message : String(error)}\n`);
-  if (process.env.KLOE_DEBUG) write(`${(error as Error).stack}\n`);
+  // A failed query's message would list its parameters: said without them.
+  const safe = loggableError(error);
+  write(`kloe: unexpected error: ${safe instanceof Error ? safe.message : String(safe)}\n`);
+  if (process.env.KLOE_DEBUG) write(`${(safe as Error).stack}\n`);
   return 2;
 }

@@ -5,6 +5,7 @@
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { loggableError } from '../db/loggable-error.js';
 import { AppError, type FieldProblem } from '../errors.js';
 import { isStorageFull, storageFull } from '../storage/storage-full.js';
 
@@ -107,7 +108,8 @@ function toProblem(error: FastifyError | Error, request: FastifyRequest): Proble
 }
 
 export function wantsHtml(request: FastifyRequest): boolean {
-  return !request.url.startsWith('/api/') && request.url !== '/health';
+  const path = request.url.split('?')[0]!; // "/health?x=1" is still the health check
+  return !path.startsWith('/api/') && path !== '/health';
 }
 
 export function sendProblem(reply: FastifyReply, problem: Problem): FastifyReply {
@@ -117,11 +119,18 @@ export function sendProblem(reply: FastifyReply, problem: Problem): FastifyReply
 export function registerErrorHandlers(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const problem = toProblem(error, request);
-    if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
+    // A failed query's parameters (people's emails, notes, token hashes) never reach the log.
+    if (problem.status >= 500) request.log.error({ err: loggableError(error) }, 'request failed');
     if (!wantsHtml(request)) return sendProblem(reply, problem);
-    return reply
-      .status(problem.status)
-      .render('error.njk', { pageTitle: problem.title, message: problem.detail, status: problem.status });
+    // Field problems that reach here (the text rule refuses a request before its page's handler runs)
+    // are listed in the GOV.UK error summary; the browser's Back keeps what the person typed.
+    const fields = problem.errors?.map((p) => ({ text: p.field ? `${p.field}: ${p.message}` : p.message }));
+    return reply.status(problem.status).render('error.njk', {
+      pageTitle: problem.title,
+      message: problem.detail,
+      status: problem.status,
+      errorList: fields,
+    });
   });
 
   app.setNotFoundHandler((request, reply) => {

@@ -1,5 +1,6 @@
 /** Request schemas for people and tokens, shared by the JSON API and the forms. */
 import { z } from 'zod';
+import { nameText } from '../../web/text-fields.js';
 import { ROLES } from './accounts.tables.js';
 
 export const ROLE_LABELS: Record<(typeof ROLES)[number], string> = {
@@ -22,7 +23,7 @@ const organisationId = z
   .transform((value) => value ?? null);
 
 export const createUserBody = z.object({
-  name: z.string({ error: 'Enter the person’s name' }).trim().min(1, 'Enter the person’s name').max(200),
+  name: nameText({ error: 'Enter the person’s name' }).min(1, 'Enter the person’s name').max(200),
   email,
   role,
   organisationId,
@@ -47,7 +48,7 @@ export const signInBody = z.object({
 });
 
 export const createTokenBody = z.object({
-  name: z.string({ error: 'Give the token a name' }).trim().min(1, 'Give the token a name').max(100),
+  name: nameText({ error: 'Give the token a name' }).min(1, 'Give the token a name').max(100),
 });
 
 export const userIdParams = z.object({ id: z.string().min(1).max(64) });

@@ -39,12 +39,19 @@ export function createAccountsService(deps: { db: Database }) {
     id: string,
     by: By,
     action: string,
-    change: Parameters<typeof repo.updateUser>[2],
+    /** Only what the people routes change; the check for "nothing changes" below covers each of them. */
+    change: Pick<NonNullable<Parameters<typeof repo.updateUser>[2]>, 'role' | 'organisationId' | 'disabledAt'>,
     reason?: string,
   ) {
     return db.transaction(async (tx) => {
       const before = await repo.findUserById(tx, id);
       if (!before) throw userNotFound(id);
+      // Asking for what already holds changes nothing: no write, and no audit entry claiming a change.
+      const unchanged =
+        (change.role === undefined || change.role === before.role) &&
+        (change.organisationId === undefined || change.organisationId === before.organisationId) &&
+        (change.disabledAt === undefined || Boolean(change.disabledAt) === Boolean(before.disabledAt));
+      if (unchanged) return before;
       const losesAdministration =
         before.role === 'administrator' &&
         !before.disabledAt &&

@@ -3,6 +3,7 @@
  * written for the person filling in the form.
  */
 import { z } from 'zod';
+import { nameText, wholeNumber } from '../../web/text-fields.js';
 import {
   ASSESSMENT_KINDS,
   ASSESSMENT_STATUSES,
@@ -60,10 +61,7 @@ const textList = z
   .max(50, 'Record no more than 50')
   .transform((items) => items.filter((item) => item !== ''));
 
-const version = z.coerce
-  .number({ error: 'The version you edited is missing; reload the page' })
-  .int()
-  .positive('The version you edited is missing; reload the page');
+const version = wholeNumber('The version you edited is missing; reload the page');
 
 export const assessmentIdParams = z.object({ id: uuid('Not an assessment id') });
 export const kloeParams = assessmentIdParams.extend({ ref: z.string().regex(/^\d+(\.\d+)*$/, 'Not a KLOE reference') });
@@ -87,14 +85,12 @@ export const createAssessmentBody = z
     organisationId: uuid('Choose the organisation'),
     serviceId: uuid('Choose the service'),
     kind: z.enum(ASSESSMENT_KINDS, { error: 'Choose the kind of assessment' }),
-    title: z
-      .string({ error: 'Enter a title' })
-      .trim()
+    title: nameText({ error: 'Enter a title' })
       .min(1, { error: 'Enter a title', abort: true })
       .max(200, 'Enter a title of no more than 200 characters'),
     frameworkId: z.string().default('audit-commission-j2'),
     /** Pinned at creation; the latest version when not given. */
-    frameworkVersion: z.coerce.number().int().positive().optional(),
+    frameworkVersion: z.number().int().positive().optional(),
     /** KLOE, group or key question refs ("5" means all of key question 5); all KLOEs when empty. */
     scope: z.array(z.string().trim()).optional(),
     plannedStart: isoDate,
@@ -112,7 +108,7 @@ export type CreateAssessmentInput = z.infer<typeof createAssessmentBody>;
 
 export const updateAssessmentBody = z.object({
   version,
-  title: z.string().trim().min(1, 'Enter a title').max(200).optional(),
+  title: nameText().min(1, 'Enter a title').max(200).optional(),
   scope: z.array(z.string().trim()).optional(),
   plannedStart: isoDate,
   plannedEnd: isoDate,

@@ -1,5 +1,6 @@
 /** Request schemas of recommendations, shared by the JSON API and the pages' forms. */
 import { z } from 'zod';
+import { wholeNumber } from '../../web/text-fields.js';
 import { RECOMMENDATION_PRIORITIES, type RecommendationPriority } from './recommendations.tables.js';
 import { assessmentIdParams } from './assessments.schemas.js';
 
@@ -30,7 +31,7 @@ export const recommendationBody = z.object({
 export type RecommendationInput = z.infer<typeof recommendationBody>;
 
 export const updateRecommendationBody = recommendationBody.extend({
-  version: z.coerce.number({ error: 'The version read is missing' }).int().positive(),
+  version: wholeNumber('The version read is missing'),
 });
 export type UpdateRecommendationInput = z.infer<typeof updateRecommendationBody>;
 

@@ -14,7 +14,7 @@ describeEachDatabase('the audit chain in the database', (driver) => {
 
   beforeAll(async () => {
     database = await createTestDatabase(driver);
-    expect(await verifyOn(database.db)).toEqual({ ok: true, checked: 0 });
+    expect(await verifyOn(database.db)).toEqual({ ok: true, checked: 0, problems: [] });
     for (let n = 1; n <= 5; n++) await recordChange(database.db, { entityId: `org-${n}` });
     ids = await entryIds(database.db);
   });
@@ -36,7 +36,7 @@ describeEachDatabase('the audit chain in the database', (driver) => {
     const third = ids[2]!;
     const result = await whileTampered(database.db, sql`${change} where id = ${third}`, (db) => verifyOn(db));
     expect(result.ok).toBe(false);
-    expect(result.checked).toBe(3);
+    expect(result.checked).toBe(5); // every entry, not only up to the first problem
     expect(result.problem).toMatchObject({ entryId: third, kind: 'edited' });
     expect(result.problem!.message).toMatch(
       new RegExp(`^entry ${third} \\(organisation\\.updated at \\S+Z\\) has been altered$`),
@@ -54,11 +54,24 @@ describeEachDatabase('the audit chain in the database', (driver) => {
     const result = await whileTampered(database.db, sql`delete from audit_log where id = ${third!}`, (db) =>
       verifyOn(db),
     );
-    expect(result).toEqual({
-      ok: false,
-      checked: 3,
-      problem: { entryId: fourth, kind: 'deleted', message: `entries between ${second} and ${fourth} are missing` },
-    });
+    const problem = {
+      entryId: fourth,
+      kind: 'deleted',
+      message: `entries between ${second} and ${fourth} are missing`,
+    };
+    expect(result).toEqual({ ok: false, checked: 4, problems: [problem], problem });
+  });
+
+  it('reports every tampered entry, each once, not only the first', async () => {
+    const [first, , third, fourth, fifth] = ids;
+    const tamper = sql`with edited as (update audit_log set reason = 'edited' where id in (${first!}, ${fifth!}))
+                       delete from audit_log where id = ${third!}`;
+    const result = await whileTampered(database.db, tamper, (db) => verifyOn(db));
+    expect(result.problems.map((p) => [p.entryId, p.kind])).toEqual([
+      [first, 'edited'],
+      [fourth, 'deleted'],
+      [fifth, 'edited'],
+    ]);
   });
 
   it('notices that the first entries were deleted', async () => {
@@ -91,5 +104,14 @@ describeEachDatabase('the audit chain in the database', (driver) => {
     )) as unknown as { rows: { entries: number; distinct_prev: number; from_genesis: number }[] };
     // No two entries chain from the same one, and only the first starts from GENESIS.
     expect(rows[0]).toEqual({ entries: 25, distinct_prev: 25, from_genesis: 1 });
+  });
+
+  it('hashes what it stores: an unpaired surrogate recorded below the edge verifies as the U+FFFD kept', async () => {
+    await recordChange(database.db, { entityId: 'org-lone', reason: 'typo\ud800', after: { name: 'Leeds\udc00' } });
+    const { rows } = (await database.db.execute(
+      sql`select reason, after from audit_log where entity_id = 'org-lone'`,
+    )) as unknown as { rows: { reason: string; after: { name: string } }[] };
+    expect(rows[0]).toEqual({ reason: 'typo\ufffd', after: { name: 'Leeds\ufffd' } });
+    expect(await verifyOn(database.db)).toMatchObject({ ok: true, problems: [] });
   });
 });

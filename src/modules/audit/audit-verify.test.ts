@@ -20,12 +20,13 @@ describe('verifyChain', () => {
     expect(await verifyChain(entries)).toEqual({
       ok: true,
       checked: 3,
+      problems: [],
       head: { entryId: 3, hash: entries[2]!.hash },
     });
   });
 
   it('accepts an empty trail', async () => {
-    expect(await verifyChain([])).toEqual({ ok: true, checked: 0 });
+    expect(await verifyChain([])).toEqual({ ok: true, checked: 0, problems: [] });
   });
 
   it('reads entries from an async source, as the service feeds it batches', async () => {
@@ -45,26 +46,24 @@ describe('verifyChain', () => {
     ['the prev_hash', (e: StoredEntry) => ({ ...e, prevHash: 'e'.repeat(64) })],
   ])('names the entry whose %s was edited', async (_what, change) => {
     const result = await verifyChain(tampered(three(), 2, change));
-    expect(result).toEqual({
-      ok: false,
-      checked: 2,
-      problem: {
-        entryId: 2,
-        kind: 'edited',
-        // The message shows the entry as stored now, so an edited time shows the edited time.
-        message: expect.stringMatching(
-          /^entry 2 \(user\.role_changed at 2026-03-01T10:00:00\.00[01]Z\) has been altered$/,
-        ),
-      },
-    });
+    const problem = {
+      entryId: 2,
+      kind: 'edited',
+      // The message shows the entry as stored now, so an edited time shows the edited time.
+      message: expect.stringMatching(
+        /^entry 2 \(user\.role_changed at 2026-03-01T10:00:00\.00[01]Z\) has been altered/,
+      ),
+    };
+    // Every entry is checked, and the one edit is reported once (not again as entry 3's broken link).
+    expect(result).toEqual({ ok: false, checked: 3, problems: [problem], problem });
   });
 
   it('names the gap where a middle entry was deleted', async () => {
     const entries = chained([content(), content(), content(), content()]).filter((e) => e.id !== 2);
-    expect(await verifyChain(entries)).toEqual({
+    expect(await verifyChain(entries)).toMatchObject({
       ok: false,
-      checked: 2,
-      problem: { entryId: 3, kind: 'deleted', message: 'entries between 1 and 3 are missing' },
+      checked: 3,
+      problems: [{ entryId: 3, kind: 'deleted', message: 'entries between 1 and 3 are missing' }],
     });
   });
 
@@ -90,6 +89,13 @@ describe('verifyChain', () => {
     });
   });
 
+  it('hashes what the database keeps: an unpaired surrogate is stored, and so hashed, as U+FFFD', async () => {
+    const [entry] = chained([content({ reason: 'moved\ud800', after: { ['role\udc00']: 'viewer \ud83d' } })]);
+    // What a text column and jsonb give back for those strings.
+    const readBack = { ...entry!, reason: 'moved\ufffd', after: { ['role\ufffd']: 'viewer \ufffd' } };
+    expect(await verifyChain([readBack])).toMatchObject({ ok: true, checked: 1 });
+  });
+
   it('is not broken by the database reordering jsonb keys or turning dates into strings', async () => {
     const createdAt = new Date('2026-01-05T08:00:00.000Z');
     const [entry] = chained([content({ after: { role: 'viewer', name: 'Ian', createdAt, nested: { b: 1, a: [2] } } })]);
@@ -101,36 +107,67 @@ describe('verifyChain', () => {
     expect(await verifyChain([readBack])).toMatchObject({ ok: true, checked: 1 });
   });
 
-  it('stops at the first problem', async () => {
-    const entries = tampered(three(), 1, (e) => ({ ...e, reason: 'x' })).filter((e) => e.id !== 2);
-    expect(await verifyChain(entries)).toMatchObject({ checked: 1, problem: { entryId: 1, kind: 'edited' } });
+  it('reports every broken entry, not only the first, and checks every entry after a break', async () => {
+    const entries = chained([content(), content(), content(), content(), content(), content()]);
+    const broken = tampered(entries, 1, (e) => ({ ...e, reason: 'x' }))
+      .filter((e) => e.id !== 3)
+      .map((e) => (e.id === 6 ? { ...e, actorLabel: 'Someone Else' } : e));
+    const result = await verifyChain(broken);
+    expect(result.checked).toBe(5);
+    expect(result.problems.map((p) => [p.entryId, p.kind])).toEqual([
+      [1, 'edited'],
+      [4, 'deleted'],
+      [6, 'edited'],
+    ]);
+    expect(result.problem).toEqual(result.problems[0]);
   });
 
   describe('with an anchor kept from an earlier check', () => {
     it('accepts the chain when the anchored entry is still there with its hash', async () => {
       const entries = three();
       const anchor = { entryId: 2, hash: entries[1]!.hash };
-      expect(await verifyChain(entries, { anchor })).toMatchObject({ ok: true, checked: 3 });
+      expect(await verifyChain(entries, { anchors: [anchor] })).toMatchObject({ ok: true, checked: 3 });
     });
 
     it('notices that the newest entries were deleted', async () => {
       const entries = three();
       const anchor = { entryId: 3, hash: entries[2]!.hash };
-      expect(await verifyChain(entries.slice(0, 1), { anchor })).toEqual({
+      expect(await verifyChain(entries.slice(0, 1), { anchors: [anchor] })).toMatchObject({
         ok: false,
         checked: 1,
-        problem: { entryId: 3, kind: 'deleted', message: 'entries after 1 are missing: the anchored entry 3 is gone' },
+        problems: [
+          { entryId: 3, kind: 'deleted', message: 'entries after 1 are missing: the anchored entry 3 is gone' },
+        ],
       });
-      expect((await verifyChain([], { anchor })).problem?.message).toBe(
+      expect((await verifyChain([], { anchors: [anchor] })).problem?.message).toBe(
         'every entry is missing: the anchored entry 3 is gone',
       );
+    });
+
+    it('holds the chain to every published anchor, and says where the anchor was published', async () => {
+      const entries = chained([content(), content(), content(), content()]);
+      const anchors = [
+        { entryId: 2, hash: entries[1]!.hash, publishedIn: 'the pdf report of assessment A' },
+        { entryId: 4, hash: entries[3]!.hash, publishedIn: 'the html report of assessment B' },
+        { entryId: 4, hash: entries[3]!.hash, publishedIn: 'the docx report of assessment B' },
+      ];
+      expect(await verifyChain(entries, { anchors })).toMatchObject({ ok: true, checked: 4 });
+      // The two newest entries deleted: what remains chains from GENESIS, the anchor of report B does not.
+      expect((await verifyChain(entries.slice(0, 2), { anchors })).problems).toEqual([
+        {
+          entryId: 4,
+          kind: 'deleted',
+          message:
+            'entries after 2 are missing: the anchored entry 4 is gone (anchored in the html report of assessment B)',
+        },
+      ]);
     });
 
     it('notices a chain rewritten from the anchored entry onwards', async () => {
       const original = three();
       const rewritten = chained([content({ action: 'user.created' }), content({ reason: 'rewritten' }), content()]);
       const anchor = { entryId: 2, hash: original[1]!.hash };
-      expect((await verifyChain(rewritten, { anchor })).problem).toEqual({
+      expect((await verifyChain(rewritten, { anchors: [anchor] })).problem).toEqual({
         entryId: 2,
         kind: 'edited',
         message: 'entry 2 (user.role_changed at 2026-03-01T10:00:00.000Z) has been altered since it was anchored',

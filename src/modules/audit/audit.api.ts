@@ -35,7 +35,7 @@ export function registerAuditApi(app: FastifyInstance, deps: { audit: AuditServi
       config,
       schema: {
         tags: ['audit'],
-        summary: 'Check the hash chain of the whole audit trail and report the first entry edited or deleted',
+        summary: 'Check the hash chain of the whole audit trail and report every entry edited or deleted',
         response: { 200: chainVerificationResponse, ...refusals },
       },
     },

@@ -5,7 +5,7 @@
 import { desc, sql } from 'drizzle-orm';
 import type { Database } from '../../db/database.js';
 import { actorLabel, type UserActor } from '../accounts/actor.js';
-import { chainHash, GENESIS } from './audit-chain.js';
+import { chainHash, GENESIS, storedForm } from './audit-chain.js';
 import { auditLog } from './audit.tables.js';
 
 /** Something other than a person: the first run, a CLI command run on the server, the demo loader. */
@@ -33,7 +33,8 @@ export async function recordAudit(db: Database, entry: AuditEntryInput): Promise
   await db.execute(sql`select pg_advisory_xact_lock(${CHAIN_LOCK_KEY})`);
   const [last] = await db.select({ hash: auditLog.hash }).from(auditLog).orderBy(desc(auditLog.id)).limit(1);
   const prevHash = last?.hash ?? GENESIS;
-  const content = {
+  // Stored and hashed in the same form: the edge refuses such text, but the chain must not depend on it.
+  const content = storedForm({
     at: new Date(),
     actorId: entry.actor.kind === 'user' ? entry.actor.userId : null,
     actorLabel: entry.actor.kind === 'user' ? actorLabel(entry.actor) : `system (${entry.actor.label})`,
@@ -43,6 +44,6 @@ export async function recordAudit(db: Database, entry: AuditEntryInput): Promise
     before: entry.before ?? null,
     after: entry.after ?? null,
     reason: entry.reason ?? null,
-  };
+  });
   await db.insert(auditLog).values({ ...content, prevHash, hash: chainHash(prevHash, content) });
 }

@@ -1,7 +1,7 @@
 import { and, count, desc, eq, gt, gte, ilike, lt, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../../db/database.js';
 import { preparedOnce } from '../../db/prepared.js';
-import { auditLog } from './audit.tables.js';
+import { auditAnchors, auditLog } from './audit.tables.js';
 
 export type AuditEntryRow = typeof auditLog.$inferSelect;
 
@@ -79,4 +79,26 @@ export async function countEntries(db: Database, criteria: AuditCriteria): Promi
 /** The next `limit` entries in chain order after the entry `afterId` (0: from the start). */
 export async function entriesAfter(db: Database, afterId: number, limit: number): Promise<AuditEntryRow[]> {
   return db.select().from(auditLog).where(gt(auditLog.id, afterId)).orderBy(auditLog.id).limit(limit);
+}
+
+/** The newest entry's id and hash: the chain's head. */
+export async function headEntry(db: Database): Promise<{ entryId: number; hash: string } | undefined> {
+  const [head] = await db
+    .select({ entryId: auditLog.id, hash: auditLog.hash })
+    .from(auditLog)
+    .orderBy(desc(auditLog.id))
+    .limit(1);
+  return head;
+}
+
+export async function insertAnchor(db: Database, anchor: { entryId: number; hash: string; publishedIn: string }) {
+  await db.insert(auditAnchors).values(anchor);
+}
+
+/** Every anchor kloe has published, oldest first. */
+export async function listAnchors(db: Database) {
+  return db
+    .select({ entryId: auditAnchors.entryId, hash: auditAnchors.hash, publishedIn: auditAnchors.publishedIn })
+    .from(auditAnchors)
+    .orderBy(auditAnchors.id);
 }

@@ -57,13 +57,17 @@ export const auditListResponse = z.object({
   pageCount: z.number().int(),
 });
 
+const chainProblem = z.object({
+  entryId: z.number().int(),
+  kind: z.enum(['edited', 'deleted']),
+  message: z.string(),
+});
+
 export const chainVerificationResponse = z.object({
   ok: z.boolean(),
-  checked: z.number().int().describe('Entries checked, up to and including the first problem'),
-  problem: z
-    .object({ entryId: z.number().int(), kind: z.enum(['edited', 'deleted']), message: z.string() })
-    .optional()
-    .describe('The first problem found, when the chain is broken'),
+  checked: z.number().int().describe('Entries checked: every entry, whatever was found'),
+  problems: z.array(chainProblem).describe('Every entry found edited or deleted, in chain order'),
+  problem: chainProblem.optional().describe('The first problem found, when the chain is broken'),
   head: z
     .object({ entryId: z.number().int(), hash: z.string() })
     .optional()

@@ -79,9 +79,13 @@ export function createAuditService(deps: { db: Database }) {
       return { entries: entries.map(entryView) satisfies AuditEntryView[], total };
     },
 
-    /** Walks the whole chain in id order; see audit-verify.ts for the rule and what it cannot see. */
+    /**
+     * Walks the whole chain in id order, holding it to every anchor kloe has published and to `anchor`
+     * (one kept by hand); see audit-verify.ts for the rule and what it cannot see.
+     */
     async verify(options: { anchor?: ChainAnchor; batchSize?: number } = {}): Promise<ChainVerification> {
-      return verifyChain(entriesInChainOrder(db, options.batchSize ?? VERIFY_BATCH), options);
+      const anchors = [...(options.anchor ? [options.anchor] : []), ...(await repo.listAnchors(db))];
+      return verifyChain(entriesInChainOrder(db, options.batchSize ?? VERIFY_BATCH), { anchors });
     },
   };
 }

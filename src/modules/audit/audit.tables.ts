@@ -1,4 +1,4 @@
-import { bigserial, index, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, index, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 
 /**
  * The append-only audit trail. Each entry's hash covers its content and the previous entry's hash,
@@ -29,3 +29,18 @@ export const auditLog = pgTable(
     index('audit_log_at_idx').on(t.at),
   ],
 );
+
+/**
+ * Anchors kloe has published: the chain's newest entry (id and hash) at the moment a published report
+ * was made, printed in that report. Every check of the chain holds it to each of them, so deleting the
+ * newest entries is found without anyone keeping an anchor by hand; and the printed copies outside
+ * kloe still serve with --anchor when this table itself has been emptied.
+ */
+export const auditAnchors = pgTable('audit_anchors', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  entryId: bigint('entry_id', { mode: 'number' }).notNull(),
+  hash: text('hash').notNull(),
+  /** Where it was published, e.g. "the pdf report of assessment 3f2b… (revision 1)". */
+  publishedIn: text('published_in').notNull(),
+  publishedAt: timestamp('published_at', { withTimezone: true }).notNull().defaultNow(),
+});

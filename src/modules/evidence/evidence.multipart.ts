@@ -8,6 +8,7 @@
  */
 import fastifyMultipart, { type MultipartFile } from '@fastify/multipart';
 import type { FastifyInstance } from 'fastify';
+import { refuseUnstorableText } from '../../web/storable-text.js';
 import { fileTooLarge } from './evidence.errors.js';
 import type { Upload } from './evidence-uploads.js';
 
@@ -65,6 +66,8 @@ export async function registerUploadScope(
           }
         }
       }
+      // The app's text rule ran before these fields existed: the same rule, now that they do.
+      refuseUnstorableText(request, { body: { ...fields, [fileField]: request.uploads.map((u) => u.name) } });
       request.body = fields;
     });
     await routes(scope);

@@ -3,6 +3,7 @@
  * for the person filling in the form.
  */
 import { z } from 'zod';
+import { nameText } from '../../web/text-fields.js';
 import { EVIDENCE_KINDS, LINK_STANCES, type EvidenceKind, type LinkStance } from './evidence.tables.js';
 
 export const EVIDENCE_KIND_LABELS: Record<EvidenceKind, string> = {
@@ -38,9 +39,7 @@ const optionalDate = z
 const kind = z.enum(EVIDENCE_KINDS, { error: 'Choose what kind of evidence this is' });
 
 export const itemBody = z.object({
-  title: z
-    .string({ error: 'Enter a title' })
-    .trim()
+  title: nameText({ error: 'Enter a title' })
     .min(1, 'Enter a title')
     .max(300, 'Enter a title of no more than 300 characters'),
   kind,

@@ -3,6 +3,7 @@
  * fields; the check names the missing one so the API's problem and the form's error point at it.
  */
 import { z } from 'zod';
+import { nameText } from '../../web/text-fields.js';
 import { ORGANISATION_TYPES } from '../organisations/organisations.tables.js';
 import { COMPARATOR_KINDS } from './indicators.tables.js';
 
@@ -11,9 +12,7 @@ export const MAX_NEIGHBOURS = 50;
 
 export const comparatorGroupInput = z
   .object({
-    name: z
-      .string({ error: 'Enter a name for the group' })
-      .trim()
+    name: nameText({ error: 'Enter a name for the group' })
       .min(1, 'Enter a name for the group')
       .max(120, 'The name must be 120 characters or fewer'),
     kind: z.enum(COMPARATOR_KINDS, { error: 'Choose the kind of group: type, list or nearest' }),

@@ -1,5 +1,6 @@
 /** Request and response shapes of indicators, shared by the API, the pages and the CLI. */
 import { z } from 'zod';
+import { nameText } from '../../web/text-fields.js';
 import { PERIOD_TYPES } from './periods.js';
 import { POLARITIES } from './statistics.js';
 import { INDICATOR_CATEGORIES } from './indicators.tables.js';
@@ -13,7 +14,7 @@ export const indicatorInput = z
       .max(40, 'The code must be 40 characters or fewer')
       .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'The code may use letters, digits, dots, dashes and underscores')
       .transform((c) => c.toUpperCase()),
-    title: z.string().trim().min(1, 'Enter a title').max(200),
+    title: nameText().min(1, 'Enter a title').max(200),
     unit: z.string().trim().min(1, 'Enter the unit, like % or £ per home').max(60),
     polarity: z.enum(POLARITIES, { error: 'Choose which way is better' }),
     target: z.number({ error: 'Enter the target as a number, like 95' }).finite().nullable().default(null),

@@ -4,6 +4,7 @@
  * person filling in the form.
  */
 import { z } from 'zod';
+import { nameText } from '../../web/text-fields.js';
 import { ORGANISATION_TYPES, type OrganisationType } from './organisations.tables.js';
 import { namedAttributeProblems } from './organisation-attributes.js';
 
@@ -16,9 +17,9 @@ export const ORGANISATION_TYPE_LABELS: Record<OrganisationType, string> = {
   other_public_body: 'Other public body',
 };
 
-/** Required text: trimmed, and the same message whether it is missing or blank. */
+/** A required name: trimmed, without bidirectional controls, and the same message whether it is missing or blank. */
 function requiredText(missing: string, max: number, tooLong: string) {
-  return z.string({ error: missing }).trim().min(1, { error: missing, abort: true }).max(max, tooLong);
+  return nameText({ error: missing }).min(1, { error: missing, abort: true }).max(max, tooLong);
 }
 
 /** Optional text: blank (as a form sends it) and null both mean "none". */

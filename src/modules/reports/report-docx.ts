@@ -89,6 +89,7 @@ function titlePage(report: ReportModel): FileChild[] {
         ['Report date', tp.reportDate],
         ['Framework', tp.framework],
         ['Team', tp.team.map((m) => `${m.name} (${m.role.toLowerCase()})`).join(', ')],
+        ...(tp.auditAnchor ? [['Audit trail anchor', tp.auditAnchor] as [string, string]] : []),
       ],
     ),
   ];

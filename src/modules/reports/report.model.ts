@@ -8,6 +8,8 @@ import { KIND_LABELS } from '../assessments/assessments.schemas.js';
 import type { RecommendationRow } from '../assessments/recommendations.repository.js';
 import { PRIORITY_LABELS } from '../assessments/recommendations.schemas.js';
 import type { KloeState, RollUpState } from '../assessments/workspace.service.js';
+import { anchorText } from '../audit/audit-anchors.js';
+import type { ChainAnchor } from '../audit/audit-verify.js';
 import type { EvidenceAppendixEntry, EvidenceRef, IndicatorChart, ReportExtensions } from './report-extensions.js';
 
 export interface ReportInput {
@@ -24,6 +26,8 @@ export interface ReportInput {
   extensions: ReportExtensions;
   /** When a draft was generated; a published report is dated by its publication instead. */
   generatedAt: Date;
+  /** The audit chain's head when a published report's file was made, printed so the trail can be checked against it. */
+  auditAnchor?: ChainAnchor;
 }
 
 export interface Rated {
@@ -65,6 +69,8 @@ export interface ReportModel {
     dates: string;
     reportDate: string;
     framework: string;
+    /** "ENTRY:HASH" (see docs/audit-trail.md); only in a published report's stored files. */
+    auditAnchor?: string;
     team: { name: string; role: string }[];
   };
   summary: { headline: string; reasons: string[] };
@@ -187,6 +193,7 @@ export function buildReportModel(input: ReportInput): ReportModel {
             : 'Not set',
       reportDate: longDate(published && assessment.publishedAt ? assessment.publishedAt : input.generatedAt),
       framework: `${doc.title}, version ${input.frameworkVersion}`,
+      ...(input.auditAnchor ? { auditAnchor: anchorText(input.auditAnchor) } : {}),
       team: input.team.map((m) => ({ name: m.name, role: m.role === 'lead' ? 'Lead' : 'Team member' })),
     },
     summary: { headline: headline(doc, overallRating), reasons: reasons(input, rated) },

@@ -9,6 +9,8 @@ import { and, eq } from 'drizzle-orm';
 import type nunjucks from 'nunjucks';
 import type { Database } from '../../db/database.js';
 import { loadAssessment } from '../assessments/assessment-access.js';
+import { publishAnchor } from '../audit/audit-anchors.js';
+import type { ChainAnchor } from '../audit/audit-verify.js';
 import { exportAssessment } from '../assessments/assessment-export.js';
 import type { AssessmentActor } from '../assessments/assessments.policy.js';
 import * as assessmentsRepo from '../assessments/assessments.repository.js';
@@ -165,8 +167,8 @@ export function createReportsService(deps: ReportsServiceDeps) {
       const draft = assessment.status !== 'published';
       const { ext, contentType } = REPORT_FORMATS[format];
       const filename = reportFilename(assessment.title, assessment.revision, draft, ext);
-      const produce = async () => {
-        const input = await gather(actor, id);
+      const produce = async (auditAnchor?: ChainAnchor) => {
+        const input = { ...(await gather(actor, id)), ...(auditAnchor ? { auditAnchor } : {}) };
         return template ? fillTemplate(template, input) : make(actor, input, format);
       };
       if (draft) {
@@ -176,7 +178,9 @@ export function createReportsService(deps: ReportsServiceDeps) {
       const key = template ? `template:${template.id}` : format;
       let row = await storedFile(id, key);
       if (!row) {
-        const bytes = await produce();
+        // The published file prints the audit chain's head, and kloe notes that it published it.
+        const where = `the ${key} report of assessment ${id} (revision ${assessment.revision})`;
+        const bytes = await produce(await publishAnchor(db, where));
         await db
           .insert(reportFiles)
           .values({ assessmentId: id, format: key, contentType, bytes, size: bytes.length, sha256: sha256(bytes) })
