@@ -42,7 +42,8 @@ import { registerWorkspacePages } from './modules/assessments/workspace.pages.js
 import { registerRecommendationsApi } from './modules/assessments/recommendations.api.js';
 import { registerRecommendationPages } from './modules/assessments/recommendations.pages.js';
 import { createRecommendationsService } from './modules/assessments/recommendations.service.js';
-import { DEFAULT_CHROMIUM } from './modules/reports/report-pdf.js';
+import { createPdfPrinter, DEFAULT_CHROMIUM } from './modules/reports/report-pdf.js';
+import { createTemplateRenderer } from './modules/reports/template-renderer.js';
 import { registerReportsApi } from './modules/reports/reports.api.js';
 import { registerReportPages } from './modules/reports/reports.pages.js';
 import { registerReportTemplatesApi } from './modules/reports/report-templates.api.js';
@@ -86,7 +87,16 @@ import { registerSecurity } from './web/security.js';
 export interface AppDeps {
   config: Pick<
     Config,
-    'env' | 'logLevel' | 'baseUrl' | 'secret' | 'session' | 'admin' | 'signInAttemptsPerMinute' | 'oidc' | 'evidence'
+    | 'env'
+    | 'logLevel'
+    | 'baseUrl'
+    | 'secret'
+    | 'session'
+    | 'admin'
+    | 'signInAttemptsPerMinute'
+    | 'oidc'
+    | 'evidence'
+    | 'reports'
   >;
   database: DatabaseHandle;
   /** Fastify logger options; false silences it (tests). */
@@ -240,13 +250,15 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const recommendations = createRecommendationsService({ db });
   registerRecommendationsApi(app, { recommendations });
   registerRecommendationPages(app, { recommendations, assessments: assessmentDeps.assessments });
-  const reports = createReportsService({
-    db,
-    views,
-    sources: reportSources(db),
+  const printer = createPdfPrinter({
     chromiumPath: process.env.CHROMIUM_PATH ?? DEFAULT_CHROMIUM,
+    queueSize: deps.config.reports.pdfQueueSize,
   });
-  const templates = createReportTemplatesService({ db });
+  const renderer = createTemplateRenderer();
+  app.addHook('onClose', () => printer.close());
+  app.addHook('onClose', () => renderer.idle());
+  const reports = createReportsService({ db, views, sources: reportSources(db), printer, renderer });
+  const templates = createReportTemplatesService({ db, renderer });
   registerReportsApi(app, { reports });
   registerReportPages(app, { reports, assessments: assessmentDeps.assessments, templates });
   await registerReportTemplatesApi(app, { templates });

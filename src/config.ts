@@ -3,6 +3,7 @@ import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { FILE_TYPES, type FileType } from './modules/evidence/file-types.js';
+import { DEFAULT_PDF_QUEUE } from './modules/reports/report-pdf.js';
 
 const databaseUrl = z.string().refine((value) => {
   try {
@@ -67,6 +68,7 @@ const envSchema = z.object({
     .transform((value) => value.split(',').map((t) => t.trim().toLowerCase()))
     .pipe(z.array(z.enum(FILE_TYPES, { error: `must list types among ${FILE_TYPES.join(', ')}` })).min(1))
     .optional(),
+  KLOE_PDF_QUEUE: z.coerce.number().int().min(1).max(100).default(DEFAULT_PDF_QUEUE),
 });
 
 export interface Config {
@@ -92,6 +94,12 @@ export interface Config {
   /** Single sign-on through an OpenID Connect provider (Microsoft Entra ID and others); absent when not set up. */
   oidc: OidcConfig | undefined;
   evidence: EvidenceConfig;
+  reports: ReportsConfig;
+}
+
+export interface ReportsConfig {
+  /** PDFs printing (one at a time) or waiting; one more is answered 503 with Retry-After. */
+  pdfQueueSize: number;
 }
 
 export interface EvidenceConfig {
@@ -173,5 +181,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxBytes: e.KLOE_EVIDENCE_MAX_MB * 1024 * 1024,
       types: e.KLOE_EVIDENCE_TYPES ?? FILE_TYPES,
     },
+    reports: { pdfQueueSize: e.KLOE_PDF_QUEUE },
   };
 }

@@ -22,6 +22,7 @@ export function testConfig(overrides: Partial<AppDeps['config']> = {}): AppDeps[
       maxBytes: 50 * 1024 * 1024,
       types: FILE_TYPES,
     },
+    reports: { pdfQueueSize: 4 },
     ...overrides,
   };
 }

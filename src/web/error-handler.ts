@@ -108,6 +108,8 @@ export function registerErrorHandlers(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const problem = toProblem(error, request);
     if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
+    // A busy server (server_busy) says when to try again, in the header clients and proxies understand.
+    if (typeof problem.retryAfter === 'number') reply.header('retry-after', String(problem.retryAfter));
     if (!wantsHtml(request)) return sendProblem(reply, problem);
     return reply
       .status(problem.status)

@@ -16,7 +16,7 @@ import { noTemplateFile, sharedForbidden, templateForbidden, templateNotFound } 
 import { mayOn, templateScope, usableFor, type TemplateAction } from './report-templates.policy.js';
 import * as repo from './report-templates.repository.js';
 import type { TemplateUploadInput } from './report-templates.schemas.js';
-import { inspectTemplate } from './template-docx.js';
+import type { TemplateRenderer } from './template-renderer.js';
 
 /** The largest template accepted; a styled Word template with a logo is a few hundred KB. */
 export const TEMPLATE_MAX_BYTES = 5 * 1024 * 1024;
@@ -38,8 +38,8 @@ export async function templateForAssessment(db: Database, organisationId: string
   return row;
 }
 
-export function createReportTemplatesService(deps: { db: Database }) {
-  const { db } = deps;
+export function createReportTemplatesService(deps: { db: Database; renderer: TemplateRenderer }) {
+  const { db, renderer } = deps;
 
   async function visible(actor: UserActor, id: string, action: TemplateAction = 'view') {
     const found = isUuid(id) ? await repo.findSummary(db, id) : undefined;
@@ -84,7 +84,7 @@ export function createReportTemplatesService(deps: { db: Database }) {
       const upload = uploads.find((u) => u.bytes.length > 0);
       if (!upload || uploads.length !== 1) throw noTemplateFile();
       if (upload.bytes.length > TEMPLATE_MAX_BYTES) throw fileTooLarge(TEMPLATE_MAX_BYTES, 'file');
-      const { placeholders } = await inspectTemplate(upload.bytes);
+      const { placeholders } = await renderer.inspect(upload.bytes);
       const id = await db.transaction(async (tx) => {
         const row = await repo.insertTemplate(tx, {
           organisationId,
