@@ -47,7 +47,12 @@ export function runJob<T>(entry: URL, input: unknown, limits: JobLimits): Promis
     workerData: input,
     resourceLimits: { maxOldGenerationSizeMb: limits.memoryMb, maxYoungGenerationSizeMb: 32, stackSizeMb: 4 },
     execArgv: fromSources
-      ? ['--experimental-transform-types', '--import', `data:text/javascript,${encodeURIComponent(TS_SOURCES_HOOK)}`]
+      ? [
+          '--experimental-transform-types',
+          '--disable-warning=ExperimentalWarning',
+          '--import',
+          `data:text/javascript,${encodeURIComponent(TS_SOURCES_HOOK)}`,
+        ]
       : [],
     stdout: false,
     stderr: false,

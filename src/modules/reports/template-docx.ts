@@ -17,8 +17,7 @@
  * missed something. It is also what makes filling affordable: a new vm context per command cost about
  * 20 s and 750 MB for a report with 500 evidence items (bench/report.mjs).
  */
-import { zipSync } from 'fflate';
-import { readZipEntries, ZipLimitError } from '../evidence/zip-entries.js';
+import { readZipEntries, repack, ZipLimitError } from '../evidence/zip-entries.js';
 import { sniffFileType } from '../evidence/file-types.js';
 import { notADocx, templateRefused } from './report-templates.errors.js';
 import {
@@ -57,7 +56,7 @@ const messageOf = (error: unknown): string =>
   Array.isArray(error) ? error.map(messageOf).join('; ') : error instanceof Error ? error.message : String(error);
 
 /** The template's parts inflated under the cap and packed again: the only bytes docx-templates ever reads. */
-function repack(bytes: Buffer, limits: TemplateSizeLimits): Uint8Array {
+function readTemplate(bytes: Buffer, limits: TemplateSizeLimits): Uint8Array {
   const sniffed = sniffFileType(bytes, 'template.docx');
   if (sniffed.type !== 'docx')
     throw notADocx(sniffed.type ? `is a ${sniffed.type.toUpperCase()} file` : sniffed.reason);
@@ -68,8 +67,7 @@ function repack(bytes: Buffer, limits: TemplateSizeLimits): Uint8Array {
     throw notADocx(`cannot be unzipped (${error instanceof ZipLimitError ? error.message : 'the archive is damaged'})`);
   }
   if (!parts.has('word/document.xml')) throw notADocx('has no word/document.xml');
-  // Stored, not compressed again: docx-templates inflates it at once, and the size is already bounded.
-  return zipSync(Object.fromEntries(parts), { level: 0 });
+  return repack(parts);
 }
 
 async function commandsOf(bytes: Uint8Array): Promise<TemplateCommand[]> {
@@ -124,7 +122,7 @@ export async function inspectTemplate(
   bytes: Buffer,
   limits = TEMPLATE_SIZE_LIMITS,
 ): Promise<{ placeholders: string[] }> {
-  const template = repack(bytes, limits);
+  const template = readTemplate(bytes, limits);
   const { placeholders, problems } = checkTemplateCommands(await commandsOf(template));
   if (problems.length) throw templateRefused(problems);
   try {
@@ -137,7 +135,7 @@ export async function inspectTemplate(
 
 /** The template filled with the data; throws with the reason when it cannot be. */
 export async function fillTemplate(bytes: Buffer, data: unknown, limits = TEMPLATE_SIZE_LIMITS): Promise<Buffer> {
-  const template = repack(bytes, limits);
+  const template = readTemplate(bytes, limits);
   const { problems } = checkTemplateCommands(await commandsOf(template));
   if (problems.length) throw templateRefused(problems);
   return fill(template, data, limits);
