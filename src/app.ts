@@ -2,6 +2,7 @@
  * buildApp(deps): the composition root. Everything the app uses arrives as a dependency, so tests
  * build it in-process around a throwaway database and drive it with app.inject.
  */
+import path from 'node:path';
 import fastifyFormbody from '@fastify/formbody';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
@@ -42,6 +43,7 @@ import { registerWorkspacePages } from './modules/assessments/workspace.pages.js
 import { registerRecommendationsApi } from './modules/assessments/recommendations.api.js';
 import { registerRecommendationPages } from './modules/assessments/recommendations.pages.js';
 import { createRecommendationsService } from './modules/assessments/recommendations.service.js';
+import { createSlots } from './concurrency/slots.js';
 import { createPdfPrinter, DEFAULT_CHROMIUM } from './modules/reports/report-pdf.js';
 import { createTemplateRenderer } from './modules/reports/template-renderer.js';
 import { registerReportsApi } from './modules/reports/reports.api.js';
@@ -213,6 +215,11 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   };
   registerAssessmentVisibilityCheck(app, { db });
   // evidence
+  // Every upload route (evidence, answers to requests, report templates) receives into these places.
+  app.decorate('uploads', {
+    dir: path.join(deps.config.evidence.dir, 'incoming'),
+    slots: createSlots(deps.config.evidence.uploadsAtOnce),
+  });
   const evidence = createEvidenceService({
     db,
     storage: createFileSystemStorage(deps.config.evidence.dir),

@@ -63,6 +63,7 @@ const envSchema = z.object({
   KLOE_OIDC_NAME: z.string().trim().min(1).max(60, 'must be 60 characters or fewer').default('single sign-on'),
   KLOE_EVIDENCE_DIR: z.string().min(1).optional(),
   KLOE_EVIDENCE_MAX_MB: z.coerce.number().int().min(1).max(2048).default(50),
+  KLOE_UPLOADS_AT_ONCE: z.coerce.number().int().min(1).max(1000).default(8),
   KLOE_EVIDENCE_TYPES: z
     .string()
     .transform((value) => value.split(',').map((t) => t.trim().toLowerCase()))
@@ -109,6 +110,8 @@ export interface EvidenceConfig {
   maxBytes: number;
   /** The file types accepted, as sniffed from the bytes. */
   types: readonly FileType[];
+  /** Upload requests (evidence, answers to requests, templates) received at once; one more is answered 503. */
+  uploadsAtOnce: number;
 }
 
 export interface OidcConfig {
@@ -180,6 +183,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       dir: path.resolve(e.KLOE_EVIDENCE_DIR ?? path.join(dataDir, 'evidence')),
       maxBytes: e.KLOE_EVIDENCE_MAX_MB * 1024 * 1024,
       types: e.KLOE_EVIDENCE_TYPES ?? FILE_TYPES,
+      uploadsAtOnce: e.KLOE_UPLOADS_AT_ONCE,
     },
     reports: { pdfQueueSize: e.KLOE_PDF_QUEUE },
   };
