@@ -272,9 +272,9 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await registerReportTemplatePages(app, { templates, organisations });
   // indicators
   const indicators = createIndicatorsService({ database: deps.database });
-  registerIndicatorsApi(app, { indicators });
+  await registerIndicatorsApi(app, { indicators });
   const groups = createComparatorGroupsService({ database: deps.database });
-  registerIndicatorPages(app, { indicators, groups, db });
+  await registerIndicatorPages(app, { indicators, groups, db });
   registerComparatorGroupsApi(app, { groups });
   registerComparatorGroupPages(app, { groups });
   registerSnapshotRoutes(app, { snapshots: createSnapshotsService({ db, indicators }) });

@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 
@@ -42,4 +43,10 @@ export async function uploadFromFile(file: string, name: string): Promise<Upload
     size += chunk.length;
   }
   return { name, path: file, size, sha256: hash.digest('hex') };
+}
+
+/** The bytes of a request's one non-empty file (an import takes one file, read whole), if it sent one. */
+export async function singleFileBytes(uploads: Upload[]): Promise<Buffer | undefined> {
+  const upload = uploads.find((u) => u.size > 0);
+  return upload ? readFile(upload.path) : undefined;
 }
