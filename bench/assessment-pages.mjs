@@ -64,7 +64,13 @@ try {
     admin: undefined,
     signInAttemptsPerMinute: 10,
     oidc: undefined,
-    evidence: { dir: path.join(os.tmpdir(), `${name}-evidence`), maxBytes: 50 * 1024 * 1024, types: [...FILE_TYPES] },
+    evidence: {
+      dir: path.join(os.tmpdir(), `${name}-evidence`),
+      maxBytes: 50 * 1024 * 1024,
+      types: [...FILE_TYPES],
+      uploadsAtOnce: 8,
+    },
+    reports: { pdfQueueSize: 4 },
   };
   await prepareDatabase(database, config); // built-in framework and the demo, with its judged inspection
   const inspector = await benchInspector(database.db);

@@ -143,7 +143,8 @@ try {
     admin: undefined,
     signInAttemptsPerMinute: 10,
     oidc: undefined,
-    evidence: { dir: evidenceDir, maxBytes: 50 * 1024 * 1024, types: FILE_TYPES },
+    evidence: { dir: evidenceDir, maxBytes: 50 * 1024 * 1024, types: FILE_TYPES, uploadsAtOnce: 8 },
+    reports: { pdfQueueSize: 4 },
   };
   await prepareDatabase(database, config);
   const client = new pg.Client({ connectionString: url.toString() });

@@ -25,7 +25,8 @@ const { assessments } = await load('modules/assessments/assessments.tables.js');
 const { DEMO_INSPECTION } = await load('modules/assessments/assessments.demo.js');
 const { reportTemplates } = await load('modules/reports/reports.tables.js');
 const { starterTemplate } = await load('modules/reports/starter-template.js');
-const { inspectTemplate } = await load('modules/reports/template-docx.js');
+const { createPdfPrinter } = await load('modules/reports/report-pdf.js');
+const { createTemplateRenderer } = await load('modules/reports/template-renderer.js');
 
 const evidenceCount = Number(process.env.BENCH_EVIDENCE ?? 500);
 const chartCount = Number(process.env.BENCH_CHARTS ?? 20);
@@ -75,11 +76,14 @@ const database = await openDatabase({ dataDir: IN_MEMORY });
 await prepareDatabase(database, { env: 'development', admin: undefined, baseUrl: 'http://localhost:3000' });
 const { db } = database;
 const [inspection] = (await db.select().from(assessments)).filter((a) => a.title === DEMO_INSPECTION);
+const printer = createPdfPrinter({ chromiumPath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', queueSize: 1 });
+const renderer = createTemplateRenderer();
 const reports = createReportsService({
   db,
   views: createViewEnvironment(),
   sources: [{ load: async () => extensions }],
-  chromiumPath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  printer,
+  renderer,
 });
 const system = { kind: 'system', label: 'bench' };
 
@@ -97,7 +101,7 @@ const cases = [
   ['docx', () => reports.file(system, inspection.id, 'docx')],
   ['pdf', () => reports.file(system, inspection.id, 'pdf')],
   ['docx, starter template', () => reports.file(system, inspection.id, 'docx', { template: template.id })],
-  ['template upload check', async () => (await inspectTemplate(starter), { bytes: starter })],
+  ['template upload check', async () => (await renderer.inspect(starter), { bytes: starter })],
 ];
 for (const [name, run] of cases) {
   const times = [];
@@ -113,4 +117,5 @@ for (const [name, run] of cases) {
   );
 }
 console.log(`peak memory (RSS of this process): ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
+await printer.close();
 await database.close();

@@ -2,6 +2,7 @@
  * buildApp(deps): the composition root. Everything the app uses arrives as a dependency, so tests
  * build it in-process around a throwaway database and drive it with app.inject.
  */
+import path from 'node:path';
 import fastifyFormbody from '@fastify/formbody';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
@@ -43,7 +44,9 @@ import { registerWorkspacePages } from './modules/assessments/workspace.pages.js
 import { registerRecommendationsApi } from './modules/assessments/recommendations.api.js';
 import { registerRecommendationPages } from './modules/assessments/recommendations.pages.js';
 import { createRecommendationsService } from './modules/assessments/recommendations.service.js';
-import { DEFAULT_CHROMIUM } from './modules/reports/report-pdf.js';
+import { createSlots } from './concurrency/slots.js';
+import { createPdfPrinter, DEFAULT_CHROMIUM } from './modules/reports/report-pdf.js';
+import { createTemplateRenderer } from './modules/reports/template-renderer.js';
 import { registerReportsApi } from './modules/reports/reports.api.js';
 import { registerReportPages } from './modules/reports/reports.pages.js';
 import { registerReportTemplatesApi } from './modules/reports/report-templates.api.js';
@@ -90,7 +93,16 @@ import { registerStorableTextRule } from './web/storable-text.js';
 export interface AppDeps {
   config: Pick<
     Config,
-    'env' | 'logLevel' | 'baseUrl' | 'secret' | 'session' | 'admin' | 'signInAttemptsPerMinute' | 'oidc' | 'evidence'
+    | 'env'
+    | 'logLevel'
+    | 'baseUrl'
+    | 'secret'
+    | 'session'
+    | 'admin'
+    | 'signInAttemptsPerMinute'
+    | 'oidc'
+    | 'evidence'
+    | 'reports'
   > &
     Partial<Pick<Config, 'watchTemplates'>>;
   database: DatabaseHandle;
@@ -237,6 +249,11 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   };
   registerAssessmentVisibilityCheck(app, { db });
   // evidence
+  // Every upload route (evidence, answers to requests, report templates) receives into these places.
+  app.decorate('uploads', {
+    dir: path.join(deps.config.evidence.dir, 'incoming'),
+    slots: createSlots(deps.config.evidence.uploadsAtOnce),
+  });
   const evidence = createEvidenceService({
     db,
     storage: evidenceStorage,
@@ -282,21 +299,23 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const recommendations = createRecommendationsService({ db });
   registerRecommendationsApi(app, { recommendations });
   registerRecommendationPages(app, { recommendations, assessments: assessmentDeps.assessments });
-  const reports = createReportsService({
-    db,
-    views,
-    sources: reportSources(db),
+  const printer = createPdfPrinter({
     chromiumPath: process.env.CHROMIUM_PATH ?? DEFAULT_CHROMIUM,
+    queueSize: deps.config.reports.pdfQueueSize,
   });
-  const templates = createReportTemplatesService({ db });
+  const renderer = createTemplateRenderer();
+  app.addHook('onClose', () => printer.close());
+  app.addHook('onClose', () => renderer.idle());
+  const reports = createReportsService({ db, views, sources: reportSources(db), printer, renderer });
+  const templates = createReportTemplatesService({ db, renderer });
   registerReportsApi(app, { reports });
   registerReportPages(app, { reports, assessments: assessmentDeps.assessments, templates });
   await registerReportTemplatesApi(app, { templates });
   await registerReportTemplatePages(app, { templates, organisations });
   // indicators
-  registerIndicatorsApi(app, { indicators });
+  await registerIndicatorsApi(app, { indicators });
   const groups = createComparatorGroupsService({ database: deps.database });
-  registerIndicatorPages(app, { indicators, groups, organisations });
+  await registerIndicatorPages(app, { indicators, groups, organisations });
   registerComparatorGroupsApi(app, { groups });
   registerComparatorGroupPages(app, { groups });
   registerSnapshotRoutes(app, { snapshots });

@@ -3,6 +3,7 @@ import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { FILE_TYPES, type FileType } from './modules/evidence/file-types.js';
+import { DEFAULT_PDF_QUEUE } from './modules/reports/report-pdf.js';
 
 const databaseUrl = z.string().refine((value) => {
   try {
@@ -69,11 +70,13 @@ const envSchema = z.object({
   KLOE_OIDC_NAME: z.string().trim().min(1).max(60, 'must be 60 characters or fewer').default('single sign-on'),
   KLOE_EVIDENCE_DIR: z.string().min(1).optional(),
   KLOE_EVIDENCE_MAX_MB: z.coerce.number().int().min(1).max(2048).default(50),
+  KLOE_UPLOADS_AT_ONCE: z.coerce.number().int().min(1).max(1000).default(8),
   KLOE_EVIDENCE_TYPES: z
     .string()
     .transform((value) => value.split(',').map((t) => t.trim().toLowerCase()))
     .pipe(z.array(z.enum(FILE_TYPES, { error: `must list types among ${FILE_TYPES.join(', ')}` })).min(1))
     .optional(),
+  KLOE_PDF_QUEUE: z.coerce.number().int().min(1).max(100).default(DEFAULT_PDF_QUEUE),
 });
 
 export interface Config {
@@ -113,6 +116,12 @@ export interface Config {
   /** Single sign-on through an OpenID Connect provider (Microsoft Entra ID and others); absent when not set up. */
   oidc: OidcConfig | undefined;
   evidence: EvidenceConfig;
+  reports: ReportsConfig;
+}
+
+export interface ReportsConfig {
+  /** PDFs printing (one at a time) or waiting; one more is answered 503 with Retry-After. */
+  pdfQueueSize: number;
 }
 
 export type DemoSetting = 'first-run' | 'off';
@@ -127,6 +136,8 @@ export interface EvidenceConfig {
   maxBytes: number;
   /** The file types accepted, as sniffed from the bytes. */
   types: readonly FileType[];
+  /** Upload requests (evidence, answers to requests, templates) received at once; one more is answered 503. */
+  uploadsAtOnce: number;
 }
 
 export interface OidcConfig {
@@ -205,6 +216,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       dir: path.resolve(e.KLOE_EVIDENCE_DIR ?? path.join(dataDir, 'evidence')),
       maxBytes: e.KLOE_EVIDENCE_MAX_MB * 1024 * 1024,
       types: e.KLOE_EVIDENCE_TYPES ?? FILE_TYPES,
+      uploadsAtOnce: e.KLOE_UPLOADS_AT_ONCE,
     },
+    reports: { pdfQueueSize: e.KLOE_PDF_QUEUE },
   };
 }

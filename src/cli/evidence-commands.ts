@@ -1,9 +1,9 @@
 /** `kloe evidence add|list|search`: evidence from the server's command line, acting as the system. */
-import fs from 'node:fs/promises';
 import path from 'node:path';
 import { Option, type Command } from 'commander';
 import { isUuid } from '../db/ids.js';
 import { createFileSystemStorage } from '../modules/evidence/evidence-storage.js';
+import { uploadFromFile } from '../modules/evidence/upload-files.js';
 import { EVIDENCE_KIND_LABELS, itemBody, searchQuery } from '../modules/evidence/evidence.schemas.js';
 import { cappedNote, plainSnippet, searchToJson } from '../modules/evidence/evidence.responses.js';
 import { createEvidenceService } from '../modules/evidence/evidence.service.js';
@@ -67,7 +67,7 @@ export function registerEvidenceCommands(program: Command): void {
         const uploads = await Promise.all(
           files.map(async (file) => {
             try {
-              return { name: path.basename(file), bytes: await fs.readFile(file) };
+              return await uploadFromFile(file, path.basename(file));
             } catch (error) {
               throw new CliError(
                 `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,

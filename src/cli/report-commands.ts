@@ -5,7 +5,7 @@
 import fs from 'node:fs/promises';
 import { Option, type Command } from 'commander';
 import { isUuid } from '../db/ids.js';
-import { DEFAULT_CHROMIUM } from '../modules/reports/report-pdf.js';
+import { createPdfPrinter, DEFAULT_CHROMIUM } from '../modules/reports/report-pdf.js';
 import type { ReportFormat } from '../modules/reports/reports.service.js';
 import { createViewEnvironment } from '../web/nunjucks.js';
 import { withDatabase } from './context.js';
@@ -55,16 +55,19 @@ export function registerReportCommands(program: Command): void {
         // Loaded here, not at start: every other command would pay for the report renderers.
         const { createReportsService } = await import('../modules/reports/reports.service.js');
         const { reportSources } = await import('../report-sources.js');
+        const { createTemplateRenderer } = await import('../modules/reports/template-renderer.js');
+        const printer = createPdfPrinter({ chromiumPath: process.env.CHROMIUM_PATH ?? DEFAULT_CHROMIUM, queueSize: 1 });
         const reports = createReportsService({
           db,
           views: createViewEnvironment(),
           sources: reportSources(db),
-          chromiumPath: process.env.CHROMIUM_PATH ?? DEFAULT_CHROMIUM,
+          printer,
+          renderer: createTemplateRenderer(),
         });
         progress(
           `kloe report: reading assessment ${id}, then ${STEPS[options.template ? 'template' : format] ?? `writing the ${format} file`}…`,
         );
-        const file = await reports.file(CLI, id, format, { template: options.template });
+        const file = await reports.file(CLI, id, format, { template: options.template }).finally(() => printer.close());
         try {
           await fs.writeFile(options.output, file.bytes);
         } catch (error) {

@@ -5,6 +5,9 @@
  * straight to the tables, so that a test can set up any state without going through the rules it tests.
  */
 import { createHash, randomUUID } from 'node:crypto';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import type { Database } from '../db/database.js';
 import { createAssessmentsService } from '../modules/assessments/assessments.service.js';
@@ -65,7 +68,11 @@ export async function createNestedRecords(
   const itemId = item!.id;
   const bytes = Buffer.from(`Repairs policy ${randomUUID()}`);
   const sha256 = createHash('sha256').update(bytes).digest('hex');
-  await createFileSystemStorage(testConfig().evidence.dir).put(sha256, bytes);
+  // Storage takes a file: the bytes go to a temporary one first, as an upload's would.
+  const source = path.join(os.tmpdir(), `kloe-nested-${sha256}`);
+  await fs.writeFile(source, bytes);
+  await createFileSystemStorage(testConfig().evidence.dir).put(sha256, source);
+  await fs.rm(source, { force: true });
   const [file] = await db
     .insert(evidenceFiles)
     .values({

@@ -21,7 +21,9 @@ export function testConfig(overrides: Partial<AppDeps['config']> = {}): AppDeps[
       dir: path.join(inject('runFolder'), `evidence-${process.pid}`),
       maxBytes: 50 * 1024 * 1024,
       types: FILE_TYPES,
+      uploadsAtOnce: 8,
     },
+    reports: { pdfQueueSize: 4 },
     ...overrides,
   };
 }

@@ -121,6 +121,8 @@ export function registerErrorHandlers(app: FastifyInstance): void {
     const problem = toProblem(error, request);
     // A failed query's parameters (people's emails, notes, token hashes) never reach the log.
     if (problem.status >= 500) request.log.error({ err: loggableError(error) }, 'request failed');
+    // A busy server (server_busy) says when to try again, in the header clients and proxies understand.
+    if (typeof problem.retryAfter === 'number') reply.header('retry-after', String(problem.retryAfter));
     if (!wantsHtml(request)) return sendProblem(reply, problem);
     // Field problems that reach here (the text rule refuses a request before its page's handler runs)
     // are listed in the GOV.UK error summary; the browser's Back keeps what the person typed.

@@ -94,7 +94,7 @@ export function createEvidenceRequestsService(deps: {
           { field: 'files', message: 'Choose a file to upload' },
         ]);
       }
-      const files = checkUploads(uploads, limits);
+      const files = await checkUploads(uploads, limits);
       const { assessment, item, created } = await db.transaction(async (tx) => {
         const loaded = await loadAssessment(tx, actor, assessmentId, { lock: 'share' });
         if (!mayAnswer(actor, loaded)) allow(actor, 'judge', loaded); // throws the policy's own refusal

@@ -21,6 +21,7 @@ describeEachDatabase('evidence search', (driver) => {
       dir: `${process.env.TMPDIR ?? '/tmp'}/kloe-evidence-search-${driver}-${process.pid}`,
       maxBytes: 1024,
       types: ['txt'],
+      uploadsAtOnce: 8,
     },
   });
   let member: TestUser;

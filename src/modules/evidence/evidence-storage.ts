@@ -4,15 +4,15 @@
  * into place), so a failed or repeated upload never leaves half a file under a real key.
  */
 import { randomUUID } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { constants, createReadStream } from 'node:fs';
+import { copyFile, mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { folderStatus, type StorageStatus } from '../../storage/folder-status.js';
 
 export interface EvidenceStorage {
-  /** Stores the bytes under their hash unless already there; says whether they were new. */
-  put(sha256: string, bytes: Uint8Array): Promise<{ created: boolean }>;
+  /** Stores the file at `source` (left where it is) under its hash unless already there; says whether it was new. */
+  put(sha256: string, source: string): Promise<{ created: boolean }>;
   read(sha256: string): Promise<Buffer>;
   stream(sha256: string): Readable;
   has(sha256: string): Promise<boolean>;
@@ -38,13 +38,13 @@ export function createFileSystemStorage(root: string): EvidenceStorage {
   };
   return {
     has,
-    async put(sha256, bytes) {
+    async put(sha256, source) {
       const target = pathOf(sha256);
       if (await has(sha256)) return { created: false };
       await mkdir(path.dirname(target), { recursive: true });
       const temporary = `${target}.${randomUUID()}.part`;
       try {
-        await writeFile(temporary, bytes, { flag: 'wx' });
+        await copyFile(source, temporary, constants.COPYFILE_EXCL);
         await rename(temporary, target);
       } catch (error) {
         await rm(temporary, { force: true });

@@ -1,38 +1,32 @@
 /**
  * Checking a batch of uploaded files before anything is kept: every file's real type (from its bytes)
- * must be allowed and its size within the limit, its name is sanitised, its SHA-256 computed. One bad
- * file refuses the whole batch, naming each bad file.
+ * must be allowed and its size within the limit, its name is sanitised. One bad file refuses the whole
+ * batch, naming each bad file. The files are on disk (upload-files.ts) and read one at a time.
  */
-import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import type { FieldProblem } from '../../errors.js';
 import { fileTooLarge, filesRefused } from './evidence.errors.js';
 import { sanitiseFileName } from './file-names.js';
 import { MEDIA_TYPES, sniffFileType, TYPE_LABELS, type FileType } from './file-types.js';
+import type { Upload } from './upload-files.js';
 
-export interface Upload {
-  /** The name the client sent (untrusted). */
-  name: string;
-  bytes: Buffer;
-}
+export type { Upload } from './upload-files.js';
 
-export interface CheckedUpload {
-  name: string;
-  bytes: Buffer;
+export interface CheckedUpload extends Upload {
   type: FileType;
   mediaType: string;
-  sha256: string;
 }
 
-export function checkUploads(
+export async function checkUploads(
   uploads: Upload[],
   limits: { maxBytes: number; types: readonly FileType[] },
-): CheckedUpload[] {
+): Promise<CheckedUpload[]> {
   const problems: FieldProblem[] = [];
   const checked: CheckedUpload[] = [];
   for (const upload of uploads) {
     const name = sanitiseFileName(upload.name);
-    if (upload.bytes.length > limits.maxBytes) throw fileTooLarge(limits.maxBytes);
-    const sniffed = sniffFileType(upload.bytes, name);
+    if (upload.size > limits.maxBytes) throw fileTooLarge(limits.maxBytes);
+    const sniffed = sniffFileType(await readFile(upload.path), name);
     if (!sniffed.type) {
       problems.push({ field: 'files', message: `${name} ${sniffed.reason}` });
     } else if (!limits.types.includes(sniffed.type)) {
@@ -42,13 +36,7 @@ export function checkUploads(
         message: `${name} is a ${TYPE_LABELS[sniffed.type]} file, which is not accepted (accepted: ${allowed})`,
       });
     } else {
-      checked.push({
-        name,
-        bytes: upload.bytes,
-        type: sniffed.type,
-        mediaType: MEDIA_TYPES[sniffed.type],
-        sha256: createHash('sha256').update(upload.bytes).digest('hex'),
-      });
+      checked.push({ ...upload, name, type: sniffed.type, mediaType: MEDIA_TYPES[sniffed.type] });
     }
   }
   if (problems.length > 0) throw filesRefused(problems);

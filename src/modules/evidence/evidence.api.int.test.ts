@@ -21,6 +21,7 @@ describeEachDatabase('evidence API', (driver) => {
       dir: path.join(inject('runFolder'), `evidence-api-${driver}-${process.pid}`),
       maxBytes: 2 * 1024 * 1024,
       types: ['pdf', 'docx', 'xlsx', 'csv', 'txt', 'png', 'jpeg'],
+      uploadsAtOnce: 8,
     },
   });
   let member: TestUser;

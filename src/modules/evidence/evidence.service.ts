@@ -77,10 +77,10 @@ export function createEvidenceService(deps: EvidenceServiceDeps) {
   async function storeFiles(tx: Database, actor: AssessmentActor, itemId: string, files: CheckedUpload[]) {
     const created: (repo.StoredFile & { size: number })[] = [];
     for (const file of files) {
-      await storage.put(file.sha256, file.bytes);
+      await storage.put(file.sha256, file.path);
       const stored = await repo.upsertFile(tx, {
         sha256: file.sha256,
-        size: file.bytes.length,
+        size: file.size,
         mediaType: file.mediaType,
         originalName: file.name,
       });
@@ -97,7 +97,7 @@ export function createEvidenceService(deps: EvidenceServiceDeps) {
           action: 'evidence.file_added',
           entityType: 'evidence_item',
           entityId: itemId,
-          after: { name: file.name, sha256: file.sha256, size: file.bytes.length, duplicate: !stored.created },
+          after: { name: file.name, sha256: file.sha256, size: file.size, duplicate: !stored.created },
         });
       }
     }
@@ -121,7 +121,7 @@ export function createEvidenceService(deps: EvidenceServiceDeps) {
   }
 
   async function create(actor: AssessmentActor, assessmentId: string, input: ItemInput, uploads: Upload[] = []) {
-    const files = checkUploads(uploads, limits);
+    const files = await checkUploads(uploads, limits);
     const { item, created, assessment } = await db.transaction(async (tx) => {
       const { assessment } = await loadFor(tx, actor, assessmentId, 'judge');
       return { assessment, ...(await insertItem(tx, actor, assessmentId, input, files)) };
@@ -170,7 +170,7 @@ export function createEvidenceService(deps: EvidenceServiceDeps) {
 
     async addFiles(actor: AssessmentActor, assessmentId: string, itemId: string, uploads: Upload[]) {
       if (uploads.length === 0) throw noFiles();
-      const files = checkUploads(uploads, limits);
+      const files = await checkUploads(uploads, limits);
       const { assessment, created } = await db.transaction(async (tx) => {
         const { assessment } = await loadFor(tx, actor, assessmentId, 'judge');
         await itemIn(tx, assessmentId, itemId);

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import fs from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { createTestDatabase, describeEachDatabase, type TestDatabase } from '../../db/testing/test-database.js';
@@ -36,12 +37,15 @@ describeEachDatabase('extraction queue', (driver) => {
   afterAll(() => database.close());
 
   it('stops between files: the file being read and the queued ones stay pending for the next start', async () => {
-    const { storage, reads, reading, release } = slowStorage(
-      path.join(inject('runFolder'), `extraction-queue-${driver}-${process.pid}`),
-    );
+    const folder = path.join(inject('runFolder'), `extraction-queue-${driver}-${process.pid}`);
+    const { storage, reads, reading, release } = slowStorage(folder);
+    await fs.mkdir(folder, { recursive: true });
     for (const text of ['first', 'second', 'third']) {
       const sha256 = createHash('sha256').update(text).digest('hex');
-      await storage.put(sha256, Buffer.from(text));
+      // Storage takes a file, as an upload arrives: the text is written to one first.
+      const source = path.join(folder, `${text}.source`);
+      await fs.writeFile(source, text);
+      await storage.put(sha256, source);
       await repo.upsertFile(database.db, { sha256, size: text.length, mediaType: 'text/plain', originalName: text });
     }
     const queue = createExtractionQueue({ db: database.db, storage });

@@ -5,12 +5,10 @@
  * is an outcome, not an exception: it is stored and marked so.
  */
 import type { FileType } from './file-types.js';
-import { readZipEntries } from './zip-entries.js';
+import { OFFICE_XML_CAP, readZipEntries } from './zip-entries.js';
 
 export type Extraction = { status: 'done'; text: string } | { status: 'failed'; error: string } | { status: 'none' };
 
-/** Inflated XML read from one Office file, at most. */
-const XML_CAP = 64 * 1024 * 1024;
 /** Text kept per file: enough for any real report, bounded for the search index (tsvector limit 1 MB). */
 const TEXT_CAP = 900_000;
 
@@ -87,7 +85,7 @@ function xmlText(xml: string): string {
 const decode = (bytes: Uint8Array | undefined) => (bytes ? Buffer.from(bytes).toString('utf8') : '');
 
 function docxText(bytes: Uint8Array): string {
-  const entries = readZipEntries(bytes, (name) => name === 'word/document.xml', XML_CAP);
+  const entries = readZipEntries(bytes, (name) => name === 'word/document.xml', OFFICE_XML_CAP);
   const xml = decode(entries.get('word/document.xml'));
   // Paragraph and line breaks become new lines, tabs spaces; everything else is markup.
   return xmlText(xml.replace(/<\/w:p>|<w:br\s*\/>/g, '\n').replace(/<w:tab\s*\/>/g, ' '));
@@ -97,7 +95,7 @@ function xlsxText(bytes: Uint8Array): string {
   const entries = readZipEntries(
     bytes,
     (name) => name === 'xl/sharedStrings.xml' || /^xl\/worksheets\/sheet\d+\.xml$/.test(name),
-    XML_CAP,
+    OFFICE_XML_CAP,
   );
   const shared = decode(entries.get('xl/sharedStrings.xml'));
   const strings = [...shared.matchAll(/<si>([\s\S]*?)<\/si>/g)].map((m) => xmlText(m[1]!));

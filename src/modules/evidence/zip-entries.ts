@@ -1,8 +1,13 @@
 /**
  * Reading a few named entries of a zip archive (DOCX, XLSX) and nothing else, with a cap on the bytes
  * inflated: a zip bomb's declared sizes are not trusted, the inflated bytes are counted as they come.
+ * The entries are found by their local headers; a library that reads an archive by its central directory
+ * (docx-templates, read-excel-file) is given `repack` of what was read, so it sees only counted bytes.
  */
-import { Unzip, UnzipInflate } from 'fflate';
+import { Unzip, UnzipInflate, zipSync } from 'fflate';
+
+/** Inflated Office XML read from one uploaded file, at most (evidence text, indicator workbooks). */
+export const OFFICE_XML_CAP = 64 * 1024 * 1024;
 
 export class ZipLimitError extends Error {
   override name = 'ZipLimitError';
@@ -42,4 +47,13 @@ export function readZipEntries(
   unzip.push(data, true);
   if (failure) throw failure;
   return found;
+}
+
+/**
+ * Entries read by readZipEntries as a new zip, stored rather than compressed (the reader inflates it at
+ * once, and its size is already bounded): a zip whose central directory disagrees with its local headers,
+ * a way to hide a bomb from one kind of reader, is shown to the next reader only as it was counted.
+ */
+export function repack(entries: Map<string, Uint8Array>): Uint8Array {
+  return zipSync(Object.fromEntries(entries), { level: 0 });
 }

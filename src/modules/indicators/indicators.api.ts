@@ -2,12 +2,13 @@
  * JSON routes of indicators: definitions, importing a file (multipart, field "file"), and an
  * organisation's analysis as a `kloe-indicator-analysis/1` document or as CSV.
  */
-import fastifyMultipart from '@fastify/multipart';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { badRequest } from '../../errors.js';
 import { currentUser } from '../accounts/actor.js';
+import { registerUploadScope } from '../evidence/evidence.multipart.js';
+import { singleFileBytes } from '../evidence/upload-files.js';
 import { problemSchema } from '../frameworks/frameworks.schemas.js';
 import { analysisCsv } from './analysis-csv.js';
 import { MAX_UPLOAD_BYTES } from './indicators.pages.js';
@@ -46,7 +47,10 @@ const importResponse = z.object({
     .optional(),
 });
 
-export function registerIndicatorsApi(app: FastifyInstance, deps: { indicators: IndicatorsService }): void {
+export async function registerIndicatorsApi(
+  app: FastifyInstance,
+  deps: { indicators: IndicatorsService },
+): Promise<void> {
   const api = app.withTypeProvider<ZodTypeProvider>();
   const { indicators } = deps;
   const pick = (row: z.infer<typeof indicatorResponse>) => indicatorResponse.parse(row);
@@ -110,31 +114,33 @@ export function registerIndicatorsApi(app: FastifyInstance, deps: { indicators: 
     },
   );
 
-  app.register(async (scope) => {
-    await scope.register(fastifyMultipart, {
-      attachFieldsToBody: 'keyValues',
-      limits: { fileSize: MAX_UPLOAD_BYTES, files: 1 },
-    });
-    scope.withTypeProvider<ZodTypeProvider>().post(
-      '/api/indicators/import',
-      {
-        config: routeConfigFor('manage'),
-        schema: {
-          tags,
-          summary:
-            'Import values from a CSV or XLSX file (multipart field "file"); all or nothing, every bad row listed',
-          consumes: ['multipart/form-data'],
-          response: { 200: importResponse, 400: problemSchema },
+  // Received to disk, a few uploads at a time, like every upload (evidence.multipart.ts).
+  await registerUploadScope(
+    app,
+    MAX_UPLOAD_BYTES,
+    (scope) => {
+      scope.withTypeProvider<ZodTypeProvider>().post(
+        '/api/indicators/import',
+        {
+          config: routeConfigFor('manage'),
+          schema: {
+            tags,
+            summary:
+              'Import values from a CSV or XLSX file (multipart field "file"); all or nothing, every bad row listed',
+            consumes: ['multipart/form-data'],
+            response: { 200: importResponse, 400: problemSchema },
+          },
         },
-      },
-      async (request) => {
-        const file = (request.body as { file?: unknown } | undefined)?.file;
-        if (!Buffer.isBuffer(file) || file.length === 0)
-          throw badRequest('invalid_request', 'Send the file as the multipart field "file"', [
-            { field: 'file', message: 'Send the file as the multipart field "file"' },
-          ]);
-        return indicators.importFile(currentUser(request), file);
-      },
-    );
-  });
+        async (request) => {
+          const file = await singleFileBytes(request.uploads);
+          if (!file)
+            throw badRequest('invalid_request', 'Send the file as the multipart field "file"', [
+              { field: 'file', message: 'Send the file as the multipart field "file"' },
+            ]);
+          return indicators.importFile(currentUser(request), file);
+        },
+      );
+    },
+    'file',
+  );
 }

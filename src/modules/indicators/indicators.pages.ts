@@ -4,7 +4,6 @@
  * value-for-money quadrant, a table with sparklines, a select of comparator groups), one indicator's
  * line chart with its data, and the form to define an indicator (the API's rules, errors kept in the form).
  */
-import fastifyMultipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -12,6 +11,8 @@ import { AppError } from '../../errors.js';
 import { formErrorsFrom } from '../../web/form-errors.js';
 import { currentUser } from '../accounts/actor.js';
 import type { OrganisationsService } from '../organisations/organisations.service.js';
+import { registerUploadScope } from '../evidence/evidence.multipart.js';
+import { singleFileBytes } from '../evidence/upload-files.js';
 import { renderCharts, lineChart, lineChartAlt } from './charts.js';
 import { analysisCsv } from './analysis-csv.js';
 import { formatFigure } from './figure-format.js';
@@ -65,14 +66,14 @@ const FOUND_SHOWN = 20;
 const common = { section: 'indicators', categoryLabels: CATEGORY_LABELS, polarityLabels: POLARITY_LABELS };
 const LIST_CRUMB = { text: 'Indicators', href: '/indicators' };
 
-export function registerIndicatorPages(
+export async function registerIndicatorPages(
   app: FastifyInstance,
   deps: {
     indicators: IndicatorsService;
     groups: ComparatorGroupsService;
     organisations: Pick<OrganisationsService, 'list'>;
   },
-) {
+): Promise<void> {
   const { indicators } = deps;
   const pages = app.withTypeProvider<ZodTypeProvider>();
 
@@ -153,44 +154,45 @@ export function registerIndicatorPages(
     }),
   );
 
-  // Uploads are parsed only here: the rest of the app keeps refusing multipart bodies.
-  app.register(async (scope) => {
-    await scope.register(fastifyMultipart, {
-      attachFieldsToBody: 'keyValues',
-      limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 5 },
-    });
-    const renderImport = (reply: FastifyReply, problems?: { field: string; message: string }[], total?: number) =>
-      reply.render('indicators/views/import.njk', {
-        ...common,
-        pageTitle: 'Import indicator values',
-        breadcrumbs: [LIST_CRUMB],
-        errors: problems ? formErrorsForRows(problems, total ?? problems.length) : undefined,
-      });
-    scope.get('/indicators/import', { config: routeConfigFor('manage'), schema: { hide: true } }, (_r, reply) =>
-      renderImport(reply),
-    );
-    scope.post(
-      '/indicators/import',
-      { config: routeConfigFor('manage'), schema: { hide: true } },
-      async (request, reply) => {
-        const file = (request.body as { file?: unknown } | undefined)?.file;
-        if (!Buffer.isBuffer(file) || file.length === 0)
-          return renderImport(reply.status(400), [{ field: 'file', message: 'Choose a CSV or XLSX file to import' }]);
-        try {
-          const outcome = await indicators.importFile(currentUser(request), file);
-          const failed = outcome.recompute?.failed.map((f) => f.code) ?? [];
-          return reply.redirect(
-            `/indicators?imported=${outcome.rows}&added=${outcome.added}&changed=${outcome.changed}` +
-              (failed.length > 0 ? `&notRecomputed=${encodeURIComponent(failed.join(','))}` : ''),
-            303,
-          );
-        } catch (error) {
-          if (!(error instanceof AppError) || error.status !== 400) throw error;
-          return renderImport(reply.status(400), error.problems.slice(0, SHOWN_PROBLEMS), error.problems.length);
-        }
-      },
-    );
-  });
+  // Uploads are parsed only here (received to disk, a few at a time): the rest of the app refuses multipart bodies.
+  await registerUploadScope(
+    app,
+    MAX_UPLOAD_BYTES,
+    (scope) => {
+      const renderImport = (reply: FastifyReply, problems?: { field: string; message: string }[], total?: number) =>
+        reply.render('indicators/views/import.njk', {
+          ...common,
+          pageTitle: 'Import indicator values',
+          breadcrumbs: [LIST_CRUMB],
+          errors: problems ? formErrorsForRows(problems, total ?? problems.length) : undefined,
+        });
+      scope.get('/indicators/import', { config: routeConfigFor('manage'), schema: { hide: true } }, (_r, reply) =>
+        renderImport(reply),
+      );
+      scope.post(
+        '/indicators/import',
+        { config: routeConfigFor('manage'), schema: { hide: true } },
+        async (request, reply) => {
+          const file = await singleFileBytes(request.uploads);
+          if (!file)
+            return renderImport(reply.status(400), [{ field: 'file', message: 'Choose a CSV or XLSX file to import' }]);
+          try {
+            const outcome = await indicators.importFile(currentUser(request), file);
+            const failed = outcome.recompute?.failed.map((f) => f.code) ?? [];
+            return reply.redirect(
+              `/indicators?imported=${outcome.rows}&added=${outcome.added}&changed=${outcome.changed}` +
+                (failed.length > 0 ? `&notRecomputed=${encodeURIComponent(failed.join(','))}` : ''),
+              303,
+            );
+          } catch (error) {
+            if (!(error instanceof AppError) || error.status !== 400) throw error;
+            return renderImport(reply.status(400), error.problems.slice(0, SHOWN_PROBLEMS), error.problems.length);
+          }
+        },
+      );
+    },
+    'file',
+  );
 
   pages.get(
     '/indicators/organisations/:id',

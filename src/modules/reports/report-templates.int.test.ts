@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { eq } from 'drizzle-orm';
+import { strFromU8, strToU8, unzipSync } from 'fflate';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { describeEachDatabase } from '../../db/testing/test-database.js';
 import { J2_KLOE_REFS } from '../../testing/kloe-refs.js';
@@ -14,9 +15,12 @@ import { reportFiles, reportTemplates } from './reports.tables.js';
 import { starterTemplate } from './starter-template.js';
 import { docxPart, xmlText } from './testing/files.js';
 import { createJudgedAssessment, fixtureExtensions, fixtureSource } from './testing/report-fixtures.js';
+import { createPdfPrinter } from './report-pdf.js';
+import { createTemplateRenderer } from './template-renderer.js';
 import { createReportsService } from './reports.service.js';
 import { createViewEnvironment } from '../../web/nunjucks.js';
 import { templateDocx } from './testing/template-files.js';
+import { lyingZip } from '../../testing/lying-zip.js';
 
 const RECOMMENDATIONS = [
   'Benchmark repair costs against similar landlords every year',
@@ -182,6 +186,49 @@ describeEachDatabase('report templates', (driver) => {
     expect(res.body).toContain('"field":"file"');
   });
 
+  it('reads a template by exactly the bytes it counted, whatever its central directory says', async () => {
+    // Its local headers show {{organisation.name}}; its central directory points word/document.xml at another
+    // part, hidden in padding, that would inflate to 30 MB (past the 20 MB cap) and names assessment.title.
+    const honest = unzipSync(await templateDocx(['{{organisation.name}}']));
+    const visibleXml = strFromU8(honest['word/document.xml']!);
+    const padding = '<w:p><w:r><w:t>x</w:t></w:r></w:p>'.repeat(900_000);
+    const hiddenXml = visibleXml
+      .replace('{{organisation.name}}', '{{assessment.title}}')
+      .replace('</w:body>', `${padding}</w:body>`);
+    const bomb = lyingZip(honest, { name: 'word/document.xml', data: strToU8(hiddenXml) });
+    expect(bomb.length).toBeLessThan(200 * 1024);
+    const res = await upload(memberA, { name: 'Two faces' }, docx(bomb));
+    expect(res.statusCode, res.body).toBe(201);
+    expect(res.json().placeholders).toEqual(['INS organisation.name']);
+    await t.app.inject({ method: 'DELETE', url: `/api/report-templates/${res.json().id}`, headers: memberA.headers });
+  });
+
+  it('answers other requests while a slow template is filled', async () => {
+    // 400 paragraphs of fields for each of the 15 KLOEs: a few seconds of work.
+    const slow = await templateDocx([
+      '{{FOR k IN kloes}}',
+      ...Array.from({ length: 400 }, () => '{{$k.ref}} {{$k.question}} {{$k.rating}} {{$k.rationale}}'),
+      '{{END-FOR k}}',
+    ]);
+    const [row] = await t.database.db
+      .insert(reportTemplates)
+      .values({ organisationId: null, name: 'Slow', bytes: slow, size: slow.length, sha256: 'x', placeholders: [] })
+      .returning();
+    let filled = false;
+    const filling = fill(lead, row!.id).then((res) => {
+      filled = true;
+      return res;
+    });
+    // Wait until the fill is under way (the render started), then ask for /health.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const health = await t.app.inject({ url: '/health' });
+    expect(health.statusCode).toBe(200);
+    expect(filled).toBe(false);
+    const done = await filling;
+    expect(done.statusCode, done.body).toBe(200);
+    await t.database.db.delete(reportTemplates).where(eq(reportTemplates.id, row!.id));
+  });
+
   it('fills a template with the report: organisation, every KLOE with its rating, the recommendations', async () => {
     const res = await fill(lead, ownId);
     expect(res.statusCode, res.body.slice(0, 300)).toBe(200);
@@ -201,7 +248,8 @@ describeEachDatabase('report templates', (driver) => {
       db: t.database.db,
       views: createViewEnvironment(),
       sources: [fixtureSource(fixtureExtensions(J2_KLOE_REFS, { evidence: 12, charts: 2 }))],
-      chromiumPath: '/usr/bin/chromium',
+      printer: createPdfPrinter({ chromiumPath: '/usr/bin/chromium', queueSize: 4 }),
+      renderer: createTemplateRenderer(),
     });
     const file = await reports.file(lead.actor, assessment.id, 'docx', { template: ownId });
     const text = xmlText(docxPart(file.bytes, 'word/document.xml'));

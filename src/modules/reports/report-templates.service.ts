@@ -2,7 +2,7 @@
  * Custom report templates: upload (checked in full before anything is kept, and audited), list,
  * download, delete, and which templates an assessment's report may use. No HTTP here.
  */
-import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import type { Database } from '../../db/database.js';
 import { isUuid } from '../../db/ids.js';
 import type { UserActor } from '../accounts/actor.js';
@@ -16,7 +16,7 @@ import { noTemplateFile, sharedForbidden, templateForbidden, templateNotFound } 
 import { mayOn, templateScope, usableFor, type TemplateAction } from './report-templates.policy.js';
 import * as repo from './report-templates.repository.js';
 import type { TemplateUploadInput } from './report-templates.schemas.js';
-import { inspectTemplate } from './template-docx.js';
+import type { TemplateRenderer } from './template-renderer.js';
 
 /** The largest template accepted; a styled Word template with a logo is a few hundred KB. */
 export const TEMPLATE_MAX_BYTES = 5 * 1024 * 1024;
@@ -38,8 +38,8 @@ export async function templateForAssessment(db: Database, organisationId: string
   return row;
 }
 
-export function createReportTemplatesService(deps: { db: Database }) {
-  const { db } = deps;
+export function createReportTemplatesService(deps: { db: Database; renderer: TemplateRenderer }) {
+  const { db, renderer } = deps;
 
   async function visible(actor: UserActor, id: string, action: TemplateAction = 'view') {
     const found = isUuid(id) ? await repo.findSummary(db, id) : undefined;
@@ -81,18 +81,19 @@ export function createReportTemplatesService(deps: { db: Database }) {
     /** Checks the file in full (type, zip, placeholders, a trial fill) and keeps it; nothing is kept otherwise. */
     async create(actor: UserActor, input: TemplateUploadInput, uploads: Upload[]) {
       const organisationId = ownerOf(actor, input.organisationId);
-      const upload = uploads.find((u) => u.bytes.length > 0);
+      const upload = uploads.find((u) => u.size > 0);
       if (!upload || uploads.length !== 1) throw noTemplateFile();
-      if (upload.bytes.length > TEMPLATE_MAX_BYTES) throw fileTooLarge(TEMPLATE_MAX_BYTES, 'file');
-      const { placeholders } = await inspectTemplate(upload.bytes);
+      if (upload.size > TEMPLATE_MAX_BYTES) throw fileTooLarge(TEMPLATE_MAX_BYTES, 'file');
+      const bytes = await readFile(upload.path);
+      const { placeholders } = await renderer.inspect(bytes);
       const id = await db.transaction(async (tx) => {
         const row = await repo.insertTemplate(tx, {
           organisationId,
           name: input.name,
           description: input.description,
-          bytes: upload.bytes,
-          size: upload.bytes.length,
-          sha256: createHash('sha256').update(upload.bytes).digest('hex'),
+          bytes,
+          size: upload.size,
+          sha256: upload.sha256,
           placeholders,
           createdBy: actor.userId,
         });

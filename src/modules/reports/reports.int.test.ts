@@ -7,6 +7,8 @@ import { createTestUser, type TestUser } from '../../testing/test-users.js';
 import { createViewEnvironment } from '../../web/nunjucks.js';
 import { createAssessmentsService } from '../assessments/assessments.service.js';
 import { reportFiles } from './reports.tables.js';
+import { createPdfPrinter } from './report-pdf.js';
+import { createTemplateRenderer } from './template-renderer.js';
 import { createReportsService, type ReportsService } from './reports.service.js';
 import { createJudgedAssessment, fixtureExtensions, fixtureSource } from './testing/report-fixtures.js';
 import { docxEntries, docxPart, pdfFirstPagePng, pdfInfo, pdfText, xmlText } from './testing/files.js';
@@ -117,7 +119,8 @@ describeEachDatabase('reports', (driver) => {
         db: t.database.db,
         views: createViewEnvironment(),
         sources: [fixtureSource(extensions)],
-        chromiumPath: '/usr/bin/chromium',
+        printer: createPdfPrinter({ chromiumPath: '/usr/bin/chromium', queueSize: 4 }),
+        renderer: createTemplateRenderer(),
       });
     });
 
@@ -182,7 +185,8 @@ describeEachDatabase('reports', (driver) => {
       db: t.database.db,
       views: createViewEnvironment(),
       sources: [],
-      chromiumPath: '/nonexistent/chromium',
+      printer: createPdfPrinter({ chromiumPath: '/nonexistent/chromium', queueSize: 4 }),
+      renderer: createTemplateRenderer(),
     });
     // A published report is served stored, so ask for a format not stored yet.
     await expect(reports.file(lead.actor, id, 'pdf')).rejects.toMatchObject({

@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import type nunjucks from 'nunjucks';
 import type { Database } from '../../db/database.js';
+import { AppError } from '../../errors.js';
 import { loadAssessment } from '../assessments/assessment-access.js';
 import { publishAnchor } from '../audit/audit-anchors.js';
 import type { ChainAnchor } from '../audit/audit-verify.js';
@@ -19,12 +20,13 @@ import { createWorkspaceService } from '../assessments/workspace.service.js';
 import { findingsCsv, ratingsCsv } from './report-csv.js';
 import { loadExtensions, type ReportSource } from './report-extensions.js';
 import { renderReportDocument } from './report-html.js';
-import { renderPdf } from './report-pdf.js';
+import type { PdfPrinter } from './report-pdf.js';
 import { buildReportModel, type ReportInput } from './report.model.js';
 import { templateFillFailed, templateOnlyForDocx } from './report-templates.errors.js';
 import { templateForAssessment } from './report-templates.service.js';
 import { reportFiles } from './reports.tables.js';
 import { templateData } from './template-data.js';
+import type { TemplateRenderer } from './template-renderer.js';
 
 export const REPORT_FORMATS = {
   html: { ext: 'html', contentType: 'text/html; charset=utf-8', text: 'Web page (HTML)' },
@@ -55,7 +57,10 @@ export interface ReportsServiceDeps {
   views: nunjucks.Environment;
   /** What other modules add (evidence, indicator charts); see report-extensions.ts. */
   sources: readonly ReportSource[];
-  chromiumPath: string;
+  /** Prints PDFs (one browser per process, closed with the app). */
+  printer: PdfPrinter;
+  /** Fills custom templates off the event loop. */
+  renderer: TemplateRenderer;
 }
 
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
@@ -74,7 +79,7 @@ export function reportFilename(title: string, revision: number, draft: boolean, 
 }
 
 export function createReportsService(deps: ReportsServiceDeps) {
-  const { db, views, sources, chromiumPath } = deps;
+  const { db, views, sources, printer, renderer } = deps;
   const workspace = createWorkspaceService({ db });
 
   /** Everything a report is made from; the access check is the workspace's. */
@@ -110,7 +115,7 @@ export function createReportsService(deps: ReportsServiceDeps) {
         // docx is a large module: loaded when a Word document is first asked for, not at start.
         return (await import('./report-docx.js')).renderDocx(buildReportModel(input));
       case 'pdf':
-        return renderPdf(renderReportDocument(views, buildReportModel(input)), chromiumPath);
+        return printer.print(renderReportDocument(views, buildReportModel(input)));
       case 'json':
         return Buffer.from(`${JSON.stringify(await exportAssessment(db, actor, input.assessment.id), null, 2)}\n`);
       case 'ratings.csv':
@@ -123,10 +128,10 @@ export function createReportsService(deps: ReportsServiceDeps) {
   /** The report filled into a custom template; any failure is the template's, said as a 422. */
   async function fillTemplate(template: { name: string; bytes: Buffer }, input: ReportInput): Promise<Buffer> {
     try {
-      return await (
-        await import('./template-docx.js')
-      ).fillTemplate(template.bytes, templateData(buildReportModel(input)));
+      return await renderer.fill(template.bytes, templateData(buildReportModel(input)));
     } catch (error) {
+      // A busy server is not the template's fault: said as such (503), not as a template that cannot be filled.
+      if (error instanceof AppError && error.status === 503) throw error;
       throw templateFillFailed(template.name, error instanceof Error ? error.message : String(error));
     }
   }

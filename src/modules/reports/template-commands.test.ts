@@ -93,4 +93,16 @@ describe('template placeholders', () => {
       expect(check(cmd(raw)).problems[0], raw).toContain(`(not ${raw.split(' ')[0]})`);
     }
   });
+
+  it('refuses loops nested more than three deep, which multiply the document', () => {
+    const loops = (depth: number) => [
+      ...Array.from({ length: depth }, (_, i) => cmd(`FOR l${i} IN kloes`)),
+      ins('title'),
+      ...Array.from({ length: depth }, (_, i) => cmd(`END-FOR l${depth - 1 - i}`)),
+    ];
+    expect(check(...loops(3)).problems).toEqual([]);
+    expect(check(...loops(4)).problems).toEqual([
+      'Placeholder "{{FOR l3 IN kloes}}" is a loop inside 3 others: loops may be nested at most 3 deep',
+    ]);
+  });
 });

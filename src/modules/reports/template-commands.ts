@@ -25,6 +25,11 @@ export interface CommandCheck {
 }
 
 const ALLOWED = ['INS', 'FOR', 'END-FOR', 'IF', 'END-IF'];
+/**
+ * FOR loops inside one another, at most. The data nests lists two deep (a key question's KLOEs, a KLOE's
+ * evidence); each further loop multiplies the document (four loops over the KLOEs write 15^4 copies).
+ */
+export const MAX_LOOP_DEPTH = 3;
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** A plain dotted path: the only thing a command may evaluate. */
 export const TEMPLATE_PATH = /^\$?[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
@@ -110,6 +115,11 @@ export function checkTemplateCommands(commands: readonly TemplateCommand[]): Com
           break;
         }
         const [, name, path] = match as unknown as [string, string, string];
+        if (scopes.filter((s) => s.kind === 'FOR').length >= MAX_LOOP_DEPTH) {
+          problem(
+            `Placeholder "{{${raw}}}" is a loop inside ${MAX_LOOP_DEPTH} others: loops may be nested at most ${MAX_LOOP_DEPTH} deep`,
+          );
+        }
         if (scopes.some((s) => s.kind === 'FOR' && s.name === name)) {
           problem(`Placeholder "{{${raw}}}" reuses the name ${name} of an enclosing loop: choose another name`);
         }

@@ -3,7 +3,13 @@
  * that starting kloe does not pay for it. `inspectTemplate` decides whether an upload may be kept: a
  * real DOCX (sniffed from its bytes, unzipped under a cap against zip bombs), placeholders that keep the
  * rules of template-commands.ts, and a trial fill with sample data. `fillTemplate` checks again (rules
- * may have tightened since upload) and fills.
+ * may have tightened since upload) and fills. Both run in a worker thread (template-renderer.ts), never
+ * on the event loop that answers requests.
+ *
+ * The cap is kept by re-packing: the entries are inflated from the local headers, counting every byte,
+ * and written into a new zip, and docx-templates (which reads the central directory) is given only that.
+ * A zip whose central directory points somewhere else than its local headers (a bomb hidden from a
+ * reader of one of the two) thus shows docx-templates exactly the bytes that were counted.
  *
  * docx-templates evaluates each command as JavaScript in a fresh vm context. kloe keeps its vm sandbox
  * switched on (noSandbox: false) but gives it `runJs`, which replaces the evaluation: it looks the plain
@@ -11,7 +17,7 @@
  * missed something. It is also what makes filling affordable: a new vm context per command makes a report
  * with hundreds of evidence items slow to fill and heavy on memory.
  */
-import { readZipEntries, ZipLimitError } from '../evidence/zip-entries.js';
+import { readZipEntries, repack, ZipLimitError } from '../evidence/zip-entries.js';
 import { sniffFileType } from '../evidence/file-types.js';
 import { notADocx, templateRefused } from './report-templates.errors.js';
 import {
@@ -22,8 +28,18 @@ import {
 } from './template-commands.js';
 import { sampleData } from './template-data.js';
 
-/** A template unzips to at most this much; a DOCX of a few pages is well under 1 MB. */
-export const TEMPLATE_INFLATED_CAP = 50 * 1024 * 1024;
+export interface TemplateSizeLimits {
+  /** A template unzips to at most this much (pictures included). */
+  inflatedBytes: number;
+  /** A filled template is at most this large. */
+  filledBytes: number;
+}
+
+/** A styled DOCX of a few pages with a logo unzips to well under 1 MB, and a filled report to a few MB. */
+export const TEMPLATE_SIZE_LIMITS: TemplateSizeLimits = {
+  inflatedBytes: 20 * 1024 * 1024,
+  filledBytes: 50 * 1024 * 1024,
+};
 
 /** Bounds docx-templates' walk through the document (its guard against runaway loops). */
 const MAXIMUM_WALKING_DEPTH = 1_000_000;
@@ -38,6 +54,21 @@ const engine = () => import('docx-templates');
 
 const messageOf = (error: unknown): string =>
   Array.isArray(error) ? error.map(messageOf).join('; ') : error instanceof Error ? error.message : String(error);
+
+/** The template's parts inflated under the cap and packed again: the only bytes docx-templates ever reads. */
+function readTemplate(bytes: Buffer, limits: TemplateSizeLimits): Uint8Array {
+  const sniffed = sniffFileType(bytes, 'template.docx');
+  if (sniffed.type !== 'docx')
+    throw notADocx(sniffed.type ? `is a ${sniffed.type.toUpperCase()} file` : sniffed.reason);
+  let parts: Map<string, Uint8Array>;
+  try {
+    parts = readZipEntries(bytes, (name) => !name.endsWith('/'), limits.inflatedBytes);
+  } catch (error) {
+    throw notADocx(`cannot be unzipped (${error instanceof ZipLimitError ? error.message : 'the archive is damaged'})`);
+  }
+  if (!parts.has('word/document.xml')) throw notADocx('has no word/document.xml');
+  return repack(parts);
+}
 
 async function commandsOf(bytes: Uint8Array): Promise<TemplateCommand[]> {
   const { listCommands } = await engine();
@@ -66,7 +97,7 @@ export function resolvePath(sandbox: Record<string, unknown>, code: string): unk
   return value;
 }
 
-async function fill(bytes: Uint8Array, data: unknown): Promise<Buffer> {
+async function fill(bytes: Uint8Array, data: unknown, limits: TemplateSizeLimits): Promise<Buffer> {
   const { createReport } = await engine();
   const out = await createReport({
     template: bytes,
@@ -80,25 +111,22 @@ async function fill(bytes: Uint8Array, data: unknown): Promise<Buffer> {
     maximumWalkingDepth: MAXIMUM_WALKING_DEPTH,
     indentXml: false,
   });
+  if (out.length > limits.filledBytes) {
+    throw new Error(`the filled document would be larger than ${Math.round(limits.filledBytes / 1024 / 1024)} MB`);
+  }
   return Buffer.from(out);
 }
 
 /** The placeholders of an acceptable template; throws template_refused (422) or file_refused (415). */
-export async function inspectTemplate(bytes: Buffer): Promise<{ placeholders: string[] }> {
-  const sniffed = sniffFileType(bytes, 'template.docx');
-  if (sniffed.type !== 'docx')
-    throw notADocx(sniffed.type ? `is a ${sniffed.type.toUpperCase()} file` : sniffed.reason);
-  let parts: Map<string, Uint8Array>;
-  try {
-    parts = readZipEntries(bytes, () => true, TEMPLATE_INFLATED_CAP);
-  } catch (error) {
-    throw notADocx(`cannot be unzipped (${error instanceof ZipLimitError ? error.message : 'the archive is damaged'})`);
-  }
-  if (!parts.has('word/document.xml')) throw notADocx('has no word/document.xml');
-  const { placeholders, problems } = checkTemplateCommands(await commandsOf(bytes));
+export async function inspectTemplate(
+  bytes: Buffer,
+  limits = TEMPLATE_SIZE_LIMITS,
+): Promise<{ placeholders: string[] }> {
+  const template = readTemplate(bytes, limits);
+  const { placeholders, problems } = checkTemplateCommands(await commandsOf(template));
   if (problems.length) throw templateRefused(problems);
   try {
-    await fill(bytes, sampleData());
+    await fill(template, sampleData(), limits);
   } catch (error) {
     throw templateRefused([`The template cannot be filled: ${messageOf(error)}`]);
   }
@@ -106,8 +134,9 @@ export async function inspectTemplate(bytes: Buffer): Promise<{ placeholders: st
 }
 
 /** The template filled with the data; throws with the reason when it cannot be. */
-export async function fillTemplate(bytes: Buffer, data: unknown): Promise<Buffer> {
-  const { problems } = checkTemplateCommands(await commandsOf(bytes));
+export async function fillTemplate(bytes: Buffer, data: unknown, limits = TEMPLATE_SIZE_LIMITS): Promise<Buffer> {
+  const template = readTemplate(bytes, limits);
+  const { problems } = checkTemplateCommands(await commandsOf(template));
   if (problems.length) throw templateRefused(problems);
-  return fill(bytes, data);
+  return fill(template, data, limits);
 }
