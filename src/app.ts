@@ -26,6 +26,7 @@ import { registerPeoplePages } from './modules/accounts/people.pages.js';
 import { registerSignInPages } from './modules/accounts/sign-in.pages.js';
 import { createSignInService } from './modules/accounts/sign-in.service.js';
 import { registerSsoPages } from './modules/accounts/sso.pages.js';
+import { createSsoDiscovery } from './modules/accounts/sso.discovery.js';
 import { createSsoService } from './modules/accounts/sso.service.js';
 import { createAuth } from './modules/accounts/auth.js';
 import { registerAuthentication } from './modules/accounts/authenticate.hook.js';
@@ -81,6 +82,7 @@ import { publicFolder } from './paths.js';
 import { registerErrorHandlers } from './web/error-handler.js';
 import { createViewEnvironment } from './web/nunjucks.js';
 import { registerRendering } from './web/render.js';
+import { logSerializers } from './web/log-serializers.js';
 import { registerSecurity } from './web/security.js';
 
 export interface AppDeps {
@@ -102,6 +104,7 @@ function loggerOptions(config: AppDeps['config']): FastifyServerOptions['logger'
     level: config.logLevel,
     // Belt and braces: no credential may reach a log line, whatever a future serializer includes.
     redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
+    serializers: logSerializers,
     ...(pretty
       ? { transport: { target: 'pino-pretty', options: { translateTime: 'HH:MM:ss', ignore: 'pid,hostname' } } }
       : {}),
@@ -129,7 +132,10 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   registerAuthentication(app, { db, auth, config: deps.config });
   registerAccessControl(app);
   await app.register(fastifyFormbody);
-  await registerSecurity(app, { secret, https: deps.config.baseUrl.startsWith('https://') });
+  // Single sign-on's provider is looked up in the background: nothing else waits for it.
+  const ssoDiscovery = deps.config.oidc ? createSsoDiscovery(deps.config.oidc, app.log) : undefined;
+  const https = deps.config.baseUrl.startsWith('https://');
+  await registerSecurity(app, { secret, https, formActionOrigins: ssoDiscovery?.formActionOrigins });
 
   await app.register(fastifySwagger, {
     openapi: {
@@ -180,9 +186,10 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const tokens = createApiTokensService({ db });
   const signIn = createSignInService({ db, auth });
   const attemptsPerMinute = deps.config.signInAttemptsPerMinute;
-  const sso = createSsoService({ auth, config: deps.config }); // undefined unless KLOE_OIDC_* are set
+  // undefined unless KLOE_OIDC_* are set
+  const sso = createSsoService({ db, auth, discovery: ssoDiscovery, config: deps.config });
   registerSignInPages(app, { signIn, attemptsPerMinute, ssoName: sso?.name });
-  if (sso) registerSsoPages(app, { sso, attemptsPerMinute });
+  if (sso) registerSsoPages(app, { sso, attemptsPerMinute, secureCookies: https });
   registerSetupPages(app, { signIn, firstRun: createFirstRunService({ db, accounts, config: deps.config }) });
   registerAccountPages(app, { accounts, tokens });
   const audit = createAuditService({ db });

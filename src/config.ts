@@ -13,8 +13,8 @@ const databaseUrl = z.string().refine((value) => {
   }
 }, 'must be a URL such as postgres://user@127.0.0.1:5432/kloe');
 
-/** OpenID Connect requires https issuers; a provider on this machine (development, tests) may use http. */
-const LOOPBACK = /^(localhost|127\.0\.0\.1|\[::1\])$/;
+/** OpenID Connect requires https issuers; a provider on this machine may use http outside production. */
+const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/;
 
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -52,14 +52,11 @@ const envSchema = z.object({
       protocol: /^https?$/,
       error: 'must be the issuer URL, e.g. https://login.microsoftonline.com/<tenant>/v2.0',
     })
-    .refine(
-      (value) => value.startsWith('https://') || (URL.canParse(value) && LOOPBACK.test(new URL(value).hostname)),
-      'must use https (http is accepted only for a provider on this machine)',
-    )
     .optional(),
   KLOE_OIDC_CLIENT_ID: z.string().trim().min(1, 'must not be blank').optional(),
   KLOE_OIDC_CLIENT_SECRET: z.string().min(1).optional(),
   KLOE_OIDC_NAME: z.string().trim().min(1).max(60, 'must be 60 characters or fewer').default('single sign-on'),
+  KLOE_OIDC_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(60).default(10),
   KLOE_EVIDENCE_DIR: z.string().min(1).optional(),
   KLOE_EVIDENCE_MAX_MB: z.coerce.number().int().min(1).max(2048).default(50),
   KLOE_EVIDENCE_TYPES: z
@@ -110,6 +107,8 @@ export interface OidcConfig {
   clientSecret: string;
   /** Shown on the sign-in button: "Sign in with <name>". */
   name: string;
+  /** How long kloe waits for each request to the provider (discovery, token exchange) before giving up. */
+  timeoutSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -139,6 +138,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       'Invalid configuration: set all of KLOE_OIDC_ISSUER, KLOE_OIDC_CLIENT_ID and KLOE_OIDC_CLIENT_SECRET, or none',
     );
   }
+  // http lets anyone on the way read and change the provider's answers: only a provider on this machine, outside production.
+  if (
+    e.KLOE_OIDC_ISSUER?.startsWith('http://') &&
+    (e.NODE_ENV === 'production' || !LOOPBACK.test(new URL(e.KLOE_OIDC_ISSUER).hostname))
+  ) {
+    throw new ConfigError(
+      'Invalid configuration: KLOE_OIDC_ISSUER must use https (http is accepted only for a provider on this machine, outside production)',
+    );
+  }
   const workers = e.KLOE_WORKERS === 'auto' ? availableParallelism() : e.KLOE_WORKERS;
   if (workers > 1 && !e.DATABASE_URL) {
     throw new ConfigError(
@@ -166,6 +174,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
             clientId: e.KLOE_OIDC_CLIENT_ID!,
             clientSecret: e.KLOE_OIDC_CLIENT_SECRET!,
             name: e.KLOE_OIDC_NAME,
+            timeoutSeconds: e.KLOE_OIDC_TIMEOUT_SECONDS,
           }
         : undefined,
     evidence: {

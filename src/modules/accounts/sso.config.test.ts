@@ -29,6 +29,7 @@ describe('single sign-on configuration', () => {
       clientId: 'kloe',
       clientSecret: SECRET,
       name: 'single sign-on',
+      timeoutSeconds: 10,
     });
     expect(loadConfig({ ...ENTRA, KLOE_OIDC_NAME: 'Microsoft' }).oidc?.name).toBe('Microsoft');
   });
@@ -45,7 +46,7 @@ describe('single sign-on configuration', () => {
 
   it('wants an https issuer, except for a provider on this machine', () => {
     expect(configError({ ...ENTRA, KLOE_OIDC_ISSUER: 'http://login.example.org' })).toBe(
-      'Invalid configuration: KLOE_OIDC_ISSUER must use https (http is accepted only for a provider on this machine)',
+      'Invalid configuration: KLOE_OIDC_ISSUER must use https (http is accepted only for a provider on this machine, outside production)',
     );
     expect(configError({ ...ENTRA, KLOE_OIDC_ISSUER: 'not a url' })).toMatch(
       /^Invalid configuration: KLOE_OIDC_ISSUER must be the issuer URL/,
@@ -55,6 +56,24 @@ describe('single sign-on configuration', () => {
     );
     expect(loadConfig({ ...ENTRA, KLOE_OIDC_ISSUER: 'http://localhost:8080/realms/kloe' }).oidc?.issuer).toBe(
       'http://localhost:8080/realms/kloe',
+    );
+    expect(loadConfig({ ...ENTRA, KLOE_OIDC_ISSUER: 'http://127.0.0.2:8080' }).oidc?.issuer).toBe(
+      'http://127.0.0.2:8080',
+    );
+  });
+
+  it('refuses an http issuer in production, even on this machine', () => {
+    const production = { ...ENTRA, NODE_ENV: 'production', KLOE_SECRET: 'x'.repeat(32) };
+    expect(configError({ ...production, KLOE_OIDC_ISSUER: 'http://127.0.0.1:8080' })).toBe(
+      'Invalid configuration: KLOE_OIDC_ISSUER must use https (http is accepted only for a provider on this machine, outside production)',
+    );
+    expect(loadConfig(production).oidc?.issuer).toBe(ENTRA.KLOE_OIDC_ISSUER.replace(/\/$/, ''));
+  });
+
+  it('bounds how long kloe waits for the provider', () => {
+    expect(loadConfig({ ...ENTRA, KLOE_OIDC_TIMEOUT_SECONDS: '3' }).oidc?.timeoutSeconds).toBe(3);
+    expect(configError({ ...ENTRA, KLOE_OIDC_TIMEOUT_SECONDS: '0' })).toMatch(
+      /^Invalid configuration: KLOE_OIDC_TIMEOUT_SECONDS /,
     );
   });
 });

@@ -1,10 +1,13 @@
 import { and, eq } from 'drizzle-orm';
+import { createServer, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeEachDatabase } from '../../db/testing/test-database.js';
 import { startFakeOidcProvider, type FakeOidcUser } from '../../testing/fake-oidc-provider.js';
 import { cookiesFrom, submitForm } from '../../testing/forms.js';
+import { collectLogLines } from '../../testing/log-lines.js';
 import { useTestApp, type TestApp } from '../../testing/test-app.js';
 import { testConfig } from '../../testing/test-config.js';
+import { auditLog } from '../audit/audit.tables.js';
 import * as repo from './accounts.repository.js';
 import { createAccountsService } from './accounts.service.js';
 import { accounts, sessions } from './accounts.tables.js';
@@ -17,7 +20,32 @@ const NAME = 'Example ID';
 const provider = await startFakeOidcProvider({ redirectUri: `${testConfig().baseUrl}${SSO_CALLBACK_PATH}` });
 afterAll(() => provider.close());
 
-const oidc = { issuer: provider.issuer, clientId: provider.clientId, clientSecret: provider.clientSecret, name: NAME };
+const oidc = {
+  issuer: provider.issuer,
+  clientId: provider.clientId,
+  clientSecret: provider.clientSecret,
+  name: NAME,
+  timeoutSeconds: 2,
+};
+
+/** A TCP server that accepts connections and never answers, as a provider that hangs. */
+async function startHungServer(): Promise<{ url: string; close(): Promise<void> }> {
+  const sockets = new Set<Socket>();
+  const server = createServer((socket) => sockets.add(socket));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address() as { port: number };
+  return {
+    url: `http://127.0.0.1:${address.port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+const linksOf = (t: TestApp, accountId: string) =>
+  t.database.db.select().from(accounts).where(eq(accounts.accountId, accountId));
 
 /** The whole round trip as a browser makes it: kloe through app.inject, the provider over real HTTP. */
 async function signInWithSso(t: TestApp, user: FakeOidcUser, next = '/account') {
@@ -36,12 +64,19 @@ async function signInWithSso(t: TestApp, user: FakeOidcUser, next = '/account') 
 const me = (t: TestApp, cookie: string) => t.app.inject({ url: '/api/me', headers: { cookie } });
 
 describeEachDatabase('single sign-on through OpenID Connect', (driver) => {
-  const t = useTestApp(driver, { oidc });
+  const log = collectLogLines();
+  const t = useTestApp(driver, { oidc }, log.logger);
   let people: ReturnType<typeof createAccountsService>;
 
   beforeAll(async () => {
     people = createAccountsService({ db: t.database.db });
-    for (const email of ['sso@example.test', 'unverified@example.test', 'gone@example.test', 'locked@example.test']) {
+    for (const email of [
+      'sso@example.test',
+      'unverified@example.test',
+      'gone@example.test',
+      'locked@example.test',
+      'noclaim@example.test',
+    ]) {
       await people.create(
         { name: 'Added by an administrator', email, role: 'inspector', organisationId: null, password: null },
         SYSTEM,
@@ -85,6 +120,10 @@ describeEachDatabase('single sign-on through OpenID Connect', (driver) => {
       .from(accounts)
       .where(and(eq(accounts.userId, user!.id), eq(accounts.providerId, 'oidc')));
     expect(linked.map((a) => a.accountId)).toEqual(['subject-ada']);
+    const audited = await t.database.db.select().from(auditLog).where(eq(auditLog.action, 'user.sso_linked'));
+    expect(audited.map((entry) => [entry.entityId, entry.after])).toEqual([
+      [user!.id, { issuer: provider.issuer, subject: 'subject-ada' }],
+    ]);
   });
 
   it('knows a linked person by the provider’s subject afterwards, even with a new address', async () => {
@@ -122,8 +161,28 @@ describeEachDatabase('single sign-on through OpenID Connect', (driver) => {
     expect(callback.statusCode).toBe(403);
     expect(callback.body).toContain('Your organisation did not confirm that unverified@example.test is yours');
     expect(cookie).not.toContain('session_token');
-    const linked = await t.database.db.select().from(accounts).where(eq(accounts.accountId, 'subject-unverified'));
-    expect(linked).toEqual([]);
+    expect(await linksOf(t, 'subject-unverified')).toEqual([]);
+  });
+
+  it('tells someone unknown and unverified both things they need an administrator for', async () => {
+    const { callback } = await signInWithSso(t, {
+      sub: 'subject-nobody',
+      email: 'nobody@example.test',
+      email_verified: false,
+    });
+    expect(callback.statusCode).toBe(403);
+    expect(callback.body).toContain(
+      'Your organisation account is not set up in kloe, and your organisation did not confirm that nobody@example.test is yours',
+    );
+    expect(callback.body).toContain('the email_verified claim');
+  });
+
+  it('says which claim is missing, and what the administrator must set up, when there is no email', async () => {
+    const { callback, cookie } = await signInWithSso(t, { sub: 'subject-no-email', name: 'No Email' });
+    expect(callback.statusCode).toBe(403);
+    expect(callback.body).toContain(`${NAME} did not send your email address (the email claim)`);
+    expect(callback.body).toContain('in Microsoft Entra ID: add the optional email claim to the ID token');
+    expect(cookie).not.toContain('session_token');
   });
 
   it('refuses a disabled person, says so, and leaves no session', async () => {
@@ -151,6 +210,24 @@ describeEachDatabase('single sign-on through OpenID Connect', (driver) => {
     expect(callback.statusCode).toBe(423);
     expect(callback.body).toContain('This account is locked after too many failed sign-in attempts');
     expect(cookie).not.toContain('session_token');
+    // Refused, so not linked: an administrator's view of who can sign in how stays true.
+    expect(await linksOf(t, 'subject-locked')).toEqual([]);
+  });
+
+  it('links a disabled person’s identity never, and a refused one only once they are let in', async () => {
+    const gone = await people.findByEmail('noclaim@example.test');
+    await people.setDisabled(gone!.id, true, SYSTEM, 'on leave');
+    const refused = await signInWithSso(t, {
+      sub: 'subject-away',
+      email: 'noclaim@example.test',
+      email_verified: true,
+    });
+    expect(refused.callback.statusCode).toBe(403);
+    expect(await linksOf(t, 'subject-away')).toEqual([]);
+    await people.setDisabled(gone!.id, false, SYSTEM, 'back');
+    const back = await signInWithSso(t, { sub: 'subject-away', email: 'noclaim@example.test', email_verified: true });
+    expect(back.callback.statusCode).toBe(303);
+    expect((await linksOf(t, 'subject-away')).map((link) => link.userId)).toEqual([gone!.id]);
   });
 
   it('says so when the person says no at the provider', async () => {
@@ -161,7 +238,7 @@ describeEachDatabase('single sign-on through OpenID Connect', (driver) => {
     expect(cookie).not.toContain('session_token');
   });
 
-  it.each(['signature', 'nonce', 'audience', 'issuer'] as const)(
+  it.each(['signature', 'nonce', 'audience', 'issuer', 'expired', 'none', 'missing'] as const)(
     'refuses an ID token with a bad %s, and makes no session',
     async (flaw) => {
       provider.tamperNextIdToken(flaw);
@@ -174,8 +251,53 @@ describeEachDatabase('single sign-on through OpenID Connect', (driver) => {
       expect(callback.headers['content-type']).toContain('text/html');
       expect(callback.body).toContain(`Signing in with ${NAME} did not work`);
       expect(cookie).not.toContain('session_token');
+      const refusal = log.lines.findLast((line) => line.msg === 'single sign-on refused');
+      expect(refusal?.sso).toMatchObject({ reason: 'failed', problem: 'untrusted' });
     },
   );
+
+  it('gives up on a token endpoint that does not answer, says so, and logs the timeout', async () => {
+    provider.hangTokenRequests(true);
+    try {
+      const { callback, cookie } = await signInWithSso(t, {
+        sub: 'subject-ada',
+        email: 'sso@example.test',
+        email_verified: true,
+      });
+      expect(callback.statusCode).toBe(503);
+      expect(callback.body).toContain(`${NAME} did not answer. Try again later`);
+      expect(cookie).not.toContain('session_token');
+      const refusal = log.lines.findLast((line) => line.msg === 'single sign-on refused');
+      expect(refusal?.sso).toEqual({ ok: false, reason: 'unavailable', problem: 'timeout' });
+    } finally {
+      provider.hangTokenRequests(false);
+    }
+  });
+
+  it('logs what the provider said when it refuses the code, and never a token or the secret', async () => {
+    const { back, browserCookies } = await signInWithSso(t, {
+      sub: 'subject-ada',
+      email: 'sso@example.test',
+      email_verified: true,
+    });
+    // The same code again, with a fresh sign-in's state: the provider refuses it (codes are single use).
+    const again = await submitForm(t.app, { page: '/sign-in', action: '/sign-in/sso', fields: {} });
+    const state = new URL(String(again.headers.location)).searchParams.get('state')!;
+    const reused = new URLSearchParams(back.search);
+    reused.set('state', state);
+    const callback = await t.app.inject({
+      url: `${back.pathname}?${reused}`,
+      headers: { cookie: cookiesFrom(again.headers['set-cookie']) },
+    });
+    expect(browserCookies).toBeTruthy();
+    expect(callback.statusCode).toBe(502);
+    const refusal = log.lines.findLast((line) => line.msg === 'single sign-on refused');
+    expect(refusal?.sso).toMatchObject({ reason: 'failed', problem: 'refused', error: 'invalid_grant', status: 400 });
+    const everything = JSON.stringify(log.lines);
+    expect(everything).not.toContain(provider.clientSecret);
+    expect(everything).not.toMatch(/eyJ[\w-]+\.eyJ/); // no JWT
+    expect(everything).not.toContain(back.searchParams.get('code')!);
+  });
 
   it('refuses a callback from another browser (no state cookie) and a replayed one', async () => {
     provider.signInAs({ sub: 'subject-ada', email: 'sso@example.test', email_verified: true });
@@ -235,13 +357,75 @@ describe('single sign-on when it is not configured, or its provider is down', ()
 
   describe('provider unreachable', () => {
     // A port nothing listens on: discovery fails at start and again when the button is used.
-    const t = useTestApp('pglite', { oidc: { ...oidc, issuer: 'http://127.0.0.1:9' } });
+    const log = collectLogLines();
+    const t = useTestApp('pglite', { oidc: { ...oidc, issuer: 'http://127.0.0.1:9' } }, log.logger);
 
-    it('says single sign-on is unavailable rather than failing', async () => {
+    it('says single sign-on is unavailable rather than failing, and logs why', async () => {
       const res = await submitForm(t.app, { page: '/sign-in', action: '/sign-in/sso', fields: { next: '/' } });
       expect(res.statusCode).toBe(503);
       expect(res.body).toContain(`${NAME} is not available at the moment`);
       expect(res.body).toContain('action="/sign-in"');
+      const failures = log.lines.filter((line) => line.msg === 'single sign-on provider discovery failed');
+      expect(failures.length).toBeGreaterThanOrEqual(1);
+      expect(failures[0]).toMatchObject({ level: 40, sso: 'discovery_failed', problem: 'unreachable' });
+      expect(String(failures[0]!.detail)).toContain('fetch failed');
+    });
+  });
+
+  describe('provider whose discovery document names another issuer', () => {
+    const log = collectLogLines();
+    let other: Awaited<ReturnType<typeof startFakeOidcProvider>>;
+    const config: { oidc?: typeof oidc } = {};
+    beforeAll(async () => {
+      other = await startFakeOidcProvider({
+        redirectUri: `${testConfig().baseUrl}${SSO_CALLBACK_PATH}`,
+        advertisedIssuer: 'https://login.example.org',
+      });
+      config.oidc = { ...oidc, issuer: other.issuer, clientSecret: other.clientSecret };
+    });
+    afterAll(() => other?.close());
+    const t = useTestApp('pglite', config, log.logger);
+
+    it('is not trusted: single sign-on stays unavailable, and the log says why', async () => {
+      const res = await submitForm(t.app, { page: '/sign-in', action: '/sign-in/sso', fields: { next: '/' } });
+      expect(res.statusCode).toBe(503);
+      const failure = log.lines.find((line) => line.msg === 'single sign-on provider discovery failed');
+      expect(failure).toMatchObject({ problem: 'untrusted' });
+      expect(String(failure!.detail)).toContain('issuer does not match the expected issuer');
+    });
+  });
+
+  describe('provider that hangs', () => {
+    let hung: Awaited<ReturnType<typeof startHungServer>>;
+    const config: { oidc?: typeof oidc } = {};
+    beforeAll(async () => {
+      hung = await startHungServer();
+      // A long timeout, so that anything waiting for the provider would still be waiting.
+      config.oidc = { ...oidc, issuer: hung.url, timeoutSeconds: 60 };
+    });
+    afterAll(() => hung?.close());
+    const t = useTestApp('pglite', config);
+
+    it('does not hold up password sign-in or the sign-in page', async () => {
+      const people = createAccountsService({ db: t.database.db });
+      await people.create(
+        {
+          name: 'Password person',
+          email: 'password@example.test',
+          role: 'inspector',
+          organisationId: null,
+          password: 'correct horse battery staple 42',
+        },
+        SYSTEM,
+      );
+      expect((await t.app.inject({ url: '/sign-in' })).statusCode).toBe(200);
+      const res = await submitForm(t.app, {
+        page: '/sign-in',
+        fields: { email: 'password@example.test', password: 'correct horse battery staple 42', next: '/account' },
+      });
+      expect(res.statusCode).toBe(303);
+      const cookie = cookiesFrom(res.headers['set-cookie']);
+      expect((await me(t, cookie)).statusCode).toBe(200);
     });
   });
 });
