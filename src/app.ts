@@ -25,7 +25,7 @@ import { registerSetupPages } from './modules/accounts/setup.pages.js';
 import { registerPeoplePages } from './modules/accounts/people.pages.js';
 import { registerSignInPages } from './modules/accounts/sign-in.pages.js';
 import { createSignInService } from './modules/accounts/sign-in.service.js';
-import { registerSsoPages } from './modules/accounts/sso.pages.js';
+import { registerSsoBackChannelLogout, registerSsoPages } from './modules/accounts/sso.pages.js';
 import { createSsoDiscovery } from './modules/accounts/sso.discovery.js';
 import { createSsoService } from './modules/accounts/sso.service.js';
 import { createAuth } from './modules/accounts/auth.js';
@@ -188,8 +188,11 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const attemptsPerMinute = deps.config.signInAttemptsPerMinute;
   // undefined unless KLOE_OIDC_* are set
   const sso = createSsoService({ db, auth, discovery: ssoDiscovery, config: deps.config });
-  registerSignInPages(app, { signIn, attemptsPerMinute, ssoName: sso?.name });
-  if (sso) registerSsoPages(app, { sso, attemptsPerMinute, secureCookies: https });
+  registerSignInPages(app, { signIn, attemptsPerMinute, sso });
+  if (sso) {
+    registerSsoPages(app, { sso, attemptsPerMinute, secureCookies: https });
+    registerSsoBackChannelLogout(app, { sso });
+  }
   registerSetupPages(app, { signIn, firstRun: createFirstRunService({ db, accounts, config: deps.config }) });
   registerAccountPages(app, { accounts, tokens });
   const audit = createAuditService({ db });

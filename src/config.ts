@@ -57,6 +57,9 @@ const envSchema = z.object({
   KLOE_OIDC_CLIENT_SECRET: z.string().min(1).optional(),
   KLOE_OIDC_NAME: z.string().trim().min(1).max(60, 'must be 60 characters or fewer').default('single sign-on'),
   KLOE_OIDC_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(60).default(10),
+  KLOE_OIDC_TOKEN_AUTH: z
+    .enum(['client_secret_basic', 'client_secret_post'], { error: 'must be client_secret_basic or client_secret_post' })
+    .default('client_secret_basic'),
   KLOE_EVIDENCE_DIR: z.string().min(1).optional(),
   KLOE_EVIDENCE_MAX_MB: z.coerce.number().int().min(1).max(2048).default(50),
   KLOE_EVIDENCE_TYPES: z
@@ -109,6 +112,8 @@ export interface OidcConfig {
   name: string;
   /** How long kloe waits for each request to the provider (discovery, token exchange) before giving up. */
   timeoutSeconds: number;
+  /** How kloe sends its client secret to the token endpoint, as registered at the provider (OAuth's default: basic). */
+  tokenAuth: 'client_secret_basic' | 'client_secret_post';
 }
 
 export class ConfigError extends Error {
@@ -175,6 +180,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
             clientSecret: e.KLOE_OIDC_CLIENT_SECRET!,
             name: e.KLOE_OIDC_NAME,
             timeoutSeconds: e.KLOE_OIDC_TIMEOUT_SECONDS,
+            tokenAuth: e.KLOE_OIDC_TOKEN_AUTH,
           }
         : undefined,
     evidence: {

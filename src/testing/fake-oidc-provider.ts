@@ -30,6 +30,8 @@ export interface FakeOidcProvider {
   tamperNextIdToken(flaw: IdTokenFlaw): void;
   /** While on, token requests get no answer at all, as from a provider that hangs. */
   hangTokenRequests(on: boolean): void;
+  /** A back-channel logout token for kloe, signed with the provider's key unless `forged`. */
+  logoutToken(claims: { sub?: string; sid?: string; nonce?: string }, options?: { forged?: boolean }): Promise<string>;
   /** The query of every authorization request received, oldest first. */
   readonly authorizationRequests: URLSearchParams[];
   close(): Promise<void>;
@@ -109,6 +111,9 @@ export async function startFakeOidcProvider(options: {
       authorization_endpoint: `${issuer}/authorize`,
       token_endpoint: `${issuer}/token`,
       userinfo_endpoint: `${issuer}/userinfo`,
+      end_session_endpoint: `${issuer}/logout`,
+      backchannel_logout_supported: true,
+      backchannel_logout_session_supported: true,
       jwks_uri: `${issuer}/jwks`,
       response_types_supported: ['code'],
       subject_types_supported: ['public'],
@@ -249,6 +254,16 @@ export async function startFakeOidcProvider(options: {
     },
     hangTokenRequests(on) {
       hangTokens = on;
+    },
+    async logoutToken(claims, tokenOptions = {}) {
+      const key = tokenOptions.forged ? (await generateKeyPair('RS256')).privateKey : privateKey;
+      return new SignJWT({ ...claims, events: { 'http://schemas.openid.net/event/backchannel-logout': {} } })
+        .setProtectedHeader({ alg: 'RS256', kid, typ: 'logout+jwt' })
+        .setIssuer(issuer)
+        .setAudience(clientId)
+        .setIssuedAt()
+        .setJti(randomToken())
+        .sign(key);
     },
     close: () =>
       new Promise<void>((resolve, reject) => {

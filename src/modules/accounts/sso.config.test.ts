@@ -30,6 +30,7 @@ describe('single sign-on configuration', () => {
       clientSecret: SECRET,
       name: 'single sign-on',
       timeoutSeconds: 10,
+      tokenAuth: 'client_secret_basic',
     });
     expect(loadConfig({ ...ENTRA, KLOE_OIDC_NAME: 'Microsoft' }).oidc?.name).toBe('Microsoft');
   });
@@ -68,6 +69,15 @@ describe('single sign-on configuration', () => {
       'Invalid configuration: KLOE_OIDC_ISSUER must use https (http is accepted only for a provider on this machine, outside production)',
     );
     expect(loadConfig(production).oidc?.issuer).toBe(ENTRA.KLOE_OIDC_ISSUER.replace(/\/$/, ''));
+  });
+
+  it('sends the client secret as the provider registered it', () => {
+    expect(loadConfig({ ...ENTRA, KLOE_OIDC_TOKEN_AUTH: 'client_secret_post' }).oidc?.tokenAuth).toBe(
+      'client_secret_post',
+    );
+    expect(configError({ ...ENTRA, KLOE_OIDC_TOKEN_AUTH: 'private_key_jwt' })).toBe(
+      'Invalid configuration: KLOE_OIDC_TOKEN_AUTH must be client_secret_basic or client_secret_post',
+    );
   });
 
   it('bounds how long kloe waits for the provider', () => {

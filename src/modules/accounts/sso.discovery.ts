@@ -9,13 +9,19 @@ import * as client from 'openid-client';
 import type { OidcConfig } from '../../config.js';
 import { providerProblem } from './sso.problems.js';
 
+function clientAuthentication(oidc: OidcConfig): client.ClientAuth {
+  return oidc.tokenAuth === 'client_secret_post'
+    ? client.ClientSecretPost(oidc.clientSecret)
+    : client.ClientSecretBasic(oidc.clientSecret);
+}
+
 export function createSsoDiscovery(oidc: OidcConfig, log: FastifyBaseLogger) {
   let found: client.Configuration | undefined;
   let attempt: Promise<client.Configuration | undefined> | undefined;
 
   function discover(): Promise<client.Configuration | undefined> {
     attempt ??= client
-      .discovery(new URL(oidc.issuer), oidc.clientId, oidc.clientSecret, undefined, {
+      .discovery(new URL(oidc.issuer), oidc.clientId, undefined, clientAuthentication(oidc), {
         timeout: oidc.timeoutSeconds,
         execute: [
           // Check the ID token's signature even though it comes straight from the token endpoint: openid-client
@@ -52,12 +58,14 @@ export function createSsoDiscovery(oidc: OidcConfig, log: FastifyBaseLogger) {
     configuration: (): Promise<client.Configuration | undefined> => (found ? Promise.resolve(found) : discover()),
 
     /**
-     * Origins the sign-in form may be sent on to (the CSP's form-action): the issuer's, and the authorisation
-     * endpoint's once known. Chromium applies form-action to the redirect that answers the form post.
+     * Origins kloe's forms may be sent on to (the CSP's form-action): the issuer's, and the authorisation and
+     * end-session endpoints' once known. Chromium applies form-action to the redirect answering a form post
+     * ("Sign in with …" is answered with the provider's authorisation URL, "Sign out" with its logout URL).
      */
     formActionOrigins(): string[] {
-      const endpoint = found?.serverMetadata().authorization_endpoint;
-      return [...new Set([new URL(oidc.issuer).origin, ...(endpoint ? [new URL(endpoint).origin] : [])])];
+      const metadata = found?.serverMetadata();
+      const endpoints = [metadata?.authorization_endpoint, metadata?.end_session_endpoint].filter(Boolean);
+      return [...new Set([oidc.issuer, ...(endpoints as string[])].map((url) => new URL(url).origin))];
     },
   };
 }

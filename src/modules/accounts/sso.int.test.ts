@@ -26,6 +26,7 @@ const oidc = {
   clientSecret: provider.clientSecret,
   name: NAME,
   timeoutSeconds: 2,
+  tokenAuth: 'client_secret_basic' as const,
 };
 
 /** A TCP server that accepts connections and never answers, as a provider that hangs. */
@@ -318,6 +319,49 @@ describeEachDatabase('single sign-on through OpenID Connect', (driver) => {
     });
     expect(replay.statusCode).toBe(400);
     expect(cookiesFrom(replay.headers['set-cookie'])).not.toContain('session_token');
+  });
+
+  it('signs out at the provider too, with the ID token as a hint and a way back to kloe', async () => {
+    const { cookie } = await signInWithSso(t, { sub: 'subject-ada', email: 'sso@example.test', email_verified: true });
+    const out = await submitForm(t.app, { page: '/account', action: '/sign-out', headers: { cookie }, fields: {} });
+    expect(out.statusCode).toBe(303);
+    const logout = new URL(String(out.headers.location));
+    expect(`${logout.origin}${logout.pathname}`).toBe(`${provider.issuer}/logout`);
+    expect(logout.searchParams.get('post_logout_redirect_uri')).toBe(`${testConfig().baseUrl}/sign-in?signedOut=1`);
+    expect(logout.searchParams.get('client_id')).toBe(provider.clientId);
+    expect(logout.searchParams.get('id_token_hint')).toMatch(/^eyJ/);
+    expect((await me(t, cookie)).statusCode).toBe(401);
+  });
+
+  it('ends kloe’s sessions when the provider’s back-channel logout names them', async () => {
+    const first = await signInWithSso(t, { sub: 'subject-ada', email: 'sso@example.test', email_verified: true });
+    const second = await signInWithSso(t, { sub: 'subject-ada', email: 'sso@example.test', email_verified: true });
+    const logout = (token: string) =>
+      t.app.inject({
+        method: 'POST',
+        url: '/api/auth/backchannel-logout/oidc',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        payload: new URLSearchParams({ logout_token: token }).toString(),
+      });
+
+    for (const bad of [
+      await provider.logoutToken({ sub: 'subject-ada' }, { forged: true }),
+      await provider.logoutToken({ sub: 'subject-ada', nonce: 'n' }),
+      await provider.logoutToken({}),
+    ]) {
+      const refused = await logout(bad);
+      expect(refused.statusCode).toBe(400);
+      expect(refused.headers['content-type']).toContain('application/problem+json');
+      expect(refused.json()).toMatchObject({ code: 'invalid_logout_token' });
+      expect(refused.json().errors[0].field).toBe('logout_token');
+    }
+    expect((await me(t, first.cookie)).statusCode).toBe(200);
+
+    const ended = await logout(await provider.logoutToken({ sub: 'subject-ada' }));
+    expect(ended.statusCode).toBe(200);
+    expect(ended.headers['cache-control']).toBe('no-store');
+    expect((await me(t, first.cookie)).statusCode).toBe(401);
+    expect((await me(t, second.cookie)).statusCode).toBe(401);
   });
 
   it('starts only from a form post carrying its CSRF token', async () => {

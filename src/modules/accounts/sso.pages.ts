@@ -1,12 +1,14 @@
 /**
- * Single sign-on's two routes: the sign-in page's button (a form post, so it carries a CSRF token), which
- * binds the sign-in to this browser with a signed cookie and sends it to the provider, and the provider's
- * redirect back, which says plainly why a sign-in was refused and logs the reason (never a token).
+ * Single sign-on's routes: the sign-in page's button (a form post, so it carries a CSRF token), which
+ * binds the sign-in to this browser with a signed cookie and sends it to the provider; the provider's
+ * redirect back, which says plainly why a sign-in was refused and logs the reason (never a token); and
+ * the provider's back-channel logout, a server-to-server post authenticated by its signed logout token.
  */
 import { fromNodeHeaders } from 'better-auth/node';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { AppError } from '../../errors.js';
 import { lockedMessage, renderSignIn, safeNext } from './sign-in.pages.js';
-import { SSO_CALLBACK_PATH } from './sso.provider.js';
+import { SSO_BACKCHANNEL_LOGOUT_PATH, SSO_CALLBACK_PATH } from './sso.provider.js';
 import type { SsoFailure, SsoService } from './sso.service.js';
 
 /** A name at the start of a sentence: the default one, "single sign-on", is written in lower case. */
@@ -111,4 +113,33 @@ export function registerSsoPages(
     const { status, message } = explain(outcome, sso.name);
     return renderSignIn(reply.status(status), { next: '/', ssoName: sso.name, problem: { field: 'sso', message } });
   });
+}
+
+/** The provider's back-channel logout (a JSON-free form post under /api/, so outside the forms' CSRF check). */
+export function registerSsoBackChannelLogout(app: FastifyInstance, deps: { sso: SsoService }): void {
+  app.post(
+    SSO_BACKCHANNEL_LOGOUT_PATH,
+    { schema: { hide: true }, config: { access: 'public' } },
+    async (request, reply) => {
+      const token = (request.body as { logout_token?: unknown } | undefined)?.logout_token;
+      if (typeof token !== 'string' || !token) {
+        throw new AppError('invalid_logout_token', 400, 'A back-channel logout needs a logout_token', [
+          { field: 'logout_token', message: 'is missing' },
+        ]);
+      }
+      const outcome = await deps.sso.backChannelLogout(token);
+      if (!outcome.ok) {
+        request.log.warn(
+          { sso: 'backchannel_logout_refused', detail: outcome.detail },
+          'single sign-on logout refused',
+        );
+        if (outcome.unavailable) throw new AppError('provider_unavailable', 503, 'The provider cannot be reached');
+        throw new AppError('invalid_logout_token', 400, 'The logout token does not verify', [
+          { field: 'logout_token', message: outcome.detail },
+        ]);
+      }
+      request.log.info({ sso: 'backchannel_logout', ended: outcome.ended }, 'single sign-on logout');
+      return reply.header('cache-control', 'no-store').status(200).send();
+    },
+  );
 }

@@ -6,6 +6,10 @@
 export const SSO_PROVIDER_ID = 'oidc';
 /** Where the provider sends people back to; register it with the provider as the redirect URI. */
 export const SSO_CALLBACK_PATH = `/api/auth/callback/${SSO_PROVIDER_ID}`;
+/** Where the provider posts its back-channel logout tokens; register it as the back-channel logout URI. */
+export const SSO_BACKCHANNEL_LOGOUT_PATH = `/api/auth/backchannel-logout/${SSO_PROVIDER_ID}`;
+/** Where the provider sends people after signing out there; register it as the post-logout redirect URI. */
+export const SIGNED_OUT_PATH = '/sign-in?signedOut=1';
 
 const isTrue = (value: unknown) => value === true || value === 'true';
 

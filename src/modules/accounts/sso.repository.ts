@@ -1,11 +1,12 @@
 /**
  * Single sign-on's rows: sign-ins in progress (in better-auth's verifications table, used once and
- * deleted) and the provider identities linked to people (in accounts, provider id `oidc`).
+ * deleted), the provider identities linked to people (in accounts, provider id `oidc`), and the sessions
+ * single sign-on made (sso_sessions), for signing out at the provider and for its back-channel logout.
  */
 import { randomUUID } from 'node:crypto';
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { Database } from '../../db/database.js';
-import { accounts, verifications } from './accounts.tables.js';
+import { accounts, sessions, ssoSessions, verifications } from './accounts.tables.js';
 
 /** What a sign-in in progress must remember until the provider sends the person back. */
 export interface PendingSignIn {
@@ -76,4 +77,31 @@ export async function deleteLink(db: Database, userId: string, linkId: string, p
     .where(and(eq(accounts.id, linkId), eq(accounts.userId, userId), inArray(accounts.providerId, [...providerIds])))
     .returning({ providerId: accounts.providerId, accountId: accounts.accountId });
   return row;
+}
+
+export async function insertSsoSession(db: Database, row: typeof ssoSessions.$inferInsert): Promise<void> {
+  await db.insert(ssoSessions).values(row);
+}
+
+export async function findSsoSession(db: Database, sessionId: string) {
+  const [row] = await db.select().from(ssoSessions).where(eq(ssoSessions.sessionId, sessionId));
+  return row;
+}
+
+/**
+ * Ends the sessions single sign-on made for this subject at the provider: those of one provider session
+ * when `sid` is given, else all of them (OpenID Connect Back-Channel Logout 1.0, §2.5). Returns how many.
+ */
+export async function deleteSsoSessionsOf(db: Database, subject: string | undefined, sid: string | undefined) {
+  const conditions = [
+    ...(subject ? [eq(ssoSessions.subject, subject)] : []),
+    ...(sid ? [eq(ssoSessions.providerSessionId, sid)] : []),
+  ];
+  if (conditions.length === 0) return 0;
+  const matching = db
+    .select({ id: ssoSessions.sessionId })
+    .from(ssoSessions)
+    .where(and(...conditions));
+  const deleted = await db.delete(sessions).where(inArray(sessions.id, matching)).returning({ id: sessions.id });
+  return deleted.length;
 }

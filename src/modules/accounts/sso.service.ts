@@ -5,7 +5,9 @@
  * an ID token is refused). kloe then decides who the person is: the provider identity already linked to
  * someone, else someone an administrator added with the address the provider vouches for. Nobody is
  * created by signing in. The identity is linked only once the person is let in (and the link is audited),
- * and the session is better-auth's, exactly as after a password sign-in (sso.session.ts).
+ * and the session is better-auth's, exactly as after a password sign-in (sso.session.ts). Signing out ends
+ * the session at the provider too where it allows (RP-initiated logout), and the provider's back-channel
+ * logout ends kloe's sessions (sso.logout.ts).
  */
 import * as client from 'openid-client';
 import type { Config } from '../../config.js';
@@ -16,7 +18,8 @@ import type { Auth } from './auth.js';
 import { sessionRefusal, type SessionRefusal } from './session-guard.js';
 import type { SsoDiscovery } from './sso.discovery.js';
 import { providerProblem, type ProviderProblem } from './sso.problems.js';
-import { providerVerifiedEmail, SSO_CALLBACK_PATH, SSO_PROVIDER_ID } from './sso.provider.js';
+import { createLogoutTokenVerifier, type LogoutClaims } from './sso.logout.js';
+import { providerVerifiedEmail, SIGNED_OUT_PATH, SSO_CALLBACK_PATH, SSO_PROVIDER_ID } from './sso.provider.js';
 import * as ssoRepo from './sso.repository.js';
 
 /** How long a sign-in may take at the provider before its state is forgotten. */
@@ -67,6 +70,9 @@ export function createSsoService(deps: {
   if (!config.oidc || !discovery) return undefined;
   const oidc = config.oidc;
   const callbackUrl = `${config.baseUrl}${SSO_CALLBACK_PATH}`;
+  /** Registered at the provider as the post-logout redirect URI. */
+  const signedOutUrl = `${config.baseUrl}${SIGNED_OUT_PATH}`;
+  const verifyLogoutToken = createLogoutTokenVerifier(oidc);
 
   /** The person this verified ID token stands for, or why they cannot sign in. */
   async function whoIs(claims: client.IDToken): Promise<{ user: repo.UserRow; linked: boolean } | SsoFailure> {
@@ -120,6 +126,7 @@ export function createSsoService(deps: {
       if (!configuration) return { ok: false, reason: 'unavailable', problem: 'unreachable', detail: 'no discovery' };
 
       let claims: client.IDToken;
+      let idToken: string;
       try {
         const tokens = await client.authorizationCodeGrant(configuration, current, {
           pkceCodeVerifier: pending.codeVerifier,
@@ -129,6 +136,7 @@ export function createSsoService(deps: {
           idTokenExpected: true,
         });
         claims = tokens.claims()!;
+        idToken = tokens.id_token!;
       } catch (error) {
         return { ok: false, ...failureOf(error) };
       }
@@ -155,7 +163,45 @@ export function createSsoService(deps: {
         headers,
         returnHeaders: true,
       });
+      await ssoRepo.insertSsoSession(db, {
+        sessionId: session.response.sessionId,
+        subject: claims.sub,
+        providerSessionId: typeof claims.sid === 'string' ? claims.sid : null,
+        idToken,
+      });
       return { ok: true, next: pending.next, setCookies: session.headers.getSetCookie(), subject: claims.sub };
+    },
+
+    /**
+     * Where to send the browser to sign out at the provider too (RP-initiated logout), for a session that
+     * single sign-on made; undefined when the provider publishes no end_session_endpoint. Call it before the
+     * session is ended: it reads the session's ID token, the provider's hint of who is signing out.
+     */
+    async signOutUrl(sessionId: string): Promise<string | undefined> {
+      const row = await ssoRepo.findSsoSession(db, sessionId);
+      if (!row) return undefined;
+      const configuration = await discovery.configuration();
+      if (!configuration?.serverMetadata().end_session_endpoint) return undefined;
+      return client.buildEndSessionUrl(configuration, {
+        id_token_hint: row.idToken,
+        post_logout_redirect_uri: signedOutUrl,
+        client_id: oidc.clientId,
+      }).href;
+    },
+
+    /** Back-channel logout: ends the sessions the logout token names; not ok when the token does not verify. */
+    async backChannelLogout(
+      logoutToken: string,
+    ): Promise<{ ok: true; ended: number } | { ok: false; detail: string; unavailable?: true }> {
+      const configuration = await discovery.configuration();
+      if (!configuration) return { ok: false, detail: 'the provider cannot be reached', unavailable: true };
+      let claims: LogoutClaims;
+      try {
+        claims = await verifyLogoutToken(configuration, logoutToken);
+      } catch (error) {
+        return { ok: false, detail: error instanceof Error ? error.message : String(error) };
+      }
+      return { ok: true, ended: await ssoRepo.deleteSsoSessionsOf(db, claims.subject, claims.sid) };
     },
   };
 }
