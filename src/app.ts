@@ -27,6 +27,7 @@ import { registerSignInPages } from './modules/accounts/sign-in.pages.js';
 import { createSignInService } from './modules/accounts/sign-in.service.js';
 import { registerSsoBackChannelLogout, registerSsoPages } from './modules/accounts/sso.pages.js';
 import { createSsoDiscovery } from './modules/accounts/sso.discovery.js';
+import { createSsoLinksService } from './modules/accounts/sso-links.service.js';
 import { createSsoService } from './modules/accounts/sso.service.js';
 import { createAuth } from './modules/accounts/auth.js';
 import { registerAuthentication } from './modules/accounts/authenticate.hook.js';
@@ -196,7 +197,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   registerSetupPages(app, { signIn, firstRun: createFirstRunService({ db, accounts, config: deps.config }) });
   registerAccountPages(app, { accounts, tokens });
   const audit = createAuditService({ db });
-  registerPeoplePages(app, { accounts, audit });
+  registerPeoplePages(app, { accounts, audit, ssoLinks: createSsoLinksService({ db }) });
   registerAccountsApi(app, { accounts, tokens });
 
   registerAuditApi(app, { audit });

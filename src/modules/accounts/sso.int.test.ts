@@ -7,6 +7,7 @@ import { cookiesFrom, submitForm } from '../../testing/forms.js';
 import { collectLogLines } from '../../testing/log-lines.js';
 import { useTestApp, type TestApp } from '../../testing/test-app.js';
 import { testConfig } from '../../testing/test-config.js';
+import { createTestUser } from '../../testing/test-users.js';
 import { auditLog } from '../audit/audit.tables.js';
 import * as repo from './accounts.repository.js';
 import { createAccountsService } from './accounts.service.js';
@@ -362,6 +363,32 @@ describeEachDatabase('single sign-on through OpenID Connect', (driver) => {
     expect(ended.headers['cache-control']).toBe('no-store');
     expect((await me(t, first.cookie)).statusCode).toBe(401);
     expect((await me(t, second.cookie)).statusCode).toBe(401);
+  });
+
+  it('shows an administrator a person’s linked identities, and unlinks one with an audit entry', async () => {
+    const admin = await createTestUser(t.database.db, 'administrator');
+    const viewer = await createTestUser(t.database.db, 'viewer');
+    await signInWithSso(t, { sub: 'subject-ada', email: 'sso@example.test', email_verified: true });
+    const ada = await repo.findUserByEmail(t.database.db, 'sso@example.test');
+    const page = await t.app.inject({ url: `/admin/users/${ada!.id}`, headers: admin.headers });
+    expect(page.body).toContain('<code>subject-ada</code>');
+    const [link] = await linksOf(t, 'subject-ada');
+    const action = `/admin/users/${ada!.id}/sso-links/${link!.id}/unlink`;
+
+    const forbidden = await t.app.inject({ method: 'POST', url: action, headers: viewer.headers });
+    expect(forbidden.statusCode).toBe(403);
+    expect(await linksOf(t, 'subject-ada')).toHaveLength(1);
+
+    const res = await submitForm(t.app, {
+      page: `/admin/users/${ada!.id}`,
+      action,
+      headers: admin.headers,
+      fields: {},
+    });
+    expect(res.statusCode).toBe(303);
+    expect(await linksOf(t, 'subject-ada')).toEqual([]);
+    const [entry] = await t.database.db.select().from(auditLog).where(eq(auditLog.action, 'user.sso_unlinked'));
+    expect(entry).toMatchObject({ entityId: ada!.id, actorId: admin.actor.userId, before: { subject: 'subject-ada' } });
   });
 
   it('starts only from a form post carrying its CSRF token', async () => {
