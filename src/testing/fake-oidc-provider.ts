@@ -16,6 +16,9 @@ export interface FakeOidcUser {
   /** As the provider vouches for it; Microsoft Entra ID, for one, does not send this claim. */
   email_verified?: boolean;
   name?: string;
+  /** Microsoft Entra ID's tenant and object ids. */
+  tid?: string;
+  oid?: string;
 }
 
 export interface FakeOidcProvider {

@@ -7,19 +7,17 @@ import type { Database } from '../../db/database.js';
 import { recordAudit } from '../audit/audit.recorder.js';
 import type { UserActor } from './actor.js';
 import { notFound } from '../../errors.js';
-import { SSO_PROVIDER_ID } from './sso.provider.js';
+import { SSO_PROVIDER_IDS } from './sso.provider.js';
 import * as ssoRepo from './sso.repository.js';
-
-const SSO_PROVIDERS = [SSO_PROVIDER_ID] as const;
 
 export function createSsoLinksService(deps: { db: Database }) {
   const { db } = deps;
   return {
-    list: (userId: string) => ssoRepo.listLinks(db, userId, SSO_PROVIDERS),
+    list: (userId: string) => ssoRepo.listLinks(db, userId, SSO_PROVIDER_IDS),
 
     async unlink(userId: string, linkId: string, actor: UserActor): Promise<void> {
       await db.transaction(async (tx) => {
-        const removed = await ssoRepo.deleteLink(tx, userId, linkId, SSO_PROVIDERS);
+        const removed = await ssoRepo.deleteLink(tx, userId, linkId, SSO_PROVIDER_IDS);
         if (!removed) throw notFound('sso_link_not_found', `No single sign-on identity ${linkId} for this person`);
         await recordAudit(tx, {
           actor,

@@ -78,6 +78,7 @@ describeEachDatabase('single sign-on through OpenID Connect', (driver) => {
       'gone@example.test',
       'locked@example.test',
       'noclaim@example.test',
+      'entra@example.test',
     ]) {
       await people.create(
         { name: 'Added by an administrator', email, role: 'inspector', organisationId: null, password: null },
@@ -136,6 +137,23 @@ describeEachDatabase('single sign-on through OpenID Connect', (driver) => {
     });
     expect(callback.statusCode).toBe(303);
     expect((await me(t, cookie)).json()).toMatchObject({ email: 'sso@example.test' });
+  });
+
+  it('knows an Entra ID person by tenant and object id when the application is registered anew', async () => {
+    const entra = { tid: 'tenant-1', oid: 'object-1', email: 'entra@example.test', email_verified: true };
+    const first = await signInWithSso(t, { sub: 'sub-in-old-registration', ...entra });
+    expect(first.callback.statusCode).toBe(303);
+    // The new registration gives a new sub; without the email claim only tid/oid can say who this is.
+    const again = await signInWithSso(t, { sub: 'sub-in-new-registration', tid: 'tenant-1', oid: 'object-1' });
+    expect(again.callback.statusCode).toBe(303);
+    expect((await me(t, again.cookie)).json()).toMatchObject({ email: 'entra@example.test' });
+    const person = await repo.findUserByEmail(t.database.db, 'entra@example.test');
+    const links = await t.database.db.select().from(accounts).where(eq(accounts.userId, person!.id));
+    expect(links.map((link) => [link.providerId, link.accountId]).sort()).toEqual([
+      ['oidc', 'sub-in-new-registration'],
+      ['oidc', 'sub-in-old-registration'],
+      ['oidc-entra-object', 'tenant-1/object-1'],
+    ]);
   });
 
   it('refuses someone no administrator added, names their address, and makes no account', async () => {

@@ -1,9 +1,13 @@
 /**
- * The OpenID Connect provider as kloe names it: its id among the identities in `accounts`, the callback
- * path to register with it, and what in its ID token vouches for an email address.
+ * The OpenID Connect provider as kloe names it: its ids among the identities in `accounts`, the paths to
+ * register with it, which identities an ID token carries, and what in it vouches for an email address.
  */
 
 export const SSO_PROVIDER_ID = 'oidc';
+/** Microsoft Entra ID's `tid/oid`: the same person in every app registration of the tenant, unlike `sub`. */
+export const ENTRA_OBJECT_PROVIDER_ID = 'oidc-entra-object';
+/** Every provider id under which single sign-on identities are kept in `accounts`. */
+export const SSO_PROVIDER_IDS = [SSO_PROVIDER_ID, ENTRA_OBJECT_PROVIDER_ID] as const;
 /** Where the provider sends people back to; register it with the provider as the redirect URI. */
 export const SSO_CALLBACK_PATH = `/api/auth/callback/${SSO_PROVIDER_ID}`;
 /** Where the provider posts its back-channel logout tokens; register it as the back-channel logout URI. */
@@ -25,4 +29,24 @@ export function providerVerifiedEmail(profile: Record<string, unknown>): boolean
   return [profile.verified_primary_email, profile.verified_secondary_email]
     .flat()
     .some((address) => typeof address === 'string' && address.toLowerCase() === email);
+}
+
+export interface ProviderIdentity {
+  providerId: (typeof SSO_PROVIDER_IDS)[number];
+  accountId: string;
+  /** Its name in the audit trail. */
+  label: 'subject' | 'entraObject';
+}
+
+/** The identities an ID token names: always its `sub`; with Entra ID also `tid/oid`. */
+export function identitiesOf(claims: { sub: string; tid?: unknown; oid?: unknown }): ProviderIdentity[] {
+  const identities: ProviderIdentity[] = [{ providerId: SSO_PROVIDER_ID, accountId: claims.sub, label: 'subject' }];
+  if (typeof claims.tid === 'string' && typeof claims.oid === 'string' && claims.tid && claims.oid) {
+    identities.push({
+      providerId: ENTRA_OBJECT_PROVIDER_ID,
+      accountId: `${claims.tid}/${claims.oid}`,
+      label: 'entraObject',
+    });
+  }
+  return identities;
 }

@@ -2,8 +2,9 @@
  * Single sign-on through OpenID Connect, as a relying party built on openid-client (OpenID-certified):
  * the authorisation request (PKCE, state, nonce), the token exchange with a timeout, and the ID token's
  * checks (signature against the provider's keys, issuer, audience, expiry, nonce; a token response without
- * an ID token is refused). kloe then decides who the person is: the provider identity already linked to
- * someone, else someone an administrator added with the address the provider vouches for. Nobody is
+ * an ID token is refused). kloe then decides who the person is: a provider identity already linked to
+ * someone (the `sub`, and Entra ID's tenant and object ids, which survive a new app registration), else
+ * someone an administrator added with the address the provider vouches for. Nobody is
  * created by signing in. The identity is linked only once the person is let in (and the link is audited),
  * and the session is better-auth's, exactly as after a password sign-in (sso.session.ts). Signing out ends
  * the session at the provider too where it allows (RP-initiated logout), and the provider's back-channel
@@ -19,7 +20,13 @@ import { sessionRefusal, type SessionRefusal } from './session-guard.js';
 import type { SsoDiscovery } from './sso.discovery.js';
 import { providerProblem, type ProviderProblem } from './sso.problems.js';
 import { createLogoutTokenVerifier, type LogoutClaims } from './sso.logout.js';
-import { providerVerifiedEmail, SIGNED_OUT_PATH, SSO_CALLBACK_PATH, SSO_PROVIDER_ID } from './sso.provider.js';
+import {
+  identitiesOf,
+  providerVerifiedEmail,
+  SIGNED_OUT_PATH,
+  SSO_CALLBACK_PATH,
+  type ProviderIdentity,
+} from './sso.provider.js';
 import * as ssoRepo from './sso.repository.js';
 
 /** How long a sign-in may take at the provider before its state is forgotten. */
@@ -74,18 +81,25 @@ export function createSsoService(deps: {
   const signedOutUrl = `${config.baseUrl}${SIGNED_OUT_PATH}`;
   const verifyLogoutToken = createLogoutTokenVerifier(oidc);
 
-  /** The person this verified ID token stands for, or why they cannot sign in. */
-  async function whoIs(claims: client.IDToken): Promise<{ user: repo.UserRow; linked: boolean } | SsoFailure> {
-    const linkedId = await ssoRepo.findLinkedUserId(db, SSO_PROVIDER_ID, claims.sub);
-    const linkedUser = linkedId ? await repo.findUserById(db, linkedId) : undefined;
-    if (linkedUser) return { user: linkedUser, linked: true };
+  /** The person this verified ID token stands for, and which of its identities are not linked yet; or why not. */
+  async function whoIs(
+    claims: client.IDToken,
+  ): Promise<{ user: repo.UserRow; unlinked: ProviderIdentity[] } | SsoFailure> {
+    const identities = identitiesOf(claims);
+    const owners = await Promise.all(
+      identities.map((identity) => ssoRepo.findLinkedUserId(db, identity.providerId, identity.accountId)),
+    );
+    const unlinked = identities.filter((_, i) => !owners[i]);
+    const ownerId = owners.find(Boolean);
+    const owner = ownerId ? await repo.findUserById(db, ownerId) : undefined;
+    if (owner) return { user: owner, unlinked };
     if (typeof claims.email !== 'string' || !claims.email) return { reason: 'missing_email' };
     const email = claims.email.toLowerCase();
     const emailVerified = providerVerifiedEmail(claims);
     const user = await repo.findUserByEmail(db, email);
     if (!user) return { reason: 'not_set_up', email, emailVerified };
     if (!emailVerified) return { reason: 'unverified_email', email };
-    return { user, linked: false };
+    return { user, unlinked };
   }
 
   return {
@@ -146,15 +160,15 @@ export function createSsoService(deps: {
       const refusal = sessionRefusal(found.user);
       if (refusal) return { ok: false, subject: claims.sub, ...refusal };
 
-      if (!found.linked) {
+      if (found.unlinked.length > 0) {
         await db.transaction(async (tx) => {
-          await ssoRepo.insertLink(tx, { userId: found.user.id, providerId: SSO_PROVIDER_ID, accountId: claims.sub });
+          for (const identity of found.unlinked) await ssoRepo.insertLink(tx, { userId: found.user.id, ...identity });
           await recordAudit(tx, {
             actor: SSO_ACTOR,
             action: 'user.sso_linked',
             entityType: 'user',
             entityId: found.user.id,
-            after: { issuer: claims.iss, subject: claims.sub },
+            after: { issuer: claims.iss, ...Object.fromEntries(found.unlinked.map((i) => [i.label, i.accountId])) },
           });
         });
       }
