@@ -13,6 +13,9 @@ const databaseUrl = z.string().refine((value) => {
   }
 }, 'must be a URL such as postgres://user@127.0.0.1:5432/kloe');
 
+/** A list in a variable: values separated by commas or spaces. */
+const list = (value: string) => value.split(/[\s,]+/).filter(Boolean);
+
 /** OpenID Connect requires https issuers; a provider on this machine may use http outside production. */
 const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/;
 
@@ -57,6 +60,14 @@ const envSchema = z.object({
   KLOE_OIDC_CLIENT_SECRET: z.string().min(1).optional(),
   KLOE_OIDC_NAME: z.string().trim().min(1).max(60, 'must be 60 characters or fewer').default('single sign-on'),
   KLOE_OIDC_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(60).default(10),
+  KLOE_OIDC_PROMPT: z.enum(['select_account', 'login'], { error: 'must be select_account or login' }).optional(),
+  KLOE_OIDC_DOMAIN_HINT: z
+    .string()
+    .trim()
+    .regex(/^[a-z0-9.-]+\.[a-z]{2,}$/i, 'must be a domain name, e.g. council.gov.uk')
+    .optional(),
+  KLOE_OIDC_ACR_VALUES: z.string().transform(list).optional(),
+  KLOE_OIDC_REQUIRED_AMR: z.string().transform(list).optional(),
   KLOE_OIDC_TOKEN_AUTH: z
     .enum(['client_secret_basic', 'client_secret_post'], { error: 'must be client_secret_basic or client_secret_post' })
     .default('client_secret_basic'),
@@ -114,6 +125,14 @@ export interface OidcConfig {
   timeoutSeconds: number;
   /** How kloe sends its client secret to the token endpoint, as registered at the provider (OAuth's default: basic). */
   tokenAuth: 'client_secret_basic' | 'client_secret_post';
+  /** Sent as `prompt`: select_account lets people choose among their accounts, login always asks again. */
+  prompt: 'select_account' | 'login' | undefined;
+  /** Sent as Entra ID's `domain_hint`, to go straight to the organisation's own sign-in. */
+  domainHint: string | undefined;
+  /** Requested as `acr_values`; when set, the ID token's `acr` must be one of them. */
+  acrValues: string[];
+  /** When set, the ID token's `amr` must include one of these (e.g. mfa). */
+  requiredAmr: string[];
 }
 
 export class ConfigError extends Error {
@@ -181,6 +200,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
             name: e.KLOE_OIDC_NAME,
             timeoutSeconds: e.KLOE_OIDC_TIMEOUT_SECONDS,
             tokenAuth: e.KLOE_OIDC_TOKEN_AUTH,
+            prompt: e.KLOE_OIDC_PROMPT,
+            domainHint: e.KLOE_OIDC_DOMAIN_HINT,
+            acrValues: e.KLOE_OIDC_ACR_VALUES ?? [],
+            requiredAmr: e.KLOE_OIDC_REQUIRED_AMR ?? [],
           }
         : undefined,
     evidence: {

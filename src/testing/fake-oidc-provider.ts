@@ -19,6 +19,9 @@ export interface FakeOidcUser {
   /** Microsoft Entra ID's tenant and object ids. */
   tid?: string;
   oid?: string;
+  /** How the person signed in (authentication context class and methods). */
+  acr?: string;
+  amr?: string[];
 }
 
 export interface FakeOidcProvider {

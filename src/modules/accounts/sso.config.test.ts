@@ -31,6 +31,10 @@ describe('single sign-on configuration', () => {
       name: 'single sign-on',
       timeoutSeconds: 10,
       tokenAuth: 'client_secret_basic',
+      prompt: undefined,
+      domainHint: undefined,
+      acrValues: [],
+      requiredAmr: [],
     });
     expect(loadConfig({ ...ENTRA, KLOE_OIDC_NAME: 'Microsoft' }).oidc?.name).toBe('Microsoft');
   });
@@ -77,6 +81,28 @@ describe('single sign-on configuration', () => {
     );
     expect(configError({ ...ENTRA, KLOE_OIDC_TOKEN_AUTH: 'private_key_jwt' })).toBe(
       'Invalid configuration: KLOE_OIDC_TOKEN_AUTH must be client_secret_basic or client_secret_post',
+    );
+  });
+
+  it('takes the prompt, domain hint and required acr / amr values', () => {
+    const oidc = loadConfig({
+      ...ENTRA,
+      KLOE_OIDC_PROMPT: 'select_account',
+      KLOE_OIDC_DOMAIN_HINT: 'council.gov.uk',
+      KLOE_OIDC_ACR_VALUES: 'urn:a, urn:b',
+      KLOE_OIDC_REQUIRED_AMR: 'mfa',
+    }).oidc;
+    expect(oidc).toMatchObject({
+      prompt: 'select_account',
+      domainHint: 'council.gov.uk',
+      acrValues: ['urn:a', 'urn:b'],
+      requiredAmr: ['mfa'],
+    });
+    expect(configError({ ...ENTRA, KLOE_OIDC_PROMPT: 'none' })).toBe(
+      'Invalid configuration: KLOE_OIDC_PROMPT must be select_account or login',
+    );
+    expect(configError({ ...ENTRA, KLOE_OIDC_DOMAIN_HINT: 'not a domain' })).toBe(
+      'Invalid configuration: KLOE_OIDC_DOMAIN_HINT must be a domain name, e.g. council.gov.uk',
     );
   });
 

@@ -1,6 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { createServer, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { OidcConfig } from '../../config.js';
 import { describeEachDatabase } from '../../db/testing/test-database.js';
 import { startFakeOidcProvider, type FakeOidcUser } from '../../testing/fake-oidc-provider.js';
 import { cookiesFrom, submitForm } from '../../testing/forms.js';
@@ -21,13 +22,17 @@ const NAME = 'Example ID';
 const provider = await startFakeOidcProvider({ redirectUri: `${testConfig().baseUrl}${SSO_CALLBACK_PATH}` });
 afterAll(() => provider.close());
 
-const oidc = {
+const oidc: OidcConfig = {
   issuer: provider.issuer,
   clientId: provider.clientId,
   clientSecret: provider.clientSecret,
   name: NAME,
   timeoutSeconds: 2,
-  tokenAuth: 'client_secret_basic' as const,
+  tokenAuth: 'client_secret_basic',
+  prompt: undefined,
+  domainHint: undefined,
+  acrValues: [],
+  requiredAmr: [],
 };
 
 /** A TCP server that accepts connections and never answers, as a provider that hangs. */
@@ -409,6 +414,24 @@ describeEachDatabase('single sign-on through OpenID Connect', (driver) => {
     expect(entry).toMatchObject({ entityId: ada!.id, actorId: admin.actor.userId, before: { subject: 'subject-ada' } });
   });
 
+  it('passes the address typed on the sign-in page to the provider as login_hint', async () => {
+    const failed = await submitForm(t.app, {
+      page: '/sign-in',
+      fields: { email: 'sso@example.test', password: 'not the password' },
+    });
+    expect(failed.body).toContain('name="login_hint" value="sso@example.test"');
+    const hintOf = async (loginHint: string) => {
+      const start = await submitForm(t.app, {
+        page: '/sign-in',
+        action: '/sign-in/sso',
+        fields: { login_hint: loginHint },
+      });
+      return new URL(String(start.headers.location)).searchParams.get('login_hint');
+    };
+    expect(await hintOf('sso@example.test')).toBe('sso@example.test');
+    expect(await hintOf('not an address')).toBeNull();
+  });
+
   it('starts only from a form post carrying its CSRF token', async () => {
     const res = await t.app.inject({
       method: 'POST',
@@ -427,6 +450,37 @@ describeEachDatabase('single sign-on through OpenID Connect', (driver) => {
     );
     expect(callback.statusCode).toBe(303);
     expect(callback.headers.location).toBe('/');
+  });
+});
+
+describe('single sign-on with prompt, domain_hint and a required acr', () => {
+  const t = useTestApp('pglite', {
+    oidc: { ...oidc, prompt: 'select_account', domainHint: 'example.test', acrValues: ['urn:example:mfa'] },
+  });
+
+  beforeAll(async () => {
+    await createAccountsService({ db: t.database.db }).create(
+      { name: 'Strong', email: 'strong@example.test', role: 'inspector', organisationId: null, password: null },
+      SYSTEM,
+    );
+  });
+
+  it('asks for them, and refuses a sign-in without the required acr', async () => {
+    const person = { sub: 'subject-strong', email: 'strong@example.test', email_verified: true };
+    const weak = await signInWithSso(t, person);
+    const request = provider.authorizationRequests.at(-1)!;
+    expect([request.get('prompt'), request.get('domain_hint'), request.get('acr_values')]).toEqual([
+      'select_account',
+      'example.test',
+      'urn:example:mfa',
+    ]);
+    expect(weak.callback.statusCode).toBe(403);
+    expect(weak.callback.body).toContain('using multi-factor authentication');
+    expect(weak.cookie).not.toContain('session_token');
+    expect(await linksOf(t, 'subject-strong')).toEqual([]);
+
+    const strong = await signInWithSso(t, { ...person, acr: 'urn:example:mfa' });
+    expect(strong.callback.statusCode).toBe(303);
   });
 });
 
@@ -464,7 +518,7 @@ describe('single sign-on when it is not configured, or its provider is down', ()
   describe('provider whose discovery document names another issuer', () => {
     const log = collectLogLines();
     let other: Awaited<ReturnType<typeof startFakeOidcProvider>>;
-    const config: { oidc?: typeof oidc } = {};
+    const config: { oidc?: OidcConfig } = {};
     beforeAll(async () => {
       other = await startFakeOidcProvider({
         redirectUri: `${testConfig().baseUrl}${SSO_CALLBACK_PATH}`,
@@ -486,7 +540,7 @@ describe('single sign-on when it is not configured, or its provider is down', ()
 
   describe('provider that hangs', () => {
     let hung: Awaited<ReturnType<typeof startHungServer>>;
-    const config: { oidc?: typeof oidc } = {};
+    const config: { oidc?: OidcConfig } = {};
     beforeAll(async () => {
       hung = await startHungServer();
       // A long timeout, so that anything waiting for the provider would still be waiting.

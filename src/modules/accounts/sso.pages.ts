@@ -6,6 +6,7 @@
  */
 import { fromNodeHeaders } from 'better-auth/node';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { z } from 'zod';
 import { AppError } from '../../errors.js';
 import { lockedMessage, renderSignIn, safeNext } from './sign-in.pages.js';
 import { SSO_BACKCHANNEL_LOGOUT_PATH, SSO_CALLBACK_PATH } from './sso.provider.js';
@@ -44,6 +45,11 @@ function explain(failure: SsoFailure, name: string): { status: number; message: 
       };
     case 'locked':
       return { status: 423, message: lockedMessage(failure.until) };
+    case 'weak_authentication':
+      return {
+        status: 403,
+        message: `kloe needs you to sign in with ${name} using multi-factor authentication, and ${name} did not confirm that you did. Sign in with ${name} again with your second factor, or ask an administrator.`,
+      };
     case 'cancelled':
       // access_denied: the person said no, or (Entra ID) the application is not assigned to them.
       return {
@@ -83,8 +89,11 @@ export function registerSsoPages(
   const cookie = { path: SSO_CALLBACK_PATH, httpOnly: true, sameSite: 'lax', secure: deps.secureCookies } as const;
 
   app.post('/sign-in/sso', { schema, config }, async (request, reply) => {
-    const next = safeNext((request.body as { next?: string } | undefined)?.next);
-    const started = await sso.start(next);
+    const body = (request.body ?? {}) as { next?: string; login_hint?: string };
+    const next = safeNext(body.next);
+    // The address typed on the sign-in page, if it looks like one: the provider need not ask for it again.
+    const loginHint = z.email().max(254).safeParse(body.login_hint?.trim()).data;
+    const started = await sso.start(next, loginHint);
     if (!started.ok) {
       return renderSignIn(reply.status(503), {
         next,

@@ -41,6 +41,8 @@ export type SsoFailure =
   /** The ID token has no `email` claim, so an unlinked person cannot be matched. */
   | { reason: 'missing_email' }
   | SessionRefusal
+  /** The provider did not say the person signed in as strongly as kloe requires (acr / amr). */
+  | { reason: 'weak_authentication'; claim: 'acr' | 'amr'; got: string[] }
   /** The person said no at the provider (access_denied). */
   | { reason: 'cancelled' }
   /** No such sign-in in progress: too slow, started in another browser, or a replayed callback. */
@@ -81,6 +83,17 @@ export function createSsoService(deps: {
   const signedOutUrl = `${config.baseUrl}${SIGNED_OUT_PATH}`;
   const verifyLogoutToken = createLogoutTokenVerifier(oidc);
 
+  /** Why the way the person signed in at the provider is not enough, when KLOE_OIDC_ACR_VALUES or _REQUIRED_AMR ask more. */
+  function weakAuthentication(claims: client.IDToken): SsoFailure | undefined {
+    const acr = typeof claims.acr === 'string' ? claims.acr : undefined;
+    const amr = Array.isArray(claims.amr) ? claims.amr.filter((m): m is string => typeof m === 'string') : [];
+    if (oidc.acrValues.length > 0 && !(acr && oidc.acrValues.includes(acr)))
+      return { reason: 'weak_authentication', claim: 'acr', got: acr ? [acr] : [] };
+    if (oidc.requiredAmr.length > 0 && !amr.some((method) => oidc.requiredAmr.includes(method)))
+      return { reason: 'weak_authentication', claim: 'amr', got: amr };
+    return undefined;
+  }
+
   /** The person this verified ID token stands for, and which of its identities are not linked yet; or why not. */
   async function whoIs(
     claims: client.IDToken,
@@ -106,8 +119,11 @@ export function createSsoService(deps: {
     /** The button's words: "Sign in with <name>". */
     name: oidc.name,
 
-    /** Where to send the browser, and the state to bind to it; not ok while the provider cannot be reached. */
-    async start(next: string): Promise<SsoStart> {
+    /**
+     * Where to send the browser, and the state to bind to it; not ok while the provider cannot be reached.
+     * `loginHint`: the address the person typed, so the provider need not ask for it again.
+     */
+    async start(next: string, loginHint?: string): Promise<SsoStart> {
       const configuration = await discovery.configuration();
       if (!configuration) return { ok: false };
       const state = client.randomState();
@@ -122,6 +138,10 @@ export function createSsoService(deps: {
         nonce,
         code_challenge: await client.calculatePKCECodeChallenge(codeVerifier),
         code_challenge_method: 'S256',
+        ...(loginHint ? { login_hint: loginHint } : {}),
+        ...(oidc.domainHint ? { domain_hint: oidc.domainHint } : {}),
+        ...(oidc.prompt ? { prompt: oidc.prompt } : {}),
+        ...(oidc.acrValues.length > 0 ? { acr_values: oidc.acrValues.join(' ') } : {}),
       });
       return { ok: true, url: url.href, state };
     },
@@ -155,6 +175,8 @@ export function createSsoService(deps: {
         return { ok: false, ...failureOf(error) };
       }
 
+      const weak = weakAuthentication(claims);
+      if (weak) return { ok: false, subject: claims.sub, ...weak };
       const found = await whoIs(claims);
       if ('reason' in found) return { ok: false, subject: claims.sub, ...found };
       const refusal = sessionRefusal(found.user);
