@@ -188,7 +188,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const signIn = createSignInService({ db, auth });
   const attemptsPerMinute = deps.config.signInAttemptsPerMinute;
   // undefined unless KLOE_OIDC_* are set
-  const sso = createSsoService({ db, auth, discovery: ssoDiscovery, config: deps.config });
+  const sso = createSsoService({ db, auth, accounts, discovery: ssoDiscovery, config: deps.config });
   registerSignInPages(app, { signIn, attemptsPerMinute, sso });
   if (sso) {
     registerSsoPages(app, { sso, attemptsPerMinute, secureCookies: https });

@@ -2,6 +2,7 @@
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import { ROLES, type Role } from './modules/accounts/accounts.tables.js';
 import { FILE_TYPES, type FileType } from './modules/evidence/file-types.js';
 
 const databaseUrl = z.string().refine((value) => {
@@ -12,6 +13,25 @@ const databaseUrl = z.string().refine((value) => {
     return false;
   }
 }, 'must be a URL such as postgres://user@127.0.0.1:5432/kloe');
+
+/**
+ * KLOE_OIDC_ROLE_MAP: `value=role` or `value=role@ORGANISATION-CODE` entries separated by `;`, in order of
+ * precedence; a message naming the first bad entry otherwise.
+ */
+function parseRoleMap(value: string): RoleRule[] | string {
+  const rules: RoleRule[] = [];
+  for (const entry of value
+    .split(';')
+    .map((e) => e.trim())
+    .filter(Boolean)) {
+    const match = /^(.+?)=([a-z_]+)(?:@(.+))?$/.exec(entry);
+    const role = match?.[2] as Role | undefined;
+    if (!match || !role || !ROLES.includes(role))
+      return `has "${entry}": each entry is claim-value=role or claim-value=role@ORGANISATION-CODE, the role one of ${ROLES.join(', ')}`;
+    rules.push({ value: match[1]!.trim(), role, organisationCode: match[3]?.trim() });
+  }
+  return rules.length > 0 ? rules : 'must list at least one claim-value=role entry';
+}
 
 /** A list in a variable: values separated by commas or spaces. */
 const list = (value: string) => value.split(/[\s,]+/).filter(Boolean);
@@ -68,6 +88,15 @@ const envSchema = z.object({
     .optional(),
   KLOE_OIDC_ACR_VALUES: z.string().transform(list).optional(),
   KLOE_OIDC_REQUIRED_AMR: z.string().transform(list).optional(),
+  KLOE_OIDC_ROLE_CLAIM: z.string().trim().min(1).max(100).optional(),
+  KLOE_OIDC_ROLE_MAP: z
+    .string()
+    .transform((value, ctx) => {
+      const rules = parseRoleMap(value);
+      if (typeof rules === 'string') ctx.addIssue({ code: 'custom', message: rules });
+      return typeof rules === 'string' ? z.NEVER : rules;
+    })
+    .optional(),
   KLOE_OIDC_TOKEN_AUTH: z
     .enum(['client_secret_basic', 'client_secret_post'], { error: 'must be client_secret_basic or client_secret_post' })
     .default('client_secret_basic'),
@@ -133,6 +162,15 @@ export interface OidcConfig {
   acrValues: string[];
   /** When set, the ID token's `amr` must include one of these (e.g. mfa). */
   requiredAmr: string[];
+  /** Roles (and organisations) from a claim of the ID token, set at each sign-in; absent: administrators set roles. */
+  roleMapping: { claim: string; rules: RoleRule[] } | undefined;
+}
+
+/** One entry of the role mapping: people whose claim holds `value` get `role` (in that organisation). */
+export interface RoleRule {
+  value: string;
+  role: Role;
+  organisationCode: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -171,6 +209,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       'Invalid configuration: KLOE_OIDC_ISSUER must use https (http is accepted only for a provider on this machine, outside production)',
     );
   }
+  if (Boolean(e.KLOE_OIDC_ROLE_CLAIM) !== Boolean(e.KLOE_OIDC_ROLE_MAP)) {
+    throw new ConfigError('Invalid configuration: set both KLOE_OIDC_ROLE_CLAIM and KLOE_OIDC_ROLE_MAP, or neither');
+  }
   const workers = e.KLOE_WORKERS === 'auto' ? availableParallelism() : e.KLOE_WORKERS;
   if (workers > 1 && !e.DATABASE_URL) {
     throw new ConfigError(
@@ -204,6 +245,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
             domainHint: e.KLOE_OIDC_DOMAIN_HINT,
             acrValues: e.KLOE_OIDC_ACR_VALUES ?? [],
             requiredAmr: e.KLOE_OIDC_REQUIRED_AMR ?? [],
+            roleMapping: e.KLOE_OIDC_ROLE_CLAIM
+              ? { claim: e.KLOE_OIDC_ROLE_CLAIM, rules: e.KLOE_OIDC_ROLE_MAP! }
+              : undefined,
           }
         : undefined,
     evidence: {

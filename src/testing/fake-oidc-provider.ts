@@ -22,6 +22,9 @@ export interface FakeOidcUser {
   /** How the person signed in (authentication context class and methods). */
   acr?: string;
   amr?: string[];
+  /** Entra ID's app roles and group ids. */
+  roles?: string[];
+  groups?: string[];
 }
 
 export interface FakeOidcProvider {

@@ -35,6 +35,7 @@ describe('single sign-on configuration', () => {
       domainHint: undefined,
       acrValues: [],
       requiredAmr: [],
+      roleMapping: undefined,
     });
     expect(loadConfig({ ...ENTRA, KLOE_OIDC_NAME: 'Microsoft' }).oidc?.name).toBe('Microsoft');
   });
@@ -103,6 +104,27 @@ describe('single sign-on configuration', () => {
     );
     expect(configError({ ...ENTRA, KLOE_OIDC_DOMAIN_HINT: 'not a domain' })).toBe(
       'Invalid configuration: KLOE_OIDC_DOMAIN_HINT must be a domain name, e.g. council.gov.uk',
+    );
+  });
+
+  it('takes a role mapping of claim values to roles (and organisations), in order', () => {
+    const mapping = loadConfig({
+      ...ENTRA,
+      KLOE_OIDC_ROLE_CLAIM: 'roles',
+      KLOE_OIDC_ROLE_MAP: 'kloe.admin=administrator; ashdown=organisation_member@ASHDOWN',
+    }).oidc?.roleMapping;
+    expect(mapping).toEqual({
+      claim: 'roles',
+      rules: [
+        { value: 'kloe.admin', role: 'administrator', organisationCode: undefined },
+        { value: 'ashdown', role: 'organisation_member', organisationCode: 'ASHDOWN' },
+      ],
+    });
+    expect(configError({ ...ENTRA, KLOE_OIDC_ROLE_CLAIM: 'roles', KLOE_OIDC_ROLE_MAP: 'kloe.admin=boss' })).toMatch(
+      /^Invalid configuration: KLOE_OIDC_ROLE_MAP has "kloe.admin=boss": each entry is claim-value=role/,
+    );
+    expect(configError({ ...ENTRA, KLOE_OIDC_ROLE_CLAIM: 'roles' })).toBe(
+      'Invalid configuration: set both KLOE_OIDC_ROLE_CLAIM and KLOE_OIDC_ROLE_MAP, or neither',
     );
   });
 

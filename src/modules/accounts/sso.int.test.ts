@@ -33,6 +33,7 @@ const oidc: OidcConfig = {
   domainHint: undefined,
   acrValues: [],
   requiredAmr: [],
+  roleMapping: undefined,
 };
 
 /** A TCP server that accepts connections and never answers, as a provider that hangs. */
@@ -481,6 +482,44 @@ describe('single sign-on with prompt, domain_hint and a required acr', () => {
 
     const strong = await signInWithSso(t, { ...person, acr: 'urn:example:mfa' });
     expect(strong.callback.statusCode).toBe(303);
+  });
+});
+
+describe('single sign-on with roles from the ID token', () => {
+  const t = useTestApp('pglite', {
+    oidc: {
+      ...oidc,
+      roleMapping: {
+        claim: 'roles',
+        rules: [
+          { value: 'kloe.admin', role: 'administrator', organisationCode: undefined },
+          { value: 'kloe.viewer', role: 'viewer', organisationCode: undefined },
+        ],
+      },
+    },
+  });
+
+  beforeAll(async () => {
+    await createAccountsService({ db: t.database.db }).create(
+      { name: 'Mapped', email: 'mapped@example.test', role: 'inspector', organisationId: null, password: null },
+      SYSTEM,
+    );
+  });
+
+  it('sets the role at each sign-in, audited, and refuses someone the claim gives no role', async () => {
+    const person = { sub: 'subject-mapped', email: 'mapped@example.test', email_verified: true };
+    const viewer = await signInWithSso(t, { ...person, roles: ['unrelated', 'kloe.viewer'] });
+    expect(viewer.callback.statusCode).toBe(303);
+    expect((await me(t, viewer.cookie)).json()).toMatchObject({ role: 'viewer' });
+    const changes = await t.database.db.select().from(auditLog).where(eq(auditLog.action, 'user.role_changed'));
+    expect(changes.map((c) => [c.actorLabel, c.reason])).toEqual([
+      ['system (single sign-on)', "from the provider's roles claim"],
+    ]);
+
+    const none = await signInWithSso(t, { ...person, roles: ['unrelated'] });
+    expect(none.callback.statusCode).toBe(403);
+    expect(none.callback.body).toContain('Your organisation has not given you a role in kloe');
+    expect(none.cookie).not.toContain('session_token');
   });
 });
 

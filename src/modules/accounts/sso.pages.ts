@@ -50,6 +50,11 @@ function explain(failure: SsoFailure, name: string): { status: number; message: 
         status: 403,
         message: `kloe needs you to sign in with ${name} using multi-factor authentication, and ${name} did not confirm that you did. Sign in with ${name} again with your second factor, or ask an administrator.`,
       };
+    case 'no_role':
+      return {
+        status: 403,
+        message: `Your organisation has not given you a role in kloe (kloe reads it from ${name}). Ask an administrator, ${OTHERWISE}.`,
+      };
     case 'cancelled':
       // access_denied: the person said no, or (Entra ID) the application is not assigned to them.
       return {

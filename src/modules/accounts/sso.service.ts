@@ -13,8 +13,10 @@
 import * as client from 'openid-client';
 import type { Config } from '../../config.js';
 import type { Database } from '../../db/database.js';
+import { AppError } from '../../errors.js';
 import { recordAudit } from '../audit/audit.recorder.js';
 import * as repo from './accounts.repository.js';
+import type { AccountsService } from './accounts.service.js';
 import type { Auth } from './auth.js';
 import { sessionRefusal, type SessionRefusal } from './session-guard.js';
 import type { SsoDiscovery } from './sso.discovery.js';
@@ -28,6 +30,7 @@ import {
   type ProviderIdentity,
 } from './sso.provider.js';
 import * as ssoRepo from './sso.repository.js';
+import { mappedRole } from './sso.roles.js';
 
 /** How long a sign-in may take at the provider before its state is forgotten. */
 const PENDING_MINUTES = 10;
@@ -43,6 +46,8 @@ export type SsoFailure =
   | SessionRefusal
   /** The provider did not say the person signed in as strongly as kloe requires (acr / amr). */
   | { reason: 'weak_authentication'; claim: 'acr' | 'amr'; got: string[] }
+  /** Role mapping is on, and the person's claim gives them no kloe role (or one that cannot be given). */
+  | { reason: 'no_role'; claim: string; detail?: string }
   /** The person said no at the provider (access_denied). */
   | { reason: 'cancelled' }
   /** No such sign-in in progress: too slow, started in another browser, or a replayed callback. */
@@ -72,10 +77,11 @@ function failureOf(error: unknown): SsoFailure {
 export function createSsoService(deps: {
   db: Database;
   auth: Auth;
+  accounts: Pick<AccountsService, 'setRole'>;
   discovery: SsoDiscovery | undefined;
   config: Pick<Config, 'baseUrl' | 'oidc'>;
 }) {
-  const { db, auth, discovery, config } = deps;
+  const { db, auth, accounts, discovery, config } = deps;
   if (!config.oidc || !discovery) return undefined;
   const oidc = config.oidc;
   const callbackUrl = `${config.baseUrl}${SSO_CALLBACK_PATH}`;
@@ -91,6 +97,33 @@ export function createSsoService(deps: {
       return { reason: 'weak_authentication', claim: 'acr', got: acr ? [acr] : [] };
     if (oidc.requiredAmr.length > 0 && !amr.some((method) => oidc.requiredAmr.includes(method)))
       return { reason: 'weak_authentication', claim: 'amr', got: amr };
+    return undefined;
+  }
+
+  /** Sets the person's role from the ID token when role mapping is on (audited as user.role_changed). */
+  async function applyRoleMapping(user: repo.UserRow, claims: client.IDToken): Promise<SsoFailure | undefined> {
+    const mapping = oidc.roleMapping;
+    if (!mapping) return undefined;
+    const rule = mappedRole(mapping.rules, claims[mapping.claim]);
+    if (!rule) return { reason: 'no_role', claim: mapping.claim };
+    const organisationId = rule.organisationCode
+      ? ((await repo.findOrganisationIdByCode(db, rule.organisationCode)) ?? null)
+      : null;
+    if (rule.organisationCode && !organisationId)
+      return { reason: 'no_role', claim: mapping.claim, detail: `no organisation with code ${rule.organisationCode}` };
+    if (user.role === rule.role && user.organisationId === organisationId) return undefined;
+    try {
+      await accounts.setRole(
+        user.id,
+        rule.role,
+        organisationId,
+        SSO_ACTOR,
+        `from the provider's ${mapping.claim} claim`,
+      );
+    } catch (error) {
+      if (error instanceof AppError) return { reason: 'no_role', claim: mapping.claim, detail: error.message };
+      throw error;
+    }
     return undefined;
   }
 
@@ -181,6 +214,8 @@ export function createSsoService(deps: {
       if ('reason' in found) return { ok: false, subject: claims.sub, ...found };
       const refusal = sessionRefusal(found.user);
       if (refusal) return { ok: false, subject: claims.sub, ...refusal };
+      const noRole = await applyRoleMapping(found.user, claims);
+      if (noRole) return { ok: false, subject: claims.sub, ...noRole };
 
       if (found.unlinked.length > 0) {
         await db.transaction(async (tx) => {
