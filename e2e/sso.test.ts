@@ -26,7 +26,15 @@ describe('single sign-on in chromium, through a real OpenID provider on another 
   beforeAll(async () => {
     const port = await freePort();
     provider = await startOidcProvider(`http://127.0.0.1:${port}`);
-    provider.accounts.set('ian', { email: 'inspector@example.org', email_verified: true, name: 'Ian at the provider' });
+    provider.accounts.set('ian', {
+      email: 'inspector@example.org',
+      email_verified: true,
+      name: 'Ian at the provider',
+      roles: ['kloe.inspector'],
+    });
+    // Vivian is a viewer in kloe's demo data; the provider's app role makes her an inspector.
+    provider.accounts.set('vivian', { email: 'viewer@example.org', email_verified: true, roles: ['kloe.inspector'] });
+    provider.accounts.set('no-role', { email: 'lead.inspector@example.org', email_verified: true, roles: ['other'] });
     provider.accounts.set('stranger', { email: 'stranger@example.org', email_verified: true });
     provider.accounts.set('unverified', { email: 'nobody@example.org', email_verified: false });
     provider.accounts.set('entra-like', { name: 'No email claim' });
@@ -36,6 +44,8 @@ describe('single sign-on in chromium, through a real OpenID provider on another 
         KLOE_OIDC_CLIENT_ID: provider.clientId,
         KLOE_OIDC_CLIENT_SECRET: provider.clientSecret,
         KLOE_OIDC_NAME: NAME,
+        KLOE_OIDC_ROLE_CLAIM: 'roles',
+        KLOE_OIDC_ROLE_MAP: 'kloe.admin=administrator; kloe.inspector=inspector',
       }),
       launchBrowser(),
     ]);
@@ -118,7 +128,16 @@ describe('single sign-on in chromium, through a real OpenID provider on another 
       .toBe('/sign-in');
   });
 
+  it('gives the role the provider’s app role maps to', async () => {
+    await freshPage();
+    await signInAtProvider('vivian');
+    expect(new URL(page.url()).pathname).toBe('/account');
+    const role = page.locator('.govuk-summary-list__row', { hasText: 'Role' });
+    expect(await role.textContent()).toContain('Inspector');
+  });
+
   it.each([
+    ['no-role', 'Your organisation has not given you a role in kloe'],
     ['stranger', 'Your organisation account is not set up in kloe: ask an administrator to add stranger@example.org'],
     ['unverified', 'and your organisation did not confirm that nobody@example.org is yours'],
     ['entra-like', `${NAME} did not send your email address (the email claim)`],

@@ -13,6 +13,8 @@ export interface ProviderAccount {
   email?: string;
   email_verified?: boolean;
   name?: string;
+  /** App roles, as Entra ID sends them. */
+  roles?: string[];
 }
 
 export interface RunningProvider {
@@ -59,7 +61,7 @@ export async function startOidcProvider(kloeUrl: string): Promise<RunningProvide
       if (!account) return undefined;
       return { accountId: id, claims: () => ({ sub: id, ...account }) };
     },
-    claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'] },
+    claims: { openid: ['sub', 'roles'], email: ['email', 'email_verified'], profile: ['name'] },
     // Claims in the ID token itself, as Entra ID sends them, rather than only from userinfo.
     conformIdTokenClaims: false,
     features: {
