@@ -97,6 +97,12 @@ const envSchema = z.object({
       return typeof rules === 'string' ? z.NEVER : rules;
     })
     .optional(),
+  KLOE_OIDC_JIT_DOMAINS: z
+    .string()
+    .transform((value) => list(value.toLowerCase()))
+    .pipe(z.array(z.string().regex(/^[a-z0-9.-]+\.[a-z]{2,}$/, 'must list domain names, e.g. council.gov.uk')).min(1))
+    .optional(),
+  KLOE_OIDC_JIT_ROLE: z.enum(['viewer', 'inspector'], { error: 'must be viewer or inspector' }).default('viewer'),
   KLOE_OIDC_TOKEN_AUTH: z
     .enum(['client_secret_basic', 'client_secret_post'], { error: 'must be client_secret_basic or client_secret_post' })
     .default('client_secret_basic'),
@@ -162,6 +168,11 @@ export interface OidcConfig {
   acrValues: string[];
   /** When set, the ID token's `amr` must include one of these (e.g. mfa). */
   requiredAmr: string[];
+  /**
+   * Just-in-time provisioning (off unless KLOE_OIDC_JIT_DOMAINS is set): someone unknown whose provider-verified
+   * address is in one of these domains is added at their first sign-in, with this role.
+   */
+  provisioning: { domains: string[]; role: 'viewer' | 'inspector' } | undefined;
   /** Roles (and organisations) from a claim of the ID token, set at each sign-in; absent: administrators set roles. */
   roleMapping: { claim: string; rules: RoleRule[] } | undefined;
 }
@@ -245,6 +256,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
             domainHint: e.KLOE_OIDC_DOMAIN_HINT,
             acrValues: e.KLOE_OIDC_ACR_VALUES ?? [],
             requiredAmr: e.KLOE_OIDC_REQUIRED_AMR ?? [],
+            provisioning: e.KLOE_OIDC_JIT_DOMAINS
+              ? { domains: e.KLOE_OIDC_JIT_DOMAINS, role: e.KLOE_OIDC_JIT_ROLE }
+              : undefined,
             roleMapping: e.KLOE_OIDC_ROLE_CLAIM
               ? { claim: e.KLOE_OIDC_ROLE_CLAIM, rules: e.KLOE_OIDC_ROLE_MAP! }
               : undefined,

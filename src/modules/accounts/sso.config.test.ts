@@ -35,6 +35,7 @@ describe('single sign-on configuration', () => {
       domainHint: undefined,
       acrValues: [],
       requiredAmr: [],
+      provisioning: undefined,
       roleMapping: undefined,
     });
     expect(loadConfig({ ...ENTRA, KLOE_OIDC_NAME: 'Microsoft' }).oidc?.name).toBe('Microsoft');
@@ -125,6 +126,16 @@ describe('single sign-on configuration', () => {
     );
     expect(configError({ ...ENTRA, KLOE_OIDC_ROLE_CLAIM: 'roles' })).toBe(
       'Invalid configuration: set both KLOE_OIDC_ROLE_CLAIM and KLOE_OIDC_ROLE_MAP, or neither',
+    );
+  });
+
+  it('turns on just-in-time provisioning only for the domains listed, as viewers unless told', () => {
+    expect(loadConfig({ ...ENTRA, KLOE_OIDC_JIT_DOMAINS: 'Council.gov.uk, school.org' }).oidc?.provisioning).toEqual({
+      domains: ['council.gov.uk', 'school.org'],
+      role: 'viewer',
+    });
+    expect(configError({ ...ENTRA, KLOE_OIDC_JIT_DOMAINS: 'x.org', KLOE_OIDC_JIT_ROLE: 'administrator' })).toBe(
+      'Invalid configuration: KLOE_OIDC_JIT_ROLE must be viewer or inspector',
     );
   });
 

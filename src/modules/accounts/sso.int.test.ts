@@ -33,6 +33,7 @@ const oidc: OidcConfig = {
   domainHint: undefined,
   acrValues: [],
   requiredAmr: [],
+  provisioning: undefined,
   roleMapping: undefined,
 };
 
@@ -520,6 +521,31 @@ describe('single sign-on with roles from the ID token', () => {
     expect(none.callback.statusCode).toBe(403);
     expect(none.callback.body).toContain('Your organisation has not given you a role in kloe');
     expect(none.cookie).not.toContain('session_token');
+  });
+});
+
+describe('single sign-on with just-in-time provisioning for one domain', () => {
+  const t = useTestApp('pglite', { oidc: { ...oidc, provisioning: { domains: ['council.test'], role: 'viewer' } } });
+
+  it('adds a verified address of that domain at its first sign-in, audited, and no one else', async () => {
+    const added = await signInWithSso(t, {
+      sub: 'subject-new',
+      email: 'New.Person@council.test',
+      email_verified: true,
+      name: 'New Person',
+    });
+    expect(added.callback.statusCode).toBe(303);
+    expect((await me(t, added.cookie)).json()).toMatchObject({ email: 'new.person@council.test', role: 'viewer' });
+    const person = await repo.findUserByEmail(t.database.db, 'new.person@council.test');
+    const [created] = await t.database.db.select().from(auditLog).where(eq(auditLog.entityId, person!.id));
+    expect(created).toMatchObject({ action: 'user.created', actorLabel: 'system (single sign-on)' });
+
+    const unverified = await signInWithSso(t, { sub: 's2', email: 'other@council.test', email_verified: false });
+    expect(unverified.callback.statusCode).toBe(403);
+    const elsewhere = await signInWithSso(t, { sub: 's3', email: 'someone@elsewhere.test', email_verified: true });
+    expect(elsewhere.callback.statusCode).toBe(403);
+    expect(await repo.findUserByEmail(t.database.db, 'other@council.test')).toBeUndefined();
+    expect(await repo.findUserByEmail(t.database.db, 'someone@elsewhere.test')).toBeUndefined();
   });
 });
 

@@ -5,7 +5,8 @@
  * an ID token is refused). kloe then decides who the person is: a provider identity already linked to
  * someone (the `sub`, and Entra ID's tenant and object ids, which survive a new app registration), else
  * someone an administrator added with the address the provider vouches for. Nobody is
- * created by signing in. The identity is linked only once the person is let in (and the link is audited),
+ * created by signing in, unless just-in-time provisioning is on for the address's domain. The identity
+ * is linked only once the person is let in (and the link is audited),
  * and the session is better-auth's, exactly as after a password sign-in (sso.session.ts). Signing out ends
  * the session at the provider too where it allows (RP-initiated logout), and the provider's back-channel
  * logout ends kloe's sessions (sso.logout.ts).
@@ -77,7 +78,7 @@ function failureOf(error: unknown): SsoFailure {
 export function createSsoService(deps: {
   db: Database;
   auth: Auth;
-  accounts: Pick<AccountsService, 'setRole'>;
+  accounts: Pick<AccountsService, 'setRole' | 'create'>;
   discovery: SsoDiscovery | undefined;
   config: Pick<Config, 'baseUrl' | 'oidc'>;
 }) {
@@ -127,6 +128,20 @@ export function createSsoService(deps: {
     return undefined;
   }
 
+  /** Whether just-in-time provisioning (off by default) covers this provider-verified address. */
+  function provisioned(email: string): boolean {
+    const domain = email.slice(email.lastIndexOf('@') + 1);
+    return oidc.provisioning?.domains.includes(domain) ?? false;
+  }
+
+  /** Adds someone at their first sign-in (audited as user.created by single sign-on). */
+  async function provision(email: string, claims: client.IDToken): Promise<repo.UserRow> {
+    const name = typeof claims.name === 'string' && claims.name.trim() ? claims.name.trim() : email;
+    const role = oidc.provisioning!.role;
+    const created = await accounts.create({ name, email, role, organisationId: null, password: null }, SSO_ACTOR);
+    return (await repo.findUserById(db, created.id))!;
+  }
+
   /** The person this verified ID token stands for, and which of its identities are not linked yet; or why not. */
   async function whoIs(
     claims: client.IDToken,
@@ -143,6 +158,7 @@ export function createSsoService(deps: {
     const email = claims.email.toLowerCase();
     const emailVerified = providerVerifiedEmail(claims);
     const user = await repo.findUserByEmail(db, email);
+    if (!user && emailVerified && provisioned(email)) return { user: await provision(email, claims), unlinked };
     if (!user) return { reason: 'not_set_up', email, emailVerified };
     if (!emailVerified) return { reason: 'unverified_email', email };
     return { user, unlinked };
