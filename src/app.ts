@@ -27,7 +27,9 @@ import { registerSetupPages } from './modules/accounts/setup.pages.js';
 import { registerPeoplePages } from './modules/accounts/people.pages.js';
 import { registerSignInPages } from './modules/accounts/sign-in.pages.js';
 import { createSignInService } from './modules/accounts/sign-in.service.js';
-import { registerSsoPages } from './modules/accounts/sso.pages.js';
+import { registerSsoBackChannelLogout, registerSsoPages } from './modules/accounts/sso.pages.js';
+import { createSsoDiscovery } from './modules/accounts/sso.discovery.js';
+import { createSsoLinksService } from './modules/accounts/sso-links.service.js';
 import { createSsoService } from './modules/accounts/sso.service.js';
 import { createAuth } from './modules/accounts/auth.js';
 import { registerAuthentication } from './modules/accounts/authenticate.hook.js';
@@ -87,6 +89,7 @@ import { registerDrain } from './web/drain.js';
 import { registerErrorHandlers } from './web/error-handler.js';
 import { createViewEnvironment } from './web/nunjucks.js';
 import { registerRendering } from './web/render.js';
+import { logSerializers } from './web/log-serializers.js';
 import { registerSecurity } from './web/security.js';
 import { registerStorableTextRule } from './web/storable-text.js';
 
@@ -121,6 +124,7 @@ function loggerOptions(config: AppDeps['config']): FastifyServerOptions['logger'
     level: config.logLevel,
     // Belt and braces: no credential may reach a log line, whatever a future serializer includes.
     redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
+    serializers: logSerializers,
     ...(pretty
       ? { transport: { target: 'pino-pretty', options: { translateTime: 'HH:MM:ss', ignore: 'pid,hostname' } } }
       : {}),
@@ -152,7 +156,10 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   registerAccessControl(app);
   registerStorableTextRule(app);
   await app.register(fastifyFormbody);
-  await registerSecurity(app, { secret, https: deps.config.baseUrl.startsWith('https://') });
+  // Single sign-on's provider is looked up in the background: nothing else waits for it.
+  const ssoDiscovery = deps.config.oidc ? createSsoDiscovery(deps.config.oidc, app.log) : undefined;
+  const https = deps.config.baseUrl.startsWith('https://');
+  await registerSecurity(app, { secret, https, formActionOrigins: ssoDiscovery?.formActionOrigins });
 
   // Before any route, so that every route (the OpenAPI document's too) answers errors the same way.
   // Fast unless asked otherwise: only KLOE_WATCH_TEMPLATES re-reads templates and turns the page memo off.
@@ -225,14 +232,18 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const tokens = createApiTokensService({ db });
   const signIn = createSignInService({ db, auth });
   const attemptsPerMinute = deps.config.signInAttemptsPerMinute;
-  const sso = createSsoService({ auth, config: deps.config }); // undefined unless KLOE_OIDC_* are set
+  // undefined unless KLOE_OIDC_* are set
+  const sso = createSsoService({ db, auth, accounts, discovery: ssoDiscovery, config: deps.config });
   const baseUrl = deps.config.baseUrl;
-  registerSignInPages(app, { signIn, attemptsPerMinute, ssoName: sso?.name, baseUrl });
-  if (sso) registerSsoPages(app, { sso, attemptsPerMinute, baseUrl });
+  registerSignInPages(app, { signIn, attemptsPerMinute, sso, baseUrl });
+  if (sso) {
+    registerSsoPages(app, { sso, attemptsPerMinute, secureCookies: https, baseUrl });
+    registerSsoBackChannelLogout(app, { sso });
+  }
   registerSetupPages(app, { signIn, firstRun: createFirstRunService({ db, accounts, config: deps.config }) });
   registerAccountPages(app, { accounts, tokens });
   const audit = createAuditService({ db });
-  registerPeoplePages(app, { accounts, audit });
+  registerPeoplePages(app, { accounts, audit, ssoLinks: createSsoLinksService({ db }) });
   registerAccountsApi(app, { accounts, tokens });
 
   registerAuditApi(app, { audit });

@@ -2,6 +2,7 @@
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import { ROLES, type Role } from './modules/accounts/accounts.tables.js';
 import { FILE_TYPES, type FileType } from './modules/evidence/file-types.js';
 import { DEFAULT_PDF_QUEUE } from './modules/reports/report-pdf.js';
 
@@ -14,8 +15,30 @@ const databaseUrl = z.string().refine((value) => {
   }
 }, 'must be a URL such as postgres://user@127.0.0.1:5432/kloe');
 
-/** OpenID Connect requires https issuers; a provider on this machine (development, tests) may use http. */
-const LOOPBACK = /^(localhost|127\.0\.0\.1|\[::1\])$/;
+/**
+ * KLOE_OIDC_ROLE_MAP: `value=role` or `value=role@ORGANISATION-CODE` entries separated by `;`, in order of
+ * precedence; a message naming the first bad entry otherwise.
+ */
+function parseRoleMap(value: string): RoleRule[] | string {
+  const rules: RoleRule[] = [];
+  for (const entry of value
+    .split(';')
+    .map((e) => e.trim())
+    .filter(Boolean)) {
+    const match = /^(.+?)=([a-z_]+)(?:@(.+))?$/.exec(entry);
+    const role = match?.[2] as Role | undefined;
+    if (!match || !role || !ROLES.includes(role))
+      return `has "${entry}": each entry is claim-value=role or claim-value=role@ORGANISATION-CODE, the role one of ${ROLES.join(', ')}`;
+    rules.push({ value: match[1]!.trim(), role, organisationCode: match[3]?.trim() });
+  }
+  return rules.length > 0 ? rules : 'must list at least one claim-value=role entry';
+}
+
+/** A list in a variable: values separated by commas or spaces. */
+const list = (value: string) => value.split(/[\s,]+/).filter(Boolean);
+
+/** OpenID Connect requires https issuers; a provider on this machine may use http outside production. */
+const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/;
 
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -60,14 +83,37 @@ const envSchema = z.object({
       protocol: /^https?$/,
       error: 'must be the issuer URL, e.g. https://login.microsoftonline.com/<tenant>/v2.0',
     })
-    .refine(
-      (value) => value.startsWith('https://') || (URL.canParse(value) && LOOPBACK.test(new URL(value).hostname)),
-      'must use https (http is accepted only for a provider on this machine)',
-    )
     .optional(),
   KLOE_OIDC_CLIENT_ID: z.string().trim().min(1, 'must not be blank').optional(),
   KLOE_OIDC_CLIENT_SECRET: z.string().min(1).optional(),
   KLOE_OIDC_NAME: z.string().trim().min(1).max(60, 'must be 60 characters or fewer').default('single sign-on'),
+  KLOE_OIDC_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(60).default(10),
+  KLOE_OIDC_PROMPT: z.enum(['select_account', 'login'], { error: 'must be select_account or login' }).optional(),
+  KLOE_OIDC_DOMAIN_HINT: z
+    .string()
+    .trim()
+    .regex(/^[a-z0-9.-]+\.[a-z]{2,}$/i, 'must be a domain name, e.g. council.gov.uk')
+    .optional(),
+  KLOE_OIDC_ACR_VALUES: z.string().transform(list).optional(),
+  KLOE_OIDC_REQUIRED_AMR: z.string().transform(list).optional(),
+  KLOE_OIDC_ROLE_CLAIM: z.string().trim().min(1).max(100).optional(),
+  KLOE_OIDC_ROLE_MAP: z
+    .string()
+    .transform((value, ctx) => {
+      const rules = parseRoleMap(value);
+      if (typeof rules === 'string') ctx.addIssue({ code: 'custom', message: rules });
+      return typeof rules === 'string' ? z.NEVER : rules;
+    })
+    .optional(),
+  KLOE_OIDC_JIT_DOMAINS: z
+    .string()
+    .transform((value) => list(value.toLowerCase()))
+    .pipe(z.array(z.string().regex(/^[a-z0-9.-]+\.[a-z]{2,}$/, 'must list domain names, e.g. council.gov.uk')).min(1))
+    .optional(),
+  KLOE_OIDC_JIT_ROLE: z.enum(['viewer', 'inspector'], { error: 'must be viewer or inspector' }).default('viewer'),
+  KLOE_OIDC_TOKEN_AUTH: z
+    .enum(['client_secret_basic', 'client_secret_post'], { error: 'must be client_secret_basic or client_secret_post' })
+    .default('client_secret_basic'),
   KLOE_EVIDENCE_DIR: z.string().min(1).optional(),
   KLOE_EVIDENCE_MAX_MB: z.coerce.number().int().min(1).max(2048).default(50),
   KLOE_UPLOADS_AT_ONCE: z.coerce.number().int().min(1).max(1000).default(8),
@@ -147,6 +193,32 @@ export interface OidcConfig {
   clientSecret: string;
   /** Shown on the sign-in button: "Sign in with <name>". */
   name: string;
+  /** How long kloe waits for each request to the provider (discovery, token exchange) before giving up. */
+  timeoutSeconds: number;
+  /** How kloe sends its client secret to the token endpoint, as registered at the provider (OAuth's default: basic). */
+  tokenAuth: 'client_secret_basic' | 'client_secret_post';
+  /** Sent as `prompt`: select_account lets people choose among their accounts, login always asks again. */
+  prompt: 'select_account' | 'login' | undefined;
+  /** Sent as Entra ID's `domain_hint`, to go straight to the organisation's own sign-in. */
+  domainHint: string | undefined;
+  /** Requested as `acr_values`; when set, the ID token's `acr` must be one of them. */
+  acrValues: string[];
+  /** When set, the ID token's `amr` must include one of these (e.g. mfa). */
+  requiredAmr: string[];
+  /**
+   * Just-in-time provisioning (off unless KLOE_OIDC_JIT_DOMAINS is set): someone unknown whose provider-verified
+   * address is in one of these domains is added at their first sign-in, with this role.
+   */
+  provisioning: { domains: string[]; role: 'viewer' | 'inspector' } | undefined;
+  /** Roles (and organisations) from a claim of the ID token, set at each sign-in; absent: administrators set roles. */
+  roleMapping: { claim: string; rules: RoleRule[] } | undefined;
+}
+
+/** One entry of the role mapping: people whose claim holds `value` get `role` (in that organisation). */
+export interface RoleRule {
+  value: string;
+  role: Role;
+  organisationCode: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -179,6 +251,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (e.NODE_ENV === 'production' && e.KLOE_DEMO === 'first-run') {
     throw new ConfigError('Invalid configuration: KLOE_DEMO=first-run is not allowed when NODE_ENV=production');
   }
+  // http lets anyone on the way read and change the provider's answers: only a provider on this machine, outside production.
+  if (
+    e.KLOE_OIDC_ISSUER?.startsWith('http://') &&
+    (e.NODE_ENV === 'production' || !LOOPBACK.test(new URL(e.KLOE_OIDC_ISSUER).hostname))
+  ) {
+    throw new ConfigError(
+      'Invalid configuration: KLOE_OIDC_ISSUER must use https (http is accepted only for a provider on this machine, outside production)',
+    );
+  }
+  if (Boolean(e.KLOE_OIDC_ROLE_CLAIM) !== Boolean(e.KLOE_OIDC_ROLE_MAP)) {
+    throw new ConfigError('Invalid configuration: set both KLOE_OIDC_ROLE_CLAIM and KLOE_OIDC_ROLE_MAP, or neither');
+  }
   const workers = e.KLOE_WORKERS === 'auto' ? availableParallelism() : e.KLOE_WORKERS;
   if (workers > 1 && !e.DATABASE_URL) {
     throw new ConfigError(
@@ -210,6 +294,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
             clientId: e.KLOE_OIDC_CLIENT_ID!,
             clientSecret: e.KLOE_OIDC_CLIENT_SECRET!,
             name: e.KLOE_OIDC_NAME,
+            timeoutSeconds: e.KLOE_OIDC_TIMEOUT_SECONDS,
+            tokenAuth: e.KLOE_OIDC_TOKEN_AUTH,
+            prompt: e.KLOE_OIDC_PROMPT,
+            domainHint: e.KLOE_OIDC_DOMAIN_HINT,
+            acrValues: e.KLOE_OIDC_ACR_VALUES ?? [],
+            requiredAmr: e.KLOE_OIDC_REQUIRED_AMR ?? [],
+            provisioning: e.KLOE_OIDC_JIT_DOMAINS
+              ? { domains: e.KLOE_OIDC_JIT_DOMAINS, role: e.KLOE_OIDC_JIT_ROLE }
+              : undefined,
+            roleMapping: e.KLOE_OIDC_ROLE_CLAIM
+              ? { claim: e.KLOE_OIDC_ROLE_CLAIM, rules: e.KLOE_OIDC_ROLE_MAP! }
+              : undefined,
           }
         : undefined,
     evidence: {

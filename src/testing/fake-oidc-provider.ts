@@ -16,6 +16,15 @@ export interface FakeOidcUser {
   /** As the provider vouches for it; Microsoft Entra ID, for one, does not send this claim. */
   email_verified?: boolean;
   name?: string;
+  /** Microsoft Entra ID's tenant and object ids. */
+  tid?: string;
+  oid?: string;
+  /** How the person signed in (authentication context class and methods). */
+  acr?: string;
+  amr?: string[];
+  /** Entra ID's app roles and group ids. */
+  roles?: string[];
+  groups?: string[];
 }
 
 export interface FakeOidcProvider {
@@ -28,12 +37,17 @@ export interface FakeOidcProvider {
   refuseNext(error: string): void;
   /** The next ID token is wrong in this way, as an attacker's or a broken provider's would be. */
   tamperNextIdToken(flaw: IdTokenFlaw): void;
+  /** While on, token requests get no answer at all, as from a provider that hangs. */
+  hangTokenRequests(on: boolean): void;
+  /** A back-channel logout token for kloe, signed with the provider's key unless `forged`. */
+  logoutToken(claims: { sub?: string; sid?: string; nonce?: string }, options?: { forged?: boolean }): Promise<string>;
   /** The query of every authorization request received, oldest first. */
   readonly authorizationRequests: URLSearchParams[];
   close(): Promise<void>;
 }
 
-export type IdTokenFlaw = 'signature' | 'nonce' | 'audience' | 'issuer';
+/** `missing`: a token response without an ID token; `none`: an unsigned one (alg none). */
+export type IdTokenFlaw = 'signature' | 'nonce' | 'audience' | 'issuer' | 'expired' | 'missing' | 'none';
 
 interface Grant {
   user: FakeOidcUser;
@@ -83,6 +97,8 @@ export async function startFakeOidcProvider(options: {
   redirectUri: string;
   clientId?: string;
   clientSecret?: string;
+  /** The issuer its discovery document claims, when it is to differ from its real address (a misconfiguration). */
+  advertisedIssuer?: string;
 }): Promise<FakeOidcProvider> {
   const clientId = options.clientId ?? 'kloe-test-client';
   const clientSecret = options.clientSecret ?? randomToken();
@@ -95,14 +111,18 @@ export async function startFakeOidcProvider(options: {
   let signedIn: FakeOidcUser | undefined;
   let refusal: string | undefined;
   let flaw: IdTokenFlaw | undefined;
+  let hangTokens = false;
   let issuer = '';
 
   function discovery() {
     return {
-      issuer,
+      issuer: options.advertisedIssuer ?? issuer,
       authorization_endpoint: `${issuer}/authorize`,
       token_endpoint: `${issuer}/token`,
       userinfo_endpoint: `${issuer}/userinfo`,
+      end_session_endpoint: `${issuer}/logout`,
+      backchannel_logout_supported: true,
+      backchannel_logout_session_supported: true,
       jwks_uri: `${issuer}/jwks`,
       response_types_supported: ['code'],
       subject_types_supported: ['public'],
@@ -146,19 +166,27 @@ export async function startFakeOidcProvider(options: {
 
   async function signIdToken(grant: Grant, flawed: IdTokenFlaw | undefined): Promise<string> {
     const nonce = flawed === 'nonce' ? 'a-nonce-kloe-never-sent' : grant.nonce;
+    const claims = { ...grant.user, ...(nonce ? { nonce } : {}) };
+    if (flawed === 'none') {
+      const now = Math.floor(Date.now() / 1000);
+      const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+      const payload = { ...claims, iss: issuer, aud: clientId, iat: now, exp: now + TOKEN_LIFETIME_S };
+      return `${part({ alg: 'none', typ: 'JWT' })}.${part(payload)}.`;
+    }
     // A key of the right type and id that is not the one published in the JWKS: a forgery.
     const key = flawed === 'signature' ? (await generateKeyPair('RS256')).privateKey : privateKey;
-    return new SignJWT({ ...grant.user, ...(nonce ? { nonce } : {}) })
+    return new SignJWT(claims)
       .setProtectedHeader({ alg: 'RS256', kid })
       .setIssuer(flawed === 'issuer' ? 'https://issuer.example' : issuer)
       .setAudience(flawed === 'audience' ? 'another-client' : clientId)
       .setSubject(grant.user.sub)
-      .setIssuedAt()
-      .setExpirationTime(`${TOKEN_LIFETIME_S}s`)
+      .setIssuedAt(flawed === 'expired' ? '2 hours ago' : undefined)
+      .setExpirationTime(flawed === 'expired' ? '1 hour ago' : `${TOKEN_LIFETIME_S}s`)
       .sign(key);
   }
 
   async function token(req: IncomingMessage, res: ServerResponse) {
+    if (hangTokens) return; // no answer: the connection stays open until the client gives up or the server closes
     const body = await formBody(req);
     const client = clientCredentials(req, body);
     if (client.id !== clientId || client.secret !== clientSecret) return send(res, 401, { error: 'invalid_client' });
@@ -178,13 +206,13 @@ export async function startFakeOidcProvider(options: {
     }
     const accessToken = randomToken();
     accessTokens.set(accessToken, grant.user);
-    const idToken = await signIdToken(grant, flaw);
+    const idToken = flaw === 'missing' ? undefined : await signIdToken(grant, flaw);
     flaw = undefined;
     send(res, 200, {
       access_token: accessToken,
       token_type: 'Bearer',
       expires_in: TOKEN_LIFETIME_S,
-      id_token: idToken,
+      ...(idToken ? { id_token: idToken } : {}),
     });
   }
 
@@ -232,6 +260,19 @@ export async function startFakeOidcProvider(options: {
     },
     tamperNextIdToken(kind) {
       flaw = kind;
+    },
+    hangTokenRequests(on) {
+      hangTokens = on;
+    },
+    async logoutToken(claims, tokenOptions = {}) {
+      const key = tokenOptions.forged ? (await generateKeyPair('RS256')).privateKey : privateKey;
+      return new SignJWT({ ...claims, events: { 'http://schemas.openid.net/event/backchannel-logout': {} } })
+        .setProtectedHeader({ alg: 'RS256', kid, typ: 'logout+jwt' })
+        .setIssuer(issuer)
+        .setAudience(clientId)
+        .setIssuedAt()
+        .setJti(randomToken())
+        .sign(key);
     },
     close: () =>
       new Promise<void>((resolve, reject) => {

@@ -3,7 +3,7 @@
  * logs silenced, torn down after the file. Use inside describeEachDatabase.
  */
 import { afterAll, beforeAll } from 'vitest';
-import { buildApp, type App } from '../app.js';
+import { buildApp, type App, type AppDeps } from '../app.js';
 import { createTestDatabase, type Driver, type TestDatabase } from '../db/testing/test-database.js';
 import { prepareDatabase } from '../startup.js';
 import { testConfig } from './test-config.js';
@@ -13,13 +13,18 @@ export interface TestApp {
   readonly database: TestDatabase;
 }
 
-export function useTestApp(driver: Driver, config: Partial<ReturnType<typeof testConfig>> = {}): TestApp {
+export function useTestApp(
+  driver: Driver,
+  config: Partial<ReturnType<typeof testConfig>> = {},
+  /** Fastify logger options, for a test that reads the log; silent otherwise. */
+  logger: AppDeps['logger'] = false,
+): TestApp {
   let database: TestDatabase | undefined;
   let app: App | undefined;
   beforeAll(async () => {
     database = await createTestDatabase(driver);
     await prepareDatabase(database, testConfig(config));
-    app = await buildApp({ config: testConfig(config), database, logger: false });
+    app = await buildApp({ config: testConfig(config), database, logger });
   });
   afterAll(async () => {
     await app?.close();

@@ -69,7 +69,16 @@ function nextNonce(): string {
   return randomBlock.toString('base64', used - 16, used);
 }
 
-export async function registerSecurity(app: FastifyInstance, options: { secret: string; https: boolean }) {
+export async function registerSecurity(
+  app: FastifyInstance,
+  options: {
+    secret: string;
+    https: boolean;
+    /** Other origins a form may be sent on to: single sign-on's provider, whose redirect answers a form post. */
+    formActionOrigins?: (() => string[]) | undefined;
+  },
+) {
+  const formActionOrigins = options.formActionOrigins;
   // One helmet middleware for the life of the server, its nonce read per response: @fastify/helmet builds a
   // new one on each request, reading every directive again, a noticeable share of a remembered page's cost.
   const securityHeaders = helmet({
@@ -80,7 +89,9 @@ export async function registerSecurity(app: FastifyInstance, options: { secret: 
         scriptSrc: ["'self'", (_request, response) => `'nonce-${nonces.get(response)}'`],
         styleSrc: ["'self'"],
         imgSrc: ["'self'", 'data:'],
-        formAction: ["'self'"],
+        // Chromium holds the redirect that answers a form post to form-action too: "Sign in with …" posts to
+        // kloe, which answers 303 to the provider's authorisation endpoint.
+        formAction: formActionOrigins ? ["'self'", () => formActionOrigins().join(' ')] : ["'self'"],
         frameAncestors: ["'none'"],
         objectSrc: ["'none'"],
         baseUri: ["'self'"],

@@ -74,6 +74,23 @@ export const accounts = pgTable(
   (t) => [index('accounts_user_idx').on(t.userId)],
 );
 
+/**
+ * Sessions made by single sign-on, with what signing out needs: the ID token (the provider's logout takes it
+ * as id_token_hint) and the provider's subject and session id (its back-channel logout names them).
+ */
+export const ssoSessions = pgTable(
+  'sso_sessions',
+  {
+    sessionId: text('session_id')
+      .primaryKey()
+      .references(() => sessions.id, { onDelete: 'cascade' }),
+    subject: text('subject').notNull(),
+    providerSessionId: text('provider_session_id'),
+    idToken: text('id_token').notNull(),
+  },
+  (t) => [index('sso_sessions_subject_idx').on(t.subject), index('sso_sessions_sid_idx').on(t.providerSessionId)],
+);
+
 /** One-time values: the first-run sign-in link, single sign-on state. */
 export const verifications = pgTable('verifications', {
   id: text('id').primaryKey(),

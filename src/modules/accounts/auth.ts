@@ -1,7 +1,8 @@
 /**
  * better-auth does the sign-in machinery: argon2id password verification (through @node-rs/argon2),
  * sessions stored in the database behind a signed, http-only, SameSite=Lax cookie with sliding expiry,
- * and revoking them, and, when configured, single sign-on through OpenID Connect (sso.*.ts). kloe keeps roles,
+ * and revoking them, and the session after single sign-on (sso.session.ts; kloe talks OpenID Connect itself, in
+ * sso.service.ts). kloe keeps roles,
  * lock-out, absolute expiry and API tokens itself (accounts.service.ts).
  */
 import { hash, verify } from '@node-rs/argon2';
@@ -10,8 +11,8 @@ import { drizzleAdapter } from 'better-auth/adapters/drizzle';
 import type { Config } from '../../config.js';
 import type { Database } from '../../db/database.js';
 import { accounts, sessions, users, verifications } from './accounts.tables.js';
-import { refuseBarredPeople } from './sso.attempt.js';
-import { ssoPlugin } from './sso.provider.js';
+import { refuseBarredPeople } from './session-guard.js';
+import { ssoSessionPlugin } from './sso.session.js';
 
 /** OWASP's argon2id baseline: 19 MiB, 2 iterations, 1 lane. */
 const ARGON2 = { algorithm: 2, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
@@ -21,11 +22,7 @@ export const verifyPassword = (passwordHash: string, password: string) => verify
 
 export const SESSION_COOKIE_PREFIX = 'kloe';
 
-export function createAuth(deps: {
-  db: Database;
-  config: Pick<Config, 'baseUrl' | 'session' | 'oidc'>;
-  secret: string;
-}) {
+export function createAuth(deps: { db: Database; config: Pick<Config, 'baseUrl' | 'session'>; secret: string }) {
   const { config } = deps;
   return betterAuth({
     appName: 'kloe',
@@ -52,11 +49,8 @@ export function createAuth(deps: {
         organisationId: { type: 'string', input: false, required: false },
       },
     },
-    // Single sign-on, when configured (sso.provider.ts). Only its callback is reachable over HTTP (sso.pages.ts).
-    plugins: config.oidc ? [ssoPlugin(config.oidc)] : [],
-    // The provider's access and refresh tokens are kept (better-auth stores them on linking) but kloe never uses
-    // them: encrypted with the secret, a copied database does not hand them out.
-    account: { encryptOAuthTokens: true },
+    // A server-only endpoint making the session once single sign-on has found the person; never on HTTP.
+    plugins: [ssoSessionPlugin()],
     databaseHooks: { session: { create: { before: (session) => refuseBarredPeople(deps.db, session.userId) } } },
     session: {
       // Idle expiry: every use more than a minute after the last moves the expiry forward again.

@@ -1,4 +1,7 @@
-/** Administrators' pages for people: list, add, and one person (role, disable, new password, history). */
+/**
+ * Administrators' pages for people: list, add, and one person (role, disable, new password, single sign-on
+ * identities, history).
+ */
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -9,6 +12,7 @@ import { publicUser, type AccountsService } from './accounts.service.js';
 import { ROLES } from './accounts.tables.js';
 import type { AuditService } from '../audit/audit.service.js';
 import { currentUser } from './actor.js';
+import type { SsoLinksService } from './sso-links.service.js';
 
 const roleForm = z.object({
   role: z.enum(ROLES, { error: 'Choose a role' }),
@@ -22,7 +26,7 @@ const HISTORY_LIMIT = 20;
 
 export function registerPeoplePages(
   app: FastifyInstance,
-  deps: { accounts: AccountsService; audit: AuditService },
+  deps: { accounts: AccountsService; audit: AuditService; ssoLinks: SsoLinksService },
 ): void {
   const pages = app.withTypeProvider<ZodTypeProvider>();
   const { accounts } = deps;
@@ -38,6 +42,7 @@ export function registerPeoplePages(
       breadcrumbs: crumbs,
       person: publicUser(user),
       organisations: await accounts.organisationChoices(),
+      ssoLinks: await deps.ssoLinks.list(user.id),
       history: await deps.audit.historyOf('user', user.id, { limit: HISTORY_LIMIT }),
       ...extra,
     });
@@ -138,5 +143,14 @@ export function registerPeoplePages(
         if (!parsed.success) throw bad(parsed.error);
         await accounts.resetPassword(request.params.id, parsed.data.password, currentUser(request));
       }),
+  );
+
+  pages.post(
+    '/admin/users/:id/sso-links/:linkId/unlink',
+    { config, schema: { hide: true, params: userIdParams.extend({ linkId: z.string().min(1) }) } },
+    async (request, reply) =>
+      change(reply, request.params.id, 'sso', () =>
+        deps.ssoLinks.unlink(request.params.id, request.params.linkId, currentUser(request)),
+      ),
   );
 }

@@ -5,6 +5,8 @@ import { formErrorsFrom } from '../../web/form-errors.js';
 import { signInBody } from './accounts.schemas.js';
 import { safeNext } from './safe-next.js';
 import type { SignInService } from './sign-in.service.js';
+import { SIGNED_OUT_PATH } from './sso.provider.js';
+import type { SsoService } from './sso.service.js';
 
 const INVALID = 'Enter a correct email address and password';
 
@@ -36,8 +38,9 @@ export function renderSignIn(reply: FastifyReply, view: SignInView): FastifyRepl
 
 export function registerSignInPages(
   app: FastifyInstance,
-  deps: { signIn: SignInService; attemptsPerMinute: number; ssoName?: string | undefined; baseUrl: string },
+  deps: { signIn: SignInService; attemptsPerMinute: number; sso?: SsoService | undefined; baseUrl: string },
 ): void {
+  const ssoName = deps.sso?.name;
   const access = 'public' as const;
   const hide = { hide: true } as const;
 
@@ -46,7 +49,7 @@ export function registerSignInPages(
     if (request.actor.kind === 'user') return reply.redirect(safeNext(query.next, deps.baseUrl), 303);
     return renderSignIn(reply, {
       next: safeNext(query.next, deps.baseUrl),
-      ssoName: deps.ssoName,
+      ssoName,
       signedOut: query.signedOut === '1',
     });
   });
@@ -66,7 +69,7 @@ export function registerSignInPages(
       return renderSignIn(reply.status(outcome.reason === 'locked' ? 423 : 401), {
         next,
         email: body.email,
-        ssoName: deps.ssoName,
+        ssoName,
         // One message, as in GOV.UK's sign-in pattern: it must not say which of the two was wrong.
         problem: { field: 'email', message: outcome.reason === 'locked' ? lockedMessage(outcome.until) : INVALID },
       });
@@ -74,8 +77,11 @@ export function registerSignInPages(
   );
 
   app.post('/sign-out', { schema: hide, config: { access } }, async (request, reply) => {
+    // A session single sign-on made is ended at the provider too, when it offers that (RP-initiated logout).
+    const sessionId = request.actor.kind === 'user' ? request.actor.sessionId : null;
+    const atProvider = sessionId && deps.sso ? await deps.sso.signOutUrl(sessionId) : undefined;
     for (const cookie of await deps.signIn.signOut(fromNodeHeaders(request.headers)))
       reply.header('set-cookie', cookie);
-    return reply.redirect('/sign-in?signedOut=1', 303);
+    return reply.redirect(atProvider ?? SIGNED_OUT_PATH, 303);
   });
 }

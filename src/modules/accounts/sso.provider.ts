@@ -1,17 +1,19 @@
 /**
- * The OpenID Connect provider as better-auth's genericOAuth plugin sees it. Endpoints and signing keys
- * come from the issuer's discovery document; ID tokens must verify against them (with the nonce), PKCE
- * protects the code, and nobody is created: a person signs in only when an administrator has already
- * added them, matched by an email address the provider vouches for (or, after the first time, by the
- * provider's subject identifier that better-auth then keeps in `accounts`).
+ * The OpenID Connect provider as kloe names it: its ids among the identities in `accounts`, the paths to
+ * register with it, which identities an ID token carries, and what in it vouches for an email address.
  */
-import { genericOAuth } from 'better-auth/plugins';
-import type { OidcConfig } from '../../config.js';
-import { noteSsoProfile } from './sso.attempt.js';
 
 export const SSO_PROVIDER_ID = 'oidc';
+/** Microsoft Entra ID's `tid/oid`: the same person in every app registration of the tenant, unlike `sub`. */
+export const ENTRA_OBJECT_PROVIDER_ID = 'oidc-entra-object';
+/** Every provider id under which single sign-on identities are kept in `accounts`. */
+export const SSO_PROVIDER_IDS = [SSO_PROVIDER_ID, ENTRA_OBJECT_PROVIDER_ID] as const;
 /** Where the provider sends people back to; register it with the provider as the redirect URI. */
 export const SSO_CALLBACK_PATH = `/api/auth/callback/${SSO_PROVIDER_ID}`;
+/** Where the provider posts its back-channel logout tokens; register it as the back-channel logout URI. */
+export const SSO_BACKCHANNEL_LOGOUT_PATH = `/api/auth/backchannel-logout/${SSO_PROVIDER_ID}`;
+/** Where the provider sends people after signing out there; register it as the post-logout redirect URI. */
+export const SIGNED_OUT_PATH = '/sign-in?signedOut=1';
 
 const isTrue = (value: unknown) => value === true || value === 'true';
 
@@ -29,27 +31,22 @@ export function providerVerifiedEmail(profile: Record<string, unknown>): boolean
     .some((address) => typeof address === 'string' && address.toLowerCase() === email);
 }
 
-export function ssoPlugin(oidc: OidcConfig) {
-  return genericOAuth({
-    config: [
-      {
-        providerId: SSO_PROVIDER_ID,
-        name: oidc.name,
-        discoveryUrl: `${oidc.issuer}/.well-known/openid-configuration`,
-        // Without the issuer's keys an ID token could not be checked: then the provider is left out, not trusted blindly.
-        requireIdTokenVerification: true,
-        clientId: oidc.clientId,
-        clientSecret: oidc.clientSecret,
-        scopes: ['openid', 'email', 'profile'],
-        pkce: true,
-        disableImplicitSignUp: true,
-        mapProfileToUser(profile) {
-          const emailVerified = providerVerifiedEmail(profile);
-          noteSsoProfile(typeof profile.email === 'string' ? profile.email.toLowerCase() : undefined, emailVerified);
-          // Only whether the address is verified: kloe's name for the person stays as the administrator wrote it.
-          return { emailVerified };
-        },
-      },
-    ],
-  });
+export interface ProviderIdentity {
+  providerId: (typeof SSO_PROVIDER_IDS)[number];
+  accountId: string;
+  /** Its name in the audit trail. */
+  label: 'subject' | 'entraObject';
+}
+
+/** The identities an ID token names: always its `sub`; with Entra ID also `tid/oid`. */
+export function identitiesOf(claims: { sub: string; tid?: unknown; oid?: unknown }): ProviderIdentity[] {
+  const identities: ProviderIdentity[] = [{ providerId: SSO_PROVIDER_ID, accountId: claims.sub, label: 'subject' }];
+  if (typeof claims.tid === 'string' && typeof claims.oid === 'string' && claims.tid && claims.oid) {
+    identities.push({
+      providerId: ENTRA_OBJECT_PROVIDER_ID,
+      accountId: `${claims.tid}/${claims.oid}`,
+      label: 'entraObject',
+    });
+  }
+  return identities;
 }
