@@ -3,6 +3,7 @@ import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { FILE_TYPES, type FileType } from './modules/evidence/file-types.js';
+import { secretIsGuessable } from './modules/system/secret-strength.js';
 
 const databaseUrl = z.string().refine((value) => {
   try {
@@ -128,6 +129,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (e.NODE_ENV === 'production' && !e.KLOE_SECRET) {
     throw new ConfigError(
       'Invalid configuration: KLOE_SECRET must be set in production (32 or more random characters)',
+    );
+  }
+  if (e.NODE_ENV === 'production' && secretIsGuessable(e.KLOE_SECRET!)) {
+    throw new ConfigError(
+      'Invalid configuration: KLOE_SECRET is too easy to guess (repeats, sequences or words); make one with `openssl rand -base64 32`',
     );
   }
   if (Boolean(e.KLOE_ADMIN_EMAIL) !== Boolean(e.KLOE_ADMIN_PASSWORD)) {

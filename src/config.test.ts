@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.js';
+
+const production = (secret: string) => () => loadConfig({ NODE_ENV: 'production', KLOE_SECRET: secret });
+
+describe('KLOE_SECRET in production', () => {
+  it('refuses secrets that are long enough but patterned', () => {
+    for (const secret of ['a'.repeat(39), 'password1234'.repeat(3), 'abcdefghijklmnopqrstuvwxyz0123456789']) {
+      expect(production(secret)).toThrow(ConfigError);
+      expect(production(secret)).toThrow(/^Invalid configuration: KLOE_SECRET is too easy to guess/);
+    }
+  });
+
+  it('accepts a secret made by a random generator, and never repeats it in the message', () => {
+    const random = 'q3Yl0c9VxS7mR2fJ8kT4wB1nZ6hD5gPa';
+    expect(loadConfig({ NODE_ENV: 'production', KLOE_SECRET: random }).secret).toBe(random);
+    expect(production('a'.repeat(39))).not.toThrow(/aaaa/);
+  });
+
+  it('leaves development alone: kloe makes its own secret there when none is given', () => {
+    expect(loadConfig({ NODE_ENV: 'development', KLOE_SECRET: 'a'.repeat(39) }).secret).toBe('a'.repeat(39));
+  });
+});
