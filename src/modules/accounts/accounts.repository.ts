@@ -42,7 +42,9 @@ export async function insertUser(
 export async function updateUser(
   db: Database,
   id: string,
-  values: Partial<Pick<UserRow, 'name' | 'role' | 'organisationId' | 'disabledAt' | 'failedSignIns' | 'lockedUntil'>>,
+  values: Partial<
+    Pick<UserRow, 'name' | 'email' | 'role' | 'organisationId' | 'disabledAt' | 'failedSignIns' | 'lockedUntil'>
+  >,
 ): Promise<UserRow | undefined> {
   const [row] = await db
     .update(users)

@@ -9,7 +9,8 @@ export const ROLE_LABELS: Record<(typeof ROLES)[number], string> = {
   viewer: 'Viewer',
 };
 
-const email = z
+/** An email address better-auth will sign in with (it refuses one without a dot in the domain, e.g. admin@localhost). */
+export const emailAddress = z
   .string({ error: 'Enter an email address' })
   .trim()
   .min(1, 'Enter an email address')
@@ -23,9 +24,15 @@ const organisationId = z
 
 export const createUserBody = z.object({
   name: z.string({ error: 'Enter the person’s name' }).trim().min(1, 'Enter the person’s name').max(200),
-  email,
+  email: emailAddress,
   role,
   organisationId,
+  password: z.string({ error: 'Enter a password' }),
+});
+
+/** The first administrator's setup form: their own email address in place of admin@localhost, and a password. */
+export const setupBody = z.object({
+  email: emailAddress,
   password: z.string({ error: 'Enter a password' }),
 });
 
