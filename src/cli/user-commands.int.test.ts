@@ -81,18 +81,28 @@ describe.skipIf(!postgresAvailable)('first run in production [postgres]', () => 
   const installation = postgresInstallation('kloe-first-run-');
 
   it('makes the first administrator through the printed link: email address, password, signed in, signs in again', async () => {
-    const server = await startKloeServer({
-      ...installation.env(),
-      NODE_ENV: 'production',
-      KLOE_SECRET: 'a-production-secret-of-at-least-32-chars',
-    });
+    const start = () =>
+      startKloeServer({
+        ...installation.env(),
+        NODE_ENV: 'production',
+        KLOE_SECRET: 'a-production-secret-of-at-least-32-chars',
+      });
+    const linkIn = (output: string) =>
+      /First run: set up the administrator's email address and password at (\S+) \(one use, valid 24 hours\)/.exec(
+        output,
+      )?.[1];
+    // A restart before the link is used prints a new one (the first may have expired unseen).
+    const first = await start();
+    const firstLink = linkIn(first.output());
+    expect(await first.stop()).toBe(0);
+    const server = await start();
     try {
       const output = server.output();
-      const link =
-        /First run: set up the administrator's email address and password at (\S+) \(one use, valid 24 hours\)/.exec(
-          output,
-        )?.[1];
+      const link = linkIn(output);
       expect(link, output).toBeDefined();
+      expect(firstLink).toBeDefined();
+      expect(link).not.toBe(firstLink);
+      expect((await fetch(firstLink!.replace(/^https?:\/\/[^/]+/, server.url))).status).toBe(404);
       expect(output).not.toContain('Demo data');
       const setup = link!.replace(/^https?:\/\/[^/]+/, server.url);
       expect((await fetch(`${server.url}/setup/not-the-right-token-at-all`)).status).toBe(404);
