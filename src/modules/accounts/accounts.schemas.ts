@@ -1,6 +1,7 @@
 /** Request schemas for people and tokens, shared by the JSON API and the forms. */
 import { z } from 'zod';
-import { ROLES } from './accounts.tables.js';
+import { ROLES, TOKEN_SCOPES } from './accounts.tables.js';
+import { TOKEN_EXPIRY_DAYS } from './api-tokens.js';
 
 export const ROLE_LABELS: Record<(typeof ROLES)[number], string> = {
   administrator: 'Administrator',
@@ -55,6 +56,16 @@ export const signInBody = z.object({
 
 export const createTokenBody = z.object({
   name: z.string({ error: 'Give the token a name' }).trim().min(1, 'Give the token a name').max(100),
+  scope: z
+    .enum(TOKEN_SCOPES, { error: 'Choose read only, or read and write' })
+    .default('read')
+    .describe('read: GET and HEAD only; write: everything its owner may do'),
+  expiresInDays: z.coerce
+    .number({ error: 'Enter the number of days the token lasts' })
+    .int('Enter a whole number of days')
+    .min(1, 'A token must last at least 1 day')
+    .max(TOKEN_EXPIRY_DAYS.max, `A token can last at most ${TOKEN_EXPIRY_DAYS.max} days`)
+    .default(TOKEN_EXPIRY_DAYS.default),
 });
 
 export const userIdParams = z.object({ id: z.string().min(1).max(64) });
@@ -75,7 +86,9 @@ export const tokenResponse = z.object({
   id: z.string(),
   name: z.string(),
   prefix: z.string(),
+  scope: z.enum(TOKEN_SCOPES),
   createdAt: z.iso.datetime(),
+  expiresAt: z.iso.datetime(),
   lastUsedAt: z.iso.datetime().nullable(),
   revokedAt: z.iso.datetime().nullable(),
 });

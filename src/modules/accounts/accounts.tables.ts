@@ -84,7 +84,14 @@ export const verifications = pgTable('verifications', {
   updatedAt: timestamp('updated_at', { withTimezone: true }),
 });
 
-/** Tokens for integrations: shown once, stored as a SHA-256 hash, acting with their owner's rights. */
+/** What a token may do: `read` only reads (GET, HEAD), `write` does all its owner may. */
+export const TOKEN_SCOPES = ['read', 'write'] as const;
+export type TokenScope = (typeof TOKEN_SCOPES)[number];
+
+/**
+ * Tokens for integrations: shown once, stored as a SHA-256 hash, acting with their owner's rights within their
+ * scope until they expire or are revoked (by the owner, or with the owner's password reset or disabling).
+ */
 export const apiTokens = pgTable(
   'api_tokens',
   {
@@ -96,9 +103,14 @@ export const apiTokens = pgTable(
     /** The first characters of the token, shown so a person can tell their tokens apart. */
     prefix: text('prefix').notNull(),
     tokenHash: text('token_hash').notNull().unique(),
+    scope: text('scope', { enum: TOKEN_SCOPES }).notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
     lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
     revokedAt: timestamp('revoked_at', { withTimezone: true }),
   },
-  (t) => [index('api_tokens_user_idx').on(t.userId)],
+  (t) => [
+    index('api_tokens_user_idx').on(t.userId),
+    check('api_tokens_scope_check', sql`${t.scope} in ('read','write')`),
+  ],
 );

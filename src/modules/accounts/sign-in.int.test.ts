@@ -104,6 +104,33 @@ describeEachDatabase('signing in and out', (driver) => {
     }
   });
 
+  it('lets a person choose a token’s access and expiry on their account page, keeping what they typed on a mistake', async () => {
+    const { cookie } = await signIn('ada@example.test', PASSWORD);
+    const page = await t.app.inject({ url: '/account', headers: { cookie } });
+    expect(page.body).toMatch(/<input[^>]+name="scope"[^>]+value="read" checked/);
+    expect(page.body).toMatch(/<input[^>]+name="expiresInDays"[^>]+value="90" checked/);
+    const made = await submitForm(t.app, {
+      page: '/account',
+      action: '/account/tokens',
+      headers: { cookie },
+      fields: { name: 'Housing dashboard', scope: 'write', expiresInDays: '30' },
+    });
+    expect(made.statusCode).toBe(201);
+    expect(made.body).toMatch(/<code class="kloe-token" id="new-token">kloe_/);
+    expect(made.body).toContain('Read and write');
+    const wrong = await submitForm(t.app, {
+      page: '/account',
+      action: '/account/tokens',
+      headers: { cookie },
+      fields: { name: 'Nightly export', scope: 'write', expiresInDays: '5000' },
+    });
+    expect(wrong.statusCode).toBe(400);
+    expect(wrong.body).toContain('govuk-error-summary');
+    expect(wrong.body).toContain('A token can last at most 365 days');
+    expect(wrong.body).toContain('value="Nightly export"');
+    expect(wrong.body).toMatch(/<input[^>]+name="scope"[^>]+value="write" checked/);
+  });
+
   it('refuses a form post without its CSRF token', async () => {
     const { cookie } = await signIn('ada@example.test', PASSWORD);
     const res = await t.app.inject({

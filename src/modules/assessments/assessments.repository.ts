@@ -421,17 +421,18 @@ export async function findChallenge(
   return row;
 }
 
+/** Scoped by the assessment: a challenge id of another assessment matches nothing (undefined). */
 export async function resolveChallenge(
   db: Database,
-  id: string,
+  challenge: { assessmentId: string; id: string },
   values: Pick<ChallengeRow, 'status' | 'resolution' | 'resolvedBy'>,
-): Promise<ChallengeRow> {
+): Promise<ChallengeRow | undefined> {
   const [row] = await db
     .update(challenges)
     .set({ ...values, resolvedAt: new Date() })
-    .where(eq(challenges.id, id))
+    .where(and(eq(challenges.assessmentId, challenge.assessmentId), eq(challenges.id, challenge.id)))
     .returning();
-  return row!;
+  return row;
 }
 
 /** The other assessments of the same service (latest revision of each), for comparing self-assessment and inspection. */

@@ -1,5 +1,5 @@
 /** Queries of evidence: items, files, links, suggestions and requests. Each takes `db` or a transaction. */
-import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../../db/database.js';
 import { preparedOnce } from '../../db/prepared.js';
 import { users } from '../accounts/accounts.tables.js';
@@ -44,22 +44,35 @@ export async function insertItem(db: Database, values: typeof evidenceItems.$inf
   return row!;
 }
 
+/**
+ * An item as routes name it: by its assessment and its own id. Every change by item id is scoped by both,
+ * so that an item id from another assessment matches nothing, whatever the caller checked before.
+ */
+export interface ItemKey {
+  assessmentId: string;
+  itemId: string;
+}
+
+const isItem = (key: ItemKey) =>
+  and(eq(evidenceItems.assessmentId, key.assessmentId), eq(evidenceItems.id, key.itemId));
+
+/** Undefined when the item is not one of that assessment's. */
 export async function updateItem(
   db: Database,
-  itemId: string,
+  key: ItemKey,
   values: Pick<typeof evidenceItems.$inferInsert, 'title' | 'kind' | 'source' | 'evidenceDate' | 'notes'>,
-): Promise<Item> {
+): Promise<Item | undefined> {
   const [row] = await db
     .update(evidenceItems)
     .set({ ...values, updatedAt: new Date() })
-    .where(eq(evidenceItems.id, itemId))
+    .where(isItem(key))
     .returning(itemColumns);
-  return row!;
+  return row;
 }
 
 /** Its file attachments, links and suggestions go with it (cascades); the stored files stay, shared by hash. */
-export async function deleteItem(db: Database, itemId: string): Promise<void> {
-  await db.delete(evidenceItems).where(eq(evidenceItems.id, itemId));
+export async function deleteItem(db: Database, key: ItemKey): Promise<void> {
+  await db.delete(evidenceItems).where(isItem(key));
 }
 
 /**
@@ -91,10 +104,7 @@ export async function copyEvidence(db: Database, fromId: string, toId: string): 
 }
 
 export async function findItem(db: Database, assessmentId: string, itemId: string): Promise<Item | undefined> {
-  const [row] = await db
-    .select(itemColumns)
-    .from(evidenceItems)
-    .where(and(eq(evidenceItems.assessmentId, assessmentId), eq(evidenceItems.id, itemId)));
+  const [row] = await db.select(itemColumns).from(evidenceItems).where(isItem({ assessmentId, itemId }));
   return row;
 }
 
@@ -224,10 +234,17 @@ export async function insertLink(db: Database, values: typeof evidenceLinks.$inf
   return row!;
 }
 
-export async function deleteLink(db: Database, itemId: string, linkId: string): Promise<LinkRow | undefined> {
+/** Undefined when the link is not one of that item, or the item not one of that assessment. */
+export async function deleteLink(db: Database, key: ItemKey, linkId: string): Promise<LinkRow | undefined> {
   const [row] = await db
     .delete(evidenceLinks)
-    .where(and(eq(evidenceLinks.itemId, itemId), eq(evidenceLinks.id, linkId)))
+    .where(
+      and(
+        eq(evidenceLinks.assessmentId, key.assessmentId),
+        eq(evidenceLinks.itemId, key.itemId),
+        eq(evidenceLinks.id, linkId),
+      ),
+    )
     .returning();
   return row;
 }
@@ -323,7 +340,7 @@ export async function suggestionsOf(db: Database, itemId: string) {
 
 export async function decideSuggestion(
   db: Database,
-  itemId: string,
+  key: ItemKey,
   statementRef: string,
   status: 'accepted' | 'dismissed',
 ): Promise<boolean> {
@@ -332,7 +349,8 @@ export async function decideSuggestion(
     .set({ status })
     .where(
       and(
-        eq(evidenceSuggestions.itemId, itemId),
+        // Suggestions hold no assessment id: the item must be that assessment's.
+        inArray(evidenceSuggestions.itemId, db.select({ id: evidenceItems.id }).from(evidenceItems).where(isItem(key))),
         eq(evidenceSuggestions.statementRef, statementRef),
         eq(evidenceSuggestions.status, 'open'),
       ),
@@ -392,9 +410,14 @@ export async function findRequest(db: Database, assessmentId: string, requestId:
   return row;
 }
 
-export async function markAnswered(db: Database, requestId: string, itemId: string): Promise<void> {
+/** Scoped by the assessment, as every change to a request is (see ItemKey). */
+export async function markAnswered(
+  db: Database,
+  request: { assessmentId: string; requestId: string },
+  itemId: string,
+): Promise<void> {
   await db
     .update(evidenceRequests)
     .set({ status: 'answered', answerItemId: itemId, answeredAt: new Date() })
-    .where(eq(evidenceRequests.id, requestId));
+    .where(and(eq(evidenceRequests.assessmentId, request.assessmentId), eq(evidenceRequests.id, request.requestId)));
 }

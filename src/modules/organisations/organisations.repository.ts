@@ -107,11 +107,16 @@ export async function insertService(
   return row!;
 }
 
-export async function updateService(db: Database, id: string, values: Partial<ServiceValues>): Promise<ServiceRow> {
+/** Scoped by the organisation: a service id of another organisation matches nothing (undefined). */
+export async function updateService(
+  db: Database,
+  service: { organisationId: string; id: string },
+  values: Partial<ServiceValues>,
+): Promise<ServiceRow | undefined> {
   const [row] = await db
     .update(services)
     .set({ ...values, updatedAt: new Date() })
-    .where(eq(services.id, id))
+    .where(and(eq(services.organisationId, service.organisationId), eq(services.id, service.id)))
     .returning();
-  return row!;
+  return row;
 }
