@@ -421,18 +421,17 @@ export async function findChallenge(
   return row;
 }
 
-/** Scoped by the assessment: a challenge id of another assessment matches nothing (undefined). */
 export async function resolveChallenge(
   db: Database,
-  challenge: { assessmentId: string; id: string },
+  id: string,
   values: Pick<ChallengeRow, 'status' | 'resolution' | 'resolvedBy'>,
-): Promise<ChallengeRow | undefined> {
+): Promise<ChallengeRow> {
   const [row] = await db
     .update(challenges)
     .set({ ...values, resolvedAt: new Date() })
-    .where(and(eq(challenges.assessmentId, challenge.assessmentId), eq(challenges.id, challenge.id)))
+    .where(eq(challenges.id, id))
     .returning();
-  return row;
+  return row!;
 }
 
 /** The other assessments of the same service (latest revision of each), for comparing self-assessment and inspection. */

@@ -79,12 +79,11 @@ export function createModerationService(deps: { db: Database }) {
         const by = actor.kind === 'user' ? actor.userId : null;
         if (input.outcome === 'changed')
           await changeRating(tx, loaded.assessment, challenge.targetRef, input.rating!, input.reason, by);
-        const resolved = await repo.resolveChallenge(
-          tx,
-          { assessmentId: id, id: challenge.id },
-          { status: input.outcome, resolution: input.reason, resolvedBy: by },
-        );
-        if (!resolved) throw challengeNotFound(challengeId);
+        const resolved = await repo.resolveChallenge(tx, challenge.id, {
+          status: input.outcome,
+          resolution: input.reason,
+          resolvedBy: by,
+        });
         await recordAudit(tx, {
           actor,
           action: 'challenge.resolved',

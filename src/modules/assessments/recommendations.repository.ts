@@ -15,7 +15,10 @@ export function listRecommendations(db: Database, assessmentId: string): Promise
 }
 
 export async function findRecommendation(db: Database, assessmentId: string, id: string) {
-  const [row] = await db.select().from(recommendations).where(isRecommendation({ assessmentId, id }));
+  const [row] = await db
+    .select()
+    .from(recommendations)
+    .where(and(eq(recommendations.assessmentId, assessmentId), eq(recommendations.id, id)));
   return row;
 }
 
@@ -34,32 +37,23 @@ export async function insertRecommendation(
   return row!;
 }
 
-/** A recommendation as routes name it; changes are scoped by both, so another assessment's id matches nothing. */
-export interface RecommendationKey {
-  assessmentId: string;
-  id: string;
-}
-
-const isRecommendation = (key: RecommendationKey) =>
-  and(eq(recommendations.assessmentId, key.assessmentId), eq(recommendations.id, key.id));
-
 /** Compare-and-set on the version read; undefined when someone saved first. */
 export async function updateRecommendation(
   db: Database,
-  key: RecommendationKey,
+  id: string,
   version: number,
   values: Partial<NewRecommendation>,
 ): Promise<RecommendationRow | undefined> {
   const [row] = await db
     .update(recommendations)
     .set({ ...values, version: version + 1, updatedAt: new Date() })
-    .where(and(isRecommendation(key), eq(recommendations.version, version)))
+    .where(and(eq(recommendations.id, id), eq(recommendations.version, version)))
     .returning();
   return row;
 }
 
-export async function deleteRecommendation(db: Database, key: RecommendationKey): Promise<void> {
-  await db.delete(recommendations).where(isRecommendation(key));
+export async function deleteRecommendation(db: Database, id: string): Promise<void> {
+  await db.delete(recommendations).where(eq(recommendations.id, id));
 }
 
 /** Carries an assessment's recommendations over to its next revision. */

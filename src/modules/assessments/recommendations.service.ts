@@ -117,7 +117,7 @@ export function createRecommendationsService(deps: { db: Database }) {
         const before = await current(tx, assessmentId, id);
         const kloeRefs = await checkedLinks(tx, assessment, input);
         const { version, ...fields } = input;
-        const updated = await repo.updateRecommendation(tx, { assessmentId, id }, version, {
+        const updated = await repo.updateRecommendation(tx, id, version, {
           ...fields,
           kloeRefs,
           updatedBy: actor.kind === 'user' ? actor.userId : null,
@@ -146,7 +146,7 @@ export function createRecommendationsService(deps: { db: Database }) {
       await db.transaction(async (tx) => {
         await loadFor(tx, actor, assessmentId, 'judge');
         const before = await current(tx, assessmentId, id);
-        await repo.deleteRecommendation(tx, { assessmentId, id });
+        await repo.deleteRecommendation(tx, id);
         await recordAudit(tx, {
           actor,
           action: 'recommendation.deleted',

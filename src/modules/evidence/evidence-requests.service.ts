@@ -109,7 +109,7 @@ export function createEvidenceRequestsService(deps: {
           { title: `Requested: ${request.what.slice(0, 250)}`, kind: 'document', source, notes: notes ?? null },
           files,
         );
-        await repo.markAnswered(tx, { assessmentId, requestId }, stored.item.id);
+        await repo.markAnswered(tx, requestId, stored.item.id);
         await recordAudit(tx, {
           actor,
           action: 'evidence_request.answered',

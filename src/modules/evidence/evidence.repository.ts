@@ -1,5 +1,5 @@
 /** Queries of evidence: items, files, links, suggestions and requests. Each takes `db` or a transaction. */
-import { and, asc, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../../db/database.js';
 import { preparedOnce } from '../../db/prepared.js';
 import { users } from '../accounts/accounts.tables.js';
@@ -44,35 +44,22 @@ export async function insertItem(db: Database, values: typeof evidenceItems.$inf
   return row!;
 }
 
-/**
- * An item as routes name it: by its assessment and its own id. Every change by item id is scoped by both,
- * so that an item id from another assessment matches nothing, whatever the caller checked before.
- */
-export interface ItemKey {
-  assessmentId: string;
-  itemId: string;
-}
-
-const isItem = (key: ItemKey) =>
-  and(eq(evidenceItems.assessmentId, key.assessmentId), eq(evidenceItems.id, key.itemId));
-
-/** Undefined when the item is not one of that assessment's. */
 export async function updateItem(
   db: Database,
-  key: ItemKey,
+  itemId: string,
   values: Pick<typeof evidenceItems.$inferInsert, 'title' | 'kind' | 'source' | 'evidenceDate' | 'notes'>,
-): Promise<Item | undefined> {
+): Promise<Item> {
   const [row] = await db
     .update(evidenceItems)
     .set({ ...values, updatedAt: new Date() })
-    .where(isItem(key))
+    .where(eq(evidenceItems.id, itemId))
     .returning(itemColumns);
-  return row;
+  return row!;
 }
 
 /** Its file attachments, links and suggestions go with it (cascades); the stored files stay, shared by hash. */
-export async function deleteItem(db: Database, key: ItemKey): Promise<void> {
-  await db.delete(evidenceItems).where(isItem(key));
+export async function deleteItem(db: Database, itemId: string): Promise<void> {
+  await db.delete(evidenceItems).where(eq(evidenceItems.id, itemId));
 }
 
 /**
@@ -104,7 +91,10 @@ export async function copyEvidence(db: Database, fromId: string, toId: string): 
 }
 
 export async function findItem(db: Database, assessmentId: string, itemId: string): Promise<Item | undefined> {
-  const [row] = await db.select(itemColumns).from(evidenceItems).where(isItem({ assessmentId, itemId }));
+  const [row] = await db
+    .select(itemColumns)
+    .from(evidenceItems)
+    .where(and(eq(evidenceItems.assessmentId, assessmentId), eq(evidenceItems.id, itemId)));
   return row;
 }
 
@@ -234,17 +224,10 @@ export async function insertLink(db: Database, values: typeof evidenceLinks.$inf
   return row!;
 }
 
-/** Undefined when the link is not one of that item, or the item not one of that assessment. */
-export async function deleteLink(db: Database, key: ItemKey, linkId: string): Promise<LinkRow | undefined> {
+export async function deleteLink(db: Database, itemId: string, linkId: string): Promise<LinkRow | undefined> {
   const [row] = await db
     .delete(evidenceLinks)
-    .where(
-      and(
-        eq(evidenceLinks.assessmentId, key.assessmentId),
-        eq(evidenceLinks.itemId, key.itemId),
-        eq(evidenceLinks.id, linkId),
-      ),
-    )
+    .where(and(eq(evidenceLinks.itemId, itemId), eq(evidenceLinks.id, linkId)))
     .returning();
   return row;
 }
@@ -340,7 +323,7 @@ export async function suggestionsOf(db: Database, itemId: string) {
 
 export async function decideSuggestion(
   db: Database,
-  key: ItemKey,
+  itemId: string,
   statementRef: string,
   status: 'accepted' | 'dismissed',
 ): Promise<boolean> {
@@ -349,8 +332,7 @@ export async function decideSuggestion(
     .set({ status })
     .where(
       and(
-        // Suggestions hold no assessment id: the item must be that assessment's.
-        inArray(evidenceSuggestions.itemId, db.select({ id: evidenceItems.id }).from(evidenceItems).where(isItem(key))),
+        eq(evidenceSuggestions.itemId, itemId),
         eq(evidenceSuggestions.statementRef, statementRef),
         eq(evidenceSuggestions.status, 'open'),
       ),
@@ -410,14 +392,9 @@ export async function findRequest(db: Database, assessmentId: string, requestId:
   return row;
 }
 
-/** Scoped by the assessment, as every change to a request is (see ItemKey). */
-export async function markAnswered(
-  db: Database,
-  request: { assessmentId: string; requestId: string },
-  itemId: string,
-): Promise<void> {
+export async function markAnswered(db: Database, requestId: string, itemId: string): Promise<void> {
   await db
     .update(evidenceRequests)
     .set({ status: 'answered', answerItemId: itemId, answeredAt: new Date() })
-    .where(and(eq(evidenceRequests.assessmentId, request.assessmentId), eq(evidenceRequests.id, request.requestId)));
+    .where(eq(evidenceRequests.id, requestId));
 }

@@ -182,18 +182,13 @@ export function createEvidenceService(deps: EvidenceServiceDeps) {
       const { assessment, item } = await db.transaction(async (tx) => {
         const { assessment } = await loadFor(tx, actor, assessmentId, 'judge');
         const before = await itemIn(tx, assessmentId, itemId);
-        const item = await repo.updateItem(
-          tx,
-          { assessmentId, itemId },
-          {
-            title: input.title,
-            kind: input.kind,
-            source: input.source ?? null,
-            evidenceDate: input.evidenceDate ?? null,
-            notes: input.notes ?? null,
-          },
-        );
-        if (!item) throw itemNotFound(itemId);
+        const item = await repo.updateItem(tx, itemId, {
+          title: input.title,
+          kind: input.kind,
+          source: input.source ?? null,
+          evidenceDate: input.evidenceDate ?? null,
+          notes: input.notes ?? null,
+        });
         await recordAudit(tx, {
           actor,
           action: 'evidence.updated',
@@ -214,7 +209,7 @@ export function createEvidenceService(deps: EvidenceServiceDeps) {
         await loadFor(tx, actor, assessmentId, 'judge');
         const item = await itemIn(tx, assessmentId, itemId);
         const [files, links] = await Promise.all([repo.filesOf(tx, itemId), repo.linksOfItem(tx, itemId)]);
-        await repo.deleteItem(tx, { assessmentId, itemId });
+        await repo.deleteItem(tx, itemId);
         await recordAudit(tx, {
           actor,
           action: 'evidence.deleted',
@@ -287,8 +282,7 @@ export function createEvidenceService(deps: EvidenceServiceDeps) {
     async removeLink(actor: AssessmentActor, assessmentId: string, itemId: string, linkId: string) {
       await db.transaction(async (tx) => {
         await loadFor(tx, actor, assessmentId, 'judge');
-        await itemIn(tx, assessmentId, itemId);
-        const removed = await repo.deleteLink(tx, { assessmentId, itemId }, linkId);
+        const removed = await repo.deleteLink(tx, itemId, linkId);
         if (!removed) throw linkNotFound(linkId);
         await recordAudit(tx, {
           actor,
@@ -311,8 +305,7 @@ export function createEvidenceService(deps: EvidenceServiceDeps) {
       await db.transaction(async (tx) => {
         const { assessment } = await loadFor(tx, actor, assessmentId, 'judge');
         await itemIn(tx, assessmentId, itemId);
-        if (!(await repo.decideSuggestion(tx, { assessmentId, itemId }, statementRef, decision)))
-          throw badTarget(statementRef);
+        if (!(await repo.decideSuggestion(tx, itemId, statementRef, decision))) throw badTarget(statementRef);
         if (decision === 'accepted') {
           const target = await resolveTarget(tx, assessment, statementRef);
           await repo.insertLink(tx, {

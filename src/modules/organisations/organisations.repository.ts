@@ -107,16 +107,11 @@ export async function insertService(
   return row!;
 }
 
-/** Scoped by the organisation: a service id of another organisation matches nothing (undefined). */
-export async function updateService(
-  db: Database,
-  service: { organisationId: string; id: string },
-  values: Partial<ServiceValues>,
-): Promise<ServiceRow | undefined> {
+export async function updateService(db: Database, id: string, values: Partial<ServiceValues>): Promise<ServiceRow> {
   const [row] = await db
     .update(services)
     .set({ ...values, updatedAt: new Date() })
-    .where(and(eq(services.organisationId, service.organisationId), eq(services.id, service.id)))
+    .where(eq(services.id, id))
     .returning();
-  return row;
+  return row!;
 }

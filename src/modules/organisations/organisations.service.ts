@@ -196,8 +196,7 @@ export function createOrganisationsService(deps: { db: Database }) {
             const before = await service(tx, organisationId, serviceId, true);
             const changes = changedFields(before, input);
             if (Object.keys(changes).length === 0) return before;
-            const after = await repo.updateService(tx, { organisationId, id: serviceId }, changes);
-            if (!after) throw serviceNotFound(serviceId);
+            const after = await repo.updateService(tx, serviceId, changes);
             await recordAudit(tx, {
               actor,
               action: 'service.updated',
