@@ -5,6 +5,8 @@ import { violatedUniqueConstraint } from '../../db/unique-violation.js';
 import { AppError } from '../../errors.js';
 import { recordAudit, type AuditEntryInput } from '../audit/audit.recorder.js';
 import * as repo from './accounts.repository.js';
+import { emailKeyOf } from './sign-in-throttle.js';
+import * as throttles from './sign-in-throttle.repository.js';
 import type { Role } from './accounts.tables.js';
 import { emailTaken, organisationRequired, userNotFound, weakPassword } from './accounts.errors.js';
 import { hashPassword } from './auth.js';
@@ -135,7 +137,7 @@ export function createAccountsService(deps: { db: Database }) {
 
     /**
      * A new password also ends the person's sessions, revokes their API tokens (whoever had the old password may
-     * have made some) and lifts a lock-out.
+     * have made some) and forgets the failed sign-ins on their email, so they need not wait to use it.
      */
     async resetPassword(id: string, password: string, by: By) {
       const user = await getUser(id);
@@ -144,7 +146,7 @@ export function createAccountsService(deps: { db: Database }) {
       const passwordHash = await hashPassword(password);
       await db.transaction(async (tx) => {
         await repo.setPasswordHash(tx, id, passwordHash);
-        await repo.updateUser(tx, id, { failedSignIns: 0, lockedUntil: null });
+        await throttles.clearFailuresOfEmail(tx, emailKeyOf(user.email));
         await repo.deleteSessionsOf(tx, id);
         const tokensRevoked = await repo.revokeTokensOf(tx, id);
         await recordAudit(tx, {

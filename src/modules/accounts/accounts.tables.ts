@@ -114,3 +114,21 @@ export const apiTokens = pgTable(
     check('api_tokens_scope_check', sql`${t.scope} in ('read','write')`),
   ],
 );
+
+/**
+ * Failed password sign-ins per email, per address and per both (sign-in-throttle.ts), in the database so that
+ * every kloe process sharing it slows the same guesser down. The key is a SHA-256 of the rule and its values.
+ */
+export const signInThrottles = pgTable(
+  'sign_in_throttles',
+  {
+    key: text('key').primaryKey(),
+    /** The email's hash on the counters about an email (sign-in-throttle.ts emailKeyOf); null on an address's own. */
+    emailKey: text('email_key'),
+    failures: integer('failures').notNull(),
+    lastFailureAt: timestamp('last_failure_at', { withTimezone: true }).notNull(),
+    /** No attempt under this key is checked before this time. */
+    waitUntil: timestamp('wait_until', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('sign_in_throttles_email_idx').on(t.emailKey)],
+);

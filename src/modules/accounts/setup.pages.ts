@@ -42,7 +42,12 @@ export function registerSetupPages(app: FastifyInstance, deps: { firstRun: First
       return again(error.status, error.problems);
     }
     if (!admin) throw expired(); // used up by another request meanwhile
-    const outcome = await deps.signIn.signIn(admin.email, parsed.data.password, fromNodeHeaders(request.headers));
+    const outcome = await deps.signIn.signIn(
+      admin.email,
+      parsed.data.password,
+      fromNodeHeaders(request.headers),
+      request.ip,
+    );
     if (outcome.ok) for (const cookie of outcome.setCookies) reply.header('set-cookie', cookie);
     return reply.redirect(outcome.ok ? '/admin/users' : '/sign-in', 303);
   });
