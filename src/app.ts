@@ -86,7 +86,16 @@ import { registerSecurity } from './web/security.js';
 export interface AppDeps {
   config: Pick<
     Config,
-    'env' | 'logLevel' | 'baseUrl' | 'secret' | 'session' | 'admin' | 'signInAttemptsPerMinute' | 'oidc' | 'evidence'
+    | 'env'
+    | 'logLevel'
+    | 'baseUrl'
+    | 'secret'
+    | 'session'
+    | 'admin'
+    | 'signInAttemptsPerMinute'
+    | 'trustProxy'
+    | 'oidc'
+    | 'evidence'
   >;
   database: DatabaseHandle;
   /** Fastify logger options; false silences it (tests). */
@@ -114,6 +123,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     // Request ids in every log line; a caller's X-Request-Id is kept so traces join up across services.
     requestIdHeader: 'x-request-id',
     genReqId: () => crypto.randomUUID(),
+    // request.ip is the client's, not the load balancer's, only behind the proxies named in KLOE_TRUST_PROXY.
+    trustProxy: deps.config.trustProxy ?? false,
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);

@@ -21,3 +21,17 @@ describe('KLOE_SECRET in production', () => {
     expect(loadConfig({ NODE_ENV: 'development', KLOE_SECRET: 'a'.repeat(39) }).secret).toBe('a'.repeat(39));
   });
 });
+
+describe('KLOE_TRUST_PROXY', () => {
+  it('takes addresses, CIDR ranges and proxy-addr names, and refuses anything else naming the variable', () => {
+    expect(loadConfig({ KLOE_TRUST_PROXY: '10.0.0.0/8, 192.0.2.1,loopback' }).trustProxy).toEqual([
+      '10.0.0.0/8',
+      '192.0.2.1',
+      'loopback',
+    ]);
+    expect(loadConfig({}).trustProxy).toBeUndefined();
+    expect(() => loadConfig({ KLOE_TRUST_PROXY: 'true' })).toThrow(
+      /^Invalid configuration: KLOE_TRUST_PROXY must list/,
+    );
+  });
+});

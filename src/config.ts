@@ -1,5 +1,6 @@
 /** Environment → typed, validated configuration. Fails fast with one clear message per bad variable. */
 import { availableParallelism } from 'node:os';
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 import { FILE_TYPES, type FileType } from './modules/evidence/file-types.js';
@@ -13,6 +14,9 @@ const databaseUrl = z.string().refine((value) => {
     return false;
   }
 }, 'must be a URL such as postgres://user@127.0.0.1:5432/kloe');
+
+/** The names proxy-addr (Fastify's trustProxy) knows for address ranges. */
+const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
 
 /** OpenID Connect requires https issuers; a provider on this machine (development, tests) may use http. */
 const LOOPBACK = /^(localhost|127\.0\.0\.1|\[::1\])$/;
@@ -40,6 +44,20 @@ const envSchema = z.object({
     .min(1)
     .max(24 * 30)
     .default(12),
+  KLOE_TRUST_PROXY: z
+    .string()
+    .transform((value) => value.split(',').map((item) => item.trim()))
+    .pipe(
+      z.array(
+        z
+          .string()
+          .refine(
+            (item) => PROXY_NAMES.has(item) || isIP(item.replace(/\/\d{1,3}$/, '')) !== 0,
+            'must list the reverse proxies’ addresses or CIDR ranges (or loopback, uniquelocal), separated by commas',
+          ),
+      ),
+    )
+    .optional(),
   KLOE_SIGN_IN_ATTEMPTS_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(10),
   KLOE_WORKERS: z
     .union([z.literal('auto'), z.coerce.number().int().min(1).max(64)], {
@@ -84,6 +102,11 @@ export interface Config {
   /** Signs session cookies. When unset (not allowed in production) kloe keeps a generated one in its database. */
   secret: string | undefined;
   session: { idleMinutes: number; maxHours: number };
+  /**
+   * The reverse proxies (load balancers) in front of kloe, whose X-Forwarded-For is believed: the client's
+   * address is what sign-in throttling and rate limits count. Unset, the connection's address is used.
+   */
+  trustProxy?: string[] | undefined;
   /** Sign-in attempts allowed from one address per minute, before 429 Too Many Requests. */
   signInAttemptsPerMinute: number;
   /** Server processes sharing the port (PostgreSQL only: the embedded database belongs to one process). */
@@ -162,6 +185,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     baseUrl: (e.KLOE_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
     secret: e.KLOE_SECRET,
     session: { idleMinutes: e.KLOE_SESSION_IDLE_MINUTES, maxHours: e.KLOE_SESSION_MAX_HOURS },
+    trustProxy: e.KLOE_TRUST_PROXY,
     signInAttemptsPerMinute: e.KLOE_SIGN_IN_ATTEMPTS_PER_MINUTE,
     workers,
     admin: e.KLOE_ADMIN_EMAIL ? { email: e.KLOE_ADMIN_EMAIL, password: e.KLOE_ADMIN_PASSWORD! } : undefined,

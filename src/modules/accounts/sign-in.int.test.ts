@@ -200,3 +200,35 @@ describeEachDatabase('sign-in rate limit', (driver) => {
     expect(statuses).toEqual([401, 401, 401, 429]);
   });
 });
+
+describeEachDatabase('sign-in throttle behind a reverse proxy', (driver) => {
+  const behindProxy = useTestApp(driver, { trustProxy: ['127.0.0.1'] });
+  const direct = useTestApp(driver);
+  const GUESSER = '198.51.100.9';
+
+  beforeAll(async () => {
+    for (const { database } of [behindProxy, direct]) {
+      const until = new Date(Date.now() + 10 * 60_000);
+      // The guesser's address must wait; the email itself (from anywhere) need not.
+      const keys = throttleKeys('someone@example.test', GUESSER).filter((k) => k.rule.scope !== 'email');
+      for (const { key, emailKey } of keys)
+        await database.db
+          .insert(signInThrottles)
+          .values({ key, emailKey, failures: 9, lastFailureAt: new Date(), waitUntil: until });
+    }
+  });
+
+  const attempt = (t: typeof direct, forwardedFor: string) =>
+    submitForm(t.app, {
+      page: '/sign-in',
+      headers: { 'x-forwarded-for': forwardedFor },
+      fields: { email: 'someone@example.test', password: 'a guess of a password' },
+    });
+
+  it('counts the client named by a trusted proxy (KLOE_TRUST_PROXY), and no one else’s word for it', async () => {
+    expect((await attempt(behindProxy, GUESSER)).statusCode).toBe(429);
+    expect((await attempt(behindProxy, '203.0.113.50')).statusCode).toBe(401);
+    // Without KLOE_TRUST_PROXY a client cannot pick its address by sending the header.
+    expect((await attempt(direct, GUESSER)).statusCode).toBe(401);
+  });
+});
