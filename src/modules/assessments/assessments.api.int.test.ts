@@ -233,6 +233,42 @@ describeEachDatabase('assessments API: a whole inspection', (driver) => {
     expect((await kloe(id, '6.2')).rationale).toBe('Agreed in moderation: plans unfunded');
   });
 
+  it('refuses to publish while new findings have moved a KLOE’s suggestion away from its rationale', async () => {
+    const { id } = await openInspection({ scope: ['6.3'] });
+    expect((await move(id, 'fieldwork')).statusCode).toBe(200);
+    const k = await kloe(id, '6.3');
+    const rated = await api(lead, 'PUT', `/api/assessments/${id}/kloes/6.3`, {
+      version: k.version,
+      finalRating: 'poor',
+      rationale: 'Nothing judged yet, but the plans we saw were unfunded',
+    });
+    expect(rated.statusCode, rated.body).toBe(200);
+    for (const node of ['6', 'overall']) {
+      const card = (await api(lead, 'GET', `/api/assessments/${id}/scorecard`)).json();
+      const entry = node === 'overall' ? card.overall : card.keyQuestions[0];
+      await api(lead, 'PUT', `/api/assessments/${id}/ratings/${node}`, { version: entry.version, finalRating: 'poor' });
+    }
+    expect((await move(id, 'moderation')).statusCode).toBe(200);
+    // A team member records the findings in moderation: every statement met now suggests another rating.
+    const findings = ['6.3-P1', '6.3-P2', '6.3-U1', '6.3-U2'].map((statementRef) => ({ statementRef, outcome: 'met' }));
+    const judged = await api(second, 'PUT', `/api/assessments/${id}/kloes/6.3`, {
+      version: (await kloe(id, '6.3')).version,
+      findings,
+    });
+    expect(judged.statusCode, judged.body).toBe(200);
+    expect((await kloe(id, '6.3')).suggestedRating.rating).not.toBe('poor');
+    const refused = await move(id, 'published');
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json().detail).toMatch(/no rationale written since it last changed: KLOE 6\.3$/);
+    // The lead re-writes the rationale against the new suggestion; the rating itself stays.
+    const again = await api(lead, 'PUT', `/api/assessments/${id}/kloes/6.3`, {
+      version: (await kloe(id, '6.3')).version,
+      rationale: 'Every statement is met on paper, but none of the plans is funded',
+    });
+    expect(again.statusCode, again.body).toBe(200);
+    expect((await move(id, 'published')).statusCode).toBe(200);
+  });
+
   it('moves the status only one step at a time, lets only the lead publish, and keeps a published revision intact', async () => {
     const { id } = await openInspection({ scope: ['6.4'] });
     expect((await move(id, 'moderation')).statusCode).toBe(409); // planning → moderation skips fieldwork
