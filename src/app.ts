@@ -103,6 +103,7 @@ export interface AppDeps {
     | 'session'
     | 'admin'
     | 'signInAttemptsPerMinute'
+    | 'trustProxy'
     | 'oidc'
     | 'evidence'
     | 'reports'
@@ -140,6 +141,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     // While stopping, a request arriving on a connection still open is served (and its connection closed,
     // src/web/drain.ts) rather than refused with 503: the process is still fully able to answer it.
     return503OnClosing: false,
+    // request.ip is the client's, not the load balancer's, only behind the proxies named in KLOE_TRUST_PROXY.
+    trustProxy: deps.config.trustProxy ?? false,
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);

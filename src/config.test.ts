@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from './config.js';
 
-const SECRET = 'x'.repeat(32);
+// A random secret: production refuses a patterned one.
+const SECRET = 'q3Yl0c9VxS7mR2fJ8kT4wB1nZ6hD5gPa';
 
 describe('development conveniences and speed are separate settings', () => {
   it('serves at full speed as `npm start` runs it (no NODE_ENV), with the demo on a new database', () => {
@@ -24,6 +25,41 @@ describe('development conveniences and speed are separate settings', () => {
     expect(loadConfig({ NODE_ENV: 'production', KLOE_SECRET: SECRET }).demo).toBe('off');
     expect(() => loadConfig({ NODE_ENV: 'production', KLOE_SECRET: SECRET, KLOE_DEMO: 'first-run' })).toThrow(
       new ConfigError('Invalid configuration: KLOE_DEMO=first-run is not allowed when NODE_ENV=production'),
+    );
+  });
+});
+
+const production = (secret: string) => () => loadConfig({ NODE_ENV: 'production', KLOE_SECRET: secret });
+
+describe('KLOE_SECRET in production', () => {
+  it('refuses secrets that are long enough but patterned', () => {
+    for (const secret of ['a'.repeat(39), 'password1234'.repeat(3), 'abcdefghijklmnopqrstuvwxyz0123456789']) {
+      expect(production(secret)).toThrow(ConfigError);
+      expect(production(secret)).toThrow(/^Invalid configuration: KLOE_SECRET is too easy to guess/);
+    }
+  });
+
+  it('accepts a secret made by a random generator, and never repeats it in the message', () => {
+    const random = 'q3Yl0c9VxS7mR2fJ8kT4wB1nZ6hD5gPa';
+    expect(loadConfig({ NODE_ENV: 'production', KLOE_SECRET: random }).secret).toBe(random);
+    expect(production('a'.repeat(39))).not.toThrow(/aaaa/);
+  });
+
+  it('leaves development alone: kloe makes its own secret there when none is given', () => {
+    expect(loadConfig({ NODE_ENV: 'development', KLOE_SECRET: 'a'.repeat(39) }).secret).toBe('a'.repeat(39));
+  });
+});
+
+describe('KLOE_TRUST_PROXY', () => {
+  it('takes addresses, CIDR ranges and proxy-addr names, and refuses anything else naming the variable', () => {
+    expect(loadConfig({ KLOE_TRUST_PROXY: '10.0.0.0/8, 192.0.2.1,loopback' }).trustProxy).toEqual([
+      '10.0.0.0/8',
+      '192.0.2.1',
+      'loopback',
+    ]);
+    expect(loadConfig({}).trustProxy).toBeUndefined();
+    expect(() => loadConfig({ KLOE_TRUST_PROXY: 'true' })).toThrow(
+      /^Invalid configuration: KLOE_TRUST_PROXY must list/,
     );
   });
 });

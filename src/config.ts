@@ -1,10 +1,12 @@
 /** Environment → typed, validated configuration. Fails fast with one clear message per bad variable. */
 import { availableParallelism } from 'node:os';
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 import { ROLES, type Role } from './modules/accounts/accounts.tables.js';
 import { FILE_TYPES, type FileType } from './modules/evidence/file-types.js';
 import { DEFAULT_PDF_QUEUE } from './modules/reports/report-pdf.js';
+import { secretIsGuessable } from './modules/system/secret-strength.js';
 
 const databaseUrl = z.string().refine((value) => {
   try {
@@ -40,6 +42,9 @@ const list = (value: string) => value.split(/[\s,]+/).filter(Boolean);
 /** OpenID Connect requires https issuers; a provider on this machine may use http outside production. */
 const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/;
 
+/** The names proxy-addr (Fastify's trustProxy) knows for address ranges. */
+const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -63,6 +68,20 @@ const envSchema = z.object({
     .min(1)
     .max(24 * 30)
     .default(12),
+  KLOE_TRUST_PROXY: z
+    .string()
+    .transform((value) => value.split(',').map((item) => item.trim()))
+    .pipe(
+      z.array(
+        z
+          .string()
+          .refine(
+            (item) => PROXY_NAMES.has(item) || isIP(item.replace(/\/\d{1,3}$/, '')) !== 0,
+            'must list the reverse proxies’ addresses or CIDR ranges (or loopback, uniquelocal), separated by commas',
+          ),
+      ),
+    )
+    .optional(),
   KLOE_SIGN_IN_ATTEMPTS_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(10),
   KLOE_WORKERS: z
     .union([z.literal('auto'), z.coerce.number().int().min(1).max(64)], {
@@ -139,6 +158,11 @@ export interface Config {
   /** Signs session cookies. When unset (not allowed in production) kloe keeps a generated one in its database. */
   secret: string | undefined;
   session: { idleMinutes: number; maxHours: number };
+  /**
+   * The reverse proxies (load balancers) in front of kloe, whose X-Forwarded-For is believed: the client's
+   * address is what sign-in throttling and rate limits count. Unset, the connection's address is used.
+   */
+  trustProxy?: string[] | undefined;
   /** Sign-in attempts allowed from one address per minute, before 429 Too Many Requests. */
   signInAttemptsPerMinute: number;
   /** Server processes sharing the port (PostgreSQL only: the embedded database belongs to one process). */
@@ -239,6 +263,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       'Invalid configuration: KLOE_SECRET must be set in production (32 or more random characters)',
     );
   }
+  if (e.NODE_ENV === 'production' && secretIsGuessable(e.KLOE_SECRET!)) {
+    throw new ConfigError(
+      'Invalid configuration: KLOE_SECRET is too easy to guess (repeats, sequences or words); make one with `openssl rand -base64 32`',
+    );
+  }
   if (Boolean(e.KLOE_ADMIN_EMAIL) !== Boolean(e.KLOE_ADMIN_PASSWORD)) {
     throw new ConfigError('Invalid configuration: set both KLOE_ADMIN_EMAIL and KLOE_ADMIN_PASSWORD, or neither');
   }
@@ -280,6 +309,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     baseUrl: (e.KLOE_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
     secret: e.KLOE_SECRET,
     session: { idleMinutes: e.KLOE_SESSION_IDLE_MINUTES, maxHours: e.KLOE_SESSION_MAX_HOURS },
+    trustProxy: e.KLOE_TRUST_PROXY,
     signInAttemptsPerMinute: e.KLOE_SIGN_IN_ATTEMPTS_PER_MINUTE,
     workers,
     watchTemplates: e.KLOE_WATCH_TEMPLATES,

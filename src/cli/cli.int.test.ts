@@ -113,7 +113,11 @@ describe('kloe CLI', () => {
 
   it('never loads demo data in production, nor opens the database to refuse it', () => {
     const dataDir = path.join(tmp, 'production');
-    const result = kloe(['demo', 'load'], { NODE_ENV: 'production', KLOE_SECRET: 'x'.repeat(32), DATA_DIR: dataDir });
+    const result = kloe(['demo', 'load'], {
+      NODE_ENV: 'production',
+      KLOE_SECRET: 'a-production-secret-of-at-least-32-chars',
+      DATA_DIR: dataDir,
+    });
     expect(result.code).toBe(1);
     expect(result.stderr).toBe('kloe: Demo data is never loaded when NODE_ENV=production\n');
     expect(fs.existsSync(dataDir)).toBe(false);

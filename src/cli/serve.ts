@@ -80,7 +80,7 @@ function announce(config: Config, { report, port, databaseLabel }: Started): voi
   );
   if (report.firstRun?.kind === 'link') {
     process.stdout.write(
-      `First run: set the administrator's password at ${report.firstRun.url} (one use, valid 24 hours)\n`,
+      `First run: set up the administrator's email address and password at ${report.firstRun.url} (one use, valid 24 hours)\n`,
     );
   } else if (report.firstRun?.kind === 'created') {
     process.stdout.write(`First run: administrator ${report.firstRun.email} created from KLOE_ADMIN_EMAIL\n`);

@@ -3,6 +3,28 @@ import { describe, expect, it } from 'vitest';
 import { postgresAvailable } from '../db/testing/test-database.js';
 import { postgresInstallation, startKloeServer } from './testing/run-cli.js';
 
+const PASSWORD = 'a long and unusual passphrase';
+
+/** The name=value pairs a response sets, as one Cookie header. */
+const cookieOf = (res: Response) =>
+  res.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
+
+/** Opens a page and posts its form, as a browser does: with the page's CSRF token and cookie. */
+async function postForm(url: string, fields: Record<string, string>): Promise<Response> {
+  const page = await fetch(url);
+  const token = /name="_csrf" value="([^"]+)"/.exec(await page.text())?.[1];
+  if (!token) throw new Error(`no form on ${url} (status ${page.status})`);
+  return fetch(url, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: cookieOf(page) },
+    body: new URLSearchParams({ ...fields, _csrf: token }),
+  });
+}
+
 describe.skipIf(!postgresAvailable)('kloe user [postgres]', () => {
   const { kloe } = postgresInstallation('kloe-users-');
 
@@ -58,23 +80,56 @@ describe.skipIf(!postgresAvailable)('kloe user [postgres]', () => {
 describe.skipIf(!postgresAvailable)('first run in production [postgres]', () => {
   const installation = postgresInstallation('kloe-first-run-');
 
-  it('creates the administrator and prints a one-time setup link that opens the setup page', async () => {
-    const server = await startKloeServer({
-      ...installation.env(),
-      NODE_ENV: 'production',
-      KLOE_SECRET: 'a-production-secret-of-at-least-32-chars',
-    });
-    try {
-      const link = /First run: set the administrator's password at (\S+) \(one use, valid 24 hours\)/.exec(
-        server.output(),
+  it('makes the first administrator through the printed link: email address, password, signed in, signs in again', async () => {
+    const start = () =>
+      startKloeServer({
+        ...installation.env(),
+        NODE_ENV: 'production',
+        KLOE_SECRET: 'a-production-secret-of-at-least-32-chars',
+      });
+    const linkIn = (output: string) =>
+      /First run: set up the administrator's email address and password at (\S+) \(one use, valid 24 hours\)/.exec(
+        output,
       )?.[1];
-      expect(link, server.output()).toBeDefined();
-      expect(server.output()).not.toContain('Demo data');
-      const page = await fetch(link!.replace(/^https?:\/\/[^/]+/, server.url));
-      expect(page.status).toBe(200);
-      expect(await page.text()).toContain('admin@localhost');
-      const wrong = await fetch(`${server.url}/setup/not-the-right-token-at-all`);
-      expect(wrong.status).toBe(404);
+    // A restart before the link is used prints a new one (the first may have expired unseen).
+    const first = await start();
+    const firstLink = linkIn(first.output());
+    expect(await first.stop()).toBe(0);
+    const server = await start();
+    try {
+      const output = server.output();
+      const link = linkIn(output);
+      expect(link, output).toBeDefined();
+      expect(firstLink).toBeDefined();
+      expect(link).not.toBe(firstLink);
+      expect((await fetch(firstLink!.replace(/^https?:\/\/[^/]+/, server.url))).status).toBe(404);
+      expect(output).not.toContain('Demo data');
+      const setup = link!.replace(/^https?:\/\/[^/]+/, server.url);
+      expect((await fetch(`${server.url}/setup/not-the-right-token-at-all`)).status).toBe(404);
+
+      // A mistake keeps the link and what was typed.
+      const refused = await postForm(setup, { email: 'admin@localhost', password: PASSWORD });
+      expect(refused.status).toBe(400);
+      const refusedPage = await refused.text();
+      expect(refusedPage).toContain('Enter an email address in the correct format');
+      expect(refusedPage).toContain('value="admin@localhost"');
+
+      const done = await postForm(setup, { email: 'Lead.Admin@Example.org', password: PASSWORD });
+      expect(done.status).toBe(303);
+      expect(done.headers.get('location')).toBe('/admin/users');
+      const people = await fetch(`${server.url}/admin/users`, { headers: { cookie: cookieOf(done) } });
+      expect(people.status).toBe(200);
+      expect(await people.text()).toContain('lead.admin@example.org');
+      expect((await fetch(setup)).status).toBe(404); // used up
+
+      const signedIn = await postForm(`${server.url}/sign-in`, {
+        email: 'lead.admin@example.org',
+        password: PASSWORD,
+        next: '/admin/users',
+      });
+      expect(signedIn.status).toBe(303);
+      expect(signedIn.headers.get('location')).toBe('/admin/users');
+      expect((await fetch(`${server.url}/admin/users`, { headers: { cookie: cookieOf(signedIn) } })).status).toBe(200);
     } finally {
       expect(await server.stop()).toBe(0);
     }

@@ -7,7 +7,7 @@ import type { Database } from '../db/database.js';
 import * as repo from '../modules/accounts/accounts.repository.js';
 import type { Role } from '../modules/accounts/accounts.tables.js';
 import type { UserActor } from '../modules/accounts/actor.js';
-import { generateApiToken } from '../modules/accounts/api-tokens.js';
+import { generateApiToken, TOKEN_EXPIRY_DAYS } from '../modules/accounts/api-tokens.js';
 
 export interface TestUser {
   actor: UserActor;
@@ -30,7 +30,9 @@ export async function createTestUser(
     organisationId: options.organisationId ?? null,
   });
   const { token, prefix, tokenHash } = generateApiToken();
-  await repo.insertToken(db, { userId: user.id, name: 'test', prefix, tokenHash });
+  // Read and write for a year, the longest a token may live: tests call every route as these people.
+  const expiresAt = new Date(Date.now() + TOKEN_EXPIRY_DAYS.max * 86_400_000);
+  await repo.insertToken(db, { userId: user.id, name: 'test', prefix, tokenHash, scope: 'write', expiresAt });
   return {
     actor: {
       kind: 'user',
@@ -41,6 +43,7 @@ export async function createTestUser(
       organisationId: user.organisationId,
       via: 'token',
       sessionId: null,
+      token: { scope: 'write', expiresAt },
     },
     token,
     headers: { authorization: `Bearer ${token}` },

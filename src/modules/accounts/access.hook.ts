@@ -1,11 +1,14 @@
 /**
- * Enforcing `config.access` (see actor.ts). A route registered without it makes buildApp fail, so a
+ * Enforcing `config.access` (see actor.ts), and a read-only API token's scope on every route. A route registered without it makes buildApp fail, so a
  * new route can never be born unprotected; the route matrix test then walks every route.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../../errors.js';
 import { wantsHtml } from '../../web/error-handler.js';
 import type { Access } from './actor.js';
+
+/** The methods a read-only API token may use: they change nothing. */
+const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /** Routes that belong to libraries (static files, API documentation) and are public by nature. */
 const LIBRARY_ROUTE = /^\/(assets|api\/docs)(\/|$)/;
@@ -38,6 +41,13 @@ export function registerAccessControl(app: FastifyInstance): void {
 
   // preValidation: before the body is validated, so that a caller who may not use a route learns nothing of its shape.
   app.addHook('preValidation', async (request: FastifyRequest, reply: FastifyReply) => {
+    if (request.actor.kind === 'user' && request.actor.token?.scope === 'read' && !READS.has(request.method)) {
+      throw new AppError(
+        'token_read_only',
+        403,
+        'This API token may only read: make a read and write token to change things',
+      );
+    }
     const access = request.routeOptions.config.access as Access | undefined;
     if (access === undefined || access === 'public') return; // undefined: Fastify's own 404 route
     if (request.actor.kind !== 'user') {

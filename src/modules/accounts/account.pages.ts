@@ -1,10 +1,12 @@
 /** "Your account": who you are, signing out everywhere, and your API tokens. */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { AppError } from '../../errors.js';
 import { formErrorsFrom, problemsFromZod } from '../../web/form-errors.js';
 import { createTokenBody, ROLE_LABELS, tokenIdParams } from './accounts.schemas.js';
 import type { AccountsService } from './accounts.service.js';
 import { currentUser } from './actor.js';
+import { TOKEN_EXPIRY_DAYS } from './api-tokens.js';
 import type { ApiTokensService } from './api-tokens.service.js';
 
 export function registerAccountPages(
@@ -22,6 +24,9 @@ export function registerAccountPages(
       me: actor,
       roleLabel: ROLE_LABELS[actor.role],
       tokens: await deps.tokens.list(actor),
+      expiryChoices: TOKEN_EXPIRY_DAYS.choices,
+      values: { scope: 'read', expiresInDays: String(TOKEN_EXPIRY_DAYS.default) },
+      now: new Date(),
       ...extra,
     });
   }
@@ -45,7 +50,17 @@ export function registerAccountPages(
         values: request.body,
       });
     }
-    const { token, row } = await deps.tokens.create(currentUser(request), parsed.data.name);
+    let created;
+    try {
+      created = await deps.tokens.create(currentUser(request), parsed.data);
+    } catch (error) {
+      if (!(error instanceof AppError) || error.problems.length === 0) throw error;
+      return renderAccount(request, reply.status(error.status), {
+        errors: formErrorsFrom(error.problems),
+        values: request.body,
+      });
+    }
+    const { token, row } = created;
     // Shown on this response only: the token is not kept anywhere it could be shown again.
     return renderAccount(request, reply.status(201), { newToken: { token, name: row.name } });
   });

@@ -53,6 +53,69 @@ describeEachDatabase('people and tokens API', (driver) => {
     expect(other.statusCode).toBe(404);
   });
 
+  const makeToken = async (headers: Record<string, string>, payload: Record<string, unknown>) =>
+    t.app.inject({ method: 'POST', url: '/api/me/tokens', headers, payload });
+  const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+  it('makes a token read only unless asked for read and write; a read-only token changes nothing', async () => {
+    const created = await makeToken(inspector.headers, { name: 'dashboard reader' });
+    expect(created.json()).toMatchObject({ scope: 'read' });
+    const reader = bearer(created.json().token);
+    expect((await t.app.inject({ url: '/api/me', headers: reader })).statusCode).toBe(200);
+    for (const [method, url] of [
+      ['POST', '/api/me/tokens'],
+      ['DELETE', `/api/me/tokens/${created.json().id}`],
+      ['PATCH', `/api/users/${inspector.actor.userId}`],
+    ] as const) {
+      const refused = await t.app.inject({ method, url, headers: reader, payload: { name: 'x' } });
+      expect(refused.statusCode, `${method} ${url}`).toBe(403);
+      expect(refused.json().code).toBe('token_read_only');
+    }
+    const writer = await makeToken(inspector.headers, { name: 'importer', scope: 'write' });
+    expect(writer.json().scope).toBe('write');
+    expect((await makeToken(bearer(writer.json().token), { name: 'from the importer' })).statusCode).toBe(201);
+  });
+
+  it('gives a token an expiry: 90 days unless chosen, at most a year, and refuses it once past', async () => {
+    const days = (body: { createdAt: string; expiresAt: string }) =>
+      Math.round((Date.parse(body.expiresAt) - Date.parse(body.createdAt)) / 86_400_000);
+    expect(days((await makeToken(inspector.headers, { name: 'default' })).json())).toBe(90);
+    const weekly = await makeToken(inspector.headers, { name: 'weekly', scope: 'write', expiresInDays: 7 });
+    expect(days(weekly.json())).toBe(7);
+    const tooLong = await makeToken(inspector.headers, { name: 'forever', expiresInDays: 366 });
+    expect(tooLong.statusCode).toBe(400);
+    expect(tooLong.json().errors[0]).toEqual({
+      field: 'body.expiresInDays',
+      message: 'A token can last at most 365 days',
+    });
+
+    // One made with a token expires no later than that token, which could otherwise renew itself for ever.
+    const longer = await makeToken(bearer(weekly.json().token), { name: 'longer', expiresInDays: 30 });
+    expect(longer.statusCode).toBe(201);
+    expect(longer.json().expiresAt).toBe(weekly.json().expiresAt);
+
+    const token = (await makeToken(inspector.headers, { name: 'short', expiresInDays: 1 })).json();
+    expect((await t.app.inject({ url: '/api/me', headers: bearer(token.token) })).statusCode).toBe(200);
+    await t.database.db.execute(
+      sql`update api_tokens set expires_at = now() - interval '1 second' where id = ${token.id}`,
+    );
+    expect((await t.app.inject({ url: '/api/me', headers: bearer(token.token) })).statusCode).toBe(401);
+  });
+
+  it('revokes every token of a person whose password an administrator resets', async () => {
+    const target = await createTestUser(t.database.db, 'inspector');
+    const own = (await makeToken(target.headers, { name: 'script', scope: 'write' })).json();
+    const reset = await t.app.inject({
+      method: 'PUT',
+      url: `/api/users/${target.actor.userId}/password`,
+      headers: admin.headers,
+      payload: { password: 'a brand new passphrase here' },
+    });
+    expect(reset.statusCode).toBe(204);
+    for (const headers of [target.headers, bearer(own.token)])
+      expect((await t.app.inject({ url: '/api/me', headers })).statusCode).toBe(401);
+  });
+
   it('lets administrators, and only them, manage people', async () => {
     const anonymous = await t.app.inject({
       method: 'POST',
@@ -149,16 +212,19 @@ describeEachDatabase('people and tokens API', (driver) => {
     });
   });
 
-  it('ends sessions and tokens of a disabled person', async () => {
+  it('ends sessions and revokes tokens of a disabled person, for good: enabling them again brings none back', async () => {
     const target = await createTestUser(t.database.db, 'inspector');
     expect((await t.app.inject({ url: '/api/me', headers: target.headers })).statusCode).toBe(200);
-    await t.app.inject({
-      method: 'PATCH',
-      url: `/api/users/${target.actor.userId}`,
-      headers: admin.headers,
-      payload: { disabled: true },
-    });
-    expect((await t.app.inject({ url: '/api/me', headers: target.headers })).statusCode).toBe(401);
+    for (const disabled of [true, false]) {
+      const res = await t.app.inject({
+        method: 'PATCH',
+        url: `/api/users/${target.actor.userId}`,
+        headers: admin.headers,
+        payload: { disabled },
+      });
+      expect(res.statusCode).toBe(200);
+      expect((await t.app.inject({ url: '/api/me', headers: target.headers })).statusCode).toBe(401);
+    }
   });
 });
 

@@ -13,7 +13,7 @@ import {
   userResponse,
 } from './accounts.schemas.js';
 import { publicUser, type AccountsService } from './accounts.service.js';
-import { currentUser } from './actor.js';
+import { currentUser, type TokenScope } from './actor.js';
 import type { ApiTokensService } from './api-tokens.service.js';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
@@ -25,12 +25,15 @@ const tokenJson = (t: {
   id: string;
   name: string;
   prefix: string;
+  scope: TokenScope;
   createdAt: Date;
+  expiresAt: Date;
   lastUsedAt: Date | null;
   revokedAt: Date | null;
 }) => ({
   ...t,
   createdAt: t.createdAt.toISOString(),
+  expiresAt: t.expiresAt.toISOString(),
   lastUsedAt: iso(t.lastUsedAt),
   revokedAt: iso(t.revokedAt),
 });
@@ -75,7 +78,7 @@ export function registerAccountsApi(
       },
     },
     async (request, reply) => {
-      const { token, row } = await tokens.create(currentUser(request), request.body.name);
+      const { token, row } = await tokens.create(currentUser(request), request.body);
       return reply.status(201).send({ ...tokenJson(row), token });
     },
   );

@@ -1,8 +1,8 @@
-import { and, asc, eq, isNull, lt, or, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Database } from '../../db/database.js';
 import { preparedOnce } from '../../db/prepared.js';
 import { organisations } from '../organisations/organisations.tables.js';
-import { accounts, apiTokens, sessions, users, type Role } from './accounts.tables.js';
+import { accounts, apiTokens, sessions, users, type Role, type TokenScope } from './accounts.tables.js';
 
 export type UserRow = typeof users.$inferSelect;
 
@@ -42,7 +42,9 @@ export async function insertUser(
 export async function updateUser(
   db: Database,
   id: string,
-  values: Partial<Pick<UserRow, 'name' | 'role' | 'organisationId' | 'disabledAt' | 'failedSignIns' | 'lockedUntil'>>,
+  values: Partial<
+    Pick<UserRow, 'name' | 'email' | 'role' | 'organisationId' | 'disabledAt' | 'failedSignIns' | 'lockedUntil'>
+  >,
 ): Promise<UserRow | undefined> {
   const [row] = await db
     .update(users)
@@ -82,13 +84,15 @@ export async function deleteSessionsOf(db: Database, userId: string): Promise<nu
   return deleted.length;
 }
 
-/** A live token with what an actor is made of: every API request reads this, so it reads nothing more. */
+/** A live (unrevoked, unexpired) token with what an actor is made of: every API request reads this, so it reads nothing more. */
 export async function findActiveToken(db: Database, tokenHash: string) {
   const query = preparedOnce(db, 'active_api_token', (db) =>
     db
       .select({
         tokenId: apiTokens.id,
         lastUsedAt: apiTokens.lastUsedAt,
+        scope: apiTokens.scope,
+        expiresAt: apiTokens.expiresAt,
         user: {
           id: users.id,
           email: users.email,
@@ -100,7 +104,13 @@ export async function findActiveToken(db: Database, tokenHash: string) {
       })
       .from(apiTokens)
       .innerJoin(users, eq(users.id, apiTokens.userId))
-      .where(and(eq(apiTokens.tokenHash, sql.placeholder('tokenHash')), isNull(apiTokens.revokedAt)))
+      .where(
+        and(
+          eq(apiTokens.tokenHash, sql.placeholder('tokenHash')),
+          isNull(apiTokens.revokedAt),
+          gt(apiTokens.expiresAt, sql`now()`),
+        ),
+      )
       .prepare('active_api_token'),
   );
   const [row] = await query.execute({ tokenHash });
@@ -122,7 +132,7 @@ export async function touchToken(db: Database, tokenId: string): Promise<void> {
 
 export async function insertToken(
   db: Database,
-  values: { userId: string; name: string; prefix: string; tokenHash: string },
+  values: { userId: string; name: string; prefix: string; tokenHash: string; scope: TokenScope; expiresAt: Date },
 ) {
   const [row] = await db.insert(apiTokens).values(values).returning();
   return row!;
@@ -134,7 +144,9 @@ export async function listTokensOf(db: Database, userId: string) {
       id: apiTokens.id,
       name: apiTokens.name,
       prefix: apiTokens.prefix,
+      scope: apiTokens.scope,
       createdAt: apiTokens.createdAt,
+      expiresAt: apiTokens.expiresAt,
       lastUsedAt: apiTokens.lastUsedAt,
       revokedAt: apiTokens.revokedAt,
     })
@@ -150,6 +162,16 @@ export async function revokeToken(db: Database, userId: string, tokenId: string)
     .where(and(eq(apiTokens.id, tokenId), eq(apiTokens.userId, userId), isNull(apiTokens.revokedAt)))
     .returning({ id: apiTokens.id, name: apiTokens.name });
   return row;
+}
+
+/** Revokes every live token of a person (their password was reset, or they were disabled); returns how many. */
+export async function revokeTokensOf(db: Database, userId: string): Promise<number> {
+  const revoked = await db
+    .update(apiTokens)
+    .set({ revokedAt: new Date() })
+    .where(and(eq(apiTokens.userId, userId), isNull(apiTokens.revokedAt)))
+    .returning({ id: apiTokens.id });
+  return revoked.length;
 }
 
 /** Organisations to choose from when giving someone a role in one (the select list on the people pages). */

@@ -1,7 +1,8 @@
 /** Request schemas for people and tokens, shared by the JSON API and the forms. */
 import { z } from 'zod';
 import { nameText } from '../../web/text-fields.js';
-import { ROLES } from './accounts.tables.js';
+import { ROLES, TOKEN_SCOPES } from './accounts.tables.js';
+import { TOKEN_EXPIRY_DAYS } from './api-tokens.js';
 
 export const ROLE_LABELS: Record<(typeof ROLES)[number], string> = {
   administrator: 'Administrator',
@@ -10,7 +11,8 @@ export const ROLE_LABELS: Record<(typeof ROLES)[number], string> = {
   viewer: 'Viewer',
 };
 
-const email = z
+/** An email address better-auth will sign in with (it refuses one without a dot in the domain, e.g. admin@localhost). */
+export const emailAddress = z
   .string({ error: 'Enter an email address' })
   .trim()
   .min(1, 'Enter an email address')
@@ -24,9 +26,15 @@ const organisationId = z
 
 export const createUserBody = z.object({
   name: nameText({ error: 'Enter the person’s name' }).min(1, 'Enter the person’s name').max(200),
-  email,
+  email: emailAddress,
   role,
   organisationId,
+  password: z.string({ error: 'Enter a password' }),
+});
+
+/** The first administrator's setup form: their own email address in place of admin@localhost, and a password. */
+export const setupBody = z.object({
+  email: emailAddress,
   password: z.string({ error: 'Enter a password' }),
 });
 
@@ -49,6 +57,16 @@ export const signInBody = z.object({
 
 export const createTokenBody = z.object({
   name: nameText({ error: 'Give the token a name' }).min(1, 'Give the token a name').max(100),
+  scope: z
+    .enum(TOKEN_SCOPES, { error: 'Choose read only, or read and write' })
+    .default('read')
+    .describe('read: GET and HEAD only; write: everything its owner may do'),
+  expiresInDays: z.coerce
+    .number({ error: 'Enter the number of days the token lasts' })
+    .int('Enter a whole number of days')
+    .min(1, 'A token must last at least 1 day')
+    .max(TOKEN_EXPIRY_DAYS.max, `A token can last at most ${TOKEN_EXPIRY_DAYS.max} days`)
+    .default(TOKEN_EXPIRY_DAYS.default),
 });
 
 export const userIdParams = z.object({ id: z.string().min(1).max(64) });
@@ -69,7 +87,9 @@ export const tokenResponse = z.object({
   id: z.string(),
   name: z.string(),
   prefix: z.string(),
+  scope: z.enum(TOKEN_SCOPES),
   createdAt: z.iso.datetime(),
+  expiresAt: z.iso.datetime(),
   lastUsedAt: z.iso.datetime().nullable(),
   revokedAt: z.iso.datetime().nullable(),
 });

@@ -5,6 +5,8 @@ import { violatedUniqueConstraint } from '../../db/unique-violation.js';
 import { AppError } from '../../errors.js';
 import { recordAudit, type AuditEntryInput } from '../audit/audit.recorder.js';
 import * as repo from './accounts.repository.js';
+import { emailKeyOf } from './sign-in-throttle.js';
+import * as throttles from './sign-in-throttle.repository.js';
 import type { Role } from './accounts.tables.js';
 import { emailTaken, organisationRequired, userNotFound, weakPassword } from './accounts.errors.js';
 import { hashPassword } from './auth.js';
@@ -65,7 +67,11 @@ export function createAccountsService(deps: { db: Database }) {
         );
       }
       const after = (await repo.updateUser(tx, id, change))!;
-      if (change.disabledAt) await repo.deleteSessionsOf(tx, id);
+      if (change.disabledAt) {
+        // Enabling the person again later must not bring their tokens back.
+        await repo.deleteSessionsOf(tx, id);
+        await repo.revokeTokensOf(tx, id);
+      }
       await recordAudit(tx, {
         actor: by,
         action,
@@ -122,7 +128,7 @@ export function createAccountsService(deps: { db: Database }) {
       return update(id, by, 'user.role_changed', { role, organisationId }, reason);
     },
 
-    /** Disabling ends every session at once; the person can no longer sign in or use their tokens. */
+    /** Disabling ends every session and revokes every API token at once; enabling again brings neither back. */
     async setDisabled(id: string, disabled: boolean, by: By, reason?: string) {
       if (disabled && by.kind === 'user' && by.userId === id) {
         throw new AppError('cannot_disable_self', 409, 'You cannot disable your own account');
@@ -136,7 +142,10 @@ export function createAccountsService(deps: { db: Database }) {
       );
     },
 
-    /** A new password also ends the person's sessions and lifts a lock-out. */
+    /**
+     * A new password also ends the person's sessions, revokes their API tokens (whoever had the old password may
+     * have made some) and forgets the failed sign-ins on their email, so they need not wait to use it.
+     */
     async resetPassword(id: string, password: string, by: By) {
       const user = await getUser(id);
       const problem = passwordProblem(password, user.email);
@@ -144,9 +153,16 @@ export function createAccountsService(deps: { db: Database }) {
       const passwordHash = await hashPassword(password);
       await db.transaction(async (tx) => {
         await repo.setPasswordHash(tx, id, passwordHash);
-        await repo.updateUser(tx, id, { failedSignIns: 0, lockedUntil: null });
+        await throttles.clearFailuresOfEmail(tx, emailKeyOf(user.email));
         await repo.deleteSessionsOf(tx, id);
-        await recordAudit(tx, { actor: by, action: 'user.password_reset', entityType: 'user', entityId: id });
+        const tokensRevoked = await repo.revokeTokensOf(tx, id);
+        await recordAudit(tx, {
+          actor: by,
+          action: 'user.password_reset',
+          entityType: 'user',
+          entityId: id,
+          after: { tokensRevoked },
+        });
       });
     },
 

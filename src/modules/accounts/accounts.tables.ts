@@ -101,7 +101,14 @@ export const verifications = pgTable('verifications', {
   updatedAt: timestamp('updated_at', { withTimezone: true }),
 });
 
-/** Tokens for integrations: shown once, stored as a SHA-256 hash, acting with their owner's rights. */
+/** What a token may do: `read` only reads (GET, HEAD), `write` does all its owner may. */
+export const TOKEN_SCOPES = ['read', 'write'] as const;
+export type TokenScope = (typeof TOKEN_SCOPES)[number];
+
+/**
+ * Tokens for integrations: shown once, stored as a SHA-256 hash, acting with their owner's rights within their
+ * scope until they expire or are revoked (by the owner, or with the owner's password reset or disabling).
+ */
 export const apiTokens = pgTable(
   'api_tokens',
   {
@@ -113,9 +120,32 @@ export const apiTokens = pgTable(
     /** The first characters of the token, shown so a person can tell their tokens apart. */
     prefix: text('prefix').notNull(),
     tokenHash: text('token_hash').notNull().unique(),
+    scope: text('scope', { enum: TOKEN_SCOPES }).notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
     lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
     revokedAt: timestamp('revoked_at', { withTimezone: true }),
   },
-  (t) => [index('api_tokens_user_idx').on(t.userId)],
+  (t) => [
+    index('api_tokens_user_idx').on(t.userId),
+    check('api_tokens_scope_check', sql`${t.scope} in ('read','write')`),
+  ],
+);
+
+/**
+ * Failed password sign-ins per email, per address and per both (sign-in-throttle.ts), in the database so that
+ * every kloe process sharing it slows the same guesser down. The key is a SHA-256 of the rule and its values.
+ */
+export const signInThrottles = pgTable(
+  'sign_in_throttles',
+  {
+    key: text('key').primaryKey(),
+    /** The email's hash on the counters about an email (sign-in-throttle.ts emailKeyOf); null on an address's own. */
+    emailKey: text('email_key'),
+    failures: integer('failures').notNull(),
+    lastFailureAt: timestamp('last_failure_at', { withTimezone: true }).notNull(),
+    /** No attempt under this key is checked before this time. */
+    waitUntil: timestamp('wait_until', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('sign_in_throttles_email_idx').on(t.emailKey)],
 );

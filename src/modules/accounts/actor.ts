@@ -6,9 +6,9 @@
  */
 import type { FastifyRequest } from 'fastify';
 import { AppError } from '../../errors.js';
-import type { Role } from './accounts.tables.js';
+import type { Role, TokenScope } from './accounts.tables.js';
 
-export type { Role };
+export type { Role, TokenScope };
 
 export interface UserActor {
   kind: 'user';
@@ -21,6 +21,8 @@ export interface UserActor {
   /** How they proved who they are: a browser session, or an API token. */
   via: 'session' | 'token';
   sessionId: string | null;
+  /** The API token's scope and expiry, when `via` is token (absent for actors made in code, such as the demo). */
+  token?: { scope: TokenScope; expiresAt: Date };
 }
 
 export interface AnonymousActor {

@@ -3,6 +3,9 @@ import { createHash, randomBytes } from 'node:crypto';
 
 const TOKEN_PREFIX = 'kloe_';
 
+/** How long a token lives: chosen when it is made, from these days; 90 unless said otherwise, never over a year. */
+export const TOKEN_EXPIRY_DAYS = { choices: [7, 30, 90, 365], default: 90, max: 365 } as const;
+
 export function generateApiToken(): { token: string; prefix: string; tokenHash: string } {
   const token = `${TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
   return { token, prefix: token.slice(0, TOKEN_PREFIX.length + 6), tokenHash: hashApiToken(token) };

@@ -1,5 +1,6 @@
 /**
- * Works out request.actor before anything else runs: an API token ("Authorization: Bearer kloe_…"),
+ * Works out request.actor before anything else runs: an API token ("Authorization: Bearer kloe_…", while
+ * unrevoked and unexpired),
  * else the session cookie (verified by better-auth, then held to kloe's absolute expiry and to the
  * person still being enabled), else anonymous. A bad credential is simply anonymous: routes that
  * need a person then answer 401 or send to the sign-in page.
@@ -19,8 +20,10 @@ function toActor(
   user: Pick<repo.UserRow, 'id' | 'email' | 'name' | 'role' | 'organisationId'>,
   via: UserActor['via'],
   sessionId: string | null,
+  token?: UserActor['token'],
 ): UserActor {
   return {
+    ...(token && { token }),
     kind: 'user',
     userId: user.id,
     email: user.email,
@@ -43,7 +46,7 @@ export function registerAuthentication(
     if (!found || found.user.disabledAt) return ANONYMOUS;
     // At most once a minute (touchToken checks again in SQL): most requests need no write at all.
     if (!found.lastUsedAt || Date.now() - found.lastUsedAt.getTime() > 60_000) await repo.touchToken(db, found.tokenId);
-    return toActor(found.user, 'token', null);
+    return toActor(found.user, 'token', null, { scope: found.scope, expiresAt: found.expiresAt });
   }
 
   async function fromSession(request: FastifyRequest): Promise<Actor> {

@@ -1,7 +1,8 @@
 /**
  * A kloe with no administrator gets one at start: from KLOE_ADMIN_EMAIL / KLOE_ADMIN_PASSWORD when set,
  * otherwise as admin@localhost with no password and a one-time setup link (valid 24 hours) printed by
- * `kloe serve`, through which the person opening it chooses the password.
+ * `kloe serve`, through which the person opening it gives their own email address and chooses the password.
+ * admin@localhost is only a placeholder: better-auth signs in only addresses with a dot in the domain.
  */
 import { randomBytes } from 'node:crypto';
 import { and, eq, gt } from 'drizzle-orm';
@@ -10,7 +11,7 @@ import type { Database } from '../../db/database.js';
 import { recordAudit } from '../audit/audit.recorder.js';
 import * as repo from './accounts.repository.js';
 import { verifications } from './accounts.tables.js';
-import { weakPassword } from './accounts.errors.js';
+import { emailTaken, weakPassword } from './accounts.errors.js';
 import type { AccountsService } from './accounts.service.js';
 import { hashApiToken } from './api-tokens.js';
 import { hashPassword } from './auth.js';
@@ -42,8 +43,11 @@ export function createFirstRunService(deps: {
   return {
     findSetup,
 
+    /** Makes the administrator, or a new link while the only one is still the placeholder (the last may have expired). */
     async ensureAdministrator(): Promise<FirstRunOutcome | undefined> {
-      if ((await accounts.countAdministrators()) > 0) return undefined;
+      const placeholder = await accounts.findByEmail(SETUP_ADMIN_EMAIL);
+      const placeholderCounts = placeholder?.role === 'administrator' && !placeholder.disabledAt;
+      if ((await accounts.countAdministrators()) - (placeholderCounts ? 1 : 0) > 0) return undefined;
       if (config.admin) {
         await accounts.create(
           { name: 'Administrator', ...config.admin, role: 'administrator', organisationId: null },
@@ -52,7 +56,7 @@ export function createFirstRunService(deps: {
         return { kind: 'created', email: config.admin.email };
       }
       const user =
-        (await accounts.findByEmail(SETUP_ADMIN_EMAIL)) ??
+        placeholder ??
         (await accounts.create(
           {
             name: 'Administrator',
@@ -76,19 +80,33 @@ export function createFirstRunService(deps: {
       return { kind: 'link', email: SETUP_ADMIN_EMAIL, url: `${config.baseUrl}/setup/${token}` };
     },
 
-    /** Sets the password and uses the link up, in one transaction. */
-    async completeSetup(token: string, password: string) {
+    /**
+     * Gives the administrator their email address (already checked by setupBody) and password, and uses the
+     * link up, in one transaction: the link is spent only when the person can then sign in.
+     */
+    async completeSetup(token: string, input: { email: string; password: string }) {
       const user = await findSetup(token);
       if (!user) return undefined;
-      const problem = passwordProblem(password, user.email);
+      const email = input.email.toLowerCase();
+      const problem = passwordProblem(input.password, email);
       if (problem) throw weakPassword(problem);
-      const passwordHash = await hashPassword(password);
-      await db.transaction(async (tx) => {
+      const passwordHash = await hashPassword(input.password);
+      return db.transaction(async (tx) => {
+        const holder = await repo.findUserByEmail(tx, email);
+        if (holder && holder.id !== user.id) throw emailTaken(email);
+        const updated = (await repo.updateUser(tx, user.id, { email }))!;
         await repo.setPasswordHash(tx, user.id, passwordHash);
         await tx.delete(verifications).where(eq(verifications.identifier, `${SETUP}${user.id}`));
-        await recordAudit(tx, { actor: FIRST_RUN, action: 'user.password_set', entityType: 'user', entityId: user.id });
+        await recordAudit(tx, {
+          actor: FIRST_RUN,
+          action: 'user.password_set',
+          entityType: 'user',
+          entityId: user.id,
+          before: { email: user.email },
+          after: { email },
+        });
+        return updated;
       });
-      return user;
     },
   };
 }

@@ -4,7 +4,8 @@ import { describeEachDatabase } from '../../db/testing/test-database.js';
 import { cookiesFrom, mergeCookies, submitForm } from '../../testing/forms.js';
 import { useTestApp } from '../../testing/test-app.js';
 import { createAccountsService } from './accounts.service.js';
-import { LOCKOUT } from './sign-in.service.js';
+import { signInThrottles } from './accounts.tables.js';
+import { throttleKeys } from './sign-in-throttle.js';
 
 const PASSWORD = 'a long and unusual passphrase';
 const SYSTEM = { kind: 'system', label: 'test' } as const;
@@ -64,18 +65,31 @@ describeEachDatabase('signing in and out', (driver) => {
     expect(answers[0]!.res.body).not.toContain('wrong password entirely');
   });
 
-  it(`locks an account after ${LOCKOUT.attempts} failures and says so, even to the right password`, async () => {
-    for (let i = 1; i < LOCKOUT.attempts; i++)
-      expect((await signIn('lock@example.test', `wrong ${i} wrong wrong`)).res.statusCode).toBe(401);
-    const locked = await signIn('lock@example.test', 'wrong again wrong again');
-    expect(locked.res.statusCode).toBe(423);
-    expect(locked.res.body).toContain('This account is locked');
-    const right = await signIn('lock@example.test', PASSWORD);
-    expect(right.res.statusCode).toBe(423);
-    const { rows } = (await t.database.db.execute(
-      sql`select action from audit_log where action = 'user.locked_out'`,
-    )) as unknown as { rows: unknown[] };
-    expect(rows.length).toBeGreaterThanOrEqual(1);
+  it('answers a known and an unknown email alike while they must wait: 429, the same words, Retry-After', async () => {
+    const { db } = t.database;
+    const tenMinutes = new Date(Date.now() + 10 * 60_000);
+    for (const email of ['lock@example.test', 'nobody-at-all@example.test']) {
+      for (const { key, emailKey } of throttleKeys(email, '127.0.0.1'))
+        await db
+          .insert(signInThrottles)
+          .values({ key, emailKey, failures: 9, lastFailureAt: new Date(), waitUntil: tenMinutes })
+          .onConflictDoNothing();
+    }
+    const [known, unknown] = [
+      await signIn('lock@example.test', PASSWORD),
+      await signIn('nobody-at-all@example.test', PASSWORD),
+    ];
+    for (const { res, cookie } of [known, unknown]) {
+      expect(res.statusCode).toBe(429);
+      expect(Number(res.headers['retry-after'])).toBeGreaterThan(500);
+      expect(res.body).toMatch(/Too many attempts to sign in\. Wait 10 minutes, then try again\./);
+      expect(cookie).not.toContain('session_token');
+    }
+    const words = (body: string) =>
+      body
+        .replace(/lock@example\.test|nobody-at-all@example\.test/g, 'EMAIL')
+        .replace(/nonce(-|=")[^'"]+|value="[^"]{20,}"/g, '');
+    expect(words(known.res.body)).toBe(words(unknown.res.body));
   });
 
   it('ends a session past its absolute lifetime, and one left idle', async () => {
@@ -102,6 +116,33 @@ describeEachDatabase('signing in and out', (driver) => {
     for (const { cookie } of [first, second]) {
       expect((await t.app.inject({ url: '/api/me', headers: { cookie } })).statusCode).toBe(401);
     }
+  });
+
+  it('lets a person choose a token’s access and expiry on their account page, keeping what they typed on a mistake', async () => {
+    const { cookie } = await signIn('ada@example.test', PASSWORD);
+    const page = await t.app.inject({ url: '/account', headers: { cookie } });
+    expect(page.body).toMatch(/<input[^>]+name="scope"[^>]+value="read" checked/);
+    expect(page.body).toMatch(/<input[^>]+name="expiresInDays"[^>]+value="90" checked/);
+    const made = await submitForm(t.app, {
+      page: '/account',
+      action: '/account/tokens',
+      headers: { cookie },
+      fields: { name: 'Housing dashboard', scope: 'write', expiresInDays: '30' },
+    });
+    expect(made.statusCode).toBe(201);
+    expect(made.body).toMatch(/<code class="kloe-token" id="new-token">kloe_/);
+    expect(made.body).toContain('Read and write');
+    const wrong = await submitForm(t.app, {
+      page: '/account',
+      action: '/account/tokens',
+      headers: { cookie },
+      fields: { name: 'Nightly export', scope: 'write', expiresInDays: '5000' },
+    });
+    expect(wrong.statusCode).toBe(400);
+    expect(wrong.body).toContain('govuk-error-summary');
+    expect(wrong.body).toContain('A token can last at most 365 days');
+    expect(wrong.body).toContain('value="Nightly export"');
+    expect(wrong.body).toMatch(/<input[^>]+name="scope"[^>]+value="write" checked/);
   });
 
   it('refuses a form post without its CSRF token', async () => {
@@ -166,5 +207,37 @@ describeEachDatabase('sign-in rate limit', (driver) => {
       statuses.push(res.statusCode);
     }
     expect(statuses).toEqual([401, 401, 401, 429]);
+  });
+});
+
+describeEachDatabase('sign-in throttle behind a reverse proxy', (driver) => {
+  const behindProxy = useTestApp(driver, { trustProxy: ['127.0.0.1'] });
+  const direct = useTestApp(driver);
+  const GUESSER = '198.51.100.9';
+
+  beforeAll(async () => {
+    for (const { database } of [behindProxy, direct]) {
+      const until = new Date(Date.now() + 10 * 60_000);
+      // The guesser's address must wait; the email itself (from anywhere) need not.
+      const keys = throttleKeys('someone@example.test', GUESSER).filter((k) => k.rule.scope !== 'email');
+      for (const { key, emailKey } of keys)
+        await database.db
+          .insert(signInThrottles)
+          .values({ key, emailKey, failures: 9, lastFailureAt: new Date(), waitUntil: until });
+    }
+  });
+
+  const attempt = (t: typeof direct, forwardedFor: string) =>
+    submitForm(t.app, {
+      page: '/sign-in',
+      headers: { 'x-forwarded-for': forwardedFor },
+      fields: { email: 'someone@example.test', password: 'a guess of a password' },
+    });
+
+  it('counts the client named by a trusted proxy (KLOE_TRUST_PROXY), and no one else’s word for it', async () => {
+    expect((await attempt(behindProxy, GUESSER)).statusCode).toBe(429);
+    expect((await attempt(behindProxy, '203.0.113.50')).statusCode).toBe(401);
+    // Without KLOE_TRUST_PROXY a client cannot pick its address by sending the header.
+    expect((await attempt(direct, GUESSER)).statusCode).toBe(401);
   });
 });

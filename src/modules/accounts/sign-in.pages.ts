@@ -10,6 +10,14 @@ import type { SsoService } from './sso.service.js';
 
 const INVALID = 'Enter a correct email address and password';
 
+/** How long to wait, in words: whole seconds under two minutes, else whole minutes (rounded up). */
+export function waitMessage(until: Date, now = new Date()): string {
+  const seconds = Math.max(1, Math.ceil((until.getTime() - now.getTime()) / 1000));
+  const wait = seconds < 120 ? `${seconds} seconds` : `${Math.ceil(seconds / 60)} minutes`;
+  return `Too many attempts to sign in. Wait ${wait}, then try again.`;
+}
+
+/** For a person an administrator has locked out (single sign-on shows it; the password path throttles instead). */
 export function lockedMessage(until: Date): string {
   const time = until.toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit', timeZone: 'Europe/London' });
   return `This account is locked after too many failed sign-in attempts. Try again after ${time}, or ask an administrator to reset your password.`;
@@ -56,22 +64,27 @@ export function registerSignInPages(
 
   app.post(
     '/sign-in',
-    // Per address; the per-account lock-out in the sign-in service covers slow, distributed guessing.
+    // A burst limit per address, in this process; the sign-in service's throttle (in the database, shared by
+    // every process) slows guessing per email, per address and per both.
     { schema: hide, config: { access, rateLimit: { max: deps.attemptsPerMinute, timeWindow: '1 minute' } } },
     async (request, reply) => {
       const body = signInBody.parse(request.body ?? {});
       const next = safeNext(body.next, deps.baseUrl);
-      const outcome = await deps.signIn.signIn(body.email, body.password, fromNodeHeaders(request.headers));
+      const outcome = await deps.signIn.signIn(body.email, body.password, fromNodeHeaders(request.headers), request.ip);
       if (outcome.ok) {
         for (const cookie of outcome.setCookies) reply.header('set-cookie', cookie);
         return reply.redirect(next, 303);
       }
-      return renderSignIn(reply.status(outcome.reason === 'locked' ? 423 : 401), {
+      if (outcome.reason === 'wait') {
+        const seconds = Math.max(1, Math.ceil((outcome.until.getTime() - Date.now()) / 1000));
+        reply.status(429).header('retry-after', String(seconds));
+      } else reply.status(401);
+      return renderSignIn(reply, {
         next,
         email: body.email,
         ssoName,
         // One message, as in GOV.UK's sign-in pattern: it must not say which of the two was wrong.
-        problem: { field: 'email', message: outcome.reason === 'locked' ? lockedMessage(outcome.until) : INVALID },
+        problem: { field: 'email', message: outcome.reason === 'wait' ? waitMessage(outcome.until) : INVALID },
       });
     },
   );

@@ -1,15 +1,15 @@
 /**
  * Signing in and out. better-auth checks the password and makes the session; kloe adds what it does not
- * do: one message for every failure that must not reveal whether an account exists, lock-out after
- * repeated failures (told plainly to the person), disabled accounts refused, and the audit trail.
+ * do: one answer for every failure that must not reveal whether an account exists, growing waits after
+ * repeated failures (sign-in-throttle.ts) in place of a lock-out anyone could trigger, disabled accounts
+ * refused, and the audit trail.
  */
 import { APIError } from 'better-auth/api';
 import type { Database } from '../../db/database.js';
-import { recordAudit } from '../audit/audit.recorder.js';
 import * as repo from './accounts.repository.js';
 import { hashPassword, verifyPassword, type Auth } from './auth.js';
-
-export const LOCKOUT = { attempts: 5, minutes: 15 } as const;
+import { throttleKeys } from './sign-in-throttle.js';
+import * as throttles from './sign-in-throttle.repository.js';
 
 let dummy: Promise<string> | undefined;
 const dummyHash = () => (dummy ??= hashPassword('a password nobody has, for equal timing'));
@@ -17,47 +17,44 @@ const dummyHash = () => (dummy ??= hashPassword('a password nobody has, for equa
 export type SignInOutcome =
   | { ok: true; userId: string; setCookies: string[] }
   | { ok: false; reason: 'invalid' }
-  | { ok: false; reason: 'locked'; until: Date };
+  /** Too many failures for this email or from this address: no password is checked before `until`. */
+  | { ok: false; reason: 'wait'; until: Date };
 
-export function createSignInService(deps: { db: Database; auth: Auth }) {
+export function createSignInService(deps: { db: Database; auth: Auth; now?: () => Date }) {
   const { db, auth } = deps;
-
-  async function recordFailure(user: repo.UserRow): Promise<SignInOutcome> {
-    const failures = user.failedSignIns + 1;
-    if (failures < LOCKOUT.attempts) {
-      await repo.updateUser(db, user.id, { failedSignIns: failures });
-      return { ok: false, reason: 'invalid' };
-    }
-    const until = new Date(Date.now() + LOCKOUT.minutes * 60_000);
-    await db.transaction(async (tx) => {
-      await repo.updateUser(tx, user.id, { failedSignIns: 0, lockedUntil: until });
-      await recordAudit(tx, {
-        actor: { kind: 'system', label: 'sign-in' },
-        action: 'user.locked_out',
-        entityType: 'user',
-        entityId: user.id,
-        after: { lockedUntil: until, failedAttempts: failures },
-      });
-    });
-    return { ok: false, reason: 'locked', until };
-  }
+  const now = deps.now ?? (() => new Date());
 
   return {
-    async signIn(email: string, password: string, headers: Headers): Promise<SignInOutcome> {
+    /** `address` is the client's IP address, which the throttle counts along with the email. */
+    async signIn(email: string, password: string, headers: Headers, address: string): Promise<SignInOutcome> {
+      const keys = throttleKeys(email, address);
+      const until = await throttles.waitingUntil(
+        db,
+        keys.map((k) => k.key),
+        now(),
+      );
+      // Known or unknown, the same answer: the counters are the email's as typed, not the account's.
+      if (until) return { ok: false, reason: 'wait', until };
       const user = email ? await repo.findUserByEmail(db, email) : undefined;
-      if (user?.lockedUntil && user.lockedUntil > new Date())
-        return { ok: false, reason: 'locked', until: user.lockedUntil };
+      const fail = async (): Promise<SignInOutcome> => {
+        await throttles.countFailure(db, keys, now());
+        return { ok: false, reason: 'invalid' };
+      };
       if (!user || user.disabledAt || !password) {
         // Unknown and disabled accounts fail like a wrong password, and take as long: a password is still checked.
         await verifyPassword(await dummyHash(), password || 'x');
-        return { ok: false, reason: 'invalid' };
+        return fail();
       }
       try {
         const result = await auth.api.signInEmail({ body: { email, password }, headers, returnHeaders: true });
-        await repo.updateUser(db, user.id, { failedSignIns: 0, lockedUntil: null });
+        // This email's counters from here and from anywhere; the address's own counts on (other emails).
+        await throttles.clearFailures(
+          db,
+          keys.filter((k) => k.rule.scope !== 'address').map((k) => k.key),
+        );
         return { ok: true, userId: user.id, setCookies: result.headers.getSetCookie() };
       } catch (error) {
-        if (error instanceof APIError && error.status === 'UNAUTHORIZED') return recordFailure(user);
+        if (error instanceof APIError && error.status === 'UNAUTHORIZED') return fail();
         throw error;
       }
     },

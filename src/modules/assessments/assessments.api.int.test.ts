@@ -67,6 +67,7 @@ describeEachDatabase('assessments API: a whole inspection', (driver) => {
       statements: { judged: number; total: number };
       suggestedRating: { rating: string | null; reasons: string[]; drivers: { ref: string; effect: string }[] };
       finalRating: string | null;
+      rationale: string | null;
     };
   }
 
@@ -203,6 +204,71 @@ describeEachDatabase('assessments API: a whole inspection', (driver) => {
     expect(now.version).toBe(version + 1);
   });
 
+  it('drops the rationale of a rating that changes: the new rating needs its own', async () => {
+    const { id } = await openInspection({ scope: ['6.1'] });
+    expect((await move(id, 'fieldwork')).statusCode).toBe(200);
+    const save = async (body: object) =>
+      api(lead, 'PUT', `/api/assessments/${id}/kloes/6.1`, { version: (await kloe(id, '6.1')).version, ...body });
+    expect((await save({ finalRating: 'uncertain', rationale: 'Plans are not yet funded' })).statusCode).toBe(200);
+    const bare = await save({ finalRating: 'poor' });
+    expect(bare.statusCode).toBe(400);
+    expect(bare.json().errors[0].field).toBe('rationale');
+    expect((await save({ finalRating: 'poor', rationale: 'No plans at all' })).statusCode).toBe(200);
+    expect((await kloe(id, '6.1')).rationale).toBe('No plans at all');
+  });
+
+  it('lets only the lead re-write a rationale in moderation, and nobody change a rating there by saving it', async () => {
+    const { id } = await openInspection({ scope: ['6.2'] });
+    expect((await move(id, 'fieldwork')).statusCode).toBe(200);
+    const save = async (user: TestUser, body: object) =>
+      api(user, 'PUT', `/api/assessments/${id}/kloes/6.2`, { version: (await kloe(id, '6.2')).version, ...body });
+    expect((await save(second, { finalRating: 'uncertain', rationale: 'First view' })).statusCode).toBe(200);
+    expect((await move(id, 'moderation')).statusCode).toBe(200);
+    const rewrite = await save(second, { rationale: 'My own second view' });
+    expect(rewrite.statusCode).toBe(409);
+    expect(rewrite.json().code).toBe('rating_locked_in_moderation');
+    // The team member's findings and notes are still theirs to record.
+    expect((await save(second, { strengths: ['Seen at the site visit'] })).statusCode).toBe(200);
+    expect((await save(lead, { rationale: 'Agreed in moderation: plans unfunded' })).statusCode).toBe(200);
+    expect((await kloe(id, '6.2')).rationale).toBe('Agreed in moderation: plans unfunded');
+  });
+
+  it('refuses to publish while new findings have moved a KLOE’s suggestion away from its rationale', async () => {
+    const { id } = await openInspection({ scope: ['6.3'] });
+    expect((await move(id, 'fieldwork')).statusCode).toBe(200);
+    const k = await kloe(id, '6.3');
+    const rated = await api(lead, 'PUT', `/api/assessments/${id}/kloes/6.3`, {
+      version: k.version,
+      finalRating: 'poor',
+      rationale: 'Nothing judged yet, but the plans we saw were unfunded',
+    });
+    expect(rated.statusCode, rated.body).toBe(200);
+    for (const node of ['6', 'overall']) {
+      const card = (await api(lead, 'GET', `/api/assessments/${id}/scorecard`)).json();
+      const entry = node === 'overall' ? card.overall : card.keyQuestions[0];
+      await api(lead, 'PUT', `/api/assessments/${id}/ratings/${node}`, { version: entry.version, finalRating: 'poor' });
+    }
+    expect((await move(id, 'moderation')).statusCode).toBe(200);
+    // A team member records the findings in moderation: every statement met now suggests another rating.
+    const findings = ['6.3-P1', '6.3-P2', '6.3-U1', '6.3-U2'].map((statementRef) => ({ statementRef, outcome: 'met' }));
+    const judged = await api(second, 'PUT', `/api/assessments/${id}/kloes/6.3`, {
+      version: (await kloe(id, '6.3')).version,
+      findings,
+    });
+    expect(judged.statusCode, judged.body).toBe(200);
+    expect((await kloe(id, '6.3')).suggestedRating.rating).not.toBe('poor');
+    const refused = await move(id, 'published');
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json().detail).toMatch(/no rationale written since it last changed: KLOE 6\.3$/);
+    // The lead re-writes the rationale against the new suggestion; the rating itself stays.
+    const again = await api(lead, 'PUT', `/api/assessments/${id}/kloes/6.3`, {
+      version: (await kloe(id, '6.3')).version,
+      rationale: 'Every statement is met on paper, but none of the plans is funded',
+    });
+    expect(again.statusCode, again.body).toBe(200);
+    expect((await move(id, 'published')).statusCode).toBe(200);
+  });
+
   it('moves the status only one step at a time, lets only the lead publish, and keeps a published revision intact', async () => {
     const { id } = await openInspection({ scope: ['6.4'] });
     expect((await move(id, 'moderation')).statusCode).toBe(409); // planning → moderation skips fieldwork
@@ -214,37 +280,65 @@ describeEachDatabase('assessments API: a whole inspection', (driver) => {
     expect(missing.statusCode).toBe(409);
     expect(missing.json().detail).toContain('KLOE 6.4');
 
+    // In moderation a final rating changes only through a challenge, not by saving it, even for the lead.
     const k = await kloe(id, '6.4');
-    await api(lead, 'PUT', `/api/assessments/${id}/kloes/6.4`, {
-      version: k.version,
-      finalRating: 'uncertain',
-      rationale: 'Capacity plans are not yet funded',
-    });
+    const rate = (user: TestUser, version: number) =>
+      api(user, 'PUT', `/api/assessments/${id}/kloes/6.4`, {
+        version,
+        finalRating: 'uncertain',
+        rationale: 'Capacity plans are not yet funded',
+      });
+    for (const user of [lead, second]) {
+      const refused = await rate(user, k.version);
+      expect(refused.statusCode).toBe(409);
+      expect(refused.json().code).toBe('rating_locked_in_moderation');
+    }
+    expect((await move(id, 'fieldwork')).statusCode).toBe(200);
+    expect((await rate(lead, k.version)).statusCode).toBe(200);
+    const rateNode = async (node: string, finalRating: string) => {
+      const card = (await api(lead, 'GET', `/api/assessments/${id}/scorecard`)).json();
+      const entry = node === 'overall' ? card.overall : card.keyQuestions[0];
+      return api(lead, 'PUT', `/api/assessments/${id}/ratings/${node}`, { version: entry.version, finalRating });
+    };
+    for (const node of ['6', 'overall']) expect((await rateNode(node, 'uncertain')).statusCode).toBe(200);
+    expect((await move(id, 'moderation')).statusCode).toBe(200);
+
     const challenge = await api(second, 'POST', `/api/assessments/${id}/challenges`, {
       targetRef: '6.4',
       comment: 'The workforce plan was funded in March',
     });
     expect(challenge.statusCode, challenge.body).toBe(201);
-    for (const node of ['6', 'overall']) {
-      const card = (await api(lead, 'GET', `/api/assessments/${id}/scorecard`)).json();
-      const entry = node === 'overall' ? card.overall : card.keyQuestions[0];
-      const res = await api(lead, 'PUT', `/api/assessments/${id}/ratings/${node}`, {
-        version: entry.version,
-        finalRating: 'uncertain',
-      });
-      expect(res.statusCode, res.body).toBe(200);
-    }
     const blocked = await move(id, 'published');
     expect(blocked.statusCode).toBe(409);
     expect(blocked.json().detail).toContain('1 challenge is not yet resolved');
 
-    const resolved = await api(lead, 'POST', `/api/assessments/${id}/challenges/${challenge.json().id}/resolve`, {
-      outcome: 'changed',
-      rating: 'promising',
-      reason: 'Funding confirmed in the March budget',
-    });
+    const resolve = (challengeId: string, reason: string) =>
+      api(lead, 'POST', `/api/assessments/${id}/challenges/${challengeId}/resolve`, {
+        outcome: 'changed',
+        rating: 'promising',
+        reason,
+      });
+    const resolved = await resolve(challenge.json().id, 'Funding confirmed in the March budget');
     expect(resolved.statusCode, resolved.body).toBe(200);
     expect((await kloe(id, '6.4')).finalRating).toBe('promising');
+
+    // Key question 6 now suggests promising but stays uncertain with no rationale: publishing waits for it,
+    // and then for the overall judgement, which it moves in turn.
+    for (const [node, label] of [
+      ['6', 'key question 6'],
+      ['overall', 'the overall judgement'],
+    ] as const) {
+      const unexplained = await move(id, 'published');
+      expect(unexplained.statusCode).toBe(409);
+      expect(unexplained.json().detail).toMatch(
+        new RegExp(`differ from their suggestion with no rationale written since it last changed: ${label}$`),
+      );
+      const raised = await api(second, 'POST', `/api/assessments/${id}/challenges`, {
+        targetRef: node,
+        comment: 'Follows from the KLOE ratings now',
+      });
+      expect((await resolve(raised.json().id, 'Follows from the moderated KLOE ratings')).statusCode).toBe(200);
+    }
     expect((await move(id, 'published', second)).statusCode).toBe(403);
     expect((await move(id, 'published')).statusCode).toBe(200);
 

@@ -466,12 +466,12 @@ export async function copyAsNextRevision(db: Database, from: AssessmentRow): Pro
     insert into findings (assessment_id, statement_ref, kloe_ref, outcome, note, updated_by, updated_at)
     select ${next.id}, statement_ref, kloe_ref, outcome, note, updated_by, updated_at from findings where assessment_id = ${from.id}`);
   await db.execute(sql`
-    insert into kloe_judgements (assessment_id, kloe_ref, strengths, areas_for_improvement, exceeded, final_rating, rationale, updated_by, updated_at)
-    select ${next.id}, kloe_ref, strengths, areas_for_improvement, exceeded, final_rating, rationale, updated_by, updated_at
+    insert into kloe_judgements (assessment_id, kloe_ref, strengths, areas_for_improvement, exceeded, final_rating, rationale, rationale_suggested, updated_by, updated_at)
+    select ${next.id}, kloe_ref, strengths, areas_for_improvement, exceeded, final_rating, rationale, rationale_suggested, updated_by, updated_at
     from kloe_judgements where assessment_id = ${from.id}`);
   await db.execute(sql`
-    insert into roll_up_judgements (assessment_id, node_ref, final_rating, rationale, updated_by, updated_at)
-    select ${next.id}, node_ref, final_rating, rationale, updated_by, updated_at from roll_up_judgements where assessment_id = ${from.id}`);
+    insert into roll_up_judgements (assessment_id, node_ref, final_rating, rationale, rationale_suggested, updated_by, updated_at)
+    select ${next.id}, node_ref, final_rating, rationale, rationale_suggested, updated_by, updated_at from roll_up_judgements where assessment_id = ${from.id}`);
   await copyRecommendations(db, from.id, next.id);
   return next;
 }

@@ -23,7 +23,7 @@ import type {
   UpdateAssessmentInput,
 } from './assessments.schemas.js';
 import type { AssessmentKind, AssessmentStatus, TeamRole } from './assessments.tables.js';
-import { missingFinalRatings } from './workspace.service.js';
+import { missingFinalRatings, unexplainedFinalRatings } from './workspace.service.js';
 
 /** What the audit trail keeps of an assessment's own fields. */
 export function assessmentRecord(row: repo.AssessmentRow) {
@@ -299,6 +299,13 @@ export function createAssessmentsService(deps: { db: Database; revisionCopiers?:
           const missing = await missingFinalRatings(tx, assessment);
           if (missing.length > 0)
             throw statusMoveRefused(from, 'published', `these have no final rating yet: ${missing.join(', ')}`);
+          const unexplained = await unexplainedFinalRatings(tx, assessment);
+          if (unexplained.length > 0)
+            throw statusMoveRefused(
+              from,
+              'published',
+              `these final ratings differ from their suggestion with no rationale written since it last changed: ${unexplained.join(', ')}`,
+            );
         }
         const updated = await updateAt(tx, assessment, input.version, {
           status: input.status,

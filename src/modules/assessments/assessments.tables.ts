@@ -114,6 +114,8 @@ export const kloeJudgements = pgTable(
     exceeded: boolean('exceeded').notNull().default(false),
     finalRating: text('final_rating'),
     rationale: text('rationale'),
+    /** The suggested rating the rationale was written against (rating-rationale.ts); null before it was kept. */
+    rationaleSuggested: text('rationale_suggested'),
     version: integer('version').notNull().default(1),
     updatedBy: text('updated_by').references(() => users.id),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
@@ -152,6 +154,8 @@ export const rollUpJudgements = pgTable(
     nodeRef: text('node_ref').notNull(),
     finalRating: text('final_rating'),
     rationale: text('rationale'),
+    /** The suggested rating the rationale was written against (rating-rationale.ts); null before it was kept. */
+    rationaleSuggested: text('rationale_suggested'),
     version: integer('version').notNull().default(1),
     updatedBy: text('updated_by').references(() => users.id),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),

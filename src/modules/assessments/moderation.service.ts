@@ -1,8 +1,9 @@
 /**
  * Moderation: while an assessment is in moderation, a team member other than the lead may challenge a
  * rating (a KLOE's, a key question's or the overall one) with a comment; the lead resolves each
- * challenge by keeping the rating or changing it, with a reason. Open challenges block publishing
- * (assessments.service.ts asks before it publishes).
+ * challenge by keeping the rating or changing it, with a reason that becomes its rationale. This is the
+ * only way a final rating changes in moderation (rating-rationale.ts; the workspace's saves refuse it).
+ * Open challenges block publishing (assessments.service.ts asks before it publishes).
  */
 import type { Database } from '../../db/database.js';
 import { notFound } from '../../errors.js';
@@ -13,7 +14,7 @@ import { assessmentForbidden, invalidAssessmentInput, statusMoveRefused } from '
 import type { AssessmentActor } from './assessments.policy.js';
 import * as repo from './assessments.repository.js';
 import type { ChallengeInput, ResolveChallengeInput } from './assessments.schemas.js';
-import { kloeEntityId } from './workspace.service.js';
+import { currentSuggestion, kloeEntityId } from './workspace.service.js';
 import { isUuid } from '../../db/ids.js';
 
 const challengeNotFound = (id: string) => notFound('challenge_not_found', `No challenge with id "${id}"`);
@@ -119,7 +120,9 @@ async function changeRating(
     ]);
   }
   const isKloe = kloesInScope(doc, assessment.scope).some((leaf) => leaf.kloe.ref === targetRef);
-  const values = { finalRating: rating, rationale: reason, updatedBy: by };
+  // The reason is the new rating's rationale, written against the suggestion as it is now.
+  const rationaleSuggested = await currentSuggestion(tx, assessment, targetRef);
+  const values = { finalRating: rating, rationale: reason, rationaleSuggested, updatedBy: by };
   if (isKloe) {
     const current = (await repo.findKloeJudgement(tx, assessment.id, targetRef))!;
     await repo.updateKloeJudgement(tx, assessment.id, targetRef, current.version, values);

@@ -361,6 +361,9 @@ describeEachDatabase('assessment workspace pages', (driver) => {
       expect(after).toContain('Agreed on review');
       expect(after).toContain('0 open challenges.');
       expect(after).not.toContain('/resolve"');
+      // Who changed the rating and when, and the rationale now attached to it: the resolution's reason.
+      expect(after).toMatch(/Last saved by Lena Lead, <time datetime="[^"]+">/);
+      expect(after).toMatch(/Rationale<\/dt>\s*<dd class="govuk-summary-list__value">Agreed on review<\/dd>/);
 
       const scorecard = (await get(lead, `/assessments/${id}/scorecard`)).body;
       expect(scorecard).toMatch(/kloe-scorecard__cell--final kloe-rating--uncertain">\s*<strong>Uncertain<\/strong>/);

@@ -368,21 +368,33 @@ export function registerWorkspacePages(app: FastifyInstance, deps: AssessmentPag
       moderation.list(actor, id),
     ]);
     const labels = ratingLabels(o.doc.ratingScale);
+    const names = Object.fromEntries(detail.team.map((m) => [m.userId, m.name]));
+    // What the lead weighs a challenge against: the rating, its rationale, and who saved it last and when.
+    const rated = (judgement: {
+      finalRating: string | null;
+      rationale: string | null;
+      updatedBy: string | null;
+      updatedAt: Date;
+    }) => ({
+      rating: judgement.finalRating,
+      rationale: judgement.rationale,
+      savedByName: judgement.updatedBy ? (names[judgement.updatedBy] ?? 'a former team member') : null,
+      savedAt: judgement.updatedAt,
+    });
     const targets = [
       ...o.kloes.map((k) => ({
         ref: k.leaf.kloe.ref,
         text: `KLOE ${k.leaf.kloe.ref}: ${k.leaf.kloe.question}`,
-        rating: k.judgement.finalRating,
+        ...rated(k.judgement),
       })),
       ...o.keyQuestions.map((kq) => ({
         ref: kq.nodeRef,
         text: `Key question ${kq.nodeRef}: ${kq.title}`,
-        rating: kq.judgement.finalRating,
+        ...rated(kq.judgement),
       })),
-      { ref: o.overall.nodeRef, text: 'Overall judgement', rating: o.overall.judgement.finalRating },
+      { ref: o.overall.nodeRef, text: 'Overall judgement', ...rated(o.overall.judgement) },
     ];
     const targetOf = Object.fromEntries(targets.map((t) => [t.ref, t]));
-    const names = Object.fromEntries(detail.team.map((m) => [m.userId, m.name]));
     const challenges = list
       .map(({ challenge, raisedByName }) => ({
         ...challenge,

@@ -30,6 +30,7 @@ import type { SaveKloeInput, SaveRollUpInput } from './assessments.schemas.js';
 import type { FindingOutcome } from './assessments.tables.js';
 import { suggestKloeRating, type KloeSuggestion } from './best-fit.js';
 import { rollUpRatings, type RollUpResult } from './roll-up.js';
+import { departsUnexplained, moderationRefusal, nextRationale } from './rating-rationale.js';
 
 /** The audit trail's name for one KLOE of one assessment (its history is kept under this). */
 export const kloeEntityId = (assessmentId: string, ref: string) => `${assessmentId}/${ref}`;
@@ -183,6 +184,40 @@ export async function missingFinalRatings(db: Database, assessment: repo.Assessm
   return unrated(await computeState(db, assessment));
 }
 
+/** The ratings whose final rating departs from their suggestion as it is now without a rationale written against it. */
+function unexplained({ kloes, keyQuestions, overall }: AssessmentState): string[] {
+  return [
+    ...kloes.filter((k) => departsUnexplained(k.judgement, k.suggestion.rating)).map((k) => `KLOE ${k.leaf.kloe.ref}`),
+    ...keyQuestions
+      .filter((kq) => departsUnexplained(kq.judgement, kq.suggestion.rating))
+      .map((kq) => `key question ${kq.nodeRef}`),
+    ...(departsUnexplained(overall.judgement, overall.suggestion.rating) ? ['the overall judgement'] : []),
+  ];
+}
+
+export async function unexplainedFinalRatings(db: Database, assessment: repo.AssessmentRow): Promise<string[]> {
+  return unexplained(await computeState(db, assessment));
+}
+
+/** The suggestion a KLOE's, key question's or the overall rating is measured against now. */
+export async function currentSuggestion(db: Database, assessment: repo.AssessmentRow, ref: string) {
+  const state = await computeState(db, assessment);
+  const node = [
+    ...state.kloes.map((k) => ({ ref: k.leaf.kloe.ref, suggestion: k.suggestion })),
+    ...[...state.keyQuestions, state.overall].map((n) => ({ ref: n.nodeRef, suggestion: n.suggestion })),
+  ].find((n) => n.ref === ref);
+  return node?.suggestion.rating ?? null;
+}
+
+/** What a save changes of a rating: the rating itself, or (with the same rating) its rationale. */
+function ratingChange(
+  before: { finalRating: string | null; rationale: string | null },
+  finalRating: string | null,
+  after: { rationale: string | null },
+) {
+  return { rating: finalRating !== before.finalRating, rationale: after.rationale !== before.rationale };
+}
+
 /** Counts of findings by outcome over the KLOEs given. */
 function outcomeCounts(kloes: KloeState[]): Record<FindingOutcome, number> {
   const counts: Record<FindingOutcome, number> = { met: 0, partly_met: 0, not_met: 0, not_judged: 0 };
@@ -282,7 +317,7 @@ export function createWorkspaceService(deps: { db: Database }) {
      */
     async saveKloe(actor: AssessmentActor, id: string, ref: string, input: SaveKloeInput) {
       return db.transaction(async (tx) => {
-        const { assessment } = await loadFor(tx, actor, id, 'judge');
+        const { assessment, teamRole } = await loadFor(tx, actor, id, 'judge');
         const doc = await pinnedFramework(tx, assessment.frameworkVersionId);
         const leaf = kloesInScope(doc, assessment.scope).find((l) => l.kloe.ref === ref);
         if (!leaf) throw kloeNotInAssessment(ref);
@@ -310,8 +345,14 @@ export function createWorkspaceService(deps: { db: Database }) {
         const exceeded = input.exceeded ?? before.exceeded;
         const suggestion = suggestionFor(doc, leaf, outcomes, exceeded);
         const finalRating = input.finalRating === undefined ? before.finalRating : input.finalRating || null;
-        const rationale = input.rationale === undefined ? before.rationale : input.rationale;
-        const ratingIssues = ratingProblems(doc, finalRating, suggestion.rating, rationale);
+        const explained = nextRationale(before, finalRating, input.rationale, suggestion.rating);
+        const refused = moderationRefusal(
+          assessment.status,
+          ratingChange(before, finalRating, explained),
+          teamRole === 'lead',
+        );
+        if (refused) throw refused;
+        const ratingIssues = ratingProblems(doc, finalRating, suggestion.rating, explained.rationale);
         if (ratingIssues.length > 0) throw invalidAssessmentInput('Check the rating', ratingIssues);
 
         const by = actor.kind === 'user' ? actor.userId : null;
@@ -320,7 +361,7 @@ export function createWorkspaceService(deps: { db: Database }) {
           areasForImprovement: input.areasForImprovement ?? before.areasForImprovement,
           exceeded,
           finalRating,
-          rationale,
+          ...explained,
           updatedBy: by,
         });
         if (!after) throw await kloeConflict(tx, id, ref);
@@ -358,7 +399,7 @@ export function createWorkspaceService(deps: { db: Database }) {
     /** The final rating of a key question or of the overall judgement, measured against its roll-up. */
     async saveRollUp(actor: AssessmentActor, id: string, nodeRef: string, input: SaveRollUpInput) {
       return db.transaction(async (tx) => {
-        const { assessment } = await loadFor(tx, actor, id, 'judge');
+        const { assessment, teamRole } = await loadFor(tx, actor, id, 'judge');
         const state = await computeState(tx, assessment);
         const node = [...state.keyQuestions, state.overall].find((n) => n.nodeRef === nodeRef);
         if (!node) throw kloeNotInAssessment(nodeRef);
@@ -372,12 +413,18 @@ export function createWorkspaceService(deps: { db: Database }) {
           });
         if (before.version !== input.version) throw await conflict();
         const finalRating = input.finalRating === undefined ? before.finalRating : input.finalRating || null;
-        const rationale = input.rationale === undefined ? before.rationale : input.rationale;
-        const issues = ratingProblems(state.doc, finalRating, node.suggestion.rating, rationale);
+        const explained = nextRationale(before, finalRating, input.rationale, node.suggestion.rating);
+        const refused = moderationRefusal(
+          assessment.status,
+          ratingChange(before, finalRating, explained),
+          teamRole === 'lead',
+        );
+        if (refused) throw refused;
+        const issues = ratingProblems(state.doc, finalRating, node.suggestion.rating, explained.rationale);
         if (issues.length > 0) throw invalidAssessmentInput('Check the rating', issues);
         const after = await repo.updateRollUp(tx, id, nodeRef, input.version, {
           finalRating,
-          rationale,
+          ...explained,
           updatedBy: actor.kind === 'user' ? actor.userId : null,
         });
         if (!after) throw await conflict();

@@ -1,5 +1,5 @@
 /** The analysis table as CSV: one row per indicator and period, with its standing nationally and in the group. */
-import { stringify } from 'csv-stringify/sync';
+import { spreadsheetCsv } from '../../files/spreadsheet-csv.js';
 import type { Analysis } from './analysis.js';
 
 export function analysisCsv(analysis: Analysis): string {
@@ -25,9 +25,8 @@ export function analysisCsv(analysis: Analysis): string {
       i.quartileMovement ?? '',
     ]),
   );
-  return stringify(rows, {
-    header: true,
-    columns: [
+  return spreadsheetCsv(
+    [
       'indicator_code',
       'title',
       'unit',
@@ -47,7 +46,6 @@ export function analysisCsv(analysis: Analysis): string {
       'slope_per_period',
       'quartile_movement',
     ],
-    // A leading =, +, - or @ would make a spreadsheet run the cell as a formula.
-    cast: { string: (s) => (/^[=+\-@]/.test(s) ? `'${s}` : s) },
-  });
+    rows,
+  );
 }

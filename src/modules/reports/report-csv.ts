@@ -1,16 +1,15 @@
 /**
  * CSV tables for spreadsheets: the ratings (every KLOE, key question and the overall judgement) and the
  * findings (every statement of every KLOE in scope). UTF-8 with a byte-order mark, so Excel reads the
- * curly quotes and dashes of the framework's text correctly.
+ * curly quotes and dashes of the framework's text correctly; quoted and formula-safe (spreadsheet-csv.ts),
+ * one row per KLOE or statement however many lines its strengths, areas and notes have.
  */
-import { stringify } from 'csv-stringify/sync';
+import { spreadsheetCsv, type CsvCell } from '../../files/spreadsheet-csv.js';
 import { statementsOf } from '../assessments/assessment-framework.js';
 import { OUTCOME_LABELS } from '../assessments/assessments.schemas.js';
 import type { ReportInput } from './report.model.js';
 
-const BOM = '\uFEFF';
-const csv = (columns: string[], rows: (string | number | null)[][]) =>
-  BOM + stringify([columns, ...rows.map((row) => row.map((cell) => cell ?? ''))], { record_delimiter: '\r\n' });
+const csv = (columns: string[], rows: CsvCell[][]) => spreadsheetCsv(columns, rows, { bom: true });
 
 export function ratingsCsv(input: ReportInput): string {
   const label = (id: string | null | undefined) =>

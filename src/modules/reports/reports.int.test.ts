@@ -5,7 +5,9 @@ import { describeEachDatabase } from '../../db/testing/test-database.js';
 import { useTestApp } from '../../testing/test-app.js';
 import { createTestUser, type TestUser } from '../../testing/test-users.js';
 import { createViewEnvironment } from '../../web/nunjucks.js';
+import { CsvScanner } from '../indicators/csv-records.js';
 import { createAssessmentsService } from '../assessments/assessments.service.js';
+import { createWorkspaceService } from '../assessments/workspace.service.js';
 import { reportFiles } from './reports.tables.js';
 import { createPdfPrinter } from './report-pdf.js';
 import { createTemplateRenderer } from './template-renderer.js';
@@ -15,6 +17,13 @@ import { docxEntries, docxPart, pdfFirstPagePng, pdfInfo, pdfText, xmlText } fro
 import { J2_KLOE_REFS } from '../../testing/kloe-refs.js';
 
 const KLOES = J2_KLOE_REFS;
+
+/** The records of a CSV file as a spreadsheet reads them (RFC 4180). */
+function read(csv: string): string[][] {
+  const scanner = new CsvScanner(',');
+  scanner.push(csv.replace(/^\uFEFF/, ''), true);
+  return scanner.next(100_000).map((record) => record.fields);
+}
 const RECOMMENDATIONS = [
   'Benchmark repair costs against similar landlords every year',
   'Publish repair times to tenants monthly',
@@ -91,6 +100,34 @@ describeEachDatabase('reports', (driver) => {
     const json = (await download(lead, 'json')).json();
     expect(json.format).toBe('kloe-assessment/1');
     expect(json.recommendations.map((r: { text: string }) => r.text)).toEqual(RECOMMENDATIONS);
+  });
+
+  it('quotes multi-line cells and neutralises formulas in both CSV tables, one row per KLOE and statement', async () => {
+    const { db } = t.database;
+    const other = await createJudgedAssessment(db, lead.actor, 'CSV quoting inspection');
+    const workspace = createWorkspaceService({ db });
+    const kloe = (await workspace.overview(lead.actor, other.id)).kloes.find((k) => k.leaf.kloe.ref === '4.1')!;
+    const note = '@SUM(A1:A9)\nsecond line of the note';
+    await workspace.saveKloe(lead.actor, other.id, '4.1', {
+      version: kloe.judgement.version,
+      findings: [{ statementRef: kloe.findings[0]!.statementRef, outcome: 'met', note }],
+      strengths: ['Clear plans\nagreed with tenants', '=HYPERLINK("http://evil.example","Click")'],
+      areasForImprovement: ['+1+1', '-costs\rabove average'],
+    });
+    const get = async (format: string) =>
+      read(
+        (await t.app.inject({ url: `/api/assessments/${other.id}/report?format=${format}`, headers: lead.headers }))
+          .body,
+      );
+    const ratings = await get('ratings.csv');
+    expect(ratings).toHaveLength(1 + 15 + 3 + 1);
+    const row41 = ratings.find((r) => r[1] === '4.1')!;
+    expect(row41[7]).toBe('Clear plans\nagreed with tenants\n=HYPERLINK("http://evil.example","Click")');
+    expect(row41[8]).toBe("'+1+1\n-costs\rabove average");
+    const findings = await get('findings.csv');
+    const statements = (await workspace.overview(lead.actor, other.id)).kloes.reduce((n, k) => n + k.total, 0);
+    expect(findings).toHaveLength(1 + statements);
+    expect(findings.find((r) => r[1] === kloe.findings[0]!.statementRef)![5]).toBe(`'${note}`);
   });
 
   it('makes a tagged PDF with a title, every KLOE, its rating and the recommendations', async () => {
