@@ -21,13 +21,18 @@ export interface StartupReport {
 export async function prepareDatabase(
   database: DatabaseHandle,
   config: Pick<Config, 'env' | 'admin' | 'baseUrl'>,
+  /** demo: false leaves the demo out on a first run too (tests that make their own records). */
+  options: { demo?: boolean } = {},
 ): Promise<StartupReport> {
   const outcomes = await createFrameworksService({ db: database.db }).ensureBuiltins();
-  const demo = await createDemoService({
-    db: database.db,
-    seeders: demoSeeders,
-    production: config.env === 'production',
-  }).loadOnFirstRun();
+  const demo =
+    options.demo === false
+      ? undefined
+      : await createDemoService({
+          db: database.db,
+          seeders: demoSeeders,
+          production: config.env === 'production',
+        }).loadOnFirstRun();
   await recomputeWhereMissing(database);
   const accounts = createAccountsService({ db: database.db });
   const firstRun = await createFirstRunService({ db: database.db, accounts, config }).ensureAdministrator();

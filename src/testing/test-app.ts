@@ -1,6 +1,8 @@
 /**
- * An app around a fresh database for one test file: built-in frameworks loaded as at start,
- * logs silenced, torn down after the file. Use inside describeEachDatabase.
+ * An app around a fresh database for one test file: built-in frameworks loaded as at start, logs silenced,
+ * torn down after the file. Use inside describeEachDatabase. The database has no demo data unless the file
+ * asks for it: tests make the records they need (createTestUser, createTestOrganisation …), and the demo
+ * costs seconds per file.
  */
 import { afterAll, beforeAll } from 'vitest';
 import { buildApp, type App } from '../app.js';
@@ -13,12 +15,21 @@ export interface TestApp {
   readonly database: TestDatabase;
 }
 
-export function useTestApp(driver: Driver, config: Partial<ReturnType<typeof testConfig>> = {}): TestApp {
+export interface TestAppOptions {
+  /** Load the demo data first, as a first start outside production does (for tests of the demo itself). */
+  demo?: boolean;
+}
+
+export function useTestApp(
+  driver: Driver,
+  config: Partial<ReturnType<typeof testConfig>> = {},
+  options: TestAppOptions = {},
+): TestApp {
   let database: TestDatabase | undefined;
   let app: App | undefined;
   beforeAll(async () => {
     database = await createTestDatabase(driver);
-    await prepareDatabase(database, testConfig(config));
+    await prepareDatabase(database, testConfig(config), { demo: options.demo ?? false });
     app = await buildApp({ config: testConfig(config), database, logger: false });
   });
   afterAll(async () => {
