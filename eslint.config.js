@@ -21,6 +21,16 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
     },
   },
+  // Rules that need the types: a promise nobody awaits loses its rejection (an unhandled rejection ends
+  // the process), and a promise handed where a void callback is expected is never awaited by its caller.
+  {
+    files: ['**/*.ts'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+    },
+  },
   // The scripts sent to the browser.
   {
     files: ['src/web/assets/**/*.js'],

@@ -7,6 +7,8 @@ export default defineConfig({
     // Vitest's default on two cores is one worker, which leaves a core idle while a test waits on
     // PostgreSQL, a kloe child process or chromium; three keep both cores busy.
     maxWorkers: 3,
+    // The usual report, then the ten slowest files of the run.
+    reporters: ['default', './src/testing/slowest-files.reporter.ts'],
     projects: [
       {
         test: {
@@ -19,7 +21,7 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['src/**/*.int.test.ts'],
-          globalSetup: ['src/db/testing/pglite-dump.setup.ts', 'src/testing/run-folder.setup.ts'],
+          globalSetup: ['src/db/testing/migrated-databases.setup.ts', 'src/testing/run-folder.setup.ts'],
           // CLI tests start kloe processes one after another; on two busy cores each start takes seconds
           // (one test of eight starts took 90 s with three test workers and other work running).
           testTimeout: 180_000,
@@ -30,7 +32,8 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['e2e/**/*.test.ts'],
-          globalSetup: ['src/db/testing/pglite-dump.setup.ts', 'src/testing/run-folder.setup.ts'],
+          // One server for the whole run (browser tests use no test database of their own).
+          globalSetup: ['e2e/support/shared-server.setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
           fileParallelism: false,

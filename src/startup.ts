@@ -21,6 +21,8 @@ export interface StartupReport {
 export async function prepareDatabase(
   database: DatabaseHandle,
   config: Pick<Config, 'env' | 'admin' | 'baseUrl'> & Partial<Pick<Config, 'demo'>>,
+  /** demo: false leaves the demo out on a first run too (tests that make their own records). */
+  options: { demo?: boolean } = {},
 ): Promise<StartupReport> {
   const outcomes = await createFrameworksService({ db: database.db }).ensureBuiltins();
   const demoService = createDemoService({
@@ -28,8 +30,8 @@ export async function prepareDatabase(
     seeders: demoSeeders,
     production: config.env === 'production',
   });
-  const demo =
-    (config.demo ?? defaultDemo(config.env)) === 'first-run' ? await demoService.loadOnFirstRun() : undefined;
+  const demoWanted = options.demo !== false && (config.demo ?? defaultDemo(config.env)) === 'first-run';
+  const demo = demoWanted ? await demoService.loadOnFirstRun() : undefined;
   await recomputeBehind(database);
   const accounts = createAccountsService({ db: database.db });
   const firstRun = await createFirstRunService({ db: database.db, accounts, config }).ensureAdministrator();

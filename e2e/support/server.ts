@@ -1,51 +1,16 @@
-/** Starts the built kloe (bin/kloe.js serve) as a real process on a free port with its own data folder. */
-import { spawn, type ChildProcess } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+/**
+ * The kloe server a browser test drives. Without settings of its own, a test file gets the run's one server
+ * (shared-server.setup.ts): started once, with the demo data, for every file of the e2e run. A file that
+ * needs other settings (env) gets a server of its own, stopped when it calls stop().
+ */
+import { inject } from 'vitest';
+import { launchServer, type RunningServer } from './kloe-process.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-
-export interface RunningServer {
-  url: string;
-  dataDir: string;
-  stop(): Promise<void>;
-}
+export type { RunningServer } from './kloe-process.js';
 
 export async function startServer(env: Record<string, string> = {}): Promise<RunningServer> {
-  if (!fs.existsSync(path.join(root, 'dist', 'main.js'))) throw new Error('kloe is not built: run `npm run build`');
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kloe-e2e-'));
-  const child: ChildProcess = spawn(process.execPath, [path.join(root, 'bin', 'kloe.js'), 'serve'], {
-    env: { ...process.env, PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'warn', NODE_ENV: 'development', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`kloe did not start within 60 s:\n${output}`)), 60_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /kloe is running at (http:\/\/\S+)/.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1]!);
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`kloe exited with ${code} before starting:\n${output}`));
-    });
-  });
-  return {
-    url,
-    dataDir,
-    async stop() {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await exited;
-      fs.rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
+  const shared = inject('e2eServer');
+  if (Object.keys(env).length > 0 || !shared) return launchServer(env);
+  // The run's server outlives the file: stopping it is the global setup's work.
+  return { ...shared, stop: async () => {} };
 }

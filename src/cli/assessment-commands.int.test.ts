@@ -17,9 +17,9 @@ describe.skipIf(!postgresAvailable)('kloe assessment [postgres]', () => {
   const { kloe } = installation;
   // A second installation to import into; the test that does so loads its framework and demo data.
   const other = postgresInstallation('kloe-assessments-other-');
-  beforeAll(() => installDemo(kloe));
+  beforeAll(() => installDemo(installation));
 
-  it('creates, lists, shows, exports and imports an assessment', () => {
+  it('creates, lists, shows, exports and imports an assessment', async () => {
     const created = kloe([
       'assessment',
       'create',
@@ -107,7 +107,7 @@ describe.skipIf(!postgresAvailable)('kloe assessment [postgres]', () => {
     expect(copyId).not.toBe(id);
 
     // Into another installation under the same id, and out again unchanged.
-    installDemo(other.kloe);
+    await installDemo(other);
     expect(other.kloe(['assessment', 'import', file]).stdout).toMatch(new RegExp(`^Imported ${id}: `));
     const roundTrip = JSON.parse(other.kloe(['assessment', 'export', id!]).stdout);
     expect(withoutExportedAt(roundTrip)).toEqual({

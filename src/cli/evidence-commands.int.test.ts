@@ -10,8 +10,8 @@ describe.skipIf(!postgresAvailable)('kloe evidence [postgres]', () => {
   const installation = postgresInstallation('kloe-evidence-cli-');
   const { kloe } = installation;
   let assessmentId: string;
-  beforeAll(() => {
-    installDemo(kloe);
+  beforeAll(async () => {
+    await installDemo(installation);
     const list = JSON.parse(kloe(['assessment', 'list', '--json']).stdout) as { id: string; kind: string }[];
     assessmentId = list.find((a) => a.kind === 'self_assessment')!.id;
   });

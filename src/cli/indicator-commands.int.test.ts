@@ -9,7 +9,7 @@ describe.skipIf(!postgresAvailable)('kloe indicators [postgres]', () => {
   const installation = postgresInstallation('kloe-indicators-');
   const kloe = (args: string[]) => installation.kloe(args, { NODE_ENV: 'test' });
   // The demo (its assessments need the built-in framework): providers DEMO-P0001…, indicators DEMO-I001….
-  beforeAll(() => installDemo(kloe), 120_000);
+  beforeAll(() => installDemo(installation));
 
   it('defines an indicator, refusing a target on a higher-is-better one', () => {
     const refused = kloe(

@@ -11,8 +11,8 @@ describe.skipIf(!postgresAvailable)('kloe report [postgres]', () => {
   const { kloe } = installation;
   let inspection: string;
   let selfAssessment: string;
-  beforeAll(() => {
-    installDemo(kloe);
+  beforeAll(async () => {
+    await installDemo(installation);
     const listed = kloe(['assessment', 'list']).stdout.split('\n');
     const idOf = (kind: string) => listed.find((line) => line.includes(`\t${kind}\t`))!.split('\t')[0]!;
     inspection = idOf('inspection');

@@ -1,6 +1,8 @@
 /**
- * An app around a fresh database for one test file: built-in frameworks loaded as at start,
- * logs silenced, torn down after the file. Use inside describeEachDatabase.
+ * An app around a fresh database for one test file: built-in frameworks loaded as at start, logs silenced,
+ * torn down after the file. Use inside describeEachDatabase. The database has no demo data unless the file
+ * asks for it: tests make the records they need (createTestUser, createTestOrganisation …), and the demo
+ * costs seconds per file.
  */
 import { afterAll, beforeAll } from 'vitest';
 import { buildApp, type App, type AppDeps } from '../app.js';
@@ -13,18 +15,24 @@ export interface TestApp {
   readonly database: TestDatabase;
 }
 
+export interface TestAppOptions {
+  /** Load the demo data first, as a first start outside production does (for tests of the demo itself). */
+  demo?: boolean;
+  /** Fastify logger options, for a test that reads the log; silent otherwise. */
+  logger?: AppDeps['logger'];
+}
+
 export function useTestApp(
   driver: Driver,
   config: Partial<ReturnType<typeof testConfig>> = {},
-  /** Fastify logger options, for a test that reads the log; silent otherwise. */
-  logger: AppDeps['logger'] = false,
+  options: TestAppOptions = {},
 ): TestApp {
   let database: TestDatabase | undefined;
   let app: App | undefined;
   beforeAll(async () => {
     database = await createTestDatabase(driver);
-    await prepareDatabase(database, testConfig(config));
-    app = await buildApp({ config: testConfig(config), database, logger });
+    await prepareDatabase(database, testConfig(config), { demo: options.demo ?? false });
+    app = await buildApp({ config: testConfig(config), database, logger: options.logger ?? false });
   });
   afterAll(async () => {
     await app?.close();

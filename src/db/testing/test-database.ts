@@ -1,41 +1,25 @@
 /**
- * A fresh, migrated database per test file, on both drivers: PGlite in memory, and a throwaway
- * database on the PostgreSQL server at TEST_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres),
- * dropped afterwards. Locally, PostgreSQL tests are skipped with a message when no server answers;
- * in CI (CI=true) an unreachable server fails the run instead.
+ * A fresh, migrated database per test file, on both drivers: PGlite in memory, loaded from the run's migrated
+ * dump, and a throwaway database on the PostgreSQL server at TEST_DATABASE_URL (postgres-server.ts), copied
+ * from the run's migrated template and dropped afterwards (migrated-databases.setup.ts makes both). Locally,
+ * PostgreSQL tests are skipped with a message when no server answers; in CI (CI=true) an unreachable server
+ * fails the run instead.
  */
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import pg from 'pg';
 import { describe, inject } from 'vitest';
 import { IN_MEMORY, openDatabase } from '../client.js';
 import type { DatabaseHandle } from '../database.js';
+import { adminQuery, adminUrl, databaseUrl, isPostgresReachable } from './postgres-server.js';
 
 export type Driver = 'pglite' | 'postgres';
-
-const adminUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-
-let postgresReachable: Promise<boolean> | undefined;
-function isPostgresReachable(): Promise<boolean> {
-  postgresReachable ??= (async () => {
-    const client = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 2_000 });
-    try {
-      await client.connect();
-      await client.end();
-      return true;
-    } catch {
-      return false;
-    }
-  })();
-  return postgresReachable;
-}
 
 export interface TestDatabase extends DatabaseHandle {
   /** For PostgreSQL, the connection string of the throwaway database (for child processes). */
   url: string | undefined;
 }
 
-/** The migrated database that pglite-dump.setup.ts dumped for this run, when the run has one. */
+/** The migrated database that migrated-databases.setup.ts dumped for this run, when the run has one. */
 function migratedDump(): Blob | undefined {
   const file = inject('pgliteDump');
   return file ? new Blob([fs.readFileSync(file)]) : undefined;
@@ -46,22 +30,17 @@ export async function createTestDatabase(driver: Driver): Promise<TestDatabase> 
     return Object.assign(await openDatabase({ dataDir: IN_MEMORY, startFrom: migratedDump() }), { url: undefined });
   }
   const name = `kloe_test_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  const handle = await openDatabase({ databaseUrl: url.toString() });
+  // A copy of the run's migrated template, when the run has one (a project without the global setup migrates).
+  const template = inject('postgresTemplate');
+  await adminQuery(`create database ${name}${template ? ` template ${template}` : ''}`);
+  const url = databaseUrl(name);
+  const handle = await openDatabase({ databaseUrl: url });
   return {
     ...handle,
-    url: url.toString(),
+    url,
     async close() {
       await handle.close();
-      const cleanup = new pg.Client({ connectionString: adminUrl });
-      await cleanup.connect();
-      await cleanup.query(`drop database if exists ${name} with (force)`);
-      await cleanup.end();
+      await adminQuery(`drop database if exists ${name} with (force)`);
     },
   };
 }

@@ -74,7 +74,7 @@ const me = (t: TestApp, cookie: string) => t.app.inject({ url: '/api/me', header
 
 describeEachDatabase('single sign-on through OpenID Connect', (driver) => {
   const log = collectLogLines();
-  const t = useTestApp(driver, { oidc }, log.logger);
+  const t = useTestApp(driver, { oidc }, { logger: log.logger });
   let people: ReturnType<typeof createAccountsService>;
 
   beforeAll(async () => {
@@ -566,7 +566,7 @@ describe('single sign-on when it is not configured, or its provider is down', ()
   describe('provider unreachable', () => {
     // A port nothing listens on: discovery fails at start and again when the button is used.
     const log = collectLogLines();
-    const t = useTestApp('pglite', { oidc: { ...oidc, issuer: 'http://127.0.0.1:9' } }, log.logger);
+    const t = useTestApp('pglite', { oidc: { ...oidc, issuer: 'http://127.0.0.1:9' } }, { logger: log.logger });
 
     it('says single sign-on is unavailable rather than failing, and logs why', async () => {
       const res = await submitForm(t.app, { page: '/sign-in', action: '/sign-in/sso', fields: { next: '/' } });
@@ -592,7 +592,7 @@ describe('single sign-on when it is not configured, or its provider is down', ()
       config.oidc = { ...oidc, issuer: other.issuer, clientSecret: other.clientSecret };
     });
     afterAll(() => other?.close());
-    const t = useTestApp('pglite', config, log.logger);
+    const t = useTestApp('pglite', config, { logger: log.logger });
 
     it('is not trusted: single sign-on stays unavailable, and the log says why', async () => {
       const res = await submitForm(t.app, { page: '/sign-in', action: '/sign-in/sso', fields: { next: '/' } });

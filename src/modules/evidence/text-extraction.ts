@@ -53,8 +53,9 @@ function reasonOf(error: unknown): string {
 
 async function pdfText(bytes: Uint8Array): Promise<string> {
   const { getDocument } = await import('pdfjs-dist/legacy/build/pdf.mjs');
-  // pdf.js takes ownership of (and detaches) the buffer it is given: hand it a copy.
-  const task = getDocument({ data: new Uint8Array(bytes), isEvalSupported: false, verbosity: 0 });
+  // pdf.js takes ownership of (and detaches) the buffer it is given: hand it a copy. Since pdf.js 6 it never
+  // compiles code from a PDF (the isEvalSupported switch is gone with the code it guarded).
+  const task = getDocument({ data: new Uint8Array(bytes), verbosity: 0 });
   const pdf = await task.promise;
   try {
     const pages: string[] = [];

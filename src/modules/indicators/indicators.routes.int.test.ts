@@ -93,8 +93,8 @@ describeEachDatabase('indicator pages and API', (driver) => {
       headers: { ...inspector.headers, accept: 'text/html' },
     });
     expect(page.body).toContain('Imported 40 rows: 40 new values, 0 changed');
-    // The demo's values and these, counted as people read numbers.
-    expect(page.body).toMatch(/\d,\d{3} values held/);
+    // This file's values only: the test app has no demo data (nunjucks.test.ts covers grouping in thousands).
+    expect(page.body).toContain('40 values held');
   });
 
   it('imports through the API as an inspector, never as a member', async () => {

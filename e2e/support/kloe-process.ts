@@ -1,0 +1,59 @@
+/** Starts the built kloe (bin/kloe.js serve) as a real process on a free port with a data folder of its own. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+export interface RunningServer {
+  url: string;
+  dataDir: string;
+  stop(): Promise<void>;
+}
+
+/** How long a start may take before the server is given up on. */
+const START_LIMIT_S = 180;
+
+export async function launchServer(env: Record<string, string> = {}): Promise<RunningServer> {
+  if (!fs.existsSync(path.join(root, 'dist', 'main.js'))) throw new Error('kloe is not built: run `npm run build`');
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kloe-e2e-'));
+  const child: ChildProcess = spawn(process.execPath, [path.join(root, 'bin', 'kloe.js'), 'serve'], {
+    env: { ...process.env, PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'warn', NODE_ENV: 'development', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    // A first start loads the demo data, which takes a minute or more on a busy machine. A server that
+    // does not start is stopped, so that it does not outlive the run.
+    const timer = setTimeout(() => {
+      child.kill('SIGTERM');
+      reject(new Error(`kloe did not start within ${START_LIMIT_S} s:\n${output}`));
+    }, START_LIMIT_S * 1000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /kloe is running at (http:\/\/\S+)/.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]!);
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`kloe exited with ${code} before starting:\n${output}`));
+    });
+  });
+  return {
+    url,
+    dataDir,
+    async stop() {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,51 @@
+/**
+ * A Vitest reporter that prints the slowest test files when a run ends, with each file's time split into
+ * importing it and running its hooks and tests: where to look first when the suite gets slower.
+ */
+import path from 'node:path';
+import type { Reporter, TestModule } from 'vitest/node';
+
+export interface FileTime {
+  file: string;
+  project: string;
+  /** Importing the file and what it imports, in ms. */
+  importMs: number;
+  /** Its hooks and tests, in ms. */
+  testsMs: number;
+}
+
+/** How many files the report names. */
+const SHOWN = 10;
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+/** The `count` slowest files, slowest first, as the lines the reporter prints. */
+export function slowestFilesReport(times: readonly FileTime[], count: number): string[] {
+  const slowest = [...times].sort((a, b) => b.importMs + b.testsMs - (a.importMs + a.testsMs)).slice(0, count);
+  if (slowest.length === 0) return [];
+  const width = Math.max(...slowest.map((t) => t.file.length));
+  return [
+    `Slowest ${slowest.length} test files (import + hooks and tests):`,
+    ...slowest.map(
+      (t) =>
+        `  ${seconds(t.importMs + t.testsMs).padStart(7)}  ${t.file.padEnd(width)}  ` +
+        `[${t.project}] ${seconds(t.importMs)} + ${seconds(t.testsMs)}`,
+    ),
+  ];
+}
+
+export default class SlowestFilesReporter implements Reporter {
+  onTestRunEnd(testModules: ReadonlyArray<TestModule>): void {
+    const times = testModules.map((m) => {
+      const d = m.diagnostic();
+      return {
+        file: path.relative(process.cwd(), m.moduleId),
+        project: m.project.name,
+        importMs: d.environmentSetupDuration + d.prepareDuration + d.collectDuration + d.setupDuration,
+        testsMs: d.duration,
+      };
+    });
+    const lines = slowestFilesReport(times, SHOWN);
+    if (lines.length > 0) process.stdout.write(`\n${lines.join('\n')}\n`);
+  }
+}
