@@ -80,7 +80,9 @@ export async function startOidcProvider(kloeUrl: string): Promise<RunningProvide
   });
   provider.on('server_error', (_ctx, error) => console.error('oidc-provider server_error', error));
   provider.on('backchannel.error', (_ctx, error) => console.error('oidc-provider backchannel.error', error));
-  server.on('request', provider.callback());
+  const handle = provider.callback();
+  // Koa's handler answers the request itself, errors included; the promise it returns only says when it is done.
+  server.on('request', (req, res) => void handle(req, res));
 
   return {
     issuer,
