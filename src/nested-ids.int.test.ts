@@ -1,13 +1,15 @@
 /**
  * Every registered route that takes two or more ids keeps each record to its parents: with the parent
  * (an assessment, an organisation) one the caller may work on, and a child id (evidence item, file, link,
- * request, challenge, recommendation, service) taken from another organisation's published assessment,
+ * request, challenge, recommendation, service; a person's single sign-on identity) taken from another
+ * organisation's published assessment or person,
  * the route answers 404 and no record changes. The routes come from the app itself, so a new route is
  * walked the moment it is registered; one with an id this test does not know fails it until it is added.
  */
 import { count, inArray, or } from 'drizzle-orm';
 import { beforeAll, expect, it } from 'vitest';
 import type { RouteAccess } from './modules/accounts/access.hook.js';
+import { accounts } from './modules/accounts/accounts.tables.js';
 import { assessments, assessmentTeam, challenges } from './modules/assessments/assessments.tables.js';
 import { recommendations } from './modules/assessments/recommendations.tables.js';
 import { auditLog } from './modules/audit/audit.tables.js';
@@ -28,11 +30,12 @@ import { createTestUser, type TestUser } from './testing/test-users.js';
 
 /** Route parameters that name a record, and where the record is found in a set of nested records. */
 const RECORD_PARAMS: Record<string, (r: NestedRecords, url: string) => string> = {
-  id: (r, url) => (url.includes('/organisations/') ? r.organisationId : r.assessmentId),
+  id: (r, url) =>
+    url.includes('/admin/users/') ? r.personId : url.includes('/organisations/') ? r.organisationId : r.assessmentId,
   serviceId: (r) => r.serviceId,
   itemId: (r) => r.itemId,
   fileId: (r) => r.fileId,
-  linkId: (r) => r.linkId,
+  linkId: (r, url) => (url.includes('/sso-links/') ? r.ssoLinkId : r.linkId),
   requestId: (r) => r.requestId,
   challengeId: (r) => r.challengeId,
   recommendationId: (r) => r.recommendationId,
@@ -81,6 +84,7 @@ const BODIES: Record<string, Body> = {
   'PUT /api/assessments/:id/recommendations/:recommendationId': recommendationFields,
   'POST /assessments/:id/recommendations/:recommendationId': recommendationFields,
   'POST /assessments/:id/recommendations/:recommendationId/remove': { fields: {} },
+  'POST /admin/users/:id/sso-links/:linkId/unlink': { fields: {} },
 };
 
 const paramsOf = (url: string) => [...url.matchAll(/:(\w+)/g)].map((m) => m[1]!);
@@ -132,6 +136,10 @@ describeEachDatabase('nested records belong to their parents, on every route', (
       db.select().from(evidenceRequests).where(inArray(evidenceRequests.assessmentId, both)),
       db.select().from(challenges).where(inArray(challenges.assessmentId, both)),
       db.select().from(recommendations).where(inArray(recommendations.assessmentId, both)),
+      db
+        .select()
+        .from(accounts)
+        .where(inArray(accounts.userId, [mine.personId, theirs.personId])),
       db.select({ n: count() }).from(auditLog),
     ]);
     return rows.map((table) => (table as unknown[]).map((row) => JSON.stringify(row)).sort());
@@ -154,7 +162,7 @@ describeEachDatabase('nested records belong to their parents, on every route', (
   }
 
   async function call(route: RouteAccess, url: string) {
-    const who = route.url.includes('/organisations/') ? admin : lead;
+    const who = route.url.includes('/organisations/') || route.url.includes('/admin/') ? admin : lead;
     const method = route.method as 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
     if (method === 'GET' || method === 'DELETE') return t.app.inject({ method, url, headers: who.headers });
     const body = BODIES[`${route.method} ${route.url}`]!;

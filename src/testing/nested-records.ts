@@ -10,6 +10,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import type { Database } from '../db/database.js';
+import { accounts } from '../modules/accounts/accounts.tables.js';
+import { SSO_PROVIDER_ID } from '../modules/accounts/sso.provider.js';
 import { createAssessmentsService } from '../modules/assessments/assessments.service.js';
 import { assessments, challenges, type AssessmentStatus } from '../modules/assessments/assessments.tables.js';
 import { recommendations } from '../modules/assessments/recommendations.tables.js';
@@ -23,6 +25,7 @@ import {
 } from '../modules/evidence/evidence.tables.js';
 import { createFileSystemStorage } from '../modules/evidence/evidence-storage.js';
 import { services } from '../modules/organisations/organisations.tables.js';
+import { createTestUser } from './test-users.js';
 import { createTestOrganisation } from '../modules/organisations/testing/test-organisations.js';
 import { testConfig } from './test-config.js';
 
@@ -39,6 +42,9 @@ export interface NestedRecords {
   requestId: string;
   challengeId: string;
   recommendationId: string;
+  /** A member of the organisation, with a single sign-on identity linked to them. */
+  personId: string;
+  ssoLinkId: string;
 }
 
 export async function createNestedRecords(
@@ -104,7 +110,20 @@ export async function createNestedRecords(
     .values({ assessmentId, position: 1, text: 'Publish repair times', priority: 'high', outcome: 'Tenants know' })
     .returning({ id: recommendations.id });
 
+  const person = await createTestUser(db, 'organisation_member', { organisationId: organisation.id });
+  const ssoLinkId = randomUUID();
+  await db.insert(accounts).values({
+    id: ssoLinkId,
+    accountId: `subject-${ssoLinkId}`,
+    providerId: SSO_PROVIDER_ID,
+    userId: person.actor.userId,
+    createdAt: new Date(),
+    updatedAt: new Date(),
+  });
+
   return {
+    personId: person.actor.userId,
+    ssoLinkId,
     organisationId: organisation.id,
     serviceId: service!.id,
     assessmentId,
