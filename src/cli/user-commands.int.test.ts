@@ -63,7 +63,7 @@ describe.skipIf(!postgresAvailable)('kloe user [postgres]', () => {
     [
       'a member without an organisation',
       ['user', 'create', '--email', 'm@example.test', '--name', 'M', '--role', 'organisation_member'],
-      /^kloe: An organisation member must belong to an organisation\n$/,
+      /^kloe: An organisation member must belong to an organisation: Choose the organisation this person belongs to\n$/,
     ],
     [
       'an unknown organisation',

@@ -70,7 +70,7 @@ describe('single sign-on configuration', () => {
   });
 
   it('refuses an http issuer in production, even on this machine', () => {
-    const production = { ...ENTRA, NODE_ENV: 'production', KLOE_SECRET: 'x'.repeat(32) };
+    const production = { ...ENTRA, NODE_ENV: 'production', KLOE_SECRET: 'q3Yl0c9VxS7mR2fJ8kT4wB1nZ6hD5gPa' };
     expect(configError({ ...production, KLOE_OIDC_ISSUER: 'http://127.0.0.1:8080' })).toBe(
       'Invalid configuration: KLOE_OIDC_ISSUER must use https (http is accepted only for a provider on this machine, outside production)',
     );
