@@ -67,14 +67,17 @@ describe('performance indicators through the pages, in chromium without JavaScri
     await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toMatch(/^Performance of /);
     expect(await page.locator('svg[role="img"][aria-label^="Value for money quadrant"]').count()).toBe(1);
     expect(await page.locator('#analysis-table tbody tr').count()).toBe(30);
-    await expect(page.locator('#analysis-table').textContent()).resolves.toContain('2025/26: 88');
+    // One organisation's figure for a year nobody else has reported yet does not move the trend window,
+    // which still ends at the latest year most organisations report; the indicator's own page shows it.
+    await expect(page.locator('#analysis-table').textContent()).resolves.toContain('2024/25: ');
+    await expect(page.locator('#analysis-table').textContent()).resolves.not.toContain('2025/26');
     expect(await accessibilityViolations()).toEqual([]);
     await screenshot(page, 'indicators-analysis');
 
     await page.locator('#analysis-table a').first().click();
     await page.waitForURL(/\/indicators\/DEMO-I001$/);
     expect(await page.locator('#line-chart svg[role="img"]').count()).toBe(1);
-    await expect(page.locator('#series-table').textContent()).resolves.toContain('2025/26');
+    await expect(page.locator('#series-table').textContent()).resolves.toMatch(/2025\/26\s+88/);
     expect(await accessibilityViolations()).toEqual([]);
     await screenshot(page, 'indicators-line-chart');
   });

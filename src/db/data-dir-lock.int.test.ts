@@ -45,7 +45,10 @@ function contender(dataDir: string) {
       out += chunk;
       if (out.includes('\n')) resolve(out.trim());
     });
-    child.once('exit', (code) => reject(new Error(`contender exited ${code} saying ${out}`)));
+    // 'close', not 'exit': a refused contender exits at once, and its exit can be seen before its output.
+    child.once('close', (code) =>
+      out.includes('\n') ? resolve(out.trim()) : reject(new Error(`contender exited ${code} saying ${out}`)),
+    );
   });
   return { child, answer };
 }

@@ -7,7 +7,7 @@
  * taken (compare-and-set, before any finding is written) so the second save is refused with the first
  * one's content and author instead of silently overwriting it.
  */
-import { PgTransaction } from 'drizzle-orm/pg-core';
+import { readAll } from '../../db/read-all.js';
 import type { Database } from '../../db/database.js';
 import type { FieldProblem } from '../../errors.js';
 import type { LeafKloe } from '../frameworks/framework.tree.js';
@@ -96,20 +96,6 @@ export interface RollUpState {
   title: string;
   judgement: repo.RollUpRow;
   suggestion: RollUpResult;
-}
-
-/**
- * Runs reads side by side on the connection pool; inside a transaction (one connection, one query at a
- * time) one after another.
- */
-async function readAll<T extends readonly (() => Promise<unknown>)[]>(
-  db: Database,
-  reads: T,
-): Promise<{ [K in keyof T]: Awaited<ReturnType<T[K]>> }> {
-  if (!(db instanceof PgTransaction)) return Promise.all(reads.map((read) => read())) as never;
-  const results: unknown[] = [];
-  for (const read of reads) results.push(await read());
-  return results as never;
 }
 
 /** Every KLOE in scope with its findings, judgement and suggestion (what the KLOE workspace shows). */

@@ -14,6 +14,7 @@ import { buildAnalysis, type Analysis, type GroupInput } from './analysis.js';
 import { importIndicatorFile, type ImportProgress } from './indicators.import.js';
 import { mayAnalyse, mayManage } from './indicators.policy.js';
 import * as repo from './indicators.repository.js';
+import { readAll } from '../../db/read-all.js';
 import { trendWindow } from './indicators.recompute.js';
 import type { IndicatorInput } from './indicators.schemas.js';
 import { neighboursOfSameType } from './neighbours.js';
@@ -114,12 +115,12 @@ export function createIndicatorsService(deps: { database: Pick<DatabaseHandle, '
       const group = await groupFor(organisationId, options.groupId);
       const ids = [organisationId, ...group.members.map((m) => m.id)];
       const window = await trendWindow(db);
-      const [definitions, trends, flagged, stats] = await Promise.all([
-        repo.listIndicators(db),
-        repo.trendsOf(db, ids, window),
-        repo.flaggedValuesOf(db, organisationId),
-        repo.windowPeriodStats(db, window),
-      ]);
+      const [definitions, trends, flagged, stats] = await readAll(db, [
+        () => repo.listIndicators(db),
+        () => repo.trendsOf(db, ids, window),
+        () => repo.flaggedValuesOf(db, organisationId),
+        () => repo.windowPeriodStats(db, window),
+      ] as const);
       return buildAnalysis({
         organisation,
         asOf: new Date(),
