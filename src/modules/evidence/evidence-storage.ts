@@ -22,12 +22,15 @@ export interface EvidenceStorage {
 
 const HASH = /^[0-9a-f]{64}$/;
 
+/** Where the folder keeps the file with this SHA-256 (two levels of subfolders keep each folder small). */
+export function evidenceFilePath(root: string, sha256: string): string {
+  // The key names a path: only a real hash may, so nothing can point outside the folder.
+  if (!HASH.test(sha256)) throw new Error(`not a SHA-256 hex digest: ${sha256}`);
+  return path.join(root, sha256.slice(0, 2), sha256.slice(2, 4), sha256);
+}
+
 export function createFileSystemStorage(root: string): EvidenceStorage {
-  const pathOf = (sha256: string) => {
-    // The key names a path: only a real hash may, so nothing can point outside the folder.
-    if (!HASH.test(sha256)) throw new Error(`not a SHA-256 hex digest: ${sha256}`);
-    return path.join(root, sha256.slice(0, 2), sha256.slice(2, 4), sha256);
-  };
+  const pathOf = (sha256: string) => evidenceFilePath(root, sha256);
   const has = async (sha256: string) => {
     try {
       await stat(pathOf(sha256));
