@@ -11,6 +11,8 @@ import { count } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createTestDatabase, describeEachDatabase, type TestDatabase } from '../../db/testing/test-database.js';
 import { AppError } from '../../errors.js';
+import { useTestApp } from '../../testing/test-app.js';
+import { testConfig } from '../../testing/test-config.js';
 import { createTestUser, type TestUser } from '../../testing/test-users.js';
 import { createFileSystemStorage, type EvidenceStorage } from '../evidence/evidence-storage.js';
 import { itemBody, linkBody } from '../evidence/evidence.schemas.js';
@@ -75,6 +77,38 @@ async function refusal(promise: Promise<unknown>) {
   throw new Error('the import was not refused');
 }
 
+/** An inspection holding one evidence item with one file, linked to statement 4.1-P1; its id. */
+async function assessmentWithEvidence(i: Installation): Promise<string> {
+  const { db } = i.database;
+  const assessment = await createAssessmentsService({ db }).create(SYSTEM, {
+    organisationId: i.organisationId,
+    serviceId: i.serviceId,
+    kind: 'inspection',
+    title: 'Inspection of housing repairs',
+    frameworkId: 'audit-commission-j2',
+    leadUserId: i.lead.actor.userId,
+  });
+  const evidence = createEvidenceService({
+    db,
+    storage: i.storage,
+    limits: { maxBytes: 1_000_000, types: ['txt'] },
+  });
+  const item = await evidence.create(
+    SYSTEM,
+    assessment.id,
+    itemBody.parse({ title: 'Repairs performance', kind: 'performance_data', source: 'Repairs team' }),
+    [{ name: 'repairs.txt', bytes: Buffer.from(FILE_TEXT) }],
+  );
+  await evidence.extractionIdle();
+  await evidence.addLink(
+    SYSTEM,
+    assessment.id,
+    item.id,
+    linkBody.parse({ target: '4.1-P1', stance: 'supports', quote: '92% in 2025/26' }),
+  );
+  return assessment.id;
+}
+
 describeEachDatabase('assessment export and import with evidence', (driver) => {
   let source: Installation;
   let target: Installation;
@@ -84,34 +118,8 @@ describeEachDatabase('assessment export and import with evidence', (driver) => {
   beforeAll(async () => {
     source = await installation(driver, `source-${driver}`);
     target = await installation(driver, `target-${driver}`);
-    const { db } = source.database;
-    const assessment = await createAssessmentsService({ db }).create(SYSTEM, {
-      organisationId: source.organisationId,
-      serviceId: source.serviceId,
-      kind: 'inspection',
-      title: 'Inspection of housing repairs',
-      frameworkId: 'audit-commission-j2',
-      leadUserId: source.lead.actor.userId,
-    });
-    const evidence = createEvidenceService({
-      db,
-      storage: source.storage,
-      limits: { maxBytes: 1_000_000, types: ['txt'] },
-    });
-    const item = await evidence.create(
-      SYSTEM,
-      assessment.id,
-      itemBody.parse({ title: 'Repairs performance', kind: 'performance_data', source: 'Repairs team' }),
-      [{ name: 'repairs.txt', bytes: Buffer.from(FILE_TEXT) }],
-    );
-    await evidence.extractionIdle();
-    await evidence.addLink(
-      SYSTEM,
-      assessment.id,
-      item.id,
-      linkBody.parse({ target: '4.1-P1', stance: 'supports', quote: '92% in 2025/26' }),
-    );
-    withFiles = await exportAssessment(db, SYSTEM, assessment.id, { readFile: source.storage.read });
+    const assessmentId = await assessmentWithEvidence(source);
+    withFiles = await exportAssessment(source.database.db, SYSTEM, assessmentId, { readFile: source.storage.read });
     sha256 = withFiles.evidence![0]!.files[0]!.sha256;
   });
   afterAll(async () => {
@@ -167,5 +175,52 @@ describeEachDatabase('assessment export and import with evidence', (driver) => {
     expect((await target.storage.read(sha256)).toString()).toBe(FILE_TEXT);
     const again = await exportAssessment(target.database.db, SYSTEM, outcome.id, { readFile: target.storage.read });
     expect(again.evidence).toEqual(withFiles.evidence);
+  });
+});
+
+describeEachDatabase('assessment export and import with evidence, over the API', (driver) => {
+  const t = useTestApp(driver);
+  let i: Installation;
+  let id: string;
+
+  beforeAll(async () => {
+    const { db } = t.database;
+    const organisation = await createTestOrganisation(db);
+    const service = await createOrganisationsService({ db }).createService(SYSTEM, organisation.id, {
+      name: 'Housing repairs',
+      description: null,
+    });
+    i = {
+      database: t.database,
+      storage: createFileSystemStorage(testConfig().evidence.dir),
+      admin: await createTestUser(db, 'administrator'),
+      lead: await createTestUser(db, 'inspector'),
+      serviceId: service.id,
+      organisationId: organisation.id,
+    };
+    id = await assessmentWithEvidence(i);
+  });
+
+  it('carries the bytes with withFiles=true, and imports them as new for an administrator', async () => {
+    const plain = await t.app.inject({ url: `/api/assessments/${id}/export`, headers: i.lead.headers });
+    expect(plain.json().evidence[0].files[0]).not.toHaveProperty('contentBase64');
+    const res = await t.app.inject({ url: `/api/assessments/${id}/export?withFiles=true`, headers: i.lead.headers });
+    expect(res.statusCode).toBe(200);
+    const doc = res.json();
+    expect(Buffer.from(doc.evidence[0].files[0].contentBase64, 'base64').toString()).toBe(FILE_TEXT);
+    const copy = await t.app.inject({
+      method: 'POST',
+      url: '/api/assessments/import?asNew=true',
+      headers: i.admin.headers,
+      payload: doc,
+    });
+    expect(copy.statusCode).toBe(201);
+    expect(copy.json().counts.evidence).toBe(1);
+  });
+
+  it('refuses a withFiles that is not true or false, naming it', async () => {
+    const res = await t.app.inject({ url: `/api/assessments/${id}/export?withFiles=yes`, headers: i.lead.headers });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().errors[0].field).toMatch(/withFiles/);
   });
 });
