@@ -268,7 +268,7 @@ export function registerAssessmentCommands(program: Command): void {
       );
       const c = outcome.counts;
       process.stdout.write(
-        `Imported ${outcome.id}: ${outcome.title} (${c.team} people, ${c.findings} findings, ${c.kloeJudgements} KLOE judgements, ${c.challenges} challenges, ${c.evidence} evidence items)\n`,
+        `Imported ${outcome.id}: ${outcome.title} (${c.team} people, ${c.findings} findings, ${c.kloeJudgements} KLOE judgements, ${c.challenges} challenges, ${c.evidence} evidence ${c.evidence === 1 ? 'item' : 'items'})\n`,
       );
     });
 
