@@ -1,8 +1,9 @@
 /**
  * Online backups of the embedded database: the serving process holds the data folder's lock, so it alone can
- * read the database, and it answers `kloe backup` on a Unix socket in the data folder (kloe-backup.sock). The
- * socket is not on the network and is readable by its owner only: whoever may use it may read the data
- * folder anyway, so it needs no credential of its own.
+ * read the database, and it answers `kloe backup` on a Unix socket in the data folder (kloe-backup/socket). The
+ * socket is not on the network and lies in a folder only its owner may enter (0700, made before the socket, so
+ * there is no moment when others could connect): whoever may use it may read the data folder anyway, so it
+ * needs no credential of its own.
  */
 import fs from 'node:fs';
 import http from 'node:http';
@@ -12,10 +13,10 @@ import { pipeline } from 'node:stream/promises';
 import type { Writable } from 'node:stream';
 import { BackupError } from './backup-error.js';
 
-export const BACKUP_SOCKET = 'kloe-backup.sock';
 const BACKUP_PATH = '/backup';
 
-export const backupSocketPath = (dataDir: string) => path.join(dataDir, BACKUP_SOCKET);
+const socketFolder = (dataDir: string) => path.join(dataDir, 'kloe-backup');
+export const backupSocketPath = (dataDir: string) => path.join(socketFolder(dataDir), 'socket');
 
 export interface BackupSocket {
   close(): Promise<void>;
@@ -31,6 +32,9 @@ export async function serveBackups(
   onError: (error: unknown) => void,
 ): Promise<BackupSocket> {
   const socketPath = backupSocketPath(dataDir);
+  fs.mkdirSync(socketFolder(dataDir), { mode: 0o700, recursive: true });
+  // Made by an earlier version or by hand with other rights: the folder is what keeps others out.
+  fs.chmodSync(socketFolder(dataDir), 0o700);
   fs.rmSync(socketPath, { force: true });
   const server = http.createServer((request, response) => {
     if (request.method !== 'POST' || request.url !== BACKUP_PATH) {
@@ -48,7 +52,6 @@ export async function serveBackups(
     server.once('error', reject);
     server.listen(socketPath, () => resolve());
   });
-  fs.chmodSync(socketPath, 0o600);
   return {
     close: () =>
       new Promise<void>((resolve) => {

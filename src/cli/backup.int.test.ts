@@ -83,6 +83,8 @@ describe('kloe backup and kloe restore (embedded database)', () => {
     try {
       // The serving process holds the folder: only it can read the database, so this backup is an online one.
       expect(kloe(['migrate'], source).stderr).toMatch(/in use by another kloe process/);
+      // Its backup socket lies in a folder no other user may enter.
+      expect(fs.statSync(path.join(source, 'kloe-backup')).mode & 0o777).toBe(0o700);
       const backup = kloe(['backup', backupFile], source);
       expect(backup.stderr).toBe('');
       expect(backup.code).toBe(0);
