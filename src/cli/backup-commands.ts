@@ -14,7 +14,6 @@ import { writeBackup } from '../backup/write-backup.js';
 import { loadConfig, type Config } from '../config.js';
 import { openDatabase } from '../db/client.js';
 import { createAuditService } from '../modules/audit/audit.service.js';
-import { withDatabase } from './context.js';
 
 function embeddedOnly(config: Config, command: string): void {
   if (config.databaseUrl) {
@@ -27,9 +26,13 @@ function embeddedOnly(config: Config, command: string): void {
 /** Writes the backup to `out`: asked of the serving kloe when there is one, else made here. */
 async function backUp(config: Config, out: Writable): Promise<void> {
   if (await backupServerListening(config.dataDir)) return requestBackup(config.dataDir, out);
-  await withDatabase((database) =>
-    writeBackup({ dumpDatabase: () => database.dumpDataDir!(), evidenceDir: config.evidence.dir }, out),
-  );
+  // Not migrated: a backup taken before an upgrade must hold the database as the old version left it.
+  const database = await openDatabase({ dataDir: config.dataDir, migrate: false });
+  try {
+    await writeBackup({ dumpDatabase: () => database.dumpDataDir!(), evidenceDir: config.evidence.dir }, out);
+  } finally {
+    await database.close();
+  }
 }
 
 /** Makes the database from the backup's dump and checks its audit trail; a broken chain refuses the restore. */

@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../config.js';
 import { openDatabase } from '../db/client.js';
@@ -107,6 +108,24 @@ describe('kloe backup and kloe restore (embedded database)', () => {
     }
     const items = JSON.parse(kloe(['evidence', 'list', seeded.assessmentId, '--json'], restored()).stdout);
     expect(items).toMatchObject([{ title: 'Tenant survey', kind: 'survey', files: 1 }]);
+  });
+
+  it('backs up a stopped installation as it is, without migrating it first', async () => {
+    // A database no kloe has migrated yet stands for one an older version left before an upgrade.
+    const unmigrated = path.join(tmp, 'unmigrated');
+    await (await openDatabase({ dataDir: unmigrated, migrate: false })).close();
+    const backup = kloe(['backup', path.join(tmp, 'unmigrated.backup')], unmigrated);
+    expect(backup.stderr).toBe('');
+    expect(backup.code).toBe(0);
+    const database = await openDatabase({ dataDir: unmigrated, migrate: false });
+    try {
+      const found = (await database.db.execute(
+        sql`select to_regclass('drizzle.__drizzle_migrations') as migrations`,
+      )) as unknown as { rows: unknown[] };
+      expect(found.rows).toEqual([{ migrations: null }]);
+    } finally {
+      await database.close();
+    }
   });
 
   it('refuses a backup with one byte of an evidence file changed, leaving no folder behind', () => {
