@@ -307,7 +307,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     kloeEvidence: evidence.forKloe,
     kloeFigures: snapshots.forKloe,
   });
-  registerAssessmentExportApi(app, { db });
+  registerAssessmentExportApi(app, { db, storage: evidenceStorage });
 
   // reports
   const recommendations = createRecommendationsService({ db });

@@ -1,4 +1,4 @@
-/** The kloe command line: serve, migrate, framework …, demo …, user …, audit …, assessment … */
+/** The kloe command line: serve, migrate, framework …, demo …, user …, audit …, assessment …, backup, restore */
 import fs from 'node:fs';
 import path from 'node:path';
 import { Command } from 'commander';
@@ -22,6 +22,8 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   evidence: async () => (await import('./cli/evidence-commands.js')).registerEvidenceCommands,
   report: async () => (await import('./cli/report-commands.js')).registerReportCommands,
   indicators: async () => (await import('./cli/indicator-commands.js')).registerIndicatorCommands,
+  backup: async () => (await import('./cli/backup-commands.js')).registerBackupCommands,
+  restore: async () => (await import('./cli/backup-commands.js')).registerBackupCommands,
 };
 
 function packageVersion(): string {

@@ -1,8 +1,9 @@
-/** `kloe assessment …` through the built command line: create → list → show → export → import. */
+/** `kloe assessment …` through the built command line: create → list → show → export (with evidence) → import. */
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { postgresAvailable } from '../db/testing/test-database.js';
+import { evidenceFilePath } from '../modules/evidence/evidence-storage.js';
 import { builtinFrameworksFolder } from '../paths.js';
 import { installDemo, postgresInstallation } from './testing/run-cli.js';
 
@@ -83,14 +84,36 @@ describe.skipIf(!postgresAvailable)('kloe assessment [postgres]', () => {
     ]);
     expect(shownJson.keyQuestions.map((kq: { ref: string }) => kq.ref)).toEqual(['5', '6']);
 
+    // Evidence with a file, carried by --with-files into the other installation's evidence folder.
+    const minutes = 'Minutes of the repairs focus group, 3 March 2026.\n';
+    const minutesFile = path.join(installation.tmp, 'minutes.txt');
+    fs.writeFileSync(minutesFile, minutes);
+    const added = kloe([
+      'evidence',
+      'add',
+      id!,
+      minutesFile,
+      '--title',
+      'Focus group minutes',
+      '--kind',
+      'focus_group',
+    ]);
+    expect(added).toMatchObject({ code: 0, stderr: '' });
+
     const file = path.join(installation.tmp, 'export.json');
-    expect(kloe(['assessment', 'export', id!, '-o', file])).toMatchObject({ code: 0, stdout: '' });
+    expect(kloe(['assessment', 'export', id!, '--with-files', '-o', file])).toMatchObject({ code: 0, stdout: '' });
     const exported = JSON.parse(fs.readFileSync(file, 'utf8'));
     expect(exported).toMatchObject({
       format: 'kloe-assessment/1',
       assessment: { id, title: 'CLI repairs inspection' },
+      evidence: [
+        {
+          title: 'Focus group minutes',
+          files: [{ name: 'minutes.txt', contentBase64: Buffer.from(minutes).toString('base64') }],
+        },
+      ],
     });
-    const printed = JSON.parse(kloe(['assessment', 'export', id!]).stdout);
+    const printed = JSON.parse(kloe(['assessment', 'export', id!, '--with-files']).stdout);
     expect(withoutExportedAt(printed)).toEqual(withoutExportedAt(exported));
 
     // The same id again is refused; as new it is a copy.
@@ -100,7 +123,7 @@ describe.skipIf(!postgresAvailable)('kloe assessment [postgres]', () => {
     const copy = kloe(['assessment', 'import', file, '--as-new']);
     expect(copy.stderr).toBe('');
     const copyId =
-      /^Imported ([0-9a-f-]{36}): CLI repairs inspection \(2 people, 0 findings, 8 KLOE judgements, 0 challenges\)\n$/.exec(
+      /^Imported ([0-9a-f-]{36}): CLI repairs inspection \(2 people, 0 findings, 8 KLOE judgements, 0 challenges, 1 evidence item\)\n$/.exec(
         copy.stdout,
       )?.[1];
     expect(copyId).toBeDefined();
@@ -109,7 +132,9 @@ describe.skipIf(!postgresAvailable)('kloe assessment [postgres]', () => {
     // Into another installation under the same id, and out again unchanged.
     await installDemo(other);
     expect(other.kloe(['assessment', 'import', file]).stdout).toMatch(new RegExp(`^Imported ${id}: `));
-    const roundTrip = JSON.parse(other.kloe(['assessment', 'export', id!]).stdout);
+    const sha256: string = exported.evidence[0].files[0].sha256;
+    expect(fs.readFileSync(evidenceFilePath(path.join(other.tmp, 'data', 'evidence'), sha256), 'utf8')).toBe(minutes);
+    const roundTrip = JSON.parse(other.kloe(['assessment', 'export', id!, '--with-files']).stdout);
     expect(withoutExportedAt(roundTrip)).toEqual({
       ...withoutExportedAt(exported),
       organisation: roundTrip.organisation,

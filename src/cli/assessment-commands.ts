@@ -13,6 +13,7 @@ import { organisations, services } from '../modules/organisations/organisations.
 import { printJson, withDatabase } from './context.js';
 import { CliError } from './errors.js';
 import { isUuid } from '../db/ids.js';
+import { createFileSystemStorage } from '../modules/evidence/evidence-storage.js';
 
 /** Every assessment command acts as the system, as a person running kloe on the server does. */
 const CLI = { kind: 'system', label: 'cli' } as const;
@@ -240,9 +241,13 @@ export function registerAssessmentCommands(program: Command): void {
     .description('print an assessment in the kloe-assessment format')
     .argument('<id>', 'the assessment id')
     .option('-o, --output <file>', 'write to a file instead of standard output')
-    .action(async (rawId: string, options: { output?: string }) => {
+    .option('--with-files', 'carry every evidence file’s bytes (base64), not only its SHA-256')
+    .action(async (rawId: string, options: { output?: string; withFiles?: boolean }) => {
       const id = assessmentId(rawId);
-      const document = await withDatabase(({ db }) => exportAssessment(db, CLI, id));
+      const document = await withDatabase(({ db }, config) => {
+        const storage = createFileSystemStorage(config.evidence.dir);
+        return exportAssessment(db, CLI, id, { readFile: options.withFiles ? storage.read : undefined });
+      });
       const text = `${JSON.stringify(document, null, 2)}\n`;
       if (options.output) await fs.writeFile(options.output, text);
       else process.stdout.write(text);
@@ -255,12 +260,15 @@ export function registerAssessmentCommands(program: Command): void {
     .option('--as-new', 'import under new ids (a copy), even if the assessment exists here')
     .action(async (file: string, options: { asNew?: boolean }) => {
       const document = await readJson(file);
-      const outcome = await withDatabase(({ db }) =>
-        importAssessment(db, CLI, document, { asNew: options.asNew ?? false }),
+      const outcome = await withDatabase(({ db }, config) =>
+        importAssessment(db, CLI, document, {
+          asNew: options.asNew ?? false,
+          storage: createFileSystemStorage(config.evidence.dir),
+        }),
       );
       const c = outcome.counts;
       process.stdout.write(
-        `Imported ${outcome.id}: ${outcome.title} (${c.team} people, ${c.findings} findings, ${c.kloeJudgements} KLOE judgements, ${c.challenges} challenges)\n`,
+        `Imported ${outcome.id}: ${outcome.title} (${c.team} people, ${c.findings} findings, ${c.kloeJudgements} KLOE judgements, ${c.challenges} challenges, ${c.evidence} evidence ${c.evidence === 1 ? 'item' : 'items'})\n`,
       );
     });
 

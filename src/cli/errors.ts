@@ -1,5 +1,6 @@
 /** How the CLI fails: one line on stderr and a non-zero exit, never a stack trace for a user's mistake. */
 import { CommanderError } from 'commander';
+import { BackupError } from '../backup/backup-error.js';
 import { ConfigError } from '../config.js';
 import { DatabaseUnavailableError } from '../db/database.js';
 import { loggableError } from '../db/loggable-error.js';
@@ -24,7 +25,12 @@ export function reportCliError(error: unknown, write: (line: string) => void = (
     for (const problem of more) write(`  ${problem.field}: ${problem.message}\n`);
     return 1;
   }
-  if (error instanceof CliError || error instanceof ConfigError || error instanceof DatabaseUnavailableError) {
+  if (
+    error instanceof CliError ||
+    error instanceof BackupError ||
+    error instanceof ConfigError ||
+    error instanceof DatabaseUnavailableError
+  ) {
     write(`kloe: ${error.message}\n`);
     return 1;
   }

@@ -1,8 +1,12 @@
 import cluster from 'node:cluster';
 import type { Command } from 'commander';
-import { buildApp } from '../app.js';
+import { buildApp, type App } from '../app.js';
+import { serveBackups } from '../backup/backup-socket.js';
+import { writeBackup } from '../backup/write-backup.js';
 import { loadConfig, type Config } from '../config.js';
 import { openDatabase } from '../db/client.js';
+import type { DatabaseHandle } from '../db/database.js';
+import { loggableError } from '../db/loggable-error.js';
 import { DEMO_PASSWORD, DEMO_PEOPLE } from '../modules/accounts/accounts.demo.js';
 import { prepareDatabase, type StartupReport } from '../startup.js';
 import { CliError } from './errors.js';
@@ -45,6 +49,7 @@ async function listen(config: Config, options: { prepare: boolean }) {
     }
     if (report?.demo && Object.keys(report.demo).length > 0)
       app.log.info({ demo: report.demo }, 'loaded demo data (first run)');
+    await serveOnlineBackups(app, database, config);
     app.server.keepAliveTimeout = config.keepAliveSeconds * 1000;
     await app.listen({ port: config.port, host: config.host });
   } catch (error) {
@@ -62,6 +67,26 @@ async function listen(config: Config, options: { prepare: boolean }) {
     port: typeof address === 'object' && address ? address.port : config.port,
     databaseLabel: `${database.driver} ${database.location}`,
   };
+}
+
+/**
+ * The embedded database can be read only by this process while it serves: `kloe backup` asks it for a backup
+ * on the data folder's socket (src/backup/backup-socket.ts), closed with the app.
+ */
+async function serveOnlineBackups(app: App, database: DatabaseHandle, config: Config): Promise<void> {
+  if (!database.dumpDataDir) return;
+  const dumpDatabase = database.dumpDataDir.bind(database);
+  try {
+    const socket = await serveBackups(
+      config.dataDir,
+      (out) => writeBackup({ dumpDatabase, evidenceDir: config.evidence.dir }, out),
+      (error) => app.log.error({ err: loggableError(error) }, 'online backup failed'),
+    );
+    app.addHook('onClose', () => socket.close());
+  } catch (error) {
+    // A socket path longer than the system allows (about 100 characters) is the likely cause.
+    app.log.warn({ err: error }, 'online backups unavailable: kloe backup works only while kloe is stopped');
+  }
 }
 
 export interface Started {

@@ -19,6 +19,11 @@ export interface DatabaseHandle {
    * (bulk loads at the speed of COPY; `copyFrom` gives the stream to write the COPY's data to).
    */
   copyTransaction?<T>(work: (tx: Database, copyFrom: (statement: string) => Writable) => Promise<T>): Promise<T>;
+  /**
+   * Embedded database only: a consistent copy of its data folder (a gzipped tar, PGlite's dumpDataDir),
+   * taken by the process that has it open, so while kloe serves; `kloe backup` puts it in the backup file.
+   */
+  dumpDataDir?(): Promise<Blob>;
   /** Runs a trivial query; used by /health. */
   ping(): Promise<void>;
   close(): Promise<void>;

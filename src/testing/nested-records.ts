@@ -5,9 +5,6 @@
  * straight to the tables, so that a test can set up any state without going through the rules it tests.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import fs from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import type { Database } from '../db/database.js';
 import { accounts } from '../modules/accounts/accounts.tables.js';
@@ -23,7 +20,7 @@ import {
   evidenceRequests,
   evidenceSuggestions,
 } from '../modules/evidence/evidence.tables.js';
-import { createFileSystemStorage } from '../modules/evidence/evidence-storage.js';
+import { createFileSystemStorage, storeBytes } from '../modules/evidence/evidence-storage.js';
 import { services } from '../modules/organisations/organisations.tables.js';
 import { createTestUser } from './test-users.js';
 import { createTestOrganisation } from '../modules/organisations/testing/test-organisations.js';
@@ -74,11 +71,7 @@ export async function createNestedRecords(
   const itemId = item!.id;
   const bytes = Buffer.from(`Repairs policy ${randomUUID()}`);
   const sha256 = createHash('sha256').update(bytes).digest('hex');
-  // Storage takes a file: the bytes go to a temporary one first, as an upload's would.
-  const source = path.join(os.tmpdir(), `kloe-nested-${sha256}`);
-  await fs.writeFile(source, bytes);
-  await createFileSystemStorage(testConfig().evidence.dir).put(sha256, source);
-  await fs.rm(source, { force: true });
+  await storeBytes(createFileSystemStorage(testConfig().evidence.dir), sha256, bytes);
   const [file] = await db
     .insert(evidenceFiles)
     .values({

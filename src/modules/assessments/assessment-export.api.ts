@@ -7,6 +7,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Database } from '../../db/database.js';
 import { currentUser } from '../accounts/actor.js';
+import type { EvidenceStorage } from '../evidence/evidence-storage.js';
 import { problemSchema } from '../frameworks/frameworks.schemas.js';
 import { assessmentExportSchema, exportAssessment, importAssessment } from './assessment-export.js';
 import { routeConfigFor } from './assessments.policy.js';
@@ -14,7 +15,17 @@ import { assessmentIdParams } from './assessments.schemas.js';
 
 export interface AssessmentExportApiDeps {
   db: Database;
+  /** Evidence files: read for an export with withFiles=true, stored by an import carrying them. */
+  storage: EvidenceStorage;
 }
+
+const exportQuery = z.object({
+  /** Carry every evidence file's bytes (base64) in the document, not only its SHA-256. */
+  withFiles: z
+    .enum(['true', 'false'])
+    .optional()
+    .transform((value) => value === 'true'),
+});
 
 const importQuery = z.object({
   /** Import under new ids, as a copy, even when the document's assessment exists here. */
@@ -34,7 +45,7 @@ const importResponse = z.object({
 
 export function registerAssessmentExportApi(app: FastifyInstance, deps: AssessmentExportApiDeps): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
-  const { db } = deps;
+  const { db, storage } = deps;
   const tags = ['assessments'];
 
   api.get(
@@ -45,11 +56,14 @@ export function registerAssessmentExportApi(app: FastifyInstance, deps: Assessme
         tags,
         summary: 'The assessment as a kloe-assessment/1 document, to download or import elsewhere',
         params: assessmentIdParams,
+        querystring: exportQuery,
         response: { 200: assessmentExportSchema, 400: problemSchema, 404: problemSchema },
       },
     },
     async (request, reply) => {
-      const document = await exportAssessment(db, currentUser(request), request.params.id);
+      const document = await exportAssessment(db, currentUser(request), request.params.id, {
+        readFile: request.query.withFiles ? (sha256) => storage.read(sha256) : undefined,
+      });
       return reply
         .header('content-disposition', `attachment; filename="assessment-${document.assessment.id}.json"`)
         .send(document);
@@ -73,6 +87,6 @@ export function registerAssessmentExportApi(app: FastifyInstance, deps: Assessme
     async (request, reply) =>
       reply
         .status(201)
-        .send(await importAssessment(db, currentUser(request), request.body, { asNew: request.query.asNew })),
+        .send(await importAssessment(db, currentUser(request), request.body, { asNew: request.query.asNew, storage })),
   );
 }

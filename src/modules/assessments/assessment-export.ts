@@ -1,7 +1,8 @@
 /**
  * The assessment exchange format ("kloe-assessment/1"): one revision of one assessment with everything
  * needed to restore it in another installation — its details, the organisation, service and framework
- * version it is of, its team, findings, KLOE judgements, roll-ups and moderation challenges.
+ * version it is of, its team, findings, KLOE judgements, roll-ups, moderation challenges, recommendations and
+ * evidence (items, links and files by SHA-256, with their bytes when asked: assessment-export.evidence.ts).
  *
  * People, organisations and services are named the way they are known across installations (email
  * address, organisation code, service name), never by their database ids; the framework version is
@@ -27,6 +28,14 @@ import { organisations, services } from '../organisations/organisations.tables.j
 import { loadAssessment } from './assessment-access.js';
 import { kloesInScope, OVERALL, pinnedFramework, rollUpNodes, statementsOf } from './assessment-framework.js';
 import { assessmentForbidden, invalidAssessmentInput } from './assessments.errors.js';
+import type { EvidenceStorage } from '../evidence/evidence-storage.js';
+import {
+  evidenceExportSchema,
+  evidenceFileProblems,
+  evidencePeople,
+  exportEvidence,
+  importEvidence,
+} from './assessment-export.evidence.js';
 import type { AssessmentActor } from './assessments.policy.js';
 import * as repo from './assessments.repository.js';
 import { RECOMMENDATION_PRIORITIES, recommendations } from './recommendations.tables.js';
@@ -154,6 +163,8 @@ export const assessmentExportSchema = z.object({
       }),
     )
     .optional(),
+  /** Oldest first. Optional: documents exported before evidence was included have none. */
+  evidence: evidenceExportSchema.optional(),
 });
 
 export type AssessmentExport = z.infer<typeof assessmentExportSchema>;
@@ -161,6 +172,13 @@ export type AssessmentExport = z.infer<typeof assessmentExportSchema>;
 export interface ImportOptions {
   /** Import under new ids (a copy) instead of the ids in the document. */
   asNew?: boolean;
+  /** Where evidence files go; needed when the document holds evidence. */
+  storage?: EvidenceStorage;
+}
+
+export interface ExportOptions {
+  /** Reads a file's bytes by SHA-256: given, the document carries every evidence file's bytes. */
+  readFile?: (sha256: string) => Promise<Buffer>;
 }
 
 export interface ImportOutcome {
@@ -175,6 +193,7 @@ export interface ImportOutcome {
     rollUps: number;
     challenges: number;
     recommendations: number;
+    evidence: number;
   };
 }
 
@@ -193,7 +212,12 @@ const byRef = (a: string, b: string) => a.localeCompare(b, 'en', { numeric: true
 const byNode = (a: string, b: string) => (a === OVERALL ? (b === OVERALL ? 0 : 1) : b === OVERALL ? -1 : byRef(a, b));
 
 /** The document of one assessment the actor may see. */
-export async function exportAssessment(db: Database, actor: AssessmentActor, id: string): Promise<AssessmentExport> {
+export async function exportAssessment(
+  db: Database,
+  actor: AssessmentActor,
+  id: string,
+  options: ExportOptions = {},
+): Promise<AssessmentExport> {
   const { assessment } = await loadAssessment(db, actor, id);
   const resolver = alias(users, 'resolver');
   const [context] = await db
@@ -211,6 +235,7 @@ export async function exportAssessment(db: Database, actor: AssessmentActor, id:
     .innerJoin(services, eq(services.id, assessments.serviceId))
     .innerJoin(frameworkVersions, eq(frameworkVersions.id, assessments.frameworkVersionId))
     .where(eq(assessments.id, id));
+  const evidence = await exportEvidence(db, id, options.readFile);
   const [team, findingRows, judgementRows, rollUpRows, challengeRows, people, recommendationRows] = await Promise.all([
     repo.listTeam(db, id),
     db
@@ -331,6 +356,7 @@ export async function exportAssessment(db: Database, actor: AssessmentActor, id:
       updatedAt: iso(r.updatedAt),
       updatedByEmail: email,
     })),
+    evidence,
   };
 }
 
@@ -410,6 +436,7 @@ export async function importAssessment(
       'in the roll-ups',
     ),
   ];
+  shape.push(...evidenceFileProblems(doc.evidence ?? []));
   const leads = doc.team.filter((m) => m.role === 'lead').length;
   if (leads !== 1) shape.push({ field: 'team', message: `The team must have exactly one lead, not ${leads}` });
   if (shape.length > 0) refuse('Check the document', shape);
@@ -568,6 +595,12 @@ export async function importAssessment(
           })),
         );
       }
+      const evidence = doc.evidence ?? [];
+      if (evidence.length > 0) {
+        if (!options.storage) throw new Error('importAssessment: a document with evidence needs options.storage');
+        const missing = await importEvidence(tx, id, evidence, { storage: options.storage, userId });
+        if (missing.length > 0) refuse('Evidence files missing', missing);
+      }
       const counts = {
         team: team.length,
         findings: doc.findings.length,
@@ -575,6 +608,7 @@ export async function importAssessment(
         rollUps: doc.rollUps.length,
         challenges: doc.challenges.length,
         recommendations: recommendationList.length,
+        evidence: evidence.length,
       };
       await recordAudit(tx, {
         actor,
@@ -614,6 +648,7 @@ async function peopleByEmail(db: Database, doc: AssessmentExport): Promise<Map<s
       field: `recommendations.${i}.updatedByEmail`,
       email: r.updatedByEmail,
     })),
+    ...evidencePeople(doc.evidence ?? []),
   ].flatMap((n) => (n.email === null ? [] : [{ field: n.field, email: n.email.toLowerCase() }]));
   const wanted = [...new Set(named.map((n) => n.email))];
   const found =
@@ -680,6 +715,22 @@ function checkAgainstFramework(framework: Awaited<ReturnType<typeof pinnedFramew
     [...r.kloeRefs, ...r.areas.map((a) => a.kloeRef)].forEach((kloeRef) => {
       if (!leaves.has(kloeRef)) {
         problems.push({ field: `recommendations.${i}`, message: `${kloeRef} is not a KLOE of ${name}` });
+      }
+    });
+  });
+  (doc.evidence ?? []).forEach((item, i) => {
+    item.links.forEach((link, j) => {
+      const leaf = leaves.get(link.kloeRef);
+      if (!leaf) {
+        problems.push({
+          field: `evidence.${i}.links.${j}.kloeRef`,
+          message: `${link.kloeRef} is not a KLOE of ${name}`,
+        });
+      } else if (link.statementRef !== null && !statementsOf(leaf).some((s) => s.ref === link.statementRef)) {
+        problems.push({
+          field: `evidence.${i}.links.${j}.statementRef`,
+          message: `${link.statementRef} is not a statement of KLOE ${link.kloeRef} in ${name}`,
+        });
       }
     });
   });

@@ -5,7 +5,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { constants, createReadStream } from 'node:fs';
-import { copyFile, mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { folderStatus, type StorageStatus } from '../../storage/folder-status.js';
@@ -22,12 +23,15 @@ export interface EvidenceStorage {
 
 const HASH = /^[0-9a-f]{64}$/;
 
+/** Where the folder keeps the file with this SHA-256 (two levels of subfolders keep each folder small). */
+export function evidenceFilePath(root: string, sha256: string): string {
+  // The key names a path: only a real hash may, so nothing can point outside the folder.
+  if (!HASH.test(sha256)) throw new Error(`not a SHA-256 hex digest: ${sha256}`);
+  return path.join(root, sha256.slice(0, 2), sha256.slice(2, 4), sha256);
+}
+
 export function createFileSystemStorage(root: string): EvidenceStorage {
-  const pathOf = (sha256: string) => {
-    // The key names a path: only a real hash may, so nothing can point outside the folder.
-    if (!HASH.test(sha256)) throw new Error(`not a SHA-256 hex digest: ${sha256}`);
-    return path.join(root, sha256.slice(0, 2), sha256.slice(2, 4), sha256);
-  };
+  const pathOf = (sha256: string) => evidenceFilePath(root, sha256);
   const has = async (sha256: string) => {
     try {
       await stat(pathOf(sha256));
@@ -56,4 +60,18 @@ export function createFileSystemStorage(root: string): EvidenceStorage {
     stream: (sha256) => createReadStream(pathOf(sha256)),
     status: () => folderStatus(root),
   };
+}
+
+/**
+ * Stores bytes already in memory (an import's files, carried in its document): written to a temporary
+ * file first, since a store takes files as uploads arrive, then put under their hash.
+ */
+export async function storeBytes(storage: EvidenceStorage, sha256: string, bytes: Uint8Array): Promise<void> {
+  const source = path.join(os.tmpdir(), `kloe-bytes-${randomUUID()}`);
+  await writeFile(source, bytes, { flag: 'wx' });
+  try {
+    await storage.put(sha256, source);
+  } finally {
+    await rm(source, { force: true });
+  }
 }

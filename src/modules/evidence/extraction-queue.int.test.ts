@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
-import fs from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { createTestDatabase, describeEachDatabase, type TestDatabase } from '../../db/testing/test-database.js';
-import { createFileSystemStorage, type EvidenceStorage } from './evidence-storage.js';
+import { createFileSystemStorage, storeBytes, type EvidenceStorage } from './evidence-storage.js';
 import * as repo from './evidence.repository.js';
 import { createExtractionQueue } from './extraction-queue.js';
 
@@ -39,13 +38,9 @@ describeEachDatabase('extraction queue', (driver) => {
   it('stops between files: the file being read and the queued ones stay pending for the next start', async () => {
     const folder = path.join(inject('runFolder'), `extraction-queue-${driver}-${process.pid}`);
     const { storage, reads, reading, release } = slowStorage(folder);
-    await fs.mkdir(folder, { recursive: true });
     for (const text of ['first', 'second', 'third']) {
       const sha256 = createHash('sha256').update(text).digest('hex');
-      // Storage takes a file, as an upload arrives: the text is written to one first.
-      const source = path.join(folder, `${text}.source`);
-      await fs.writeFile(source, text);
-      await storage.put(sha256, source);
+      await storeBytes(storage, sha256, Buffer.from(text));
       await repo.upsertFile(database.db, { sha256, size: text.length, mediaType: 'text/plain', originalName: text });
     }
     const queue = createExtractionQueue({ db: database.db, storage });
