@@ -69,6 +69,7 @@ import { registerHomePage } from './modules/home/home.pages.js';
 import { registerImprovementApi } from './modules/improvement/improvement.api.js';
 import { registerImprovementPages } from './modules/improvement/improvement.pages.js';
 import { createImprovementService } from './modules/improvement/improvement.service.js';
+import { createPlanDraftsService } from './modules/improvement/plan-drafts.service.js';
 import { registerComparatorGroupsApi } from './modules/indicators/comparator-groups.api.js';
 import { registerComparatorGroupPages } from './modules/indicators/comparator-groups.pages.js';
 import { createComparatorGroupsService } from './modules/indicators/comparator-groups.service.js';
@@ -285,7 +286,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   // reports
   const recommendations = createRecommendationsService({ db });
   registerRecommendationsApi(app, { recommendations });
-  registerRecommendationPages(app, { recommendations, assessments: assessmentDeps.assessments });
+  const planDrafts = createPlanDraftsService({ db });
+  registerRecommendationPages(app, { recommendations, assessments: assessmentDeps.assessments, plans: planDrafts });
   const reports = createReportsService({
     db,
     views,
@@ -306,8 +308,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   registerSnapshotRoutes(app, { snapshots });
   // improvement plans
   const improvement = createImprovementService({ db });
-  registerImprovementApi(app, { improvement });
-  registerImprovementPages(app, { improvement });
+  registerImprovementApi(app, { improvement, drafts: planDrafts });
+  registerImprovementPages(app, { improvement, drafts: planDrafts });
 
   return app;
 }

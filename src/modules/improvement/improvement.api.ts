@@ -17,12 +17,15 @@ import {
   aimBody,
   aimParams,
   aimResponse,
+  assessmentParams,
+  draftResponse,
   planParams,
   planResponse,
   updateActionBody,
   updateAimBody,
 } from './improvement.schemas.js';
 import type { ImprovementService } from './improvement.service.js';
+import type { PlanDraftsService } from './plan-drafts.service.js';
 
 export function actionJson(row: ActionRow & { ownerName?: string | null }): z.infer<typeof actionResponse> {
   const { id, position, title, ownerId, startDate, dueDate, resources, milestones, measures, version } = row;
@@ -57,9 +60,12 @@ export function aimJson(row: AimRow, actions: ActionRow[] = []): z.infer<typeof 
   };
 }
 
-export function registerImprovementApi(app: FastifyInstance, deps: { improvement: ImprovementService }) {
+export function registerImprovementApi(
+  app: FastifyInstance,
+  deps: { improvement: ImprovementService; drafts: PlanDraftsService },
+) {
   const api = app.withTypeProvider<ZodTypeProvider>();
-  const { improvement } = deps;
+  const { improvement, drafts } = deps;
   const tags = ['improvement plans'];
   const write = { 400: problemSchema, 403: problemSchema, 404: problemSchema, 409: problemSchema };
   const base = '/api/organisations/:id/services/:serviceId/plan';
@@ -163,5 +169,20 @@ export function registerImprovementApi(app: FastifyInstance, deps: { improvement
       const user = currentUser(request);
       return actionJson(await improvement.updateAction(user, id, serviceId, aimId, actionId, request.body));
     },
+  );
+
+  api.post(
+    '/api/assessments/:id/plan-drafts',
+    {
+      config: routeConfigFor('edit'),
+      schema: {
+        tags,
+        summary:
+          'Draft an aim in the service’s plan for each recommendation (and self-assessment area for improvement) not drafted before',
+        params: assessmentParams,
+        response: { 200: draftResponse, ...write },
+      },
+    },
+    async (request) => drafts.draftFromAssessment(currentUser(request), request.params.id),
   );
 }

@@ -18,16 +18,20 @@ import {
   updateAimForm,
 } from './improvement.forms.js';
 import { mayOnPlan, routeConfigFor } from './improvement.policy.js';
-import { actionParams, aimParams, planParams } from './improvement.schemas.js';
+import { actionParams, aimParams, assessmentParams, planParams } from './improvement.schemas.js';
 import type { ImprovementService } from './improvement.service.js';
+import type { PlanDraftsService } from './plan-drafts.service.js';
 
 const planPageQuery = z.object({ done: z.string().max(40).optional() });
 
 type PlanParams = z.infer<typeof planParams>;
 
-export function registerImprovementPages(app: FastifyInstance, deps: { improvement: ImprovementService }) {
+export function registerImprovementPages(
+  app: FastifyInstance,
+  deps: { improvement: ImprovementService; drafts: PlanDraftsService },
+) {
   const pages = app.withTypeProvider<ZodTypeProvider>();
-  const { improvement } = deps;
+  const { improvement, drafts } = deps;
   const planHref = (p: PlanParams) => `/organisations/${p.id}/services/${p.serviceId}/plan`;
 
   /** Breadcrumbs and captions every plan page shares. */
@@ -212,6 +216,16 @@ export function registerImprovementPages(app: FastifyInstance, deps: { improveme
         },
         redisplay: (reply, state) => renderActionForm(reply, actor, p, p.actionId, state),
       });
+    },
+  );
+
+  // The button on an assessment's recommendations page.
+  pages.post(
+    '/assessments/:id/plan-drafts',
+    { config: routeConfigFor('edit'), schema: { hide: true, params: assessmentParams } },
+    async (request, reply) => {
+      const { href } = await drafts.draftFromAssessment(currentUser(request), request.params.id);
+      return reply.redirect(`${href}?done=drafted`, 303);
     },
   );
 }

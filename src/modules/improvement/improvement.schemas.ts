@@ -7,6 +7,7 @@ export const planParams = z.object({
   serviceId: z.uuid({ error: 'Not a service id' }),
 });
 export const aimParams = planParams.extend({ aimId: z.uuid({ error: 'Not an aim id' }) });
+export const assessmentParams = z.object({ id: z.uuid({ error: 'Not an assessment id' }) });
 export const actionParams = aimParams.extend({ actionId: z.uuid({ error: 'Not an action id' }) });
 
 const title = (what: string) =>
@@ -101,4 +102,9 @@ export const planResponse = z.object({
   serviceId: z.uuid(),
   aims: z.array(aimResponse),
   flags: z.array(qualityFlagResponse),
+});
+
+export const draftResponse = z.object({
+  created: z.number().int().describe('How many aims were added (0 when every source was drafted before)'),
+  href: z.string().describe('The plan’s page'),
 });
