@@ -1,7 +1,7 @@
 /**
  * One organisation with one inspection holding one record of every kind that lives under an assessment
  * (evidence item, its file, link and suggestion, evidence request, challenge, recommendation) and one
- * service: for tests that check every route keeps each record to its own parents. Rows are written
+ * service with an improvement plan (an aim and its action): for tests that check every route keeps each record to its own parents. Rows are written
  * straight to the tables, so that a test can set up any state without going through the rules it tests.
  */
 import { createHash, randomUUID } from 'node:crypto';
@@ -19,6 +19,7 @@ import {
   evidenceSuggestions,
 } from '../modules/evidence/evidence.tables.js';
 import { createFileSystemStorage } from '../modules/evidence/evidence-storage.js';
+import { improvementActions, improvementAims, improvementPlans } from '../modules/improvement/improvement.tables.js';
 import { services } from '../modules/organisations/organisations.tables.js';
 import { createTestOrganisation } from '../modules/organisations/testing/test-organisations.js';
 import { testConfig } from './test-config.js';
@@ -36,6 +37,8 @@ export interface NestedRecords {
   requestId: string;
   challengeId: string;
   recommendationId: string;
+  aimId: string;
+  actionId: string;
 }
 
 export async function createNestedRecords(
@@ -96,6 +99,18 @@ export async function createNestedRecords(
     .insert(recommendations)
     .values({ assessmentId, position: 1, text: 'Publish repair times', priority: 'high', outcome: 'Tenants know' })
     .returning({ id: recommendations.id });
+  const [plan] = await db
+    .insert(improvementPlans)
+    .values({ organisationId: organisation.id, serviceId: service!.id })
+    .returning({ id: improvementPlans.id });
+  const [aim] = await db
+    .insert(improvementAims)
+    .values({ planId: plan!.id, position: 1, title: 'Repairs right first time' })
+    .returning({ id: improvementAims.id });
+  const [action] = await db
+    .insert(improvementActions)
+    .values({ aimId: aim!.id, position: 1, title: 'Survey tenants' })
+    .returning({ id: improvementActions.id });
 
   return {
     organisationId: organisation.id,
@@ -107,5 +122,7 @@ export async function createNestedRecords(
     requestId: request!.id,
     challengeId: challenge!.id,
     recommendationId: recommendation!.id,
+    aimId: aim!.id,
+    actionId: action!.id,
   };
 }

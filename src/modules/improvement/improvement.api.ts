@@ -8,6 +8,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { z } from 'zod';
 import { currentUser } from '../accounts/actor.js';
 import { problemSchema } from '../frameworks/frameworks.schemas.js';
+import { refuseInvisibleOrganisation } from '../organisations/organisations.hooks.js';
 import { routeConfigFor } from './improvement.policy.js';
 import type { ActionRow, AimRow } from './improvement.repository.js';
 import {
@@ -73,6 +74,7 @@ export function registerImprovementApi(
   api.get(
     base,
     {
+      preValidation: refuseInvisibleOrganisation,
       config: routeConfigFor('view'),
       schema: {
         tags,
@@ -99,6 +101,7 @@ export function registerImprovementApi(
   api.post(
     `${base}/aims`,
     {
+      preValidation: refuseInvisibleOrganisation,
       config: routeConfigFor('edit'),
       schema: {
         tags,
@@ -118,6 +121,7 @@ export function registerImprovementApi(
   api.put(
     `${base}/aims/:aimId`,
     {
+      preValidation: refuseInvisibleOrganisation,
       config: routeConfigFor('edit'),
       schema: {
         tags,
@@ -136,6 +140,7 @@ export function registerImprovementApi(
   api.post(
     `${base}/aims/:aimId/actions`,
     {
+      preValidation: refuseInvisibleOrganisation,
       config: routeConfigFor('edit'),
       schema: {
         tags,
@@ -155,6 +160,7 @@ export function registerImprovementApi(
   api.put(
     `${base}/aims/:aimId/actions/:actionId`,
     {
+      preValidation: refuseInvisibleOrganisation,
       config: routeConfigFor('edit'),
       schema: {
         tags,

@@ -8,6 +8,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { handleFormPost, type FormState } from '../../web/form-post.js';
 import { currentUser, type UserActor } from '../accounts/actor.js';
+import { refuseInvisibleOrganisation } from '../organisations/organisations.hooks.js';
 import {
   actionForm,
   actionFormValues,
@@ -55,7 +56,11 @@ export function registerImprovementPages(
 
   pages.get(
     '/organisations/:id/services/:serviceId/plan',
-    { config: routeConfigFor('view'), schema: { hide: true, params: planParams, querystring: planPageQuery } },
+    {
+      preValidation: refuseInvisibleOrganisation,
+      config: routeConfigFor('view'),
+      schema: { hide: true, params: planParams, querystring: planPageQuery },
+    },
     async (request, reply) => {
       const actor = currentUser(request);
       const { plan, common } = await context(actor, request.params);
@@ -92,13 +97,21 @@ export function registerImprovementPages(
 
   pages.get(
     '/organisations/:id/services/:serviceId/plan/aims/new',
-    { config: routeConfigFor('edit'), schema: { hide: true, params: planParams } },
+    {
+      preValidation: refuseInvisibleOrganisation,
+      config: routeConfigFor('edit'),
+      schema: { hide: true, params: planParams },
+    },
     async (request, reply) => renderAimForm(reply, currentUser(request), request.params, undefined, { values: {} }),
   );
 
   pages.post(
     '/organisations/:id/services/:serviceId/plan/aims/new',
-    { config: routeConfigFor('edit'), schema: { hide: true, params: planParams } },
+    {
+      preValidation: refuseInvisibleOrganisation,
+      config: routeConfigFor('edit'),
+      schema: { hide: true, params: planParams },
+    },
     async (request, reply) => {
       const actor = currentUser(request);
       const p = request.params;
@@ -116,7 +129,11 @@ export function registerImprovementPages(
 
   pages.get(
     '/organisations/:id/services/:serviceId/plan/aims/:aimId/edit',
-    { config: routeConfigFor('edit'), schema: { hide: true, params: aimParams } },
+    {
+      preValidation: refuseInvisibleOrganisation,
+      config: routeConfigFor('edit'),
+      schema: { hide: true, params: aimParams },
+    },
     async (request, reply) => {
       const actor = currentUser(request);
       const p = request.params;
@@ -127,7 +144,11 @@ export function registerImprovementPages(
 
   pages.post(
     '/organisations/:id/services/:serviceId/plan/aims/:aimId/edit',
-    { config: routeConfigFor('edit'), schema: { hide: true, params: aimParams } },
+    {
+      preValidation: refuseInvisibleOrganisation,
+      config: routeConfigFor('edit'),
+      schema: { hide: true, params: aimParams },
+    },
     async (request, reply) => {
       const actor = currentUser(request);
       const p = request.params;
@@ -168,13 +189,21 @@ export function registerImprovementPages(
 
   pages.get(
     '/organisations/:id/services/:serviceId/plan/aims/:aimId/actions/new',
-    { config: routeConfigFor('edit'), schema: { hide: true, params: aimParams } },
+    {
+      preValidation: refuseInvisibleOrganisation,
+      config: routeConfigFor('edit'),
+      schema: { hide: true, params: aimParams },
+    },
     async (request, reply) => renderActionForm(reply, currentUser(request), request.params, undefined, { values: {} }),
   );
 
   pages.post(
     '/organisations/:id/services/:serviceId/plan/aims/:aimId/actions/new',
-    { config: routeConfigFor('edit'), schema: { hide: true, params: aimParams } },
+    {
+      preValidation: refuseInvisibleOrganisation,
+      config: routeConfigFor('edit'),
+      schema: { hide: true, params: aimParams },
+    },
     async (request, reply) => {
       const actor = currentUser(request);
       const p = request.params;
@@ -192,7 +221,11 @@ export function registerImprovementPages(
 
   pages.get(
     '/organisations/:id/services/:serviceId/plan/aims/:aimId/actions/:actionId/edit',
-    { config: routeConfigFor('edit'), schema: { hide: true, params: actionParams } },
+    {
+      preValidation: refuseInvisibleOrganisation,
+      config: routeConfigFor('edit'),
+      schema: { hide: true, params: actionParams },
+    },
     async (request, reply) => {
       const actor = currentUser(request);
       const p = request.params;
@@ -203,7 +236,11 @@ export function registerImprovementPages(
 
   pages.post(
     '/organisations/:id/services/:serviceId/plan/aims/:aimId/actions/:actionId/edit',
-    { config: routeConfigFor('edit'), schema: { hide: true, params: actionParams } },
+    {
+      preValidation: refuseInvisibleOrganisation,
+      config: routeConfigFor('edit'),
+      schema: { hide: true, params: actionParams },
+    },
     async (request, reply) => {
       const actor = currentUser(request);
       const p = request.params;
