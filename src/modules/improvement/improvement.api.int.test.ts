@@ -170,4 +170,24 @@ describeEachDatabase('improvement plans API', (driver) => {
     expect(staleAim.statusCode).toBe(409);
     expect(staleAim.json().current.version).toBe(2);
   });
+
+  it('is in the OpenAPI document with its request and response schemas', async () => {
+    const doc = (await t.app.inject({ url: '/api/openapi.json' })).json();
+    const plan = '/api/organisations/{id}/services/{serviceId}/plan';
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([
+        plan,
+        `${plan}/aims`,
+        `${plan}/aims/{aimId}`,
+        `${plan}/aims/{aimId}/actions`,
+        `${plan}/aims/{aimId}/actions/{actionId}`,
+        '/api/assessments/{id}/plan-drafts',
+      ]),
+    );
+    const actionBody = doc.paths[`${plan}/aims/{aimId}/actions`].post.requestBody.content['application/json'].schema;
+    expect(Object.keys(actionBody.properties)).toEqual(
+      expect.arrayContaining(['ownerId', 'startDate', 'dueDate', 'milestones', 'measures']),
+    );
+    expect(doc.paths[plan].get.responses['200'].content['application/json'].schema.properties.flags).toBeDefined();
+  });
 });
