@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { actionBodyFromForm, actionForm, rowCounts } from './improvement.forms.js';
+import { actionBodyFromForm, actionForm, compactRows, rowCounts } from './improvement.forms.js';
 
 describe('the action form', () => {
   it('reads numbered rows, leaving blank ones out, and blanks as not known', () => {
@@ -38,5 +38,18 @@ describe('the action form', () => {
   it('offers the rows filled in and some blank ones', () => {
     expect(rowCounts({})).toEqual({ milestones: 2, measures: 1 });
     expect(rowCounts({ 'milestones.3.title': 'x', 'measures.0.target': '1' })).toEqual({ milestones: 6, measures: 2 });
+  });
+
+  it('numbers the filled rows from 0, so a problem is shown beside the row that was filled in', () => {
+    const values = compactRows({
+      title: 'Survey',
+      'milestones.0.title': '',
+      'milestones.0.date': '',
+      'milestones.1.title': 'Live',
+      'milestones.1.date': 'soon',
+    });
+    expect(values).toEqual({ title: 'Survey', 'milestones.0.title': 'Live', 'milestones.0.date': 'soon' });
+    const result = actionForm.safeParse(values);
+    expect(result.error!.issues.map((i) => i.path.join('.'))).toEqual(['milestones.0.date']);
   });
 });

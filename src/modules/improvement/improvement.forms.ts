@@ -30,6 +30,35 @@ const text = (value: unknown) => (typeof value === 'string' ? value.trim() : '')
 const orNull = (value: unknown) => (text(value) === '' ? null : text(value));
 const withVersion = (values: Values) => (values.version === undefined ? {} : { version: values.version });
 
+/**
+ * The posted values with each group's blank rows taken out and the rest numbered from 0, so that a problem
+ * the save finds in "milestones.1.date" is shown beside the row the person filled in, whichever they skipped.
+ */
+export function compactRows(values: Values): Values {
+  const out: Values = {};
+  const groups: Record<string, Map<number, Values>> = { milestones: new Map(), measures: new Map() };
+  for (const [name, value] of Object.entries(values)) {
+    const [group, index, field] = name.split('.');
+    const rowsOfGroup = group === undefined ? undefined : groups[group];
+    if (!rowsOfGroup || index === undefined || field === undefined || !/^\d+$/.test(index)) {
+      out[name] = value;
+      continue;
+    }
+    if (!rowsOfGroup.has(Number(index))) rowsOfGroup.set(Number(index), {});
+    rowsOfGroup.get(Number(index))![field] = value;
+  }
+  for (const [group, rowsOfGroup] of Object.entries(groups)) {
+    const filled = [...rowsOfGroup.entries()]
+      .sort(([a], [b]) => a - b)
+      .map(([, row]) => row)
+      .filter((row) => Object.values(row).some((v) => text(v) !== ''));
+    filled.forEach((row, i) => {
+      for (const [field, value] of Object.entries(row)) out[`${group}.${i}.${field}`] = value;
+    });
+  }
+  return out;
+}
+
 /** The non-blank numbered rows of a repeated group of fields. */
 function rows(values: Values, group: string, count: number, fields: readonly string[]) {
   const out: Record<string, string>[] = [];

@@ -95,8 +95,12 @@ describeEachDatabase('improvement plan pages', (driver) => {
       'measures.0.target': '85',
       'measures.0.targetPeriod': '2027/28',
     };
-    const bad = await submitForm(t.app, { page: addAction, headers: member.headers, fields });
+    // The milestone typed in the second row, the first left blank: its error is shown beside it.
+    const { 'milestones.0.title': title, 'milestones.0.date': date, ...rest } = fields;
+    const skipped = { ...rest, 'milestones.1.title': title, 'milestones.1.date': date };
+    const bad = await submitForm(t.app, { page: addAction, headers: member.headers, fields: skipped });
     expect(bad.statusCode).toBe(400);
+    expect(bad.body).toMatch(/id="milestones\.0\.date"[^>]*value="2028-06-30"/);
     expect(bad.body).toContain('href="#dueDate"');
     expect(bad.body).toContain('The due date must be the same as or after the start date');
     expect(bad.body).toContain('href="#milestones.0.date"');

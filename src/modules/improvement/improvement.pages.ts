@@ -14,6 +14,7 @@ import {
   actionFormValues,
   aimForm,
   aimFormValues,
+  compactRows,
   rowCounts,
   updateActionForm,
   updateAimForm,
@@ -208,7 +209,7 @@ export function registerImprovementPages(
       const actor = currentUser(request);
       const p = request.params;
       return handleFormPost(reply, {
-        body: request.body,
+        body: compactRows(request.body as Record<string, unknown>),
         schema: actionForm,
         save: async (data) => {
           await improvement.createAction(actor, p.id, p.serviceId, p.aimId, data);
@@ -245,7 +246,7 @@ export function registerImprovementPages(
       const actor = currentUser(request);
       const p = request.params;
       return handleFormPost(reply, {
-        body: request.body,
+        body: compactRows(request.body as Record<string, unknown>),
         schema: updateActionForm,
         save: async (data) => {
           await improvement.updateAction(actor, p.id, p.serviceId, p.aimId, p.actionId, data);
