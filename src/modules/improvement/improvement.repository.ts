@@ -1,5 +1,5 @@
 /** Queries of improvement plans, their aims and actions. Each takes `db` or a transaction. */
-import { and, asc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNotNull, ne, or, sql } from 'drizzle-orm';
 import type { Database } from '../../db/database.js';
 import { users } from '../accounts/accounts.tables.js';
 import { assessments } from '../assessments/assessments.tables.js';
@@ -135,13 +135,26 @@ export async function indicatorsWithValues(db: Database, organisationId: string,
     .orderBy(asc(indicatorDefinitions.code));
 }
 
-/** Which of these recommendations belong to an assessment of the service. */
+/**
+ * Which of these recommendations a plan of the service may link to, with what the plan shows of them: those
+ * of the service's assessments that its organisation sees (its own, and inspections shared with it).
+ */
 export async function recommendationsOfService(db: Database, serviceId: string, ids: string[]) {
   if (ids.length === 0) return [];
-  const rows = await db
-    .select({ id: recommendations.id })
+  return db
+    .select({
+      id: recommendations.id,
+      text: recommendations.text,
+      assessmentId: assessments.id,
+      assessmentTitle: assessments.title,
+    })
     .from(recommendations)
     .innerJoin(assessments, eq(assessments.id, recommendations.assessmentId))
-    .where(and(eq(assessments.serviceId, serviceId), inArray(recommendations.id, ids)));
-  return rows.map((r) => r.id);
+    .where(
+      and(
+        eq(assessments.serviceId, serviceId),
+        inArray(recommendations.id, ids),
+        or(ne(assessments.kind, 'inspection'), eq(assessments.sharedWithOrganisation, true)),
+      ),
+    );
 }

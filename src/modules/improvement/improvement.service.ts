@@ -68,14 +68,19 @@ export function createImprovementService(deps: { db: Database }) {
 
   async function checkAim(tx: Database, serviceId: string, input: AimInput) {
     const known = new Set((await frameworkKloes(tx)).map((k) => k.ref));
-    const ofService = new Set(await repo.recommendationsOfService(tx, serviceId, input.recommendationIds));
+    const ofService = new Set(
+      (await repo.recommendationsOfService(tx, serviceId, input.recommendationIds)).map((r) => r.id),
+    );
     const problems: FieldProblem[] = [];
     input.kloeRefs.forEach((ref, i) => {
       if (!known.has(ref)) problems.push({ field: `kloeRefs.${i}`, message: `KLOE ${ref} is not in the framework` });
     });
     input.recommendationIds.forEach((id, i) => {
       if (!ofService.has(id)) {
-        problems.push({ field: `recommendationIds.${i}`, message: 'Not a recommendation made to this service' });
+        problems.push({
+          field: `recommendationIds.${i}`,
+          message: 'Not a recommendation to this service that its organisation can see',
+        });
       }
     });
     if (problems.length > 0) throw invalidPlanInput(problems);
@@ -133,7 +138,16 @@ export function createImprovementService(deps: { db: Database }) {
         db,
         aimRows.map((a) => a.id),
       );
-      const aims = aimRows.map((aim) => ({ ...aim, actions: actionRows.filter((a) => a.aimId === aim.id) }));
+      const linked = await repo.recommendationsOfService(
+        db,
+        serviceId,
+        aimRows.flatMap((a) => a.recommendationIds),
+      );
+      const aims = aimRows.map((aim) => ({
+        ...aim,
+        actions: actionRows.filter((a) => a.aimId === aim.id),
+        recommendations: linked.filter((r) => aim.recommendationIds.includes(r.id)),
+      }));
       const codes = [...new Set(actionRows.flatMap((a) => a.measures.map((m) => m.indicatorCode)))];
       const indicators = await repo.indicatorsWithValues(db, organisationId, codes);
       const polarities = new Map(indicators.map((i) => [i.code, polarityOf(i)]));

@@ -1,9 +1,11 @@
+import { eq } from 'drizzle-orm';
 import { beforeAll, expect, it } from 'vitest';
 import { describeEachDatabase } from '../../db/testing/test-database.js';
 import { submitForm } from '../../testing/forms.js';
 import { useTestApp } from '../../testing/test-app.js';
 import { createTestUser, type TestUser } from '../../testing/test-users.js';
 import { createAssessmentsService } from '../assessments/assessments.service.js';
+import { assessments } from '../assessments/assessments.tables.js';
 import { createRecommendationsService } from '../assessments/recommendations.service.js';
 import { createWorkspaceService } from '../assessments/workspace.service.js';
 import { createOrganisationsService } from '../organisations/organisations.service.js';
@@ -131,6 +133,8 @@ describeEachDatabase('report to plan in one step', (driver) => {
         recommendationIds: [recommendationId],
       },
     ]);
+    const planPage = await t.app.inject({ url: planApi.replace('/api', ''), headers: member.headers });
+    expect(planPage.body).toContain(`href="${page}">Benchmark repair costs annually</a> (Repairs inspection)`);
     const after = await t.app.inject({ url: page, headers: member.headers });
     expect(after.body).toContain(`#aim-${plan.aims[0].id}">Benchmark repair costs annually</a>`);
     const again = await draft(member, inspectionId);
@@ -147,6 +151,24 @@ describeEachDatabase('report to plan in one step', (driver) => {
       'Benchmark repair costs annually',
       'Benchmark repair costs annually',
       'Publish repair times',
+    ]);
+  });
+
+  it('links an aim only to recommendations the organisation sees: not those of an inspection not shared with it', async () => {
+    const { db } = t.database;
+    const service = planApi.split('/services/')[1]!.split('/')[0]!;
+    const organisation = planApi.split('/organisations/')[1]!.split('/')[0]!;
+    const hidden = await assessmentWithRecommendation(lead.actor, 'inspection', organisation, service);
+    await db.update(assessments).set({ sharedWithOrganisation: false }).where(eq(assessments.id, hidden.id));
+    const res = await t.app.inject({
+      method: 'POST',
+      url: `${planApi}/aims`,
+      headers: member.headers,
+      payload: { title: 'Peek', recommendationIds: [recommendationId, hidden.recommendationId] },
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().errors).toEqual([
+      { field: 'recommendationIds.1', message: 'Not a recommendation to this service that its organisation can see' },
     ]);
   });
 });
