@@ -3,6 +3,7 @@ import { beforeAll, expect, it } from 'vitest';
 import { describeEachDatabase } from '../../db/testing/test-database.js';
 import { useTestApp } from '../../testing/test-app.js';
 import { createTestUser, type TestUser } from '../../testing/test-users.js';
+import { users } from '../accounts/accounts.tables.js';
 import { auditLog } from '../audit/audit.tables.js';
 import { insertIndicator } from '../indicators/indicators.repository.js';
 import { indicatorValues } from '../indicators/indicators.tables.js';
@@ -18,6 +19,7 @@ describeEachDatabase('improvement plans API', (driver) => {
   let colleague: TestUser;
   let outsider: TestUser;
   let viewer: TestUser;
+  let disabled: TestUser;
   let inspector: TestUser;
   let admin: TestUser;
   let base: string;
@@ -34,6 +36,8 @@ describeEachDatabase('improvement plans API', (driver) => {
     colleague = await createTestUser(db, 'organisation_member', { organisationId: org.id, name: 'Colin Colleague' });
     outsider = await createTestUser(db, 'organisation_member', { organisationId: other.id, name: 'Olga Outside' });
     viewer = await createTestUser(db, 'viewer', { organisationId: org.id });
+    disabled = await createTestUser(db, 'organisation_member', { organisationId: org.id, name: 'Dora Disabled' });
+    await db.update(users).set({ disabledAt: new Date() }).where(eq(users.id, disabled.actor.userId));
     inspector = await createTestUser(db, 'inspector');
     admin = await createTestUser(db, 'administrator');
     const withValues = await insertIndicator(db, {
@@ -131,6 +135,7 @@ describeEachDatabase('improvement plans API', (driver) => {
       [{ startDate: '2028-04-01' }, 'dueDate', 'The due date must be the same as or after the start date'],
       [{ milestones: [{ title: 'Late', date: '2028-05-01' }] }, 'milestones.0.date', 'on or before the due date'],
       [{ ownerId: outsider.actor.userId }, 'ownerId', 'Choose a person of Plan Council'],
+      [{ ownerId: disabled.actor.userId }, 'ownerId', 'Choose a person of Plan Council'],
       [
         { measures: [{ indicatorCode: 'PLAN-NONE', baseline: 1, target: 2, targetPeriod: '2027/28' }] },
         'measures.0.indicatorCode',

@@ -21,6 +21,11 @@ export const planEditConflict = (current: { version: number; updatedAt: Date; re
     'edit_conflict',
     409,
     `This was changed at ${current.updatedAt.toISOString()} since you opened it; here is the current version`,
-    [{ field: 'version', message: 'Changed by someone else since you opened it' }],
+    [
+      {
+        field: 'version',
+        message: 'Changed by someone else since you opened it: reload the page to see their version',
+      },
+    ],
     { current },
   );

@@ -1,5 +1,5 @@
 /** Queries of improvement plans, their aims and actions. Each takes `db` or a transaction. */
-import { and, asc, eq, inArray, isNotNull, ne, or, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNotNull, isNull, ne, or, sql } from 'drizzle-orm';
 import type { Database } from '../../db/database.js';
 import { users } from '../accounts/accounts.tables.js';
 import { assessments } from '../assessments/assessments.tables.js';
@@ -104,12 +104,12 @@ export async function updateAction(db: Database, actionId: string, version: numb
   return row;
 }
 
-/** The people of an organisation who can own an action (members and viewers), by name. */
+/** The people of an organisation who can own an action (members and viewers not disabled), by name. */
 export async function organisationPeople(db: Database, organisationId: string) {
   return db
     .select({ id: users.id, name: users.name })
     .from(users)
-    .where(eq(users.organisationId, organisationId))
+    .where(and(eq(users.organisationId, organisationId), isNull(users.disabledAt)))
     .orderBy(asc(users.name));
 }
 
