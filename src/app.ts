@@ -71,6 +71,10 @@ import { registerFrameworkApi } from './modules/frameworks/frameworks.api.js';
 import { registerFrameworkPages } from './modules/frameworks/frameworks.pages.js';
 import { createFrameworksService } from './modules/frameworks/frameworks.service.js';
 import { registerHomePage } from './modules/home/home.pages.js';
+import { registerImprovementApi } from './modules/improvement/improvement.api.js';
+import { registerImprovementPages } from './modules/improvement/improvement.pages.js';
+import { createImprovementService } from './modules/improvement/improvement.service.js';
+import { createPlanDraftsService } from './modules/improvement/plan-drafts.service.js';
 import { registerComparatorGroupsApi } from './modules/indicators/comparator-groups.api.js';
 import { registerComparatorGroupPages } from './modules/indicators/comparator-groups.pages.js';
 import { createComparatorGroupsService } from './modules/indicators/comparator-groups.service.js';
@@ -190,6 +194,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
         { name: 'evidence', description: 'Evidence items, their files, search and links to statements' },
         { name: 'report templates', description: 'Custom DOCX templates the reports can be filled into' },
         { name: 'indicators', description: 'Performance indicators: values, benchmarking, direction of travel' },
+        { name: 'improvement plans', description: 'Improvement plans of services: aims, actions, quality flags' },
         { name: 'audit', description: 'The audit trail and its hash chain (administrators)' },
         { name: 'service' },
       ],
@@ -312,7 +317,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   // reports
   const recommendations = createRecommendationsService({ db });
   registerRecommendationsApi(app, { recommendations });
-  registerRecommendationPages(app, { recommendations, assessments: assessmentDeps.assessments });
+  const planDrafts = createPlanDraftsService({ db });
+  registerRecommendationPages(app, { recommendations, assessments: assessmentDeps.assessments, plans: planDrafts });
   const printer = createPdfPrinter({
     chromiumPath: process.env.CHROMIUM_PATH ?? DEFAULT_CHROMIUM,
     queueSize: deps.config.reports.pdfQueueSize,
@@ -333,6 +339,10 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   registerComparatorGroupsApi(app, { groups });
   registerComparatorGroupPages(app, { groups });
   registerSnapshotRoutes(app, { snapshots });
+  // improvement plans
+  const improvement = createImprovementService({ db });
+  registerImprovementApi(app, { improvement, drafts: planDrafts });
+  registerImprovementPages(app, { improvement, drafts: planDrafts });
 
   return app;
 }

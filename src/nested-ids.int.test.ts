@@ -21,6 +21,7 @@ import {
   evidenceRequests,
   evidenceSuggestions,
 } from './modules/evidence/evidence.tables.js';
+import { improvementActions, improvementAims } from './modules/improvement/improvement.tables.js';
 import { services } from './modules/organisations/organisations.tables.js';
 import { describeEachDatabase } from './db/testing/test-database.js';
 import { cookiesFrom } from './testing/forms.js';
@@ -39,6 +40,8 @@ const RECORD_PARAMS: Record<string, (r: NestedRecords, url: string) => string> =
   requestId: (r) => r.requestId,
   challengeId: (r) => r.challengeId,
   recommendationId: (r) => r.recommendationId,
+  aimId: (r) => r.aimId,
+  actionId: (r) => r.actionId,
 };
 
 /** Parameters that name no record of an assessment, and the value every call gives them. */
@@ -62,6 +65,8 @@ const upload = { files: { notes: 'Taken over' } };
 const resolveFields = { fields: { outcome: 'accepted', reason: 'Taken over' } };
 const recommendationFields = { fields: { text: 'Taken over', priority: 'low', outcome: 'None', version: '1' } };
 const decision = { fields: { decision: 'accepted' } };
+const aimFields = { fields: { title: 'Taken over', version: '1' } };
+const actionFields = { fields: { title: 'Taken over', version: '1' } };
 
 /** What each state-changing route is sent: a body it would accept, so that only the ids can make it refuse. */
 const BODIES: Record<string, Body> = {
@@ -85,6 +90,14 @@ const BODIES: Record<string, Body> = {
   'POST /assessments/:id/recommendations/:recommendationId': recommendationFields,
   'POST /assessments/:id/recommendations/:recommendationId/remove': { fields: {} },
   'POST /admin/users/:id/sso-links/:linkId/unlink': { fields: {} },
+  'POST /api/organisations/:id/services/:serviceId/plan/aims': aimFields,
+  'POST /organisations/:id/services/:serviceId/plan/aims/new': aimFields,
+  'PUT /api/organisations/:id/services/:serviceId/plan/aims/:aimId': aimFields,
+  'POST /organisations/:id/services/:serviceId/plan/aims/:aimId/edit': aimFields,
+  'POST /api/organisations/:id/services/:serviceId/plan/aims/:aimId/actions': actionFields,
+  'POST /organisations/:id/services/:serviceId/plan/aims/:aimId/actions/new': actionFields,
+  'PUT /api/organisations/:id/services/:serviceId/plan/aims/:aimId/actions/:actionId': actionFields,
+  'POST /organisations/:id/services/:serviceId/plan/aims/:aimId/actions/:actionId/edit': actionFields,
 };
 
 const paramsOf = (url: string) => [...url.matchAll(/:(\w+)/g)].map((m) => m[1]!);
@@ -140,6 +153,14 @@ describeEachDatabase('nested records belong to their parents, on every route', (
         .select()
         .from(accounts)
         .where(inArray(accounts.userId, [mine.personId, theirs.personId])),
+      db
+        .select()
+        .from(improvementAims)
+        .where(inArray(improvementAims.id, [mine.aimId, theirs.aimId])),
+      db
+        .select()
+        .from(improvementActions)
+        .where(inArray(improvementActions.aimId, [mine.aimId, theirs.aimId])),
       db.select({ n: count() }).from(auditLog),
     ]);
     return rows.map((table) => (table as unknown[]).map((row) => JSON.stringify(row)).sort());
@@ -161,8 +182,20 @@ describeEachDatabase('nested records belong to their parents, on every route', (
     }));
   }
 
+  /** Improvement plans are changed only by members of their organisation: one per organisation, made once. */
+  const members = new Map<string, Promise<TestUser>>();
+  function caller(route: RouteAccess, url: string): TestUser | Promise<TestUser> {
+    if (route.url.startsWith('/admin/')) return admin;
+    if (!route.url.includes('/organisations/')) return lead;
+    const organisationId = /\/organisations\/([^/]+)/.exec(url)![1]!;
+    if (!route.url.includes('/plan')) return admin;
+    if (!members.has(organisationId))
+      members.set(organisationId, createTestUser(t.database.db, 'organisation_member', { organisationId }));
+    return members.get(organisationId)!;
+  }
+
   async function call(route: RouteAccess, url: string) {
-    const who = route.url.includes('/organisations/') || route.url.includes('/admin/') ? admin : lead;
+    const who = await caller(route, url);
     const method = route.method as 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
     if (method === 'GET' || method === 'DELETE') return t.app.inject({ method, url, headers: who.headers });
     const body = BODIES[`${route.method} ${route.url}`]!;

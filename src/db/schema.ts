@@ -10,3 +10,4 @@ export * from '../modules/evidence/evidence.tables.js';
 export * from '../modules/assessments/recommendations.tables.js';
 export * from '../modules/reports/reports.tables.js';
 export * from '../modules/indicators/indicators.tables.js';
+export * from '../modules/improvement/improvement.tables.js';

@@ -1,7 +1,7 @@
 /**
  * One organisation with one inspection holding one record of every kind that lives under an assessment
  * (evidence item, its file, link and suggestion, evidence request, challenge, recommendation) and one
- * service: for tests that check every route keeps each record to its own parents. Rows are written
+ * service with an improvement plan (an aim and its action): for tests that check every route keeps each record to its own parents. Rows are written
  * straight to the tables, so that a test can set up any state without going through the rules it tests.
  */
 import { createHash, randomUUID } from 'node:crypto';
@@ -21,6 +21,7 @@ import {
   evidenceSuggestions,
 } from '../modules/evidence/evidence.tables.js';
 import { createFileSystemStorage, storeBytes } from '../modules/evidence/evidence-storage.js';
+import { improvementActions, improvementAims, improvementPlans } from '../modules/improvement/improvement.tables.js';
 import { services } from '../modules/organisations/organisations.tables.js';
 import { createTestUser } from './test-users.js';
 import { createTestOrganisation } from '../modules/organisations/testing/test-organisations.js';
@@ -42,6 +43,8 @@ export interface NestedRecords {
   /** A member of the organisation, with a single sign-on identity linked to them. */
   personId: string;
   ssoLinkId: string;
+  aimId: string;
+  actionId: string;
 }
 
 export async function createNestedRecords(
@@ -102,6 +105,18 @@ export async function createNestedRecords(
     .insert(recommendations)
     .values({ assessmentId, position: 1, text: 'Publish repair times', priority: 'high', outcome: 'Tenants know' })
     .returning({ id: recommendations.id });
+  const [plan] = await db
+    .insert(improvementPlans)
+    .values({ organisationId: organisation.id, serviceId: service!.id })
+    .returning({ id: improvementPlans.id });
+  const [aim] = await db
+    .insert(improvementAims)
+    .values({ planId: plan!.id, position: 1, title: 'Repairs right first time' })
+    .returning({ id: improvementAims.id });
+  const [action] = await db
+    .insert(improvementActions)
+    .values({ aimId: aim!.id, position: 1, title: 'Survey tenants' })
+    .returning({ id: improvementActions.id });
 
   const person = await createTestUser(db, 'organisation_member', { organisationId: organisation.id });
   const ssoLinkId = randomUUID();
@@ -126,5 +141,7 @@ export async function createNestedRecords(
     requestId: request!.id,
     challengeId: challenge!.id,
     recommendationId: recommendation!.id,
+    aimId: aim!.id,
+    actionId: action!.id,
   };
 }

@@ -31,6 +31,13 @@ import type { RecommendationsService } from './recommendations.service.js';
 export interface RecommendationPageDeps {
   recommendations: RecommendationsService;
   assessments: AssessmentsService;
+  /** What the service's improvement plan shows here: the aim answering each recommendation, and drafting. */
+  plans?: {
+    forRecommendationsPage(
+      actor: UserActor,
+      assessment: { id: string; organisationId: string; serviceId: string; kind: string; status: string },
+    ): Promise<{ aims: Record<string, { title: string; href: string }>; mayDraft: boolean }>;
+  };
 }
 
 const doneQuery = z.object({ done: z.enum(['added', 'saved', 'removed']).optional() });
@@ -80,8 +87,10 @@ export function registerRecommendationPages(app: FastifyInstance, deps: Recommen
 
   async function renderList(reply: FastifyReply, actor: UserActor, id: string, state: FormState & { done?: string }) {
     const [ctx, list] = await Promise.all([context(actor, id), recommendations.list(actor, id)]);
+    const plan = await deps.plans?.forRecommendationsPage(actor, ctx.assessment);
     return reply.render('assessments/views/recommendations.njk', {
       ...ctx,
+      plan,
       pageTitle: `Recommendations: ${ctx.assessment.title}`,
       recommendations: list,
       values: state.values,

@@ -1,0 +1,90 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser, screenshot, seriousAccessibilityViolations } from './support/browser.js';
+import { startServer, type RunningServer } from './support/server.js';
+
+const DEMO_PASSWORD = 'kloe-demo-2026';
+/** Room for a slow shared machine: six axe runs and a dozen page loads. Not an assertion about speed. */
+const WHOLE_RUN = 240_000;
+
+describe('an improvement plan through the pages without JavaScript, in chromium', () => {
+  let server: RunningServer;
+  let browser: Browser;
+  let page: Page;
+  /**
+   * axe runs as a script in the page, so each page is checked again in a context with JavaScript on: the
+   * same address, then the very HTML the JavaScript-free page shows (a form redisplayed with its errors
+   * answers a POST, which a second visit could not repeat).
+   */
+  let axePage: Page;
+
+  beforeAll(async () => {
+    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+    page = await (await browser.newContext({ javaScriptEnabled: false })).newPage();
+    page.setDefaultTimeout(15_000);
+    await page.goto(`${server.url}/sign-in`);
+    await page.getByLabel('Email address').fill('member@example.org');
+    await page.getByLabel('Password', { exact: true }).fill(DEMO_PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL((url) => !url.pathname.startsWith('/sign-in'));
+    axePage = await (await browser.newContext({ storageState: await page.context().storageState() })).newPage();
+  }, 120_000);
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  async function expectAccessible(what: string) {
+    await axePage.goto(page.url());
+    await axePage.setContent(await page.content());
+    expect(await seriousAccessibilityViolations(axePage), what).toEqual([]);
+  }
+
+  it(
+    'creates a plan with an aim and an action, each page free of serious axe violations',
+    async () => {
+      await page.goto(`${server.url}/organisations`);
+      await page.getByRole('link', { name: 'Ashdown District Council' }).click();
+      await page.getByRole('link', { name: 'Improvement plan of Housing repairs' }).click();
+      await page.waitForURL(/\/plan$/);
+      await expectAccessible('the empty plan');
+
+      await page.getByRole('button', { name: 'Add an aim' }).click();
+      await page.getByRole('button', { name: 'Save aim' }).click();
+      expect(await page.locator('.govuk-error-summary').textContent()).toContain('Enter the aim');
+      await expectAccessible('the aim form with an error');
+      await page.getByLabel('Aim', { exact: true }).fill('Repairs done right first time');
+      await page.locator('input[name="kloeRefs"][value="5.1.2"]').check();
+      await page.getByRole('button', { name: 'Save aim' }).click();
+      await page.waitForURL(/done=aim-added/);
+      expect(await page.locator('h2', { hasText: 'Aim 1: Repairs done right first time' }).count()).toBe(1);
+      await expectAccessible('the plan with an aim');
+
+      await page.getByRole('link', { name: 'Add an action to aim 1' }).click();
+      await page.getByLabel('Action', { exact: true }).fill('Survey tenants after every repair');
+      await page.getByLabel('Owner').selectOption({ label: 'Morgan Hale' });
+      await page.getByLabel('Start date (optional)').fill('2027-04-01');
+      await page.getByLabel('Due date').fill('2027-03-01');
+      await page.locator('[name="milestones.0.title"]').fill('Survey live');
+      await page.locator('[name="milestones.0.date"]').fill('2027-06-30');
+      await page.locator('[name="measures.0.indicatorCode"]').selectOption({ index: 1 });
+      await page.locator('[name="measures.0.baseline"]').fill('70');
+      await page.locator('[name="measures.0.target"]').fill('85');
+      await page.locator('[name="measures.0.targetPeriod"]').fill('2027/28');
+      await page.getByRole('button', { name: 'Save action' }).click();
+      const summary = await page.locator('.govuk-error-summary').textContent();
+      expect(summary).toContain('The due date must be the same as or after the start date');
+      expect(await page.getByLabel('Action', { exact: true }).inputValue()).toBe('Survey tenants after every repair');
+      await expectAccessible('the action form with errors');
+
+      await page.getByLabel('Due date').fill('2028-03-31');
+      await page.getByRole('button', { name: 'Save action' }).click();
+      await page.waitForURL(/done=action-added/);
+      const card = page.locator('.govuk-summary-card', { hasText: 'Survey tenants after every repair' });
+      expect(await card.textContent()).toContain('Morgan Hale');
+      await expectAccessible('the plan with an action');
+      await screenshot(page, 'improvement-plan');
+    },
+    WHOLE_RUN,
+  );
+});
