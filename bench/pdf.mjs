@@ -11,24 +11,17 @@
  */
 import './kloe-node-flags.mjs'; // first: it may run this bench again with kloe's flags
 import { execFileSync } from 'node:child_process';
+import { load, openDemoInspection } from './demo-inspection.mjs';
 
-const dist = new URL('../dist/', import.meta.url);
-const load = (file) => import(new URL(file, dist).href);
-const { openDatabase, IN_MEMORY } = await load('db/client.js');
-const { prepareDatabase } = await load('startup.js');
 const { createReportsService } = await load('modules/reports/reports.service.js');
 const { createPdfPrinter } = await load('modules/reports/report-pdf.js');
 const { createTemplateRenderer } = await load('modules/reports/template-renderer.js');
 const { createViewEnvironment } = await load('web/nunjucks.js');
-const { assessments } = await load('modules/assessments/assessments.tables.js');
-const { DEMO_INSPECTION } = await load('modules/assessments/assessments.demo.js');
 
 const runs = Number(process.env.BENCH_RUNS ?? 5);
 const concurrent = Number(process.env.BENCH_CONCURRENT ?? 4);
 
-const database = await openDatabase({ dataDir: IN_MEMORY });
-await prepareDatabase(database, { env: 'development', admin: undefined, baseUrl: 'http://localhost:3000' });
-const [inspection] = (await database.db.select().from(assessments)).filter((a) => a.title === DEMO_INSPECTION);
+const { database, inspection } = await openDemoInspection();
 const printer = createPdfPrinter({
   chromiumPath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
   queueSize: concurrent,

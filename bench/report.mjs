@@ -15,14 +15,10 @@ import './kloe-node-flags.mjs'; // first: it may run this bench again with kloe'
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 
-const dist = new URL('../dist/', import.meta.url);
-const load = (file) => import(new URL(file, dist).href);
-const { openDatabase, IN_MEMORY } = await load('db/client.js');
-const { prepareDatabase } = await load('startup.js');
+import { load, openDemoInspection } from './demo-inspection.mjs';
+
 const { createReportsService } = await load('modules/reports/reports.service.js');
 const { createViewEnvironment } = await load('web/nunjucks.js');
-const { assessments } = await load('modules/assessments/assessments.tables.js');
-const { DEMO_INSPECTION } = await load('modules/assessments/assessments.demo.js');
 const { reportTemplates } = await load('modules/reports/reports.tables.js');
 const { starterTemplate } = await load('modules/reports/starter-template.js');
 const { createPdfPrinter } = await load('modules/reports/report-pdf.js');
@@ -72,10 +68,8 @@ evidence.forEach((e, i) => {
 });
 const extensions = { evidence, evidenceRefs, charts: Array.from({ length: chartCount }, (_, i) => chart(i + 1)) };
 
-const database = await openDatabase({ dataDir: IN_MEMORY });
-await prepareDatabase(database, { env: 'development', admin: undefined, baseUrl: 'http://localhost:3000' });
+const { database, inspection } = await openDemoInspection();
 const { db } = database;
-const [inspection] = (await db.select().from(assessments)).filter((a) => a.title === DEMO_INSPECTION);
 const printer = createPdfPrinter({ chromiumPath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', queueSize: 1 });
 const renderer = createTemplateRenderer();
 const reports = createReportsService({

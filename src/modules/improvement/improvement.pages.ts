@@ -33,6 +33,16 @@ export function registerImprovementPages(
   deps: { improvement: ImprovementService; drafts: PlanDraftsService },
 ) {
   const pages = app.withTypeProvider<ZodTypeProvider>();
+  /**
+   * A page that changes a plan: only members of the organisation may, and anyone who may not see the
+   * organisation gets its 404 before the request is checked.
+   */
+  const editPage = <P extends z.ZodType>(params: P) => ({
+    preValidation: refuseInvisibleOrganisation,
+    config: routeConfigFor('edit'),
+    schema: { hide: true, params },
+  });
+
   const { improvement, drafts } = deps;
   const planHref = (p: PlanParams) => `/organisations/${p.id}/services/${p.serviceId}/plan`;
 
@@ -96,45 +106,27 @@ export function registerImprovementPages(
     });
   }
 
-  pages.get(
-    '/organisations/:id/services/:serviceId/plan/aims/new',
-    {
-      preValidation: refuseInvisibleOrganisation,
-      config: routeConfigFor('edit'),
-      schema: { hide: true, params: planParams },
-    },
-    async (request, reply) => renderAimForm(reply, currentUser(request), request.params, undefined, { values: {} }),
+  pages.get('/organisations/:id/services/:serviceId/plan/aims/new', editPage(planParams), async (request, reply) =>
+    renderAimForm(reply, currentUser(request), request.params, undefined, { values: {} }),
   );
 
-  pages.post(
-    '/organisations/:id/services/:serviceId/plan/aims/new',
-    {
-      preValidation: refuseInvisibleOrganisation,
-      config: routeConfigFor('edit'),
-      schema: { hide: true, params: planParams },
-    },
-    async (request, reply) => {
-      const actor = currentUser(request);
-      const p = request.params;
-      return handleFormPost(reply, {
-        body: request.body,
-        schema: aimForm,
-        save: async (data) => {
-          await improvement.createAim(actor, p.id, p.serviceId, data);
-          return `${planHref(p)}?done=aim-added`;
-        },
-        redisplay: (reply, state) => renderAimForm(reply, actor, p, undefined, state),
-      });
-    },
-  );
+  pages.post('/organisations/:id/services/:serviceId/plan/aims/new', editPage(planParams), async (request, reply) => {
+    const actor = currentUser(request);
+    const p = request.params;
+    return handleFormPost(reply, {
+      body: request.body,
+      schema: aimForm,
+      save: async (data) => {
+        await improvement.createAim(actor, p.id, p.serviceId, data);
+        return `${planHref(p)}?done=aim-added`;
+      },
+      redisplay: (reply, state) => renderAimForm(reply, actor, p, undefined, state),
+    });
+  });
 
   pages.get(
     '/organisations/:id/services/:serviceId/plan/aims/:aimId/edit',
-    {
-      preValidation: refuseInvisibleOrganisation,
-      config: routeConfigFor('edit'),
-      schema: { hide: true, params: aimParams },
-    },
+    editPage(aimParams),
     async (request, reply) => {
       const actor = currentUser(request);
       const p = request.params;
@@ -145,11 +137,7 @@ export function registerImprovementPages(
 
   pages.post(
     '/organisations/:id/services/:serviceId/plan/aims/:aimId/edit',
-    {
-      preValidation: refuseInvisibleOrganisation,
-      config: routeConfigFor('edit'),
-      schema: { hide: true, params: aimParams },
-    },
+    editPage(aimParams),
     async (request, reply) => {
       const actor = currentUser(request);
       const p = request.params;
@@ -190,21 +178,13 @@ export function registerImprovementPages(
 
   pages.get(
     '/organisations/:id/services/:serviceId/plan/aims/:aimId/actions/new',
-    {
-      preValidation: refuseInvisibleOrganisation,
-      config: routeConfigFor('edit'),
-      schema: { hide: true, params: aimParams },
-    },
+    editPage(aimParams),
     async (request, reply) => renderActionForm(reply, currentUser(request), request.params, undefined, { values: {} }),
   );
 
   pages.post(
     '/organisations/:id/services/:serviceId/plan/aims/:aimId/actions/new',
-    {
-      preValidation: refuseInvisibleOrganisation,
-      config: routeConfigFor('edit'),
-      schema: { hide: true, params: aimParams },
-    },
+    editPage(aimParams),
     async (request, reply) => {
       const actor = currentUser(request);
       const p = request.params;
@@ -222,11 +202,7 @@ export function registerImprovementPages(
 
   pages.get(
     '/organisations/:id/services/:serviceId/plan/aims/:aimId/actions/:actionId/edit',
-    {
-      preValidation: refuseInvisibleOrganisation,
-      config: routeConfigFor('edit'),
-      schema: { hide: true, params: actionParams },
-    },
+    editPage(actionParams),
     async (request, reply) => {
       const actor = currentUser(request);
       const p = request.params;
@@ -237,11 +213,7 @@ export function registerImprovementPages(
 
   pages.post(
     '/organisations/:id/services/:serviceId/plan/aims/:aimId/actions/:actionId/edit',
-    {
-      preValidation: refuseInvisibleOrganisation,
-      config: routeConfigFor('edit'),
-      schema: { hide: true, params: actionParams },
-    },
+    editPage(actionParams),
     async (request, reply) => {
       const actor = currentUser(request);
       const p = request.params;

@@ -133,14 +133,19 @@ export interface ChartSet {
   quadrant: { svg: string; alt: string } | undefined;
 }
 
+/** One indicator's sparkline over the analysis window, described by its values. */
+export function indicatorSparkline(i: Analysis['indicators'][number]): string {
+  const described = i.periods.map((p) => `${p.label} ${fmt(p.value, i.unit)}`).join(', ');
+  return sparkline(
+    i.periods.map((p) => p.value),
+    `${i.title}: ${described}`,
+  );
+}
+
 /** The charts of an analysis, for pages and for the reports module to embed. */
 export function renderCharts(analysis: Analysis): ChartSet {
   const sparklines: Record<string, string> = {};
-  for (const i of analysis.indicators) {
-    const values = i.periods.map((p) => p.value);
-    const described = i.periods.map((p) => `${p.label} ${fmt(p.value, i.unit)}`).join(', ');
-    sparklines[i.code] = sparkline(values, `${i.title}: ${described}`);
-  }
+  for (const i of analysis.indicators) sparklines[i.code] = indicatorSparkline(i);
   const points = analysis.summary.valueForMoney;
   return {
     sparklines,

@@ -14,7 +14,7 @@ import { pinnedFramework } from '../assessments/assessment-framework.js';
 import { recordAudit } from '../audit/audit.recorder.js';
 import { findKloe } from '../frameworks/framework.tree.js';
 import type { Analysis, IndicatorAnalysis } from './analysis.js';
-import { renderCharts } from './charts.js';
+import { indicatorSparkline } from './charts.js';
 import { formatFigure } from './figure-format.js';
 import type { IndicatorsService } from './indicators.service.js';
 import { indicatorSnapshots } from './indicators.tables.js';
@@ -102,7 +102,6 @@ export function createSnapshotsService(deps: { db: Database; indicators: Indicat
       const linked = (await linkedStatements(loaded.assessment.frameworkVersionId, analysis)).find(
         (k) => k.ref === ref,
       )!;
-      const { sparklines } = renderCharts(analysis);
       const indicators = analysis.indicators.filter(INDICATORS_OF[ref]).map((i) => {
         const latest = i.periods.findLast((p) => p.value !== null);
         return {
@@ -113,7 +112,8 @@ export function createSnapshotsService(deps: { db: Database; indicators: Indicat
           latest: latest ? `${formatFigure(latest.value, i.unit)} in ${latest.label}` : 'no value',
           national: latest?.national?.quartile ?? null,
           group: latest?.group?.quartile ?? null,
-          sparkline: sparklines[i.code] ?? '',
+          // Only this KLOE's indicators are drawn: the workspace is a page people save again and again.
+          sparkline: indicatorSparkline(i),
         };
       });
       return {
