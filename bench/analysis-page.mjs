@@ -74,7 +74,15 @@ export async function measureAnalysisPage(database, options = {}) {
       organisationId: null,
     });
     const { token, prefix, tokenHash } = generateApiToken();
-    await accountsRepo.insertToken(db, { userId: user.id, name: 'bench', prefix, tokenHash });
+    // A read token for a day: it only reads pages.
+    await accountsRepo.insertToken(db, {
+      userId: user.id,
+      name: 'bench',
+      prefix,
+      tokenHash,
+      scope: 'read',
+      expiresAt: new Date(Date.now() + 86_400_000),
+    });
     const orgs = await db.select({ id: orgTables.organisations.id }).from(orgTables.organisations);
     const urlOf = (i) => `/indicators/organisations/${orgs[(i * 37) % orgs.length].id}`;
     const headers = { authorization: `Bearer ${token}`, accept: 'text/html' };

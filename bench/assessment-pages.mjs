@@ -216,7 +216,15 @@ async function benchInspector(db) {
       organisationId: null,
     }));
   const { token, prefix, tokenHash } = generateApiToken();
-  await accountsRepo.insertToken(db, { userId: user.id, name: 'bench', prefix, tokenHash });
+  // A read token for a day: it only reads pages.
+  await accountsRepo.insertToken(db, {
+    userId: user.id,
+    name: 'bench',
+    prefix,
+    tokenHash,
+    scope: 'read',
+    expiresAt: new Date(Date.now() + 86_400_000),
+  });
   return { actor: { userId: user.id }, token };
 }
 

@@ -395,6 +395,14 @@ async function benchMember(db, organisationId) {
     organisationId,
   });
   const { token, prefix, tokenHash } = generateApiToken();
-  await accountsRepo.insertToken(db, { userId: user.id, name: 'bench', prefix, tokenHash });
+  // A write token for a day: it uploads the evidence it searches.
+  await accountsRepo.insertToken(db, {
+    userId: user.id,
+    name: 'bench',
+    prefix,
+    tokenHash,
+    scope: 'write',
+    expiresAt: new Date(Date.now() + 86_400_000),
+  });
   return { token };
 }
