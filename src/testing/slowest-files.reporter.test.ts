@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { slowestFilesReport } from './slowest-files.reporter.js';
+import { slowestFilesReport, totalsReport } from './slowest-files.reporter.js';
 
 const time = (file: string, importMs: number, testsMs: number) => ({ file, project: 'integration', importMs, testsMs });
 
@@ -18,5 +18,13 @@ describe('slowest files report', () => {
 
   it('prints nothing for a run without files', () => {
     expect(slowestFilesReport([], 10)).toEqual([]);
+  });
+
+  it('sums import and test time per project', () => {
+    const unit = { file: 'src/u.test.ts', project: 'unit', importMs: 100, testsMs: 50 };
+    expect(totalsReport([time('src/a.int.test.ts', 500, 1_000), unit, time('src/b.int.test.ts', 700, 2_000)])).toEqual([
+      '  integration: 2 files, import 1.2 s + hooks and tests 3.0 s',
+      '  unit: 1 files, import 0.1 s + hooks and tests 0.1 s',
+    ]);
   });
 });

@@ -34,6 +34,16 @@ export function slowestFilesReport(times: readonly FileTime[], count: number): s
   ];
 }
 
+/** Per project: how many files, and their import and hooks-and-tests time summed over the run's workers. */
+export function totalsReport(times: readonly FileTime[]): string[] {
+  const projects = [...new Set(times.map((t) => t.project))].sort();
+  return projects.map((project) => {
+    const mine = times.filter((t) => t.project === project);
+    const sum = (pick: (t: FileTime) => number) => mine.reduce((total, t) => total + pick(t), 0);
+    return `  ${project}: ${mine.length} files, import ${seconds(sum((t) => t.importMs))} + hooks and tests ${seconds(sum((t) => t.testsMs))}`;
+  });
+}
+
 export default class SlowestFilesReporter implements Reporter {
   onTestRunEnd(testModules: ReadonlyArray<TestModule>): void {
     const times = testModules.map((m) => {
@@ -46,6 +56,7 @@ export default class SlowestFilesReporter implements Reporter {
       };
     });
     const lines = slowestFilesReport(times, SHOWN);
+    if (lines.length > 0) lines.push('Summed over files (the workers run them side by side):', ...totalsReport(times));
     if (lines.length > 0) process.stdout.write(`\n${lines.join('\n')}\n`);
   }
 }
