@@ -7,6 +7,9 @@ import { AppError } from '../../errors.js';
 import { wantsHtml } from '../../web/error-handler.js';
 import type { Access } from './actor.js';
 
+/** What a caller whose role a route does not admit is told (the route-matrix test tells it from a handler's own refusals). */
+export const ROLE_REFUSED = 'You do not have permission to do this';
+
 /** The methods a read-only API token may use: they change nothing. */
 const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -57,7 +60,7 @@ export function registerAccessControl(app: FastifyInstance): void {
       throw new AppError('sign_in_required', 401, 'Sign in, or send an API token as "Authorization: Bearer …"');
     }
     if (access !== 'signed-in' && !access.roles.includes(request.actor.role)) {
-      throw new AppError('forbidden', 403, 'You do not have permission to do this');
+      throw new AppError('forbidden', 403, ROLE_REFUSED);
     }
   });
 }

@@ -194,6 +194,30 @@ describeEachDatabase('people and tokens API', (driver) => {
     expect(error?.message).toMatch(message);
   });
 
+  it('refuses an organisation that does not exist with 400 naming the field, on creating and on changing a role', async () => {
+    const missing = '00000000-0000-4000-8000-000000000000';
+    const created = await t.app.inject({
+      method: 'POST',
+      url: '/api/users',
+      headers: admin.headers,
+      payload: newPersonWith({ email: 'nowhere@example.test', role: 'organisation_member', organisationId: missing }),
+    });
+    const changed = await t.app.inject({
+      method: 'PATCH',
+      url: `/api/users/${inspector.actor.userId}`,
+      headers: admin.headers,
+      payload: { role: 'organisation_member', organisationId: missing },
+    });
+    for (const res of [created, changed]) {
+      expect(res.statusCode).toBe(400);
+      expect(res.json().errors).toEqual([
+        { field: 'organisationId', message: 'Choose an organisation that exists in kloe' },
+      ]);
+    }
+    const people = (await t.app.inject({ url: '/api/users', headers: admin.headers })).json();
+    expect(JSON.stringify(people)).not.toContain('nowhere@example.test');
+  });
+
   it('refuses a duplicate email with 409, whatever its case', async () => {
     const payload = newPersonWith({ email: 'dup@example.test' });
     expect(

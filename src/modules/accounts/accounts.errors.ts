@@ -16,3 +16,8 @@ export const organisationRequired = () =>
   new AppError('organisation_required', 400, 'An organisation member must belong to an organisation', [
     { field: 'organisationId', message: 'Choose the organisation this person belongs to' },
   ]);
+
+export const unknownOrganisation = () =>
+  new AppError('organisation_not_found', 400, 'There is no organisation with that id', [
+    { field: 'organisationId', message: 'Choose an organisation that exists in kloe' },
+  ]);

@@ -182,6 +182,11 @@ export async function listOrganisationChoices(db: Database) {
     .orderBy(asc(organisations.name));
 }
 
+export async function organisationExists(db: Database, id: string): Promise<boolean> {
+  const [row] = await db.select({ id: organisations.id }).from(organisations).where(eq(organisations.id, id));
+  return row !== undefined;
+}
+
 export async function findOrganisationIdByCode(db: Database, code: string): Promise<string | undefined> {
   const [row] = await db
     .select({ id: organisations.id })

@@ -8,7 +8,13 @@ import * as repo from './accounts.repository.js';
 import { emailKeyOf } from './sign-in-throttle.js';
 import * as throttles from './sign-in-throttle.repository.js';
 import type { Role } from './accounts.tables.js';
-import { emailTaken, organisationRequired, userNotFound, weakPassword } from './accounts.errors.js';
+import {
+  emailTaken,
+  organisationRequired,
+  unknownOrganisation,
+  userNotFound,
+  weakPassword,
+} from './accounts.errors.js';
 import { hashPassword } from './auth.js';
 import { passwordProblem } from './password-policy.js';
 
@@ -35,6 +41,12 @@ export function createAccountsService(deps: { db: Database }) {
     const user = await repo.findUserById(db, id);
     if (!user) throw userNotFound(id);
     return user;
+  }
+
+  /** A member belongs to an organisation, and an organisation given must exist (a 400 naming it, not a failed insert). */
+  async function checkOrganisation(role: Role, organisationId: string | null | undefined) {
+    if (role === 'organisation_member' && !organisationId) throw organisationRequired();
+    if (organisationId && !(await repo.organisationExists(db, organisationId))) throw unknownOrganisation();
   }
 
   async function update(
@@ -97,7 +109,7 @@ export function createAccountsService(deps: { db: Database }) {
       input: { name: string; email: string; role: Role; organisationId: string | null; password: string | null },
       by: By,
     ) {
-      if (input.role === 'organisation_member' && !input.organisationId) throw organisationRequired();
+      await checkOrganisation(input.role, input.organisationId);
       if (input.password !== null) {
         const problem = passwordProblem(input.password, input.email);
         if (problem) throw weakPassword(problem);
@@ -124,7 +136,7 @@ export function createAccountsService(deps: { db: Database }) {
     },
 
     async setRole(id: string, role: Role, organisationId: string | null, by: By, reason?: string) {
-      if (role === 'organisation_member' && !organisationId) throw organisationRequired();
+      await checkOrganisation(role, organisationId);
       return update(id, by, 'user.role_changed', { role, organisationId }, reason);
     },
 
