@@ -4,10 +4,13 @@
  * at schema validation, and a route added tomorrow gets its sample the day it is registered.
  */
 import { generateSync, type JsonSchema } from 'json-schema-faker';
+
+/** A schema that is an object (the library's type also admits `true` and `false`). */
+type JsonSchemaObject = Exclude<JsonSchema, boolean>;
 import type { App } from '../app.js';
 
 interface OpenApiOperation {
-  requestBody?: { content?: Record<string, { schema?: JsonSchema }> };
+  requestBody?: { content?: Record<string, { schema?: JsonSchemaObject }> };
 }
 interface OpenApiDocument {
   paths: Record<string, Record<string, OpenApiOperation>>;
@@ -51,8 +54,7 @@ export async function requestBodySamples(
       const schema = operation.requestBody?.content?.['application/json']?.schema;
       if (schema === undefined) continue;
       // Component references resolve against the root, so the components travel with the body's schema.
-      const rooted =
-        typeof schema === 'object' ? { ...withoutFormatPatterns(schema), components: document.components } : schema;
+      const rooted = { ...(withoutFormatPatterns(schema) as JsonSchemaObject), components: document.components };
       // One seed: the same bodies on every run, so a failure can be replayed.
       const key = `${method.toUpperCase()} ${url}`;
       const sample = generateSync(rooted, GENERATION);
