@@ -47,7 +47,7 @@ import { registerRecommendationsApi } from './modules/assessments/recommendation
 import { registerRecommendationPages } from './modules/assessments/recommendations.pages.js';
 import { createRecommendationsService } from './modules/assessments/recommendations.service.js';
 import { createSlots } from './concurrency/slots.js';
-import { createPdfPrinter, DEFAULT_CHROMIUM } from './modules/reports/report-pdf.js';
+import { createPdfPrinter } from './modules/reports/report-pdf.js';
 import { createTemplateRenderer } from './modules/reports/template-renderer.js';
 import { registerReportsApi } from './modules/reports/reports.api.js';
 import { registerReportPages } from './modules/reports/reports.pages.js';
@@ -320,7 +320,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const planDrafts = createPlanDraftsService({ db });
   registerRecommendationPages(app, { recommendations, assessments: assessmentDeps.assessments, plans: planDrafts });
   const printer = createPdfPrinter({
-    chromiumPath: process.env.CHROMIUM_PATH ?? DEFAULT_CHROMIUM,
+    chromiumPath: deps.config.reports.chromiumPath,
     queueSize: deps.config.reports.pdfQueueSize,
   });
   const renderer = createTemplateRenderer();

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { ROLES, type Role } from './modules/accounts/accounts.tables.js';
 import { FILE_TYPES, type FileType } from './modules/evidence/file-types.js';
-import { DEFAULT_PDF_QUEUE } from './modules/reports/report-pdf.js';
+import { DEFAULT_CHROMIUM, DEFAULT_PDF_QUEUE } from './modules/reports/report-pdf.js';
 import { secretIsGuessable } from './modules/system/secret-strength.js';
 
 const databaseUrl = z.string().refine((value) => {
@@ -142,6 +142,8 @@ const envSchema = z.object({
     .pipe(z.array(z.enum(FILE_TYPES, { error: `must list types among ${FILE_TYPES.join(', ')}` })).min(1))
     .optional(),
   KLOE_PDF_QUEUE: z.coerce.number().int().min(1).max(100).default(DEFAULT_PDF_QUEUE),
+  /** The chromium that prints PDF reports (Debian's by default). */
+  CHROMIUM_PATH: z.string().default(DEFAULT_CHROMIUM),
 });
 
 export interface Config {
@@ -192,6 +194,8 @@ export interface Config {
 export interface ReportsConfig {
   /** PDFs printing (one at a time) or waiting; one more is answered 503 with Retry-After. */
   pdfQueueSize: number;
+  /** The chromium that prints them. */
+  chromiumPath: string;
 }
 
 export type DemoSetting = 'first-run' | 'off';
@@ -344,6 +348,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       types: e.KLOE_EVIDENCE_TYPES ?? FILE_TYPES,
       uploadsAtOnce: e.KLOE_UPLOADS_AT_ONCE,
     },
-    reports: { pdfQueueSize: e.KLOE_PDF_QUEUE },
+    reports: { pdfQueueSize: e.KLOE_PDF_QUEUE, chromiumPath: e.CHROMIUM_PATH },
   };
 }

@@ -1,18 +1,17 @@
 import type { Command } from 'commander';
-import { loadConfig } from '../config.js';
 import { demoSeeders } from '../modules/demo/demo.seeders.js';
 import { createDemoService, DemoRefusedError } from '../modules/demo/demo.service.js';
 import { createFrameworksService } from '../modules/frameworks/frameworks.service.js';
 import { recomputeBehind } from '../modules/indicators/indicators.recompute.js';
-import { withDatabase } from './context.js';
+import type { CliContext } from './context.js';
 
-export function registerAdminCommands(program: Command): void {
+export function registerAdminCommands(program: Command, cli: CliContext): void {
   program
     .command('migrate')
     .description('apply pending database migrations')
     .action(async () => {
-      await withDatabase(async (database) => {
-        process.stdout.write(`Database is up to date (${database.driver} ${database.location})\n`);
+      await cli.withDatabase(async (database) => {
+        cli.stdout.write(`Database is up to date (${database.driver} ${database.location})\n`);
       });
     });
 
@@ -23,8 +22,8 @@ export function registerAdminCommands(program: Command): void {
     .description('add the demo organisations, people and assessments (safe to run again)')
     .action(async () => {
       // Refused before the database is opened: opening it would migrate a production database as a side effect.
-      if (loadConfig().env === 'production') throw new DemoRefusedError();
-      const summary = await withDatabase(async (database, config) => {
+      if (cli.config().env === 'production') throw new DemoRefusedError();
+      const summary = await cli.withDatabase(async (database, config) => {
         // The demo's assessments use the built-in framework: on a new database it is loaded first, as `serve` does.
         await createFrameworksService({ db: database.db }).ensureBuiltins();
         const loaded = await createDemoService({
@@ -36,7 +35,7 @@ export function registerAdminCommands(program: Command): void {
         return loaded;
       });
       const lines = Object.entries(summary).map(([module, what]) => `  ${module}: ${what}\n`);
-      process.stdout.write(
+      cli.stdout.write(
         `Demo data loaded${lines.length ? ':\n' + lines.join('') : ' (no module has demo records yet)\n'}`,
       );
     });

@@ -21,7 +21,7 @@ describe.skipIf(!postgresAvailable)('kloe assessment [postgres]', () => {
   beforeAll(() => installDemo(installation));
 
   it('creates, lists, shows, exports and imports an assessment', async () => {
-    const created = kloe([
+    const created = await kloe([
       'assessment',
       'create',
       '--organisation',
@@ -47,27 +47,27 @@ describe.skipIf(!postgresAvailable)('kloe assessment [postgres]', () => {
     const id = /^Created ([0-9a-f-]{36}): CLI repairs inspection\n$/.exec(created.stdout)?.[1];
     expect(id, created.stdout).toBeDefined();
 
-    expect(kloe(['assessment', 'list', '--organisation', ORG]).stdout).toMatch(
+    expect((await kloe(['assessment', 'list', '--organisation', ORG])).stdout).toMatch(
       new RegExp(
         `^${id}\tinspection\tplanning\tAshdown District Council\tHousing repairs\tCLI repairs inspection$`,
         'm',
       ),
     );
-    const listed = JSON.parse(kloe(['assessment', 'list', '--json']).stdout);
+    const listed = JSON.parse((await kloe(['assessment', 'list', '--json'])).stdout);
     expect(listed.find((a: { id: string }) => a.id === id)).toMatchObject({
       kind: 'inspection',
       status: 'planning',
       framework: { id: 'audit-commission-j2', version: 1 },
     });
-    expect(kloe(['assessment', 'list', '--organisation', 'L9001']).stdout).not.toContain(id);
+    expect((await kloe(['assessment', 'list', '--organisation', 'L9001'])).stdout).not.toContain(id);
 
-    const shown = kloe(['assessment', 'show', id!]);
+    const shown = await kloe(['assessment', 'show', id!]);
     expect(shown.stderr).toBe('');
     expect(shown.stdout).toContain('CLI repairs inspection');
     expect(shown.stdout).toMatch(/^5\.2\.2\t0\/22\t—\t—$/m);
     expect(shown.stdout).toMatch(/^6\.1\t0\/\d+\t—\t—$/m);
     expect(shown.stdout).toMatch(/^overall\t—\t—$/m);
-    const shownJson = JSON.parse(kloe(['assessment', 'show', id!, '--json']).stdout);
+    const shownJson = JSON.parse((await kloe(['assessment', 'show', id!, '--json'])).stdout);
     expect(shownJson.kloes.map((k: { ref: string }) => k.ref)).toEqual([
       '5.1.1',
       '5.1.2',
@@ -88,7 +88,7 @@ describe.skipIf(!postgresAvailable)('kloe assessment [postgres]', () => {
     const minutes = 'Minutes of the repairs focus group, 3 March 2026.\n';
     const minutesFile = path.join(installation.tmp, 'minutes.txt');
     fs.writeFileSync(minutesFile, minutes);
-    const added = kloe([
+    const added = await kloe([
       'evidence',
       'add',
       id!,
@@ -101,7 +101,10 @@ describe.skipIf(!postgresAvailable)('kloe assessment [postgres]', () => {
     expect(added).toMatchObject({ code: 0, stderr: '' });
 
     const file = path.join(installation.tmp, 'export.json');
-    expect(kloe(['assessment', 'export', id!, '--with-files', '-o', file])).toMatchObject({ code: 0, stdout: '' });
+    expect(await kloe(['assessment', 'export', id!, '--with-files', '-o', file])).toMatchObject({
+      code: 0,
+      stdout: '',
+    });
     const exported = JSON.parse(fs.readFileSync(file, 'utf8'));
     expect(exported).toMatchObject({
       format: 'kloe-assessment/1',
@@ -113,14 +116,14 @@ describe.skipIf(!postgresAvailable)('kloe assessment [postgres]', () => {
         },
       ],
     });
-    const printed = JSON.parse(kloe(['assessment', 'export', id!, '--with-files']).stdout);
+    const printed = JSON.parse((await kloe(['assessment', 'export', id!, '--with-files'])).stdout);
     expect(withoutExportedAt(printed)).toEqual(withoutExportedAt(exported));
 
     // The same id again is refused; as new it is a copy.
-    const again = kloe(['assessment', 'import', file]);
+    const again = await kloe(['assessment', 'import', file]);
     expect(again.code).toBe(1);
     expect(again.stderr).toMatch(/^kloe: Assessment \S+ already exists here/);
-    const copy = kloe(['assessment', 'import', file, '--as-new']);
+    const copy = await kloe(['assessment', 'import', file, '--as-new']);
     expect(copy.stderr).toBe('');
     const copyId =
       /^Imported ([0-9a-f-]{36}): CLI repairs inspection \(2 people, 0 findings, 8 KLOE judgements, 0 challenges, 1 evidence item\)\n$/.exec(
@@ -131,10 +134,10 @@ describe.skipIf(!postgresAvailable)('kloe assessment [postgres]', () => {
 
     // Into another installation under the same id, and out again unchanged.
     await installDemo(other);
-    expect(other.kloe(['assessment', 'import', file]).stdout).toMatch(new RegExp(`^Imported ${id}: `));
+    expect((await other.kloe(['assessment', 'import', file])).stdout).toMatch(new RegExp(`^Imported ${id}: `));
     const sha256: string = exported.evidence[0].files[0].sha256;
     expect(fs.readFileSync(evidenceFilePath(path.join(other.tmp, 'data', 'evidence'), sha256), 'utf8')).toBe(minutes);
-    const roundTrip = JSON.parse(other.kloe(['assessment', 'export', id!, '--with-files']).stdout);
+    const roundTrip = JSON.parse((await other.kloe(['assessment', 'export', id!, '--with-files'])).stdout);
     expect(withoutExportedAt(roundTrip)).toEqual({
       ...withoutExportedAt(exported),
       organisation: roundTrip.organisation,
@@ -143,8 +146,8 @@ describe.skipIf(!postgresAvailable)('kloe assessment [postgres]', () => {
     expect(roundTrip.organisation.code).toBe(ORG);
   }, 180_000); // some twenty runs of the CLI
 
-  it('prints the JSON Schema that is checked in', () => {
-    const schema = kloe(['assessment', 'schema']);
+  it('prints the JSON Schema that is checked in', async () => {
+    const schema = await kloe(['assessment', 'schema']);
     expect(schema.stdout).toBe(
       fs.readFileSync(path.join(builtinFrameworksFolder, 'kloe-assessment.schema.json'), 'utf8'),
     );
@@ -242,17 +245,17 @@ describe.skipIf(!postgresAvailable)('kloe assessment [postgres]', () => {
       1,
       /^kloe: cannot read \/no\/such\/file\.json: ENOENT\n$/,
     ],
-  ])('refuses %s with one line and a non-zero exit', (_name, args, code, message) => {
-    const result = kloe(args);
+  ])('refuses %s with one line and a non-zero exit', async (_name, args, code, message) => {
+    const result = await kloe(args);
     expect(result.code).toBe(code);
     expect(result.stderr).toMatch(message);
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 
-  it('refuses a file that is not an assessment document, naming the field', () => {
+  it('refuses a file that is not an assessment document, naming the field', async () => {
     const file = path.join(installation.tmp, 'broken.json');
     fs.writeFileSync(file, JSON.stringify({ format: 'kloe-assessment/1', assessment: {} }));
-    const result = kloe(['assessment', 'import', file]);
+    const result = await kloe(['assessment', 'import', file]);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/^kloe: Not a valid kloe-assessment\/1 document: exportedAt: /);
   });

@@ -10,7 +10,7 @@ import { createAssessmentsService } from '../modules/assessments/assessments.ser
 import { ASSESSMENT_KINDS, type AssessmentKind } from '../modules/assessments/assessments.tables.js';
 import { createWorkspaceService } from '../modules/assessments/workspace.service.js';
 import { organisations, services } from '../modules/organisations/organisations.tables.js';
-import { printJson, withDatabase } from './context.js';
+import type { CliContext } from './context.js';
 import { CliError } from './errors.js';
 import { isUuid } from '../db/ids.js';
 import { createFileSystemStorage } from '../modules/evidence/evidence-storage.js';
@@ -73,7 +73,7 @@ async function readJson(file: string): Promise<unknown> {
   }
 }
 
-export function registerAssessmentCommands(program: Command): void {
+export function registerAssessmentCommands(program: Command, cli: CliContext): void {
   const assessment = program
     .command('assessment')
     .description('list, show, open, export and import assessments (as the system)');
@@ -84,7 +84,7 @@ export function registerAssessmentCommands(program: Command): void {
     .option('--organisation <code>', 'only assessments of this organisation')
     .option('--json', 'print as JSON')
     .action(async (options: { organisation?: string; json?: boolean }) => {
-      const rows = await withDatabase(async ({ db }) => {
+      const rows = await cli.withDatabase(async ({ db }) => {
         const organisationId = options.organisation
           ? (await organisationByCode(db, options.organisation)).id
           : undefined;
@@ -97,7 +97,7 @@ export function registerAssessmentCommands(program: Command): void {
         }
       });
       if (options.json) {
-        return printJson(
+        return cli.printJson(
           rows.map(({ assessment: a, organisationName, serviceName, frameworkId, frameworkVersion }) => ({
             id: a.id,
             revision: a.revision,
@@ -111,10 +111,10 @@ export function registerAssessmentCommands(program: Command): void {
           })),
         );
       }
-      if (rows.length === 0) return void process.stdout.write('No assessments\n');
+      if (rows.length === 0) return void cli.stdout.write('No assessments\n');
       for (const { assessment: a, organisationName, serviceName } of rows) {
         const fields = [a.id, a.kind, a.status, organisationName, serviceName, a.title];
-        process.stdout.write(`${fields.join('\t')}\n`);
+        cli.stdout.write(`${fields.join('\t')}\n`);
       }
     });
 
@@ -125,7 +125,7 @@ export function registerAssessmentCommands(program: Command): void {
     .option('--json', 'print as JSON')
     .action(async (rawId: string, options: { json?: boolean }) => {
       const id = assessmentId(rawId);
-      const { detail, overview } = await withDatabase(async ({ db }) => ({
+      const { detail, overview } = await cli.withDatabase(async ({ db }) => ({
         detail: await createAssessmentsService({ db }).get(CLI, id),
         overview: await createWorkspaceService({ db }).overview(CLI, id),
       }));
@@ -152,7 +152,7 @@ export function registerAssessmentCommands(program: Command): void {
         missingFinalRatings: overview.missingFinalRatings,
       };
       if (options.json) {
-        return printJson({
+        return cli.printJson({
           id: a.id,
           revision: a.revision,
           kind: a.kind,
@@ -167,7 +167,7 @@ export function registerAssessmentCommands(program: Command): void {
           ...scorecard,
         });
       }
-      const out = (line: string) => process.stdout.write(`${line}\n`);
+      const out = (line: string) => cli.stdout.write(`${line}\n`);
       const shown = (value: string | null) => value ?? '—';
       out(`${a.title}`);
       out(`  id:           ${a.id} (revision ${a.revision})`);
@@ -214,7 +214,7 @@ export function registerAssessmentCommands(program: Command): void {
         scope: string[];
         framework?: { id: string; version: number | undefined };
       }) => {
-        const created = await withDatabase(async ({ db }) => {
+        const created = await cli.withDatabase(async ({ db }) => {
           const organisation = await organisationByCode(db, options.organisation);
           const service = await serviceByName(db, organisation.id, options.organisation, options.service);
           const lead = await personByEmail(db, options.lead);
@@ -232,7 +232,7 @@ export function registerAssessmentCommands(program: Command): void {
             memberUserIds: members,
           });
         });
-        process.stdout.write(`Created ${created.id}: ${created.title}\n`);
+        cli.stdout.write(`Created ${created.id}: ${created.title}\n`);
       },
     );
 
@@ -244,13 +244,13 @@ export function registerAssessmentCommands(program: Command): void {
     .option('--with-files', 'carry every evidence file’s bytes (base64), not only its SHA-256')
     .action(async (rawId: string, options: { output?: string; withFiles?: boolean }) => {
       const id = assessmentId(rawId);
-      const document = await withDatabase(({ db }, config) => {
+      const document = await cli.withDatabase(({ db }, config) => {
         const storage = createFileSystemStorage(config.evidence.dir);
         return exportAssessment(db, CLI, id, { readFile: options.withFiles ? storage.read : undefined });
       });
       const text = `${JSON.stringify(document, null, 2)}\n`;
       if (options.output) await fs.writeFile(options.output, text);
-      else process.stdout.write(text);
+      else cli.stdout.write(text);
     });
 
   assessment
@@ -260,14 +260,14 @@ export function registerAssessmentCommands(program: Command): void {
     .option('--as-new', 'import under new ids (a copy), even if the assessment exists here')
     .action(async (file: string, options: { asNew?: boolean }) => {
       const document = await readJson(file);
-      const outcome = await withDatabase(({ db }, config) =>
+      const outcome = await cli.withDatabase(({ db }, config) =>
         importAssessment(db, CLI, document, {
           asNew: options.asNew ?? false,
           storage: createFileSystemStorage(config.evidence.dir),
         }),
       );
       const c = outcome.counts;
-      process.stdout.write(
+      cli.stdout.write(
         `Imported ${outcome.id}: ${outcome.title} (${c.team} people, ${c.findings} findings, ${c.kloeJudgements} KLOE judgements, ${c.challenges} challenges, ${c.evidence} evidence ${c.evidence === 1 ? 'item' : 'items'})\n`,
       );
     });
@@ -275,5 +275,5 @@ export function registerAssessmentCommands(program: Command): void {
   assessment
     .command('schema')
     .description('print the JSON Schema of the kloe-assessment format')
-    .action(() => void process.stdout.write(assessmentJsonSchemaText()));
+    .action(() => void cli.stdout.write(assessmentJsonSchemaText()));
 }

@@ -21,14 +21,14 @@ describe.skipIf(!postgresAvailable)('kloe audit [postgres]', () => {
     });
   });
 
-  it('explains its commands', () => {
-    const help = kloe('audit', '--help');
+  it('explains its commands', async () => {
+    const help = await kloe('audit', '--help');
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/verify \[options\][\s\S]*list \[options\]/);
   });
 
-  it('lists entries newest first as tab-separated lines', () => {
-    const all = kloe('audit', 'list');
+  it('lists entries newest first as tab-separated lines', async () => {
+    const all = await kloe('audit', 'list');
     expect(all.code).toBe(0);
     const lines = all.stdout.trimEnd().split('\n');
     expect(lines.map((line) => line.split('\t')[0])).toEqual(['3', '2', '1']);
@@ -37,43 +37,43 @@ describe.skipIf(!postgresAvailable)('kloe audit [postgres]', () => {
     );
   });
 
-  it('filters the list by record, type of record and actor, and prints JSON', () => {
-    const one = JSON.parse(kloe('audit', 'list', '--entity', 'organisation:org-2', '--json').stdout);
+  it('filters the list by record, type of record and actor, and prints JSON', async () => {
+    const one = JSON.parse((await kloe('audit', 'list', '--entity', 'organisation:org-2', '--json')).stdout);
     expect(one).toEqual([expect.objectContaining({ id: 2, entityId: 'org-2', before: expect.any(Object) })]);
-    const byAda = JSON.parse(kloe('audit', 'list', '--actor', 'user-ada', '--limit', '1', '--json').stdout);
+    const byAda = JSON.parse((await kloe('audit', 'list', '--actor', 'user-ada', '--limit', '1', '--json')).stdout);
     expect(byAda.map((e: { id: number }) => e.id)).toEqual([2]);
-    expect(kloe('audit', 'list', '--entity', 'user').stdout).toMatch(/^3\t.*\tsystem \(kloe user create\)\t/);
-    expect(kloe('audit', 'list', '--entity', 'nothing:here').stdout).toBe('No entries\n');
+    expect((await kloe('audit', 'list', '--entity', 'user')).stdout).toMatch(/^3\t.*\tsystem \(kloe user create\)\t/);
+    expect((await kloe('audit', 'list', '--entity', 'nothing:here')).stdout).toBe('No entries\n');
   });
 
-  it('refuses a bad limit or anchor with a one-line message', () => {
-    const limit = kloe('audit', 'list', '--limit', '0');
+  it('refuses a bad limit or anchor with a one-line message', async () => {
+    const limit = await kloe('audit', 'list', '--limit', '0');
     expect(limit.code).toBe(1);
     expect(limit.stderr).toMatch(/--limit <n>.*must be a whole number of 1 or more/);
-    const anchor = kloe('audit', 'verify', '--anchor', '3:abc');
+    const anchor = await kloe('audit', 'verify', '--anchor', '3:abc');
     expect(anchor.code).toBe(1);
     expect(anchor.stderr).toMatch(/must be ENTRY:HASH/);
   });
 
-  it('says the trail is intact and prints the anchor to keep', () => {
-    const result = kloe('audit', 'verify');
+  it('says the trail is intact and prints the anchor to keep', async () => {
+    const result = await kloe('audit', 'verify');
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(
       /^Audit trail intact: 3 entries checked\nKeep this anchor outside kloe to detect later deletions: --anchor 3:[0-9a-f]{64}\n$/,
     );
-    expect(JSON.parse(kloe('audit', 'verify', '--json').stdout)).toMatchObject({ ok: true, checked: 3 });
+    expect(JSON.parse((await kloe('audit', 'verify', '--json')).stdout)).toMatchObject({ ok: true, checked: 3 });
   });
 
   it('exits 1 naming the entry someone edited in the database', async () => {
     await tamper(sql`update audit_log set after = '{"name": "Bradford Council"}'::jsonb where id = 2`);
-    const result = kloe('audit', 'verify');
+    const result = await kloe('audit', 'verify');
     expect(result.code).toBe(1);
     expect(result.stdout).toBe('');
     expect(result.stderr).toMatch(
       /^kloe: audit trail broken: entry 2 \(organisation\.updated at \S+Z\) has been altered\n$/,
     );
-    const json = kloe('audit', 'verify', '--json');
+    const json = await kloe('audit', 'verify', '--json');
     expect(json.code).toBe(1);
     expect(JSON.parse(json.stdout)).toMatchObject({
       ok: false,
@@ -82,7 +82,7 @@ describe.skipIf(!postgresAvailable)('kloe audit [postgres]', () => {
     });
     // A second edit further on is reported too, on the same one line.
     await tamper(sql`update audit_log set reason = 'edited' where id = 3`);
-    expect(kloe('audit', 'verify').stderr).toMatch(
+    expect((await kloe('audit', 'verify')).stderr).toMatch(
       /^kloe: audit trail broken in 2 places: entry 2 \(\S+ at \S+\) has been altered; entry 3 \(\S+ at \S+\) has been altered\n$/,
     );
   });
@@ -93,12 +93,12 @@ describe.skipIf(!postgresAvailable)('kloe audit [postgres]', () => {
       sql`update audit_log set after = '{"name": "Leeds City Council", "type": "metropolitan"}' where id = 2`,
     );
     await tamper(sql`update audit_log set reason = 'corrected the type' where id = 3`);
-    const anchor = /--anchor (\S+)/.exec(kloe('audit', 'verify').stdout)?.[1];
+    const anchor = /--anchor (\S+)/.exec((await kloe('audit', 'verify')).stdout)?.[1];
     expect(anchor).toMatch(/^3:/);
     await tamper(sql`delete from audit_log where id = 3`);
     // The chain alone cannot tell: what remains still chains from the start.
-    expect(kloe('audit', 'verify').stdout).toMatch(/^Audit trail intact: 2 entries checked\n/);
-    const anchored = kloe('audit', 'verify', '--anchor', anchor!);
+    expect((await kloe('audit', 'verify')).stdout).toMatch(/^Audit trail intact: 2 entries checked\n/);
+    const anchored = await kloe('audit', 'verify', '--anchor', anchor!);
     expect(anchored.code).toBe(1);
     expect(anchored.stderr).toBe(
       'kloe: audit trail broken: entries after 2 are missing: the anchored entry 3 is gone\n',

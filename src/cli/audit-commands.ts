@@ -2,7 +2,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import type { ChainAnchor } from '../modules/audit/audit-verify.js';
 import { entryJson } from '../modules/audit/audit.schemas.js';
 import { createAuditService, type AuditFilters } from '../modules/audit/audit.service.js';
-import { printJson, withDatabase } from './context.js';
+import type { CliContext } from './context.js';
 import { CliError } from './errors.js';
 
 function positiveInteger(value: string): number {
@@ -24,7 +24,7 @@ function anchorOption(value: string): ChainAnchor {
   return { entryId: Number(match[1]), hash: match[2]! };
 }
 
-export function registerAuditCommands(program: Command): void {
+export function registerAuditCommands(program: Command, cli: CliContext): void {
   const audit = program.command('audit').description('read and check the audit trail');
 
   audit
@@ -37,18 +37,18 @@ export function registerAuditCommands(program: Command): void {
     )
     .option('--json', 'print the result as JSON')
     .action(async (options: { anchor?: ChainAnchor; json?: boolean }) => {
-      const result = await withDatabase(({ db }) => createAuditService({ db }).verify({ anchor: options.anchor }));
-      if (options.json) printJson(result);
+      const result = await cli.withDatabase(({ db }) => createAuditService({ db }).verify({ anchor: options.anchor }));
+      if (options.json) cli.printJson(result);
       const { problems } = result;
       if (problems.length > 0) {
         const where = problems.length === 1 ? '' : ` in ${problems.length} places`;
         throw new CliError(`audit trail broken${where}: ${problems.map((p) => p.message).join('; ')}`);
       }
       if (options.json) return;
-      process.stdout.write(`Audit trail intact: ${result.checked} entries checked\n`);
+      cli.stdout.write(`Audit trail intact: ${result.checked} entries checked\n`);
       if (result.head) {
         const anchor = `${result.head.entryId}:${result.head.hash}`;
-        process.stdout.write(`Keep this anchor outside kloe to detect later deletions: --anchor ${anchor}\n`);
+        cli.stdout.write(`Keep this anchor outside kloe to detect later deletions: --anchor ${anchor}\n`);
       }
     });
 
@@ -61,14 +61,14 @@ export function registerAuditCommands(program: Command): void {
     .option('--json', 'print as JSON')
     .action(async (options: { entity?: AuditFilters; actor?: string; limit: number; json?: boolean }) => {
       const filters = { ...options.entity, actorId: options.actor };
-      const { entries } = await withDatabase(({ db }) =>
+      const { entries } = await cli.withDatabase(({ db }) =>
         createAuditService({ db }).list(filters, { pageSize: options.limit }),
       );
-      if (options.json) return printJson(entries.map(entryJson));
-      if (entries.length === 0) return void process.stdout.write('No entries\n');
+      if (options.json) return cli.printJson(entries.map(entryJson));
+      if (entries.length === 0) return void cli.stdout.write('No entries\n');
       for (const e of entries) {
         const fields = [e.id, e.at.toISOString(), e.actorLabel, e.action, `${e.entityType}:${e.entityId}`, e.reason];
-        process.stdout.write(`${fields.map((field) => field ?? '').join('\t')}\n`);
+        cli.stdout.write(`${fields.map((field) => field ?? '').join('\t')}\n`);
       }
     });
 }

@@ -7,11 +7,12 @@
 import fs from 'node:fs';
 import type { Writable } from 'node:stream';
 import type { Command } from 'commander';
+import type { CliContext } from './context.js';
 import { BackupError } from '../backup/backup-error.js';
 import { backupServerListening, requestBackup } from '../backup/backup-socket.js';
 import { restoreBackup } from '../backup/restore-backup.js';
 import { writeBackup } from '../backup/write-backup.js';
-import { loadConfig, type Config } from '../config.js';
+import type { Config } from '../config.js';
 import { openDatabase } from '../db/client.js';
 import { createAuditService } from '../modules/audit/audit.service.js';
 
@@ -48,13 +49,13 @@ async function openAndVerify(config: Config, dump: Blob) {
   }
 }
 
-export function registerBackupCommands(program: Command): void {
+export function registerBackupCommands(program: Command, cli: CliContext): void {
   program
     .command('backup')
     .description('back up the embedded database and the evidence files into one file, while kloe serves or not')
     .argument('<file>', 'the backup file to write (it must not exist)')
     .action(async (file: string) => {
-      const config = loadConfig();
+      const config = cli.config();
       embeddedOnly(config, 'backup');
       if (fs.existsSync(file)) throw new BackupError(`${file} already exists; name a new file`);
       // Written under another name and renamed when complete: a file named FILE is always a whole backup.
@@ -74,7 +75,7 @@ export function registerBackupCommands(program: Command): void {
         fs.rmSync(partial, { force: true });
         throw error;
       }
-      process.stdout.write(`Backed up ${config.dataDir} to ${file} (${fs.statSync(file).size} bytes)\n`);
+      cli.stdout.write(`Backed up ${config.dataDir} to ${file} (${fs.statSync(file).size} bytes)\n`);
     });
 
   program
@@ -82,7 +83,7 @@ export function registerBackupCommands(program: Command): void {
     .description('restore a backup into an empty DATA_DIR, checking every file’s SHA-256 and the audit trail')
     .argument('<file>', 'the backup file written by kloe backup')
     .action(async (file: string) => {
-      const config = loadConfig();
+      const config = cli.config();
       embeddedOnly(config, 'restore');
       const { manifest, checked } = await restoreBackup(
         file,
@@ -90,7 +91,7 @@ export function registerBackupCommands(program: Command): void {
         (dump) => openAndVerify(config, dump),
       );
       const evidence = manifest.files.length - 1;
-      process.stdout.write(
+      cli.stdout.write(
         `Restored ${file} (made ${manifest.createdAt}) into ${config.dataDir}: the database and ${evidence} evidence files, every SHA-256 checked; audit trail intact: ${checked.checked} entries checked\n`,
       );
     });

@@ -18,7 +18,7 @@ import { createFrameworksService } from '../modules/frameworks/frameworks.servic
 import { services } from '../modules/organisations/organisations.tables.js';
 import { createTestOrganisation } from '../modules/organisations/testing/test-organisations.js';
 import { createTestUser } from '../testing/test-users.js';
-import { assertBuilt, runKloe, startKloeServer } from './testing/run-cli.js';
+import { assertBuilt, kloeInProcess, startKloeServer } from './testing/run-cli.js';
 import { uploadOfBytes } from '../testing/uploads.js';
 
 const SYSTEM = { kind: 'system', label: 'test' } as const;
@@ -32,7 +32,7 @@ beforeAll(() => {
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 const env = (dataDir: string) => ({ DATA_DIR: dataDir, KLOE_DEMO: 'off' });
-const kloe = (args: string[], dataDir: string) => runKloe(args, env(dataDir));
+const kloe = (args: string[], dataDir: string) => kloeInProcess(args, env(dataDir));
 
 /** A few records, as kloe's services make them: an assessment holding one evidence item with one file. */
 async function seed(dataDir: string) {
@@ -84,17 +84,17 @@ describe('kloe backup and kloe restore (embedded database)', () => {
     const server = await startKloeServer(env(source));
     try {
       // The serving process holds the folder: only it can read the database, so this backup is an online one.
-      expect(kloe(['migrate'], source).stderr).toMatch(/in use by another kloe process/);
+      expect((await kloe(['migrate'], source)).stderr).toMatch(/in use by another kloe process/);
       // Its backup socket lies in a folder no other user may enter.
       expect(fs.statSync(path.join(source, 'kloe-backup')).mode & 0o777).toBe(0o700);
-      const backup = kloe(['backup', backupFile], source);
+      const backup = await kloe(['backup', backupFile], source);
       expect(backup.stderr).toBe('');
       expect(backup.code).toBe(0);
     } finally {
       await server.stop();
     }
 
-    const restore = kloe(['restore', backupFile], restored());
+    const restore = await kloe(['restore', backupFile], restored());
     expect(restore.stderr).toBe('');
     expect(restore.code).toBe(0);
     expect(restore.stdout).toMatch(/the database and 1 evidence files, every SHA-256 checked; audit trail intact/);
@@ -107,7 +107,7 @@ describe('kloe backup and kloe restore (embedded database)', () => {
     } finally {
       await again.stop();
     }
-    const items = JSON.parse(kloe(['evidence', 'list', seeded.assessmentId, '--json'], restored()).stdout);
+    const items = JSON.parse((await kloe(['evidence', 'list', seeded.assessmentId, '--json'], restored())).stdout);
     expect(items).toMatchObject([{ title: 'Tenant survey', kind: 'survey', files: 1 }]);
   });
 
@@ -115,7 +115,7 @@ describe('kloe backup and kloe restore (embedded database)', () => {
     // A database no kloe has migrated yet stands for one an older version left before an upgrade.
     const unmigrated = path.join(tmp, 'unmigrated');
     await (await openDatabase({ dataDir: unmigrated, migrate: false })).close();
-    const backup = kloe(['backup', path.join(tmp, 'unmigrated.backup')], unmigrated);
+    const backup = await kloe(['backup', path.join(tmp, 'unmigrated.backup')], unmigrated);
     expect(backup.stderr).toBe('');
     expect(backup.code).toBe(0);
     const database = await openDatabase({ dataDir: unmigrated, migrate: false });
@@ -129,7 +129,7 @@ describe('kloe backup and kloe restore (embedded database)', () => {
     }
   });
 
-  it('refuses a backup with one byte of an evidence file changed, leaving no folder behind', () => {
+  it('refuses a backup with one byte of an evidence file changed, leaving no folder behind', async () => {
     const bytes = fs.readFileSync(backupFile);
     const at = bytes.indexOf(FILE_TEXT);
     expect(at).toBeGreaterThan(0);
@@ -138,7 +138,7 @@ describe('kloe backup and kloe restore (embedded database)', () => {
     fs.writeFileSync(damaged, bytes);
     const target = path.join(tmp, 'from-damaged');
 
-    const restore = kloe(['restore', damaged], target);
+    const restore = await kloe(['restore', damaged], target);
     expect(restore.stderr).toBe(
       `kloe: ${damaged} is damaged: evidence/${seeded.sha256} does not match the SHA-256 in its manifest\n`,
     );
@@ -146,8 +146,8 @@ describe('kloe backup and kloe restore (embedded database)', () => {
     expect(fs.existsSync(target)).toBe(false);
   });
 
-  it('refuses to restore into a folder that is not empty', () => {
-    const restore = kloe(['restore', backupFile], restored());
+  it('refuses to restore into a folder that is not empty', async () => {
+    const restore = await kloe(['restore', backupFile], restored());
     expect(restore.stderr).toBe(`kloe: ${restored()} is not empty: restore into an empty or new folder\n`);
     expect(restore.code).toBe(1);
   });

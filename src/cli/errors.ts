@@ -11,7 +11,11 @@ export class CliError extends Error {
 }
 
 /** Prints the error and returns the exit code: 1 for anything the user can fix, 2 for a bug. */
-export function reportCliError(error: unknown, write: (line: string) => void = (l) => process.stderr.write(l)): number {
+export function reportCliError(
+  error: unknown,
+  write: (line: string) => void = (l) => process.stderr.write(l),
+  env: NodeJS.ProcessEnv = process.env,
+): number {
   if (error instanceof CommanderError) return error.exitCode;
   if (error instanceof AppError) {
     const [first, ...more] = error.problems;
@@ -37,6 +41,6 @@ export function reportCliError(error: unknown, write: (line: string) => void = (
   // A failed query's message would list its parameters: said without them.
   const safe = loggableError(error);
   write(`kloe: unexpected error: ${safe instanceof Error ? safe.message : String(safe)}\n`);
-  if (process.env.KLOE_DEBUG) write(`${(safe as Error).stack}\n`);
+  if (env.KLOE_DEBUG) write(`${(safe as Error).stack}\n`);
   return 2;
 }

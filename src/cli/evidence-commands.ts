@@ -9,7 +9,7 @@ import { cappedNote, plainSnippet, searchToJson } from '../modules/evidence/evid
 import { createEvidenceService } from '../modules/evidence/evidence.service.js';
 import { EVIDENCE_KINDS } from '../modules/evidence/evidence.tables.js';
 import { AppError } from '../errors.js';
-import { printJson, withDatabase } from './context.js';
+import type { CliContext } from './context.js';
 import { CliError } from './errors.js';
 import type { Config } from '../config.js';
 import type { Database } from '../db/database.js';
@@ -34,7 +34,7 @@ function oneLine(error: unknown): never {
   throw error;
 }
 
-export function registerEvidenceCommands(program: Command): void {
+export function registerEvidenceCommands(program: Command, cli: CliContext): void {
   const evidence = program.command('evidence').description('evidence items of assessments: add, list, search');
 
   evidence
@@ -75,21 +75,21 @@ export function registerEvidenceCommands(program: Command): void {
             }
           }),
         );
-        await withDatabase(async ({ db }, config) => {
+        await cli.withDatabase(async ({ db }, config) => {
           const service = serviceFor(db, config);
           const item = await service.create(CLI, id, input.data, uploads).catch(oneLine);
           await service.extractionIdle();
           const detail = await service.get(CLI, id, item.id);
           if (options.json) {
-            return printJson({
+            return cli.printJson({
               id: item.id,
               title: item.title,
               kind: item.kind,
               files: detail.files.map((f) => ({ name: f.fileName, sha256: f.sha256, extraction: f.extractionStatus })),
             });
           }
-          process.stdout.write(`${item.id}\t${item.title}\n`);
-          for (const f of detail.files) process.stdout.write(`  ${f.fileName}\t${f.sha256}\t${f.extractionStatus}\n`);
+          cli.stdout.write(`${item.id}\t${item.title}\n`);
+          for (const f of detail.files) cli.stdout.write(`  ${f.fileName}\t${f.sha256}\t${f.extractionStatus}\n`);
         });
       },
     );
@@ -101,10 +101,10 @@ export function registerEvidenceCommands(program: Command): void {
     .option('--json', 'print as JSON')
     .action(async (rawId: string, options: { json?: boolean }) => {
       const id = assessmentId(rawId);
-      await withDatabase(async ({ db }, config) => {
+      await cli.withDatabase(async ({ db }, config) => {
         const { items } = await serviceFor(db, config).list(CLI, id);
-        if (options.json) return printJson(items);
-        if (items.length === 0) return void process.stdout.write('No evidence\n');
+        if (options.json) return cli.printJson(items);
+        if (items.length === 0) return void cli.stdout.write('No evidence\n');
         for (const i of items) {
           const fields = [
             i.id,
@@ -114,7 +114,7 @@ export function registerEvidenceCommands(program: Command): void {
             `${i.links} links`,
             i.title,
           ];
-          process.stdout.write(`${fields.join('\t')}\n`);
+          cli.stdout.write(`${fields.join('\t')}\n`);
         }
       });
     });
@@ -144,16 +144,16 @@ export function registerEvidenceCommands(program: Command): void {
         if (!filters.success)
           throw new CliError(filters.error.issues.map((i) => `--${String(i.path[0])}: ${i.message}`).join('; '));
         const id = options.assessment === undefined ? undefined : assessmentId(options.assessment);
-        await withDatabase(async ({ db }, config) => {
+        await cli.withDatabase(async ({ db }, config) => {
           const result = await serviceFor(db, config).search(CLI, filters.data, id);
-          if (options.json) return printJson(searchToJson(result));
-          if (result.hits.length === 0) return void process.stdout.write('No results\n');
+          if (options.json) return cli.printJson(searchToJson(result));
+          if (result.hits.length === 0) return void cli.stdout.write('No results\n');
           for (const h of result.hits) {
-            process.stdout.write(
+            cli.stdout.write(
               `${h.rank.toFixed(3)}\t${h.itemId}\t${h.title}\n  ${plainSnippet(h.snippet).replace(/\s+/g, ' ')}\n`,
             );
           }
-          if (result.capped) process.stdout.write(`${cappedNote(result.matches)}\n`);
+          if (result.capped) cli.stdout.write(`${cappedNote(result.matches)}\n`);
         });
       },
     );

@@ -7,7 +7,7 @@ import { diffFrameworks, formatDifferences } from '../modules/frameworks/framewo
 import { readFrameworkFile, serialiseFramework } from '../modules/frameworks/framework-file.js';
 import { frameworkJsonSchemaText } from '../modules/frameworks/framework.json-schema.js';
 import { createFrameworksService } from '../modules/frameworks/frameworks.service.js';
-import { lazyDatabase, printJson, withDatabase } from './context.js';
+import type { CliContext } from './context.js';
 import { CliError } from './errors.js';
 
 /** "ID" (the latest version) or "ID@VERSION" naming a stored framework; undefined when it is neither. */
@@ -30,19 +30,23 @@ async function loadSide(spec: string, db: () => Promise<Database>): Promise<Fram
 }
 
 /** Reads a framework file, telling the user on stderr what the seed parser noticed. */
-async function readWithWarnings(file: string) {
+async function readWithWarnings(cli: CliContext, file: string) {
   const parsed = await readFrameworkFile(file);
-  for (const warning of parsed.warnings) process.stderr.write(`warning: ${warning.field}: ${warning.message}\n`);
+  for (const warning of parsed.warnings) cli.stderr.write(`warning: ${warning.field}: ${warning.message}\n`);
   return parsed;
 }
 
-async function writeFramework(doc: FrameworkDocument, options: { format: 'json' | 'yaml'; output?: string }) {
+async function writeFramework(
+  cli: CliContext,
+  doc: FrameworkDocument,
+  options: { format: 'json' | 'yaml'; output?: string },
+) {
   const text = serialiseFramework(doc, options.format);
   if (options.output) await fs.writeFile(options.output, text);
-  else process.stdout.write(text);
+  else cli.stdout.write(text);
 }
 
-export function registerFrameworkCommands(program: Command): void {
+export function registerFrameworkCommands(program: Command, cli: CliContext): void {
   const framework = program.command('framework').description('import, export, list and compare KLOE frameworks');
 
   framework
@@ -52,24 +56,22 @@ export function registerFrameworkCommands(program: Command): void {
     .option('--dry-run', 'check and report without writing anything')
     .option('--json', 'print the outcome as JSON')
     .action(async (file: string, options: { dryRun?: boolean; json?: boolean }) => {
-      const parsed = await readWithWarnings(file);
+      const parsed = await readWithWarnings(cli, file);
       if (options.dryRun) {
         const outcome = { id: parsed.document.id, format: parsed.format, warnings: parsed.warnings, written: false };
-        if (options.json) printJson(outcome);
+        if (options.json) cli.printJson(outcome);
         else
-          process.stdout.write(
-            `${file} is a valid ${parsed.format} framework "${parsed.document.id}"; nothing written\n`,
-          );
+          cli.stdout.write(`${file} is a valid ${parsed.format} framework "${parsed.document.id}"; nothing written\n`);
         return;
       }
-      const outcome = await withDatabase(({ db }) =>
+      const outcome = await cli.withDatabase(({ db }) =>
         createFrameworksService({ db }).importDocument(parsed.document, file.split('/').pop()!),
       );
-      if (options.json) return printJson({ ...outcome, warnings: parsed.warnings });
+      if (options.json) return cli.printJson({ ...outcome, warnings: parsed.warnings });
       const statements = Object.entries(outcome.counts.statements)
         .map(([level, n]) => `${n} ${level}`)
         .join(', ');
-      process.stdout.write(
+      cli.stdout.write(
         outcome.status === 'created'
           ? `Imported ${outcome.id} as version ${outcome.version}: ${outcome.counts.kloes} KLOEs, ${statements} statements\n`
           : `${outcome.id} is unchanged: identical to version ${outcome.version}, nothing written\n`,
@@ -85,8 +87,8 @@ export function registerFrameworkCommands(program: Command): void {
     .action(async (spec: string, options: { format: 'json' | 'yaml'; output?: string }) => {
       const ref = parseStoredRef(spec);
       if (!ref) throw new CliError(`"${spec}" is not a framework id (ID or ID@VERSION)`);
-      const row = await withDatabase(({ db }) => createFrameworksService({ db }).getVersion(ref.id, ref.version));
-      await writeFramework(row.document, options);
+      const row = await cli.withDatabase(({ db }) => createFrameworksService({ db }).getVersion(ref.id, ref.version));
+      await writeFramework(cli, row.document, options);
     });
 
   framework
@@ -96,24 +98,24 @@ export function registerFrameworkCommands(program: Command): void {
     .addOption(new Option('--format <format>', 'output format').choices(['json', 'yaml']).default('json'))
     .option('-o, --output <file>', 'write to a file instead of standard output')
     .action(async (file: string, options: { format: 'json' | 'yaml'; output?: string }) => {
-      const parsed = await readWithWarnings(file);
-      await writeFramework(parsed.document, options);
+      const parsed = await readWithWarnings(cli, file);
+      await writeFramework(cli, parsed.document, options);
     });
 
   framework
     .command('schema')
     .description('print the JSON Schema of the kloe-framework format')
-    .action(() => void process.stdout.write(frameworkJsonSchemaText()));
+    .action(() => void cli.stdout.write(frameworkJsonSchemaText()));
 
   framework
     .command('list')
     .description('list stored frameworks')
     .option('--json', 'print as JSON')
     .action(async (options: { json?: boolean }) => {
-      const list = await withDatabase(({ db }) => createFrameworksService({ db }).list());
-      if (options.json) return printJson(list);
-      if (list.length === 0) return void process.stdout.write('No frameworks\n');
-      for (const f of list) process.stdout.write(`${f.id}\tversion ${f.latestVersion}\t${f.title}\n`);
+      const list = await cli.withDatabase(({ db }) => createFrameworksService({ db }).list());
+      if (options.json) return cli.printJson(list);
+      if (list.length === 0) return void cli.stdout.write('No frameworks\n');
+      for (const f of list) cli.stdout.write(`${f.id}\tversion ${f.latestVersion}\t${f.title}\n`);
     });
 
   framework
@@ -124,11 +126,11 @@ export function registerFrameworkCommands(program: Command): void {
     .option('--json', 'print the differences as JSON')
     .action(async (a: string, b: string, options: { json?: boolean }) => {
       // The database is opened only when a side names a stored framework.
-      const database = lazyDatabase();
+      const database = cli.lazyDatabase();
       try {
         const differences = diffFrameworks(await loadSide(a, database.get), await loadSide(b, database.get));
-        if (options.json) printJson(differences);
-        else process.stdout.write(`${formatDifferences(differences)}\n`);
+        if (options.json) cli.printJson(differences);
+        else cli.stdout.write(`${formatDifferences(differences)}\n`);
       } finally {
         await database.close();
       }

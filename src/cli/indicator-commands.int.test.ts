@@ -11,8 +11,8 @@ describe.skipIf(!postgresAvailable)('kloe indicators [postgres]', () => {
   // The demo (its assessments need the built-in framework): providers DEMO-P0001…, indicators DEMO-I001….
   beforeAll(() => installDemo(installation));
 
-  it('defines an indicator, refusing a target on a higher-is-better one', () => {
-    const refused = kloe(
+  it('defines an indicator, refusing a target on a higher-is-better one', async () => {
+    const refused = await kloe(
       ['indicators', 'define', 'cli-1', '--title', 'Voids', '--unit', 'days'].concat([
         '--polarity',
         'higher',
@@ -26,7 +26,7 @@ describe.skipIf(!postgresAvailable)('kloe indicators [postgres]', () => {
     );
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('Only an indicator where closer to a target is better has a target');
-    const defined = kloe(
+    const defined = await kloe(
       ['indicators', 'define', 'cli-1', '--title', 'Voids', '--unit', 'days'].concat([
         '--polarity',
         'lower',
@@ -40,13 +40,13 @@ describe.skipIf(!postgresAvailable)('kloe indicators [postgres]', () => {
     expect(defined.stdout).toBe('defined CLI-1: Voids\n');
   }, 60_000);
 
-  it('lists every bad row and imports nothing, then imports a good file', () => {
+  it('lists every bad row and imports nothing, then imports a good file', async () => {
     const file = path.join(installation.tmp, 'values.csv');
     fs.writeFileSync(
       file,
       'organisation_code,indicator_code,period,value\nDEMO-P0001,CLI-1,2023/24,30\nNOPE,CLI-1,2023/24,31\nDEMO-P0002,CLI-1,2023,x\n',
     );
-    const refused = kloe(['indicators', 'import', file]);
+    const refused = await kloe(['indicators', 'import', file]);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain(`kloe: ${file}: 2 rows have problems; nothing was imported`);
     expect(refused.stderr).toContain('  line 3: No organisation has the code "NOPE"');
@@ -55,15 +55,15 @@ describe.skipIf(!postgresAvailable)('kloe indicators [postgres]', () => {
       file,
       'organisation_code,indicator_code,period,value\nDEMO-P0001,CLI-1,2023/24,30\nDEMO-P0002,CLI-1,2023/24,31\n',
     );
-    const imported = kloe(['indicators', 'import', file, '--json']);
+    const imported = await kloe(['indicators', 'import', file, '--json']);
     expect(imported.code).toBe(0);
     expect(JSON.parse(imported.stdout)).toMatchObject({ rows: 2, added: 2, changed: 0, unchanged: 0 });
   }, 90_000); // three runs of the CLI
 
-  it('recomputes over a chosen window', () => {
-    const result = kloe(['indicators', 'recompute', '--window', '4']);
+  it('recomputes over a chosen window', async () => {
+    const result = await kloe(['indicators', 'recompute', '--window', '4']);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^recomputed 7 indicators over 4 periods in \d+ ms\n$/);
-    expect(kloe(['indicators', 'recompute', '--window', '1']).code).not.toBe(0);
+    expect((await kloe(['indicators', 'recompute', '--window', '1'])).code).not.toBe(0);
   }, 60_000);
 });

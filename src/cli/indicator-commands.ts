@@ -12,7 +12,7 @@ import {
 } from '../modules/indicators/indicators.recompute.js';
 import { indicatorInput } from '../modules/indicators/indicators.schemas.js';
 import { createIndicatorsService } from '../modules/indicators/indicators.service.js';
-import { printJson, withDatabase } from './context.js';
+import type { CliContext } from './context.js';
 import { CliError } from './errors.js';
 
 const CLI = { kind: 'system', label: 'cli' } as const;
@@ -25,9 +25,9 @@ const windowLength = (value: string) => {
 };
 
 /** One line per indicator whose recompute failed (its previous results stay, and the next start retries it). */
-function reportFailures(outcome: RecomputeOutcome | undefined): void {
+function reportFailures(cli: CliContext, outcome: RecomputeOutcome | undefined): void {
   for (const failure of outcome?.failed ?? [])
-    process.stderr.write(`kloe: indicator ${failure.code} could not be recomputed: ${failure.message}\n`);
+    cli.stderr.write(`kloe: indicator ${failure.code} could not be recomputed: ${failure.message}\n`);
 }
 
 const STAGE_LABELS: Record<ImportStage, string> = {
@@ -37,7 +37,7 @@ const STAGE_LABELS: Record<ImportStage, string> = {
   recomputing: 'Recomputing',
 };
 
-export function registerIndicatorCommands(program: Command): void {
+export function registerIndicatorCommands(program: Command, cli: CliContext): void {
   const indicators = program.command('indicators').description('performance indicators: define, import, recompute');
 
   indicators
@@ -55,10 +55,10 @@ export function registerIndicatorCommands(program: Command): void {
       const parsed = indicatorInput.safeParse({ code, ...options, target: options.target ?? null });
       if (!parsed.success)
         throw new CliError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
-      const row = await withDatabase(({ db, driver }) =>
+      const row = await cli.withDatabase(({ db, driver }) =>
         createIndicatorsService({ database: { db, driver } }).createIndicator(CLI, parsed.data),
       );
-      process.stdout.write(`defined ${row.code}: ${row.title}\n`);
+      cli.stdout.write(`defined ${row.code}: ${row.title}\n`);
     });
 
   indicators
@@ -74,33 +74,35 @@ export function registerIndicatorCommands(program: Command): void {
         throw new CliError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
       }
       const bar = new cliProgress.SingleBar(
-        { format: '{stage} [{bar}] {value}/{total}', stream: process.stderr, noTTYOutput: false },
+        { format: '{stage} [{bar}] {value}/{total}', stream: cli.stderr, noTTYOutput: false },
         cliProgress.Presets.shades_classic,
       );
       let stage: ImportStage | undefined;
-      const outcome = await withDatabase(async (database) => {
-        try {
-          return await createIndicatorsService({ database }).importFile(CLI, buffer, (next, done, total) => {
-            if (next !== stage) {
-              if (stage) bar.stop();
-              stage = next;
-              bar.start(total, done, { stage: STAGE_LABELS[next] });
-            } else bar.update(done);
-          });
-        } finally {
-          bar.stop();
-        }
-      }).catch((error: unknown) => {
-        if (error instanceof AppError && error.code === 'indicator_import_invalid')
-          throw new AppError(error.code, error.status, `${file}: ${error.message}`, [
-            { field: '', message: '' },
-            ...error.problems,
-          ]);
-        throw error;
-      });
-      reportFailures(outcome.recompute);
-      if (options.json) return printJson(outcome);
-      process.stdout.write(
+      const outcome = await cli
+        .withDatabase(async (database) => {
+          try {
+            return await createIndicatorsService({ database }).importFile(CLI, buffer, (next, done, total) => {
+              if (next !== stage) {
+                if (stage) bar.stop();
+                stage = next;
+                bar.start(total, done, { stage: STAGE_LABELS[next] });
+              } else bar.update(done);
+            });
+          } finally {
+            bar.stop();
+          }
+        })
+        .catch((error: unknown) => {
+          if (error instanceof AppError && error.code === 'indicator_import_invalid')
+            throw new AppError(error.code, error.status, `${file}: ${error.message}`, [
+              { field: '', message: '' },
+              ...error.problems,
+            ]);
+          throw error;
+        });
+      reportFailures(cli, outcome.recompute);
+      if (options.json) return cli.printJson(outcome);
+      cli.stdout.write(
         `imported ${outcome.rows} rows: ${outcome.added} added, ${outcome.changed} changed, ${outcome.unchanged} unchanged` +
           (outcome.recompute
             ? `; recomputed ${outcome.recompute.indicators} indicators in ${outcome.recompute.durationMs} ms\n`
@@ -117,14 +119,14 @@ export function registerIndicatorCommands(program: Command): void {
       windowLength,
     )
     .action(async (options: { window?: number }) => {
-      const outcome = await withDatabase(async (database) => {
+      const outcome = await cli.withDatabase(async (database) => {
         if (options.window !== undefined) await setTrendWindow(database.db, options.window, CLI);
         return recompute(database);
       });
-      reportFailures(outcome);
-      process.stdout.write(
+      reportFailures(cli, outcome);
+      cli.stdout.write(
         `recomputed ${outcome.indicators} indicators over ${outcome.window} periods in ${outcome.durationMs} ms\n`,
       );
-      if (outcome.failed.length > 0) process.exitCode = 1;
+      if (outcome.failed.length > 0) cli.exitCode = 1;
     });
 }

@@ -13,43 +13,43 @@ describe.skipIf(!postgresAvailable)('kloe report [postgres]', () => {
   let selfAssessment: string;
   beforeAll(async () => {
     await installDemo(installation);
-    const listed = kloe(['assessment', 'list']).stdout.split('\n');
+    const listed = (await kloe(['assessment', 'list'])).stdout.split('\n');
     const idOf = (kind: string) => listed.find((line) => line.includes(`\t${kind}\t`))!.split('\t')[0]!;
     inspection = idOf('inspection');
     selfAssessment = idOf('self_assessment');
   });
 
-  it('writes the Word report with a progress line', () => {
+  it('writes the Word report with a progress line', async () => {
     const file = path.join(installation.tmp, 'report.docx');
-    const result = kloe(['report', inspection, '--format', 'docx', '-o', file]);
+    const result = await kloe(['report', inspection, '--format', 'docx', '-o', file]);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toContain('writing the Word document…');
     expect(result.stderr).toMatch(/wrote .*report\.docx \(\d+ KiB, draft, SHA-256 [0-9a-f]{64}\)/);
     expect(xmlText(docxPart(fs.readFileSync(file), 'word/document.xml'))).toContain('KLOE 5.2.4: ');
   });
 
-  it('writes the same report as the server, with the evidence the assessment holds', () => {
+  it('writes the same report as the server, with the evidence the assessment holds', async () => {
     const file = path.join(installation.tmp, 'self.html');
-    const result = kloe(['report', selfAssessment, '--format', 'html', '-o', file]);
+    const result = await kloe(['report', selfAssessment, '--format', 'html', '-o', file]);
     expect(result.code, result.stderr).toBe(0);
     const html = fs.readFileSync(file, 'utf8');
     const appendix = html.slice(html.indexOf('Appendix: evidence'));
     expect(appendix).toContain('Interview with the head of housing repairs');
   });
 
-  it('writes the findings table as CSV', () => {
+  it('writes the findings table as CSV', async () => {
     const file = path.join(installation.tmp, 'findings.csv');
-    expect(kloe(['report', inspection, '--format', 'csv', '--table', 'findings', '-o', file]).code).toBe(0);
+    expect((await kloe(['report', inspection, '--format', 'csv', '--table', 'findings', '-o', file])).code).toBe(0);
     expect(fs.readFileSync(file, 'utf8')).toContain('kloe_ref,statement_ref,descriptor_level,statement,outcome,note');
   });
 
-  it('fails in one line naming the package when there is no chromium, and on an unknown assessment', () => {
-    const pdf = kloe(['report', inspection, '--format', 'pdf', '-o', path.join(installation.tmp, 'r.pdf')], {
+  it('fails in one line naming the package when there is no chromium, and on an unknown assessment', async () => {
+    const pdf = await kloe(['report', inspection, '--format', 'pdf', '-o', path.join(installation.tmp, 'r.pdf')], {
       CHROMIUM_PATH: path.join(installation.tmp, 'no-chromium'),
     });
     expect(pdf.code).toBe(1);
     expect(pdf.stderr).toContain('apt-get install chromium');
-    const unknown = kloe([
+    const unknown = await kloe([
       'report',
       '00000000-0000-4000-8000-000000000000',
       '--format',
@@ -61,9 +61,9 @@ describe.skipIf(!postgresAvailable)('kloe report [postgres]', () => {
     expect(unknown.stderr).toContain('No assessment with id');
   });
 
-  it('fails in one line on a template that is not there, or with a format other than docx', () => {
+  it('fails in one line on a template that is not there, or with a format other than docx', async () => {
     const out = path.join(installation.tmp, 't.docx');
-    const missing = kloe([
+    const missing = await kloe([
       'report',
       inspection,
       '--format',
@@ -75,7 +75,7 @@ describe.skipIf(!postgresAvailable)('kloe report [postgres]', () => {
     ]);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('kloe: No report template with id "00000000-0000-4000-8000-000000000001"');
-    const pdf = kloe([
+    const pdf = await kloe([
       'report',
       inspection,
       '--format',

@@ -5,10 +5,10 @@
 import fs from 'node:fs/promises';
 import { Option, type Command } from 'commander';
 import { isUuid } from '../db/ids.js';
-import { createPdfPrinter, DEFAULT_CHROMIUM } from '../modules/reports/report-pdf.js';
+import { createPdfPrinter } from '../modules/reports/report-pdf.js';
 import type { ReportFormat } from '../modules/reports/reports.service.js';
 import { createViewEnvironment } from '../web/nunjucks.js';
-import { withDatabase } from './context.js';
+import type { CliContext } from './context.js';
 import { CliError } from './errors.js';
 
 /** Acts as the system, as a person running kloe on the server does. */
@@ -21,7 +21,7 @@ const STEPS: Record<string, string> = {
   html: 'writing the HTML document',
 };
 
-export function registerReportCommands(program: Command): void {
+export function registerReportCommands(program: Command, cli: CliContext): void {
   program
     .command('report')
     .description(
@@ -49,14 +49,14 @@ export function registerReportCommands(program: Command): void {
         throw new CliError(`"${options.template}" is not a template id`);
       }
       const format = (options.format === 'csv' ? `${options.table}.csv` : options.format) as ReportFormat;
-      const progress = (line: string) => process.stderr.write(`${line}\n`);
+      const progress = (line: string) => cli.stderr.write(`${line}\n`);
       const started = performance.now();
-      await withDatabase(async ({ db }) => {
+      await cli.withDatabase(async ({ db }) => {
         // Loaded here, not at start: every other command would pay for the report renderers.
         const { createReportsService } = await import('../modules/reports/reports.service.js');
         const { reportSources } = await import('../report-sources.js');
         const { createTemplateRenderer } = await import('../modules/reports/template-renderer.js');
-        const printer = createPdfPrinter({ chromiumPath: process.env.CHROMIUM_PATH ?? DEFAULT_CHROMIUM, queueSize: 1 });
+        const printer = createPdfPrinter({ chromiumPath: cli.config().reports.chromiumPath, queueSize: 1 });
         const reports = createReportsService({
           db,
           views: createViewEnvironment(),

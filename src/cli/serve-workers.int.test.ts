@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, postgresAvailable, type TestDatabase } from '../db/testing/test-database.js';
-import { assertBuilt, runKloe, startKloeServer } from './testing/run-cli.js';
+import { assertBuilt, kloeInProcess, startKloeServer } from './testing/run-cli.js';
 
 const childrenOf = (pid: number) =>
   fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').split(' ').filter(Boolean).map(Number);
@@ -33,13 +33,13 @@ describe.skipIf(!postgresAvailable)('kloe serve with KLOE_WORKERS [postgres]', (
     for (const pid of workers) expect(fs.existsSync(`/proc/${pid}`)).toBe(false);
   });
 
-  it('refuses more than one worker on the embedded database, with the reason', () => {
-    const result = runKloe(['serve'], { KLOE_WORKERS: '2' });
+  it('refuses more than one worker on the embedded database, with the reason', async () => {
+    const result = await kloeInProcess(['serve'], { KLOE_WORKERS: '2' });
     expect(result.code).toBe(1);
     expect(result.stderr).toBe(
       'kloe: Invalid configuration: KLOE_WORKERS above 1 needs DATABASE_URL (PostgreSQL); the embedded database serves one process\n',
     );
-    expect(runKloe(['serve'], { KLOE_WORKERS: 'lots' }).stderr).toMatch(
+    expect((await kloeInProcess(['serve'], { KLOE_WORKERS: 'lots' })).stderr).toMatch(
       /^kloe: Invalid configuration: KLOE_WORKERS must be/,
     );
   });

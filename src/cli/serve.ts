@@ -1,5 +1,7 @@
 import cluster from 'node:cluster';
 import type { Command } from 'commander';
+import type { Writable } from 'node:stream';
+import type { CliContext } from './context.js';
 import { buildApp, type App } from '../app.js';
 import { serveBackups } from '../backup/backup-socket.js';
 import { writeBackup } from '../backup/write-backup.js';
@@ -13,7 +15,7 @@ import { CliError } from './errors.js';
 import { stopOnSignals } from './graceful-shutdown.js';
 import { serveWithWorkers } from './serve-workers.js';
 
-export function registerServeCommand(program: Command): void {
+export function registerServeCommand(program: Command, cli: CliContext): void {
   program
     .command('serve')
     .description('migrate the database, load the built-in frameworks (and demo data on first run) and serve kloe')
@@ -21,17 +23,17 @@ export function registerServeCommand(program: Command): void {
     .option('--host <host>', 'address to listen on (default: HOST or 127.0.0.1)')
     .action(async (options: { port?: string; host?: string }) => {
       const config = loadConfig({
-        ...process.env,
-        PORT: options.port ?? process.env.PORT,
-        HOST: options.host ?? process.env.HOST,
+        ...cli.env,
+        PORT: options.port ?? cli.env.PORT,
+        HOST: options.host ?? cli.env.HOST,
       });
       if (cluster.isWorker) {
         await listen(config, { prepare: false });
       } else if (config.workers > 1) {
-        await serveWithWorkers(config, (started) => announce(config, started));
+        await serveWithWorkers(config, (started) => announce(cli.stdout, config, started));
       } else {
         const { report, port, databaseLabel } = await listen(config, { prepare: true });
-        announce(config, { report: report!, port, databaseLabel });
+        announce(cli.stdout, config, { report: report!, port, databaseLabel });
       }
     });
 }
@@ -97,21 +99,21 @@ export interface Started {
 }
 
 /** What a person starting kloe in a terminal needs to know: where it is and how to get in. */
-function announce(config: Config, { report, port, databaseLabel }: Started): void {
+function announce(out: Writable, config: Config, { report, port, databaseLabel }: Started): void {
   const shownHost = config.host === '0.0.0.0' || config.host === '127.0.0.1' ? 'localhost' : config.host;
   const processes = config.workers > 1 ? `, ${config.workers} worker processes` : '';
-  process.stdout.write(
+  out.write(
     `kloe is running at http://${shownHost}:${port} (database: ${databaseLabel}${processes}); press Ctrl+C to stop\n`,
   );
   if (report.firstRun?.kind === 'link') {
-    process.stdout.write(
+    out.write(
       `First run: set up the administrator's email address and password at ${report.firstRun.url} (one use, valid 24 hours)\n`,
     );
   } else if (report.firstRun?.kind === 'created') {
-    process.stdout.write(`First run: administrator ${report.firstRun.email} created from KLOE_ADMIN_EMAIL\n`);
+    out.write(`First run: administrator ${report.firstRun.email} created from KLOE_ADMIN_EMAIL\n`);
   }
   if (report.demo) {
-    process.stdout.write(
+    out.write(
       `Demo data loaded: sign in as ${DEMO_PEOPLE.map((p) => p.email).join(', ')} with the password ${DEMO_PASSWORD}\n`,
     );
   }

@@ -28,20 +28,29 @@ async function postForm(url: string, fields: Record<string, string>): Promise<Re
 describe.skipIf(!postgresAvailable)('kloe user [postgres]', () => {
   const { kloe } = postgresInstallation('kloe-users-');
 
-  it('creates a person with a generated password, lists, changes role, resets the password and disables them', () => {
-    const created = kloe(['user', 'create', '--email', 'Kim@Example.test', '--name', 'Kim Lee', '--role', 'inspector']);
+  it('creates a person with a generated password, lists, changes role, resets the password and disables them', async () => {
+    const created = await kloe([
+      'user',
+      'create',
+      '--email',
+      'Kim@Example.test',
+      '--name',
+      'Kim Lee',
+      '--role',
+      'inspector',
+    ]);
     expect(created.stderr).toBe('');
     expect(created.stdout).toMatch(/^Created kim@example\.test \(inspector\) with the password \S{20,}\n$/);
 
-    expect(kloe(['user', 'list']).stdout).toMatch(/^kim@example\.test\tinspector\tactive\tKim Lee$/m);
-    expect(kloe(['user', 'set-role', 'kim@example.test', 'viewer', '--reason', 'moved']).stdout).toBe(
+    expect((await kloe(['user', 'list'])).stdout).toMatch(/^kim@example\.test\tinspector\tactive\tKim Lee$/m);
+    expect((await kloe(['user', 'set-role', 'kim@example.test', 'viewer', '--reason', 'moved'])).stdout).toBe(
       'kim@example.test is now viewer\n',
     );
-    expect(kloe(['user', 'reset-password', 'kim@example.test']).stdout).toMatch(
+    expect((await kloe(['user', 'reset-password', 'kim@example.test'])).stdout).toMatch(
       /^New password set for kim@example\.test: \S{20,}\n$/,
     );
-    expect(kloe(['user', 'disable', 'kim@example.test']).stdout).toBe('kim@example.test is disabled\n');
-    const listed = JSON.parse(kloe(['user', 'list', '--json']).stdout);
+    expect((await kloe(['user', 'disable', 'kim@example.test'])).stdout).toBe('kim@example.test is disabled\n');
+    const listed = JSON.parse((await kloe(['user', 'list', '--json'])).stdout);
     expect(listed.find((u: { email: string }) => u.email === 'kim@example.test')).toMatchObject({
       role: 'viewer',
       disabled: true,
@@ -70,8 +79,8 @@ describe.skipIf(!postgresAvailable)('kloe user [postgres]', () => {
       ['user', 'create', '--email', 'o@example.test', '--name', 'O', '--role', 'viewer', '--organisation', 'NOPE'],
       /^kloe: no organisation with the code NOPE\n$/,
     ],
-  ])('refuses %s with one line and a non-zero exit', (_name, args, message) => {
-    const result = kloe(args);
+  ])('refuses %s with one line and a non-zero exit', async (_name, args, message) => {
+    const result = await kloe(args);
     expect(result.code).not.toBe(0);
     expect(result.stderr).toMatch(message);
   });
@@ -135,8 +144,8 @@ describe.skipIf(!postgresAvailable)('first run in production [postgres]', () => 
     }
   });
 
-  it('refuses to start in production without KLOE_SECRET', () => {
-    const result = installation.kloe(['migrate'], { NODE_ENV: 'production' });
+  it('refuses to start in production without KLOE_SECRET', async () => {
+    const result = await installation.kloe(['migrate'], { NODE_ENV: 'production' });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/^kloe: Invalid configuration: KLOE_SECRET must be set in production/);
   });

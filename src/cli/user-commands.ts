@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Option, type Command } from 'commander';
 import { ROLES, type Role } from '../modules/accounts/accounts.tables.js';
 import { createAccountsService, publicUser, type AccountsService } from '../modules/accounts/accounts.service.js';
-import { printJson, withDatabase } from './context.js';
+import type { CliContext } from './context.js';
 import { CliError } from './errors.js';
 
 const roleOption = () => new Option('--role <role>', 'role').choices([...ROLES]).makeOptionMandatory();
@@ -23,7 +23,7 @@ async function organisationId(accounts: AccountsService, code: string | undefine
   return id;
 }
 
-export function registerUserCommands(program: Command): void {
+export function registerUserCommands(program: Command, cli: CliContext): void {
   const user = program.command('user').description('manage the people who can sign in');
 
   user
@@ -36,15 +36,15 @@ export function registerUserCommands(program: Command): void {
     .option('--password <password>', 'their password (12+ characters, not a common one)')
     .action(async (options: { email: string; name: string; role: Role; organisation?: string; password?: string }) => {
       const password = options.password ?? generatedPassword();
-      const created = await withDatabase(async ({ db }) => {
+      const created = await cli.withDatabase(async ({ db }) => {
         const accounts = createAccountsService({ db });
         return accounts.create(
           { ...options, organisationId: await organisationId(accounts, options.organisation), password },
           by('create'),
         );
       });
-      process.stdout.write(`Created ${created.email} (${created.role})`);
-      process.stdout.write(options.password ? '\n' : ` with the password ${password}\n`);
+      cli.stdout.write(`Created ${created.email} (${created.role})`);
+      cli.stdout.write(options.password ? '\n' : ` with the password ${password}\n`);
     });
 
   user
@@ -52,11 +52,11 @@ export function registerUserCommands(program: Command): void {
     .description('list everyone who can sign in')
     .option('--json', 'print as JSON')
     .action(async (options: { json?: boolean }) => {
-      const people = await withDatabase(({ db }) => createAccountsService({ db }).list());
-      if (options.json) return printJson(people.map(publicUser));
+      const people = await cli.withDatabase(({ db }) => createAccountsService({ db }).list());
+      if (options.json) return cli.printJson(people.map(publicUser));
       for (const p of people) {
         const status = p.disabledAt ? 'disabled' : 'active';
-        process.stdout.write(`${p.email}\t${p.role}\t${status}\t${p.name}\n`);
+        cli.stdout.write(`${p.email}\t${p.role}\t${status}\t${p.name}\n`);
       }
     });
 
@@ -69,13 +69,13 @@ export function registerUserCommands(program: Command): void {
     .option('--reason <reason>', 'why, for the audit trail')
     .action(async (email: string, role: string, options: { organisation?: string; reason?: string }) => {
       if (!ROLES.includes(role as Role)) throw new CliError(`"${role}" is not a role: use one of ${ROLES.join(', ')}`);
-      await withDatabase(async ({ db }) => {
+      await cli.withDatabase(async ({ db }) => {
         const accounts = createAccountsService({ db });
         const target = await person(accounts, email);
         const org = await organisationId(accounts, options.organisation);
         await accounts.setRole(target.id, role as Role, org, by('set-role'), options.reason);
       });
-      process.stdout.write(`${email} is now ${role}\n`);
+      cli.stdout.write(`${email} is now ${role}\n`);
     });
 
   user
@@ -85,11 +85,11 @@ export function registerUserCommands(program: Command): void {
     .option('--password <password>', 'the new password')
     .action(async (email: string, options: { password?: string }) => {
       const password = options.password ?? generatedPassword();
-      await withDatabase(async ({ db }) => {
+      await cli.withDatabase(async ({ db }) => {
         const accounts = createAccountsService({ db });
         await accounts.resetPassword((await person(accounts, email)).id, password, by('reset-password'));
       });
-      process.stdout.write(`New password set for ${email}${options.password ? '' : `: ${password}`}\n`);
+      cli.stdout.write(`New password set for ${email}${options.password ? '' : `: ${password}`}\n`);
     });
 
   for (const [name, disabled] of [
@@ -104,11 +104,11 @@ export function registerUserCommands(program: Command): void {
       .argument('<email>', 'their email address')
       .option('--reason <reason>', 'why, for the audit trail')
       .action(async (email: string, options: { reason?: string }) => {
-        await withDatabase(async ({ db }) => {
+        await cli.withDatabase(async ({ db }) => {
           const accounts = createAccountsService({ db });
           await accounts.setDisabled((await person(accounts, email)).id, disabled, by(name), options.reason);
         });
-        process.stdout.write(`${email} is ${disabled ? 'disabled' : 'enabled'}\n`);
+        cli.stdout.write(`${email} is ${disabled ? 'disabled' : 'enabled'}\n`);
       });
   }
 }

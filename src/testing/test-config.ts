@@ -23,7 +23,7 @@ export function testConfig(overrides: Partial<AppDeps['config']> = {}): AppDeps[
       types: FILE_TYPES,
       uploadsAtOnce: 8,
     },
-    reports: { pdfQueueSize: 4 },
+    reports: { pdfQueueSize: 4, chromiumPath: '/usr/bin/chromium' },
     ...overrides,
   };
 }

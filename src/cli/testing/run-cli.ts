@@ -1,14 +1,20 @@
-/** Running the built kloe command as a child process, as a person at a terminal would. */
+/**
+ * Running kloe commands in tests: in this process, as `kloe` runs them (src/cli/program.ts) but with the test's
+ * environment and output, for what a command does; or the built command as a child process, for what only a
+ * process shows (its exit status, signals, a lock another process holds).
+ */
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Writable } from 'node:stream';
 import { afterAll, beforeAll } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../db/testing/test-database.js';
 import { demoSeeders } from '../../modules/demo/demo.seeders.js';
 import { createDemoService } from '../../modules/demo/demo.service.js';
 import { createFrameworksService } from '../../modules/frameworks/frameworks.service.js';
 import { projectRoot } from '../../paths.js';
+import { runKloe } from '../program.js';
 
 export const kloeBin = path.join(projectRoot, 'bin', 'kloe.js');
 
@@ -16,8 +22,38 @@ export function assertBuilt(): void {
   if (!fs.existsSync(path.join(projectRoot, 'dist', 'main.js'))) throw new Error('run `npm run build` first');
 }
 
-/** Runs `kloe …` to completion with the given environment on top of a quiet, embedded-database one. */
-export function runKloe(args: string[], env: Record<string, string>) {
+export interface KloeResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** A stream that keeps what is written to it. */
+function collector() {
+  let text = '';
+  const stream = new Writable({
+    write(chunk: Buffer | string, _encoding, done) {
+      text += chunk.toString();
+      done();
+    },
+  });
+  return { stream, text: () => text };
+}
+
+/** Runs `kloe …` in this process with the given environment on top of a quiet, embedded-database one. */
+export async function kloeInProcess(args: string[], env: Record<string, string>): Promise<KloeResult> {
+  const stdout = collector();
+  const stderr = collector();
+  const code = await runKloe(args, {
+    env: { ...process.env, DATABASE_URL: '', LOG_LEVEL: 'silent', ...env },
+    stdout: stdout.stream,
+    stderr: stderr.stream,
+  });
+  return { code, stdout: stdout.text(), stderr: stderr.text() };
+}
+
+/** Runs the built `kloe …` as a child process to completion, with the environment as `kloeInProcess` gives it. */
+export function kloeProcess(args: string[], env: Record<string, string>): KloeResult {
   const result = spawnSync(process.execPath, [kloeBin, ...args], {
     env: { ...process.env, DATABASE_URL: '', LOG_LEVEL: 'silent', ...env },
     encoding: 'utf8',
@@ -26,23 +62,21 @@ export function runKloe(args: string[], env: Record<string, string>) {
 }
 
 /**
- * An installation for the kloe processes of the suite that calls this: a fresh PostgreSQL database, made
+ * An installation for the kloe commands of the suite that calls this: a fresh PostgreSQL database, made
  * before the suite and dropped after it, and a temporary folder whose data/ is their DATA_DIR (evidence
- * files). A kloe process is ready sooner on PostgreSQL than on an embedded data folder, whose first process
- * also has to create the database; cli.int.test.ts keeps the embedded one covered.
+ * files). cli.int.test.ts keeps the embedded database covered.
  */
 export function postgresInstallation(tmpPrefix: string) {
   const installation = {
     /** The suite's temporary folder. */
     tmp: '',
     database: undefined as TestDatabase | undefined,
-    /** What points a kloe process at this installation. */
+    /** What points a kloe command at this installation. */
     env: () => ({ DATABASE_URL: installation.database!.url!, DATA_DIR: path.join(installation.tmp, 'data') }),
-    kloe: (args: string[], env: Record<string, string> = {}) => runKloe(args, { ...installation.env(), ...env }),
+    kloe: (args: string[], env: Record<string, string> = {}) => kloeInProcess(args, { ...installation.env(), ...env }),
   };
   beforeAll(async () => {
     installation.tmp = fs.mkdtempSync(path.join(os.tmpdir(), tmpPrefix));
-    assertBuilt();
     installation.database = await createTestDatabase('postgres');
   });
   afterAll(async () => {
