@@ -9,9 +9,11 @@
  *
  * Env: BENCH_DATABASE_URL (admin connection; default postgres://postgres@127.0.0.1:5432/postgres),
  * BENCH_ORGANISATIONS / BENCH_INDICATORS / BENCH_PERIODS (default 400 / 200 / 20), BENCH_PAGES (analysis
- * page requests, default 100; BENCH_CONNECTIONS, BENCH_SECONDS: see analysis-page.mjs), BENCH_REUSE=1 (PostgreSQL: keep the database kloe_bench_<size> between runs and,
+ * page requests, default 100; BENCH_CONNECTIONS, BENCH_SECONDS: see analysis-page.mjs), BENCH_ROUNDS (recompute
+ * rounds against COPY … TO, default 3), BENCH_REUSE=1 (PostgreSQL: keep the database kloe_bench_<size> between runs and,
  * when it already holds the values, skip the import — for profiling the recompute and the page again and
- * again). Needs psql for the PostgreSQL floor figures. Prints figures; asserts nothing.
+ * again). Needs psql for the PostgreSQL floor figures. Prints figures and PASS or FAIL against issue 19's
+ * targets (import ≤ 1.5 × the faster fair floor; recompute ≤ 3 × COPY … TO in every round); asserts nothing.
  */
 import './kloe-node-flags.mjs'; // first: it may run this bench again with kloe's flags
 import { execFileSync } from 'node:child_process';
@@ -20,7 +22,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
+import { to as copyTo } from 'pg-copy-streams';
+import { cpuMsOf, postgresCpuMs, postgresCpuSince, processCpuMs } from './cpu.mjs';
 import { measureAnalysisPage } from './analysis-page.mjs';
 
 const dist = new URL('../dist/', import.meta.url);
@@ -153,6 +159,7 @@ try {
       const started = performance.now();
       execFileSync('psql', [database.url, '-q', '-v', 'ON_ERROR_STOP=1', ...args], {
         stdio: ['ignore', 'ignore', 'inherit'],
+        env: { ...process.env, PGOPTIONS: '-c client_min_messages=warning' },
       });
       return performance.now() - started;
     };
@@ -211,21 +218,41 @@ try {
         `IMPORT ${verdict(ratio <= IMPORT_TARGET)}: import ${seconds(imported.ms)} is ${(imported.ms / copyKeyed).toFixed(2)} × floor 1 and ${(imported.ms / copyThenBuild).toFixed(2)} × floor 2; against the faster, ${ratio.toFixed(2)} × (target ≤ ${IMPORT_TARGET} ×)`,
       );
     }
-    // The recompute against reading the values out (COPY … TO), in rounds one after the other so both see
-    // the same machine: the first recompute (above) set the values' hint bits, as an import's own does.
+    // The recompute against reading the values out (COPY … TO STDOUT, into a sink here), in rounds one after
+    // the other so both see the same machine; the first recompute (above) set the values' hint bits, as an
+    // import's own does. Wall time, and CPU time (PostgreSQL's backends from /proc, and this process), which
+    // the other work on a shared machine disturbs far less.
+    const reader = new pg.Client({ connectionString: database.url });
+    await reader.connect();
+    const readerPid = (await reader.query('select pg_backend_pid() as pid')).rows[0].pid;
+    const query = (text, values) => reader.query(text, values);
     const rounds = [];
     for (let round = 0; round < RECOMPUTE_ROUNDS; round++) {
-      const copyOut = psql(['-c', `\\copy (select * from indicator_values) to '/dev/null'`]);
+      const cpuBefore = [cpuMsOf([readerPid]).get(readerPid), processCpuMs()];
+      const copied = await time(() =>
+        pipeline(
+          reader.query(copyTo('copy (select * from indicator_values) to stdout')),
+          new Writable({ write: (_chunk, _encoding, done) => done() }),
+        ),
+      );
+      const copyCpu = cpuMsOf([readerPid]).get(readerPid) - cpuBefore[0] + processCpuMs() - cpuBefore[1];
+      const postgresBefore = await postgresCpuMs(query, dbName);
+      const nodeBefore = processCpuMs();
       const again = await time(() => recompute(database));
-      rounds.push({ copyOut, recompute: again.ms, ratio: again.ms / copyOut, load: os.loadavg()[0] });
+      const recomputeCpu =
+        postgresCpuSince(postgresBefore, await postgresCpuMs(query, dbName)) + processCpuMs() - nodeBefore;
+      rounds.push({ copy: copied.ms, copyCpu, recompute: again.ms, recomputeCpu, load: os.loadavg()[0] });
     }
+    await reader.end();
     for (const [i, r] of rounds.entries())
       console.log(
-        `recompute round ${i + 1}: COPY … TO STDOUT ${seconds(r.copyOut)}, recompute ${seconds(r.recompute)} → ${r.ratio.toFixed(2)} × (load average ${r.load.toFixed(2)})`,
+        `recompute round ${i + 1}: COPY … TO STDOUT ${seconds(r.copy)} (CPU ${seconds(r.copyCpu)}), recompute ${seconds(r.recompute)} (CPU ${seconds(r.recomputeCpu)}) → ${(r.recompute / r.copy).toFixed(2)} × in time, ${(r.recomputeCpu / r.copyCpu).toFixed(2)} × in CPU (load average ${r.load.toFixed(2)})`,
       );
-    const worst = Math.max(...rounds.map((r) => r.ratio));
+    const worst = (ratio) => Math.max(...rounds.map(ratio));
+    const worstTime = worst((r) => r.recompute / r.copy);
+    const worstCpu = worst((r) => r.recomputeCpu / r.copyCpu);
     console.log(
-      `RECOMPUTE ${verdict(worst <= RECOMPUTE_TARGET && rounds.every((r) => r.recompute < 10_000))}: every round within ${RECOMPUTE_TARGET} × COPY … TO and under 10 s (worst ${worst.toFixed(2)} ×)`,
+      `RECOMPUTE ${verdict(worstTime <= RECOMPUTE_TARGET)}: every round within ${RECOMPUTE_TARGET} × COPY … TO (worst ${worstTime.toFixed(2)} ×; in CPU time ${worstCpu.toFixed(2)} ×, ${verdict(worstCpu <= RECOMPUTE_TARGET)}); every round under 10 s: ${verdict(rounds.every((r) => r.recompute < 10_000))}`,
     );
 
     await measureAnalysisPage(database);

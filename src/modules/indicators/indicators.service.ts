@@ -114,8 +114,10 @@ export function createIndicatorsService(deps: { database: Pick<DatabaseHandle, '
      * allowed to see it: what remembers analyses keys them by it, and checks the actor on every request.
      */
     async analysisVersion(actor: Actor, organisationId: string) {
-      await organisationOf(actor, organisationId);
-      return repo.analysisVersion(db);
+      if (!mayAnalyse(actor, organisationId)) throw analysisNotFound(organisationId);
+      const { found, ...version } = await repo.analysisVersion(db, organisationId);
+      if (!found) throw analysisNotFound(organisationId);
+      return version;
     },
 
     /** One organisation's analysis as at now; `groupId` picks a comparator group other than its neighbours. */
