@@ -3,6 +3,7 @@
  * backends run on the same machine as the benches, so their CPU is read the same way.
  */
 import fs from 'node:fs';
+import { clearInterval, setInterval } from 'node:timers';
 
 /** CPU used so far (user + system, ms) by each of these processes, by pid; an ended process is left out. */
 export function cpuMsOf(pids) {
@@ -35,4 +36,25 @@ export async function postgresCpuMs(query, database) {
 /** The CPU used between two readings of postgresCpuMs (a backend started in between counts from zero). */
 export function postgresCpuSince(before, after) {
   return sum([...after].map(([pid, ms]) => ms - (before.get(pid) ?? 0)));
+}
+
+/**
+ * Runs `work` while reading the CPU of a database's backends every second, so that a backend which ends on
+ * the way (a pooled connection closed when idle) still counts up to its last reading. Returns the work's
+ * result and the backends' CPU in ms.
+ */
+export async function postgresCpuDuring(query, database, work) {
+  const first = await postgresCpuMs(query, database);
+  const seen = new Map(first);
+  const read = async () => {
+    for (const [pid, ms] of await postgresCpuMs(query, database)) seen.set(pid, ms);
+  };
+  const timer = setInterval(() => void read().catch(() => {}), 1000);
+  try {
+    const result = await work();
+    await read();
+    return { result, cpuMs: sum([...seen].map(([pid, ms]) => ms - (first.get(pid) ?? 0))) };
+  } finally {
+    clearInterval(timer);
+  }
 }
