@@ -28,7 +28,7 @@ export interface AnalysisView {
   length: number;
 }
 
-/** About 40 views of 200 indicators each. */
+/** Some dozens of views of 200 indicators each (a view is counted by the length of its JSON and SVG). */
 const VIEWS_LENGTH = 24 * 1024 * 1024;
 
 export function createAnalysisViews(
