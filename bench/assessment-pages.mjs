@@ -22,6 +22,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { cpuMsOf, postgresCpuMs as postgresCpuMsOf, postgresCpuSince, processCpuMs, sum } from './cpu.mjs';
 import { wrk } from './wrk.mjs';
 
 const dist = new URL('../dist/', import.meta.url);
@@ -263,10 +264,7 @@ async function startServer(databaseUrl, secret) {
 
 /** CPU time used so far by the server: this process, or the kloe primary and its workers (from /proc). */
 function serverCpuMs() {
-  if (!server) {
-    const { user, system } = process.cpuUsage();
-    return (user + system) / 1000;
-  }
+  if (!server) return processCpuMs();
   const pids = [
     server.pid,
     ...fs.readFileSync(`/proc/${server.pid}/task/${server.pid}/children`, 'utf8').split(' ').filter(Boolean),
@@ -275,29 +273,6 @@ function serverCpuMs() {
 }
 
 /** CPU used so far by each PostgreSQL backend connected to the bench database, by pid. */
-async function postgresCpuMs() {
-  const { rows } = await admin.query('select pid from pg_stat_activity where datname = $1', [name]);
-  return cpuMsOf(rows.map((row) => row.pid));
-}
-
-/** The CPU used between two readings of postgresCpuMs (a backend started in between counts from zero). */
-function postgresCpuSince(before, after) {
-  return sum([...after].map(([pid, ms]) => ms - (before.get(pid) ?? 0)));
-}
-
-function cpuMsOf(pids) {
-  const used = new Map();
-  for (const pid of pids) {
-    try {
-      const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-      used.set(pid, ((Number(fields[11]) + Number(fields[12])) * 1000) / 100); // utime + stime; USER_HZ is 100
-    } catch {
-      // the process ended since it was listed
-    }
-  }
-  return used;
-}
-
-function sum(values) {
-  return values.reduce((a, b) => a + b, 0);
+function postgresCpuMs() {
+  return postgresCpuMsOf((text, values) => admin.query(text, values), name);
 }

@@ -5,6 +5,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 
+/** `header`: one header line or several. */
 export async function wrk(target, { header, connections, seconds, threads = 2 }) {
   const args = [
     `-t${threads}`,
@@ -14,7 +15,7 @@ export async function wrk(target, { header, connections, seconds, threads = 2 })
     '-s',
     new URL('latency.lua', import.meta.url).pathname,
   ];
-  if (header) args.push('-H', header);
+  for (const h of [header ?? []].flat()) args.push('-H', h);
   const { stdout: output } = await promisify(execFile)('wrk', [...args, target], { encoding: 'utf8' });
   const line = output.split('\n').find((l) => l.startsWith('RESULT'));
   if (!line) throw new Error(`wrk printed no result:\n${output}`);

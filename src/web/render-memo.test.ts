@@ -1,9 +1,12 @@
+import { gunzipSync } from 'node:zlib';
 import nunjucks from 'nunjucks';
 import { describe, expect, it } from 'vitest';
 import {
+  acceptsGzip,
   CSRF_PLACEHOLDER,
   cutPage,
   fillPage,
+  gzipPage,
   immutableContent,
   NONCE_PLACEHOLDER,
   pureHelper,
@@ -96,5 +99,45 @@ describe('cutPage and fillPage', () => {
 
   it('keeps a page without placeholders as it is', () => {
     expect(fillPage(cutPage('<p>plain</p>'), 't', 'n').toString()).toBe('<p>plain</p>');
+  });
+});
+
+describe('gzipPage', () => {
+  const filled = (html: string, token: string, nonce: string) =>
+    html.replaceAll(CSRF_PLACEHOLDER, token).replaceAll(NONCE_PLACEHOLDER, nonce);
+
+  it('gzips the filled page: it unzips to every byte fillPage gives, whatever the holes', () => {
+    const body = Array.from({ length: 2_000 }, (_, i) => `<tr><td>Row ${i} – Café ✓</td></tr>`).join('');
+    const pages = [
+      '<p>no holes</p>',
+      `<script nonce="${NONCE_PLACEHOLDER}"></script>${body}<input value="${CSRF_PLACEHOLDER}">${body}<input value="${CSRF_PLACEHOLDER}">`,
+      `${CSRF_PLACEHOLDER}${body}${NONCE_PLACEHOLDER}`, // holes at both ends: empty first and last pieces
+      '',
+    ];
+    for (const html of pages) {
+      const page = cutPage(html);
+      for (const [token, nonce] of [
+        ['token-1', 'nonce-1'],
+        ['a-longer-token-'.repeat(8), 'n'],
+      ] as const) {
+        const zipped = gzipPage(page, token, nonce);
+        expect(gunzipSync(zipped).toString()).toBe(filled(html, token, nonce));
+        expect(gunzipSync(zipped).equals(fillPage(page, token, nonce))).toBe(true);
+      }
+    }
+    const big = cutPage(`${body}${CSRF_PLACEHOLDER}${body}`);
+    expect(gzipPage(big, 't', 'n').length).toBeLessThan(big.length / 5);
+  });
+});
+
+describe('acceptsGzip', () => {
+  it('takes gzip when named or allowed by *, never with q=0', () => {
+    expect(acceptsGzip('gzip, deflate, br, zstd')).toBe(true);
+    expect(acceptsGzip('br;q=1.0, GZIP;q=0.5')).toBe(true);
+    expect(acceptsGzip('*')).toBe(true);
+    expect(acceptsGzip(undefined)).toBe(false);
+    expect(acceptsGzip('identity')).toBe(false);
+    expect(acceptsGzip('br, gzip;q=0')).toBe(false);
+    expect(acceptsGzip('x-gzip')).toBe(false);
   });
 });

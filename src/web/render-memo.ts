@@ -10,6 +10,7 @@
  * rendered every time, never remembered.
  */
 import { createHash, randomBytes } from 'node:crypto';
+import { constants, crc32, deflateRawSync } from 'node:zlib';
 import nunjucks from 'nunjucks';
 
 /** Stand-ins for the per-request values; random per process, so no page text can contain one by chance. */
@@ -116,6 +117,8 @@ export interface CutPage {
   /** Between piece i and i + 1: true for the CSRF token, false for the nonce. */
   holes: boolean[];
   length: number;
+  /** The pieces compressed, each on its own (gzipPage), made when first asked for. */
+  deflated?: Buffer[];
 }
 
 /** Both placeholders, found in one pass over the page. */
@@ -141,4 +144,55 @@ export function fillPage(page: CutPage, csrfToken: string, nonce: string): Buffe
   const parts = [page.pieces[0]!];
   page.holes.forEach((csrf, i) => parts.push(csrf ? token : once, page.pieces[i + 1]!));
   return Buffer.concat(parts);
+}
+
+/** A gzip header: deflate, no name, no time, unknown system. */
+const GZIP_HEADER = Buffer.from([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff]);
+
+/** A deflate block that stores bytes as they are (a token or a nonce: tens of bytes), not the last block. */
+function storedBlock(bytes: Buffer): Buffer {
+  const block = Buffer.alloc(5 + bytes.length);
+  block.writeUInt16LE(bytes.length, 1);
+  block.writeUInt16LE(~bytes.length & 0xffff, 3);
+  bytes.copy(block, 5);
+  return block;
+}
+
+/**
+ * The page for one response, gzipped, at the cost of a copy of its compressed bytes and a CRC: each piece
+ * is compressed once, on its own and ended on a byte boundary (a full flush; the last piece ends the
+ * stream), and this response's token and nonce go between them as stored blocks — the way pigz joins
+ * blocks compressed apart into one deflate stream. A page of 250 KB sends about a tenth of that.
+ */
+export function gzipPage(page: CutPage, csrfToken: string, nonce: string): Buffer {
+  const last = page.pieces.length - 1;
+  page.deflated ??= page.pieces.map((piece, i) =>
+    deflateRawSync(piece, { finishFlush: i < last ? constants.Z_FULL_FLUSH : constants.Z_FINISH }),
+  );
+  const [token, once] = [Buffer.from(csrfToken), Buffer.from(nonce)];
+  const parts = [GZIP_HEADER, page.deflated[0]!];
+  let crc = crc32(page.pieces[0]!);
+  let size = page.length;
+  page.holes.forEach((csrf, i) => {
+    const hole = csrf ? token : once;
+    parts.push(storedBlock(hole), page.deflated![i + 1]!);
+    crc = crc32(page.pieces[i + 1]!, crc32(hole, crc));
+    size += hole.length;
+  });
+  const trailer = Buffer.alloc(8);
+  trailer.writeUInt32LE(crc >>> 0, 0);
+  trailer.writeUInt32LE(size >>> 0, 4);
+  parts.push(trailer);
+  return Buffer.concat(parts);
+}
+
+/** Whether an Accept-Encoding header takes gzip (named or `*`, with no q=0). */
+export function acceptsGzip(header: string | undefined): boolean {
+  if (!header) return false;
+  return header.split(',').some((item) => {
+    const [coding, ...params] = item.split(';').map((part) => part.trim().toLowerCase());
+    if (coding !== 'gzip' && coding !== '*') return false;
+    const q = params.find((p) => p.startsWith('q='));
+    return q === undefined || Number(q.slice(2)) > 0;
+  });
 }

@@ -9,15 +9,16 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError } from '../../errors.js';
 import { formErrorsFrom } from '../../web/form-errors.js';
+import { pureHelper } from '../../web/render-memo.js';
 import { currentUser } from '../accounts/actor.js';
 import type { OrganisationsService } from '../organisations/organisations.service.js';
 import { registerUploadScope } from '../evidence/evidence.multipart.js';
 import { singleFileBytes } from '../evidence/upload-files.js';
-import { renderCharts, lineChart, lineChartAlt } from './charts.js';
+import { lineChart, lineChartAlt } from './charts.js';
+import { createAnalysisViews } from './analysis-views.js';
 import { analysisCsv } from './analysis-csv.js';
 import { formatFigure } from './figure-format.js';
 import { tableLines } from './analysis-table.js';
-import { kloeFigures } from './kloe-figures.js';
 import { mayManage, routeConfigFor } from './indicators.policy.js';
 import { CATEGORY_LABELS, indicatorForm, POLARITY_LABELS } from './indicators.schemas.js';
 import type { ComparatorGroupsService } from './comparator-groups.service.js';
@@ -59,6 +60,9 @@ function formErrorsForRows(problems: { field: string; message: string }[], total
   errors.fields = { file: { text: problems.length === 1 ? problems[0]!.message : 'The file has rows with problems' } };
   return errors;
 }
+
+/** The table's lines depend on the indicator alone, so pages that call it can be remembered. */
+const pageTableLines = pureHelper(tableLines);
 
 /** Organisations listed when a search finds several; the count says how many more there are. */
 const FOUND_SHOWN = 20;
@@ -194,24 +198,19 @@ export async function registerIndicatorPages(
     'file',
   );
 
+  const views = createAnalysisViews({ indicators, groups: deps.groups });
   pages.get(
     '/indicators/organisations/:id',
     { config: routeConfigFor('analyse'), schema: { hide: true, params: organisationParams, querystring: groupQuery } },
     async (request, reply) => {
-      const analysis = await indicators.analysis(currentUser(request), request.params.id, {
-        groupId: request.query.group,
-      });
-      const figures = kloeFigures(analysis);
+      const view = await views.get(currentUser(request), request.params.id, request.query.group);
       return reply.render('indicators/views/analysis.njk', {
         ...common,
-        pageTitle: `Performance of ${analysis.organisation.name}`,
+        pageTitle: `Performance of ${view.analysis.organisation.name}`,
         breadcrumbs: [LIST_CRUMB],
         id: request.params.id,
-        analysis,
-        figures: Object.entries(figures).map(([kloe, lines]) => ({ kloe, lines })),
-        charts: renderCharts(analysis),
-        tableLines,
-        groups: await deps.groups.list(),
+        view,
+        tableLines: pageTableLines,
         groupId: request.query.group,
       });
     },

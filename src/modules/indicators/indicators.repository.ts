@@ -170,6 +170,35 @@ export async function windowPeriodStats(db: Database, window: number) {
   return rows;
 }
 
+/**
+ * A mark of everything an organisation's analysis is made from, read before the analysis itself (so what
+ * is remembered under it is at least as new as it): the organisations (names, types and attributes choose
+ * the nearest neighbours), the definitions (an import raises an indicator's values generation in its own
+ * transaction, a recompute marks its results, so values and results are covered), the comparator groups,
+ * the trend window and the recomputes. Each table is marked by its count of rows and the sum of their
+ * xmin, the transaction that wrote each row's current version: an insert or update of any row raises the
+ * sum, a delete lowers the count, so any committed change gives a new mark, whoever made it, at the cost
+ * of summing a few hundred numbers. Also when the results were last recomputed, and whether the
+ * organisation exists (one query for a remembered page's request).
+ */
+export async function analysisVersion(
+  db: Database,
+  organisationId: string,
+): Promise<{ found: boolean; key: string; recomputedAt: Date | null }> {
+  const marked = (table: string) =>
+    sql.raw(`(select count(*) || ':' || coalesce(sum(xmin::text::bigint), 0) from ${table})`);
+  const { rows } = (await db.execute(sql`
+    select concat_ws(' ', ${marked('organisations')}, ${marked('indicator_definitions')},
+        ${marked('comparator_groups')}, ${marked('indicator_settings')},
+        (select coalesce(max(id), 0) from indicator_recomputes)) as key,
+      (select at from indicator_recomputes order by id desc limit 1) as "recomputedAt",
+      exists (select from organisations where id = ${organisationId}) as found`)) as unknown as {
+    rows: { found: boolean; key: string; recomputedAt: Date | string | null }[];
+  };
+  const { found, key, recomputedAt } = rows[0]!;
+  return { found, key, recomputedAt: recomputedAt === null ? null : new Date(recomputedAt) };
+}
+
 /** How many indicators' results are behind their values or the trend window (a recompute is due). */
 export async function countBehind(db: Database): Promise<number> {
   const { rows } = (await db.execute(sql`

@@ -109,6 +109,17 @@ export function createIndicatorsService(deps: { database: Pick<DatabaseHandle, '
       return { values, lastRecompute, window, behind };
     },
 
+    /**
+     * The mark of what an organisation's analysis is made from (repo.analysisVersion), once the actor is
+     * allowed to see it: what remembers analyses keys them by it, and checks the actor on every request.
+     */
+    async analysisVersion(actor: Actor, organisationId: string) {
+      if (!mayAnalyse(actor, organisationId)) throw analysisNotFound(organisationId);
+      const { found, ...version } = await repo.analysisVersion(db, organisationId);
+      if (!found) throw analysisNotFound(organisationId);
+      return version;
+    },
+
     /** One organisation's analysis as at now; `groupId` picks a comparator group other than its neighbours. */
     async analysis(actor: Actor, organisationId: string, options: { groupId?: string } = {}): Promise<Analysis> {
       const organisation = await organisationOf(actor, organisationId);
