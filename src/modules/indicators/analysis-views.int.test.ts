@@ -11,7 +11,7 @@ import { createTestUser, type TestUser } from '../../testing/test-users.js';
 import { importIndicatorFile } from './indicators.import.js';
 import { insertIndicator } from './indicators.repository.js';
 import { recomputeBehind, setTrendWindow } from './indicators.recompute.js';
-import { seedSmallSet } from './testing.js';
+import { seedSmallSet } from './testing/small-national-set.js';
 
 const SYSTEM = { kind: 'system', label: 'test' } as const;
 const YEARS = ['2020/21', '2021/22', '2022/23', '2023/24'];

@@ -6,7 +6,7 @@ import { useTestApp } from '../../testing/test-app.js';
 import { createTestUser, type TestUser } from '../../testing/test-users.js';
 import { createTestOrganisation } from '../organisations/testing/test-organisations.js';
 import type { Analysis } from './analysis.js';
-import { seedSmallSet } from './testing.js';
+import { seedSmallSet } from './testing/small-national-set.js';
 
 const html = { accept: 'text/html' };
 

@@ -6,7 +6,7 @@ import { createTestUser, type TestUser } from '../../testing/test-users.js';
 import type { Analysis } from './analysis.js';
 import { insertIndicator } from './indicators.repository.js';
 import { indicatorValues } from './indicators.tables.js';
-import { seedSmallSet } from './testing.js';
+import { seedSmallSet } from './testing/small-national-set.js';
 
 const YEARS = ['2020/21', '2021/22', '2022/23', '2023/24'];
 

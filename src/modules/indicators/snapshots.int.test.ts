@@ -7,7 +7,7 @@ import { createAssessmentsService } from '../assessments/assessments.service.js'
 import { createOrganisationsService } from '../organisations/organisations.service.js';
 import type { Analysis } from './analysis.js';
 import { importIndicatorFile } from './indicators.import.js';
-import { seedSmallSet } from './testing.js';
+import { seedSmallSet } from './testing/small-national-set.js';
 
 const SYSTEM = { kind: 'system', label: 'test' } as const;
 const file = (prefix: string, o1: number) =>

@@ -1,7 +1,7 @@
 /** Indicators and organisations for tests: a small national set whose figures the tests work out by hand. */
-import type { Database } from '../../db/database.js';
-import { createTestOrganisation } from '../organisations/testing/test-organisations.js';
-import { insertIndicator } from './indicators.repository.js';
+import type { Database } from '../../../db/database.js';
+import { createTestOrganisation } from '../../organisations/testing/test-organisations.js';
+import { insertIndicator } from '../indicators.repository.js';
 
 export async function seedSmallSet(db: Database, prefix: string) {
   const orgs = [];
