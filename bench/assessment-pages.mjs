@@ -33,7 +33,7 @@ const { buildApp } = await load('app.js');
 const accountsRepo = await load('modules/accounts/accounts.repository.js');
 const { generateApiToken } = await load('modules/accounts/api-tokens.js');
 const { publicFolder } = await load('paths.js');
-const { FILE_TYPES } = await load('modules/evidence/file-types.js');
+const { FILE_TYPES } = await load('files/file-types.js');
 
 const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const seconds = Number(process.env.BENCH_SECONDS ?? 15);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { makeDocx, makePdf } from '../src/modules/evidence/sample-files.js';
+import { makeDocx, makePdf } from '../src/files/sample-files.js';
 import { launchBrowser, screenshot, seriousAccessibilityViolations } from './support/browser.js';
 import { startServer, type RunningServer } from './support/server.js';
 

@@ -4,7 +4,7 @@ import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 import { ROLES, type Role } from './modules/accounts/accounts.tables.js';
-import { FILE_TYPES, type FileType } from './modules/evidence/file-types.js';
+import { FILE_TYPES, type FileType } from './files/file-types.js';
 import { DEFAULT_CHROMIUM, DEFAULT_PDF_QUEUE } from './modules/reports/report-pdf.js';
 import { secretIsGuessable } from './modules/system/secret-strength.js';
 

@@ -13,7 +13,7 @@ import { accounts } from './modules/accounts/accounts.tables.js';
 import { assessments, assessmentTeam, challenges } from './modules/assessments/assessments.tables.js';
 import { recommendations } from './modules/assessments/recommendations.tables.js';
 import { auditLog } from './modules/audit/audit.tables.js';
-import { multipartBody } from './modules/evidence/multipart-body.js';
+import { multipartBody } from './files/multipart-body.js';
 import {
   evidenceItemFiles,
   evidenceItems,

@@ -13,7 +13,7 @@ import type { RouteAccess } from './modules/accounts/access.hook.js';
 import type { Role } from './modules/accounts/accounts.tables.js';
 import { createAssessmentsService } from './modules/assessments/assessments.service.js';
 import { auditLog } from './modules/audit/audit.tables.js';
-import { multipartBody } from './modules/evidence/multipart-body.js';
+import { multipartBody } from './files/multipart-body.js';
 import { organisations, services } from './modules/organisations/organisations.tables.js';
 import { submitForm } from './testing/forms.js';
 import { useTestApp } from './testing/test-app.js';

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { postgresAvailable } from '../db/testing/test-database.js';
-import { makeExe, makePdf } from '../modules/evidence/sample-files.js';
+import { makeExe, makePdf } from '../files/sample-files.js';
 import { installDemo, postgresInstallation } from './testing/run-cli.js';
 
 describe.skipIf(!postgresAvailable)('kloe evidence [postgres]', () => {

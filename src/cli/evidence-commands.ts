@@ -3,7 +3,7 @@ import path from 'node:path';
 import { Option, type Command } from 'commander';
 import { isUuid } from '../db/ids.js';
 import { createFileSystemStorage } from '../modules/evidence/evidence-storage.js';
-import { uploadFromFile } from '../modules/evidence/upload-files.js';
+import { uploadFromFile } from '../files/upload-files.js';
 import { EVIDENCE_KIND_LABELS, itemBody, searchQuery } from '../modules/evidence/evidence.schemas.js';
 import { cappedNote, plainSnippet, searchToJson } from '../modules/evidence/evidence.responses.js';
 import { createEvidenceService } from '../modules/evidence/evidence.service.js';

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { inject } from 'vitest';
 import type { AppDeps } from '../app.js';
-import { FILE_TYPES } from '../modules/evidence/file-types.js';
+import { FILE_TYPES } from '../files/file-types.js';
 
 /** The configuration tests build the app with. */
 export function testConfig(overrides: Partial<AppDeps['config']> = {}): AppDeps['config'] {

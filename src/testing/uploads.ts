@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { uploadFromFile, type Upload } from '../modules/evidence/upload-files.js';
+import { uploadFromFile, type Upload } from '../files/upload-files.js';
 
 export async function uploadOfBytes(name: string, bytes: Uint8Array): Promise<Upload> {
   const file = path.join(os.tmpdir(), `kloe-upload-${randomUUID()}`);

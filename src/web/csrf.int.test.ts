@@ -1,7 +1,7 @@
 import { beforeAll, expect, it } from 'vitest';
 import { describeEachDatabase } from '../db/testing/test-database.js';
 import { createAccountsService } from '../modules/accounts/accounts.service.js';
-import { multipartBody } from '../modules/evidence/multipart-body.js';
+import { multipartBody } from '../files/multipart-body.js';
 import { cookiesFrom, mergeCookies, submitForm } from '../testing/forms.js';
 import { createNestedRecords } from '../testing/nested-records.js';
 import { useTestApp } from '../testing/test-app.js';

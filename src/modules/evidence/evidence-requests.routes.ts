@@ -14,7 +14,7 @@ import { routeConfigFor } from '../assessments/assessments.policy.js';
 import type { AssessmentsService } from '../assessments/assessments.service.js';
 import { problemSchema } from '../frameworks/frameworks.schemas.js';
 import type { EvidenceRequestsService } from './evidence-requests.service.js';
-import { registerUploadScope } from './evidence.multipart.js';
+import { registerUploadScope } from '../../files/multipart-uploads.js';
 import { assessmentParams, requestBody, requestParams } from './evidence.schemas.js';
 
 const requestJson = z.object({

@@ -9,7 +9,7 @@ import { createTestUser, type TestUser } from '../../testing/test-users.js';
 import { createOrganisationsService } from '../organisations/organisations.service.js';
 import { createTestOrganisation } from '../organisations/testing/test-organisations.js';
 import { createFileSystemStorage, type EvidenceStorage } from './evidence-storage.js';
-import { multipartBody } from './multipart-body.js';
+import { multipartBody } from '../../files/multipart-body.js';
 
 /** The evidence folder on a disk with no space left: every write fails as the file system says. */
 function fullDisk(folder: string): EvidenceStorage {

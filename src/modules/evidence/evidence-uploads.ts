@@ -3,14 +3,15 @@
  * must be allowed and its size within the limit, its name is sanitised. One bad file refuses the whole
  * batch, naming each bad file. The files are on disk (upload-files.ts) and read one at a time.
  */
+import { fileTooLarge } from '../../files/file-too-large.js';
 import { readFile } from 'node:fs/promises';
 import type { FieldProblem } from '../../errors.js';
-import { fileTooLarge, filesRefused } from './evidence.errors.js';
-import { sanitiseFileName } from './file-names.js';
-import { MEDIA_TYPES, sniffFileType, TYPE_LABELS, type FileType } from './file-types.js';
-import type { Upload } from './upload-files.js';
+import { filesRefused } from './evidence.errors.js';
+import { sanitiseFileName } from '../../files/file-names.js';
+import { MEDIA_TYPES, sniffFileType, TYPE_LABELS, type FileType } from '../../files/file-types.js';
+import type { Upload } from '../../files/upload-files.js';
 
-export type { Upload } from './upload-files.js';
+export type { Upload } from '../../files/upload-files.js';
 
 export interface CheckedUpload extends Upload {
   type: FileType;

@@ -10,8 +10,8 @@ import { createAssessmentsService } from '../assessments/assessments.service.js'
 import { createJudgedAssessment } from '../reports/testing/report-fixtures.js';
 import { createOrganisationsService } from '../organisations/organisations.service.js';
 import { createTestOrganisation } from '../organisations/testing/test-organisations.js';
-import { multipartBody, type FormFile } from './multipart-body.js';
-import { makeDocx, makeExe, makePdf, makeXlsx, makeZipBombDocx } from './sample-files.js';
+import { multipartBody, type FormFile } from '../../files/multipart-body.js';
+import { makeDocx, makeExe, makePdf, makeXlsx, makeZipBombDocx } from '../../files/sample-files.js';
 
 const SYSTEM = { kind: 'system', label: 'test' } as const;
 

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { currentUser } from '../accounts/actor.js';
 import { routeConfigFor } from '../assessments/assessments.policy.js';
 import { problemSchema } from '../frameworks/frameworks.schemas.js';
-import { registerUploadScope } from './evidence.multipart.js';
+import { registerUploadScope } from '../../files/multipart-uploads.js';
 import { fileToJson, itemToJson, linkToJson, searchToJson } from './evidence.responses.js';
 import {
   assessmentParams,
@@ -26,7 +26,7 @@ import {
   suggestionParams,
 } from './evidence.schemas.js';
 import type { EvidenceService } from './evidence.service.js';
-import { attachmentHeader } from './file-names.js';
+import { attachmentHeader } from '../../files/file-names.js';
 
 const tags = ['evidence'];
 const read = { 400: problemSchema, 404: problemSchema };

@@ -16,11 +16,6 @@ export const filesRefused = (problems: FieldProblem[]) =>
   );
 
 /** `field`: the form field the file came in (evidence forms take several files in "files"). */
-export const fileTooLarge = (maxBytes: number, field = 'files') =>
-  new AppError('file_too_large', 413, `A file is larger than the limit of ${Math.round(maxBytes / 1024 / 1024)} MB`, [
-    { field, message: `Each file must be ${Math.round(maxBytes / 1024 / 1024)} MB or smaller` },
-  ]);
-
 export const badTarget = (target: string) =>
   new AppError('invalid_request', 400, `"${target}" is not a KLOE or statement of this assessment`, [
     { field: 'target', message: `Choose a KLOE or statement of this assessment ("${target}" is not one)` },

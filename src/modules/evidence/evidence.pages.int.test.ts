@@ -5,8 +5,8 @@ import { useTestApp } from '../../testing/test-app.js';
 import { createTestUser, type TestUser } from '../../testing/test-users.js';
 import { createOrganisationsService } from '../organisations/organisations.service.js';
 import { createTestOrganisation } from '../organisations/testing/test-organisations.js';
-import { multipartBody, type FormFile } from './multipart-body.js';
-import { makeExe, makePdf } from './sample-files.js';
+import { multipartBody, type FormFile } from '../../files/multipart-body.js';
+import { makeExe, makePdf } from '../../files/sample-files.js';
 
 const SYSTEM = { kind: 'system', label: 'test' } as const;
 

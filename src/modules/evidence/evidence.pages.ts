@@ -17,7 +17,7 @@ import { assessmentForbidden } from '../assessments/assessments.errors.js';
 import { routeConfigFor } from '../assessments/assessments.policy.js';
 import type { AssessmentsService } from '../assessments/assessments.service.js';
 import { sendFile } from './evidence.api.js';
-import { registerUploadScope } from './evidence.multipart.js';
+import { registerUploadScope } from '../../files/multipart-uploads.js';
 import { cappedNote, snippetHtml } from './evidence.responses.js';
 import {
   assessmentParams,
@@ -32,7 +32,7 @@ import {
   suggestionParams,
 } from './evidence.schemas.js';
 import type { EvidenceService } from './evidence.service.js';
-import { TYPE_LABELS, fileTypeOf } from './file-types.js';
+import { TYPE_LABELS, fileTypeOf } from '../../files/file-types.js';
 
 export interface EvidencePageDeps {
   evidence: EvidenceService;

@@ -8,7 +8,7 @@
 import type { Database } from '../../db/database.js';
 import type { EvidenceStorage } from './evidence-storage.js';
 import * as repo from './evidence.repository.js';
-import { fileTypeOf } from './file-types.js';
+import { fileTypeOf } from '../../files/file-types.js';
 import { extractText } from './text-extraction.js';
 
 /** Files up to this size are extracted inside the upload request. */

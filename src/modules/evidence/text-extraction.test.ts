@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { extractText } from './text-extraction.js';
-import { makeDocx, makePdf, makeXlsx, makeZipBombDocx, PNG_1X1 } from './sample-files.js';
+import { makeDocx, makePdf, makeXlsx, makeZipBombDocx, PNG_1X1 } from '../../files/sample-files.js';
 
 describe('extractText', () => {
   it('reads text and CSV as they are', async () => {

@@ -4,8 +4,8 @@
  * hold the text, capped against zip bombs. A file whose text cannot be read (damaged, encrypted, a bomb)
  * is an outcome, not an exception: it is stored and marked so.
  */
-import type { FileType } from './file-types.js';
-import { OFFICE_XML_CAP, readZipEntries } from './zip-entries.js';
+import type { FileType } from '../../files/file-types.js';
+import { OFFICE_XML_CAP, readZipEntries } from '../../files/zip-entries.js';
 
 export type Extraction = { status: 'done'; text: string } | { status: 'failed'; error: string } | { status: 'none' };
 

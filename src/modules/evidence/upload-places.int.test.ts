@@ -8,8 +8,8 @@ import { useTestApp } from '../../testing/test-app.js';
 import { createTestUser, type TestUser } from '../../testing/test-users.js';
 import { createOrganisationsService } from '../organisations/organisations.service.js';
 import { createTestOrganisation } from '../organisations/testing/test-organisations.js';
-import { FILE_TYPES } from './file-types.js';
-import { multipartBody } from './multipart-body.js';
+import { FILE_TYPES } from '../../files/file-types.js';
+import { multipartBody } from '../../files/multipart-body.js';
 
 const SYSTEM = { kind: 'system', label: 'test' } as const;
 

@@ -6,7 +6,12 @@ import { ROWS_PER_BATCH } from './import-file.js';
 import { withIndexesRebuilt } from './import-merge.js';
 import { importIndicatorFile, loadIndicatorFile } from './indicators.import.js';
 import { indicatorValues } from './indicators.tables.js';
-import { createNumberedOrganisations, financialYear, IMPORTABLE_YEARS, seedSmallSet } from './testing/small-national-set.js';
+import {
+  createNumberedOrganisations,
+  financialYear,
+  IMPORTABLE_YEARS,
+  seedSmallSet,
+} from './testing/small-national-set.js';
 
 /** indicator_values' keys, constraints and indexes as the catalog defines them (a key and its index share a name). */
 async function catalogOf(db: Database) {

@@ -6,7 +6,7 @@
  */
 import { runJob, workerEntry, type JobLimits } from '../../concurrency/worker-job.js';
 import { AppError } from '../../errors.js';
-import { OFFICE_XML_CAP } from '../evidence/zip-entries.js';
+import { OFFICE_XML_CAP } from '../../files/zip-entries.js';
 import { CsvScanner, CsvSyntaxError, type CsvRecord } from './csv-records.js';
 import type { XlsxJob } from './xlsx-worker.js';
 

@@ -7,7 +7,12 @@ import { importIndicatorFile, ImportRefusedError } from './indicators.import.js'
 import { positionsIn } from './indicators.repository.js';
 import { indicatorPeriodStats, indicatorTrends, indicatorValues } from './indicators.tables.js';
 import { directionOfTravel, quartilePosition, quartiles, ranks, score } from './statistics.js';
-import { createNumberedOrganisations, financialYear, IMPORTABLE_YEARS, seedSmallSet } from './testing/small-national-set.js';
+import {
+  createNumberedOrganisations,
+  financialYear,
+  IMPORTABLE_YEARS,
+  seedSmallSet,
+} from './testing/small-national-set.js';
 
 const SYSTEM = { kind: 'system', label: 'test' } as const;
 const YEARS = ['2020/21', '2021/22', '2022/23', '2023/24'];

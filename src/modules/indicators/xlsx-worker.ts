@@ -5,7 +5,7 @@
  */
 import { readSheet } from 'read-excel-file/node';
 import { serveJob } from '../../concurrency/worker-job.js';
-import { readZipEntries, repack } from '../evidence/zip-entries.js';
+import { readZipEntries, repack } from '../../files/zip-entries.js';
 
 export interface XlsxJob {
   bytes: Uint8Array;

@@ -9,7 +9,7 @@ import { useTestApp } from '../../testing/test-app.js';
 import { createTestUser, type TestUser } from '../../testing/test-users.js';
 import { createAssessmentsService } from '../assessments/assessments.service.js';
 import { auditLog } from '../audit/audit.tables.js';
-import { multipartBody, type FormFile } from '../evidence/multipart-body.js';
+import { multipartBody, type FormFile } from '../../files/multipart-body.js';
 import { createTestOrganisation } from '../organisations/testing/test-organisations.js';
 import { reportFiles, reportTemplates } from './reports.tables.js';
 import { starterTemplate } from './starter-template.js';

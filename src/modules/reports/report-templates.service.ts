@@ -2,6 +2,7 @@
  * Custom report templates: upload (checked in full before anything is kept, and audited), list,
  * download, delete, and which templates an assessment's report may use. No HTTP here.
  */
+import { fileTooLarge } from '../../files/file-too-large.js';
 import { readFile } from 'node:fs/promises';
 import type { Database } from '../../db/database.js';
 import { isUuid } from '../../db/ids.js';
@@ -9,7 +10,7 @@ import type { UserActor } from '../accounts/actor.js';
 import { loadAssessment } from '../assessments/assessment-access.js';
 import type { AssessmentActor } from '../assessments/assessments.policy.js';
 import { recordAudit } from '../audit/audit.recorder.js';
-import { fileTooLarge } from '../evidence/evidence.errors.js';
+
 import type { Upload } from '../evidence/evidence-uploads.js';
 import { organisationNotFound } from '../organisations/organisations.errors.js';
 import { noTemplateFile, sharedForbidden, templateForbidden, templateNotFound } from './report-templates.errors.js';

@@ -17,8 +17,8 @@
  * missed something. It is also what makes filling affordable: a new vm context per command makes a report
  * with hundreds of evidence items slow to fill and heavy on memory.
  */
-import { readZipEntries, repack, ZipLimitError } from '../evidence/zip-entries.js';
-import { sniffFileType } from '../evidence/file-types.js';
+import { readZipEntries, repack, ZipLimitError } from '../../files/zip-entries.js';
+import { sniffFileType } from '../../files/file-types.js';
 import { notADocx, templateRefused } from './report-templates.errors.js';
 import {
   checkTemplateCommands,

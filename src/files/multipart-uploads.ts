@@ -9,15 +9,16 @@
  * the form fields become plain strings (so the CSRF check and the zod schemas see an ordinary body) and
  * the files go to `request.uploads`.
  */
+import { fileTooLarge } from './file-too-large.js';
 import { randomUUID } from 'node:crypto';
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import fastifyMultipart, { type MultipartFile } from '@fastify/multipart';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { Slots } from '../../concurrency/slots.js';
-import { serverBusy } from '../../concurrency/work-queue.js';
-import { refuseUnstorableText } from '../../web/storable-text.js';
-import { fileTooLarge } from './evidence.errors.js';
+import type { Slots } from '../concurrency/slots.js';
+import { serverBusy } from '../concurrency/work-queue.js';
+import { refuseUnstorableText } from '../web/storable-text.js';
+
 import { saveStream, type Upload } from './upload-files.js';
 
 declare module 'fastify' {
