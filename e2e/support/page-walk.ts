@@ -5,7 +5,15 @@
  */
 import type { Page } from 'playwright-core';
 
-const SKIP = [/^\/sign-out/, /^\/api\//, /\/files\//, /^\/assets\//, /\.(css|js|json|pdf|docx|csv|zip|svg|png)$/, /\/download/, /\/export/];
+const SKIP = [
+  /^\/sign-out/,
+  /^\/api\//,
+  /\/files\//,
+  /^\/assets\//,
+  /\.(css|js|json|pdf|docx|csv|zip|svg|png)$/,
+  /\/download/,
+  /\/export/,
+];
 
 /** The kind of page an address is: ids, references and numbers replaced by placeholders. */
 export function pageKind(pathname: string): string {
