@@ -41,6 +41,9 @@ export function registerInstallable(app: FastifyInstance): void {
   app.get('/sw.js', { schema: { hide: true }, config: { access: 'public' } }, async (_request, reply) => {
     worker ??= readFile(path.join(publicFolder, 'sw.js'));
     // Always asked again, so a new version of kloe replaces the old worker on the next visit.
-    return reply.type('text/javascript; charset=utf-8').header('cache-control', 'no-cache').send(await worker);
+    return reply
+      .type('text/javascript; charset=utf-8')
+      .header('cache-control', 'no-cache')
+      .send(await worker);
   });
 }

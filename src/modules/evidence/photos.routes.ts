@@ -68,11 +68,13 @@ export async function registerPhotoRoutes(app: FastifyInstance, deps: PhotoRoute
     });
   }
 
-  app.withTypeProvider<ZodTypeProvider>().get(
-    '/assessments/:id/kloes/:ref/photos/new',
-    { config: routeConfigFor('judge'), schema: { hide: true, params: photoParams } },
-    async (request, reply) => renderPhotoPage(reply, currentUser(request), request.params.id, request.params.ref, {}),
-  );
+  app
+    .withTypeProvider<ZodTypeProvider>()
+    .get(
+      '/assessments/:id/kloes/:ref/photos/new',
+      { config: routeConfigFor('judge'), schema: { hide: true, params: photoParams } },
+      async (request, reply) => renderPhotoPage(reply, currentUser(request), request.params.id, request.params.ref, {}),
+    );
 
   await registerUploadScope(
     app,

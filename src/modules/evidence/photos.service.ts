@@ -40,7 +40,8 @@ export function createPhotosService(deps: {
     const kloe = (await statementsIn(db, assessment)).find((k) => k.kloe.ref === kloeRef);
     if (!kloe) throw kloeNotInAssessment(kloeRef);
     const statement = kloe.statements.find((s) => s.ref === statementRef);
-    if (!statement) throw problem('statementRef', `Choose a statement of KLOE ${kloeRef} ("${statementRef}" is not one)`);
+    if (!statement)
+      throw problem('statementRef', `Choose a statement of KLOE ${kloeRef} ("${statementRef}" is not one)`);
     return statement;
   }
 

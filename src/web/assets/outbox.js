@@ -141,7 +141,10 @@ async function flushNow() {
   if (sent.length > 0) {
     // What is on screen was read before the saves arrived: read it again, with their new versions.
     if (document.querySelector('form#kloe-work, form#kloe-photo')) location.reload();
-    else say(`${plural(sent.length, 'save', 'saves')} made offline ${sent.length === 1 ? 'has' : 'have'} been sent to kloe.`);
+    else
+      say(
+        `${plural(sent.length, 'save', 'saves')} made offline ${sent.length === 1 ? 'has' : 'have'} been sent to kloe.`,
+      );
   }
 }
 
