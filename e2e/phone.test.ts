@@ -98,7 +98,7 @@ describe('kloe on a phone, in chromium', () => {
   }
 
   it(
-    'without JavaScript, a wide table scrolls inside its own box and never the page',
+    'without JavaScript too, no page scrolls sideways: tables are summaries with their header row as the key',
     async () => {
       const { context, page } = await signedIn('admin@example.org', { javaScriptEnabled: false });
       const { visited, wide } = await walkAtBothWidths(page, undefined);
