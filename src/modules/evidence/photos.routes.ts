@@ -5,16 +5,14 @@
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { z } from 'zod';
-import { AppError } from '../../errors.js';
-import { formErrorsFrom, problemsFromZod, type FormErrors } from '../../web/form-errors.js';
-import { CSRF_FIELD } from '../../web/security.js';
+import type { FormErrors } from '../../web/form-errors.js';
 import { currentUser, type UserActor } from '../accounts/actor.js';
 import { assessmentCrumb, common, LIST_CRUMB } from '../assessments/assessments.page-context.js';
 import type { AssessmentsService } from '../assessments/assessments.service.js';
 import { routeConfigFor } from '../assessments/assessments.policy.js';
 import { problemSchema } from '../frameworks/frameworks.schemas.js';
 import { registerUploadScope } from './evidence.multipart.js';
+import { formErrorsOf, withoutCsrf } from './evidence.pages.js';
 import { PHOTO_FIELD, type PhotosService } from './photos.service.js';
 import { photoBody, photoJson, photoParams } from './photos.schemas.js';
 
@@ -24,17 +22,6 @@ export interface PhotoRouteDeps {
   photos: PhotosService;
   assessments: Pick<AssessmentsService, 'summary'>;
   maxBytes: number;
-}
-
-const withoutCsrf = (body: unknown) =>
-  Object.fromEntries(Object.entries((body ?? {}) as Record<string, unknown>).filter(([k]) => k !== CSRF_FIELD));
-
-function formErrorsOf(error: unknown): { status: number; errors: FormErrors } | undefined {
-  if (error instanceof z.ZodError) return { status: 400, errors: formErrorsFrom(problemsFromZod(error)) };
-  if (error instanceof AppError && error.problems.length > 0) {
-    return { status: error.status, errors: formErrorsFrom(error.problems) };
-  }
-  return undefined;
 }
 
 const itemPage = (id: string, itemId: string) => `/assessments/${id}/evidence/${itemId}`;
