@@ -39,5 +39,8 @@ for (const file of [
 ]) {
   fs.copyFileSync(path.join(src, 'web', 'assets', file), path.join(publicDir, file));
 }
-fs.copyFileSync(path.join(root, 'node_modules', 'idb-keyval', 'dist', 'index.js'), path.join(publicDir, 'idb-keyval.js'));
+fs.copyFileSync(
+  path.join(root, 'node_modules', 'idb-keyval', 'dist', 'index.js'),
+  path.join(publicDir, 'idb-keyval.js'),
+);
 writeAppIcons(path.join(src, 'web', 'assets', 'kloe-icon.svg'), publicDir);
