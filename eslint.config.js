@@ -36,8 +36,29 @@ export default tseslint.config(
     files: ['src/web/assets/**/*.js'],
     languageOptions: {
       globals: Object.fromEntries(
-        ['document', 'window', 'location', 'XMLHttpRequest', 'FormData', 'DOMParser'].map((name) => [name, 'readonly']),
+        [
+          'document',
+          'window',
+          'location',
+          'XMLHttpRequest',
+          'FormData',
+          'DOMParser',
+          // phones and offline (fieldwork.js, outbox.js, statement-stepper.js)
+          'navigator',
+          'indexedDB',
+          'HTMLFormElement',
+          'File',
+          'URLSearchParams',
+          'CSS',
+        ].map((name) => [name, 'readonly']),
       ),
+    },
+  },
+  // The service worker.
+  {
+    files: ['src/web/assets/sw.js'],
+    languageOptions: {
+      globals: Object.fromEntries(['self', 'caches', 'Request', 'Response'].map((name) => [name, 'readonly'])),
     },
   },
 );

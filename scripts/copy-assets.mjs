@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as sass from 'sass';
+import { writeAppIcons } from './app-icons.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const src = path.join(root, 'src');
@@ -25,6 +26,21 @@ fs.writeFileSync(path.join(publicDir, 'kloe.css'), css.css);
 
 const govuk = path.join(root, 'node_modules', 'govuk-frontend', 'dist', 'govuk');
 fs.copyFileSync(path.join(govuk, 'govuk-frontend.min.js'), path.join(publicDir, 'govuk-frontend.min.js'));
-for (const file of ['init.js', 'upload-progress.js', 'kloe-icon.svg']) {
+for (const file of [
+  'init.js',
+  'upload-progress.js',
+  'kloe-icon.svg',
+  // Phones and working offline (docs/fieldwork-on-a-phone.md)
+  'fieldwork.js',
+  'narrow-tables.js',
+  'statement-stepper.js',
+  'outbox.js',
+  'sw.js',
+]) {
   fs.copyFileSync(path.join(src, 'web', 'assets', file), path.join(publicDir, file));
 }
+fs.copyFileSync(
+  path.join(root, 'node_modules', 'idb-keyval', 'dist', 'index.js'),
+  path.join(publicDir, 'idb-keyval.js'),
+);
+writeAppIcons(path.join(src, 'web', 'assets', 'kloe-icon.svg'), publicDir);

@@ -64,6 +64,8 @@ import { reportSources } from './report-sources.js';
 import { createEvidenceService } from './modules/evidence/evidence.service.js';
 import { copyEvidence } from './modules/evidence/evidence.repository.js';
 import { registerEvidencePages } from './modules/evidence/evidence.pages.js';
+import { createPhotosService } from './modules/evidence/photos.service.js';
+import { registerPhotoRoutes } from './modules/evidence/photos.routes.js';
 import { createEvidenceRequestsService } from './modules/evidence/evidence-requests.service.js';
 import { registerEvidenceRequestRoutes } from './modules/evidence/evidence-requests.routes.js';
 import { registerHealthRoutes } from './modules/health/health.api.js';
@@ -91,6 +93,7 @@ import { checkDatabaseWrites } from './modules/system/write-check.js';
 import { publicFolder } from './paths.js';
 import { registerDrain } from './web/drain.js';
 import { registerErrorHandlers } from './web/error-handler.js';
+import { registerInstallable } from './web/installable.js';
 import { createViewEnvironment } from './web/nunjucks.js';
 import { registerRendering } from './web/render.js';
 import { logSerializers } from './web/log-serializers.js';
@@ -224,6 +227,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   app.get('/api/openapi.json', { schema: { hide: true }, config: { access: 'public' } }, async () => app.swagger());
 
   await app.register(fastifyStatic, { root: publicFolder, prefix: '/assets/', decorateReply: false, index: false });
+  registerInstallable(app);
 
   const frameworks = createFrameworksService({ db });
   const evidenceStorage = deps.evidenceStorage ?? createFileSystemStorage(deps.config.evidence.dir);
@@ -285,6 +289,11 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     assessments: assessmentDeps.assessments,
     maxBytes: deps.config.evidence.maxBytes,
     types: deps.config.evidence.types,
+  });
+  await registerPhotoRoutes(app, {
+    photos: createPhotosService({ db, evidence, limits: deps.config.evidence }),
+    assessments: assessmentDeps.assessments,
+    maxBytes: deps.config.evidence.maxBytes,
   });
   await registerEvidenceRequestRoutes(app, {
     requests: createEvidenceRequestsService({ db, evidence, limits: deps.config.evidence }),

@@ -51,6 +51,9 @@ const VALUE_PARAMS: Record<string, string> = { ref: NESTED_STATEMENT };
 const EXEMPT: Record<string, string> = {
   '/api/assessments/:id/kloes/:ref': 'ref names a KLOE of the assessment’s own pinned framework, not a record',
   '/assessments/:id/kloes/:ref': 'ref names a KLOE of the assessment’s own pinned framework, not a record',
+  '/api/assessments/:id/kloes/:ref/photos': 'ref names a KLOE of the assessment’s own pinned framework, not a record',
+  '/assessments/:id/kloes/:ref/photos': 'ref names a KLOE of the assessment’s own pinned framework, not a record',
+  '/assessments/:id/kloes/:ref/photos/new': 'ref names a KLOE of the assessment’s own pinned framework, not a record',
   '/api/assessments/:id/ratings/:node': 'node names a KLOE, key question or "overall" of the framework',
   '/assessments/:id/ratings/:node': 'node names a KLOE, key question or "overall" of the framework',
   '/assessments/:id/report.:format': 'format is a file type (html, docx, pdf …)',

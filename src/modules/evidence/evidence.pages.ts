@@ -43,11 +43,11 @@ export interface EvidencePageDeps {
 
 const doneQuery = z.object({ done: z.string().max(40).optional() });
 
-const withoutCsrf = (body: unknown) =>
+export const withoutCsrf = (body: unknown) =>
   Object.fromEntries(Object.entries((body ?? {}) as Record<string, unknown>).filter(([k]) => k !== CSRF_FIELD));
 
 /** A refusal with field problems becomes the form's error summary; anything else is the error handler's. */
-function formErrorsOf(error: unknown): { status: number; errors: FormErrors } | undefined {
+export function formErrorsOf(error: unknown): { status: number; errors: FormErrors } | undefined {
   if (error instanceof z.ZodError) return { status: 400, errors: formErrorsFrom(problemsFromZod(error)) };
   if (error instanceof AppError && error.problems.length > 0) {
     return { status: error.status, errors: formErrorsFrom(error.problems) };
