@@ -10,7 +10,7 @@ import { createTestUser, type TestUser } from '../../testing/test-users.js';
 import { createOrganisationsService } from '../organisations/organisations.service.js';
 import { createTestOrganisation } from '../organisations/testing/test-organisations.js';
 import { evidenceFilePath } from './evidence-storage.js';
-import { multipartBody } from './multipart-body.js';
+import { multipartBody } from '../../files/multipart-body.js';
 
 const SYSTEM = { kind: 'system', label: 'test' } as const;
 

@@ -11,7 +11,7 @@ import { assessmentCrumb, common, LIST_CRUMB } from '../assessments/assessments.
 import type { AssessmentsService } from '../assessments/assessments.service.js';
 import { routeConfigFor } from '../assessments/assessments.policy.js';
 import { problemSchema } from '../frameworks/frameworks.schemas.js';
-import { registerUploadScope } from './evidence.multipart.js';
+import { registerUploadScope } from '../../files/multipart-uploads.js';
 import { formErrorsOf, withoutCsrf } from './evidence.pages.js';
 import { PHOTO_FIELD, type PhotosService } from './photos.service.js';
 import { photoBody, photoJson, photoParams } from './photos.schemas.js';

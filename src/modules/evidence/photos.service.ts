@@ -15,7 +15,7 @@ import { checkUploads, type Upload } from './evidence-uploads.js';
 import * as repo from './evidence.repository.js';
 import type { EvidenceService } from './evidence.service.js';
 import { statementsIn } from './evidence.service.js';
-import type { FileType } from './file-types.js';
+import type { FileType } from '../../files/file-types.js';
 import { withoutMetadata } from './photo-metadata.js';
 import type { PhotoInput } from './photos.schemas.js';
 
