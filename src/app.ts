@@ -59,7 +59,7 @@ import { registerAuditApi } from './modules/audit/audit.api.js';
 import { registerAuditPages } from './modules/audit/audit.pages.js';
 import { createAuditService } from './modules/audit/audit.service.js';
 import { registerEvidenceApi } from './modules/evidence/evidence.api.js';
-import { createFileSystemStorage, type EvidenceStorage } from './modules/evidence/evidence-storage.js';
+import { createEvidenceStorage, type EvidenceStorage } from './modules/evidence/evidence-storage.js';
 import { reportSources } from './report-sources.js';
 import { createEvidenceService } from './modules/evidence/evidence.service.js';
 import { copyEvidence } from './modules/evidence/evidence.repository.js';
@@ -226,7 +226,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(fastifyStatic, { root: publicFolder, prefix: '/assets/', decorateReply: false, index: false });
 
   const frameworks = createFrameworksService({ db });
-  const evidenceStorage = deps.evidenceStorage ?? createFileSystemStorage(deps.config.evidence.dir);
+  const evidenceStorage = deps.evidenceStorage ?? createEvidenceStorage(deps.config.evidence);
   registerHealthRoutes(app, {
     database: deps.database,
     checkDatabaseWrites: () => checkDatabaseWrites(db),
