@@ -169,7 +169,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   // Single sign-on's provider is looked up in the background: nothing else waits for it.
   const ssoDiscovery = deps.config.oidc ? createSsoDiscovery(deps.config.oidc, app.log) : undefined;
   const https = deps.config.baseUrl.startsWith('https://');
-  await registerSecurity(app, { secret, https, formActionOrigins: ssoDiscovery?.formActionOrigins });
+  await registerSecurity(app, { secret, https, formActionOrigins: ssoDiscovery?.formActionOrigins, db });
 
   // Before any route, so that every route (the OpenAPI document's too) answers errors the same way.
   // Fast unless asked otherwise: only KLOE_WATCH_TEMPLATES re-reads templates and turns the page memo off.
