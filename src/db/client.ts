@@ -101,8 +101,9 @@ export function describeDatabaseUrl(databaseUrl: string): string {
   return `postgres://${url.hostname}:${url.port || '5432'}${url.pathname}`;
 }
 
-/** Arbitrary constant naming kloe's migration lock among PostgreSQL advisory locks. */
+/** Arbitrary constants naming kloe's migration and start-up locks among PostgreSQL advisory locks. */
 const MIGRATION_LOCK_KEY = 4_250_217;
+const STARTUP_LOCK_KEY = 4_250_219; // 4_250_218 is the audit chain’s (audit.recorder.ts)
 
 async function openPostgres(databaseUrl: string): Promise<OpenedHandle> {
   const location = describeDatabaseUrl(databaseUrl);
@@ -136,6 +137,16 @@ async function openPostgres(databaseUrl: string): Promise<OpenedHandle> {
       } finally {
         // A connection that failed mid-COPY may be in any state: the pool discards it rather than reuse it.
         client.release(failure);
+      }
+    },
+    async exclusively(work) {
+      const session = await pool.connect();
+      try {
+        await session.query('select pg_advisory_lock($1)', [STARTUP_LOCK_KEY]);
+        return await work();
+      } finally {
+        await session.query('select pg_advisory_unlock($1)', [STARTUP_LOCK_KEY]).catch(() => {});
+        session.release();
       }
     },
     async migrate() {
