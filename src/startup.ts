@@ -24,6 +24,16 @@ export async function prepareDatabase(
   /** demo: false leaves the demo out on a first run too (tests that make their own records). */
   options: { demo?: boolean } = {},
 ): Promise<StartupReport> {
+  // Nodes starting together take turns: the first loads frameworks, demo and administrator, the others find them.
+  const prepare = () => prepareNow(database, config, options);
+  return database.exclusively ? database.exclusively(prepare) : prepare();
+}
+
+async function prepareNow(
+  database: DatabaseHandle,
+  config: Parameters<typeof prepareDatabase>[1],
+  options: { demo?: boolean },
+): Promise<StartupReport> {
   const outcomes = await createFrameworksService({ db: database.db }).ensureBuiltins();
   const demoService = createDemoService({
     db: database.db,

@@ -11,6 +11,7 @@ import { drizzle as drizzlePostgres } from 'drizzle-orm/node-postgres';
 import { migrate as migratePostgres } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
 import { from as copyFromStdin } from 'pg-copy-streams';
+import { installJobSchema } from '../modules/jobs/index.js';
 import { migrationsFolder } from '../paths.js';
 import { lockDataDir } from './data-dir-lock.js';
 import { DatabaseUnavailableError, type Database, type DatabaseHandle } from './database.js';
@@ -83,6 +84,7 @@ async function openPglite(dataDir: string, startFrom: Blob | undefined): Promise
     },
     async migrate() {
       await migratePglite(db, { migrationsFolder });
+      await installJobSchema({ query: (text) => client.query(text), exec: (text) => client.exec(text) });
     },
     async close() {
       if (closed) return;
@@ -99,8 +101,9 @@ export function describeDatabaseUrl(databaseUrl: string): string {
   return `postgres://${url.hostname}:${url.port || '5432'}${url.pathname}`;
 }
 
-/** Arbitrary constant naming kloe's migration lock among PostgreSQL advisory locks. */
+/** Arbitrary constants naming kloe's migration and start-up locks among PostgreSQL advisory locks. */
 const MIGRATION_LOCK_KEY = 4_250_217;
+const STARTUP_LOCK_KEY = 4_250_219; // 4_250_218 is the audit chain’s (audit.recorder.ts)
 
 async function openPostgres(databaseUrl: string): Promise<OpenedHandle> {
   const location = describeDatabaseUrl(databaseUrl);
@@ -136,12 +139,23 @@ async function openPostgres(databaseUrl: string): Promise<OpenedHandle> {
         client.release(failure);
       }
     },
+    async exclusively(work) {
+      const session = await pool.connect();
+      try {
+        await session.query('select pg_advisory_lock($1)', [STARTUP_LOCK_KEY]);
+        return await work();
+      } finally {
+        await session.query('select pg_advisory_unlock($1)', [STARTUP_LOCK_KEY]).catch(() => {});
+        session.release();
+      }
+    },
     async migrate() {
       // Several kloe processes may start together behind a load balancer: one migrates, the others wait.
       const session = await pool.connect();
       try {
         await session.query('select pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
         await migratePostgres(db, { migrationsFolder });
+        await installJobSchema({ query: (text) => session.query(text), exec: (text) => session.query(text) });
       } finally {
         await session.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => {});
         session.release();

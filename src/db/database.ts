@@ -24,6 +24,11 @@ export interface DatabaseHandle {
    * taken by the process that has it open, so while kloe serves; `kloe backup` puts it in the backup file.
    */
   dumpDataDir?(): Promise<Blob>;
+  /**
+   * PostgreSQL only: runs `work` while no other kloe process runs its own `exclusively` work (an advisory
+   * lock), e.g. the first-start steps of several nodes starting together.
+   */
+  exclusively?<T>(work: () => Promise<T>): Promise<T>;
   /** Runs a trivial query; used by /health. */
   ping(): Promise<void>;
   close(): Promise<void>;

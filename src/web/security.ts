@@ -10,7 +10,9 @@ import { createHmac, randomBytes } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import helmet from 'helmet';
+import type { Database } from '../db/database.js';
 import { wantsHtml } from './error-handler.js';
+import { databaseRateLimitStore } from './rate-limit-store.js';
 
 export const CSRF_FIELD = '_csrf';
 /** The header that carries the CSRF token on API calls made with the session cookie (pages may use it too). */
@@ -76,6 +78,8 @@ export async function registerSecurity(
     https: boolean;
     /** Other origins a form may be sent on to: single sign-on's provider, whose redirect answers a form post. */
     formActionOrigins?: (() => string[]) | undefined;
+    /** Where the rate limits count requests (shared by every node); in this process's memory when absent. */
+    db?: Database;
   },
 ) {
   const formActionOrigins = options.formActionOrigins;
@@ -133,5 +137,8 @@ export async function registerSecurity(
     app.csrfProtection(request, reply, done);
   });
 
-  await app.register(fastifyRateLimit, { global: false });
+  await app.register(fastifyRateLimit, {
+    global: false,
+    ...(options.db ? { store: databaseRateLimitStore(options.db) } : {}),
+  });
 }
