@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as sass from 'sass';
+import ts from 'typescript';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const src = path.join(root, 'src');
@@ -25,6 +26,16 @@ fs.writeFileSync(path.join(publicDir, 'kloe.css'), css.css);
 
 const govuk = path.join(root, 'node_modules', 'govuk-frontend', 'dist', 'govuk');
 fs.copyFileSync(path.join(govuk, 'govuk-frontend.min.js'), path.join(publicDir, 'govuk-frontend.min.js'));
-for (const file of ['init.js', 'upload-progress.js', 'kloe-icon.svg']) {
+for (const file of ['init.js', 'upload-progress.js', 'kloe-suggestion.js', 'kloe-icon.svg']) {
   fs.copyFileSync(path.join(src, 'web', 'assets', file), path.join(publicDir, file));
 }
+
+// The best-fit rule for the KLOE page's script: the server's own module, built for the browser. It imports
+// only types, so it stands alone once they are erased; a runtime import would need a bundler, so stop here.
+const rule = ts.transpileModule(fs.readFileSync(path.join(src, 'modules', 'assessments', 'best-fit.ts'), 'utf8'), {
+  compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, verbatimModuleSyntax: true },
+}).outputText;
+if (/^\s*(import|export\s.*\sfrom)\s/m.test(rule)) {
+  throw new Error('best-fit.ts now imports code at run time: the browser copy of it needs a bundler');
+}
+fs.writeFileSync(path.join(publicDir, 'best-fit.js'), rule);
