@@ -49,6 +49,7 @@ import { findingFieldsHtml } from './finding-fields.html.js';
 import { driversByStatement } from './best-fit.js';
 import { kloeEntityId, suggestionFor, type KloeState } from './workspace.service.js';
 import { kloeSuggestionData } from './kloe-suggestion.data.js';
+import { kloeHistory } from './kloe-history.js';
 
 /**
  * Where on the KLOE page a save returns to: the element the person last worked in (the page's script sets
@@ -221,7 +222,15 @@ export function registerWorkspacePages(app: FastifyInstance, deps: AssessmentPag
       findingFields: findingFieldsHtml, // (sref, values, errors, outcomeLabels): see finding-fields.html.ts
       exceededValue: EXCEEDED_VALUE,
       challenges: challenges.filter((c) => c.challenge.targetRef === ref),
-      history,
+      history: history && {
+        total: history.total,
+        shown: history.entries.length,
+        entries: kloeHistory(history.entries, {
+          outcomes: common.outcomeLabels,
+          ratings: ratingLabels(doc.ratingScale),
+          bestLevel: doc.ratingScale.find((level) => level.hasDescriptor)?.label.toLowerCase() ?? 'best',
+        }),
+      },
       evidence,
       figures,
       done: state.done,

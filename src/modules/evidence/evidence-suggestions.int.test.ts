@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import { describeEachDatabase } from '../../db/testing/test-database.js';
 import { submitForm } from '../../testing/forms.js';
 import { useTestApp } from '../../testing/test-app.js';
