@@ -151,7 +151,9 @@ describeEachDatabase('assessment workspace pages', (driver) => {
       expect(history).toContain('Lena Lead</bdi> changed 5.1.2-P3 from not yet judged to partly met');
       expect(history).toContain('Lena Lead</bdi> wrote the note on 5.1.2-P3: “Only two of the three plans seen”');
       expect(history).toContain('Lena Lead</bdi> added the strength “Clear plans”');
-      expect(history).not.toMatch(/finalRating|areasForImprovement|partly_met|not_judged|\{|&quot;|[0-9a-f]{8}-[0-9a-f]{4}-/);
+      expect(history).not.toMatch(
+        /finalRating|areasForImprovement|partly_met|not_judged|\{|&quot;|[0-9a-f]{8}-[0-9a-f]{4}-/,
+      );
     });
 
     it('returns to the save buttons without the script, and never to an id the page does not have', async () => {
