@@ -210,7 +210,7 @@ describeEachDatabase('assessment pages', (driver) => {
         page: `/assessments/${selfAssessmentId}/publish`,
         action: `/assessments/${selfAssessmentId}/status`,
         headers: memberA.headers,
-        fields: { version: '4', status: 'published' },
+        fields: { version: '4', status: 'published', confirm: 'yes' },
       });
       expect(res.statusCode).toBe(409);
       expect(res.body).toContain('govuk-error-summary');
