@@ -93,10 +93,14 @@ export const suggestionParams = itemParams.extend({ ref: z.string().max(40) });
 export const suggestionDecision = z.enum(['accepted', 'dismissed'], { error: 'Choose to accept or dismiss' });
 
 export const decideSuggestionsBody = z.object({
-  statementRefs: z
-    .array(z.string().max(40))
-    .min(1, 'Choose at least one suggested statement')
-    .max(50, 'Choose at most 50 suggested statements'),
+  // One ref may come as a string: a form with one box ticked posts it so.
+  statementRefs: z.preprocess(
+    (value) => (typeof value === 'string' ? [value] : value),
+    z
+      .array(z.string().max(40))
+      .min(1, 'Choose at least one suggested statement')
+      .max(50, 'Choose at most 50 suggested statements'),
+  ),
   decision: suggestionDecision,
 });
 export const requestParams = z.object({ id: z.string(), requestId: z.uuid({ error: 'Not a request id' }) });
