@@ -36,7 +36,10 @@ export default tseslint.config(
     files: ['src/web/assets/**/*.js'],
     languageOptions: {
       globals: Object.fromEntries(
-        ['document', 'window', 'location', 'XMLHttpRequest', 'FormData', 'DOMParser', 'CSS'].map((name) => [name, 'readonly']),
+        ['document', 'window', 'location', 'XMLHttpRequest', 'FormData', 'DOMParser', 'CSS'].map((name) => [
+          name,
+          'readonly',
+        ]),
       ),
     },
   },
