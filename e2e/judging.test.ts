@@ -80,7 +80,7 @@ describe('judging a KLOE, in chromium', () => {
     await page.getByRole('button', { name: 'Save KLOE', exact: true }).click();
     await page.waitForURL(/done=saved/);
     expect(new URL(page.url()).hash).toBe('#statement-5.1.2-P3');
-    expect(await page.evaluate(() => window.scrollY)).toBeGreaterThan(500);
+    expect(Number(await page.evaluate('window.scrollY'))).toBeGreaterThan(500);
     expect(await page.locator('.govuk-notification-banner').textContent()).toContain('KLOE 5.1.2 has been saved');
     expect(await panel.textContent()).toContain('The findings saved so far suggest Promising');
   }, 120_000);
