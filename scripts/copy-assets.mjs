@@ -5,6 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as sass from 'sass';
 import { writeAppIcons } from './app-icons.mjs';
+import ts from 'typescript';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const src = path.join(root, 'src');
@@ -30,6 +31,7 @@ for (const file of [
   'init.js',
   'upload-progress.js',
   'kloe-icon.svg',
+  'kloe-suggestion.js',
   // Phones and working offline (docs/fieldwork-on-a-phone.md)
   'fieldwork.js',
   'narrow-tables.js',
@@ -44,3 +46,13 @@ fs.copyFileSync(
   path.join(publicDir, 'idb-keyval.js'),
 );
 writeAppIcons(path.join(src, 'web', 'assets', 'kloe-icon.svg'), publicDir);
+
+// The best-fit rule for the KLOE page's script: the server's own module, built for the browser. It imports
+// only types, so it stands alone once they are erased; a runtime import would need a bundler, so stop here.
+const rule = ts.transpileModule(fs.readFileSync(path.join(src, 'modules', 'assessments', 'best-fit.ts'), 'utf8'), {
+  compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, verbatimModuleSyntax: true },
+}).outputText;
+if (/^\s*(import|export\s.*\sfrom)\s/m.test(rule)) {
+  throw new Error('best-fit.ts now imports code at run time: the browser copy of it needs a bundler');
+}
+fs.writeFileSync(path.join(publicDir, 'best-fit.js'), rule);

@@ -42,6 +42,7 @@ import { createAssessmentsService } from './modules/assessments/assessments.serv
 import { createModerationService } from './modules/assessments/moderation.service.js';
 import { createWorkspaceService } from './modules/assessments/workspace.service.js';
 import { registerWorkspacePages } from './modules/assessments/workspace.pages.js';
+import { registerConfirmPages } from './modules/assessments/confirm.pages.js';
 // reports
 import { registerRecommendationsApi } from './modules/assessments/recommendations.api.js';
 import { registerRecommendationPages } from './modules/assessments/recommendations.pages.js';
@@ -332,6 +333,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     kloeEvidence: evidence.forKloe,
     kloeFigures: snapshots.forKloe,
   });
+  registerConfirmPages(app, assessmentDeps);
   registerAssessmentExportApi(app, { db, storage: evidenceStorage });
 
   // reports

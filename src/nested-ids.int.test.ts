@@ -68,6 +68,7 @@ const upload = { files: { notes: 'Taken over' } };
 const resolveFields = { fields: { outcome: 'accepted', reason: 'Taken over' } };
 const recommendationFields = { fields: { text: 'Taken over', priority: 'low', outcome: 'None', version: '1' } };
 const decision = { fields: { decision: 'accepted' } };
+const severalDecided = { fields: { decision: 'accepted', statementRefs: NESTED_STATEMENT } };
 const aimFields = { fields: { title: 'Taken over', version: '1' } };
 const actionFields = { fields: { title: 'Taken over', version: '1' } };
 
@@ -83,6 +84,8 @@ const BODIES: Record<string, Body> = {
   'POST /assessments/:id/evidence/:itemId/links/:linkId/remove': { fields: {} },
   'POST /api/assessments/:id/evidence/:itemId/suggestions/:ref': decision,
   'POST /assessments/:id/evidence/:itemId/suggestions/:ref': decision,
+  'POST /api/assessments/:id/evidence/:itemId/suggestions': severalDecided,
+  'POST /assessments/:id/evidence/:itemId/suggestions': severalDecided,
   'POST /api/assessments/:id/evidence/:itemId/files': upload,
   'POST /assessments/:id/evidence/:itemId/files': upload,
   'POST /api/assessments/:id/evidence-requests/:requestId/answer': upload,

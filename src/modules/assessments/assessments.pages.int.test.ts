@@ -191,16 +191,46 @@ describeEachDatabase('assessment pages', (driver) => {
         fields: { version: '3', status: 'moderation' },
       });
       expect(toModeration.statusCode).toBe(303);
-      const res = await submitForm(t.app, {
+      // Publishing asks first: posted without the confirmation page, it leads there.
+      const unasked = await submitForm(t.app, {
         page: `/assessments/${selfAssessmentId}`,
         action: `/assessments/${selfAssessmentId}/status`,
         headers: memberA.headers,
         fields: { version: '4', status: 'published' },
       });
+      expect(unasked.statusCode).toBe(303);
+      expect(unasked.headers.location).toBe(`/assessments/${selfAssessmentId}/publish`);
+      const confirm = (await get(memberA, unasked.headers.location!)).body;
+      expect(confirm).toContain('Publish this revision?');
+      expect(confirm).toContain('nobody can change');
+      expect(confirm).toContain('the final ratings of 0 of 15 KLOEs');
+      expect(confirm).toContain('Overall judgement');
+      expect(confirm).toContain('name="confirm" value="yes"');
+      const res = await submitForm(t.app, {
+        page: `/assessments/${selfAssessmentId}/publish`,
+        action: `/assessments/${selfAssessmentId}/status`,
+        headers: memberA.headers,
+        fields: { version: '4', status: 'published', confirm: 'yes' },
+      });
       expect(res.statusCode).toBe(409);
       expect(res.body).toContain('govuk-error-summary');
       expect(res.body).toContain('href="#status"');
       expect(res.body).toContain('no final rating yet');
+    });
+
+    it('reopening asks first too: posted without the confirmation page, it leads there', async () => {
+      const res = await submitForm(t.app, {
+        page: `/assessments/${selfAssessmentId}`,
+        action: `/assessments/${selfAssessmentId}/reopen`,
+        headers: memberA.headers,
+        fields: { reason: 'A typo' },
+      });
+      expect(res.statusCode).toBe(303);
+      expect(res.headers.location).toBe(`/assessments/${selfAssessmentId}/reopen`);
+      // Not published, so there is nothing to reopen: the page says so and offers no button.
+      const page = (await get(memberA, res.headers.location!)).body;
+      expect(page).toContain('Reopen this assessment?');
+      expect(page).not.toContain('Reopen as a new revision');
     });
   });
 

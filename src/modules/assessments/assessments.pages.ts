@@ -9,6 +9,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { AppError, type FieldProblem } from '../../errors.js';
 import { handleFormPost, type FormState } from '../../web/form-post.js';
+import { CONFIRMED, confirmPublishPath, confirmReopenPath } from './confirm.pages.js';
 import { hrefWithQuery, paginationFor } from '../../web/pagination.js';
 import type { AccountsService } from '../accounts/accounts.service.js';
 import { currentUser, type UserActor } from '../accounts/actor.js';
@@ -278,6 +279,10 @@ export function registerAssessmentPages(app: FastifyInstance, deps: AssessmentPa
     async (request, reply) => {
       const actor = currentUser(request);
       const { id } = request.params;
+      // Publishing locks the revision: it is done only from the page that says what will be locked.
+      const posted = (request.body ?? {}) as { status?: unknown; confirm?: unknown };
+      if (posted.status === 'published' && posted.confirm !== CONFIRMED)
+        return reply.redirect(confirmPublishPath(id), 303);
       return handleFormPost(reply, {
         body: request.body,
         schema: statusBody,
@@ -314,6 +319,9 @@ export function registerAssessmentPages(app: FastifyInstance, deps: AssessmentPa
     async (request, reply) => {
       const actor = currentUser(request);
       const { id } = request.params;
+      if ((request.body as { confirm?: unknown } | undefined)?.confirm !== CONFIRMED) {
+        return reply.redirect(confirmReopenPath(id), 303);
+      }
       return handleFormPost(reply, {
         body: request.body,
         schema: reopenForm,

@@ -72,7 +72,9 @@ const suggestionResponse = z.object({
   rating: z.string().nullable(),
   reasons: z.array(z.string()),
   drivers: z
-    .array(z.object({ ref: z.string(), level: z.string(), finding: z.string(), effect: z.string() }))
+    .array(
+      z.object({ ref: z.string(), level: z.string(), finding: z.string(), effect: z.string(), rating: z.string() }),
+    )
     .optional(),
 });
 

@@ -6,7 +6,7 @@ import { frameworkDocumentSchema, type RatingLevel } from '../frameworks/framewo
 import { findKloe } from '../frameworks/framework.tree.js';
 import { JUDGEMENT_2_RATING_SCALE } from '../frameworks/judgement2.js';
 import type { FindingOutcome } from './assessments.tables.js';
-import { suggestKloeRating, type KloeRatingInput, type KloeStatement } from './best-fit.js';
+import { driversByStatement, suggestKloeRating, type KloeRatingInput, type KloeStatement } from './best-fit.js';
 import { DEFAULT_JUDGEMENT_RULES, type KloeRules } from './judgement-rules.js';
 
 /** One letter per statement: met, partly met, not met, "not_judged" recorded, no finding at all. */
@@ -278,8 +278,54 @@ describe('the drivers', () => {
 
   it('carry the level and text of each statement', () => {
     expect(suggest({ P: 'n', U: 'm' }).drivers).toEqual([
-      { ref: '9.9-U1', level: 'uncertain', text: 'statement 9.9-U1', finding: 'met', effect: 'supports' },
-      { ref: '9.9-P1', level: 'promising', text: 'statement 9.9-P1', finding: 'not_met', effect: 'holds back' },
+      {
+        ref: '9.9-U1',
+        level: 'uncertain',
+        text: 'statement 9.9-U1',
+        finding: 'met',
+        effect: 'supports',
+        rating: 'uncertain',
+      },
+      {
+        ref: '9.9-P1',
+        level: 'promising',
+        text: 'statement 9.9-P1',
+        finding: 'not_met',
+        effect: 'holds back',
+        rating: 'promising',
+      },
+    ]);
+  });
+
+  it('a statement at a time: a partly met promising statement once, supporting promising and holding back from excellent', () => {
+    const result = suggest({ P: 'mmmmpn', U: 'nnnn' });
+    const once = driversByStatement(result.drivers, JUDGEMENT_2_RATING_SCALE);
+    expect(once.map((d) => `${d.ref} ${d.finding}: ${d.does}`)).toEqual([
+      '9.9-P1 met: supports promising',
+      '9.9-P2 met: supports promising',
+      '9.9-P3 met: supports promising',
+      '9.9-P4 met: supports promising',
+      '9.9-P5 partly_met: supports promising and holds back from excellent',
+      '9.9-P6 not_met: holds back from excellent',
+    ]);
+    expect(once.filter((d) => d.ref === '9.9-P5')).toHaveLength(1);
+  });
+
+  it('a statement at a time: of uncertain, the promising ones hold back from promising; of poor, from uncertain', () => {
+    const lines = (findings: Record<string, string>) =>
+      driversByStatement(suggest(findings).drivers, JUDGEMENT_2_RATING_SCALE).map((d) => `${d.ref}: ${d.does}`);
+    expect(lines({ P: 'mpnn', U: 'mmpn' })).toEqual([
+      '9.9-U1: supports uncertain',
+      '9.9-U2: supports uncertain',
+      '9.9-U3: supports uncertain',
+      '9.9-P2: holds back from promising',
+      '9.9-P3: holds back from promising',
+      '9.9-P4: holds back from promising',
+    ]);
+    expect(lines({ P: 'mnnn', U: 'mpnn' })).toEqual([
+      '9.9-U2: holds back from uncertain',
+      '9.9-U3: holds back from uncertain',
+      '9.9-U4: holds back from uncertain',
     ]);
   });
 });
@@ -353,6 +399,7 @@ describe('on the built-in framework', () => {
         text: 'learns from its own experiences and from that of others, as a result of:',
         finding: 'partly_met',
         effect: 'holds back',
+        rating: 'excellent',
       },
     ]);
   });

@@ -27,9 +27,14 @@
  * Drivers are the statements that decided the outcome, supporters first, each in document order. Those of
  * the suggested level that are met or partly met support it; those of the nearest descriptor above it that
  * the KLOE has, partly or not met, hold it back (for the best descriptor: its own, which keep it from the
- * exceeds level). A partly met statement of the best descriptor therefore appears twice: it counts towards
- * promising and keeps the service from excellent. Every statement of the best descriptor supports an
- * exceeds suggestion; a falls-short suggestion has only statements that hold it back.
+ * exceeds level). A partly met statement of the best descriptor therefore drives it twice: it counts towards
+ * promising and keeps the service from excellent; each driver names the level it supports or holds back from,
+ * and driversByStatement puts a statement's effects together so that pages list it once. Every statement of
+ * the best descriptor supports an exceeds suggestion; a falls-short suggestion has only statements that hold
+ * it back.
+ *
+ * The module is pure and imports no code (only types), so the browser runs the very same rule: it is bundled
+ * into the KLOE page's script (web/assets/kloe-suggestion.js), which updates the suggestion as findings change.
  */
 import type { RatingLevel } from '../frameworks/framework.model.js';
 import type { FindingOutcome } from './assessments.tables.js';
@@ -70,6 +75,41 @@ export interface RatingDriver {
   text: string;
   finding: FindingOutcome;
   effect: 'supports' | 'holds back';
+  /** The level id it supports, or holds the service back from. */
+  rating: string;
+}
+
+/** A statement that drove the suggestion, once, with everything it does (supports promising, holds back from excellent). */
+export interface StatementDriver {
+  ref: string;
+  level: string;
+  text: string;
+  finding: FindingOutcome;
+  effects: { effect: RatingDriver['effect']; rating: string }[];
+  /** In words: "supports promising and holds back from excellent". */
+  does: string;
+}
+
+/** The drivers a statement at a time, in the order each statement first drives the suggestion. */
+export function driversByStatement(
+  drivers: readonly RatingDriver[],
+  ratingScale: readonly RatingLevel[],
+): StatementDriver[] {
+  const byRef = new Map<string, StatementDriver>();
+  for (const { effect, rating, ...statement } of drivers) {
+    const known = byRef.get(statement.ref);
+    if (known) known.effects.push({ effect, rating });
+    else byRef.set(statement.ref, { ...statement, effects: [{ effect, rating }], does: '' });
+  }
+  const name = (id: string) => ratingScale.find((level) => level.id === id)?.label.toLowerCase() ?? id;
+  for (const statement of byRef.values()) {
+    statement.does = joinList(
+      statement.effects.map((e) =>
+        e.effect === 'supports' ? `supports ${name(e.rating)}` : `holds back from ${name(e.rating)}`,
+      ),
+    );
+  }
+  return [...byRef.values()];
 }
 
 export interface KloeSuggestion {
@@ -243,7 +283,11 @@ function driversOf(
   statementsOf: (level: RatingLevel) => StatementWithFinding[],
 ): RatingDriver[] {
   const levels = shape.descriptorLevels;
-  const driver = (effect: RatingDriver['effect']) => (statement: StatementWithFinding) => ({ ...statement, effect });
+  const driver = (effect: RatingDriver['effect'], rating: RatingLevel) => (statement: StatementWithFinding) => ({
+    ...statement,
+    effect,
+    rating: rating.id,
+  });
   const supporting = (level: RatingLevel) =>
     statementsOf(level).filter((s) => s.finding === 'met' || s.finding === 'partly_met');
   const holdingBack = (level: RatingLevel | undefined) =>
@@ -253,14 +297,21 @@ function driversOf(
 
   switch (outcome.kind) {
     case 'exceeds':
-      return statementsOf(levels[0]!).map(driver('supports'));
+      return statementsOf(levels[0]!).map(driver('supports', outcome.level));
     case 'fits': {
       const level = levels[outcome.index]!;
+      // The level the missed descriptor's statements keep the service from: the exceeds level above the best one.
       const missed = outcome.index === 0 ? (shape.exceeds ? level : undefined) : missedAbove(outcome.index);
-      return [...supporting(level).map(driver('supports')), ...holdingBack(missed).map(driver('holds back'))];
+      const above = outcome.index === 0 ? shape.exceeds : missed;
+      return [
+        ...supporting(level).map(driver('supports', level)),
+        ...(above ? holdingBack(missed).map(driver('holds back', above)) : []),
+      ];
     }
-    case 'falls short':
-      return holdingBack(missedAbove(levels.length)).map(driver('holds back'));
+    case 'falls short': {
+      const missed = missedAbove(levels.length);
+      return missed ? holdingBack(missed).map(driver('holds back', missed)) : [];
+    }
     case 'undecided':
       return [];
   }

@@ -5,6 +5,7 @@
  */
 import type { FieldProblem } from '../../errors.js';
 import type { FindingRow, KloeJudgementRow, RollUpRow } from './assessments.repository.js';
+import { FINDING_OUTCOMES, type FindingOutcome } from './assessments.tables.js';
 
 export type FormValues = Record<string, string>;
 
@@ -58,6 +59,23 @@ export function kloeBodyFromForm(values: FormValues, statementRefs: readonly str
     /** The statement ref of each finding, in order: to name the field of a problem with `findings.N`. */
     findingRefs: posted,
   };
+}
+
+/**
+ * The findings as a posted form gives them: each statement's posted outcome, or its saved one where the
+ * form posted none (or something that is no outcome). A refused save's page describes these, not the saved.
+ */
+export function postedOutcomes(
+  values: FormValues,
+  statementRefs: readonly string[],
+  saved: ReadonlyMap<string, FindingOutcome>,
+): Map<string, FindingOutcome> {
+  const outcomes = new Map(saved);
+  for (const ref of statementRefs) {
+    const posted = values[findingField(ref)];
+    if ((FINDING_OUTCOMES as readonly string[]).includes(posted ?? '')) outcomes.set(ref, posted as FindingOutcome);
+  }
+  return outcomes;
 }
 
 /** Which form field a problem of the save body (or of the service) is about. */

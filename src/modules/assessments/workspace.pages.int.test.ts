@@ -123,9 +123,11 @@ describeEachDatabase('assessment workspace pages', (driver) => {
         areasForImprovement: '',
         finalRating: '',
         then: 'stay',
+        returnTo: 'statement-5.1.2-P3',
       });
       expect(saved.statusCode, saved.body).toBe(303);
-      expect(saved.headers.location).toBe(`/assessments/${id}/kloes/5.1.2?done=saved&saved=5.1.2`);
+      // Back where the person was working (the page's script names the statement), not the top.
+      expect(saved.headers.location).toBe(`/assessments/${id}/kloes/5.1.2?done=saved&saved=5.1.2#statement-5.1.2-P3`);
 
       const html = (await get(lead, `/assessments/${id}/kloes/5.1.2?done=saved&saved=5.1.2`)).body;
       expect(html).toContain('KLOE 5.1.2 has been saved');
@@ -138,10 +140,69 @@ describeEachDatabase('assessment workspace pages', (driver) => {
       expect(suggestedRating.rating).toBe('promising');
       expect(html).toContain('The findings saved so far suggest <strong>Promising</strong>');
       expect(html).toContain('Which statements drove it');
-      expect(html).toMatch(/5\.1\.2-P3<\/a> partly met: holds back/);
+      // A partly met promising statement appears once, with both of the things it does.
+      expect(html).toMatch(/5\.1\.2-P3<\/a> partly met: supports promising and holds back from excellent/);
+      expect(html.match(/href="#statement-5\.1\.2-P3">/g)).toHaveLength(1);
       expect(html).toMatch(/5\.1\.2-P1<\/a> met: supports/);
       expect(html).toContain('Promising (suggested)');
       expect(html).toContain('History of this KLOE');
+      // In plain words, in the framework's terms: never ids, JSON or field names.
+      const history = html.slice(html.indexOf('id="history"'));
+      expect(history).toContain('Lena Lead</bdi> changed 5.1.2-P3 from not yet judged to partly met');
+      expect(history).toContain('Lena Lead</bdi> wrote the note on 5.1.2-P3: “Only two of the three plans seen”');
+      expect(history).toContain('Lena Lead</bdi> added the strength “Clear plans”');
+      expect(history).not.toMatch(
+        /finalRating|areasForImprovement|partly_met|not_judged|\{|&quot;|[0-9a-f]{8}-[0-9a-f]{4}-/,
+      );
+    });
+
+    it('returns to the save buttons without the script, and never to an id the page does not have', async () => {
+      for (const [returnTo, place] of [
+        [undefined, '#kloe-save'],
+        ['javascript:alert(1)', '#kloe-save'],
+        ['finalRating', '#finalRating'],
+      ] as const) {
+        const saved = await post(lead, `/assessments/${id}/kloes/4.3`, {
+          version: String(await kloeVersion('4.3')),
+          then: 'stay',
+          ...(returnTo ? { returnTo } : {}),
+        });
+        expect(saved.statusCode, saved.body).toBe(303);
+        expect(saved.headers.location).toBe(`/assessments/${id}/kloes/4.3?done=saved&saved=4.3${place}`);
+      }
+    });
+
+    it('after a refused save describes the findings as submitted: counts, suggestion and message agree', async () => {
+      // Saved: every statement met but one partly, so promising is suggested (as the tests below expect).
+      const saved = await post(lead, `/assessments/${id}/kloes/5.1.2`, {
+        version: String(await kloeVersion('5.1.2')),
+        ...allFindings('met'),
+        'finding-5.1.2-P3': 'partly_met',
+        'note-5.1.2-P3': 'Only two of the three plans seen',
+        strengths: 'Clear plans\nGood use of data',
+        finalRating: '',
+      });
+      expect(saved.statusCode, saved.body).toBe(303);
+      // Submitted: three promising statements not met, rated promising without a rationale.
+      const res = await post(lead, `/assessments/${id}/kloes/5.1.2`, {
+        version: String(await kloeVersion('5.1.2')),
+        ...allFindings('met'),
+        'finding-5.1.2-P1': 'not_met',
+        'finding-5.1.2-P2': 'not_met',
+        'finding-5.1.2-P3': 'not_met',
+        'finding-5.1.2-U6': 'not_judged',
+        finalRating: 'promising',
+        rationale: '',
+      });
+      expect(res.statusCode).toBe(400);
+      const html = res.body;
+      expect(html).toContain('11 of 12 statements judged'); // the header's count
+      expect(html).toMatch(/11 of 12 statements judged( · rated)?<\/span>/); // …and the KLOE list's
+      expect(html).toContain('The findings as you submitted them suggest no rating yet.');
+      expect(html).toContain('1 of 12 statements is not yet judged');
+      expect(html).toContain('there is no suggested rating yet'); // the message, from the same findings
+      expect(html).not.toContain('Promising (suggested)');
+      expect(html).not.toContain('saved so far');
     });
 
     it('goes on to the next KLOE when asked', async () => {

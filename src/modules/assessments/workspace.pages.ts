@@ -40,12 +40,23 @@ import {
   kloeConflictRecord,
   kloeFormValues,
   kloeProblemsForForm,
+  postedOutcomes,
   rollUpBodyFromForm,
   rollUpFormValues,
   type FormValues,
 } from './workspace.forms.js';
 import { findingFieldsHtml } from './finding-fields.html.js';
-import { kloeEntityId, type KloeState } from './workspace.service.js';
+import { driversByStatement } from './best-fit.js';
+import { kloeEntityId, suggestionFor, type KloeState } from './workspace.service.js';
+import { kloeSuggestionData } from './kloe-suggestion.data.js';
+import { kloeHistory } from './kloe-history.js';
+
+/**
+ * Where on the KLOE page a save returns to: the element the person last worked in (the page's script sets
+ * it; without the script, the save buttons). Only ids the page has: a statement, or one of its parts.
+ */
+const RETURN_TO =
+  /^(statement-[0-9A-Za-z.-]{1,40}|kloe-save|suggestion|strengths|areasForImprovement|finalRating|rationale|exceeded)$/;
 
 const pageQuery = z.object({
   done: z.string().max(40).optional(),
@@ -164,7 +175,19 @@ export function registerWorkspacePages(app: FastifyInstance, deps: AssessmentPag
     const findings = Object.fromEntries(
       kloe.findings.map((f) => [f.statementRef, { outcome: f.outcome, note: f.note }]),
     );
-    const navigation = data.kloes.map(kloeSummary);
+    // A form shown again describes the findings as submitted, everywhere on the page: the suggestion, its
+    // reasons and drivers, and the counts (the error message is worked out from them too, by the save).
+    const submitted = state.form?.values;
+    const outcomes = submitted
+      ? postedOutcomes(submitted, statementRefs, new Map(kloe.findings.map((f) => [f.statementRef, f.outcome])))
+      : undefined;
+    const suggestion = outcomes
+      ? suggestionFor(doc, kloe.leaf, outcomes, submitted!.exceeded === EXCEEDED_VALUE)
+      : kloe.suggestion;
+    const judged = outcomes
+      ? statementRefs.filter((r) => (outcomes.get(r) ?? 'not_judged') !== 'not_judged').length
+      : kloe.judged;
+    const navigation = data.kloes.map((k) => (k === kloe ? { ...kloeSummary(k), judged } : kloeSummary(k)));
     return reply.render('assessments/views/kloe.njk', {
       ...common,
       pageTitle: `KLOE ${ref}: ${assessment.title}`,
@@ -177,10 +200,14 @@ export function registerWorkspacePages(app: FastifyInstance, deps: AssessmentPag
       kloe: {
         leaf: kloe.leaf,
         judgement: printedJudgement(kloe.judgement),
-        suggestion: kloe.suggestion,
-        judged: kloe.judged,
+        suggestion: { rating: suggestion.rating, reasons: suggestion.reasons },
+        drivers: driversByStatement(suggestion.drivers, doc.ratingScale),
+        findingsSubmitted: submitted !== undefined,
+        judged,
         total: kloe.total,
       },
+      // What the page's script needs to run the same rule as findings change (see kloe-suggestion.data.ts).
+      suggestionData: can.judge ? kloeSuggestionData(doc, kloe.leaf) : undefined,
       findings,
       kloes: navigation,
       previous: navigation.find((k) => k.leaf.kloe.ref === data.previous),
@@ -195,7 +222,15 @@ export function registerWorkspacePages(app: FastifyInstance, deps: AssessmentPag
       findingFields: findingFieldsHtml, // (sref, values, errors, outcomeLabels): see finding-fields.html.ts
       exceededValue: EXCEEDED_VALUE,
       challenges: challenges.filter((c) => c.challenge.targetRef === ref),
-      history,
+      history: history && {
+        total: history.total,
+        shown: history.entries.length,
+        entries: kloeHistory(history.entries, {
+          outcomes: common.outcomeLabels,
+          ratings: ratingLabels(doc.ratingScale),
+          bestLevel: doc.ratingScale.find((level) => level.hasDescriptor)?.label.toLowerCase() ?? 'best',
+        }),
+      },
       evidence,
       figures,
       done: state.done,
@@ -229,9 +264,14 @@ export function registerWorkspacePages(app: FastifyInstance, deps: AssessmentPag
         const parsed = saveKloeBody.safeParse(body);
         if (!parsed.success) throw invalid(parsed.error);
         await workspace.saveKloe(actor, id, ref, parsed.data);
-        const target = values.then === 'next' && current.next ? current.next : ref;
-        // Name the KLOE saved: after "save and go to next" the banner is on the next KLOE's page.
-        return reply.redirect(`/assessments/${id}/kloes/${target}?done=saved&saved=${encodeURIComponent(ref)}`, 303);
+        const next = values.then === 'next' && current.next;
+        // Name the KLOE saved: after "save and go to next" the banner is on the next KLOE's page. Staying,
+        // the page opens where the person was working.
+        const place = next ? '' : `#${RETURN_TO.test(values.returnTo ?? '') ? values.returnTo : 'kloe-save'}`;
+        return reply.redirect(
+          `/assessments/${id}/kloes/${next || ref}?done=saved&saved=${encodeURIComponent(ref)}${place}`,
+          303,
+        );
       } catch (error) {
         if (error instanceof EditConflict) {
           const theirs = error.current;

@@ -48,7 +48,7 @@ function outcomesOf(rows: repo.FindingRow[]): Map<string, FindingOutcome> {
 const suggestionsMade = new WeakMap<object, Map<string, KloeSuggestion>>();
 const SUGGESTIONS_PER_KLOE = 256;
 
-function suggestionFor(
+export function suggestionFor(
   doc: FrameworkDocument,
   leaf: LeafKloe,
   outcomes: Map<string, FindingOutcome>,

@@ -15,6 +15,9 @@ export interface AuditEntryView {
   entityId: string;
   reason: string | null;
   changes: FieldChange[];
+  /** As recorded, for pages that put a record's changes in their own words (a KLOE's history). */
+  before: unknown;
+  after: unknown;
 }
 
 export function describeAction(action: string): string {
@@ -34,5 +37,7 @@ export function entryView(row: AuditEntryRow): AuditEntryView {
     entityId: row.entityId,
     reason: row.reason,
     changes: changedFields(row.before, row.after),
+    before: row.before,
+    after: row.after,
   };
 }

@@ -23,6 +23,8 @@ const entry = (overrides: Partial<AuditEntryView> = {}): AuditEntryView => ({
   entityId: 'u-1',
   reason: 'moved to the review board',
   changes: [{ field: 'role', before: 'inspector', after: 'viewer' }],
+  before: { role: 'inspector' },
+  after: { role: 'viewer' },
   ...overrides,
 });
 

@@ -10,7 +10,7 @@ import { currentUser } from '../accounts/actor.js';
 import { routeConfigFor } from '../assessments/assessments.policy.js';
 import { problemSchema } from '../frameworks/frameworks.schemas.js';
 import { registerUploadScope } from '../../files/multipart-uploads.js';
-import { fileToJson, itemToJson, linkToJson, searchToJson } from './evidence.responses.js';
+import { fileToJson, itemToJson, linkToJson, plainSnippet, searchToJson } from './evidence.responses.js';
 import {
   assessmentParams,
   fileParams,
@@ -24,6 +24,7 @@ import {
   searchQuery,
   searchResultJson,
   suggestionParams,
+  decideSuggestionsBody,
 } from './evidence.schemas.js';
 import type { EvidenceService } from './evidence.service.js';
 import { attachmentHeader } from '../../files/file-names.js';
@@ -46,7 +47,12 @@ export async function registerEvidenceApi(
       ...itemToJson(item),
       files: files.map((f) => fileToJson(id, itemId, f)),
       links: links.map(linkToJson),
-      suggestions: suggestions.map((s) => ({ statementRef: s.statementRef, score: s.score, status: s.status })),
+      suggestions: suggestions.map((s) => ({
+        statementRef: s.statementRef,
+        score: s.score,
+        status: s.status,
+        passage: s.passage === null ? null : plainSnippet(s.passage),
+      })),
     };
   }
 
@@ -219,7 +225,27 @@ export async function registerEvidenceApi(
     },
     async (request, reply) => {
       const { id, itemId, ref } = request.params;
-      await evidence.decideSuggestion(currentUser(request), id, itemId, ref, request.body.decision);
+      await evidence.decideSuggestions(currentUser(request), id, itemId, [ref], request.body.decision);
+      return reply.status(204).send(null);
+    },
+  );
+
+  api.post(
+    '/api/assessments/:id/evidence/:itemId/suggestions',
+    {
+      config: routeConfigFor('judge'),
+      schema: {
+        tags,
+        summary: 'Accept (link as supporting) or dismiss several suggested statements at once: all or none',
+        params: itemParams,
+        body: decideSuggestionsBody,
+        response: { 204: z.null(), ...write },
+      },
+    },
+    async (request, reply) => {
+      const { id, itemId } = request.params;
+      const { statementRefs, decision } = request.body;
+      await evidence.decideSuggestions(currentUser(request), id, itemId, statementRefs, decision);
       return reply.status(204).send(null);
     },
   );

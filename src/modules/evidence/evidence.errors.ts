@@ -23,3 +23,17 @@ export const badTarget = (target: string) =>
 
 export const requestAnswered = () =>
   new AppError('evidence_request_answered', 409, 'This request has already been answered');
+
+/** Accepting a suggestion links the item as supporting the statement: not when it is linked as contradicting it. */
+export const contradictedTarget = (statementRef: string) =>
+  new AppError(
+    'suggestion_contradicted',
+    409,
+    `This evidence is linked as contradicting ${statementRef}, so it cannot be accepted as supporting it`,
+    [
+      {
+        field: 'suggestions',
+        message: `This evidence contradicts ${statementRef}: remove that link first to accept it as support`,
+      },
+    ],
+  );

@@ -30,6 +30,7 @@ import {
   searchQuery,
   STANCE_LABELS,
   suggestionParams,
+  decideSuggestionsBody,
 } from './evidence.schemas.js';
 import type { EvidenceService } from './evidence.service.js';
 import { TYPE_LABELS, fileTypeOf } from '../../files/file-types.js';
@@ -270,8 +271,40 @@ export async function registerEvidencePages(app: FastifyInstance, deps: Evidence
     async (request, reply) => {
       const { id, itemId, ref } = request.params;
       const decision = z.enum(['accepted', 'dismissed']).parse((request.body as { decision?: string })?.decision);
-      await evidence.decideSuggestion(currentUser(request), id, itemId, ref, decision);
+      await evidence.decideSuggestions(currentUser(request), id, itemId, [ref], decision);
       return reply.redirect(`/assessments/${id}/evidence/${itemId}?done=${decision}#suggestions`, 303);
+    },
+  );
+
+  // Several at once: the suggestions ticked, accepted or dismissed together (all or none).
+  pages.post(
+    '/assessments/:id/evidence/:itemId/suggestions',
+    { config: routeConfigFor('judge'), schema: { hide: true, params: itemParams } },
+    async (request, reply) => {
+      const actor = currentUser(request);
+      const { id, itemId } = request.params;
+      const body = (request.body ?? {}) as { statementRefs?: string | string[]; decision?: string };
+      const statementRefs = body.statementRefs === undefined ? [] : [body.statementRefs].flat();
+      try {
+        const parsed = decideSuggestionsBody.safeParse({ statementRefs, decision: body.decision });
+        if (!parsed.success) {
+          throw new AppError('invalid_request', 400, 'Check the suggestions', problemsFromZod(parsed.error));
+        }
+        await evidence.decideSuggestions(actor, id, itemId, parsed.data.statementRefs, parsed.data.decision);
+        const done = parsed.data.decision === 'accepted' ? 'accepted-several' : 'dismissed-several';
+        return reply.redirect(`/assessments/${id}/evidence/${itemId}?done=${done}#suggestions`, 303);
+      } catch (error) {
+        if (!(error instanceof AppError) || error.problems.length === 0) throw error;
+        const problems = error.problems.map((p) => ({
+          ...p,
+          field: p.field.startsWith('statementRefs') || p.field === 'target' ? 'suggestions' : p.field,
+        }));
+        return renderItem(reply.status(error.status), actor, id, itemId, {
+          values: { statementRefs },
+          errors: formErrorsFrom(problems),
+          form: 'suggestions',
+        });
+      }
     },
   );
 

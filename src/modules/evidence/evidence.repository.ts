@@ -2,6 +2,8 @@
 import { and, asc, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../../db/database.js';
 import { preparedOnce } from '../../db/prepared.js';
+import { MARK_END, MARK_START } from './evidence-search.js';
+import { rankStatementsSql, type RankableStatement } from './statement-ranking.js';
 import { users } from '../accounts/accounts.tables.js';
 import {
   evidenceFiles,
@@ -292,51 +294,72 @@ export async function linksIn(db: Database, assessmentId: string, kloeRef: strin
 
 // ---- Suggestions ------------------------------------------------------------------------------------
 
+export interface RankedStatement {
+  ref: string;
+  score: number;
+  /** The passage of the item that the statement's stems pick, the stems marked; null when it has no text. */
+  passage: string | null;
+}
+
+/** How much of each file's text a suggestion's passage is looked for in (ts_headline reads all it is given). */
+const PASSAGE_SOURCE_CHARS = 100_000;
+
 /**
- * Ranks the statements for an item: ts_rank of the item's text (title, source, notes and its files'
- * extracted text) against each statement's words OR-ed together (plainto_tsquery with & made |), so
- * a statement scores by how many of its words, and how often, the evidence uses.
+ * Ranks the statements for an item by BM25 (statement-ranking.ts) over its stored vector (title, source,
+ * notes and its files' extracted text), each with the passage of the item that its best stems pick: a
+ * ts_headline of the item's text, the stems marked (MARK_START … MARK_END) for the page to highlight.
  */
 export async function rankStatements(
   db: Database,
   itemId: string,
-  statements: { ref: string; text: string }[],
+  statements: RankableStatement[],
   limit: number,
-): Promise<{ ref: string; score: number }[]> {
+): Promise<RankedStatement[]> {
   if (statements.length === 0) return [];
-  const rows = await queryRows<{ ref: string; score: number | string }>(
+  const document = sql`(select ${evidenceItems.document} from ${evidenceItems} where ${evidenceItems.id} = ${itemId})`;
+  const options = `MaxFragments=1, MaxWords=35, MinWords=15, StartSel=${MARK_START}, StopSel=${MARK_END}`;
+  const rows = await queryRows<{ ref: string; score: number | string; passage: string | null }>(
     db,
     sql`
-    with doc as (
-      select ${evidenceItems.document} as v
-      from ${evidenceItems} where ${evidenceItems.id} = ${itemId}
-    ), statements as (
-      select s.ref, nullif(replace(plainto_tsquery('english', s.text)::text, ' & ', ' | '), '')::tsquery as q
-      from jsonb_to_recordset(${JSON.stringify(statements)}::jsonb) as s(ref text, text text)
+    with ranked as (${rankStatementsSql(document, statements, limit)}),
+    body as (
+      select concat_ws(E'\n', concat_ws(' — ', i.title, i.source, i.notes), (
+        select string_agg(left(${evidenceFiles.extractedText}, ${PASSAGE_SOURCE_CHARS}), E'\n' order by ${evidenceItemFiles.addedAt})
+        from ${evidenceItemFiles} join ${evidenceFiles} on ${evidenceFiles.id} = ${evidenceItemFiles.fileId}
+        where ${evidenceItemFiles.itemId} = i.id)) as text
+      from evidence_items i where i.id = ${itemId}
     )
-    select statements.ref, ts_rank(doc.v, statements.q)::float8 as score
-    from doc, statements
-    where statements.q is not null and doc.v @@ statements.q
-    order by score desc, statements.ref
-    limit ${limit}`,
+    select r.ref, r.score,
+      ts_headline('english', body.text, (select string_agg(quote_literal(s), ' | ')::tsquery from unnest(r.stems) s),
+                  ${options}) as passage
+    from ranked r cross join body
+    order by r.score desc, r.ref`,
   );
-  return rows.map((r) => ({ ref: r.ref, score: Number(r.score) }));
+  return rows.map((r) => ({ ref: r.ref, score: Number(r.score), passage: r.passage }));
 }
 
 /** Replaces the open suggestions of an item; accepted and dismissed ones stay as decided. */
-export async function replaceOpenSuggestions(
-  db: Database,
-  itemId: string,
-  ranked: { ref: string; score: number }[],
-): Promise<void> {
+export async function replaceOpenSuggestions(db: Database, itemId: string, ranked: RankedStatement[]): Promise<void> {
   await db
     .delete(evidenceSuggestions)
     .where(and(eq(evidenceSuggestions.itemId, itemId), eq(evidenceSuggestions.status, 'open')));
   if (ranked.length === 0) return;
   await db
     .insert(evidenceSuggestions)
-    .values(ranked.map((r) => ({ itemId, statementRef: r.ref, score: r.score })))
+    .values(ranked.map((r) => ({ itemId, statementRef: r.ref, score: r.score, passage: r.passage })))
     .onConflictDoNothing();
+}
+
+export async function dropOpenSuggestion(db: Database, itemId: string, statementRef: string): Promise<void> {
+  await db
+    .delete(evidenceSuggestions)
+    .where(
+      and(
+        eq(evidenceSuggestions.itemId, itemId),
+        eq(evidenceSuggestions.statementRef, statementRef),
+        eq(evidenceSuggestions.status, 'open'),
+      ),
+    );
 }
 
 export async function suggestionsOf(db: Database, itemId: string) {

@@ -89,6 +89,20 @@ export const itemParams = z.object({ id: z.string(), itemId: z.uuid({ error: 'No
 export const fileParams = itemParams.extend({ fileId: z.uuid({ error: 'Not a file id' }) });
 export const linkParams = itemParams.extend({ linkId: z.uuid({ error: 'Not a link id' }) });
 export const suggestionParams = itemParams.extend({ ref: z.string().max(40) });
+
+export const suggestionDecision = z.enum(['accepted', 'dismissed'], { error: 'Choose to accept or dismiss' });
+
+export const decideSuggestionsBody = z.object({
+  // One ref may come as a string: a form with one box ticked posts it so.
+  statementRefs: z.preprocess(
+    (value) => (typeof value === 'string' ? [value] : value),
+    z
+      .array(z.string().max(40))
+      .min(1, 'Choose at least one suggested statement')
+      .max(50, 'Choose at most 50 suggested statements'),
+  ),
+  decision: suggestionDecision,
+});
 export const requestParams = z.object({ id: z.string(), requestId: z.uuid({ error: 'Not a request id' }) });
 
 // ---- Responses ----------------------------------------------------------------------------------------
@@ -127,7 +141,15 @@ export const itemJson = z.object({
 export const itemDetailJson = itemJson.extend({
   files: z.array(fileJson),
   links: z.array(linkJson),
-  suggestions: z.array(z.object({ statementRef: z.string(), score: z.number(), status: z.string() })),
+  suggestions: z.array(
+    z.object({
+      statementRef: z.string(),
+      score: z.number(),
+      status: z.string(),
+      /** The passage of the item that triggered it, its matching words «between guillemets». */
+      passage: z.string().nullable(),
+    }),
+  ),
 });
 
 export const itemListJson = z.object({

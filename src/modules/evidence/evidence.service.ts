@@ -13,8 +13,9 @@ import { recordAudit } from '../audit/audit.recorder.js';
 import { checkUploads, type CheckedUpload, type Upload } from './evidence-uploads.js';
 import { searchEvidence, type SearchFilters } from './evidence-search.js';
 import type { EvidenceStorage } from './evidence-storage.js';
-import { badTarget, fileNotFound, itemNotFound, linkNotFound } from './evidence.errors.js';
+import { badTarget, contradictedTarget, fileNotFound, itemNotFound, linkNotFound } from './evidence.errors.js';
 import * as repo from './evidence.repository.js';
+import { rankableText } from './statement-ranking.js';
 import type { ItemInput, LinkInput } from './evidence.schemas.js';
 import type { JobQueue } from '../jobs/index.js';
 import { createExtractionQueue } from './extraction-queue.js';
@@ -43,7 +44,12 @@ export async function statementsIn(db: Database, assessment: LoadedAssessment['a
   const doc = await pinnedFramework(db, assessment.frameworkVersionId);
   return kloesInScope(doc, assessment.scope).map((leaf) => ({
     kloe: leaf.kloe,
-    statements: statementsOf(leaf).map((s) => ({ ref: s.ref, level: s.level, text: s.statement.text })),
+    statements: statementsOf(leaf).map((s) => ({
+      ref: s.ref,
+      level: s.level,
+      text: s.statement.text,
+      rankedText: rankableText(s.statement),
+    })),
   }));
 }
 
@@ -122,8 +128,18 @@ export function createEvidenceService(deps: EvidenceServiceDeps) {
   }
 
   async function suggest(assessment: LoadedAssessment['assessment'], itemId: string) {
-    const statements = (await statementsIn(db, assessment)).flatMap((k) => k.statements);
-    const ranked = await repo.rankStatements(db, itemId, statements, SUGGESTIONS);
+    // A statement the item is already linked to is not suggested: as supporting it would be the same link
+    // again, and a statement it contradicts must not be offered as one it supports.
+    // Every statement is ranked (the weight of a word depends on how many statements use it), then those linked dropped.
+    const linked = new Set(
+      (await repo.linksOfItem(db, itemId)).flatMap((l) => (l.statementRef ? [l.statementRef] : [])),
+    );
+    const statements = (await statementsIn(db, assessment))
+      .flatMap((k) => k.statements)
+      .map((s) => ({ ref: s.ref, text: s.rankedText }));
+    const ranked = (await repo.rankStatements(db, itemId, statements, SUGGESTIONS + linked.size))
+      .filter((r) => !linked.has(r.ref))
+      .slice(0, SUGGESTIONS);
     await repo.replaceOpenSuggestions(db, itemId, ranked);
   }
 
@@ -282,6 +298,8 @@ export function createEvidenceService(deps: EvidenceServiceDeps) {
           page: input.page ?? null,
           createdBy: actor.kind === 'user' ? actor.userId : null,
         });
+        // Linked now, so no longer suggested (as supporting, a statement it contradicts least of all).
+        if (target.statementRef) await repo.dropOpenSuggestion(tx, itemId, target.statementRef);
         await recordAudit(tx, {
           actor,
           action: 'evidence.linked',
@@ -309,36 +327,45 @@ export function createEvidenceService(deps: EvidenceServiceDeps) {
       });
     },
 
-    /** Accepting a suggestion links the item to the statement as supporting it. */
-    async decideSuggestion(
+    /**
+     * Accepting suggestions links the item to each statement as supporting it; all or none. A statement the
+     * item is linked to as contradicting it cannot be accepted as supported by it.
+     */
+    async decideSuggestions(
       actor: AssessmentActor,
       assessmentId: string,
       itemId: string,
-      statementRef: string,
+      statementRefs: string[],
       decision: 'accepted' | 'dismissed',
     ) {
       await db.transaction(async (tx) => {
         const { assessment } = await loadFor(tx, actor, assessmentId, 'judge');
         await itemIn(tx, assessmentId, itemId);
-        if (!(await repo.decideSuggestion(tx, { assessmentId, itemId }, statementRef, decision)))
-          throw badTarget(statementRef);
-        if (decision === 'accepted') {
-          const target = await resolveTarget(tx, assessment, statementRef);
-          await repo.insertLink(tx, {
-            itemId,
-            assessmentId,
-            ...target,
-            stance: 'supports',
-            createdBy: actor.kind === 'user' ? actor.userId : null,
+        const contradicted = new Set(
+          (await repo.linksOfItem(tx, itemId)).filter((l) => l.stance === 'contradicts').map((l) => l.statementRef),
+        );
+        for (const statementRef of new Set(statementRefs)) {
+          if (decision === 'accepted' && contradicted.has(statementRef)) throw contradictedTarget(statementRef);
+          if (!(await repo.decideSuggestion(tx, { assessmentId, itemId }, statementRef, decision)))
+            throw badTarget(statementRef);
+          if (decision === 'accepted') {
+            const target = await resolveTarget(tx, assessment, statementRef);
+            await repo.insertLink(tx, {
+              itemId,
+              assessmentId,
+              ...target,
+              stance: 'supports',
+              createdBy: actor.kind === 'user' ? actor.userId : null,
+            });
+          }
+          await recordAudit(tx, {
+            actor,
+            action: `evidence.suggestion_${decision}`,
+            entityType: 'evidence_item',
+            entityId: itemId,
+            after: { statementRef },
           });
         }
-        await recordAudit(tx, {
-          actor,
-          action: `evidence.suggestion_${decision}`,
-          entityType: 'evidence_item',
-          entityId: itemId,
-          after: { statementRef },
-        });
       });
     },
 

@@ -186,6 +186,8 @@ export const evidenceSuggestions = pgTable(
       .references(() => evidenceItems.id, { onDelete: 'cascade' }),
     statementRef: text('statement_ref').notNull(),
     score: real('score').notNull(),
+    /** The passage of the item that triggered it, its matching words between MARK_START and MARK_END. */
+    passage: text('passage'),
     status: text('status', { enum: SUGGESTION_STATUSES }).notNull().default('open'),
   },
   (t) => [

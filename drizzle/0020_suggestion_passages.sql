@@ -1,0 +1,1 @@
+ALTER TABLE "evidence_suggestions" ADD COLUMN "passage" text;
