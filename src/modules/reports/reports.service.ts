@@ -21,6 +21,7 @@ import { findingsCsv, ratingsCsv } from './report-csv.js';
 import { loadExtensions, type ReportSource } from './report-extensions.js';
 import { renderReportDocument } from './report-html.js';
 import type { PdfPrinter } from './report-pdf.js';
+import { printFrame } from './report-print-frame.js';
 import { buildReportModel, type ReportInput } from './report.model.js';
 import { templateFillFailed, templateOnlyForDocx } from './report-templates.errors.js';
 import { templateForAssessment } from './report-templates.service.js';
@@ -114,8 +115,10 @@ export function createReportsService(deps: ReportsServiceDeps) {
       case 'docx':
         // docx is a large module: loaded when a Word document is first asked for, not at start.
         return (await import('./report-docx.js')).renderDocx(buildReportModel(input));
-      case 'pdf':
-        return printer.print(renderReportDocument(views, buildReportModel(input)));
+      case 'pdf': {
+        const report = buildReportModel(input);
+        return printer.print(renderReportDocument(views, report), printFrame(report));
+      }
       case 'json':
         return Buffer.from(`${JSON.stringify(await exportAssessment(db, actor, input.assessment.id), null, 2)}\n`);
       case 'ratings.csv':
