@@ -38,7 +38,11 @@ describe('the demo inspection report as printed', () => {
       printer,
       renderer: createTemplateRenderer(),
     });
-    [{ id }] = await db.select({ id: assessments.id }).from(assessments).where(eq(assessments.title, DEMO_INSPECTION));
+    const [demo] = await db
+      .select({ id: assessments.id })
+      .from(assessments)
+      .where(eq(assessments.title, DEMO_INSPECTION));
+    id = demo!.id;
   });
   afterAll(() => printer?.close());
 

@@ -27,6 +27,7 @@ import { templateFillFailed, templateOnlyForDocx } from './report-templates.erro
 import { templateForAssessment } from './report-templates.service.js';
 import { reportFiles } from './reports.tables.js';
 import { templateData } from './template-data.js';
+import { findExecutiveSummary } from './executive-summary.service.js';
 import type { TemplateRenderer } from './template-renderer.js';
 
 export const REPORT_FORMATS = {
@@ -62,6 +63,8 @@ export interface ReportsServiceDeps {
   printer: PdfPrinter;
   /** Fills custom templates off the event loop. */
   renderer: TemplateRenderer;
+  /** kloe's public address (KLOE_BASE_URL): a published report cites its address under it. */
+  baseUrl?: string;
 }
 
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
@@ -80,17 +83,18 @@ export function reportFilename(title: string, revision: number, draft: boolean, 
 }
 
 export function createReportsService(deps: ReportsServiceDeps) {
-  const { db, views, sources, printer, renderer } = deps;
+  const { db, views, sources, printer, renderer, baseUrl } = deps;
   const workspace = createWorkspaceService({ db });
 
   /** Everything a report is made from; the access check is the workspace's. */
   async function gather(actor: AssessmentActor, id: string): Promise<ReportInput> {
     const overview = await workspace.overview(actor, id);
-    const [summary, team, recommendations, extensions] = await Promise.all([
+    const [summary, team, recommendations, extensions, executiveSummary] = await Promise.all([
       assessmentsRepo.findSummary(db, id),
       assessmentsRepo.listTeam(db, id),
       recommendationsRepo.listRecommendations(db, id),
       loadExtensions(sources, id),
+      findExecutiveSummary(db, id),
     ]);
     return {
       assessment: overview.assessment,
@@ -105,6 +109,8 @@ export function createReportsService(deps: ReportsServiceDeps) {
       recommendations,
       extensions,
       generatedAt: new Date(),
+      executiveSummary: executiveSummary?.text ?? null,
+      ...(baseUrl ? { citationUrl: `${baseUrl.replace(/\/$/, '')}/assessments/${id}/report` } : {}),
     };
   }
 
