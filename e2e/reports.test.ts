@@ -3,6 +3,11 @@ import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, screenshot, seriousAccessibilityViolations } from './support/browser.js';
 import { startServer, type RunningServer } from './support/server.js';
 
+/** The page's window, as the function given to evaluate sees it (the e2e files are type-checked without the DOM). */
+interface BrowserWindow {
+  getComputedStyle(element: unknown): { fontFamily: string };
+}
+
 const DEMO_PASSWORD = 'kloe-demo-2026';
 /** The machine running the suite may be busy: axe on a long page takes a while. */
 const STEP = 180_000;
@@ -112,7 +117,7 @@ describe('recommendations and the report, in chromium', () => {
         await page
           .locator('#line-chart svg text')
           .first()
-          .evaluate((el) => getComputedStyle(el).fontFamily),
+          .evaluate((el) => (globalThis as unknown as BrowserWindow).getComputedStyle(el).fontFamily),
       ).toContain('arial');
       expect(errors).toEqual([]);
       await page.context().close();
