@@ -1,8 +1,7 @@
 /**
  * The report as a Word document, the format inspectors edit: real heading styles (so the navigation
  * pane and the contents work and the text reflows), tables with header rows, bulleted and numbered
- * lists, a contents field whose page numbers are written with the document (docx/layout estimates them;
- * Word corrects them when it updates the field), a running header (the inspectorate, organisation,
+ * lists, a contents field whose page numbers Word fills in when it opens the document, a running header (the inspectorate, organisation,
  * service, date and "Draft" until published) and page numbers in the footer. Each chart is the same SVG as
  * in the pages, as a picture sized so that two share a page, with a PNG drawn from it for versions of
  * Word without SVG (chart-picture.ts), its text alternative as the picture's alt text and as a paragraph,
@@ -29,7 +28,6 @@ import {
   WidthType,
   type FileChild,
 } from 'docx';
-import { estimatePageNumbers } from 'docx/layout';
 import { chartPicture, type ChartPicture } from './chart-picture.js';
 import type { DataTable, IndicatorChart } from './report-extensions.js';
 import type { ReportModel } from './report.model.js';
@@ -136,8 +134,14 @@ function body(report: ReportModel, pictures: ChartPicture[]): FileChild[] {
   const findingsTitle = new Bookmark({ id: bookmark('findings'), children: [new TextRun('Findings by KLOE')] });
   const out: FileChild[] = [
     ...titlePage(report),
-    // Filled in from the headings with their pages (the document's pageNumbers); Word updates it like any contents.
-    new TableOfContents('Contents', { hyperlink: true, headingStyleRange: '1-2' }),
+    // A contents field, written dirty: Word fills in its page numbers when it opens the document (updateFields).
+    // Its entries are written too, linked to the headings, for readers that never update fields.
+    new TableOfContents('Contents', {
+      hyperlink: true,
+      headingStyleRange: '1-2',
+      beginDirty: true,
+      cachedEntries: report.contents.map((c) => ({ title: c.text, level: c.level, href: bookmark(c.anchor) })),
+    }),
     ...(report.executiveSummary.length
       ? [
           heading('Executive summary', HeadingLevel.HEADING_1, 'executive-summary'),
@@ -289,7 +293,9 @@ export async function renderDocx(report: ReportModel): Promise<Buffer> {
         },
       ],
     },
-    pageNumbers: estimatePageNumbers,
+    // Word updates the contents' page numbers on opening. docx/layout could estimate them when the file is
+    // made, but with a long evidence appendix that took minutes.
+    features: { updateFields: true },
     sections: [
       {
         headers: { default: runningHeader(report) },
