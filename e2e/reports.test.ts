@@ -3,6 +3,11 @@ import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, screenshot, seriousAccessibilityViolations } from './support/browser.js';
 import { startServer, type RunningServer } from './support/server.js';
 
+/** The page's window, as the function given to evaluate sees it (the e2e files are type-checked without the DOM). */
+interface BrowserWindow {
+  getComputedStyle(element: unknown): { fontFamily: string };
+}
+
 const DEMO_PASSWORD = 'kloe-demo-2026';
 /** The machine running the suite may be busy: axe on a long page takes a while. */
 const STEP = 180_000;
@@ -84,6 +89,62 @@ describe('recommendations and the report, in chromium', () => {
       await js.emulateMedia({ media: 'print' });
       await screenshot(js, 'report-page-print');
       await js.emulateMedia({ media: 'screen' });
+    },
+    STEP,
+  );
+
+  it(
+    'shows the report and a chart page with no console errors: the charts break no Content-Security-Policy rule',
+    async () => {
+      const page = await signedIn(true);
+      const errors: string[] = [];
+      page.on('console', (message) => {
+        if (message.type() === 'error') errors.push(message.text());
+      });
+      page.on('pageerror', (error) => errors.push(error.message));
+      await page.goto(`${server.url}${base}/report`);
+      // The demo inspection's report has the value-for-money quadrant and the chosen indicators' line charts.
+      expect(await page.locator('.kloe-report__chart svg').count()).toBeGreaterThan(1);
+      await page.goto(`${server.url}/indicators`);
+      await page.getByLabel('Organisation name or code', { exact: true }).fill('DEMO-P0001');
+      await page.getByRole('button', { name: 'Show analysis' }).click();
+      await page.waitForURL(/\/indicators\/organisations\/[0-9a-f-]{36}$/);
+      await page.locator('#analysis-table a').first().click();
+      await page.waitForURL(/\/indicators\/organisations\/[0-9a-f-]{36}\/indicators\/DEMO-I\d+$/);
+      expect(await page.locator('#line-chart svg[role="img"]').count()).toBe(1);
+      // The axis labels keep their sans-serif font, which a refused style attribute used to lose.
+      expect(
+        await page
+          .locator('#line-chart svg text')
+          .first()
+          .evaluate((el) => (globalThis as unknown as BrowserWindow).getComputedStyle(el).fontFamily),
+      ).toContain('arial');
+      expect(errors).toEqual([]);
+      await page.context().close();
+    },
+    STEP,
+  );
+
+  it(
+    'lets the lead write the executive summary, shown first in the report; the form passes axe',
+    async () => {
+      await noJs.goto(`${server.url}${base}/report`);
+      await noJs.getByLabel('Executive summary').fill('x'.repeat(6001));
+      await noJs.getByRole('button', { name: 'Save executive summary' }).click();
+      expect(await noJs.getByRole('heading', { name: 'There is a problem' }).isVisible()).toBe(true);
+      expect((await noJs.getByLabel('Executive summary').inputValue()).length).toBe(6001);
+      await noJs
+        .getByLabel('Executive summary')
+        .fill('Repairs are faster than two years ago.\n\nCosts are not yet compared with similar landlords.');
+      await noJs.getByRole('button', { name: 'Save executive summary' }).click();
+      await noJs.waitForURL(/done=summary/);
+      const report = noJs.locator('.kloe-report');
+      expect(await report.locator('#executive-summary ~ p').first().textContent()).toBe(
+        'Repairs are faster than two years ago.',
+      );
+      await js.goto(`${server.url}${base}/report`);
+      expect(await seriousAccessibilityViolations(js)).toEqual([]);
+      await screenshot(js, 'report-executive-summary');
     },
     STEP,
   );

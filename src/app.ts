@@ -50,6 +50,7 @@ import { createRecommendationsService } from './modules/assessments/recommendati
 import { createSlots } from './concurrency/slots.js';
 import { createPdfPrinter } from './modules/reports/report-pdf.js';
 import { createTemplateRenderer } from './modules/reports/template-renderer.js';
+import { createExecutiveSummaryService } from './modules/reports/executive-summary.service.js';
 import { registerReportsApi } from './modules/reports/reports.api.js';
 import { registerReportPages } from './modules/reports/reports.pages.js';
 import { registerReportTemplatesApi } from './modules/reports/report-templates.api.js';
@@ -348,10 +349,18 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const renderer = createTemplateRenderer();
   app.addHook('onClose', () => printer.close());
   app.addHook('onClose', () => renderer.idle());
-  const reports = createReportsService({ db, views, sources: reportSources(db), printer, renderer });
+  const reports = createReportsService({
+    db,
+    views,
+    sources: reportSources(db),
+    printer,
+    renderer,
+    baseUrl: deps.config.baseUrl,
+  });
   const templates = createReportTemplatesService({ db, renderer });
-  registerReportsApi(app, { reports });
-  registerReportPages(app, { reports, assessments: assessmentDeps.assessments, templates });
+  const executiveSummaries = createExecutiveSummaryService({ db });
+  registerReportsApi(app, { reports, executiveSummaries });
+  registerReportPages(app, { reports, assessments: assessmentDeps.assessments, templates, executiveSummaries });
   await registerReportTemplatesApi(app, { templates });
   await registerReportTemplatePages(app, { templates, organisations });
   // indicators

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { lineChart, lineChartAlt, sparkline } from './charts.js';
 import { quadrantAlt, quadrantChart } from './quadrant-chart.js';
+import { withoutInlineStyles } from './svg.js';
 
 const series = {
   title: 'Rent collected',
@@ -14,6 +15,22 @@ const series = {
 };
 
 describe('charts', () => {
+  it('draws the line chart without inline styles, its labels keeping their font as attributes', () => {
+    const svg = lineChart(series);
+    expect(svg).not.toMatch(/\sstyle=|<style|zr\d+-cls/);
+    expect(svg).toMatch(/<text[^>]* font-size="12px" font-family="arial, sans-serif"/);
+  });
+
+  it('writes style attributes, the font shorthand among them, as presentation attributes', () => {
+    expect(
+      withoutInlineStyles(
+        '<svg><style>.zr1-cls-0:hover{cursor:pointer}</style><path class="zr1-cls-0" d="M0 0"/><text style="font: italic bold 14px &quot;GDS Transport&quot;, arial;fill:red">A</text><text style="font: nonsense">B</text></svg>',
+      ),
+    ).toBe(
+      '<svg><path d="M0 0"/><text font-style="italic" font-weight="bold" font-size="14px" font-family="&quot;GDS Transport&quot;, arial" fill="red">A</text><text>B</text></svg>',
+    );
+  });
+
   it('draws a sparkline as one line per run of values, leaving gaps open', () => {
     const svg = sparkline([1, 2, null, 4, 5, null, 7], 'Rent <collected>');
     expect(svg.match(/<polyline/g)).toHaveLength(2);

@@ -10,16 +10,20 @@ import * as echarts from 'echarts';
 import type { Analysis } from './analysis.js';
 import { quadrantAlt, quadrantChart } from './quadrant-chart.js';
 import { formatFigure } from './figure-format.js';
-import { escapeXml, GOVUK } from './svg.js';
+import { escapeXml, GOVUK, withoutInlineStyles } from './svg.js';
 
-/** ECharts' SVG with role="img" and the text alternative on the root element. */
+/**
+ * ECharts' SVG with role="img" and the text alternative on the root element, and no inline styles (the
+ * pages' Content-Security-Policy refuses them; see withoutInlineStyles).
+ */
 function render(option: echarts.EChartsOption, size: { width: number; height: number }, alt: string): string {
   const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, ...size });
   try {
     chart.setOption({ animation: false, textStyle: { fontFamily: 'arial, sans-serif' }, ...option });
-    return chart
-      .renderToSVGString()
-      .replace('<svg ', `<svg role="img" aria-label="${escapeXml(alt)}" focusable="false" `);
+    return withoutInlineStyles(chart.renderToSVGString()).replace(
+      '<svg ',
+      `<svg role="img" aria-label="${escapeXml(alt)}" focusable="false" `,
+    );
   } finally {
     chart.dispose();
   }

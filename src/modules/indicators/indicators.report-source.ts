@@ -55,11 +55,12 @@ function quadrant(analysis: Analysis): IndicatorChart[] {
       textAlternative: quadrantAlt(points),
       table: {
         caption: 'Value for money positions in the comparator group',
-        columns: ['Organisation', 'Cost', 'Performance'],
+        columns: ['Organisation', 'Cost position', 'Performance position'],
         rows: points.map((p) => [
           p.self ? `${p.name} (this organisation)` : p.name,
-          formatFigure(p.cost, ''),
-          formatFigure(p.performance, ''),
+          // Positions on a 0–100 scale: whole numbers, as the chart's words give them.
+          String(Math.round(p.cost)),
+          String(Math.round(p.performance)),
         ]),
       },
     },

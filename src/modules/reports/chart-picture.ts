@@ -42,15 +42,15 @@ export function svgSize(svg: string): { width: number; height: number } {
   return { width, height };
 }
 
-/** The picture across the page's width (an SVG scales without loss), its aspect ratio kept. */
-export const pictureSize = (size: { width: number; height: number }) => ({
-  width: PAGE_WIDTH_PX,
-  height: Math.round((PAGE_WIDTH_PX * size.height) / size.width),
+/** The picture `width` wide (by default across the page; an SVG scales without loss), its aspect ratio kept. */
+export const pictureSize = (size: { width: number; height: number }, width = PAGE_WIDTH_PX) => ({
+  width,
+  height: Math.round((width * size.height) / size.width),
 });
 
-export async function chartPicture(svg: string): Promise<ChartPicture> {
+export async function chartPicture(svg: string, width = PAGE_WIDTH_PX): Promise<ChartPicture> {
   const { renderAsync } = await import('@resvg/resvg-js');
-  const shown = pictureSize(svgSize(svg));
+  const shown = pictureSize(svgSize(svg), width);
   const image = await renderAsync(svg, {
     fitTo: { mode: 'width', value: shown.width * PNG_SCALE },
     background: '#ffffff',

@@ -1,13 +1,15 @@
 /**
  * The report as a Word document, the format inspectors edit: real heading styles (so the navigation
  * pane and the contents work and the text reflows), tables with header rows, bulleted and numbered
- * lists, and a "DRAFT" banner in the page header until the assessment is published. Each chart is the
- * same SVG as in the pages, as a picture across the page with a PNG drawn from it for versions of Word
- * without SVG (chart-picture.ts), its text alternative as the picture's alt text and as a paragraph,
- * then its data table.
+ * lists, a contents field whose page numbers Word fills in when it opens the document, a running header (the inspectorate, organisation,
+ * service, date and "Draft" until published) and page numbers in the footer. Each chart is the same SVG as
+ * in the pages, as a picture sized so that two share a page, with a PNG drawn from it for versions of
+ * Word without SVG (chart-picture.ts), its text alternative as the picture's alt text and as a paragraph,
+ * then its data table. Headings keep with the paragraph after them, so none is left alone on a page.
  */
 import {
   AlignmentType,
+  Footer,
   Bookmark,
   Document,
   Header,
@@ -16,6 +18,7 @@ import {
   InternalHyperlink,
   LevelFormat,
   Packer,
+  PageNumber,
   Paragraph,
   Table,
   TableCell,
@@ -32,14 +35,22 @@ import type { ReportModel } from './report.model.js';
 /** Word bookmark names: a letter first, then letters, digits and underscores, at most 40. */
 const bookmark = (anchor: string) => `b_${anchor.replace(/[^A-Za-z0-9]/g, '_')}`.slice(0, 40);
 
+/** Charts are this wide (of the 600 px across the page), so that two, with their words and tables, share a page. */
+const CHART_WIDTH_PX = 420;
+
 const heading = (text: string, level: (typeof HeadingLevel)[keyof typeof HeadingLevel], anchor?: string) =>
   new Paragraph({
     heading: level,
+    keepNext: true,
+    keepLines: true,
     children: anchor ? [new Bookmark({ id: bookmark(anchor), children: [new TextRun(text)] })] : [new TextRun(text)],
   });
 
-const para = (text: string, options: { bold?: boolean } = {}) =>
-  new Paragraph({ children: [new TextRun({ text, bold: options.bold ?? false })] });
+const para = (text: string, options: { bold?: boolean; keepNext?: boolean } = {}) =>
+  new Paragraph({
+    keepNext: options.keepNext ?? false,
+    children: [new TextRun({ text, bold: options.bold ?? false })],
+  });
 
 const bullets = (items: string[], empty = 'None recorded.') =>
   items.length ? items.map((text) => new Paragraph({ text, bullet: { level: 0 } })) : [para(empty)];
@@ -56,12 +67,15 @@ function table(columns: string[], rows: string[][], firstColumnIsHeader = true):
   });
 }
 
-const caption = (text: string) => new Paragraph({ style: 'Caption', children: [new TextRun({ text, bold: true })] });
+const caption = (text: string) =>
+  new Paragraph({ style: 'Caption', keepNext: true, children: [new TextRun({ text, bold: true })] });
 
 const dataTable = (t: DataTable) => [caption(t.caption), table(t.columns, t.rows)];
 
 const chartParagraph = (chart: IndicatorChart, picture: ChartPicture) =>
   new Paragraph({
+    alignment: AlignmentType.CENTER,
+    keepNext: true,
     children: [
       new ImageRun({
         type: 'svg',
@@ -73,9 +87,28 @@ const chartParagraph = (chart: IndicatorChart, picture: ChartPicture) =>
     ],
   });
 
+const logoRun = (logo: NonNullable<ReportModel['branding']['logo']>, height: number) =>
+  new ImageRun({
+    type: 'png',
+    data: Buffer.from(logo.dataUri.slice(logo.dataUri.indexOf(',') + 1), 'base64'),
+    transformation: { height, width: Math.round((height * logo.width) / logo.height) },
+    altText: { name: 'Logo', title: 'Logo', description: 'Logo' },
+  });
+
 function titlePage(report: ReportModel): FileChild[] {
   const tp = report.titlePage;
+  const { name, logo } = report.branding;
   return [
+    ...(name || logo
+      ? [
+          new Paragraph({
+            children: [
+              ...(logo ? [logoRun(logo, 64), new TextRun('  ')] : []),
+              ...(name ? [new TextRun({ text: name, bold: true, size: 28 })] : []),
+            ],
+          }),
+        ]
+      : []),
     new Paragraph({ heading: HeadingLevel.TITLE, children: [new TextRun(report.title)] }),
     ...(report.draft ? [para('Draft: this report is not published and may change.', { bold: true })] : []),
     table(
@@ -92,18 +125,29 @@ function titlePage(report: ReportModel): FileChild[] {
         ...(tp.auditAnchor ? [['Audit trail anchor', tp.auditAnchor] as [string, string]] : []),
       ],
     ),
+    ...(report.citation ? [para(`Cite as: ${report.citation.text}`)] : []),
   ];
 }
 
 /** `pictures` are the charts' pictures, in the order of `report.charts`. */
 function body(report: ReportModel, pictures: ChartPicture[]): FileChild[] {
+  const findingsTitle = new Bookmark({ id: bookmark('findings'), children: [new TextRun('Findings by KLOE')] });
   const out: FileChild[] = [
     ...titlePage(report),
+    // A contents field, written dirty: Word fills in its page numbers when it opens the document (updateFields).
+    // Its entries are written too, linked to the headings, for readers that never update fields.
     new TableOfContents('Contents', {
       hyperlink: true,
       headingStyleRange: '1-2',
+      beginDirty: true,
       cachedEntries: report.contents.map((c) => ({ title: c.text, level: c.level, href: bookmark(c.anchor) })),
     }),
+    ...(report.executiveSummary.length
+      ? [
+          heading('Executive summary', HeadingLevel.HEADING_1, 'executive-summary'),
+          ...report.executiveSummary.map((p) => para(p)),
+        ]
+      : []),
     heading('Summary judgement', HeadingLevel.HEADING_1, 'summary'),
     para(report.summary.headline, { bold: true }),
     ...(report.summary.reasons.length ? [para('The reasons:'), ...bullets(report.summary.reasons)] : []),
@@ -119,7 +163,12 @@ function body(report: ReportModel, pictures: ChartPicture[]): FileChild[] {
         ['Overall judgement', report.overall.rating.label],
       ],
     ),
-    heading('Findings by KLOE', HeadingLevel.HEADING_1, 'findings'),
+    new Paragraph({
+      pageBreakBefore: true,
+      heading: HeadingLevel.HEADING_1,
+      keepNext: true,
+      children: [findingsTitle],
+    }),
   ];
   for (const k of report.kloes) {
     const differs = k.suggested.id && k.suggested.id !== k.rating.id;
@@ -127,7 +176,7 @@ function body(report: ReportModel, pictures: ChartPicture[]): FileChild[] {
       heading(`KLOE ${k.ref}: ${k.question}`, HeadingLevel.HEADING_2, k.anchor),
       para(
         `Rating: ${k.rating.label}${differs ? ` (the findings suggested ${k.suggested.label.toLowerCase()})` : ''}. Statements judged: ${k.statementsJudged}.`,
-        { bold: true },
+        { bold: true, keepNext: true },
       ),
       ...(k.rationale ? [para(`Rationale: ${k.rationale}`)] : []),
       heading('Strengths', HeadingLevel.HEADING_3),
@@ -188,16 +237,49 @@ function body(report: ReportModel, pictures: ChartPicture[]): FileChild[] {
   return out;
 }
 
-export async function renderDocx(report: ReportModel): Promise<Buffer> {
-  const pictures = await Promise.all(report.charts.map((c) => chartPicture(c.svg)));
-  const draftBanner = new Header({
+/** Every page's header: the inspectorate's logo and name, the running header, and "DRAFT" until published. */
+function runningHeader(report: ReportModel): Header {
+  const { name, logo } = report.branding;
+  const small = (text: string, options: { bold?: boolean; color?: string } = {}) =>
+    new TextRun({ text, size: 16, color: options.color ?? '505A5F', bold: options.bold ?? false });
+  return new Header({
     children: [
+      ...(report.draft
+        ? [
+            new Paragraph({
+              alignment: AlignmentType.CENTER,
+              children: [new TextRun({ text: 'DRAFT: NOT PUBLISHED', bold: true, color: 'D4351C', size: 28 })],
+            }),
+          ]
+        : []),
       new Paragraph({
-        alignment: AlignmentType.CENTER,
-        children: [new TextRun({ text: 'DRAFT: NOT PUBLISHED', bold: true, color: 'D4351C', size: 28 })],
+        children: [
+          ...(logo ? [logoRun(logo, 20), small(' ')] : []),
+          ...(name ? [small(`${name} · `, { bold: true })] : []),
+          small(report.runningHeader),
+        ],
       }),
     ],
   });
+}
+
+const pageFooter = (report: ReportModel) =>
+  new Footer({
+    children: [
+      new Paragraph({
+        alignment: AlignmentType.RIGHT,
+        children: [
+          new TextRun({ text: `${report.title} · Page `, size: 16, color: '505A5F' }),
+          new TextRun({ children: [PageNumber.CURRENT], size: 16, color: '505A5F' }),
+          new TextRun({ text: ' of ', size: 16, color: '505A5F' }),
+          new TextRun({ children: [PageNumber.TOTAL_PAGES], size: 16, color: '505A5F' }),
+        ],
+      }),
+    ],
+  });
+
+export async function renderDocx(report: ReportModel): Promise<Buffer> {
+  const pictures = await Promise.all(report.charts.map((c) => chartPicture(c.svg, CHART_WIDTH_PX)));
   const doc = new Document({
     title: report.title,
     description: `${report.titlePage.kind} report: ${report.titlePage.organisation}, ${report.titlePage.service}`,
@@ -211,7 +293,16 @@ export async function renderDocx(report: ReportModel): Promise<Buffer> {
         },
       ],
     },
-    sections: [{ ...(report.draft ? { headers: { default: draftBanner } } : {}), children: body(report, pictures) }],
+    // Word updates the contents' page numbers on opening. docx/layout could estimate them when the file is
+    // made, but with a long evidence appendix that took minutes.
+    features: { updateFields: true },
+    sections: [
+      {
+        headers: { default: runningHeader(report) },
+        footers: { default: pageFooter(report) },
+        children: body(report, pictures),
+      },
+    ],
   });
   return Packer.toBuffer(doc);
 }

@@ -13,6 +13,7 @@ import { access, constants } from 'node:fs/promises';
 import type { Browser } from 'playwright-core';
 import { createWorkQueue, serverBusy } from '../../concurrency/work-queue.js';
 import { AppError } from '../../errors.js';
+import type { PrintFrame } from './report-print-frame.js';
 
 export const DEFAULT_CHROMIUM = '/usr/bin/chromium';
 
@@ -82,7 +83,7 @@ export function createPdfPrinter(options: PdfPrinterOptions) {
     return browser;
   }
 
-  async function print(html: string): Promise<Buffer> {
+  async function print(html: string, frame?: PrintFrame): Promise<Buffer> {
     const context = await (await current()).newContext({ javaScriptEnabled: false, serviceWorkers: 'block' });
     try {
       const page = await context.newPage();
@@ -102,8 +103,9 @@ export function createPdfPrinter(options: PdfPrinterOptions) {
         printBackground: true,
         tagged: true,
         outline: true,
-        margin: { top: '18mm', bottom: '18mm', left: '16mm', right: '16mm' },
+        margin: { top: '20mm', bottom: '18mm', left: '16mm', right: '16mm' },
         preferCSSPageSize: true,
+        ...(frame ? { displayHeaderFooter: true, ...frame } : {}),
       });
     } finally {
       await context.close();
@@ -111,8 +113,11 @@ export function createPdfPrinter(options: PdfPrinterOptions) {
   }
 
   return {
-    /** The HTML document printed to PDF; 503 server_busy when the queue is full, pdf_unavailable without chromium. */
-    print: (html: string) => queue.run(() => print(html)),
+    /**
+     * The HTML document printed to PDF, with a running header and footer on every page when given a frame;
+     * 503 server_busy when the queue is full, pdf_unavailable without chromium.
+     */
+    print: (html: string, frame?: PrintFrame) => queue.run(() => print(html, frame)),
     /** Waits for the PDFs being printed, then closes the browser (closing the app). */
     async close() {
       await queue.idle();

@@ -28,6 +28,18 @@ export interface ReportInput {
   generatedAt: Date;
   /** The audit chain's head when a published report's file was made, printed so the trail can be checked against it. */
   auditAnchor?: ChainAnchor;
+  /** The executive summary the lead wrote: paragraphs separated by blank lines. */
+  executiveSummary?: string | null;
+  /** The inspectorate's name and logo, on the title page and in every page's header. */
+  branding?: ReportBranding;
+  /** Where a published report can always be found again (its public page, or the report in kloe). */
+  citationUrl?: string;
+}
+
+export interface ReportBranding {
+  name: string | null;
+  /** The logo as a PNG data: URI and its size in pixels, so every format carries it without fetching anything. */
+  logo: { dataUri: string; width: number; height: number } | null;
 }
 
 export interface Rated {
@@ -73,6 +85,13 @@ export interface ReportModel {
     auditAnchor?: string;
     team: { name: string; role: string }[];
   };
+  /** The lead's executive summary, a paragraph each; empty when none was written. */
+  executiveSummary: string[];
+  branding: ReportBranding;
+  /** Published reports only: how to cite them. */
+  citation?: { url: string; date: string; revision: number; text: string };
+  /** The running header of every page: organisation, service, date, and "Draft" until published. */
+  runningHeader: string;
   summary: { headline: string; reasons: string[] };
   scale: { id: string; label: string }[];
   scorecard: {
@@ -142,6 +161,14 @@ function reasons(input: ReportInput, rated: (id: string | null | undefined) => R
   return lines;
 }
 
+/** Text typed in a box as paragraphs: split on blank lines, lines within one joined. */
+export function paragraphs(text: string | null | undefined): string[] {
+  return (text ?? '')
+    .split(/\r?\n\s*\r?\n/)
+    .map((p) => p.replace(/\s+/g, ' ').trim())
+    .filter(Boolean);
+}
+
 export function buildReportModel(input: ReportInput): ReportModel {
   const { assessment, doc, extensions } = input;
   const labels = new Map(doc.ratingScale.map((level) => [level.id, level.label]));
@@ -165,7 +192,9 @@ export function buildReportModel(input: ReportInput): ReportModel {
   }));
   const overallRating = rated(input.overall.judgement.finalRating);
 
+  const executiveSummary = paragraphs(input.executiveSummary);
   const contents: ContentsEntry[] = [
+    ...(executiveSummary.length ? [{ anchor: 'executive-summary', text: 'Executive summary', level: 1 as const }] : []),
     { anchor: 'summary', text: 'Summary judgement', level: 1 },
     { anchor: 'scorecard', text: 'Scorecard', level: 1 },
     { anchor: 'findings', text: 'Findings by KLOE', level: 1 },
@@ -175,10 +204,24 @@ export function buildReportModel(input: ReportInput): ReportModel {
     ...(extensions.evidence.length ? [{ anchor: 'evidence', text: 'Appendix: evidence', level: 1 as const }] : []),
   ];
 
+  const reportDate = longDate(published && assessment.publishedAt ? assessment.publishedAt : input.generatedAt);
+  const citation =
+    published && input.citationUrl
+      ? {
+          url: input.citationUrl,
+          date: reportDate,
+          revision: assessment.revision,
+          text: `${input.branding?.name ? `${input.branding.name}. ` : ''}${input.organisationName}: ${input.serviceName}. ${assessment.title}, revision ${assessment.revision}, published ${reportDate}. ${input.citationUrl}`,
+        }
+      : undefined;
   return {
     lang: 'en-GB',
     title: assessment.title,
     draft: !published,
+    executiveSummary,
+    branding: input.branding ?? { name: null, logo: null },
+    ...(citation ? { citation } : {}),
+    runningHeader: [input.organisationName, input.serviceName, reportDate, ...(published ? [] : ['Draft'])].join(' · '),
     titlePage: {
       organisation: input.organisationName,
       service: input.serviceName,
@@ -191,7 +234,7 @@ export function buildReportModel(input: ReportInput): ReportModel {
           : assessment.plannedStart
             ? `From ${longDate(assessment.plannedStart)}`
             : 'Not set',
-      reportDate: longDate(published && assessment.publishedAt ? assessment.publishedAt : input.generatedAt),
+      reportDate,
       framework: `${doc.title}, version ${input.frameworkVersion}`,
       ...(input.auditAnchor ? { auditAnchor: anchorText(input.auditAnchor) } : {}),
       team: input.team.map((m) => ({ name: m.name, role: m.role === 'lead' ? 'Lead' : 'Team member' })),

@@ -6,6 +6,8 @@ import { currentUser } from '../accounts/actor.js';
 import { routeConfigFor } from '../assessments/assessments.policy.js';
 import { assessmentIdParams } from '../assessments/assessments.schemas.js';
 import { problemSchema } from '../frameworks/frameworks.schemas.js';
+import { executiveSummaryBody, executiveSummaryResponse } from './executive-summary.schemas.js';
+import type { ExecutiveSummaryService } from './executive-summary.service.js';
 import { REPORT_FORMAT_NAMES, type ReportFile, type ReportsService } from './reports.service.js';
 
 const format = z.enum(REPORT_FORMAT_NAMES as [string, ...string[]], {
@@ -27,9 +29,51 @@ export function sendReportFile(reply: FastifyReply, file: ReportFile) {
     .send(file.bytes);
 }
 
-export function registerReportsApi(app: FastifyInstance, deps: { reports: ReportsService }): void {
+export function registerReportsApi(
+  app: FastifyInstance,
+  deps: { reports: ReportsService; executiveSummaries: ExecutiveSummaryService },
+): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
-  const { reports } = deps;
+  const { reports, executiveSummaries } = deps;
+
+  api.get(
+    '/api/assessments/:id/executive-summary',
+    {
+      config: routeConfigFor('view'),
+      schema: {
+        tags: ['assessments'],
+        summary: 'The executive summary of the report (empty text when none has been written).',
+        params: assessmentIdParams,
+        response: { 200: executiveSummaryResponse, 404: problemSchema },
+      },
+    },
+    async (request) => {
+      const { text, updatedAt } = await executiveSummaries.get(currentUser(request), request.params.id);
+      return { text, updatedAt };
+    },
+  );
+
+  api.put(
+    '/api/assessments/:id/executive-summary',
+    {
+      config: routeConfigFor('lead'),
+      schema: {
+        tags: ['assessments'],
+        summary:
+          'Writes the executive summary shown first in the report: paragraphs separated by blank lines; empty text removes it. Only the lead, until the assessment is published. Audited.',
+        params: assessmentIdParams,
+        body: executiveSummaryBody,
+        response: {
+          200: executiveSummaryResponse,
+          400: problemSchema,
+          403: problemSchema,
+          404: problemSchema,
+          409: problemSchema,
+        },
+      },
+    },
+    async (request) => executiveSummaries.save(currentUser(request), request.params.id, request.body),
+  );
 
   api.get(
     '/api/assessments/:id/report',

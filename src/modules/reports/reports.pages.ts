@@ -2,14 +2,17 @@
  * The report page (the report itself, printable, with download links in every format), the downloads
  * behind those links, and the stylesheet the report page uses.
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { currentUser } from '../accounts/actor.js';
+import { handleFormPost, type FormState } from '../../web/form-post.js';
+import { currentUser, type UserActor } from '../accounts/actor.js';
 import { assessmentCrumb, common, LIST_CRUMB } from '../assessments/assessments.page-context.js';
 import { routeConfigFor } from '../assessments/assessments.policy.js';
 import { assessmentIdParams } from '../assessments/assessments.schemas.js';
 import type { AssessmentsService } from '../assessments/assessments.service.js';
+import { executiveSummaryBody } from './executive-summary.schemas.js';
+import type { ExecutiveSummaryService } from './executive-summary.service.js';
 import type { ReportTemplatesService } from './report-templates.service.js';
 import { sendReportFile, templateChoice } from './reports.api.js';
 import { REPORT_CSS } from './report.css.js';
@@ -17,10 +20,15 @@ import { REPORT_FORMAT_NAMES, REPORT_FORMATS, type ReportFormat, type ReportsSer
 
 export function registerReportPages(
   app: FastifyInstance,
-  deps: { reports: ReportsService; assessments: AssessmentsService; templates: ReportTemplatesService },
+  deps: {
+    reports: ReportsService;
+    assessments: AssessmentsService;
+    templates: ReportTemplatesService;
+    executiveSummaries: ExecutiveSummaryService;
+  },
 ): void {
   const pages = app.withTypeProvider<ZodTypeProvider>();
-  const { reports, assessments, templates } = deps;
+  const { reports, assessments, templates, executiveSummaries } = deps;
 
   pages.get('/reports/report.css', { config: { access: 'public' }, schema: { hide: true } }, async (_request, reply) =>
     reply
@@ -29,28 +37,60 @@ export function registerReportPages(
       .send(REPORT_CSS),
   );
 
+  async function renderReport(
+    reply: FastifyReply,
+    actor: UserActor,
+    id: string,
+    state: FormState & { done?: string | undefined },
+  ) {
+    const [report, summary, usable, executive] = await Promise.all([
+      reports.model(actor, id),
+      assessments.summary(actor, id),
+      templates.usableFor(actor, id),
+      executiveSummaries.get(actor, id),
+    ]);
+    const { assessment, organisationName, serviceName } = summary;
+    return reply.render('reports/views/report-page.njk', {
+      ...common,
+      pageTitle: `Report: ${assessment.title}`,
+      breadcrumbs: [LIST_CRUMB, assessmentCrumb(assessment)],
+      assessment,
+      header: { ...assessment, organisationName, serviceName },
+      report,
+      executive: { writable: executive.writable, text: state.values.text ?? executive.text },
+      errors: state.errors,
+      done: state.done,
+      formats: REPORT_FORMAT_NAMES.map((f) => ({ ext: REPORT_FORMATS[f].ext, text: REPORT_FORMATS[f].text })),
+      templateItems: [{ value: '', text: 'Built-in report (default)' }].concat(
+        usable.map((t) => ({ value: t.id, text: t.organisationName ? t.name : `${t.name} (shared)` })),
+      ),
+    });
+  }
+
   pages.get(
     '/assessments/:id/report',
-    { config: routeConfigFor('view'), schema: { hide: true, params: assessmentIdParams } },
+    {
+      config: routeConfigFor('view'),
+      schema: { hide: true, params: assessmentIdParams, querystring: z.object({ done: z.string().optional() }) },
+    },
+    async (request, reply) =>
+      renderReport(reply, currentUser(request), request.params.id, { values: {}, done: request.query.done }),
+  );
+
+  pages.post(
+    '/assessments/:id/report/executive-summary',
+    { config: routeConfigFor('lead'), schema: { hide: true, params: assessmentIdParams } },
     async (request, reply) => {
       const actor = currentUser(request);
-      const [report, summary, usable] = await Promise.all([
-        reports.model(actor, request.params.id),
-        assessments.summary(actor, request.params.id),
-        templates.usableFor(actor, request.params.id),
-      ]);
-      const { assessment, organisationName, serviceName } = summary;
-      return reply.render('reports/views/report-page.njk', {
-        ...common,
-        pageTitle: `Report: ${assessment.title}`,
-        breadcrumbs: [LIST_CRUMB, assessmentCrumb(assessment)],
-        assessment,
-        header: { ...assessment, organisationName, serviceName },
-        report,
-        formats: REPORT_FORMAT_NAMES.map((f) => ({ ext: REPORT_FORMATS[f].ext, text: REPORT_FORMATS[f].text })),
-        templateItems: [{ value: '', text: 'Built-in report (default)' }].concat(
-          usable.map((t) => ({ value: t.id, text: t.organisationName ? t.name : `${t.name} (shared)` })),
-        ),
+      const { id } = request.params;
+      return handleFormPost(reply, {
+        body: request.body,
+        schema: executiveSummaryBody,
+        save: async (data) => {
+          await executiveSummaries.save(actor, id, data);
+          return `/assessments/${id}/report?done=summary#executive-summary-form`;
+        },
+        redisplay: (reply, state) => renderReport(reply, actor, id, state),
       });
     },
   );

@@ -21,11 +21,13 @@ import { findingsCsv, ratingsCsv } from './report-csv.js';
 import { loadExtensions, type ReportSource } from './report-extensions.js';
 import { renderReportDocument } from './report-html.js';
 import type { PdfPrinter } from './report-pdf.js';
+import { printFrame } from './report-print-frame.js';
 import { buildReportModel, type ReportInput } from './report.model.js';
 import { templateFillFailed, templateOnlyForDocx } from './report-templates.errors.js';
 import { templateForAssessment } from './report-templates.service.js';
 import { reportFiles } from './reports.tables.js';
 import { templateData } from './template-data.js';
+import { findExecutiveSummary } from './executive-summary.service.js';
 import type { TemplateRenderer } from './template-renderer.js';
 
 export const REPORT_FORMATS = {
@@ -61,6 +63,8 @@ export interface ReportsServiceDeps {
   printer: PdfPrinter;
   /** Fills custom templates off the event loop. */
   renderer: TemplateRenderer;
+  /** kloe's public address (KLOE_BASE_URL): a published report cites its address under it. */
+  baseUrl?: string;
 }
 
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
@@ -79,17 +83,18 @@ export function reportFilename(title: string, revision: number, draft: boolean, 
 }
 
 export function createReportsService(deps: ReportsServiceDeps) {
-  const { db, views, sources, printer, renderer } = deps;
+  const { db, views, sources, printer, renderer, baseUrl } = deps;
   const workspace = createWorkspaceService({ db });
 
   /** Everything a report is made from; the access check is the workspace's. */
   async function gather(actor: AssessmentActor, id: string): Promise<ReportInput> {
     const overview = await workspace.overview(actor, id);
-    const [summary, team, recommendations, extensions] = await Promise.all([
+    const [summary, team, recommendations, extensions, executiveSummary] = await Promise.all([
       assessmentsRepo.findSummary(db, id),
       assessmentsRepo.listTeam(db, id),
       recommendationsRepo.listRecommendations(db, id),
       loadExtensions(sources, id),
+      findExecutiveSummary(db, id),
     ]);
     return {
       assessment: overview.assessment,
@@ -104,6 +109,8 @@ export function createReportsService(deps: ReportsServiceDeps) {
       recommendations,
       extensions,
       generatedAt: new Date(),
+      executiveSummary: executiveSummary?.text ?? null,
+      ...(baseUrl ? { citationUrl: `${baseUrl.replace(/\/$/, '')}/assessments/${id}/report` } : {}),
     };
   }
 
@@ -114,8 +121,10 @@ export function createReportsService(deps: ReportsServiceDeps) {
       case 'docx':
         // docx is a large module: loaded when a Word document is first asked for, not at start.
         return (await import('./report-docx.js')).renderDocx(buildReportModel(input));
-      case 'pdf':
-        return printer.print(renderReportDocument(views, buildReportModel(input)));
+      case 'pdf': {
+        const report = buildReportModel(input);
+        return printer.print(renderReportDocument(views, report), printFrame(report));
+      }
       case 'json':
         return Buffer.from(`${JSON.stringify(await exportAssessment(db, actor, input.assessment.id), null, 2)}\n`);
       case 'ratings.csv':

@@ -51,3 +51,16 @@ export const reportTemplates = pgTable(
   },
   (t) => [index('report_templates_organisation_idx').on(t.organisationId, t.name)],
 );
+
+/**
+ * The executive summary of an assessment's report, written by its lead: what the judgement is and why, in
+ * a few paragraphs, shown first in the report. Fixed once the assessment is published.
+ */
+export const reportSummaries = pgTable('report_summaries', {
+  assessmentId: uuid('assessment_id')
+    .primaryKey()
+    .references(() => assessments.id, { onDelete: 'cascade' }),
+  text: text('text').notNull(),
+  updatedBy: text('updated_by').references(() => users.id),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
