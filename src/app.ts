@@ -5,15 +5,9 @@
 import path from 'node:path';
 import fastifyFormbody from '@fastify/formbody';
 import fastifyStatic from '@fastify/static';
-import fastifySwagger from '@fastify/swagger';
-import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
-import {
-  jsonSchemaTransform,
-  serializerCompiler,
-  validatorCompiler,
-  type ZodTypeProvider,
-} from 'fastify-type-provider-zod';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { registerApi } from './api/index.js';
 import type { Config } from './config.js';
 import type { DatabaseHandle } from './db/database.js';
 import { loggableError } from './db/loggable-error.js';
@@ -107,6 +101,7 @@ export interface AppDeps {
     | 'session'
     | 'admin'
     | 'signInAttemptsPerMinute'
+    | 'apiRequestsPerMinute'
     | 'trustProxy'
     | 'oidc'
     | 'evidence'
@@ -176,52 +171,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   registerErrorHandlers(app);
   registerDrain(app);
 
-  await app.register(fastifySwagger, {
-    openapi: {
-      openapi: '3.1.0',
-      info: {
-        title: 'kloe API',
-        version: '1',
-        description:
-          'Frameworks of Key Lines of Enquiry, assessments and their evidence. Errors are application/problem+json (RFC 9457) with a stable `code`.',
-      },
-      tags: [
-        { name: 'frameworks', description: 'KLOE frameworks and their versions' },
-        { name: 'account', description: 'The caller and their API tokens' },
-        { name: 'people', description: 'People who can sign in (administrators)' },
-        { name: 'organisations', description: 'Organisations and their services' },
-        { name: 'assessments', description: 'Inspections and self-assessments: findings, ratings, moderation' },
-        { name: 'evidence', description: 'Evidence items, their files, search and links to statements' },
-        { name: 'report templates', description: 'Custom DOCX templates the reports can be filled into' },
-        { name: 'indicators', description: 'Performance indicators: values, benchmarking, direction of travel' },
-        { name: 'improvement plans', description: 'Improvement plans of services: aims, actions, quality flags' },
-        { name: 'audit', description: 'The audit trail and its hash chain (administrators)' },
-        { name: 'service' },
-      ],
-      components: {
-        securitySchemes: {
-          apiToken: { type: 'http', scheme: 'bearer', description: 'An API token from “Your account”' },
-          sessionCookie: {
-            type: 'apiKey',
-            in: 'cookie',
-            name: 'kloe.session_token',
-            description: 'The session of a person signed in to kloe’s pages (`__Secure-kloe.session_token` over https)',
-          },
-          csrfToken: {
-            type: 'apiKey',
-            in: 'header',
-            name: 'X-CSRF-Token',
-            description:
-              'Required with the session cookie on POST, PUT, PATCH and DELETE, else 403 `invalid_csrf_token`: the `csrf-token` meta tag of any kloe page loaded in the same session. Not needed with an API token.',
-          },
-        },
-      },
-      security: [{ apiToken: [] }, { sessionCookie: [], csrfToken: [] }],
-    },
-    transform: jsonSchemaTransform,
-  });
-  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs', uiConfig: { docExpansion: 'list' } });
-  app.get('/api/openapi.json', { schema: { hide: true }, config: { access: 'public' } }, async () => app.swagger());
+  await registerApi(app, { db, baseUrl: deps.config.baseUrl, requestsPerMinute: deps.config.apiRequestsPerMinute });
 
   await app.register(fastifyStatic, { root: publicFolder, prefix: '/assets/', decorateReply: false, index: false });
 

@@ -11,3 +11,4 @@ export * from '../modules/assessments/recommendations.tables.js';
 export * from '../modules/reports/reports.tables.js';
 export * from '../modules/indicators/indicators.tables.js';
 export * from '../modules/improvement/improvement.tables.js';
+export * from '../api/idempotency.tables.js';
