@@ -29,7 +29,13 @@ export type Operation = Record<string, unknown> & {
 };
 
 const ref = (kind: string, name: string) => ({ $ref: `#/components/${kind}/${name}` });
-const binary = { schema: { type: 'string', contentMediaType: 'application/octet-stream' } };
+/** What a file answer's body is, by its media type. */
+const fileSchema = (type: string) =>
+  type === 'application/json'
+    ? { type: 'object' }
+    : type.startsWith('text/')
+      ? { type: 'string' }
+      : { type: 'string', contentMediaType: type };
 
 /** Routes that answer a file: their media types, which no zod schema describes. */
 const FILE_RESPONSES: Record<string, string[]> = {
@@ -63,7 +69,7 @@ function fileResponse(facts: RouteFacts, responses: Responses): void {
   if (!types || (ok && ok.content)) return;
   responses['200'] = {
     description: 'The file',
-    content: Object.fromEntries(types.map((type) => [type, binary])),
+    content: Object.fromEntries(types.map((type) => [type, { schema: fileSchema(type) }])),
   };
 }
 
