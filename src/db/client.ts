@@ -11,6 +11,7 @@ import { drizzle as drizzlePostgres } from 'drizzle-orm/node-postgres';
 import { migrate as migratePostgres } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
 import { from as copyFromStdin } from 'pg-copy-streams';
+import { installJobSchema } from '../modules/jobs/index.js';
 import { migrationsFolder } from '../paths.js';
 import { lockDataDir } from './data-dir-lock.js';
 import { DatabaseUnavailableError, type Database, type DatabaseHandle } from './database.js';
@@ -83,6 +84,7 @@ async function openPglite(dataDir: string, startFrom: Blob | undefined): Promise
     },
     async migrate() {
       await migratePglite(db, { migrationsFolder });
+      await installJobSchema({ query: (text) => client.query(text), exec: (text) => client.exec(text) });
     },
     async close() {
       if (closed) return;
@@ -142,6 +144,7 @@ async function openPostgres(databaseUrl: string): Promise<OpenedHandle> {
       try {
         await session.query('select pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
         await migratePostgres(db, { migrationsFolder });
+        await installJobSchema({ query: (text) => session.query(text), exec: (text) => session.query(text) });
       } finally {
         await session.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => {});
         session.release();
