@@ -53,7 +53,7 @@ import { registerAuditApi } from './modules/audit/audit.api.js';
 import { registerAuditPages } from './modules/audit/audit.pages.js';
 import { createAuditService } from './modules/audit/audit.service.js';
 import { registerEvidenceApi } from './modules/evidence/evidence.api.js';
-import { createFileSystemStorage, type EvidenceStorage } from './modules/evidence/evidence-storage.js';
+import { createEvidenceStorage, type EvidenceStorage } from './modules/evidence/evidence-storage.js';
 import { reportSources } from './report-sources.js';
 import { createEvidenceService } from './modules/evidence/evidence.service.js';
 import { copyEvidence } from './modules/evidence/evidence.repository.js';
@@ -61,6 +61,7 @@ import { registerEvidencePages } from './modules/evidence/evidence.pages.js';
 import { createEvidenceRequestsService } from './modules/evidence/evidence-requests.service.js';
 import { registerEvidenceRequestRoutes } from './modules/evidence/evidence-requests.routes.js';
 import { registerHealthRoutes } from './modules/health/health.api.js';
+import { createJobQueue, type JobQueueOptions } from './modules/jobs/index.js';
 import { registerFrameworkApi } from './modules/frameworks/frameworks.api.js';
 import { registerFrameworkPages } from './modules/frameworks/frameworks.pages.js';
 import { createFrameworksService } from './modules/frameworks/frameworks.service.js';
@@ -113,6 +114,8 @@ export interface AppDeps {
   evidenceStorage?: EvidenceStorage;
   /** Fastify logger options; false silences it (tests). */
   logger?: FastifyServerOptions['logger'];
+  /** How often the job queue looks for work and for lost jobs (tests poll sooner); pg-boss's defaults otherwise. */
+  jobTimings?: Pick<JobQueueOptions, 'pollingSeconds' | 'superviseSeconds'>;
 }
 
 export type App = FastifyInstance;
@@ -176,7 +179,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(fastifyStatic, { root: publicFolder, prefix: '/assets/', decorateReply: false, index: false });
 
   const frameworks = createFrameworksService({ db });
-  const evidenceStorage = deps.evidenceStorage ?? createFileSystemStorage(deps.config.evidence.dir);
+  const evidenceStorage = deps.evidenceStorage ?? createEvidenceStorage(deps.config.evidence);
   registerHealthRoutes(app, {
     database: deps.database,
     checkDatabaseWrites: () => checkDatabaseWrites(db),
@@ -223,11 +226,16 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     dir: path.join(deps.config.evidence.dir, 'incoming'),
     slots: createSlots(deps.config.evidence.uploadsAtOnce),
   });
+  // Background work shared by every node on the database; handlers are registered below, taking jobs
+  // starts once the app is ready.
+  const logError = (message: string, error: unknown) => app.log.error({ err: loggableError(error) }, message);
+  const jobs = createJobQueue({ database: deps.database, log: logError, ...deps.jobTimings });
   const evidence = createEvidenceService({
     db,
     storage: evidenceStorage,
     limits: deps.config.evidence,
-    log: (message, error) => app.log.error({ err: loggableError(error) }, message),
+    log: logError,
+    jobs,
   });
   await registerEvidenceApi(app, { evidence, maxBytes: deps.config.evidence.maxBytes });
   await registerEvidencePages(app, {
@@ -241,9 +249,12 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     assessments: assessmentDeps.assessments,
     maxBytes: deps.config.evidence.maxBytes,
   });
-  app.addHook('onReady', () => evidence.resumePending());
-  // Pending files are extracted at the next start: stopping does not wait for them.
-  app.addHook('onClose', async () => evidence.stopExtraction());
+  app.addHook('onReady', () => jobs.start());
+  // A job running is abandoned, not awaited: another node (or the next start) takes it again.
+  app.addHook('onClose', async () => {
+    evidence.stopExtraction();
+    await jobs.stop();
+  });
 
   registerAssessmentsApi(app, assessmentDeps);
   registerAssessmentPages(app, {

@@ -63,3 +63,36 @@ describe('KLOE_TRUST_PROXY', () => {
     );
   });
 });
+
+describe('KLOE_EVIDENCE_STORE', () => {
+  it('keeps evidence in the folder unless a store is named', () => {
+    expect(loadConfig({}).evidence.s3).toBeUndefined();
+  });
+
+  it('reads the bucket and prefix from an s3:// URL, with the bucket in the path for another server', () => {
+    const { s3 } = loadConfig({
+      KLOE_EVIDENCE_STORE: 's3://kloe-evidence/county/files',
+      KLOE_S3_ENDPOINT: 'http://127.0.0.1:9000/',
+      KLOE_S3_REGION: 'eu-west-2',
+    }).evidence;
+    expect(s3).toEqual({
+      bucket: 'kloe-evidence',
+      prefix: 'county/files/',
+      endpoint: 'http://127.0.0.1:9000',
+      region: 'eu-west-2',
+      forcePathStyle: true,
+    });
+    expect(loadConfig({ KLOE_EVIDENCE_STORE: 's3://kloe' }).evidence.s3).toMatchObject({
+      prefix: '',
+      endpoint: undefined,
+      forcePathStyle: false,
+    });
+  });
+
+  it('refuses a store that is not an s3:// URL, and an endpoint without a store, naming the variable', () => {
+    expect(() => loadConfig({ KLOE_EVIDENCE_STORE: '/srv/evidence' })).toThrow(/KLOE_EVIDENCE_STORE must be s3:\/\//);
+    expect(() => loadConfig({ KLOE_S3_ENDPOINT: 'http://127.0.0.1:9000' })).toThrow(
+      /KLOE_S3_ENDPOINT is set but KLOE_EVIDENCE_STORE is not/,
+    );
+  });
+});

@@ -4,6 +4,7 @@ import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 import { ROLES, type Role } from './modules/accounts/accounts.tables.js';
+import type { S3StoreConfig } from './modules/evidence/evidence-s3-storage.js';
 import { FILE_TYPES, type FileType } from './modules/evidence/file-types.js';
 import { DEFAULT_PDF_QUEUE } from './modules/reports/report-pdf.js';
 import { secretIsGuessable } from './modules/system/secret-strength.js';
@@ -135,6 +136,21 @@ const envSchema = z.object({
     .enum(['client_secret_basic', 'client_secret_post'], { error: 'must be client_secret_basic or client_secret_post' })
     .default('client_secret_basic'),
   KLOE_EVIDENCE_DIR: z.string().min(1).optional(),
+  KLOE_EVIDENCE_STORE: z
+    .string()
+    .regex(
+      /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/,
+      'must be s3://bucket or s3://bucket/prefix/ (a bucket name of lower-case letters, digits, dots and hyphens)',
+    )
+    .optional(),
+  KLOE_S3_ENDPOINT: z
+    .url({ protocol: /^https?$/, error: 'must be the S3 server’s address, e.g. https://minio.example.org:9000' })
+    .optional(),
+  KLOE_S3_REGION: z.string().trim().min(1).optional(),
+  KLOE_S3_FORCE_PATH_STYLE: z
+    .enum(['true', 'false'], { error: 'must be true or false' })
+    .transform((value) => value === 'true')
+    .optional(),
   KLOE_EVIDENCE_MAX_MB: z.coerce.number().int().min(1).max(2048).default(50),
   KLOE_UPLOADS_AT_ONCE: z.coerce.number().int().min(1).max(1000).default(8),
   KLOE_EVIDENCE_TYPES: z
@@ -203,8 +219,13 @@ export type DemoSetting = 'first-run' | 'off';
 export const defaultDemo = (env: Config['env']): DemoSetting => (env === 'production' ? 'off' : 'first-run');
 
 export interface EvidenceConfig {
-  /** Folder of the uploaded files (content-addressed); default <DATA_DIR>/evidence. */
+  /**
+   * Folder of the uploaded files (content-addressed); default <DATA_DIR>/evidence. With an object store it
+   * holds only uploads being received (`incoming/`).
+   */
   dir: string;
+  /** S3-compatible object storage for the files instead of the folder (KLOE_EVIDENCE_STORE); absent: the folder. */
+  s3?: S3StoreConfig | undefined;
   /** The largest file accepted, in bytes. */
   maxBytes: number;
   /** The file types accepted, as sniffed from the bytes. */
@@ -252,6 +273,20 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
+/** KLOE_EVIDENCE_STORE=s3://bucket/prefix with the KLOE_S3_* around it. */
+function s3Store(e: z.infer<typeof envSchema>): S3StoreConfig {
+  const url = new URL(e.KLOE_EVIDENCE_STORE!);
+  const prefix = url.pathname.replace(/^\/+/, '');
+  return {
+    bucket: url.hostname,
+    prefix: prefix === '' || prefix.endsWith('/') ? prefix : `${prefix}/`,
+    endpoint: e.KLOE_S3_ENDPOINT?.replace(/\/$/, ''),
+    region: e.KLOE_S3_REGION ?? process.env.AWS_REGION ?? 'us-east-1',
+    // Most servers other than AWS's want the bucket in the path.
+    forcePathStyle: e.KLOE_S3_FORCE_PATH_STYLE ?? Boolean(e.KLOE_S3_ENDPOINT),
+  };
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   // An empty variable means "not set", as in most shells' `VAR= kloe …`.
   const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
@@ -296,6 +331,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError('Invalid configuration: set both KLOE_OIDC_ROLE_CLAIM and KLOE_OIDC_ROLE_MAP, or neither');
   }
   const workers = e.KLOE_WORKERS === 'auto' ? availableParallelism() : e.KLOE_WORKERS;
+  if (e.KLOE_S3_ENDPOINT && !e.KLOE_EVIDENCE_STORE) {
+    throw new ConfigError(
+      'Invalid configuration: KLOE_S3_ENDPOINT is set but KLOE_EVIDENCE_STORE is not (s3://bucket/prefix)',
+    );
+  }
   if (workers > 1 && !e.DATABASE_URL) {
     throw new ConfigError(
       'Invalid configuration: KLOE_WORKERS above 1 needs DATABASE_URL (PostgreSQL); the embedded database serves one process',
@@ -344,6 +384,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         : undefined,
     evidence: {
       dir: path.resolve(e.KLOE_EVIDENCE_DIR ?? path.join(dataDir, 'evidence')),
+      s3: e.KLOE_EVIDENCE_STORE ? s3Store(e) : undefined,
       maxBytes: e.KLOE_EVIDENCE_MAX_MB * 1024 * 1024,
       types: e.KLOE_EVIDENCE_TYPES ?? FILE_TYPES,
       uploadsAtOnce: e.KLOE_UPLOADS_AT_ONCE,

@@ -13,7 +13,7 @@ import { organisations, services } from '../modules/organisations/organisations.
 import { printJson, withDatabase } from './context.js';
 import { CliError } from './errors.js';
 import { isUuid } from '../db/ids.js';
-import { createFileSystemStorage } from '../modules/evidence/evidence-storage.js';
+import { createEvidenceStorage } from '../modules/evidence/evidence-storage.js';
 
 /** Every assessment command acts as the system, as a person running kloe on the server does. */
 const CLI = { kind: 'system', label: 'cli' } as const;
@@ -245,7 +245,7 @@ export function registerAssessmentCommands(program: Command): void {
     .action(async (rawId: string, options: { output?: string; withFiles?: boolean }) => {
       const id = assessmentId(rawId);
       const document = await withDatabase(({ db }, config) => {
-        const storage = createFileSystemStorage(config.evidence.dir);
+        const storage = createEvidenceStorage(config.evidence);
         return exportAssessment(db, CLI, id, { readFile: options.withFiles ? storage.read : undefined });
       });
       const text = `${JSON.stringify(document, null, 2)}\n`;
@@ -263,7 +263,7 @@ export function registerAssessmentCommands(program: Command): void {
       const outcome = await withDatabase(({ db }, config) =>
         importAssessment(db, CLI, document, {
           asNew: options.asNew ?? false,
-          storage: createFileSystemStorage(config.evidence.dir),
+          storage: createEvidenceStorage(config.evidence),
         }),
       );
       const c = outcome.counts;

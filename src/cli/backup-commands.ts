@@ -21,6 +21,11 @@ function embeddedOnly(config: Config, command: string): void {
       `kloe ${command} is for the embedded database; with DATABASE_URL use pg_dump and copy the evidence folder (docs/operations.md, Backups)`,
     );
   }
+  if (config.evidence.s3) {
+    throw new BackupError(
+      `kloe ${command} copies the evidence folder; with KLOE_EVIDENCE_STORE back up the bucket with the store’s own tools (docs/deployment.md)`,
+    );
+  }
 }
 
 /** Writes the backup to `out`: asked of the serving kloe when there is one, else made here. */

@@ -2,7 +2,7 @@
 import path from 'node:path';
 import { Option, type Command } from 'commander';
 import { isUuid } from '../db/ids.js';
-import { createFileSystemStorage } from '../modules/evidence/evidence-storage.js';
+import { createEvidenceStorage } from '../modules/evidence/evidence-storage.js';
 import { uploadFromFile } from '../modules/evidence/upload-files.js';
 import { EVIDENCE_KIND_LABELS, itemBody, searchQuery } from '../modules/evidence/evidence.schemas.js';
 import { cappedNote, plainSnippet, searchToJson } from '../modules/evidence/evidence.responses.js';
@@ -23,7 +23,7 @@ function assessmentId(value: string): string {
 }
 
 function serviceFor(db: Database, config: Config) {
-  return createEvidenceService({ db, storage: createFileSystemStorage(config.evidence.dir), limits: config.evidence });
+  return createEvidenceService({ db, storage: createEvidenceStorage(config.evidence), limits: config.evidence });
 }
 
 /** A refusal naming each problem on one line. */

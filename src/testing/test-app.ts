@@ -32,7 +32,12 @@ export function useTestApp(
   beforeAll(async () => {
     database = await createTestDatabase(driver);
     await prepareDatabase(database, testConfig(config), { demo: options.demo ?? false });
-    app = await buildApp({ config: testConfig(config), database, logger: options.logger ?? false });
+    app = await buildApp({
+      config: testConfig(config),
+      database,
+      logger: options.logger ?? false,
+      jobTimings: { pollingSeconds: 0.5, superviseSeconds: 1 },
+    });
   });
   afterAll(async () => {
     await app?.close();

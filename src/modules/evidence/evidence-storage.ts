@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { folderStatus, type StorageStatus } from '../../storage/folder-status.js';
+import { createS3Storage, type S3StoreConfig } from './evidence-s3-storage.js';
 
 export interface EvidenceStorage {
   /** Stores the file at `source` (left where it is) under its hash unless already there; says whether it was new. */
@@ -60,6 +61,11 @@ export function createFileSystemStorage(root: string): EvidenceStorage {
     stream: (sha256) => createReadStream(pathOf(sha256)),
     status: () => folderStatus(root),
   };
+}
+
+/** The store the configuration names: S3-compatible object storage (KLOE_EVIDENCE_STORE) or the folder. */
+export function createEvidenceStorage(config: { dir: string; s3?: S3StoreConfig | undefined }): EvidenceStorage {
+  return config.s3 ? createS3Storage(config.s3) : createFileSystemStorage(config.dir);
 }
 
 /**

@@ -218,6 +218,15 @@ export async function pendingFiles(db: Database): Promise<{ id: string; sha256: 
     .where(eq(evidenceFiles.extractionStatus, 'pending'));
 }
 
+/** The file, when its text is still to be extracted. */
+export async function pendingFile(db: Database, fileId: string) {
+  const [file] = await db
+    .select({ id: evidenceFiles.id, sha256: evidenceFiles.sha256, mediaType: evidenceFiles.mediaType })
+    .from(evidenceFiles)
+    .where(and(eq(evidenceFiles.id, fileId), eq(evidenceFiles.extractionStatus, 'pending')));
+  return file;
+}
+
 /** The items holding a file (after its text arrives, their suggestions are worked out again). */
 export async function itemsHolding(db: Database, fileId: string) {
   return db

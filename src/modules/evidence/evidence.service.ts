@@ -16,6 +16,7 @@ import type { EvidenceStorage } from './evidence-storage.js';
 import { badTarget, fileNotFound, itemNotFound, linkNotFound } from './evidence.errors.js';
 import * as repo from './evidence.repository.js';
 import type { ItemInput, LinkInput } from './evidence.schemas.js';
+import type { JobQueue } from '../jobs/index.js';
 import { createExtractionQueue } from './extraction-queue.js';
 import { AppError } from '../../errors.js';
 
@@ -28,6 +29,8 @@ export interface EvidenceServiceDeps {
   limits: Pick<EvidenceConfig, 'maxBytes' | 'types'>;
   /** Where a failure of the background extraction is reported (the app's logger). */
   log?: (message: string, error: unknown) => void;
+  /** The shared job queue, which then runs background extraction (a server); absent, this process does. */
+  jobs?: JobQueue;
 }
 
 const noFiles = () =>
@@ -58,6 +61,7 @@ export function createEvidenceService(deps: EvidenceServiceDeps) {
     db,
     storage,
     log: deps.log,
+    jobs: deps.jobs,
     // A large file's text arrives after its upload: rank the statements again for the items holding it.
     async onExtracted(fileId) {
       for (const { itemId, assessmentId } of await repo.itemsHolding(db, fileId)) {
@@ -90,7 +94,10 @@ export function createEvidenceService(deps: EvidenceServiceDeps) {
         fileName: file.name,
         addedBy: actor.kind === 'user' ? actor.userId : null,
       });
-      if (stored.created) created.push(stored.file);
+      if (stored.created) {
+        created.push(stored.file);
+        await queue.stored(tx, stored.file);
+      }
       if (attached) {
         await recordAudit(tx, {
           actor,
