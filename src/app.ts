@@ -62,6 +62,7 @@ import { createEvidenceRequestsService } from './modules/evidence/evidence-reque
 import { registerEvidenceRequestRoutes } from './modules/evidence/evidence-requests.routes.js';
 import { registerHealthRoutes } from './modules/health/health.api.js';
 import { createJobQueue, type JobQueueOptions } from './modules/jobs/index.js';
+import { registerWebhooks, type WebhookTimings } from './modules/webhooks/index.js';
 import { registerFrameworkApi } from './modules/frameworks/frameworks.api.js';
 import { registerFrameworkPages } from './modules/frameworks/frameworks.pages.js';
 import { createFrameworksService } from './modules/frameworks/frameworks.service.js';
@@ -116,6 +117,8 @@ export interface AppDeps {
   logger?: FastifyServerOptions['logger'];
   /** How often the job queue looks for work and for lost jobs (tests poll sooner); pg-boss's defaults otherwise. */
   jobTimings?: Pick<JobQueueOptions, 'pollingSeconds' | 'superviseSeconds'>;
+  /** Webhook retries and how often events are looked for (tests go faster); see webhooks.service.ts. */
+  webhookTimings?: WebhookTimings & { dispatchEverySeconds?: number };
 }
 
 export type App = FastifyInstance;
@@ -248,6 +251,12 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     requests: createEvidenceRequestsService({ db, evidence, limits: deps.config.evidence }),
     assessments: assessmentDeps.assessments,
     maxBytes: deps.config.evidence.maxBytes,
+  });
+  registerWebhooks(app, {
+    db,
+    jobs,
+    production: deps.config.env === 'production',
+    ...(deps.webhookTimings ? { timings: deps.webhookTimings } : {}),
   });
   app.addHook('onReady', () => jobs.start());
   // A job running is abandoned, not awaited: another node (or the next start) takes it again.

@@ -98,4 +98,12 @@ export const OPERATION_IDS: Readonly<Record<string, string>> = {
   'POST /api/organisations/{id}/services/{serviceId}/plan/aims/{aimId}/actions': 'createImprovementAction',
   'PUT /api/organisations/{id}/services/{serviceId}/plan/aims/{aimId}/actions/{actionId}': 'updateImprovementAction',
   'POST /api/assessments/{id}/plan-drafts': 'draftImprovementPlan',
+  // webhooks
+  'GET /api/webhooks': 'listWebhooks',
+  'POST /api/webhooks': 'registerWebhook',
+  'GET /api/webhooks/{id}': 'getWebhook',
+  'DELETE /api/webhooks/{id}': 'deleteWebhook',
+  'POST /api/webhooks/{id}/resume': 'resumeWebhook',
+  'GET /api/webhooks/{id}/deliveries': 'listWebhookDeliveries',
+  'POST /api/webhooks/{id}/deliveries/{deliveryId}/redeliver': 'redeliverWebhook',
 };
