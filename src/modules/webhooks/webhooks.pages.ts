@@ -25,6 +25,7 @@ export function registerWebhookPages(app: FastifyInstance, deps: { webhooks: Web
     return reply.render('webhooks/views/webhooks.njk', {
       ...state,
       pageTitle: 'Webhooks',
+      section: 'webhooks',
       webhooks: await webhooks.list(),
       events,
       done,
@@ -53,6 +54,7 @@ export function registerWebhookPages(app: FastifyInstance, deps: { webhooks: Web
       const log = await webhooks.deliveries(webhook.id, { limit: 50, offset: 0 });
       return reply.render('webhooks/views/webhook.njk', {
         pageTitle: `Webhook to ${webhook.url}`,
+        section: 'webhooks',
         breadcrumbs: [CRUMB],
         webhook,
         log,
