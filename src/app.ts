@@ -5,15 +5,9 @@
 import path from 'node:path';
 import fastifyFormbody from '@fastify/formbody';
 import fastifyStatic from '@fastify/static';
-import fastifySwagger from '@fastify/swagger';
-import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
-import {
-  jsonSchemaTransform,
-  serializerCompiler,
-  validatorCompiler,
-  type ZodTypeProvider,
-} from 'fastify-type-provider-zod';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { registerApi } from './api/index.js';
 import type { Config } from './config.js';
 import type { DatabaseHandle } from './db/database.js';
 import { loggableError } from './db/loggable-error.js';
@@ -72,6 +66,7 @@ import { createEvidenceRequestsService } from './modules/evidence/evidence-reque
 import { registerEvidenceRequestRoutes } from './modules/evidence/evidence-requests.routes.js';
 import { registerHealthRoutes } from './modules/health/health.api.js';
 import { createJobQueue, type JobQueueOptions } from './modules/jobs/index.js';
+import { registerWebhooks, type WebhookTimings } from './modules/webhooks/index.js';
 import { registerFrameworkApi } from './modules/frameworks/frameworks.api.js';
 import { registerFrameworkPages } from './modules/frameworks/frameworks.pages.js';
 import { createFrameworksService } from './modules/frameworks/frameworks.service.js';
@@ -113,6 +108,7 @@ export interface AppDeps {
     | 'session'
     | 'admin'
     | 'signInAttemptsPerMinute'
+    | 'apiRequestsPerMinute'
     | 'trustProxy'
     | 'oidc'
     | 'evidence'
@@ -126,6 +122,8 @@ export interface AppDeps {
   logger?: FastifyServerOptions['logger'];
   /** How often the job queue looks for work and for lost jobs (tests poll sooner); pg-boss's defaults otherwise. */
   jobTimings?: Pick<JobQueueOptions, 'pollingSeconds' | 'superviseSeconds'>;
+  /** Webhook retries and how often events are looked for (tests go faster); see webhooks.service.ts. */
+  webhookTimings?: WebhookTimings & { dispatchEverySeconds?: number };
 }
 
 export type App = FastifyInstance;
@@ -184,52 +182,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   registerErrorHandlers(app);
   registerDrain(app);
 
-  await app.register(fastifySwagger, {
-    openapi: {
-      openapi: '3.1.0',
-      info: {
-        title: 'kloe API',
-        version: '1',
-        description:
-          'Frameworks of Key Lines of Enquiry, assessments and their evidence. Errors are application/problem+json (RFC 9457) with a stable `code`.',
-      },
-      tags: [
-        { name: 'frameworks', description: 'KLOE frameworks and their versions' },
-        { name: 'account', description: 'The caller and their API tokens' },
-        { name: 'people', description: 'People who can sign in (administrators)' },
-        { name: 'organisations', description: 'Organisations and their services' },
-        { name: 'assessments', description: 'Inspections and self-assessments: findings, ratings, moderation' },
-        { name: 'evidence', description: 'Evidence items, their files, search and links to statements' },
-        { name: 'report templates', description: 'Custom DOCX templates the reports can be filled into' },
-        { name: 'indicators', description: 'Performance indicators: values, benchmarking, direction of travel' },
-        { name: 'improvement plans', description: 'Improvement plans of services: aims, actions, quality flags' },
-        { name: 'audit', description: 'The audit trail and its hash chain (administrators)' },
-        { name: 'service' },
-      ],
-      components: {
-        securitySchemes: {
-          apiToken: { type: 'http', scheme: 'bearer', description: 'An API token from “Your account”' },
-          sessionCookie: {
-            type: 'apiKey',
-            in: 'cookie',
-            name: 'kloe.session_token',
-            description: 'The session of a person signed in to kloe’s pages (`__Secure-kloe.session_token` over https)',
-          },
-          csrfToken: {
-            type: 'apiKey',
-            in: 'header',
-            name: 'X-CSRF-Token',
-            description:
-              'Required with the session cookie on POST, PUT, PATCH and DELETE, else 403 `invalid_csrf_token`: the `csrf-token` meta tag of any kloe page loaded in the same session. Not needed with an API token.',
-          },
-        },
-      },
-      security: [{ apiToken: [] }, { sessionCookie: [], csrfToken: [] }],
-    },
-    transform: jsonSchemaTransform,
-  });
-  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs', uiConfig: { docExpansion: 'list' } });
-  app.get('/api/openapi.json', { schema: { hide: true }, config: { access: 'public' } }, async () => app.swagger());
+  await registerApi(app, { db, baseUrl: deps.config.baseUrl, requestsPerMinute: deps.config.apiRequestsPerMinute });
 
   await app.register(fastifyStatic, { root: publicFolder, prefix: '/assets/', decorateReply: false, index: false });
   registerInstallable(app);
@@ -309,6 +262,12 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     requests: createEvidenceRequestsService({ db, evidence, limits: deps.config.evidence }),
     assessments: assessmentDeps.assessments,
     maxBytes: deps.config.evidence.maxBytes,
+  });
+  registerWebhooks(app, {
+    db,
+    jobs,
+    production: deps.config.env === 'production',
+    ...(deps.webhookTimings ? { timings: deps.webhookTimings } : {}),
   });
   app.addHook('onReady', () => jobs.start());
   // A job running is abandoned, not awaited: another node (or the next start) takes it again.

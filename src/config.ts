@@ -84,6 +84,7 @@ const envSchema = z.object({
     )
     .optional(),
   KLOE_SIGN_IN_ATTEMPTS_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(10),
+  KLOE_API_REQUESTS_PER_MINUTE: z.coerce.number().int().min(0).max(1_000_000).default(600),
   KLOE_WORKERS: z
     .union([z.literal('auto'), z.coerce.number().int().min(1).max(64)], {
       error: 'must be a number of processes from 1 to 64, or auto (one per CPU core)',
@@ -183,6 +184,8 @@ export interface Config {
   trustProxy?: string[] | undefined;
   /** Sign-in attempts allowed from one address per minute, before 429 Too Many Requests. */
   signInAttemptsPerMinute: number;
+  /** API calls (and /health) a caller may make a minute; 0: no limit. */
+  apiRequestsPerMinute: number;
   /** Server processes sharing the port (PostgreSQL only: the embedded database belongs to one process). */
   workers: number;
   /**
@@ -355,6 +358,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     session: { idleMinutes: e.KLOE_SESSION_IDLE_MINUTES, maxHours: e.KLOE_SESSION_MAX_HOURS },
     trustProxy: e.KLOE_TRUST_PROXY,
     signInAttemptsPerMinute: e.KLOE_SIGN_IN_ATTEMPTS_PER_MINUTE,
+    apiRequestsPerMinute: e.KLOE_API_REQUESTS_PER_MINUTE,
     workers,
     watchTemplates: e.KLOE_WATCH_TEMPLATES,
     demo: e.KLOE_DEMO ?? defaultDemo(e.NODE_ENV),

@@ -23,6 +23,7 @@ import {
 } from './modules/evidence/evidence.tables.js';
 import { improvementActions, improvementAims } from './modules/improvement/improvement.tables.js';
 import { services } from './modules/organisations/organisations.tables.js';
+import { webhookDeliveries } from './modules/webhooks/webhooks.tables.js';
 import { describeEachDatabase } from './db/testing/test-database.js';
 import { cookiesFrom } from './testing/forms.js';
 import { createNestedRecords, NESTED_STATEMENT, type NestedRecords } from './testing/nested-records.js';
@@ -32,7 +33,13 @@ import { createTestUser, type TestUser } from './testing/test-users.js';
 /** Route parameters that name a record, and where the record is found in a set of nested records. */
 const RECORD_PARAMS: Record<string, (r: NestedRecords, url: string) => string> = {
   id: (r, url) =>
-    url.includes('/admin/users/') ? r.personId : url.includes('/organisations/') ? r.organisationId : r.assessmentId,
+    url.includes('/admin/users/')
+      ? r.personId
+      : url.includes('/webhooks/')
+        ? r.webhookId
+        : url.includes('/organisations/')
+          ? r.organisationId
+          : r.assessmentId,
   serviceId: (r) => r.serviceId,
   itemId: (r) => r.itemId,
   fileId: (r) => r.fileId,
@@ -42,6 +49,7 @@ const RECORD_PARAMS: Record<string, (r: NestedRecords, url: string) => string> =
   recommendationId: (r) => r.recommendationId,
   aimId: (r) => r.aimId,
   actionId: (r) => r.actionId,
+  deliveryId: (r) => r.deliveryId,
 };
 
 /** Parameters that name no record of an assessment, and the value every call gives them. */
@@ -104,6 +112,8 @@ const BODIES: Record<string, Body> = {
   'POST /organisations/:id/services/:serviceId/plan/aims/:aimId/actions/new': actionFields,
   'PUT /api/organisations/:id/services/:serviceId/plan/aims/:aimId/actions/:actionId': actionFields,
   'POST /organisations/:id/services/:serviceId/plan/aims/:aimId/actions/:actionId/edit': actionFields,
+  'POST /api/webhooks/:id/deliveries/:deliveryId/redeliver': { fields: {} },
+  'POST /admin/webhooks/:id/deliveries/:deliveryId/redeliver': { fields: {} },
 };
 
 const paramsOf = (url: string) => [...url.matchAll(/:(\w+)/g)].map((m) => m[1]!);
@@ -167,6 +177,10 @@ describeEachDatabase('nested records belong to their parents, on every route', (
         .select()
         .from(improvementActions)
         .where(inArray(improvementActions.aimId, [mine.aimId, theirs.aimId])),
+      db
+        .select()
+        .from(webhookDeliveries)
+        .where(inArray(webhookDeliveries.endpointId, [mine.webhookId, theirs.webhookId])),
       db.select({ n: count() }).from(auditLog),
     ]);
     return rows.map((table) => (table as unknown[]).map((row) => JSON.stringify(row)).sort());
@@ -191,7 +205,7 @@ describeEachDatabase('nested records belong to their parents, on every route', (
   /** Improvement plans are changed only by members of their organisation: one per organisation, made once. */
   const members = new Map<string, Promise<TestUser>>();
   function caller(route: RouteAccess, url: string): TestUser | Promise<TestUser> {
-    if (route.url.startsWith('/admin/')) return admin;
+    if (route.url.startsWith('/admin/') || route.url.startsWith('/api/webhooks/')) return admin;
     if (!route.url.includes('/organisations/')) return lead;
     const organisationId = /\/organisations\/([^/]+)/.exec(url)![1]!;
     if (!route.url.includes('/plan')) return admin;

@@ -11,3 +11,5 @@ export * from '../modules/assessments/recommendations.tables.js';
 export * from '../modules/reports/reports.tables.js';
 export * from '../modules/indicators/indicators.tables.js';
 export * from '../modules/improvement/improvement.tables.js';
+export * from '../api/idempotency.tables.js';
+export * from '../modules/webhooks/webhooks.tables.js';

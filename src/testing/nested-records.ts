@@ -25,6 +25,7 @@ import { improvementActions, improvementAims, improvementPlans } from '../module
 import { services } from '../modules/organisations/organisations.tables.js';
 import { createTestUser } from './test-users.js';
 import { createTestOrganisation } from '../modules/organisations/testing/test-organisations.js';
+import { webhookDeliveries, webhookEndpoints } from '../modules/webhooks/webhooks.tables.js';
 import { testConfig } from './test-config.js';
 
 /** The statement every record that names one uses. */
@@ -45,6 +46,9 @@ export interface NestedRecords {
   ssoLinkId: string;
   aimId: string;
   actionId: string;
+  /** A webhook (its owner the lead) and one delivery in its log. */
+  webhookId: string;
+  deliveryId: string;
 }
 
 export async function createNestedRecords(
@@ -118,6 +122,28 @@ export async function createNestedRecords(
     .values({ aimId: aim!.id, position: 1, title: 'Survey tenants' })
     .returning({ id: improvementActions.id });
 
+  // Port 9 (discard) on this machine: a delivery sent again fails at once, reaching nothing. It follows an
+  // event no walk of the routes makes, so that no delivery is added to it in the background.
+  const [webhook] = await db
+    .insert(webhookEndpoints)
+    .values({
+      url: `http://127.0.0.1:9/${randomUUID()}`,
+      secret: 'whsec_dGVzdA==',
+      events: ['indicator.values_imported'],
+      ownerId: options.leadUserId,
+    })
+    .returning({ id: webhookEndpoints.id });
+  const [delivery] = await db
+    .insert(webhookDeliveries)
+    .values({
+      endpointId: webhook!.id,
+      eventId: randomUUID(),
+      eventType: 'assessment.opened',
+      payload: {},
+      state: 'failed',
+    })
+    .returning({ id: webhookDeliveries.id });
+
   const person = await createTestUser(db, 'organisation_member', { organisationId: organisation.id });
   const ssoLinkId = randomUUID();
   await db.insert(accounts).values({
@@ -132,6 +158,8 @@ export async function createNestedRecords(
   return {
     personId: person.actor.userId,
     ssoLinkId,
+    webhookId: webhook!.id,
+    deliveryId: delivery!.id,
     organisationId: organisation.id,
     serviceId: service!.id,
     assessmentId,

@@ -14,6 +14,8 @@ export function testConfig(overrides: Partial<AppDeps['config']> = {}): AppDeps[
     admin: undefined,
     // High, so that suites signing in often are not throttled; the limit itself has its own test.
     signInAttemptsPerMinute: 1000,
+    // High for the same reason; src/api/conventions.int.test.ts tests a low one.
+    apiRequestsPerMinute: 100_000,
     oidc: undefined,
     // Content-addressed, so every test app of this process may share one folder; under the run's folder
     // (run-folder.setup.ts), which is removed when the run ends.

@@ -165,7 +165,13 @@ export const scorecardResponse = z.object({
   kloes: z.array(kloeResponse),
   keyQuestions: z.array(rollUpResponse),
   overall: rollUpResponse,
-  findingCounts: z.record(z.enum(FINDING_OUTCOMES), z.number().int()),
+  // The four outcomes as properties: a z.record of the enum would require keys the schema does not define.
+  findingCounts: z.object({
+    met: z.number().int(),
+    partly_met: z.number().int(),
+    not_met: z.number().int(),
+    not_judged: z.number().int(),
+  } satisfies Record<(typeof FINDING_OUTCOMES)[number], z.ZodNumber>),
   missingFinalRatings: z.array(z.string()),
 });
 

@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { problemSchema } from '../frameworks/frameworks.schemas.js';
-import { auditFilterQuery, auditListResponse, chainVerificationResponse, entryJson } from './audit.schemas.js';
+import { auditApiQuery, auditListResponse, chainVerificationResponse, entryJson } from './audit.schemas.js';
 import type { AuditService } from './audit.service.js';
 
 export function registerAuditApi(app: FastifyInstance, deps: { audit: AuditService }): void {
@@ -17,15 +17,15 @@ export function registerAuditApi(app: FastifyInstance, deps: { audit: AuditServi
       config,
       schema: {
         tags: ['audit'],
-        summary: 'Audit trail entries matching the filters, newest first, 50 a page',
-        querystring: auditFilterQuery,
+        summary: 'Audit trail entries matching the filters, newest first, 50 a page unless `limit` says',
+        querystring: auditApiQuery,
         response: { 200: auditListResponse, ...refusals },
       },
     },
     async (request) => {
-      const { page, ...filters } = request.query;
-      const result = await audit.list(filters, { page });
-      return { ...result, entries: result.entries.map(entryJson) };
+      const { limit, offset, ...filters } = request.query;
+      const result = await audit.list(filters, { offset, pageSize: limit });
+      return { entries: result.entries.map(entryJson), total: result.total, limit, offset };
     },
   );
 

@@ -24,7 +24,7 @@ describeEachDatabase('audit routes', (driver) => {
       const res = await get('/api/audit?entityType=organisation&entityId=org-watched', admin);
       expect(res.statusCode).toBe(200);
       const body = res.json();
-      expect(body).toMatchObject({ total: 1, page: 1, pageSize: 50, pageCount: 1 });
+      expect(body).toMatchObject({ total: 1, limit: 50, offset: 0 });
       expect(body.entries[0]).toMatchObject({
         action: 'organisation.updated',
         actorLabel: 'Ada Okafor <ada@example.test>',
@@ -32,8 +32,8 @@ describeEachDatabase('audit routes', (driver) => {
         reason: 'merged with <Leeds> & co',
       });
       expect(body.entries[0].hash).toMatch(/^[0-9a-f]{64}$/);
-      const second = (await get('/api/audit?entityType=bulk&page=2', admin)).json();
-      expect(second).toMatchObject({ total: 51, page: 2, pageCount: 2 });
+      const second = (await get('/api/audit?entityType=bulk&offset=50', admin)).json();
+      expect(second).toMatchObject({ total: 51, limit: 50, offset: 50 });
       expect(second.entries).toHaveLength(1);
     });
 
@@ -41,7 +41,7 @@ describeEachDatabase('audit routes', (driver) => {
       ['an impossible date', 'from=2026-02-30', 'querystring.from'],
       ['a date in another form', 'to=31/03/2026', 'querystring.to'],
       ['a to date before the from date', 'from=2026-03-02&to=2026-03-01', 'querystring.to'],
-      ['a page that is not a number', 'page=two', 'querystring.page'],
+      ['an offset that is not a number', 'offset=two', 'querystring.offset'],
     ])('refuses %s with problem+json naming the field', async (_name, query, field) => {
       const res = await get(`/api/audit?${query}`, admin);
       expect(res.statusCode).toBe(400);
@@ -55,7 +55,7 @@ describeEachDatabase('audit routes', (driver) => {
     expect(paths['/api/audit'].get.tags).toEqual(['audit']);
     const parameters = paths['/api/audit'].get.parameters.map((p: { name: string }) => p.name);
     expect(parameters).toEqual(
-      expect.arrayContaining(['actorId', 'q', 'action', 'entityType', 'entityId', 'from', 'to', 'page']),
+      expect.arrayContaining(['actorId', 'q', 'action', 'entityType', 'entityId', 'from', 'to', 'limit', 'offset']),
     );
     expect(paths['/api/audit/verify'].get.tags).toEqual(['audit']);
   });

@@ -3,6 +3,7 @@
  * querystring) and the audit page's filter form, so both accept and refuse the same input.
  */
 import { z } from 'zod';
+import { pageFields, pageQuery } from '../../api/index.js';
 import type { AuditEntryRow } from './audit.repository.js';
 
 export const AUDIT_PAGE_SIZE = 50;
@@ -16,21 +17,34 @@ const ukDate = (name: 'from' | 'to', description: string) =>
     .optional()
     .describe(description);
 
+const auditFilterFields = {
+  actorId: filterText('Only entries made by this user id'),
+  q: filterText('Only entries whose actor (name and email address) contains this text, in any case'),
+  action: filterText('Only this action, e.g. user.role_changed'),
+  entityType: filterText('Only entries about records of this type, e.g. user'),
+  entityId: filterText('Only entries about the record with this id'),
+  from: ukDate('from', 'Only entries on or after this UK date (YYYY-MM-DD)'),
+  to: ukDate('to', 'Only entries on or before this UK date (YYYY-MM-DD)'),
+};
+
+const datesInOrder: [(q: { from?: string | undefined; to?: string | undefined }) => boolean, z.core.$ZodCustomParams] =
+  [
+    (q) => q.from === undefined || q.to === undefined || q.from <= q.to,
+    { path: ['to'], message: 'The ‘to’ date must be the same as or after the ‘from’ date' },
+  ];
+
+/** The audit page's filter form. */
 export const auditFilterQuery = z
   .object({
-    actorId: filterText('Only entries made by this user id'),
-    q: filterText('Only entries whose actor (name and email address) contains this text, in any case'),
-    action: filterText('Only this action, e.g. user.role_changed'),
-    entityType: filterText('Only entries about records of this type, e.g. user'),
-    entityId: filterText('Only entries about the record with this id'),
-    from: ukDate('from', 'Only entries on or after this UK date (YYYY-MM-DD)'),
-    to: ukDate('to', 'Only entries on or before this UK date (YYYY-MM-DD)'),
+    ...auditFilterFields,
     page: z.coerce.number().int().positive().default(1).describe(`Page of ${AUDIT_PAGE_SIZE} entries, newest first`),
   })
-  .refine((q) => q.from === undefined || q.to === undefined || q.from <= q.to, {
-    path: ['to'],
-    message: 'The ‘to’ date must be the same as or after the ‘from’ date',
-  });
+  .refine(...datesInOrder);
+
+/** The API's: the same filters, paged as every API list is (limit and offset). */
+export const auditApiQuery = z
+  .object({ ...auditFilterFields, ...pageQuery({ defaultLimit: AUDIT_PAGE_SIZE }).shape })
+  .refine(...datesInOrder);
 
 export type AuditFilterQuery = z.infer<typeof auditFilterQuery>;
 
@@ -49,13 +63,7 @@ export const auditEntrySchema = z.object({
   hash: z.string().describe('SHA-256 over prevHash and the canonical JSON of the entry'),
 });
 
-export const auditListResponse = z.object({
-  entries: z.array(auditEntrySchema),
-  total: z.number().int(),
-  page: z.number().int(),
-  pageSize: z.number().int(),
-  pageCount: z.number().int(),
-});
+export const auditListResponse = z.object({ entries: z.array(auditEntrySchema), ...pageFields });
 
 const chainProblem = z.object({
   entryId: z.number().int(),

@@ -53,14 +53,18 @@ async function* entriesInChainOrder(db: Database, batchSize: number): AsyncGener
 export function createAuditService(deps: { db: Database }) {
   const { db } = deps;
 
-  /** One page of entries matching the filters, newest first, with how many match in all. */
-  async function list(filters: AuditFilters = {}, paging: { page?: number; pageSize?: number } = {}) {
-    const page = paging.page ?? 1;
+  /**
+   * One page of entries matching the filters, newest first, with how many match in all. Pages ask by page
+   * number, the API by offset.
+   */
+  async function list(filters: AuditFilters = {}, paging: { page?: number; pageSize?: number; offset?: number } = {}) {
     const pageSize = paging.pageSize ?? AUDIT_PAGE_SIZE;
+    const offset = paging.offset ?? ((paging.page ?? 1) - 1) * pageSize;
+    const page = Math.floor(offset / pageSize) + 1;
     const criteria = criteriaOf(filters);
-    const entries = await repo.listEntries(db, criteria, { limit: pageSize, offset: (page - 1) * pageSize });
+    const entries = await repo.listEntries(db, criteria, { limit: pageSize, offset });
     // A first page that is not full holds them all (most records' histories): no count needed.
-    const total = page === 1 && entries.length < pageSize ? entries.length : await repo.countEntries(db, criteria);
+    const total = offset === 0 && entries.length < pageSize ? entries.length : await repo.countEntries(db, criteria);
     return { entries, total, page, pageSize, pageCount: Math.ceil(total / pageSize) } satisfies AuditPage;
   }
 
