@@ -37,6 +37,8 @@ import { registerAssessmentExportApi } from './modules/assessments/assessment-ex
 import { registerAssessmentsApi } from './modules/assessments/assessments.api.js';
 import { registerAssessmentPages } from './modules/assessments/assessments.pages.js';
 import { createComparisonService } from './modules/assessments/comparison.service.js';
+import { registerComparisonApi } from './modules/assessments/comparison.api.js';
+import { registerComparisonPages } from './modules/assessments/comparison.pages.js';
 import { registerAssessmentVisibilityCheck } from './modules/assessments/assessments.hooks.js';
 import { createAssessmentsService } from './modules/assessments/assessments.service.js';
 import { createModerationService } from './modules/assessments/moderation.service.js';
@@ -71,6 +73,12 @@ import { registerFrameworkApi } from './modules/frameworks/frameworks.api.js';
 import { registerFrameworkPages } from './modules/frameworks/frameworks.pages.js';
 import { createFrameworksService } from './modules/frameworks/frameworks.service.js';
 import { registerHomePage } from './modules/home/home.pages.js';
+import { registerNotifications } from './modules/notifications/index.js';
+import { registerComments } from './modules/comments/index.js';
+import { registerMyWork } from './modules/work/index.js';
+import { createKloeReviewService } from './modules/assessments/kloe-review.service.js';
+import { registerKloeReviewApi } from './modules/assessments/kloe-review.api.js';
+import { registerKloeReviewPages } from './modules/assessments/kloe-review.pages.js';
 import { registerImprovementApi } from './modules/improvement/improvement.api.js';
 import { registerImprovementPages } from './modules/improvement/improvement.pages.js';
 import { createImprovementService } from './modules/improvement/improvement.service.js';
@@ -112,7 +120,7 @@ export interface AppDeps {
     | 'evidence'
     | 'reports'
   > &
-    Partial<Pick<Config, 'watchTemplates'>>;
+    Partial<Pick<Config, 'watchTemplates' | 'smtp'>>;
   database: DatabaseHandle;
   /** Where evidence files are kept; by default the folder config.evidence.dir. */
   evidenceStorage?: EvidenceStorage;
@@ -232,7 +240,6 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     checkDatabaseWrites: () => checkDatabaseWrites(db),
     evidenceStorage,
   });
-  registerHomePage(app, { frameworks });
   registerFrameworkApi(app, { frameworks });
   registerFrameworkPages(app, { frameworks });
 
@@ -261,11 +268,19 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   registerOrganisationsApi(app, { organisations });
   registerOrganisationPages(app, { organisations, audit });
 
+  // team work: notifications (in kloe, and by email when KLOE_SMTP_URL is set)
+  const { notifications } = registerNotifications(app, { db, smtp: deps.config.smtp, baseUrl: deps.config.baseUrl });
+  const notify = notifications.notify;
   const assessmentDeps = {
     assessments: createAssessmentsService({ db, revisionCopiers: [copyEvidence] }),
     workspace: createWorkspaceService({ db }),
-    moderation: createModerationService({ db }),
+    moderation: createModerationService({ db, notify }),
   };
+  const kloeReview = createKloeReviewService({ db, notify });
+  registerKloeReviewApi(app, { kloeReview });
+  registerKloeReviewPages(app, { kloeReview, assessments: assessmentDeps.assessments });
+  const comments = registerComments(app, { db, notify, assessments: assessmentDeps.assessments });
+  registerHomePage(app, { frameworks, myWork: registerMyWork(app, { db, kloeReview }) });
   registerAssessmentVisibilityCheck(app, { db });
   // evidence
   // Every upload route (evidence, answers to requests, report templates) receives into these places.
@@ -287,7 +302,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     types: deps.config.evidence.types,
   });
   await registerEvidenceRequestRoutes(app, {
-    requests: createEvidenceRequestsService({ db, evidence, limits: deps.config.evidence }),
+    requests: createEvidenceRequestsService({ db, evidence, limits: deps.config.evidence, notify }),
     assessments: assessmentDeps.assessments,
     maxBytes: deps.config.evidence.maxBytes,
   });
@@ -298,12 +313,15 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   registerAssessmentsApi(app, assessmentDeps);
   registerAssessmentPages(app, {
     ...assessmentDeps,
+    kloeReview,
     audit,
     organisations,
     accounts,
     frameworks,
-    comparison: createComparisonService({ db }),
   });
+  const comparison = createComparisonService({ db });
+  registerComparisonPages(app, { comparison, assessments: assessmentDeps.assessments });
+  registerComparisonApi(app, { comparison });
   const indicators = createIndicatorsService({ database: deps.database });
   const snapshots = createSnapshotsService({ db, indicators });
   registerWorkspacePages(app, {
@@ -311,6 +329,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     audit,
     kloeEvidence: evidence.forKloe,
     kloeFigures: snapshots.forKloe,
+    kloeReview,
+    kloeComments: comments.forKloePage,
   });
   registerAssessmentExportApi(app, { db, storage: evidenceStorage });
 

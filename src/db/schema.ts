@@ -11,3 +11,6 @@ export * from '../modules/assessments/recommendations.tables.js';
 export * from '../modules/reports/reports.tables.js';
 export * from '../modules/indicators/indicators.tables.js';
 export * from '../modules/improvement/improvement.tables.js';
+export * from '../modules/assessments/kloe-review.tables.js';
+export * from '../modules/comments/comments.tables.js';
+export * from '../modules/notifications/notifications.tables.js';
