@@ -11,6 +11,7 @@ import { dateFromFields, fieldsOfDate } from '../../web/date-input-fields.js';
 import { formErrorsFrom, problemsFromZod, type FormErrors } from '../../web/form-errors.js';
 import { CSRF_FIELD } from '../../web/security.js';
 import { currentUser, type UserActor } from '../accounts/actor.js';
+import { assessmentForbidden } from './assessments.errors.js';
 import { assessmentCrumb, common, LIST_CRUMB } from './assessments.page-context.js';
 import { routeConfigFor } from './assessments.policy.js';
 import { assessmentIdParams, kloeParams } from './assessments.schemas.js';
@@ -81,6 +82,7 @@ export function registerKloeReviewPages(
     form: { values?: Record<string, string>; errors?: FormErrors } = {},
   ) {
     const [board, assessment] = await Promise.all([kloeReview.board(actor, id), header(actor, id)]);
+    if (!board.canAssign) throw assessmentForbidden('assign KLOEs: only the assessment’s lead may, before it is published');
     const kloe = board.kloes.find((k) => k.kloeRef === ref);
     if (!kloe) throw new AppError('kloe_not_in_assessment', 404, `KLOE ${ref} is not in this assessment`);
     const people = [{ value: '', text: 'No one' }, ...board.people.map((p) => ({ value: p.userId, text: p.name }))];

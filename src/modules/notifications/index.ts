@@ -11,6 +11,7 @@ import { notifyOverdueRequests } from './overdue-requests.js';
 export type { Notify, NotificationInput, NotificationsService } from './notifications.service.js';
 export { createMailer, type Mailer } from './mailer.js';
 export { notifyOverdueRequests } from './overdue-requests.js';
+export { createNotificationsService } from './notifications.service.js';
 
 /** How often each process looks for evidence requests that have become overdue. */
 const SWEEP_MS = 60 * 60 * 1000;
