@@ -22,7 +22,10 @@ describeEachDatabase('assignment and review of KLOEs', (driver) => {
     t.app.inject({ method, url, headers: user.headers, ...(payload ? { payload } : {}) });
   const get = (user: TestUser, url: string) => t.app.inject({ url, headers: user.headers });
   const notificationsOf = async (user: TestUser) =>
-    (await api(user, 'GET', '/api/notifications')).json() as { unread: number; notifications: { kind: string; text: string; href: string }[] };
+    (await api(user, 'GET', '/api/notifications')).json() as {
+      unread: number;
+      notifications: { kind: string; text: string; href: string }[];
+    };
   const saveFinding = async (user: TestUser, ref: string) => {
     const { version } = (await api(user, 'GET', `/api/assessments/${id}/kloes/${ref}`)).json() as { version: number };
     return api(user, 'PUT', `/api/assessments/${id}/kloes/${ref}`, {
@@ -51,7 +54,9 @@ describeEachDatabase('assignment and review of KLOEs', (driver) => {
     expect(created.statusCode, created.body).toBe(201);
     id = (created.json() as { id: string }).id;
     const { version } = (await api(lead, 'GET', `/api/assessments/${id}`)).json() as { version: number };
-    expect((await api(lead, 'POST', `/api/assessments/${id}/status`, { version, status: 'fieldwork' })).statusCode).toBe(200);
+    expect(
+      (await api(lead, 'POST', `/api/assessments/${id}/status`, { version, status: 'fieldwork' })).statusCode,
+    ).toBe(200);
   });
 
   it('lets only the lead assign, to people on the team, and tells the people assigned', async () => {
@@ -76,11 +81,16 @@ describeEachDatabase('assignment and review of KLOEs', (driver) => {
 
     const board = (await api(outsider, 'GET', `/api/assessments/${id}/assignments`)).statusCode;
     expect(board).toBe(404); // not on the team: the assessment is not theirs to see
-    const kloes = ((await api(drafter, 'GET', `/api/assessments/${id}/assignments`)).json() as {
-      kloes: { kloeRef: string; state: string; assignee: { name: string } | null }[];
-    }).kloes;
+    const kloes = (
+      (await api(drafter, 'GET', `/api/assessments/${id}/assignments`)).json() as {
+        kloes: { kloeRef: string; state: string; assignee: { name: string } | null }[];
+      }
+    ).kloes;
     expect(kloes).toHaveLength(15);
-    expect(kloes.find((k) => k.kloeRef === '4.1')).toMatchObject({ state: 'drafting', assignee: { name: 'Dana Drafter' } });
+    expect(kloes.find((k) => k.kloeRef === '4.1')).toMatchObject({
+      state: 'drafting',
+      assignee: { name: 'Dana Drafter' },
+    });
     expect(kloes.find((k) => k.kloeRef === '4.2')).toMatchObject({ state: 'drafting', assignee: null });
   });
 
@@ -109,7 +119,10 @@ describeEachDatabase('assignment and review of KLOEs', (driver) => {
     expect(noReason.body).toContain('reason');
     const reopened = await review(lead, 'drafting', 'The tenant survey results came in late');
     expect(reopened.statusCode, reopened.body).toBe(200);
-    expect(reopened.json()).toMatchObject({ state: 'drafting', reopenReason: 'The tenant survey results came in late' });
+    expect(reopened.json()).toMatchObject({
+      state: 'drafting',
+      reopenReason: 'The tenant survey results came in late',
+    });
     expect((await notificationsOf(drafter)).notifications[0]!.text).toContain(
       'Lena Lead reopened KLOE 4.1 of Repairs inspection: “The tenant survey results came in late”',
     );
@@ -141,7 +154,13 @@ describeEachDatabase('assignment and review of KLOEs', (driver) => {
     const bad = await submitForm(t.app, {
       page: form,
       headers: lead.headers,
-      fields: { assigneeId: drafter.actor.userId, reviewerId: '', 'dueOn-day': '31', 'dueOn-month': '2', 'dueOn-year': '2027' },
+      fields: {
+        assigneeId: drafter.actor.userId,
+        reviewerId: '',
+        'dueOn-day': '31',
+        'dueOn-month': '2',
+        'dueOn-year': '2027',
+      },
     });
     expect(bad.statusCode).toBe(400);
     expect(bad.body).toContain('govuk-error-summary');
@@ -150,7 +169,13 @@ describeEachDatabase('assignment and review of KLOEs', (driver) => {
     const good = await submitForm(t.app, {
       page: form,
       headers: lead.headers,
-      fields: { assigneeId: drafter.actor.userId, reviewerId: '', 'dueOn-day': '1', 'dueOn-month': '4', 'dueOn-year': '2027' },
+      fields: {
+        assigneeId: drafter.actor.userId,
+        reviewerId: '',
+        'dueOn-day': '1',
+        'dueOn-month': '4',
+        'dueOn-year': '2027',
+      },
     });
     expect(good.statusCode, good.body).toBe(303);
     const after = (await api(lead, 'GET', `/api/assessments/${id}/assignments`)).json() as {
@@ -163,7 +188,12 @@ describeEachDatabase('assignment and review of KLOEs', (driver) => {
   it('asks for a reason on its own page before sending back, and shows a reviewed KLOE read-only', async () => {
     await api(drafter, 'POST', `/api/assessments/${id}/kloes/4.3/review`, { to: 'ready_for_review' });
     const page = `/assessments/${id}/kloes/4.3/review?to=drafting`;
-    const empty = await submitForm(t.app, { page, action: `/assessments/${id}/kloes/4.3/review`, headers: lead.headers, fields: { to: 'drafting', reason: ' ' } });
+    const empty = await submitForm(t.app, {
+      page,
+      action: `/assessments/${id}/kloes/4.3/review`,
+      headers: lead.headers,
+      fields: { to: 'drafting', reason: ' ' },
+    });
     expect(empty.statusCode).toBe(400);
     expect(empty.body).toContain('Say why KLOE 4.3 is sent back to drafting');
     await api(lead, 'POST', `/api/assessments/${id}/kloes/4.3/review`, { to: 'reviewed' });

@@ -82,7 +82,8 @@ export function registerKloeReviewPages(
     form: { values?: Record<string, string>; errors?: FormErrors } = {},
   ) {
     const [board, assessment] = await Promise.all([kloeReview.board(actor, id), header(actor, id)]);
-    if (!board.canAssign) throw assessmentForbidden('assign KLOEs: only the assessment’s lead may, before it is published');
+    if (!board.canAssign)
+      throw assessmentForbidden('assign KLOEs: only the assessment’s lead may, before it is published');
     const kloe = board.kloes.find((k) => k.kloeRef === ref);
     if (!kloe) throw new AppError('kloe_not_in_assessment', 404, `KLOE ${ref} is not in this assessment`);
     const people = [{ value: '', text: 'No one' }, ...board.people.map((p) => ({ value: p.userId, text: p.name }))];

@@ -6,7 +6,7 @@ import { currentUser } from '../accounts/actor.js';
 import { routeConfigFor } from '../assessments/assessments.policy.js';
 import { kloeParams } from '../assessments/assessments.schemas.js';
 import { problemSchema } from '../frameworks/frameworks.schemas.js';
-import { replyBody, resolveBody, startThreadBody, threadJson, threadParams } from './comments.schemas.js';
+import { replyBody, startThreadBody, threadJson, threadParams } from './comments.schemas.js';
 import type { CommentsService } from './comments.service.js';
 import type * as repo from './comments.repository.js';
 
@@ -98,26 +98,26 @@ export function registerCommentsApi(app: FastifyInstance, deps: { comments: Comm
     },
   );
 
-  api.post(
-    '/api/assessments/:id/comment-threads/:threadId/resolve',
-    {
-      config: routeConfigFor('judge'),
-      schema: {
-        tags,
-        summary: 'Resolve a thread (it folds away) or open it again',
-        params: threadParams,
-        body: resolveBody,
-        response: { 200: z.object({ resolvedAt: z.date().nullable() }), ...write },
+  for (const [verb, resolved] of [
+    ['resolve', true],
+    ['reopen', false],
+  ] as const) {
+    api.post(
+      `/api/assessments/:id/comment-threads/:threadId/${verb}`,
+      {
+        config: routeConfigFor('judge'),
+        schema: {
+          tags,
+          summary: resolved ? 'Resolve a thread: it folds away' : 'Open a resolved thread again',
+          params: threadParams,
+          response: { 200: z.object({ resolvedAt: z.date().nullable() }), ...write },
+        },
       },
-    },
-    async (request) => {
-      const thread = await comments.resolve(
-        currentUser(request),
-        request.params.id,
-        request.params.threadId,
-        request.body.resolved,
-      );
-      return { resolvedAt: thread.resolvedAt };
-    },
-  );
+      async (request) => {
+        const { id, threadId } = request.params;
+        const thread = await comments.resolve(currentUser(request), id, threadId, resolved);
+        return { resolvedAt: thread.resolvedAt };
+      },
+    );
+  }
 }

@@ -26,8 +26,6 @@ export type StartThreadInput = z.infer<typeof startThreadBody>;
 export const replyBody = z.object({ body, mentions });
 export type ReplyInput = z.infer<typeof replyBody>;
 
-export const resolveBody = z.object({ resolved: z.boolean() });
-
 const commentJson = z.object({
   id: z.uuid(),
   authorId: z.string(),

@@ -48,7 +48,9 @@ describeEachDatabase('notifications, in kloe and by email', (driver) => {
     const { db } = t.database;
     const organisation = await createTestOrganisation(db, { name: 'Notice Borough Council' });
     organisationId = organisation.id;
-    const serviceId = (await createOrganisationsService({ db }).createService(SYSTEM, organisationId, { name: 'Repairs' })).id;
+    const serviceId = (
+      await createOrganisationsService({ db }).createService(SYSTEM, organisationId, { name: 'Repairs' })
+    ).id;
     lead = await createTestUser(db, 'inspector', { name: 'Lena Lead', email: `lena-${driver}@example.test` });
     member = await createTestUser(db, 'inspector', { name: 'Mo Member', email: `mo-${driver}@example.test` });
     orgMember = await createTestUser(db, 'organisation_member', { organisationId, name: 'Olu Officer' });
@@ -114,7 +116,12 @@ describeEachDatabase('notifications, in kloe and by email', (driver) => {
     expect(opened.statusCode).toBe(303);
     expect(opened.headers.location).toBe(mine.notifications[0]!.href);
     expect((await list(member)).unread).toBe(2);
-    const all = await submitForm(t.app, { page: '/notifications', action: '/notifications/read-all', headers: member.headers, fields: {} });
+    const all = await submitForm(t.app, {
+      page: '/notifications',
+      action: '/notifications/read-all',
+      headers: member.headers,
+      fields: {},
+    });
     expect(all.headers.location).toBe('/notifications?done=read');
     expect((await list(member)).unread).toBe(0);
     const after = await t.app.inject({ url: '/assessments', headers: member.headers });
@@ -124,7 +131,10 @@ describeEachDatabase('notifications, in kloe and by email', (driver) => {
   it('tells the lead of a challenge, its raiser of the resolution, and the requester of an answer', async () => {
     const { db } = t.database;
     await db.update(assessments).set({ status: 'moderation' }).where(eq(assessments.id, id));
-    const raised = await api(member, 'POST', `/api/assessments/${id}/challenges`, { targetRef: '4.1', comment: 'The repairs backlog says otherwise' });
+    const raised = await api(member, 'POST', `/api/assessments/${id}/challenges`, {
+      targetRef: '4.1',
+      comment: 'The repairs backlog says otherwise',
+    });
     expect(raised.statusCode, raised.body).toBe(201);
     expect((await list(lead)).notifications[0]).toMatchObject({
       kind: 'challenge_raised',
@@ -148,7 +158,9 @@ describeEachDatabase('notifications, in kloe and by email', (driver) => {
     });
     expect(request.statusCode, request.body).toBe(201);
     const requestId = (request.json() as { id: string }).id;
-    const upload = multipartBody({}, [{ name: 'survey.txt', bytes: Buffer.from('Tenant survey: 87 per cent satisfied') }]);
+    const upload = multipartBody({}, [
+      { name: 'survey.txt', bytes: Buffer.from('Tenant survey: 87 per cent satisfied') },
+    ]);
     const answer = await t.app.inject({
       method: 'POST',
       url: `/api/assessments/${id}/evidence-requests/${requestId}/answer`,
@@ -166,7 +178,13 @@ describeEachDatabase('notifications, in kloe and by email', (driver) => {
     const { db } = t.database;
     const [overdue] = await db
       .insert(evidenceRequests)
-      .values({ assessmentId: id, what: 'Repairs policy', dueOn: '2020-01-01', kloeRefs: ['4.1'], requestedBy: member.actor.userId })
+      .values({
+        assessmentId: id,
+        what: 'Repairs policy',
+        dueOn: '2020-01-01',
+        kloeRefs: ['4.1'],
+        requestedBy: member.actor.userId,
+      })
       .returning();
     const notifications = createNotificationsService({ db, baseUrl: 'http://localhost:3000', log: () => {} });
     await notifyOverdueRequests(db, notifications.notify);
