@@ -1,13 +1,10 @@
 import { eq } from 'drizzle-orm';
 import { beforeAll, expect, it } from 'vitest';
 import { describeEachDatabase } from '../../db/testing/test-database.js';
+import { createOrganisationWithService, openAssessmentInFieldwork } from '../../testing/team-assessments.js';
 import { useTestApp } from '../../testing/test-app.js';
 import { createTestUser, type TestUser } from '../../testing/test-users.js';
-import { createOrganisationsService } from '../organisations/organisations.service.js';
-import { createTestOrganisation } from '../organisations/testing/test-organisations.js';
 import { assessments } from './assessments.tables.js';
-
-const SYSTEM = { kind: 'system', label: 'test' } as const;
 
 describeEachDatabase('comparison of a self-assessment with a chosen inspection', (driver) => {
   const t = useTestApp(driver);
@@ -19,17 +16,6 @@ describeEachDatabase('comparison of a self-assessment with a chosen inspection',
 
   const api = (user: TestUser, method: 'GET' | 'POST' | 'PUT', url: string, payload?: object) =>
     t.app.inject({ method, url, headers: user.headers, ...(payload ? { payload } : {}) });
-
-  async function open(user: TestUser, body: object) {
-    const created = await api(user, 'POST', '/api/assessments', body);
-    expect(created.statusCode, created.body).toBe(201);
-    const id = (created.json() as { id: string }).id;
-    const { version } = (await api(user, 'GET', `/api/assessments/${id}`)).json() as { version: number };
-    expect(
-      (await api(user, 'POST', `/api/assessments/${id}/status`, { version, status: 'fieldwork' })).statusCode,
-    ).toBe(200);
-    return id;
-  }
 
   /** Judges KLOE 4.1's first statement and rates the KLOE and key question 4. */
   async function judge(user: TestUser, id: string, outcome: string, rating: string) {
@@ -55,18 +41,20 @@ describeEachDatabase('comparison of a self-assessment with a chosen inspection',
 
   beforeAll(async () => {
     const { db } = t.database;
-    const organisation = await createTestOrganisation(db, { name: 'Compare Borough Council' });
-    const serviceId = (
-      await createOrganisationsService({ db }).createService(SYSTEM, organisation.id, { name: 'Repairs' })
-    ).id;
+    const { organisationId: orgId, serviceId } = await createOrganisationWithService(db, 'Compare Borough Council');
+    const organisation = { id: orgId };
     inspector = await createTestUser(db, 'inspector', { name: 'Ina Inspector' });
     member = await createTestUser(db, 'organisation_member', { organisationId: organisation.id });
     const base = { organisationId: organisation.id, serviceId };
-    selfId = await open(member, { ...base, kind: 'self_assessment', title: 'Repairs self-assessment' });
-    olderId = await open(inspector, { ...base, kind: 'inspection', title: 'Repairs inspection 2025' });
+    selfId = await openAssessmentInFieldwork(t.app, member, {
+      ...base,
+      kind: 'self_assessment',
+      title: 'Repairs self-assessment',
+    });
+    olderId = await openAssessmentInFieldwork(t.app, inspector, { ...base, title: 'Repairs inspection 2025' });
     await judge(member, selfId, 'met', 'promising');
     await judge(inspector, olderId, 'not_met', 'uncertain');
-    newerId = await open(inspector, { ...base, kind: 'inspection', title: 'Repairs inspection 2026' });
+    newerId = await openAssessmentInFieldwork(t.app, inspector, { ...base, title: 'Repairs inspection 2026' });
     await db.update(assessments).set({ status: 'published' }).where(eq(assessments.id, selfId));
   });
 

@@ -3,12 +3,9 @@ import { beforeAll, expect, it } from 'vitest';
 import { auditLog } from '../audit/audit.tables.js';
 import { describeEachDatabase } from '../../db/testing/test-database.js';
 import { submitForm } from '../../testing/forms.js';
+import { createOrganisationWithService, openAssessmentInFieldwork } from '../../testing/team-assessments.js';
 import { useTestApp } from '../../testing/test-app.js';
 import { createTestUser, type TestUser } from '../../testing/test-users.js';
-import { createOrganisationsService } from '../organisations/organisations.service.js';
-import { createTestOrganisation } from '../organisations/testing/test-organisations.js';
-
-const SYSTEM = { kind: 'system', label: 'test' } as const;
 
 describeEachDatabase('assignment and review of KLOEs', (driver) => {
   const t = useTestApp(driver);
@@ -36,27 +33,18 @@ describeEachDatabase('assignment and review of KLOEs', (driver) => {
 
   beforeAll(async () => {
     const { db } = t.database;
-    const organisation = await createTestOrganisation(db, { name: 'Review Borough Council' });
-    const serviceId = (
-      await createOrganisationsService({ db }).createService(SYSTEM, organisation.id, { name: 'Repairs' })
-    ).id;
+    const { organisationId: orgId, serviceId } = await createOrganisationWithService(db, 'Review Borough Council');
+    const organisation = { id: orgId };
     lead = await createTestUser(db, 'inspector', { name: 'Lena Lead' });
     drafter = await createTestUser(db, 'inspector', { name: 'Dana Drafter' });
     reviewer = await createTestUser(db, 'inspector', { name: 'Rae Reviewer' });
     outsider = await createTestUser(db, 'inspector', { name: 'Otto Outsider' });
-    const created = await api(lead, 'POST', '/api/assessments', {
+    id = await openAssessmentInFieldwork(t.app, lead, {
       organisationId: organisation.id,
       serviceId,
-      kind: 'inspection',
       title: 'Repairs inspection',
       memberUserIds: [drafter.actor.userId, reviewer.actor.userId],
     });
-    expect(created.statusCode, created.body).toBe(201);
-    id = (created.json() as { id: string }).id;
-    const { version } = (await api(lead, 'GET', `/api/assessments/${id}`)).json() as { version: number };
-    expect(
-      (await api(lead, 'POST', `/api/assessments/${id}/status`, { version, status: 'fieldwork' })).statusCode,
-    ).toBe(200);
   });
 
   it('lets only the lead assign, to people on the team, and tells the people assigned', async () => {

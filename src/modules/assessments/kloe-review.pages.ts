@@ -17,17 +17,18 @@ import { routeConfigFor } from './assessments.policy.js';
 import { assessmentIdParams, kloeParams } from './assessments.schemas.js';
 import type { AssessmentsService } from './assessments.service.js';
 import { assignBody, moveBody, REVIEW_STATE_LABELS } from './kloe-review.schemas.js';
+import { formValues } from './workspace.forms.js';
 import type { KloeReviewService } from './kloe-review.service.js';
 
 const view = (name: string) => `assessments/views/${name}.njk`;
 const DUE = 'dueOn';
 const reasonQuery = z.object({ to: z.enum(['drafting']).default('drafting') });
 
+/** What was posted, one text a field, without the CSRF token. */
 function values(body: unknown): Record<string, string> {
-  const entries = Object.entries((body ?? {}) as Record<string, unknown>).filter(([name]) => name !== CSRF_FIELD);
-  return Object.fromEntries(
-    entries.map(([name, value]) => [name, String(Array.isArray(value) ? value[0] : (value ?? ''))]),
-  );
+  const posted = formValues(body);
+  delete posted[CSRF_FIELD];
+  return posted as Record<string, string>;
 }
 
 const fieldProblems = (error: unknown) => (error instanceof AppError && error.problems.length > 0 ? error : undefined);

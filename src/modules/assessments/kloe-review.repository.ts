@@ -51,12 +51,18 @@ export async function namesOf(db: Database, ids: (string | null)[]): Promise<Map
   return new Map(rows.map((r) => [r.id, r.name]));
 }
 
-/** The organisation's members who may contribute to its own assessments (those not disabled). */
+/** The organisation's members (not its viewers, nor those disabled): who may contribute to its own assessments. */
 export async function organisationMembers(db: Database, organisationId: string) {
   return db
     .select({ userId: users.id, name: users.name })
     .from(users)
-    .where(and(eq(users.organisationId, organisationId), eq(users.role, 'organisation_member')))
+    .where(
+      and(
+        eq(users.organisationId, organisationId),
+        eq(users.role, 'organisation_member'),
+        sql`${users.disabledAt} is null`,
+      ),
+    )
     .orderBy(asc(users.name));
 }
 

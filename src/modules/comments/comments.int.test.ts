@@ -1,12 +1,9 @@
 import { beforeAll, expect, it } from 'vitest';
 import { describeEachDatabase } from '../../db/testing/test-database.js';
 import { submitForm } from '../../testing/forms.js';
+import { createOrganisationWithService, openAssessmentInFieldwork } from '../../testing/team-assessments.js';
 import { useTestApp } from '../../testing/test-app.js';
 import { createTestUser, type TestUser } from '../../testing/test-users.js';
-import { createOrganisationsService } from '../organisations/organisations.service.js';
-import { createTestOrganisation } from '../organisations/testing/test-organisations.js';
-
-const SYSTEM = { kind: 'system', label: 'test' } as const;
 
 describeEachDatabase('comments on KLOEs and statements', (driver) => {
   const t = useTestApp(driver);
@@ -31,10 +28,8 @@ describeEachDatabase('comments on KLOEs and statements', (driver) => {
 
   beforeAll(async () => {
     const { db } = t.database;
-    const organisation = await createTestOrganisation(db, { name: 'Comment Borough Council' });
-    const serviceId = (
-      await createOrganisationsService({ db }).createService(SYSTEM, organisation.id, { name: 'Repairs' })
-    ).id;
+    const { organisationId: orgId, serviceId } = await createOrganisationWithService(db, 'Comment Borough Council');
+    const organisation = { id: orgId };
     lead = await createTestUser(db, 'inspector', { name: 'Lena Lead' });
     colleague = await createTestUser(db, 'inspector', { name: 'Cal Colleague' });
     orgMember = await createTestUser(db, 'organisation_member', {
@@ -42,15 +37,13 @@ describeEachDatabase('comments on KLOEs and statements', (driver) => {
       name: 'Olu Officer',
     });
     viewer = await createTestUser(db, 'viewer', { organisationId: organisation.id });
-    const created = await api(lead, 'POST', '/api/assessments', {
+    id = await openAssessmentInFieldwork(t.app, lead, {
       organisationId: organisation.id,
       serviceId,
-      kind: 'inspection',
       title: 'Repairs inspection',
       memberUserIds: [colleague.actor.userId],
       sharedWithOrganisation: true,
     });
-    id = (created.json() as { id: string }).id;
   });
 
   it('keeps team threads from the organisation, and shares organisation threads with it', async () => {

@@ -65,18 +65,3 @@ export async function setResolved(db: Database, threadId: string, by: string | n
     .returning();
   return row!;
 }
-
-/** Organisation members (not viewers, not disabled) of an organisation: who may be mentioned on its side. */
-export async function membersOf(db: Database, organisationId: string) {
-  return db
-    .select({ userId: users.id, name: users.name })
-    .from(users)
-    .where(
-      and(
-        eq(users.organisationId, organisationId),
-        eq(users.role, 'organisation_member'),
-        sql`${users.disabledAt} is null`,
-      ),
-    )
-    .orderBy(asc(users.name));
-}

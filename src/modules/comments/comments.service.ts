@@ -12,6 +12,7 @@ import { kloesInScope, pinnedFramework, statementsOf } from '../assessments/asse
 import { assessmentPublished, kloeNotInAssessment } from '../assessments/assessments.errors.js';
 import { may, type AssessmentActor } from '../assessments/assessments.policy.js';
 import { listTeam } from '../assessments/assessments.repository.js';
+import { organisationMembers } from '../assessments/kloe-review.repository.js';
 import type { Notify } from '../notifications/index.js';
 import * as repo from './comments.repository.js';
 import type { ReplyInput, StartThreadInput } from './comments.schemas.js';
@@ -63,7 +64,7 @@ export function createCommentsService(deps: { db: Database; notify?: Notify }) {
     const team = (await listTeam(tx, assessment.id)).map((m) => ({ userId: m.userId, name: m.name }));
     const members =
       assessment.kind !== 'inspection' || audience === 'organisation'
-        ? await repo.membersOf(tx, assessment.organisationId)
+        ? await organisationMembers(tx, assessment.organisationId)
         : [];
     const people = new Map<string, string>();
     for (const p of [...team, ...members]) people.set(p.userId, p.name);

@@ -3,16 +3,13 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachDatabase } from '../../db/testing/test-database.js';
 import { submitForm } from '../../testing/forms.js';
 import { startTestSmtpServer, type TestSmtpServer } from '../../testing/smtp-server.js';
+import { createOrganisationWithService, openAssessmentInFieldwork } from '../../testing/team-assessments.js';
 import { useTestApp } from '../../testing/test-app.js';
 import { createTestUser, type TestUser } from '../../testing/test-users.js';
 import { assessments } from '../assessments/assessments.tables.js';
 import { evidenceRequests } from '../evidence/evidence.tables.js';
 import { multipartBody } from '../evidence/multipart-body.js';
-import { createOrganisationsService } from '../organisations/organisations.service.js';
-import { createTestOrganisation } from '../organisations/testing/test-organisations.js';
 import { createNotificationsService, notifyOverdueRequests } from './index.js';
-
-const SYSTEM = { kind: 'system', label: 'test' } as const;
 
 describeEachDatabase('notifications, in kloe and by email', (driver) => {
   let smtp: TestSmtpServer;
@@ -46,25 +43,18 @@ describeEachDatabase('notifications, in kloe and by email', (driver) => {
 
   beforeAll(async () => {
     const { db } = t.database;
-    const organisation = await createTestOrganisation(db, { name: 'Notice Borough Council' });
-    organisationId = organisation.id;
-    const serviceId = (
-      await createOrganisationsService({ db }).createService(SYSTEM, organisationId, { name: 'Repairs' })
-    ).id;
+    const { organisationId: orgId, serviceId } = await createOrganisationWithService(db, 'Notice Borough Council');
+    organisationId = orgId;
     lead = await createTestUser(db, 'inspector', { name: 'Lena Lead', email: `lena-${driver}@example.test` });
     member = await createTestUser(db, 'inspector', { name: 'Mo Member', email: `mo-${driver}@example.test` });
     orgMember = await createTestUser(db, 'organisation_member', { organisationId, name: 'Olu Officer' });
-    const created = await api(lead, 'POST', '/api/assessments', {
+    id = await openAssessmentInFieldwork(t.app, lead, {
       organisationId,
       serviceId,
-      kind: 'inspection',
       title: 'Repairs inspection',
       memberUserIds: [member.actor.userId],
       sharedWithOrganisation: true,
     });
-    id = (created.json() as { id: string }).id;
-    const { version } = (await api(lead, 'GET', `/api/assessments/${id}`)).json() as { version: number };
-    await api(lead, 'POST', `/api/assessments/${id}/status`, { version, status: 'fieldwork' });
   });
 
   it('emails an assignment through the SMTP server, with a link into kloe', async () => {

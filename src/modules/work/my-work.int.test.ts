@@ -1,14 +1,11 @@
 import { eq } from 'drizzle-orm';
 import { beforeAll, expect, it } from 'vitest';
 import { describeEachDatabase } from '../../db/testing/test-database.js';
+import { createOrganisationWithService, openAssessmentInFieldwork } from '../../testing/team-assessments.js';
 import { useTestApp } from '../../testing/test-app.js';
 import { createTestUser, type TestUser } from '../../testing/test-users.js';
 import { assessments, challenges } from '../assessments/assessments.tables.js';
 import { evidenceRequests } from '../evidence/evidence.tables.js';
-import { createOrganisationsService } from '../organisations/organisations.service.js';
-import { createTestOrganisation } from '../organisations/testing/test-organisations.js';
-
-const SYSTEM = { kind: 'system', label: 'test' } as const;
 
 describeEachDatabase('my work, the home page once signed in', (driver) => {
   const t = useTestApp(driver);
@@ -22,24 +19,18 @@ describeEachDatabase('my work, the home page once signed in', (driver) => {
 
   beforeAll(async () => {
     const { db } = t.database;
-    const organisation = await createTestOrganisation(db, { name: 'Work Borough Council' });
-    const serviceId = (
-      await createOrganisationsService({ db }).createService(SYSTEM, organisation.id, { name: 'Repairs' })
-    ).id;
+    const { organisationId: orgId, serviceId } = await createOrganisationWithService(db, 'Work Borough Council');
+    const organisation = { id: orgId };
     lead = await createTestUser(db, 'inspector', { name: 'Lena Lead' });
     member = await createTestUser(db, 'inspector', { name: 'Mo Member' });
     officer = await createTestUser(db, 'organisation_member', { organisationId: organisation.id, name: 'Olu Officer' });
-    const created = await api(lead, 'POST', '/api/assessments', {
+    id = await openAssessmentInFieldwork(t.app, lead, {
       organisationId: organisation.id,
       serviceId,
-      kind: 'inspection',
       title: 'Repairs inspection',
       memberUserIds: [member.actor.userId],
       sharedWithOrganisation: true,
     });
-    id = (created.json() as { id: string }).id;
-    const { version } = (await api(lead, 'GET', `/api/assessments/${id}`)).json() as { version: number };
-    await api(lead, 'POST', `/api/assessments/${id}/status`, { version, status: 'fieldwork' });
     await api(lead, 'PUT', `/api/assessments/${id}/kloes/4.2/assignment`, {
       assigneeId: member.actor.userId,
       reviewerId: null,
