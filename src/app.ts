@@ -31,6 +31,8 @@ import { registerAssessmentExportApi } from './modules/assessments/assessment-ex
 import { registerAssessmentsApi } from './modules/assessments/assessments.api.js';
 import { registerAssessmentPages } from './modules/assessments/assessments.pages.js';
 import { createComparisonService } from './modules/assessments/comparison.service.js';
+import { registerComparisonApi } from './modules/assessments/comparison.api.js';
+import { registerComparisonPages } from './modules/assessments/comparison.pages.js';
 import { registerAssessmentVisibilityCheck } from './modules/assessments/assessments.hooks.js';
 import { createAssessmentsService } from './modules/assessments/assessments.service.js';
 import { createModerationService } from './modules/assessments/moderation.service.js';
@@ -71,6 +73,12 @@ import { registerFrameworkApi } from './modules/frameworks/frameworks.api.js';
 import { registerFrameworkPages } from './modules/frameworks/frameworks.pages.js';
 import { createFrameworksService } from './modules/frameworks/frameworks.service.js';
 import { registerHomePage } from './modules/home/home.pages.js';
+import { registerNotifications } from './modules/notifications/index.js';
+import { registerComments } from './modules/comments/index.js';
+import { registerMyWork } from './modules/work/index.js';
+import { createKloeReviewService } from './modules/assessments/kloe-review.service.js';
+import { registerKloeReviewApi } from './modules/assessments/kloe-review.api.js';
+import { registerKloeReviewPages } from './modules/assessments/kloe-review.pages.js';
 import { registerImprovementApi } from './modules/improvement/improvement.api.js';
 import { registerImprovementPages } from './modules/improvement/improvement.pages.js';
 import { createImprovementService } from './modules/improvement/improvement.service.js';
@@ -114,7 +122,7 @@ export interface AppDeps {
     | 'evidence'
     | 'reports'
   > &
-    Partial<Pick<Config, 'watchTemplates'>>;
+    Partial<Pick<Config, 'watchTemplates' | 'smtp'>>;
   database: DatabaseHandle;
   /** Where evidence files are kept; by default the folder config.evidence.dir. */
   evidenceStorage?: EvidenceStorage;
@@ -194,7 +202,6 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     checkDatabaseWrites: () => checkDatabaseWrites(db),
     evidenceStorage,
   });
-  registerHomePage(app, { frameworks });
   registerFrameworkApi(app, { frameworks });
   registerFrameworkPages(app, { frameworks });
 
@@ -223,11 +230,19 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   registerOrganisationsApi(app, { organisations });
   registerOrganisationPages(app, { organisations, audit });
 
+  // team work: notifications (in kloe, and by email when KLOE_SMTP_URL is set)
+  const { notifications } = registerNotifications(app, { db, smtp: deps.config.smtp, baseUrl: deps.config.baseUrl });
+  const notify = notifications.notify;
   const assessmentDeps = {
     assessments: createAssessmentsService({ db, revisionCopiers: [copyEvidence] }),
     workspace: createWorkspaceService({ db }),
-    moderation: createModerationService({ db }),
+    moderation: createModerationService({ db, notify }),
   };
+  const kloeReview = createKloeReviewService({ db, notify });
+  registerKloeReviewApi(app, { kloeReview });
+  registerKloeReviewPages(app, { kloeReview, assessments: assessmentDeps.assessments });
+  const comments = registerComments(app, { db, notify, assessments: assessmentDeps.assessments });
+  registerHomePage(app, { frameworks, myWork: registerMyWork(app, { db, kloeReview }) });
   registerAssessmentVisibilityCheck(app, { db });
   // evidence
   // Every upload route (evidence, answers to requests, report templates) receives into these places.
@@ -259,7 +274,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     maxBytes: deps.config.evidence.maxBytes,
   });
   await registerEvidenceRequestRoutes(app, {
-    requests: createEvidenceRequestsService({ db, evidence, limits: deps.config.evidence }),
+    requests: createEvidenceRequestsService({ db, evidence, limits: deps.config.evidence, notify }),
     assessments: assessmentDeps.assessments,
     maxBytes: deps.config.evidence.maxBytes,
   });
@@ -279,12 +294,15 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   registerAssessmentsApi(app, assessmentDeps);
   registerAssessmentPages(app, {
     ...assessmentDeps,
+    kloeReview,
     audit,
     organisations,
     accounts,
     frameworks,
-    comparison: createComparisonService({ db }),
   });
+  const comparison = createComparisonService({ db });
+  registerComparisonPages(app, { comparison, assessments: assessmentDeps.assessments });
+  registerComparisonApi(app, { comparison });
   const indicators = createIndicatorsService({ database: deps.database });
   const snapshots = createSnapshotsService({ db, indicators });
   registerWorkspacePages(app, {
@@ -292,6 +310,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     audit,
     kloeEvidence: evidence.forKloe,
     kloeFigures: snapshots.forKloe,
+    kloeReview,
+    kloeComments: comments.forKloePage,
   });
   registerConfirmPages(app, assessmentDeps);
   registerAssessmentExportApi(app, { db, storage: evidenceStorage });

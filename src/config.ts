@@ -161,6 +161,11 @@ const envSchema = z.object({
   KLOE_PDF_QUEUE: z.coerce.number().int().min(1).max(100).default(DEFAULT_PDF_QUEUE),
   /** The chromium that prints PDF reports (Debian's by default). */
   CHROMIUM_PATH: z.string().default(DEFAULT_CHROMIUM),
+  KLOE_SMTP_URL: z
+    .url('must be a URL such as smtps://user:password@smtp.example.org:465')
+    .refine((value) => /^smtps?:\/\//.test(value), 'must start with smtp:// or smtps://')
+    .optional(),
+  KLOE_SMTP_FROM: z.string().trim().min(3).max(200).default('kloe <kloe@localhost>'),
 });
 
 export interface Config {
@@ -208,6 +213,8 @@ export interface Config {
   oidc: OidcConfig | undefined;
   evidence: EvidenceConfig;
   reports: ReportsConfig;
+  /** Notifications by email through this SMTP server (KLOE_SMTP_URL), from KLOE_SMTP_FROM; absent: in kloe only. */
+  smtp: { url: string; from: string } | undefined;
 }
 
 export interface ReportsConfig {
@@ -365,6 +372,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     shutdownSeconds: e.KLOE_SHUTDOWN_SECONDS,
     keepAliveSeconds: e.KLOE_KEEP_ALIVE_SECONDS,
     admin: e.KLOE_ADMIN_EMAIL ? { email: e.KLOE_ADMIN_EMAIL, password: e.KLOE_ADMIN_PASSWORD! } : undefined,
+    smtp: e.KLOE_SMTP_URL ? { url: e.KLOE_SMTP_URL, from: e.KLOE_SMTP_FROM } : undefined,
     oidc:
       oidcSet === 3
         ? {

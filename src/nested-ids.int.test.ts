@@ -26,6 +26,7 @@ import { services } from './modules/organisations/organisations.tables.js';
 import { webhookDeliveries } from './modules/webhooks/webhooks.tables.js';
 import { describeEachDatabase } from './db/testing/test-database.js';
 import { cookiesFrom } from './testing/forms.js';
+import { comments, commentThreads } from './modules/comments/index.js';
 import { createNestedRecords, NESTED_STATEMENT, type NestedRecords } from './testing/nested-records.js';
 import { useTestApp } from './testing/test-app.js';
 import { createTestUser, type TestUser } from './testing/test-users.js';
@@ -50,6 +51,7 @@ const RECORD_PARAMS: Record<string, (r: NestedRecords, url: string) => string> =
   aimId: (r) => r.aimId,
   actionId: (r) => r.actionId,
   deliveryId: (r) => r.deliveryId,
+  threadId: (r) => r.threadId,
 };
 
 /** Parameters that name no record of an assessment, and the value every call gives them. */
@@ -67,6 +69,12 @@ const EXEMPT: Record<string, string> = {
   '/assessments/:id/report.:format': 'format is a file type (html, docx, pdf …)',
   '/frameworks/:id/kloes/:ref': 'ref names a KLOE of that framework version; frameworks are shared by everyone',
   '/indicators/organisations/:id/indicators/:code': 'code names an indicator definition, shared by every organisation',
+  '/api/assessments/:id/kloes/:ref/assignment': 'ref names a KLOE of the assessment’s own pinned framework',
+  '/assessments/:id/kloes/:ref/assignment': 'ref names a KLOE of the assessment’s own pinned framework',
+  '/api/assessments/:id/kloes/:ref/review': 'ref names a KLOE of the assessment’s own pinned framework',
+  '/assessments/:id/kloes/:ref/review': 'ref names a KLOE of the assessment’s own pinned framework',
+  '/api/assessments/:id/kloes/:ref/comments': 'ref names a KLOE of the assessment’s own pinned framework',
+  '/assessments/:id/kloes/:ref/comments': 'ref names a KLOE of the assessment’s own pinned framework',
 };
 
 type Body = { fields: Record<string, string> } | { files: Record<string, string> };
@@ -114,6 +122,11 @@ const BODIES: Record<string, Body> = {
   'POST /organisations/:id/services/:serviceId/plan/aims/:aimId/actions/:actionId/edit': actionFields,
   'POST /api/webhooks/:id/deliveries/:deliveryId/redeliver': { fields: {} },
   'POST /admin/webhooks/:id/deliveries/:deliveryId/redeliver': { fields: {} },
+  'POST /api/assessments/:id/comment-threads/:threadId/comments': { fields: { body: 'Taken over' } },
+  'POST /assessments/:id/comment-threads/:threadId/comments': { fields: { body: 'Taken over' } },
+  'POST /api/assessments/:id/comment-threads/:threadId/resolve': { fields: {} },
+  'POST /api/assessments/:id/comment-threads/:threadId/reopen': { fields: {} },
+  'POST /assessments/:id/comment-threads/:threadId/resolve': { fields: { resolved: 'true' } },
 };
 
 const paramsOf = (url: string) => [...url.matchAll(/:(\w+)/g)].map((m) => m[1]!);
@@ -165,6 +178,11 @@ describeEachDatabase('nested records belong to their parents, on every route', (
       db.select().from(evidenceRequests).where(inArray(evidenceRequests.assessmentId, both)),
       db.select().from(challenges).where(inArray(challenges.assessmentId, both)),
       db.select().from(recommendations).where(inArray(recommendations.assessmentId, both)),
+      db.select().from(commentThreads).where(inArray(commentThreads.assessmentId, both)),
+      db
+        .select()
+        .from(comments)
+        .where(inArray(comments.threadId, [mine.threadId, theirs.threadId])),
       db
         .select()
         .from(accounts)

@@ -13,3 +13,6 @@ export * from '../modules/indicators/indicators.tables.js';
 export * from '../modules/improvement/improvement.tables.js';
 export * from '../api/idempotency.tables.js';
 export * from '../modules/webhooks/webhooks.tables.js';
+export * from '../modules/assessments/kloe-review.tables.js';
+export * from '../modules/comments/comments.tables.js';
+export * from '../modules/notifications/notifications.tables.js';

@@ -12,6 +12,7 @@ import { SSO_PROVIDER_ID } from '../modules/accounts/sso.provider.js';
 import { createAssessmentsService } from '../modules/assessments/assessments.service.js';
 import { assessments, challenges, type AssessmentStatus } from '../modules/assessments/assessments.tables.js';
 import { recommendations } from '../modules/assessments/recommendations.tables.js';
+import { comments, commentThreads } from '../modules/comments/index.js';
 import {
   evidenceFiles,
   evidenceItemFiles,
@@ -49,6 +50,7 @@ export interface NestedRecords {
   /** A webhook (its owner the lead) and one delivery in its log. */
   webhookId: string;
   deliveryId: string;
+  threadId: string;
 }
 
 export async function createNestedRecords(
@@ -109,6 +111,11 @@ export async function createNestedRecords(
     .insert(recommendations)
     .values({ assessmentId, position: 1, text: 'Publish repair times', priority: 'high', outcome: 'Tenants know' })
     .returning({ id: recommendations.id });
+  const [thread] = await db
+    .insert(commentThreads)
+    .values({ assessmentId, kloeRef: '4.1', audience: 'team', createdBy: options.leadUserId })
+    .returning({ id: commentThreads.id });
+  await db.insert(comments).values({ threadId: thread!.id, authorId: options.leadUserId, body: 'Worth a second look' });
   const [plan] = await db
     .insert(improvementPlans)
     .values({ organisationId: organisation.id, serviceId: service!.id })
@@ -171,5 +178,6 @@ export async function createNestedRecords(
     recommendationId: recommendation!.id,
     aimId: aim!.id,
     actionId: action!.id,
+    threadId: thread!.id,
   };
 }

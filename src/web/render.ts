@@ -38,7 +38,7 @@ export function registerRendering(app: FastifyInstance, env: nunjucks.Environmen
       // The layout shows only the person's role (its menu), and pages are remembered by what they are given:
       // so people with the same role and the same page data share the rendered page. A page that shows
       // more of the person is given it in its own context.
-      actor: actor?.kind === 'user' ? { role: actor.role } : undefined,
+      actor: actor?.kind === 'user' ? { role: actor.role, unread: this.request.unreadNotifications } : undefined,
       csrfField: CSRF_FIELD,
       csrfToken: CSRF_PLACEHOLDER,
       cspNonce: NONCE_PLACEHOLDER,

@@ -4,6 +4,7 @@ import type { AuditService } from '../audit/audit.service.js';
 import type { AssessmentRow } from './assessments.repository.js';
 import { KIND_LABELS, OUTCOME_LABELS, STATUS_LABELS } from './assessments.schemas.js';
 import type { AssessmentsService } from './assessments.service.js';
+import type { KloeReviewService } from './kloe-review.service.js';
 import type { ModerationService } from './moderation.service.js';
 import type { WorkspaceService } from './workspace.service.js';
 
@@ -16,6 +17,10 @@ export interface AssessmentPageDeps {
   kloeEvidence?: (actor: UserActor, assessmentId: string, kloeRef: string) => Promise<unknown>;
   /** The indicator figures a KLOE's workspace shows (from the indicators module), undefined for most KLOEs. */
   kloeFigures?: (actor: UserActor, assessmentId: string, kloeRef: string) => Promise<unknown>;
+  /** Who holds the KLOEs and where each is in review (kloe-review.service.ts). */
+  kloeReview?: Pick<KloeReviewService, 'forKloe' | 'board'>;
+  /** The comment threads a KLOE's page shows (from the comments module). */
+  kloeComments?: (actor: UserActor, assessmentId: string, kloeRef: string) => Promise<unknown>;
 }
 
 /** What every one of these pages' templates uses. */

@@ -25,9 +25,8 @@ import {
 } from './assessments.page-context.js';
 import { mayCreate, routeConfigFor } from './assessments.policy.js';
 import type { AssessmentRow } from './assessments.repository.js';
-import { assessmentIdParams, KIND_LABELS, STATUS_LABELS, statusBody } from './assessments.schemas.js';
+import { assessmentIdParams, KIND_LABELS, statusBody } from './assessments.schemas.js';
 import { ASSESSMENT_KINDS, ASSESSMENT_STATUSES, type AssessmentKind } from './assessments.tables.js';
-import type { ComparisonService } from './comparison.service.js';
 import {
   FRAMEWORK_ID,
   STATUS_ACTIONS,
@@ -45,7 +44,6 @@ import {
 
 /** What these pages need besides the assessments' own services: the choices their forms offer. */
 export interface AssessmentPagesDeps extends AssessmentPageDeps {
-  comparison: Pick<ComparisonService, 'compare'>;
   organisations: Pick<OrganisationsService, 'list' | 'listServices'>;
   accounts: Pick<AccountsService, 'list'>;
   frameworks: Pick<FrameworksService, 'getVersion'>;
@@ -56,7 +54,7 @@ const view = (name: string) => `assessments/views/${name}.njk`;
 
 export function registerAssessmentPages(app: FastifyInstance, deps: AssessmentPagesDeps): void {
   const pages = app.withTypeProvider<ZodTypeProvider>();
-  const { assessments, workspace, comparison, organisations, accounts, frameworks } = deps;
+  const { assessments, workspace, organisations, accounts, frameworks } = deps;
 
   /** "Organisation — Service" for every service of the organisations the actor may see. */
   async function serviceChoices(actor: UserActor) {
@@ -258,6 +256,7 @@ export function registerAssessmentPages(app: FastifyInstance, deps: AssessmentPa
         suggested: label(overview.overall.suggestion.rating),
       },
       missingFinalRatings: overview.missingFinalRatings,
+      board: await deps.kloeReview?.board(actor, id),
       statusActions: STATUS_ACTIONS[assessment.status].filter((a) => can[a.needs]),
       mayReopen: assessment.status === 'published' && can.lead && latest,
       history: can.viewHistory
@@ -494,46 +493,6 @@ export function registerAssessmentPages(app: FastifyInstance, deps: AssessmentPa
                 true,
               )
             : renderTeam(reply, detail, state),
-      });
-    },
-  );
-
-  // ---- Comparison -----------------------------------------------------------------------------------
-
-  pages.get(
-    '/assessments/:id/compare',
-    { config: routeConfigFor('view'), schema: { hide: true, params: assessmentIdParams } },
-    async (request, reply) => {
-      const actor = currentUser(request);
-      const detail = await assessments.get(actor, request.params.id);
-      const result = await comparison.compare(actor, request.params.id);
-      const label = (rating: string | null) => result.scale.find((level) => level.id === rating)?.label ?? null;
-      const externalKind = result.external ? KIND_LABELS[result.external.kind] : 'Inspection';
-      const rows = result.rows.map((row) => ({
-        ...row,
-        selfFinal: label(row.self.final),
-        selfSuggested: label(row.self.suggested),
-        externalFinal: label(row.external.final),
-        externalSuggested: label(row.external.suggested),
-        differenceText:
-          row.steps === null
-            ? 'Not both rated yet'
-            : row.steps === 0
-              ? 'Same rating'
-              : `${externalKind} rates it ${Math.abs(row.steps)} level${Math.abs(row.steps) === 1 ? '' : 's'} ${row.steps > 0 ? 'lower' : 'higher'}`,
-      }));
-      return reply.render(view('compare'), {
-        ...common,
-        pageTitle: `Comparison: ${detail.assessment.title}`,
-        breadcrumbs: [LIST_CRUMB, assessmentCrumb(detail.assessment)],
-        header: headed(detail),
-        self: result.self,
-        external: result.external,
-        externalKind,
-        rows,
-        differing: rows.filter((r) => r.differs).length,
-        onlyInOne: result.onlyInOne,
-        statusLabels: STATUS_LABELS,
       });
     },
   );

@@ -17,9 +17,18 @@ import type { ChallengeInput, ResolveChallengeInput } from './assessments.schema
 import { currentSuggestion, kloeEntityId } from './workspace.service.js';
 import { isUuid } from '../../db/ids.js';
 
+/** A challenged rating in words: "KLOE 4.1", "key question 5", "the overall judgement". */
+const challengeTarget = (ref: string) =>
+  ref === OVERALL ? 'the overall judgement' : ref.includes('.') ? `KLOE ${ref}` : `key question ${ref}`;
+
 const challengeNotFound = (id: string) => notFound('challenge_not_found', `No challenge with id "${id}"`);
 
-export function createModerationService(deps: { db: Database }) {
+/** Tells people of a challenge raised or resolved (the notifications module's `notify`); never throws. */
+type NotifyChallenge = (
+  items: { userId: string; kind: 'challenge_raised' | 'challenge_resolved'; text: string; href: string }[],
+) => Promise<void>;
+
+export function createModerationService(deps: { db: Database; notify?: NotifyChallenge }) {
   const { db } = deps;
 
   /** The ratings that can be challenged: the KLOEs, key questions in scope and the overall judgement. */
@@ -39,7 +48,7 @@ export function createModerationService(deps: { db: Database }) {
     },
 
     async raise(actor: AssessmentActor, id: string, input: ChallengeInput) {
-      return db.transaction(async (tx) => {
+      const raised = await db.transaction(async (tx) => {
         // A challenge is a person's: the system (CLI, demo loader) raises none.
         if (actor.kind !== 'user') throw assessmentForbidden('raise a challenge except as a team member');
         const { assessment } = await loadFor(tx, actor, id, 'challenge');
@@ -61,13 +70,23 @@ export function createModerationService(deps: { db: Database }) {
           entityId: kloeEntityId(id, input.targetRef),
           after: { challengeId: row.id, comment: row.comment },
         });
-        return row;
+        const leads = (await repo.listTeam(tx, id)).filter((m) => m.role === 'lead').map((m) => m.userId);
+        return { row, leads, title: assessment.title };
       });
+      await deps.notify?.(
+        raised.leads.map((userId) => ({
+          userId,
+          kind: 'challenge_raised' as const,
+          text: `${actor.kind === 'user' ? actor.name : 'Someone'} challenged the rating of ${challengeTarget(input.targetRef)} of ${raised.title}: “${input.comment.slice(0, 140)}”`,
+          href: `/assessments/${id}/moderation`,
+        })),
+      );
+      return raised.row;
     },
 
     /** Keeps the rating ("accepted") or changes it ("changed") to the rating given; the reason is recorded either way. */
     async resolve(actor: AssessmentActor, id: string, challengeId: string, input: ResolveChallengeInput) {
-      return db.transaction(async (tx) => {
+      const done = await db.transaction(async (tx) => {
         const loaded = await loadAssessment(tx, actor, id, { lock: 'update' });
         allow(actor, 'lead', loaded);
         const challenge = isUuid(challengeId)
@@ -95,8 +114,21 @@ export function createModerationService(deps: { db: Database }) {
           after: { challengeId: challenge.id, status: input.outcome, rating: input.rating ?? null },
           reason: input.reason,
         });
-        return resolved;
+        return { resolved, title: loaded.assessment.title };
       });
+      const { resolved, title } = done;
+      if (resolved.raisedBy !== (actor.kind === 'user' ? actor.userId : null)) {
+        const outcome = input.outcome === 'changed' ? 'changed the rating' : 'kept the rating';
+        await deps.notify?.([
+          {
+            userId: resolved.raisedBy,
+            kind: 'challenge_resolved',
+            text: `${actor.kind === 'user' ? actor.name : 'The lead'} resolved your challenge to ${challengeTarget(resolved.targetRef)} of ${title}: ${outcome}. “${input.reason.slice(0, 140)}”`,
+            href: `/assessments/${id}/moderation`,
+          },
+        ]);
+      }
+      return resolved;
     },
   };
 }

@@ -165,12 +165,14 @@ export function registerWorkspacePages(app: FastifyInstance, deps: AssessmentPag
     const data = await workspace.kloe(actor, id, ref);
     const { assessment, doc, kloe, can } = data;
     const statementRefs = statementsOf(kloe.leaf).map((s) => s.ref);
-    const [header, challenges, history, evidence, figures] = await Promise.all([
+    const [header, challenges, history, evidence, figures, review, commentThreads] = await Promise.all([
       headerOf(actor, id),
       moderation.list(actor, id),
       can.viewHistory ? audit.historyOf('kloe', kloeEntityId(id, ref), { limit: HISTORY_LIMIT }) : undefined,
       deps.kloeEvidence?.(actor, id, ref),
       deps.kloeFigures?.(actor, id, ref),
+      deps.kloeReview?.forKloe(actor, id, ref),
+      deps.kloeComments?.(actor, id, ref),
     ]);
     const findings = Object.fromEntries(
       kloe.findings.map((f) => [f.statementRef, { outcome: f.outcome, note: f.note }]),
@@ -193,7 +195,7 @@ export function registerWorkspacePages(app: FastifyInstance, deps: AssessmentPag
       pageTitle: `KLOE ${ref}: ${assessment.title}`,
       breadcrumbs: [LIST_CRUMB, assessmentCrumb(assessment)],
       assessment: header, // the row with its organisation's and service's names, for the header
-      can,
+      can: review?.state === 'reviewed' ? { ...can, judge: false } : can, // a reviewed KLOE reads, and is reopened to change
       doc,
       ratingLabels: ratingLabels(doc.ratingScale),
       view: kloeView(doc, kloe.leaf),
@@ -235,6 +237,8 @@ export function registerWorkspacePages(app: FastifyInstance, deps: AssessmentPag
       figures,
       done: state.done,
       savedRef: state.saved ?? ref,
+      review,
+      commentThreads,
     });
   }
 

@@ -31,6 +31,13 @@ import type { FindingOutcome } from './assessments.tables.js';
 import { suggestKloeRating, type KloeSuggestion } from './best-fit.js';
 import { rollUpRatings, type RollUpResult } from './roll-up.js';
 import { departsUnexplained, moderationRefusal, nextRationale } from './rating-rationale.js';
+import { isReviewed } from './kloe-review.repository.js';
+import { kloeReviewed } from './kloe-review.errors.js';
+
+/** A reviewed KLOE refuses changes to its work until it is reopened (kloe-review.service.ts). */
+async function refuseIfReviewed(tx: Database, id: string, ref: string) {
+  if (await isReviewed(tx, id, ref)) throw kloeReviewed(ref);
+}
 
 /** The audit trail's name for one KLOE of one assessment (its history is kept under this). */
 export const kloeEntityId = (assessmentId: string, ref: string) => `${assessmentId}/${ref}`;
@@ -304,6 +311,7 @@ export function createWorkspaceService(deps: { db: Database }) {
     async saveKloe(actor: AssessmentActor, id: string, ref: string, input: SaveKloeInput) {
       return db.transaction(async (tx) => {
         const { assessment, teamRole } = await loadFor(tx, actor, id, 'judge');
+        await refuseIfReviewed(tx, id, ref);
         const doc = await pinnedFramework(tx, assessment.frameworkVersionId);
         const leaf = kloesInScope(doc, assessment.scope).find((l) => l.kloe.ref === ref);
         if (!leaf) throw kloeNotInAssessment(ref);

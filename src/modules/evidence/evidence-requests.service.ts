@@ -33,6 +33,8 @@ export function createEvidenceRequestsService(deps: {
   db: Database;
   evidence: Pick<EvidenceService, 'insertItem' | 'afterFilesStored'>;
   limits: Parameters<typeof checkUploads>[1];
+  /** Tells the requester their request was answered (the notifications module's `notify`); never throws. */
+  notify?: (items: { userId: string; kind: 'request_answered'; text: string; href: string }[]) => Promise<void>;
 }) {
   const { db, evidence, limits } = deps;
 
@@ -95,7 +97,7 @@ export function createEvidenceRequestsService(deps: {
         ]);
       }
       const files = await checkUploads(uploads, limits);
-      const { assessment, item, created } = await db.transaction(async (tx) => {
+      const answered = await db.transaction(async (tx) => {
         const loaded = await loadAssessment(tx, actor, assessmentId, { lock: 'share' });
         if (!mayAnswer(actor, loaded)) allow(actor, 'judge', loaded); // throws the policy's own refusal
         const request = await repo.findRequest(tx, assessmentId, requestId);
@@ -117,9 +119,21 @@ export function createEvidenceRequestsService(deps: {
           entityId: requestId,
           after: { itemId: stored.item.id, files: files.map((f) => f.name) },
         });
-        return { assessment: loaded.assessment, ...stored };
+        return { assessment: loaded.assessment, ...stored, request };
       });
+      const { assessment, item, created } = answered;
       await evidence.afterFilesStored(assessment, item.id, created);
+      const requester = answered.request.requestedBy;
+      if (requester && requester !== (actor.kind === 'user' ? actor.userId : null)) {
+        await deps.notify?.([
+          {
+            userId: requester,
+            kind: 'request_answered',
+            text: `${actor.kind === 'user' ? actor.name : 'The organisation'} answered your evidence request “${answered.request.what.slice(0, 120)}” of ${assessment.title}.`,
+            href: `/assessments/${assessmentId}/evidence/${item.id}`,
+          },
+        ]);
+      }
       return item;
     },
   };
