@@ -75,6 +75,9 @@ import { registerImprovementApi } from './modules/improvement/improvement.api.js
 import { registerImprovementPages } from './modules/improvement/improvement.pages.js';
 import { createImprovementService } from './modules/improvement/improvement.service.js';
 import { createPlanDraftsService } from './modules/improvement/plan-drafts.service.js';
+import { registerProgressApi } from './modules/improvement/progress.api.js';
+import { registerProgressPages } from './modules/improvement/progress.pages.js';
+import { createProgressService } from './modules/improvement/progress.service.js';
 import { registerComparatorGroupsApi } from './modules/indicators/comparator-groups.api.js';
 import { registerComparatorGroupPages } from './modules/indicators/comparator-groups.pages.js';
 import { createComparatorGroupsService } from './modules/indicators/comparator-groups.service.js';
@@ -343,6 +346,9 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const improvement = createImprovementService({ db });
   registerImprovementApi(app, { improvement, drafts: planDrafts });
   registerImprovementPages(app, { improvement, drafts: planDrafts });
+  const progress = createProgressService({ db });
+  registerProgressApi(app, { progress });
+  registerProgressPages(app, { progress, audit });
 
   return app;
 }

@@ -35,6 +35,15 @@ describe('improvement plan policy', () => {
     expect(mayOnPlan(person('viewer'), 'view', OWN)).toBe(false);
   });
 
+  it('lets inspectors, administrators and the organisation’s members comment, not viewers or outsiders', () => {
+    expect(mayOnPlan(person('inspector'), 'comment', OWN)).toBe(true);
+    expect(mayOnPlan(person('administrator'), 'comment', OWN)).toBe(true);
+    expect(mayOnPlan(person('organisation_member', OWN), 'comment', OWN)).toBe(true);
+    expect(mayOnPlan(person('organisation_member', OTHER), 'comment', OWN)).toBe(false);
+    expect(mayOnPlan(person('viewer', OWN), 'comment', OWN)).toBe(false);
+    expect(routeConfigFor('comment').access.roles).toEqual(['administrator', 'inspector', 'organisation_member']);
+  });
+
   it('lets the system (demo loader, CLI) do anything', () => {
     expect(mayOnPlan({ kind: 'system', label: 'test' }, 'edit', OWN)).toBe(true);
   });

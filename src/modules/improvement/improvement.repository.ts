@@ -84,7 +84,10 @@ export async function updateAim(db: Database, aimId: string, version: number, fi
   return row;
 }
 
-type ActionFields = Omit<ActionRow, 'id' | 'aimId' | 'position' | 'version' | 'updatedAt'>;
+type ActionFields = Omit<
+  ActionRow,
+  'id' | 'aimId' | 'position' | 'version' | 'updatedAt' | 'statusOverride' | 'statusReason'
+>;
 
 export async function insertAction(db: Database, aimId: string, fields: ActionFields): Promise<ActionRow> {
   const position = sql`(select coalesce(max(position), 0) + 1 from improvement_actions where aim_id = ${aimId})`;
@@ -99,6 +102,57 @@ export async function updateAction(db: Database, actionId: string, version: numb
   const [row] = await db
     .update(improvementActions)
     .set({ ...fields, version: sql`${improvementActions.version} + 1`, updatedAt: new Date() })
+    .where(and(eq(improvementActions.id, actionId), eq(improvementActions.version, version)))
+    .returning();
+  return row;
+}
+
+/** Sets the status a person chose (or clears it) at the version read; undefined when someone saved since. */
+export async function updateActionStatus(
+  db: Database,
+  actionId: string,
+  version: number,
+  fields: Pick<ActionRow, 'statusOverride' | 'statusReason' | 'updatedBy'>,
+) {
+  const [row] = await db
+    .update(improvementActions)
+    .set({ ...fields, version: sql`${improvementActions.version} + 1`, updatedAt: new Date() })
+    .where(and(eq(improvementActions.id, actionId), eq(improvementActions.version, version)))
+    .returning();
+  return row;
+}
+
+/** Every action of a plan, with its aim: what dependencies are checked against. */
+export async function actionsOfPlan(db: Database, planId: string) {
+  return db
+    .select({
+      id: improvementActions.id,
+      aimId: improvementActions.aimId,
+      title: improvementActions.title,
+      dependsOn: improvementActions.dependsOn,
+    })
+    .from(improvementActions)
+    .innerJoin(improvementAims, eq(improvementAims.id, improvementActions.aimId))
+    .where(eq(improvementAims.planId, planId))
+    .orderBy(asc(improvementAims.position), asc(improvementActions.position));
+}
+
+export async function actionOfPlan(db: Database, planId: string, actionId: string) {
+  return (await actionsOfPlan(db, planId)).find((a) => a.id === actionId);
+}
+
+/** Deletes the aim (and its actions) at the version read; undefined when someone saved since. */
+export async function deleteAim(db: Database, aimId: string, version: number) {
+  const [row] = await db
+    .delete(improvementAims)
+    .where(and(eq(improvementAims.id, aimId), eq(improvementAims.version, version)))
+    .returning();
+  return row;
+}
+
+export async function deleteAction(db: Database, actionId: string, version: number) {
+  const [row] = await db
+    .delete(improvementActions)
     .where(and(eq(improvementActions.id, actionId), eq(improvementActions.version, version)))
     .returning();
   return row;
