@@ -77,6 +77,9 @@ import { createImprovementService } from './modules/improvement/improvement.serv
 import { createPlanDraftsService } from './modules/improvement/plan-drafts.service.js';
 import { registerProgressApi } from './modules/improvement/progress.api.js';
 import { registerProgressPages } from './modules/improvement/progress.pages.js';
+import { registerTrackRecordApi } from './modules/improvement/track-record.api.js';
+import { registerTrackRecordPages } from './modules/improvement/track-record.pages.js';
+import { createTrackRecordService } from './modules/improvement/track-record.service.js';
 import { createProgressService } from './modules/improvement/progress.service.js';
 import { registerComparatorGroupsApi } from './modules/indicators/comparator-groups.api.js';
 import { registerComparatorGroupPages } from './modules/indicators/comparator-groups.pages.js';
@@ -308,12 +311,16 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     comparison: createComparisonService({ db }),
   });
   const indicators = createIndicatorsService({ database: deps.database });
+  const trackRecord = createTrackRecordService({ db });
+  registerTrackRecordApi(app, { trackRecord });
+  registerTrackRecordPages(app, { trackRecord });
   const snapshots = createSnapshotsService({ db, indicators });
   registerWorkspacePages(app, {
     ...assessmentDeps,
     audit,
     kloeEvidence: evidence.forKloe,
     kloeFigures: snapshots.forKloe,
+    kloeTrackRecord: trackRecord.forKloe,
   });
   registerAssessmentExportApi(app, { db, storage: evidenceStorage });
 

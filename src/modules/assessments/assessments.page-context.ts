@@ -16,6 +16,8 @@ export interface AssessmentPageDeps {
   kloeEvidence?: (actor: UserActor, assessmentId: string, kloeRef: string) => Promise<unknown>;
   /** The indicator figures a KLOE's workspace shows (from the indicators module), undefined for most KLOEs. */
   kloeFigures?: (actor: UserActor, assessmentId: string, kloeRef: string) => Promise<unknown>;
+  /** The service's track record a KLOE's workspace shows (from the improvement module), undefined for most KLOEs. */
+  kloeTrackRecord?: (actor: UserActor, assessmentId: string, kloeRef: string) => Promise<unknown>;
 }
 
 /** What every one of these pages' templates uses. */

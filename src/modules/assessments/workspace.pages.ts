@@ -154,12 +154,13 @@ export function registerWorkspacePages(app: FastifyInstance, deps: AssessmentPag
     const data = await workspace.kloe(actor, id, ref);
     const { assessment, doc, kloe, can } = data;
     const statementRefs = statementsOf(kloe.leaf).map((s) => s.ref);
-    const [header, challenges, history, evidence, figures] = await Promise.all([
+    const [header, challenges, history, evidence, figures, trackRecord] = await Promise.all([
       headerOf(actor, id),
       moderation.list(actor, id),
       can.viewHistory ? audit.historyOf('kloe', kloeEntityId(id, ref), { limit: HISTORY_LIMIT }) : undefined,
       deps.kloeEvidence?.(actor, id, ref),
       deps.kloeFigures?.(actor, id, ref),
+      deps.kloeTrackRecord?.(actor, id, ref),
     ]);
     const findings = Object.fromEntries(
       kloe.findings.map((f) => [f.statementRef, { outcome: f.outcome, note: f.note }]),
@@ -198,6 +199,7 @@ export function registerWorkspacePages(app: FastifyInstance, deps: AssessmentPag
       history,
       evidence,
       figures,
+      trackRecord,
       done: state.done,
       savedRef: state.saved ?? ref,
     });
