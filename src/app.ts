@@ -75,6 +75,8 @@ import { registerImprovementApi } from './modules/improvement/improvement.api.js
 import { registerImprovementPages } from './modules/improvement/improvement.pages.js';
 import { createImprovementService } from './modules/improvement/improvement.service.js';
 import { createPlanDraftsService } from './modules/improvement/plan-drafts.service.js';
+import { registerMonitoringRoutes } from './modules/improvement/monitoring.routes.js';
+import { createMonitoringService } from './modules/improvement/monitoring.service.js';
 import { registerProgressApi } from './modules/improvement/progress.api.js';
 import { registerProgressPages } from './modules/improvement/progress.pages.js';
 import { registerTrackRecordApi } from './modules/improvement/track-record.api.js';
@@ -356,6 +358,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const progress = createProgressService({ db });
   registerProgressApi(app, { progress });
   registerProgressPages(app, { progress, audit });
+  registerMonitoringRoutes(app, { monitoring: createMonitoringService({ db }) });
 
   return app;
 }

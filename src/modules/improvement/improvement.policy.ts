@@ -8,7 +8,7 @@ import type { Role } from '../accounts/accounts.tables.js';
 import type { UserActor } from '../accounts/actor.js';
 import type { SystemActor } from '../audit/audit.recorder.js';
 
-export type PlanAction = 'view' | 'edit' | 'comment';
+export type PlanAction = 'view' | 'edit' | 'comment' | 'monitor';
 export type PlanActor = UserActor | SystemActor;
 
 type Reach = 'any' | 'own';
@@ -17,6 +17,8 @@ const RULES: Record<PlanAction, Partial<Record<Role, Reach>>> = {
   view: { administrator: 'any', inspector: 'any', organisation_member: 'own', viewer: 'own' },
   edit: { organisation_member: 'own' },
   comment: { administrator: 'any', inspector: 'any', organisation_member: 'own' },
+  /** Every organisation's plans at once: the monitoring page. */
+  monitor: { administrator: 'any', inspector: 'any' },
 };
 
 /** A route's config for an action: the roles that may ever do it (the organisation is checked after). */

@@ -98,6 +98,29 @@ describeEachDatabase('track record and the demo plan', (driver) => {
     expect(other.body).not.toContain('Track record: evidence candidates');
   });
 
+  it('lists the off-track action for monitoring, filtered, as a page and as CSV; not to members', async () => {
+    const all = (await get(lead, '/api/plans/monitoring')).json();
+    const offTrack = all.actions.filter((a: { concerns: string[] }) => a.concerns.includes('off_track'));
+    expect(offTrack.map((a: { actionTitle: string }) => a.actionTitle)).toEqual([
+      'Tenant inspectors check one in twenty completed repairs',
+    ]);
+    expect(offTrack[0].status).toMatchObject({ status: 'off_track', label: 'Off track' });
+    const byKloe = (ref: string) => get(lead, `/api/plans/monitoring?kloeRef=${ref}&concern=off_track`);
+    expect((await byKloe('5.2.4')).json().actions).toHaveLength(1);
+    expect((await byKloe('4.4')).json().actions).toHaveLength(0);
+    expect((await get(lead, '/api/plans/monitoring?concern=late')).statusCode).toBe(400);
+    const page = await get(lead, '/plans/monitoring?kloeRef=5.2.4');
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('Tenant inspectors check one in twenty completed repairs');
+    expect(page.body).toContain('href="/plans/monitoring.csv?kloeRef=5.2.4"');
+    const csv = await get(lead, '/plans/monitoring.csv?kloeRef=5.2.4');
+    expect(csv.headers['content-type']).toContain('text/csv');
+    expect(csv.body).toContain('Tenant inspectors check one in twenty completed repairs');
+    expect(csv.body).toContain('Off track');
+    expect((await get(member, '/plans/monitoring')).statusCode).toBe(403);
+    expect((await get(member, '/api/plans/monitoring')).statusCode).toBe(403);
+  });
+
   it('records progress and sets a status from the pages, keeping what was typed on an error', async () => {
     const plan = (await get(member, `${base}/plan`)).json();
     const aim = plan.aims[3];
