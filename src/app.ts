@@ -77,6 +77,7 @@ import { createImprovementService } from './modules/improvement/improvement.serv
 import { createPlanDraftsService } from './modules/improvement/plan-drafts.service.js';
 import { registerMonitoringRoutes } from './modules/improvement/monitoring.routes.js';
 import { createMonitoringService } from './modules/improvement/monitoring.service.js';
+import { registerPlanOutputRoutes } from './modules/improvement/plan-outputs.routes.js';
 import { registerProgressApi } from './modules/improvement/progress.api.js';
 import { registerProgressPages } from './modules/improvement/progress.pages.js';
 import { registerTrackRecordApi } from './modules/improvement/track-record.api.js';
@@ -359,6 +360,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   registerProgressApi(app, { progress });
   registerProgressPages(app, { progress, audit });
   registerMonitoringRoutes(app, { monitoring: createMonitoringService({ db }) });
+  registerPlanOutputRoutes(app, { db, improvement });
 
   return app;
 }

@@ -21,6 +21,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   assessment: async () => (await import('./cli/assessment-commands.js')).registerAssessmentCommands,
   evidence: async () => (await import('./cli/evidence-commands.js')).registerEvidenceCommands,
   report: async () => (await import('./cli/report-commands.js')).registerReportCommands,
+  plan: async () => (await import('./cli/plan-commands.js')).registerPlanCommands,
   indicators: async () => (await import('./cli/indicator-commands.js')).registerIndicatorCommands,
   backup: async () => (await import('./cli/backup-commands.js')).registerBackupCommands,
   restore: async () => (await import('./cli/backup-commands.js')).registerBackupCommands,

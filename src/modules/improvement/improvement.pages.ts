@@ -84,6 +84,7 @@ export function registerImprovementPages(
         flags: plan.flags,
         comments: plan.comments,
         mayComment: mayOnPlan(actor, 'comment', plan.organisation.id),
+        trackRecordHref: `/organisations/${plan.organisation.id}/services/${plan.service.id}/track-record`,
         kloeQuestions: Object.fromEntries(kloes.map((k) => [k.ref, k.question])),
         mayEdit: mayOnPlan(actor, 'edit', plan.organisation.id),
         done: request.query.done,

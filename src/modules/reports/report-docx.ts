@@ -32,19 +32,19 @@ import type { ReportModel } from './report.model.js';
 /** Word bookmark names: a letter first, then letters, digits and underscores, at most 40. */
 const bookmark = (anchor: string) => `b_${anchor.replace(/[^A-Za-z0-9]/g, '_')}`.slice(0, 40);
 
-const heading = (text: string, level: (typeof HeadingLevel)[keyof typeof HeadingLevel], anchor?: string) =>
+export const heading = (text: string, level: (typeof HeadingLevel)[keyof typeof HeadingLevel], anchor?: string) =>
   new Paragraph({
     heading: level,
     children: anchor ? [new Bookmark({ id: bookmark(anchor), children: [new TextRun(text)] })] : [new TextRun(text)],
   });
 
-const para = (text: string, options: { bold?: boolean } = {}) =>
+export const para = (text: string, options: { bold?: boolean } = {}) =>
   new Paragraph({ children: [new TextRun({ text, bold: options.bold ?? false })] });
 
 const bullets = (items: string[], empty = 'None recorded.') =>
   items.length ? items.map((text) => new Paragraph({ text, bullet: { level: 0 } })) : [para(empty)];
 
-function table(columns: string[], rows: string[][], firstColumnIsHeader = true): Table {
+export function table(columns: string[], rows: string[][], firstColumnIsHeader = true): Table {
   const cell = (text: string, bold: boolean) =>
     new TableCell({ children: [new Paragraph({ children: [new TextRun({ text, bold })] })] });
   return new Table({
