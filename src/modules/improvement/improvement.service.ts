@@ -150,7 +150,8 @@ export function createImprovementService(deps: { db: Database; now?: () => Date 
       const indicators = await repo.indicatorsWithValues(db, organisationId, codes);
       const polarities = new Map(indicators.map((i) => [i.code, polarityOf(i)]));
       const comments = plan ? await progressRepo.listComments(db, plan.id) : [];
-      return { organisation, service, plan, aims, comments, flags: planQualityFlags(aims, polarities) };
+      const medians = await repo.latestMedians(db, codes);
+      return { organisation, service, plan, aims, comments, flags: planQualityFlags(aims, polarities, medians) };
     },
 
     /** What the forms offer: KLOEs of the framework, people of the organisation, its indicators with values. */
