@@ -56,6 +56,10 @@ const EXEMPT: Record<string, string> = {
   '/assessments/:id/report.:format': 'format is a file type (html, docx, pdf …)',
   '/frameworks/:id/kloes/:ref': 'ref names a KLOE of that framework version; frameworks are shared by everyone',
   '/indicators/organisations/:id/indicators/:code': 'code names an indicator definition, shared by every organisation',
+  // The records' plan has aims, so an import is refused before the ids matter; the service is found under its
+  // organisation as on every other plan route, which are walked here.
+  '/api/organisations/:id/services/:serviceId/plan/import': 'imports only into an empty plan',
+  '/organisations/:id/services/:serviceId/plan/import': 'imports only into an empty plan',
 };
 
 type Body = { fields: Record<string, string> } | { files: Record<string, string> };
@@ -67,6 +71,9 @@ const recommendationFields = { fields: { text: 'Taken over', priority: 'low', ou
 const decision = { fields: { decision: 'accepted' } };
 const aimFields = { fields: { title: 'Taken over', version: '1' } };
 const actionFields = { fields: { title: 'Taken over', version: '1' } };
+const progressFields = { fields: { recordedOn: '2025-01-01', note: 'Taken over' } };
+const statusFields = { fields: { status: 'at_risk', reason: 'Taken over', version: '1' } };
+const commentFields = { fields: { body: 'Taken over' } };
 
 /** What each state-changing route is sent: a body it would accept, so that only the ids can make it refuse. */
 const BODIES: Record<string, Body> = {
@@ -98,6 +105,14 @@ const BODIES: Record<string, Body> = {
   'POST /organisations/:id/services/:serviceId/plan/aims/:aimId/actions/new': actionFields,
   'PUT /api/organisations/:id/services/:serviceId/plan/aims/:aimId/actions/:actionId': actionFields,
   'POST /organisations/:id/services/:serviceId/plan/aims/:aimId/actions/:actionId/edit': actionFields,
+  'POST /api/organisations/:id/services/:serviceId/plan/aims/:aimId/actions/:actionId/progress': progressFields,
+  'POST /organisations/:id/services/:serviceId/plan/aims/:aimId/actions/:actionId/progress/new': progressFields,
+  'PUT /api/organisations/:id/services/:serviceId/plan/aims/:aimId/actions/:actionId/status': statusFields,
+  'POST /organisations/:id/services/:serviceId/plan/aims/:aimId/actions/:actionId/status': statusFields,
+  'POST /organisations/:id/services/:serviceId/plan/aims/:aimId/delete': { fields: { version: '1' } },
+  'POST /organisations/:id/services/:serviceId/plan/aims/:aimId/actions/:actionId/delete': { fields: { version: '1' } },
+  'POST /api/organisations/:id/services/:serviceId/plan/comments': commentFields,
+  'POST /organisations/:id/services/:serviceId/plan/comments/new': commentFields,
 };
 
 const paramsOf = (url: string) => [...url.matchAll(/:(\w+)/g)].map((m) => m[1]!);

@@ -98,6 +98,8 @@ export const commentBody = z.object({
 export type CommentInput = z.infer<typeof commentBody>;
 
 export const deleteBody = z.object({ version: wholeNumber('The version read is missing') });
+/** A delete in the API may name the version read (409 if changed since); without one it deletes what is there. */
+export const deleteQuery = z.object({ version: wholeNumber('Not a version').optional() });
 
 const timestamp = z.iso.datetime({ offset: true });
 

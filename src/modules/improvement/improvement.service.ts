@@ -260,14 +260,20 @@ export function createImprovementService(deps: { db: Database; now?: () => Date 
     },
 
     /** Deletes an aim and its actions at the version read, unless an action elsewhere depends on one of them. */
-    async deleteAim(actor: PlanActor, organisationId: string, serviceId: string, aimId: string, version: number) {
+    async deleteAim(
+      actor: PlanActor,
+      organisationId: string,
+      serviceId: string,
+      aimId: string,
+      version: number | undefined,
+    ) {
       return db.transaction(async (tx) => {
         await loadPlanSubject(tx, actor, organisationId, serviceId, 'edit');
         const before = await currentAim(tx, serviceId, aimId);
         const actions = await repo.actionsOfPlan(tx, before.planId);
         const going = new Set(actions.filter((a) => a.aimId === before.id).map((a) => a.id));
         refuseIfDependedOn(actions, going);
-        const deleted = await repo.deleteAim(tx, before.id, version);
+        const deleted = await repo.deleteAim(tx, before.id, version ?? before.version);
         if (!deleted) throw planEditConflict({ ...before, record: aimRecord(before) });
         await recordAudit(tx, {
           actor,
@@ -285,14 +291,14 @@ export function createImprovementService(deps: { db: Database; now?: () => Date 
       serviceId: string,
       aimId: string,
       actionId: string,
-      version: number,
+      version: number | undefined,
     ) {
       return db.transaction(async (tx) => {
         await loadPlanSubject(tx, actor, organisationId, serviceId, 'edit');
         const aim = await currentAim(tx, serviceId, aimId);
         const before = await currentAction(tx, aim.id, actionId);
         refuseIfDependedOn(await repo.actionsOfPlan(tx, aim.planId), new Set([before.id]));
-        const deleted = await repo.deleteAction(tx, before.id, version);
+        const deleted = await repo.deleteAction(tx, before.id, version ?? before.version);
         if (!deleted) throw planEditConflict({ ...before, record: actionRecord(before) });
         await recordAudit(tx, {
           actor,
