@@ -47,7 +47,9 @@ describe('an improvement plan through the pages without JavaScript, in chromium'
       await page.getByRole('link', { name: 'Ashdown District Council' }).click();
       await page.getByRole('link', { name: 'Improvement plan of Housing repairs' }).click();
       await page.waitForURL(/\/plan$/);
-      await expectAccessible('the empty plan');
+      // The demo plan: four aims drafted from the 2024 inspection, one action off track.
+      expect(await page.locator('.govuk-tag', { hasText: 'Off track' }).count()).toBe(1);
+      await expectAccessible('the demo plan');
 
       await page.getByRole('button', { name: 'Add an aim' }).click();
       await page.getByRole('button', { name: 'Save aim' }).click();
@@ -57,10 +59,10 @@ describe('an improvement plan through the pages without JavaScript, in chromium'
       await page.locator('input[name="kloeRefs"][value="5.1.2"]').check();
       await page.getByRole('button', { name: 'Save aim' }).click();
       await page.waitForURL(/done=aim-added/);
-      expect(await page.locator('h2', { hasText: 'Aim 1: Repairs done right first time' }).count()).toBe(1);
+      expect(await page.locator('h2', { hasText: 'Aim 5: Repairs done right first time' }).count()).toBe(1);
       await expectAccessible('the plan with an aim');
 
-      await page.getByRole('link', { name: 'Add an action to aim 1' }).click();
+      await page.getByRole('link', { name: 'Add an action to aim 5' }).click();
       await page.getByLabel('Action', { exact: true }).fill('Survey tenants after every repair');
       await page.getByLabel('Owner').selectOption({ label: 'Morgan Hale' });
       await page.getByLabel('Start date (optional)').fill('2027-04-01');
@@ -84,6 +86,84 @@ describe('an improvement plan through the pages without JavaScript, in chromium'
       expect(await card.textContent()).toContain('Morgan Hale');
       await expectAccessible('the plan with an action');
       await screenshot(page, 'improvement-plan');
+    },
+    WHOLE_RUN,
+  );
+
+  it(
+    'records progress on an action and sets its status with a reason, the status in words',
+    async () => {
+      // The on-track action: the off-track one stays as it is for the inspector's monitoring below.
+      await page.getByRole('link', { name: /Let a new empty-homes contract/ }).click();
+      expect(await page.locator('#status').textContent()).toContain('On track');
+      await expectAccessible('the action page');
+      await screenshot(page, 'improvement-action');
+
+      await page.getByRole('link', { name: 'Record progress' }).first().click();
+      await page.getByLabel('Date of the progress').fill('2999-01-01');
+      await page.getByLabel('What progress was made').fill('A second survey is booked');
+      await page.getByRole('button', { name: 'Record progress' }).click();
+      expect(await page.locator('.govuk-error-summary').textContent()).toContain('up to today');
+      expect(await page.getByLabel('What progress was made').inputValue()).toBe('A second survey is booked');
+      await expectAccessible('the progress form with an error');
+      await page.getByLabel('Date of the progress').fill('2026-01-20');
+      await page.getByRole('button', { name: 'Record progress' }).click();
+      await page.waitForURL(/done=progress-recorded/);
+
+      await page.getByRole('link', { name: 'Set the status' }).click();
+      await page.getByLabel('At risk').check();
+      await page.getByRole('button', { name: 'Set the status' }).click();
+      expect(await page.locator('.govuk-error-summary').textContent()).toContain('Say why the status is at risk');
+      await expectAccessible('the status form with an error');
+      await page.getByLabel('Reason').fill('The second survey will show the recovery');
+      await page.getByRole('button', { name: 'Set the status' }).click();
+      await page.waitForURL(/done=status-set/);
+      expect(await page.locator('#status').textContent()).toContain('At risk');
+
+      await page.getByRole('link', { name: 'Improvement plan: Housing repairs' }).click();
+      await page.getByRole('link', { name: 'Track record of the service' }).click();
+      expect(await page.locator('h1').textContent()).toContain('Track record: Housing repairs');
+      await expectAccessible('the track record');
+      await screenshot(page, 'improvement-track-record');
+    },
+    WHOLE_RUN,
+  );
+});
+
+describe('an inspector follows plans across organisations and sees the track record in KQ4, in chromium', () => {
+  let server: RunningServer;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+    page = await (await browser.newContext()).newPage();
+    page.setDefaultTimeout(15_000);
+    await page.goto(`${server.url}/sign-in`);
+    await page.getByLabel('Email address').fill('lead.inspector@example.org');
+    await page.getByLabel('Password', { exact: true }).fill(DEMO_PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL((url) => !url.pathname.startsWith('/sign-in'));
+  }, 120_000);
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it(
+    'lists the off-track action for monitoring and shows the track record beside KLOE 4.1',
+    async () => {
+      await page.getByRole('link', { name: 'Plan monitoring' }).click();
+      expect(await page.locator('#monitoring').textContent()).toContain('Tenant inspectors check one in twenty');
+      expect(await seriousAccessibilityViolations(page), 'the monitoring page').toEqual([]);
+      await screenshot(page, 'improvement-monitoring');
+
+      await page.goto(`${server.url}/assessments`);
+      await page.getByRole('link', { name: 'Housing repairs inspection 2026' }).click();
+      await page.goto(`${page.url().replace(/\/$/, '')}/kloes/4.1`);
+      expect(await page.locator('#track-record').textContent()).toContain('Benchmark repair costs');
+      expect(await seriousAccessibilityViolations(page), 'KLOE 4.1 with the track record').toEqual([]);
+      await screenshot(page, 'improvement-kq4-track-record');
     },
     WHOLE_RUN,
   );

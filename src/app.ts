@@ -83,6 +83,15 @@ import { registerImprovementApi } from './modules/improvement/improvement.api.js
 import { registerImprovementPages } from './modules/improvement/improvement.pages.js';
 import { createImprovementService } from './modules/improvement/improvement.service.js';
 import { createPlanDraftsService } from './modules/improvement/plan-drafts.service.js';
+import { registerMonitoringRoutes } from './modules/improvement/monitoring.routes.js';
+import { createMonitoringService } from './modules/improvement/monitoring.service.js';
+import { registerPlanOutputRoutes } from './modules/improvement/plan-outputs.routes.js';
+import { registerProgressApi } from './modules/improvement/progress.api.js';
+import { registerProgressPages } from './modules/improvement/progress.pages.js';
+import { registerTrackRecordApi } from './modules/improvement/track-record.api.js';
+import { registerTrackRecordPages } from './modules/improvement/track-record.pages.js';
+import { createTrackRecordService } from './modules/improvement/track-record.service.js';
+import { createProgressService } from './modules/improvement/progress.service.js';
 import { registerComparatorGroupsApi } from './modules/indicators/comparator-groups.api.js';
 import { registerComparatorGroupPages } from './modules/indicators/comparator-groups.pages.js';
 import { createComparatorGroupsService } from './modules/indicators/comparator-groups.service.js';
@@ -304,6 +313,9 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   registerComparisonPages(app, { comparison, assessments: assessmentDeps.assessments });
   registerComparisonApi(app, { comparison });
   const indicators = createIndicatorsService({ database: deps.database });
+  const trackRecord = createTrackRecordService({ db });
+  registerTrackRecordApi(app, { trackRecord });
+  registerTrackRecordPages(app, { trackRecord });
   const snapshots = createSnapshotsService({ db, indicators });
   registerWorkspacePages(app, {
     ...assessmentDeps,
@@ -312,6 +324,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     kloeFigures: snapshots.forKloe,
     kloeReview,
     kloeComments: comments.forKloePage,
+    kloeTrackRecord: trackRecord.forKloe,
   });
   registerConfirmPages(app, assessmentDeps);
   registerAssessmentExportApi(app, { db, storage: evidenceStorage });
@@ -353,6 +366,11 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const improvement = createImprovementService({ db });
   registerImprovementApi(app, { improvement, drafts: planDrafts });
   registerImprovementPages(app, { improvement, drafts: planDrafts });
+  const progress = createProgressService({ db });
+  registerProgressApi(app, { progress });
+  registerProgressPages(app, { progress, audit });
+  registerMonitoringRoutes(app, { monitoring: createMonitoringService({ db }) });
+  registerPlanOutputRoutes(app, { db, improvement });
 
   return app;
 }

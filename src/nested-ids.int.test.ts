@@ -75,6 +75,10 @@ const EXEMPT: Record<string, string> = {
   '/assessments/:id/kloes/:ref/review': 'ref names a KLOE of the assessment’s own pinned framework',
   '/api/assessments/:id/kloes/:ref/comments': 'ref names a KLOE of the assessment’s own pinned framework',
   '/assessments/:id/kloes/:ref/comments': 'ref names a KLOE of the assessment’s own pinned framework',
+  // The records' plan has aims, so an import is refused before the ids matter; the service is found under its
+  // organisation as on every other plan route, which are walked here.
+  '/api/organisations/:id/services/:serviceId/plan/import': 'imports only into an empty plan',
+  '/organisations/:id/services/:serviceId/plan/import': 'imports only into an empty plan',
 };
 
 type Body = { fields: Record<string, string> } | { files: Record<string, string> };
@@ -87,6 +91,9 @@ const decision = { fields: { decision: 'accepted' } };
 const severalDecided = { fields: { decision: 'accepted', statementRefs: NESTED_STATEMENT } };
 const aimFields = { fields: { title: 'Taken over', version: '1' } };
 const actionFields = { fields: { title: 'Taken over', version: '1' } };
+const progressFields = { fields: { recordedOn: '2025-01-01', note: 'Taken over' } };
+const statusFields = { fields: { status: 'at_risk', reason: 'Taken over', version: '1' } };
+const commentFields = { fields: { body: 'Taken over' } };
 
 /** What each state-changing route is sent: a body it would accept, so that only the ids can make it refuse. */
 const BODIES: Record<string, Body> = {
@@ -127,6 +134,14 @@ const BODIES: Record<string, Body> = {
   'POST /api/assessments/:id/comment-threads/:threadId/resolve': { fields: {} },
   'POST /api/assessments/:id/comment-threads/:threadId/reopen': { fields: {} },
   'POST /assessments/:id/comment-threads/:threadId/resolve': { fields: { resolved: 'true' } },
+  'POST /api/organisations/:id/services/:serviceId/plan/aims/:aimId/actions/:actionId/progress': progressFields,
+  'POST /organisations/:id/services/:serviceId/plan/aims/:aimId/actions/:actionId/progress/new': progressFields,
+  'PUT /api/organisations/:id/services/:serviceId/plan/aims/:aimId/actions/:actionId/status': statusFields,
+  'POST /organisations/:id/services/:serviceId/plan/aims/:aimId/actions/:actionId/status': statusFields,
+  'POST /organisations/:id/services/:serviceId/plan/aims/:aimId/delete': { fields: { version: '1' } },
+  'POST /organisations/:id/services/:serviceId/plan/aims/:aimId/actions/:actionId/delete': { fields: { version: '1' } },
+  'POST /api/organisations/:id/services/:serviceId/plan/comments': commentFields,
+  'POST /organisations/:id/services/:serviceId/plan/comments/new': commentFields,
 };
 
 const paramsOf = (url: string) => [...url.matchAll(/:(\w+)/g)].map((m) => m[1]!);

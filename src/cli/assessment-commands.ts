@@ -29,7 +29,7 @@ function frameworkOption(value: string): { id: string; version: number | undefin
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
-async function organisationByCode(db: Database, code: string) {
+export async function organisationByCode(db: Database, code: string) {
   const [row] = await db
     .select({ id: organisations.id, name: organisations.name })
     .from(organisations)
@@ -38,7 +38,7 @@ async function organisationByCode(db: Database, code: string) {
   return row;
 }
 
-async function serviceByName(db: Database, organisationId: string, code: string, name: string) {
+export async function serviceByName(db: Database, organisationId: string, code: string, name: string) {
   const [row] = await db
     .select({ id: services.id })
     .from(services)
@@ -59,7 +59,7 @@ function assessmentId(value: string): string {
 }
 
 /** Reads and parses a JSON file, failing with one line that names it. */
-async function readJson(file: string): Promise<unknown> {
+export async function readJson(file: string): Promise<unknown> {
   let text: string;
   try {
     text = await fs.readFile(file, 'utf8');

@@ -25,6 +25,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   indicators: async () => (await import('./indicator-commands.js')).registerIndicatorCommands,
   backup: async () => (await import('./backup-commands.js')).registerBackupCommands,
   restore: async () => (await import('./backup-commands.js')).registerBackupCommands,
+  plan: async () => (await import('./plan-commands.js')).registerPlanCommands,
 };
 
 function packageVersion(): string {

@@ -29,6 +29,20 @@ export async function createTestUser(
     role,
     organisationId: options.organisationId ?? null,
   });
+  return withToken(db, user);
+}
+
+/** Someone already in the database (a demo person, say) with an API token, to call routes as them. */
+export async function existingTestUser(db: Database, email: string): Promise<TestUser> {
+  const user = await repo.findUserByEmail(db, email);
+  if (!user) throw new Error(`no user ${email}`);
+  return withToken(db, user);
+}
+
+async function withToken(
+  db: Database,
+  user: Pick<UserActor, 'email' | 'name' | 'role' | 'organisationId'> & { id: string },
+): Promise<TestUser> {
   const { token, prefix, tokenHash } = generateApiToken();
   // Read and write for a year, the longest a token may live: tests call every route as these people.
   const expiresAt = new Date(Date.now() + TOKEN_EXPIRY_DAYS.max * 86_400_000);

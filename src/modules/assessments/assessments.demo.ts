@@ -1,10 +1,12 @@
 /**
  * The assessments of the demo, so that a newcomer sees every screen filled: Ashdown District Council's
  * self-assessment of its housing repairs, half done (key question 4 and KLOE group 5.1 judged, a few
- * final ratings, a rationale or two), and an inspection of the same service in moderation, judged in
- * full, with one open challenge. Findings come from a seeded generator: every load gives the same ones.
+ * final ratings, a rationale or two), the inspection of 2024, published with four recommendations (the
+ * demo improvement plan answers them), and this year's inspection of the same service in moderation,
+ * judged in full, with one open challenge. Findings come from a seeded generator: every load gives the same ones.
  * Found by title, so loading the demo again adds nothing twice.
  */
+import { eq } from 'drizzle-orm';
 import type { Database } from '../../db/database.js';
 import * as accountsRepo from '../accounts/accounts.repository.js';
 import type { UserActor } from '../accounts/actor.js';
@@ -17,11 +19,44 @@ import { assessments } from './assessments.tables.js';
 import { createAssessmentsService } from './assessments.service.js';
 import type { FindingOutcome } from './assessments.tables.js';
 import { createModerationService } from './moderation.service.js';
+import { createRecommendationsService } from './recommendations.service.js';
 import { createWorkspaceService } from './workspace.service.js';
 
 const SERVICE = 'Housing repairs';
 export const DEMO_SELF_ASSESSMENT = 'Housing repairs self-assessment 2026';
 export const DEMO_INSPECTION = 'Housing repairs inspection 2026';
+/** The inspection before it, published with recommendations: the improvement plan's demo starts from these. */
+export const DEMO_PREVIOUS_INSPECTION = 'Housing repairs inspection 2024';
+/** When the previous inspection was published (the demo dates it; publishing stamps the time of loading). */
+const PREVIOUS_PUBLISHED_AT = new Date('2024-12-13T10:00:00Z');
+
+/** What the previous inspection recommended: the demo plan's aims are drafted from these. */
+export const DEMO_RECOMMENDATIONS = [
+  {
+    text: 'Benchmark repair costs against similar landlords every year and act on the gaps',
+    priority: 'high',
+    outcome: 'Repair costs per home at or below the median of similar landlords',
+    kloeRefs: ['4.4', '5.1.3'],
+  },
+  {
+    text: 'Set challenging targets for repairs done on time and report them to cabinet every quarter',
+    priority: 'high',
+    outcome: 'Targets in the top quartile, monitored quarterly by members',
+    kloeRefs: ['5.1.2', '5.2.2'],
+  },
+  {
+    text: 'Involve tenants in checking the quality of completed repairs',
+    priority: 'medium',
+    outcome: 'Tenants’ satisfaction with repairs rises year on year',
+    kloeRefs: ['4.2', '5.2.4'],
+  },
+  {
+    text: 'Cut the time empty homes stand between lets',
+    priority: 'medium',
+    outcome: 'Empty homes relet within the national median time',
+    kloeRefs: ['4.1', '4.2'],
+  },
+] as const;
 
 /** Mostly met, some partly, a few not: a service with promising prospects and work to do. */
 function outcome(random: SeededRandom, level: string): FindingOutcome {
@@ -77,6 +112,23 @@ async function judge(
   }
 }
 
+/** Every KLOE judged and rated as suggested, then every key question and the overall judgement. */
+async function judgeInFull(db: Database, lead: UserActor, id: string, seed: number) {
+  await judge(db, lead, id, 'all', { random: seededRandom(seed), rate: () => true });
+  const workspace = createWorkspaceService({ db });
+  const overview = await workspace.overview(lead, id);
+  for (const node of [...overview.keyQuestions, overview.overall]) {
+    const fresh = await workspace.overview(lead, id);
+    const now = [...fresh.keyQuestions, fresh.overall].find((n) => n.nodeRef === node.nodeRef)!;
+    if (now.suggestion.rating) {
+      await workspace.saveRollUp(lead, id, node.nodeRef, {
+        version: now.judgement.version,
+        finalRating: now.suggestion.rating,
+      });
+    }
+  }
+}
+
 export const assessmentsDemo: DemoSeeder = {
   module: 'assessments',
   async seed(db: Database) {
@@ -118,6 +170,29 @@ export const assessmentsDemo: DemoSeeder = {
       added.push('a self-assessment');
     }
 
+    if (!titles.has(DEMO_PREVIOUS_INSPECTION)) {
+      const lead = await person(db, 'lead.inspector@example.org');
+      let row = await lifecycle.create(lead, {
+        ...subject,
+        kind: 'inspection',
+        title: DEMO_PREVIOUS_INSPECTION,
+        plannedStart: '2024-10-07',
+        plannedEnd: '2024-11-29',
+        sharedWithOrganisation: true,
+      });
+      row = await lifecycle.moveStatus(lead, row.id, { version: row.version, status: 'fieldwork' });
+      await judgeInFull(db, lead, row.id, 2024);
+      const recommendations = createRecommendationsService({ db });
+      for (const r of DEMO_RECOMMENDATIONS) {
+        await recommendations.create(lead, row.id, { ...r, kloeRefs: [...r.kloeRefs], areas: [] });
+      }
+      for (const status of ['moderation', 'published'] as const) {
+        row = await lifecycle.moveStatus(lead, row.id, { version: row.version, status });
+      }
+      await db.update(assessments).set({ publishedAt: PREVIOUS_PUBLISHED_AT }).where(eq(assessments.id, row.id));
+      added.push('a published inspection');
+    }
+
     if (!titles.has(DEMO_INSPECTION)) {
       const lead = await person(db, 'lead.inspector@example.org');
       const inspector = await person(db, 'inspector@example.org');
@@ -134,19 +209,7 @@ export const assessmentsDemo: DemoSeeder = {
         version: created.version,
         status: 'fieldwork',
       });
-      await judge(db, lead, created.id, 'all', { random: seededRandom(1999), rate: () => true });
-      const workspace = createWorkspaceService({ db });
-      const overview = await workspace.overview(lead, created.id);
-      for (const node of [...overview.keyQuestions, overview.overall]) {
-        const fresh = await workspace.overview(lead, created.id);
-        const now = [...fresh.keyQuestions, fresh.overall].find((n) => n.nodeRef === node.nodeRef)!;
-        if (now.suggestion.rating) {
-          await workspace.saveRollUp(lead, created.id, node.nodeRef, {
-            version: now.judgement.version,
-            finalRating: now.suggestion.rating,
-          });
-        }
-      }
+      await judgeInFull(db, lead, created.id, 1999);
       await lifecycle.moveStatus(lead, created.id, { version: fieldwork.version, status: 'moderation' });
       await createModerationService({ db }).raise(inspector, created.id, {
         targetRef: '4.3',

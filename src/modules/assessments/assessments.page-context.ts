@@ -21,6 +21,8 @@ export interface AssessmentPageDeps {
   kloeReview?: Pick<KloeReviewService, 'forKloe' | 'board'>;
   /** The comment threads a KLOE's page shows (from the comments module). */
   kloeComments?: (actor: UserActor, assessmentId: string, kloeRef: string) => Promise<unknown>;
+  /** The service's track record a KLOE's workspace shows (from the improvement module), undefined for most KLOEs. */
+  kloeTrackRecord?: (actor: UserActor, assessmentId: string, kloeRef: string) => Promise<unknown>;
 }
 
 /** What every one of these pages' templates uses. */

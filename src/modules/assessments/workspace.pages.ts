@@ -165,7 +165,7 @@ export function registerWorkspacePages(app: FastifyInstance, deps: AssessmentPag
     const data = await workspace.kloe(actor, id, ref);
     const { assessment, doc, kloe, can } = data;
     const statementRefs = statementsOf(kloe.leaf).map((s) => s.ref);
-    const [header, challenges, history, evidence, figures, review, commentThreads] = await Promise.all([
+    const [header, challenges, history, evidence, figures, review, commentThreads, trackRecord] = await Promise.all([
       headerOf(actor, id),
       moderation.list(actor, id),
       can.viewHistory ? audit.historyOf('kloe', kloeEntityId(id, ref), { limit: HISTORY_LIMIT }) : undefined,
@@ -173,6 +173,7 @@ export function registerWorkspacePages(app: FastifyInstance, deps: AssessmentPag
       deps.kloeFigures?.(actor, id, ref),
       deps.kloeReview?.forKloe(actor, id, ref),
       deps.kloeComments?.(actor, id, ref),
+      deps.kloeTrackRecord?.(actor, id, ref),
     ]);
     const findings = Object.fromEntries(
       kloe.findings.map((f) => [f.statementRef, { outcome: f.outcome, note: f.note }]),
@@ -235,6 +236,7 @@ export function registerWorkspacePages(app: FastifyInstance, deps: AssessmentPag
       },
       evidence,
       figures,
+      trackRecord,
       done: state.done,
       savedRef: state.saved ?? ref,
       review,

@@ -2,6 +2,7 @@
 import { accountsDemo } from '../accounts/accounts.demo.js';
 import { assessmentsDemo } from '../assessments/assessments.demo.js';
 import { evidenceDemo } from '../evidence/evidence.demo.js';
+import { improvementDemo } from '../improvement/improvement.demo.js';
 import { indicatorsDemo } from '../indicators/indicators.demo.js';
 import { organisationsDemo } from '../organisations/organisations.demo.js';
 import type { DemoSeeder } from './demo.service.js';
@@ -13,4 +14,6 @@ export const demoSeeders: readonly DemoSeeder[] = [
   assessmentsDemo,
   evidenceDemo,
   indicatorsDemo,
+  // The plan's measures need Ashdown's indicator values, its drafts the published inspection.
+  improvementDemo,
 ];

@@ -5,12 +5,15 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { currentUser } from '../accounts/actor.js';
 import { problemSchema } from '../frameworks/frameworks.schemas.js';
 import { refuseInvisibleOrganisation } from '../organisations/organisations.hooks.js';
 import { routeConfigFor } from './improvement.policy.js';
 import type { ActionRow, AimRow } from './improvement.repository.js';
+import type { ActionStatusView } from './plan-status.js';
+import type { CommentRow } from './progress.repository.js';
+import type { commentResponse } from './improvement.schemas.js';
 import {
   actionBody,
   actionParams,
@@ -19,6 +22,7 @@ import {
   aimParams,
   aimResponse,
   assessmentParams,
+  deleteQuery,
   draftResponse,
   planParams,
   planResponse,
@@ -28,8 +32,13 @@ import {
 import type { ImprovementService } from './improvement.service.js';
 import type { PlanDraftsService } from './plan-drafts.service.js';
 
-export function actionJson(row: ActionRow & { ownerName?: string | null }): z.infer<typeof actionResponse> {
-  const { id, position, title, ownerId, startDate, dueDate, resources, milestones, measures, version } = row;
+/** A status as the API gives it: without the suggestion's inner workings. */
+export const statusJson = ({ detail: _detail, ...status }: ActionStatusView) => status;
+
+export function actionJson(
+  row: ActionRow & { ownerName?: string | null; status?: ActionStatusView },
+): z.infer<typeof actionResponse> {
+  const { id, position, title, ownerId, startDate, dueDate, resources, milestones, measures, dependsOn, version } = row;
   return {
     id,
     position,
@@ -41,9 +50,16 @@ export function actionJson(row: ActionRow & { ownerName?: string | null }): z.in
     resources,
     milestones,
     measures,
+    dependsOn,
+    ...(row.status ? { status: statusJson(row.status) } : {}),
     version,
     updatedAt: row.updatedAt.toISOString(),
   };
+}
+
+export function commentJson(row: { comment: CommentRow; authorName: string | null }): z.infer<typeof commentResponse> {
+  const { id, actionId, body, createdAt } = row.comment;
+  return { id, actionId, body, authorName: row.authorName, createdAt: createdAt.toISOString() };
 }
 
 export function aimJson(row: AimRow, actions: ActionRow[] = []): z.infer<typeof aimResponse> {
@@ -84,7 +100,7 @@ export function registerImprovementApi(
       },
     },
     async (request) => {
-      const { organisation, service, aims, flags } = await improvement.get(
+      const { organisation, service, aims, flags, comments } = await improvement.get(
         currentUser(request),
         request.params.id,
         request.params.serviceId,
@@ -94,6 +110,7 @@ export function registerImprovementApi(
         serviceId: service.id,
         aims: aims.map((aim) => aimJson(aim, aim.actions)),
         flags,
+        comments: comments.map(commentJson),
       };
     },
   );
@@ -174,6 +191,48 @@ export function registerImprovementApi(
       const { id, serviceId, aimId, actionId } = request.params;
       const user = currentUser(request);
       return actionJson(await improvement.updateAction(user, id, serviceId, aimId, actionId, request.body));
+    },
+  );
+
+  api.delete(
+    `${base}/aims/:aimId`,
+    {
+      preValidation: refuseInvisibleOrganisation,
+      config: routeConfigFor('edit'),
+      schema: {
+        tags,
+        summary:
+          'Delete an aim and its actions at the version read (409 if changed since, or if another aim’s action depends on one)',
+        params: aimParams,
+        querystring: deleteQuery,
+        response: { 204: z.null(), ...write },
+      },
+    },
+    async (request, reply) => {
+      const { id, serviceId, aimId } = request.params;
+      await improvement.deleteAim(currentUser(request), id, serviceId, aimId, request.query.version);
+      return reply.status(204).send(null);
+    },
+  );
+
+  api.delete(
+    `${base}/aims/:aimId/actions/:actionId`,
+    {
+      preValidation: refuseInvisibleOrganisation,
+      config: routeConfigFor('edit'),
+      schema: {
+        tags,
+        summary: 'Delete an action at the version read (409 if changed since, or if another action depends on it)',
+        params: actionParams,
+        querystring: deleteQuery,
+        response: { 204: z.null(), ...write },
+      },
+    },
+    async (request, reply) => {
+      const { id, serviceId, aimId, actionId } = request.params;
+      const user = currentUser(request);
+      await improvement.deleteAction(user, id, serviceId, aimId, actionId, request.query.version);
+      return reply.status(204).send(null);
     },
   );
 

@@ -5,7 +5,14 @@
  */
 import { z } from 'zod';
 import type { ActionRow, AimRow } from './improvement.repository.js';
-import { actionBody, aimBody, updateActionBody, updateAimBody } from './improvement.schemas.js';
+import {
+  actionBody,
+  aimBody,
+  commentBody,
+  progressBody,
+  updateActionBody,
+  updateAimBody,
+} from './improvement.schemas.js';
 
 /** How many blank milestone and measure rows the action form offers (it works without JavaScript). */
 const BLANK_ROWS = { milestones: 2, measures: 1 };
@@ -88,9 +95,24 @@ export function actionBodyFromForm(values: Values) {
     resources: values.resources,
     milestones: rows(values, 'milestones', MAX_ROWS.milestones, ['title', 'date']),
     measures: rows(values, 'measures', MAX_ROWS.measures, ['indicatorCode', 'baseline', 'target', 'targetPeriod']),
+    dependsOn: list(values.dependsOn),
     ...withVersion(values),
   };
 }
+
+export const progressForm = z.preprocess(
+  (values: Values) => ({
+    recordedOn: values.recordedOn,
+    note: values.note,
+    milestonesReached: list(values.milestonesReached),
+    evidenceItemIds: list(values.evidenceItemIds),
+  }),
+  progressBody,
+);
+export const commentForm = z.preprocess(
+  (values: Values) => ({ body: values.body, actionId: orNull(values.actionId) }),
+  commentBody,
+);
 
 export const aimForm = z.preprocess(aimBodyFromForm, aimBody);
 export const updateAimForm = z.preprocess(aimBodyFromForm, updateAimBody);
@@ -114,6 +136,7 @@ export function actionFormValues(action: ActionRow): Values {
     startDate: action.startDate ?? '',
     dueDate: action.dueDate ?? '',
     resources: action.resources,
+    dependsOn: action.dependsOn,
     version: String(action.version),
   };
   action.milestones.forEach((m, i) => {

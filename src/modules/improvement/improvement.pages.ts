@@ -20,7 +20,8 @@ import {
   updateAimForm,
 } from './improvement.forms.js';
 import { mayOnPlan, routeConfigFor } from './improvement.policy.js';
-import { actionParams, aimParams, assessmentParams, planParams } from './improvement.schemas.js';
+import { actionNotFound, aimNotFound } from './improvement.errors.js';
+import { actionParams, aimParams, assessmentParams, deleteBody, planParams } from './improvement.schemas.js';
 import type { ImprovementService } from './improvement.service.js';
 import type { PlanDraftsService } from './plan-drafts.service.js';
 
@@ -81,6 +82,9 @@ export function registerImprovementPages(
         pageTitle: `Improvement plan: ${plan.service.name}`,
         aims: plan.aims,
         flags: plan.flags,
+        comments: plan.comments,
+        mayComment: mayOnPlan(actor, 'comment', plan.organisation.id),
+        trackRecordHref: `/organisations/${plan.organisation.id}/services/${plan.service.id}/track-record`,
         kloeQuestions: Object.fromEntries(kloes.map((k) => [k.ref, k.question])),
         mayEdit: mayOnPlan(actor, 'edit', plan.organisation.id),
         done: request.query.done,
@@ -160,8 +164,13 @@ export function registerImprovementPages(
     actionId: string | undefined,
     state: FormState,
   ) {
-    const { common } = await context(actor, p);
+    const { common, plan } = await context(actor, p);
     const aim = await improvement.getAim(actor, p.id, p.serviceId, p.aimId);
+    const otherActions = plan.aims.flatMap((a) =>
+      a.actions
+        .filter((x) => x.id !== actionId)
+        .map((x) => ({ id: x.id, label: `${a.position}.${x.position}: ${x.title}` })),
+    );
     const { people, indicators } = await improvement.options(actor, p.id, p.serviceId);
     const base = `${planHref(p)}/aims/${aim.id}/actions`;
     return reply.render('improvement/views/action-form.njk', {
@@ -172,6 +181,7 @@ export function registerImprovementPages(
       action: actionId ? `${base}/${actionId}/edit` : `${base}/new`,
       people,
       indicators,
+      otherActions,
       rows: rowCounts(state.values),
     });
   }
@@ -228,6 +238,56 @@ export function registerImprovementPages(
       });
     },
   );
+
+  async function renderDelete(
+    reply: FastifyReply,
+    actor: UserActor,
+    p: z.infer<typeof aimParams> & { actionId?: string },
+    state: FormState,
+  ) {
+    const { common, plan } = await context(actor, p);
+    const aim = plan.aims.find((a) => a.id === p.aimId);
+    const action = aim?.actions.find((a) => a.id === p.actionId);
+    if (!aim || (p.actionId !== undefined && !action)) {
+      throw p.actionId === undefined ? aimNotFound(p.aimId) : actionNotFound(p.actionId);
+    }
+    const href = `${planHref(p)}/aims/${aim.id}`;
+    return reply.render('improvement/views/delete.njk', {
+      ...common,
+      ...state,
+      pageTitle: action ? `Delete action ${aim.position}.${action.position}?` : `Delete aim ${aim.position}?`,
+      what: action ? action.title : aim.title,
+      warning: action
+        ? 'Its progress updates and comments go with it. This cannot be undone.'
+        : `Its ${aim.actions.length} action(s), their progress updates and comments go with it. This cannot be undone.`,
+      formAction: action ? `${href}/actions/${action.id}/delete` : `${href}/delete`,
+      backHref: action ? `${href}/actions/${action.id}` : `${planHref(p)}#aim-${aim.id}`,
+      values: { version: String((action ?? aim).version), ...state.values },
+    });
+  }
+
+  for (const [path, params] of [
+    ['/organisations/:id/services/:serviceId/plan/aims/:aimId/delete', aimParams],
+    ['/organisations/:id/services/:serviceId/plan/aims/:aimId/actions/:actionId/delete', actionParams],
+  ] as const) {
+    pages.get(path, editPage(params), async (request, reply) =>
+      renderDelete(reply, currentUser(request), request.params, { values: {} }),
+    );
+    pages.post(path, editPage(params), async (request, reply) => {
+      const actor = currentUser(request);
+      const p: z.infer<typeof aimParams> & { actionId?: string } = request.params;
+      return handleFormPost(reply, {
+        body: request.body,
+        schema: deleteBody,
+        save: async ({ version }) => {
+          if (p.actionId === undefined) await improvement.deleteAim(actor, p.id, p.serviceId, p.aimId, version);
+          else await improvement.deleteAction(actor, p.id, p.serviceId, p.aimId, p.actionId, version);
+          return `${planHref(p)}?done=${p.actionId === undefined ? 'aim-deleted' : 'action-deleted'}`;
+        },
+        redisplay: (reply, state) => renderDelete(reply, actor, p, state),
+      });
+    });
+  }
 
   // The button on an assessment's recommendations page.
   pages.post(

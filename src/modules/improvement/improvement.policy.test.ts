@@ -35,6 +35,22 @@ describe('improvement plan policy', () => {
     expect(mayOnPlan(person('viewer'), 'view', OWN)).toBe(false);
   });
 
+  it('lets inspectors, administrators and the organisation’s members comment, not viewers or outsiders', () => {
+    expect(mayOnPlan(person('inspector'), 'comment', OWN)).toBe(true);
+    expect(mayOnPlan(person('administrator'), 'comment', OWN)).toBe(true);
+    expect(mayOnPlan(person('organisation_member', OWN), 'comment', OWN)).toBe(true);
+    expect(mayOnPlan(person('organisation_member', OTHER), 'comment', OWN)).toBe(false);
+    expect(mayOnPlan(person('viewer', OWN), 'comment', OWN)).toBe(false);
+    expect(routeConfigFor('comment').access.roles).toEqual(['administrator', 'inspector', 'organisation_member']);
+  });
+
+  it('lets only inspectors and administrators monitor every organisation’s plans', () => {
+    expect(mayOnPlan(person('inspector'), 'monitor', '')).toBe(true);
+    expect(mayOnPlan(person('administrator'), 'monitor', '')).toBe(true);
+    expect(mayOnPlan(person('organisation_member', OWN), 'monitor', '')).toBe(false);
+    expect(mayOnPlan(person('viewer', OWN), 'monitor', OWN)).toBe(false);
+  });
+
   it('lets the system (demo loader, CLI) do anything', () => {
     expect(mayOnPlan({ kind: 'system', label: 'test' }, 'edit', OWN)).toBe(true);
   });

@@ -1,13 +1,14 @@
 /**
  * Who may do what with improvement plans: the one place that says so. Members of an organisation keep its
- * plans; administrators, inspectors and the organisation's viewers read them. A plan of an organisation the
+ * plans; administrators, inspectors and the organisation's viewers read them; inspectors, administrators and
+ * members comment on them. A plan of an organisation the
  * actor may not see is answered as not found (404), like the organisation itself. Pure: unit-tested.
  */
 import type { Role } from '../accounts/accounts.tables.js';
 import type { UserActor } from '../accounts/actor.js';
 import type { SystemActor } from '../audit/audit.recorder.js';
 
-export type PlanAction = 'view' | 'edit';
+export type PlanAction = 'view' | 'edit' | 'comment' | 'monitor';
 export type PlanActor = UserActor | SystemActor;
 
 type Reach = 'any' | 'own';
@@ -15,6 +16,9 @@ type Reach = 'any' | 'own';
 const RULES: Record<PlanAction, Partial<Record<Role, Reach>>> = {
   view: { administrator: 'any', inspector: 'any', organisation_member: 'own', viewer: 'own' },
   edit: { organisation_member: 'own' },
+  comment: { administrator: 'any', inspector: 'any', organisation_member: 'own' },
+  /** Every organisation's plans at once: the monitoring page. */
+  monitor: { administrator: 'any', inspector: 'any' },
 };
 
 /** A route's config for an action: the roles that may ever do it (the organisation is checked after). */

@@ -4,7 +4,7 @@ import type { Database } from '../../db/database.js';
 import { users } from '../accounts/accounts.tables.js';
 import { assessments } from '../assessments/assessments.tables.js';
 import { recommendations } from '../assessments/recommendations.tables.js';
-import { indicatorDefinitions, indicatorValues } from '../indicators/indicators.tables.js';
+import { indicatorDefinitions, indicatorPeriodStats, indicatorValues } from '../indicators/indicators.tables.js';
 import { improvementActions, improvementAims, improvementPlans } from './improvement.tables.js';
 
 export type PlanRow = typeof improvementPlans.$inferSelect;
@@ -84,7 +84,10 @@ export async function updateAim(db: Database, aimId: string, version: number, fi
   return row;
 }
 
-type ActionFields = Omit<ActionRow, 'id' | 'aimId' | 'position' | 'version' | 'updatedAt'>;
+type ActionFields = Omit<
+  ActionRow,
+  'id' | 'aimId' | 'position' | 'version' | 'updatedAt' | 'statusOverride' | 'statusReason'
+>;
 
 export async function insertAction(db: Database, aimId: string, fields: ActionFields): Promise<ActionRow> {
   const position = sql`(select coalesce(max(position), 0) + 1 from improvement_actions where aim_id = ${aimId})`;
@@ -99,6 +102,57 @@ export async function updateAction(db: Database, actionId: string, version: numb
   const [row] = await db
     .update(improvementActions)
     .set({ ...fields, version: sql`${improvementActions.version} + 1`, updatedAt: new Date() })
+    .where(and(eq(improvementActions.id, actionId), eq(improvementActions.version, version)))
+    .returning();
+  return row;
+}
+
+/** Sets the status a person chose (or clears it) at the version read; undefined when someone saved since. */
+export async function updateActionStatus(
+  db: Database,
+  actionId: string,
+  version: number,
+  fields: Pick<ActionRow, 'statusOverride' | 'statusReason' | 'updatedBy'>,
+) {
+  const [row] = await db
+    .update(improvementActions)
+    .set({ ...fields, version: sql`${improvementActions.version} + 1`, updatedAt: new Date() })
+    .where(and(eq(improvementActions.id, actionId), eq(improvementActions.version, version)))
+    .returning();
+  return row;
+}
+
+/** Every action of a plan, with its aim: what dependencies are checked against. */
+export async function actionsOfPlan(db: Database, planId: string) {
+  return db
+    .select({
+      id: improvementActions.id,
+      aimId: improvementActions.aimId,
+      title: improvementActions.title,
+      dependsOn: improvementActions.dependsOn,
+    })
+    .from(improvementActions)
+    .innerJoin(improvementAims, eq(improvementAims.id, improvementActions.aimId))
+    .where(eq(improvementAims.planId, planId))
+    .orderBy(asc(improvementAims.position), asc(improvementActions.position));
+}
+
+export async function actionOfPlan(db: Database, planId: string, actionId: string) {
+  return (await actionsOfPlan(db, planId)).find((a) => a.id === actionId);
+}
+
+/** Deletes the aim (and its actions) at the version read; undefined when someone saved since. */
+export async function deleteAim(db: Database, aimId: string, version: number) {
+  const [row] = await db
+    .delete(improvementAims)
+    .where(and(eq(improvementAims.id, aimId), eq(improvementAims.version, version)))
+    .returning();
+  return row;
+}
+
+export async function deleteAction(db: Database, actionId: string, version: number) {
+  const [row] = await db
+    .delete(improvementActions)
     .where(and(eq(improvementActions.id, actionId), eq(improvementActions.version, version)))
     .returning();
   return row;
@@ -133,6 +187,22 @@ export async function indicatorsWithValues(db: Database, organisationId: string,
       ),
     )
     .orderBy(asc(indicatorDefinitions.code));
+}
+
+/** The median of every provider in each indicator's latest period with statistics, by code. */
+export async function latestMedians(db: Database, codes: string[]) {
+  if (codes.length === 0) return new Map<string, number>();
+  const rows = await db
+    .select({
+      code: indicatorDefinitions.code,
+      periodIndex: indicatorPeriodStats.periodIndex,
+      median: indicatorPeriodStats.median,
+    })
+    .from(indicatorPeriodStats)
+    .innerJoin(indicatorDefinitions, eq(indicatorDefinitions.id, indicatorPeriodStats.indicatorId))
+    .where(inArray(indicatorDefinitions.code, codes))
+    .orderBy(asc(indicatorPeriodStats.periodIndex));
+  return new Map(rows.map((r) => [r.code, r.median])); // oldest first: the latest wins
 }
 
 /**

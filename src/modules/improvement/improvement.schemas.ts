@@ -1,6 +1,7 @@
 /** Request and response schemas of improvement plans, shared by the JSON API and the pages' forms. */
 import { z } from 'zod';
 import { nameText, wholeNumber } from '../../web/text-fields.js';
+import { ACTION_STATUSES } from './improvement.tables.js';
 
 export const planParams = z.object({
   id: z.uuid({ error: 'Not an organisation id' }),
@@ -59,12 +60,74 @@ export const actionBody = z.object({
   resources: longText('the resources'),
   milestones: z.array(milestoneSchema).max(20).default([]),
   measures: z.array(measureSchema).max(10).default([]),
+  dependsOn: z
+    .array(z.uuid({ error: 'Not an action id' }))
+    .max(20)
+    .default([]),
 });
 export type ActionInput = z.infer<typeof actionBody>;
 export const updateActionBody = actionBody.extend({ version: wholeNumber('The version read is missing') });
 export type UpdateActionInput = z.infer<typeof updateActionBody>;
 
+export const progressBody = z.object({
+  recordedOn: isoDate('the date of the progress'),
+  note: nameText({ error: 'Say what progress was made' })
+    .min(1, 'Say what progress was made')
+    .max(4000, 'Keep the note under 4,000 characters'),
+  milestonesReached: z.array(z.string().max(300)).max(20).default([]),
+  evidenceItemIds: z
+    .array(z.uuid({ error: 'Not an evidence item id' }))
+    .max(20)
+    .default([]),
+});
+export type ProgressInput = z.infer<typeof progressBody>;
+
+export const statusBody = z.object({
+  status: z.enum(ACTION_STATUSES, { error: 'Choose a status' }),
+  reason: z.string().trim().max(2000, 'Keep the reason under 2,000 characters').default(''),
+  version: wholeNumber('The version read is missing'),
+});
+export type StatusInput = z.infer<typeof statusBody>;
+
+export const commentBody = z.object({
+  body: nameText({ error: 'Enter a comment' })
+    .min(1, 'Enter a comment')
+    .max(4000, 'Keep the comment under 4,000 characters'),
+  actionId: z.uuid({ error: 'Not an action id' }).nullable().default(null),
+});
+export type CommentInput = z.infer<typeof commentBody>;
+
+export const deleteBody = z.object({ version: wholeNumber('The version read is missing') });
+/** A delete in the API may name the version read (409 if changed since); without one it deletes what is there. */
+export const deleteQuery = z.object({ version: wholeNumber('Not a version').optional() });
+
 const timestamp = z.iso.datetime({ offset: true });
+
+export const statusResponse = z.object({
+  status: z.enum(ACTION_STATUSES),
+  label: z.string().describe('The status in words (never shown by colour alone)'),
+  suggested: z.enum(ACTION_STATUSES),
+  reasons: z.array(z.string()).describe('Why the suggestion is what it is'),
+  override: z.object({ status: z.enum(ACTION_STATUSES), reason: z.string() }).nullable(),
+});
+
+export const progressResponse = z.object({
+  id: z.uuid(),
+  recordedOn: z.string(),
+  note: z.string(),
+  milestonesReached: z.array(z.string()),
+  evidenceItemIds: z.array(z.string()),
+  authorName: z.string().nullable(),
+  createdAt: timestamp,
+});
+
+export const commentResponse = z.object({
+  id: z.uuid(),
+  actionId: z.uuid().nullable(),
+  body: z.string(),
+  authorName: z.string().nullable(),
+  createdAt: timestamp,
+});
 
 export const actionResponse = z.object({
   id: z.uuid(),
@@ -79,6 +142,8 @@ export const actionResponse = z.object({
   measures: z.array(
     z.object({ indicatorCode: z.string(), baseline: z.number(), target: z.number(), targetPeriod: z.string() }),
   ),
+  dependsOn: z.array(z.string()),
+  status: statusResponse.optional().describe('Given where the plan is read whole'),
   version: z.number().int(),
   updatedAt: timestamp,
 });
@@ -102,6 +167,12 @@ export const planResponse = z.object({
   serviceId: z.uuid(),
   aims: z.array(aimResponse),
   flags: z.array(qualityFlagResponse),
+  comments: z.array(commentResponse),
+});
+
+export const actionDetailResponse = actionResponse.extend({
+  status: statusResponse,
+  progress: z.array(progressResponse),
 });
 
 export const draftResponse = z.object({

@@ -5,25 +5,20 @@
  * audit entry in the same transaction as each change. Quality flags are computed on every read.
  */
 import type { Database } from '../../db/database.js';
-import { isUuid } from '../../db/ids.js';
-import type { FieldProblem } from '../../errors.js';
+import { AppError, type FieldProblem } from '../../errors.js';
 import { recordAudit } from '../audit/audit.recorder.js';
 import { leafKloes } from '../frameworks/framework.tree.js';
 import { JUDGEMENT_2_FRAMEWORK } from '../frameworks/judgement2.js';
 import * as frameworksRepo from '../frameworks/frameworks.repository.js';
-import * as organisationsRepo from '../organisations/organisations.repository.js';
-import {
-  actionNotFound,
-  aimNotFound,
-  invalidPlanInput,
-  planEditConflict,
-  planForbidden,
-  planNotFound,
-} from './improvement.errors.js';
-import { mayOnPlan, type PlanAction, type PlanActor } from './improvement.policy.js';
+import { invalidPlanInput, planEditConflict } from './improvement.errors.js';
+import type { PlanActor } from './improvement.policy.js';
+import { currentAction, currentAim, loadPlanSubject } from './plan-access.js';
 import * as repo from './improvement.repository.js';
 import type { ActionInput, AimInput, UpdateActionInput, UpdateAimInput } from './improvement.schemas.js';
-import { planQualityFlags, type Polarity } from './plan-quality.js';
+import { dependencyCycle } from './dependency-cycle.js';
+import { planQualityFlags } from './plan-quality.js';
+import { actionStatuses, isoToday, polarityOf } from './plan-status.js';
+import * as progressRepo from './progress.repository.js';
 
 const userId = (actor: PlanActor) => (actor.kind === 'user' ? actor.userId : null);
 
@@ -37,8 +32,8 @@ const aimRecord = ({ id, planId, title, description, kloeRefs, recommendationIds
   recommendationIds,
 });
 const actionRecord = (row: repo.ActionRow) => {
-  const { id, aimId, title, ownerId, startDate, dueDate, resources, milestones, measures } = row;
-  return { id, aimId, title, ownerId, startDate, dueDate, resources, milestones, measures };
+  const { id, aimId, title, ownerId, startDate, dueDate, resources, milestones, measures, dependsOn } = row;
+  return { id, aimId, title, ownerId, startDate, dueDate, resources, milestones, measures, dependsOn };
 };
 
 /** The leaf KLOEs of the built-in framework's latest version: what an aim may answer. */
@@ -47,24 +42,8 @@ export async function frameworkKloes(db: Database) {
   return version ? leafKloes(version.document).map((leaf) => leaf.kloe) : [];
 }
 
-const polarityOf = (row: { polarity: 'higher' | 'lower' | 'target'; target: number | null }): Polarity =>
-  row.polarity === 'target' ? { polarity: 'target', target: row.target ?? 0 } : { polarity: row.polarity };
-
-export function createImprovementService(deps: { db: Database }) {
+export function createImprovementService(deps: { db: Database; now?: () => Date }) {
   const { db } = deps;
-
-  /** The organisation and its service, if the actor may do this to its plan: 404 when they may not see it. */
-  async function load(tx: Database, actor: PlanActor, organisationId: string, serviceId: string, action: PlanAction) {
-    if (!isUuid(organisationId) || !isUuid(serviceId) || !mayOnPlan(actor, 'view', organisationId)) {
-      throw planNotFound(serviceId);
-    }
-    // One after the other: inside a transaction both would share one connection.
-    const organisation = await organisationsRepo.findOrganisation(tx, organisationId);
-    const service = await organisationsRepo.findService(tx, organisationId, serviceId);
-    if (!organisation || !service) throw planNotFound(serviceId);
-    if (!mayOnPlan(actor, action, organisationId)) throw planForbidden();
-    return { organisation, service };
-  }
 
   async function checkAim(tx: Database, serviceId: string, input: AimInput) {
     const known = new Set((await frameworkKloes(tx)).map((k) => k.ref));
@@ -86,8 +65,35 @@ export function createImprovementService(deps: { db: Database }) {
     if (problems.length > 0) throw invalidPlanInput(problems);
   }
 
-  async function checkAction(tx: Database, organisation: { id: string; name: string }, input: ActionInput) {
+  /** Dependencies only on other actions of the same plan, and never in a circle. */
+  async function checkDependencies(tx: Database, serviceId: string, actionId: string | undefined, input: ActionInput) {
+    if (input.dependsOn.length === 0) return [];
+    const plan = await repo.findPlan(tx, serviceId);
+    const actions = plan ? await repo.actionsOfPlan(tx, plan.id) : [];
     const problems: FieldProblem[] = [];
+    input.dependsOn.forEach((id, i) => {
+      if (id === actionId || !actions.some((a) => a.id === id)) {
+        problems.push({ field: `dependsOn.${i}`, message: 'Choose another action of this plan' });
+      }
+    });
+    if (problems.length > 0 || actionId === undefined) return problems; // a new action closes no circle
+    const edges = new Map(actions.map((a) => [a.id, a.dependsOn]));
+    const cycle = dependencyCycle(actionId, input.dependsOn, edges);
+    if (cycle) {
+      const titles = cycle.map((id) => `“${actions.find((a) => a.id === id)?.title ?? id}”`);
+      problems.push({ field: 'dependsOn', message: `This would make a circle of dependencies: ${titles.join(' → ')}` });
+    }
+    return problems;
+  }
+
+  async function checkAction(
+    tx: Database,
+    organisation: { id: string; name: string },
+    serviceId: string,
+    actionId: string | undefined,
+    input: ActionInput,
+  ) {
+    const problems: FieldProblem[] = await checkDependencies(tx, serviceId, actionId, input);
     if (input.startDate && input.dueDate && input.dueDate < input.startDate) {
       problems.push({ field: 'dueDate', message: 'The due date must be the same as or after the start date' });
     }
@@ -115,23 +121,10 @@ export function createImprovementService(deps: { db: Database }) {
     if (problems.length > 0) throw invalidPlanInput(problems);
   }
 
-  async function currentAim(tx: Database, serviceId: string, aimId: string) {
-    const plan = isUuid(aimId) ? await repo.findPlan(tx, serviceId) : undefined;
-    const aim = plan ? await repo.findAim(tx, plan.id, aimId) : undefined;
-    if (!aim) throw aimNotFound(aimId);
-    return aim;
-  }
-
-  async function currentAction(tx: Database, aimId: string, actionId: string) {
-    const action = isUuid(actionId) ? await repo.findAction(tx, aimId, actionId) : undefined;
-    if (!action) throw actionNotFound(actionId);
-    return action;
-  }
-
   return {
     /** The plan of a service (empty until its first aim), with its actions' owners and its quality flags. */
     async get(actor: PlanActor, organisationId: string, serviceId: string) {
-      const { organisation, service } = await load(db, actor, organisationId, serviceId, 'view');
+      const { organisation, service } = await loadPlanSubject(db, actor, organisationId, serviceId, 'view');
       const plan = await repo.findPlan(db, serviceId);
       const aimRows = plan ? await repo.listAims(db, plan.id) : [];
       const actionRows = await repo.listActions(
@@ -143,20 +136,27 @@ export function createImprovementService(deps: { db: Database }) {
         serviceId,
         aimRows.flatMap((a) => a.recommendationIds),
       );
+      const statuses = await actionStatuses(
+        db,
+        actionRows.map((a) => ({ ...a, organisationId })),
+        isoToday(deps.now?.()),
+      );
       const aims = aimRows.map((aim) => ({
         ...aim,
-        actions: actionRows.filter((a) => a.aimId === aim.id),
+        actions: actionRows.filter((a) => a.aimId === aim.id).map((a) => ({ ...a, status: statuses.get(a.id)! })),
         recommendations: linked.filter((r) => aim.recommendationIds.includes(r.id)),
       }));
       const codes = [...new Set(actionRows.flatMap((a) => a.measures.map((m) => m.indicatorCode)))];
       const indicators = await repo.indicatorsWithValues(db, organisationId, codes);
       const polarities = new Map(indicators.map((i) => [i.code, polarityOf(i)]));
-      return { organisation, service, aims, flags: planQualityFlags(aims, polarities) };
+      const comments = plan ? await progressRepo.listComments(db, plan.id) : [];
+      const medians = await repo.latestMedians(db, codes);
+      return { organisation, service, plan, aims, comments, flags: planQualityFlags(aims, polarities, medians) };
     },
 
     /** What the forms offer: KLOEs of the framework, people of the organisation, its indicators with values. */
     async options(actor: PlanActor, organisationId: string, serviceId: string) {
-      await load(db, actor, organisationId, serviceId, 'view');
+      await loadPlanSubject(db, actor, organisationId, serviceId, 'view');
       const [kloes, people, indicators] = await Promise.all([
         frameworkKloes(db),
         repo.organisationPeople(db, organisationId),
@@ -166,19 +166,19 @@ export function createImprovementService(deps: { db: Database }) {
     },
 
     async getAim(actor: PlanActor, organisationId: string, serviceId: string, aimId: string) {
-      await load(db, actor, organisationId, serviceId, 'view');
+      await loadPlanSubject(db, actor, organisationId, serviceId, 'view');
       return currentAim(db, serviceId, aimId);
     },
 
     async getAction(actor: PlanActor, organisationId: string, serviceId: string, aimId: string, actionId: string) {
-      await load(db, actor, organisationId, serviceId, 'view');
+      await loadPlanSubject(db, actor, organisationId, serviceId, 'view');
       const aim = await currentAim(db, serviceId, aimId);
       return { aim, action: await currentAction(db, aim.id, actionId) };
     },
 
     async createAim(actor: PlanActor, organisationId: string, serviceId: string, input: AimInput) {
       return db.transaction(async (tx) => {
-        await load(tx, actor, organisationId, serviceId, 'edit');
+        await loadPlanSubject(tx, actor, organisationId, serviceId, 'edit');
         await checkAim(tx, serviceId, input);
         const plan = await repo.ensurePlan(tx, organisationId, serviceId);
         const row = (await repo.insertAim(tx, plan.id, { ...input, updatedBy: userId(actor) }))!;
@@ -196,7 +196,7 @@ export function createImprovementService(deps: { db: Database }) {
     /** At the version the caller read; a save someone else beat is refused with theirs (409). */
     async updateAim(actor: PlanActor, organisationId: string, serviceId: string, aimId: string, input: UpdateAimInput) {
       return db.transaction(async (tx) => {
-        await load(tx, actor, organisationId, serviceId, 'edit');
+        await loadPlanSubject(tx, actor, organisationId, serviceId, 'edit');
         const before = await currentAim(tx, serviceId, aimId);
         await checkAim(tx, serviceId, input);
         const { version, ...fields } = input;
@@ -216,9 +216,9 @@ export function createImprovementService(deps: { db: Database }) {
 
     async createAction(actor: PlanActor, organisationId: string, serviceId: string, aimId: string, input: ActionInput) {
       return db.transaction(async (tx) => {
-        const { organisation } = await load(tx, actor, organisationId, serviceId, 'edit');
+        const { organisation } = await loadPlanSubject(tx, actor, organisationId, serviceId, 'edit');
         const aim = await currentAim(tx, serviceId, aimId);
-        await checkAction(tx, organisation, input);
+        await checkAction(tx, organisation, serviceId, undefined, input);
         const row = await repo.insertAction(tx, aim.id, { ...input, updatedBy: userId(actor) });
         await recordAudit(tx, {
           actor,
@@ -240,10 +240,10 @@ export function createImprovementService(deps: { db: Database }) {
       input: UpdateActionInput,
     ) {
       return db.transaction(async (tx) => {
-        const { organisation } = await load(tx, actor, organisationId, serviceId, 'edit');
+        const { organisation } = await loadPlanSubject(tx, actor, organisationId, serviceId, 'edit');
         const aim = await currentAim(tx, serviceId, aimId);
         const before = await currentAction(tx, aim.id, actionId);
-        await checkAction(tx, organisation, input);
+        await checkAction(tx, organisation, serviceId, before.id, input);
         const { version, ...fields } = input;
         const updated = await repo.updateAction(tx, actionId, version, { ...fields, updatedBy: userId(actor) });
         if (!updated) throw planEditConflict({ ...before, record: actionRecord(before) });
@@ -258,7 +258,67 @@ export function createImprovementService(deps: { db: Database }) {
         return updated;
       });
     },
+
+    /** Deletes an aim and its actions at the version read, unless an action elsewhere depends on one of them. */
+    async deleteAim(
+      actor: PlanActor,
+      organisationId: string,
+      serviceId: string,
+      aimId: string,
+      version: number | undefined,
+    ) {
+      return db.transaction(async (tx) => {
+        await loadPlanSubject(tx, actor, organisationId, serviceId, 'edit');
+        const before = await currentAim(tx, serviceId, aimId);
+        const actions = await repo.actionsOfPlan(tx, before.planId);
+        const going = new Set(actions.filter((a) => a.aimId === before.id).map((a) => a.id));
+        refuseIfDependedOn(actions, going);
+        const deleted = await repo.deleteAim(tx, before.id, version ?? before.version);
+        if (!deleted) throw planEditConflict({ ...before, record: aimRecord(before) });
+        await recordAudit(tx, {
+          actor,
+          action: 'improvement_aim.deleted',
+          entityType: 'improvement_aim',
+          entityId: before.id,
+          before: aimRecord(before),
+        });
+      });
+    },
+
+    async deleteAction(
+      actor: PlanActor,
+      organisationId: string,
+      serviceId: string,
+      aimId: string,
+      actionId: string,
+      version: number | undefined,
+    ) {
+      return db.transaction(async (tx) => {
+        await loadPlanSubject(tx, actor, organisationId, serviceId, 'edit');
+        const aim = await currentAim(tx, serviceId, aimId);
+        const before = await currentAction(tx, aim.id, actionId);
+        refuseIfDependedOn(await repo.actionsOfPlan(tx, aim.planId), new Set([before.id]));
+        const deleted = await repo.deleteAction(tx, before.id, version ?? before.version);
+        if (!deleted) throw planEditConflict({ ...before, record: actionRecord(before) });
+        await recordAudit(tx, {
+          actor,
+          action: 'improvement_action.deleted',
+          entityType: 'improvement_action',
+          entityId: before.id,
+          before: actionRecord(before),
+        });
+      });
+    },
   };
+}
+
+/** Refuses to delete actions that others staying in the plan depend on, naming them. */
+function refuseIfDependedOn(actions: { id: string; title: string; dependsOn: string[] }[], going: Set<string>) {
+  const dependants = actions.filter((a) => !going.has(a.id) && a.dependsOn.some((id) => going.has(id)));
+  if (dependants.length > 0) {
+    const message = `Other actions depend on this: ${dependants.map((a) => `“${a.title}”`).join(', ')}. Change them first.`;
+    throw new AppError('action_depended_on', 409, message, [{ field: 'confirm', message }]);
+  }
 }
 
 export type ImprovementService = ReturnType<typeof createImprovementService>;

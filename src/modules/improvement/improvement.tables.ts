@@ -15,6 +15,10 @@ export interface Milestone {
   date: string;
 }
 
+/** What an action's status may be: suggested from its dates and indicators, or set by a person with a reason. */
+export const ACTION_STATUSES = ['not_started', 'on_track', 'at_risk', 'off_track', 'done'] as const;
+export type ActionStatus = (typeof ACTION_STATUSES)[number];
+
 /** An indicator that measures an action: where it starts and where it must be by the target period. */
 export interface IndicatorMeasure {
   indicatorCode: string;
@@ -83,15 +87,59 @@ export const improvementActions = pgTable(
     resources: text('resources').notNull().default(''),
     milestones: jsonb('milestones').$type<Milestone[]>().notNull().default([]),
     measures: jsonb('measures').$type<IndicatorMeasure[]>().notNull().default([]),
+    /** Actions of the same plan that must be done first; never circular (the service refuses a loop). */
+    dependsOn: jsonb('depends_on').$type<string[]>().notNull().default([]),
+    /** The status a person set against the suggestion, with their reason; null follows the suggestion. */
+    statusOverride: text('status_override', { enum: ACTION_STATUSES }),
+    statusReason: text('status_reason'),
     version: integer('version').notNull().default(1),
     updatedBy: text('updated_by').references(() => users.id),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
     index('improvement_actions_aim_idx').on(t.aimId, t.position),
+    check('improvement_actions_status_check', sql`${t.statusOverride} is null or ${t.statusReason} is not null`),
     check(
       'improvement_actions_dates_check',
       sql`${t.dueDate} is null or ${t.startDate} is null or ${t.startDate} <= ${t.dueDate}`,
     ),
   ],
+);
+
+/** A member's account of progress on an action: on a date, a note, milestones reached, evidence it rests on. */
+export const improvementProgressUpdates = pgTable(
+  'improvement_progress_updates',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    actionId: uuid('action_id')
+      .notNull()
+      .references(() => improvementActions.id, { onDelete: 'cascade' }),
+    /** The date the progress is about (not when it was typed). */
+    recordedOn: date('recorded_on', { mode: 'string' }).notNull(),
+    note: text('note').notNull(),
+    /** Titles of the action's milestones this update says were reached. */
+    milestonesReached: jsonb('milestones_reached').$type<string[]>().notNull().default([]),
+    /** Evidence items (of the service's assessments the organisation sees) the update rests on. */
+    evidenceItemIds: jsonb('evidence_item_ids').$type<string[]>().notNull().default([]),
+    createdBy: text('created_by').references(() => users.id),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('improvement_progress_action_idx').on(t.actionId, t.recordedOn)],
+);
+
+/** A comment on a plan, or on one of its actions, by an inspector or a member. */
+export const improvementComments = pgTable(
+  'improvement_comments',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    planId: uuid('plan_id')
+      .notNull()
+      .references(() => improvementPlans.id, { onDelete: 'cascade' }),
+    /** The action commented on; null for a comment on the whole plan. */
+    actionId: uuid('action_id').references(() => improvementActions.id, { onDelete: 'cascade' }),
+    body: text('body').notNull(),
+    authorId: text('author_id').references(() => users.id),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('improvement_comments_plan_idx').on(t.planId, t.createdAt)],
 );

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { improves, planQualityFlags, type CheckedAction, type Polarity } from './plan-quality.js';
+import { beatsMedian, improves, planQualityFlags, type CheckedAction, type Polarity } from './plan-quality.js';
 
 const measure = (baseline: number, target: number, indicatorCode = 'HR-01') => ({
   indicatorCode,
@@ -67,5 +67,32 @@ describe('improves', () => {
     expect(improves(measure(80, 95), towards)).toBe(true);
     expect(improves(measure(95, 110), towards)).toBe(false);
     expect(improves(measure(120, 101), towards)).toBe(true);
+  });
+});
+
+describe('challenging targets', () => {
+  const aims = (target: number) => [
+    {
+      actions: [
+        {
+          ownerId: 'u',
+          dueDate: '2028-03-31',
+          milestones: [],
+          measures: [{ indicatorCode: 'SAT', baseline: 60, target, targetPeriod: '2027/28' }],
+        },
+      ],
+    },
+  ];
+  const higher = new Map([['SAT', { polarity: 'higher' } as const]]);
+
+  it('flags a target no better than the median of all providers, in the indicator’s polarity', () => {
+    const medians = new Map([['SAT', 75]]);
+    expect(planQualityFlags(aims(70), higher, medians).map((f) => f.code)).toEqual(['target_not_better_than_median']);
+    expect(planQualityFlags(aims(80), higher, medians)).toEqual([]);
+    expect(planQualityFlags(aims(70), higher)).toEqual([]);
+    const lower = new Map([['SAT', { polarity: 'lower' } as const]]);
+    expect(
+      beatsMedian({ indicatorCode: 'SAT', baseline: 30, target: 20, targetPeriod: 'x' }, lower.get('SAT')!, 25),
+    ).toBe(true);
   });
 });

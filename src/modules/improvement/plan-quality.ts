@@ -1,7 +1,7 @@
 /**
  * Plan quality checks drawn from the descriptors of 5.1.2 (co-ordinated, robust, deliverable plans) and
  * 5.1.3: every action has an owner, a due date and a measure with a target; milestones fall before the due
- * date; targets are better than the baseline in the indicator's polarity. Plain-language flags with counts,
+ * date; targets are better than the baseline in the indicator's polarity, and than the median of all providers. Plain-language flags with counts,
  * shown on the plan and never blocking a save. Pure: no I/O.
  */
 import type { IndicatorMeasure, Milestone } from './improvement.tables.js';
@@ -40,8 +40,28 @@ export function improves(measure: IndicatorMeasure, polarity: Polarity): boolean
 
 const plural = (count: number, one: string, many: string) => (count === 1 ? one : many);
 
+/**
+ * Is the target better than the median of every provider in the latest period (5.1.2: challenging targets)?
+ * Against the median: a target below it keeps the service in the bottom half. For an indicator judged against
+ * its own target the distance to that target is compared.
+ */
+export function beatsMedian(measure: IndicatorMeasure, polarity: Polarity, median: number): boolean {
+  switch (polarity.polarity) {
+    case 'higher':
+      return measure.target > median;
+    case 'lower':
+      return measure.target < median;
+    case 'target':
+      return Math.abs(measure.target - polarity.target) < Math.abs(median - polarity.target);
+  }
+}
+
 /** The flags that apply, in a fixed order; an empty list means every check passed. */
-export function planQualityFlags(aims: CheckedAim[], polarities: ReadonlyMap<string, Polarity>): QualityFlag[] {
+export function planQualityFlags(
+  aims: CheckedAim[],
+  polarities: ReadonlyMap<string, Polarity>,
+  medians: ReadonlyMap<string, number> = new Map(),
+): QualityFlag[] {
   const actions = aims.flatMap((aim) => aim.actions);
   const measures = actions.flatMap((a) => a.measures);
   const counts = {
@@ -55,6 +75,11 @@ export function planQualityFlags(aims: CheckedAim[], polarities: ReadonlyMap<str
     targetNotBetter: measures.filter((m) => {
       const polarity = polarities.get(m.indicatorCode);
       return polarity !== undefined && !improves(m, polarity);
+    }).length,
+    targetBelowMedian: measures.filter((m) => {
+      const polarity = polarities.get(m.indicatorCode);
+      const median = medians.get(m.indicatorCode);
+      return polarity !== undefined && median !== undefined && !beatsMedian(m, polarity, median);
     }).length,
   };
   const flags: QualityFlag[] = [
@@ -94,6 +119,15 @@ export function planQualityFlags(aims: CheckedAim[], polarities: ReadonlyMap<str
         counts.targetNotBetter,
         'target is no better than its baseline',
         'targets are no better than their baseline',
+      ),
+    },
+    {
+      code: 'target_not_better_than_median',
+      count: counts.targetBelowMedian,
+      message: plural(
+        counts.targetBelowMedian,
+        'target is no better than the median of all providers in the latest period',
+        'targets are no better than the median of all providers in the latest period',
       ),
     },
   ];

@@ -38,7 +38,7 @@ const bookmark = (anchor: string) => `b_${anchor.replace(/[^A-Za-z0-9]/g, '_')}`
 /** Charts are this wide (of the 600 px across the page), so that two, with their words and tables, share a page. */
 const CHART_WIDTH_PX = 420;
 
-const heading = (text: string, level: (typeof HeadingLevel)[keyof typeof HeadingLevel], anchor?: string) =>
+export const heading = (text: string, level: (typeof HeadingLevel)[keyof typeof HeadingLevel], anchor?: string) =>
   new Paragraph({
     heading: level,
     keepNext: true,
@@ -46,7 +46,7 @@ const heading = (text: string, level: (typeof HeadingLevel)[keyof typeof Heading
     children: anchor ? [new Bookmark({ id: bookmark(anchor), children: [new TextRun(text)] })] : [new TextRun(text)],
   });
 
-const para = (text: string, options: { bold?: boolean; keepNext?: boolean } = {}) =>
+export const para = (text: string, options: { bold?: boolean; keepNext?: boolean } = {}) =>
   new Paragraph({
     keepNext: options.keepNext ?? false,
     children: [new TextRun({ text, bold: options.bold ?? false })],
@@ -55,7 +55,7 @@ const para = (text: string, options: { bold?: boolean; keepNext?: boolean } = {}
 const bullets = (items: string[], empty = 'None recorded.') =>
   items.length ? items.map((text) => new Paragraph({ text, bullet: { level: 0 } })) : [para(empty)];
 
-function table(columns: string[], rows: string[][], firstColumnIsHeader = true): Table {
+export function table(columns: string[], rows: string[][], firstColumnIsHeader = true): Table {
   const cell = (text: string, bold: boolean) =>
     new TableCell({ children: [new Paragraph({ children: [new TextRun({ text, bold })] })] });
   return new Table({
