@@ -293,9 +293,22 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     production: deps.config.env === 'production',
     ...(deps.webhookTimings ? { timings: deps.webhookTimings } : {}),
   });
-  app.addHook('onReady', () => jobs.start());
+  // The queue writes its own tables as it starts. A database that refuses writes (a read-only replica after a
+  // failover, a full disk) must not keep kloe from serving pages and a /health that says so: the start is
+  // tried again every half minute until it succeeds or kloe stops.
+  let jobsRetry: NodeJS.Timeout | undefined;
+  const startJobs = async () => {
+    try {
+      await jobs.start();
+    } catch (error) {
+      logError('The job queue could not start; trying again in 30 s', error);
+      jobsRetry = setTimeout(() => void startJobs(), 30_000).unref();
+    }
+  };
+  app.addHook('onReady', startJobs);
   // A job running is abandoned, not awaited: another node (or the next start) takes it again.
   app.addHook('onClose', async () => {
+    clearTimeout(jobsRetry);
     evidence.stopExtraction();
     await jobs.stop();
   });

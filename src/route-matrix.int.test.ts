@@ -51,6 +51,7 @@ describeEachDatabase('route access matrix', (driver) => {
       'PATCH /api/assessments/:id': dates,
       'POST /api/assessments/:id/evidence': { evidenceDate: '2026-11-02' },
       'POST /api/assessments/import': { evidence: [] },
+      'POST /api/organisations/:id/services/:serviceId/plan/import': { aims: [] },
     });
     const db = t.database.db;
     const [a] = await db

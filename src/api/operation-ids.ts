@@ -106,4 +106,38 @@ export const OPERATION_IDS: Readonly<Record<string, string>> = {
   'POST /api/webhooks/{id}/resume': 'resumeWebhook',
   'GET /api/webhooks/{id}/deliveries': 'listWebhookDeliveries',
   'POST /api/webhooks/{id}/deliveries/{deliveryId}/redeliver': 'redeliverWebhook',
+  // team work
+  'GET /api/my-work': 'getMyWork',
+  'GET /api/notifications': 'listNotifications',
+  'POST /api/notifications/{notificationId}/read': 'markNotificationRead',
+  'POST /api/notifications/read': 'markAllNotificationsRead',
+  'GET /api/assessments/{id}/assignments': 'listKloeAssignments',
+  'PUT /api/assessments/{id}/kloes/{ref}/assignment': 'assignKloe',
+  'POST /api/assessments/{id}/kloes/{ref}/review': 'moveKloeReview',
+  'GET /api/assessments/{id}/kloes/{ref}/comments': 'listKloeCommentThreads',
+  'POST /api/assessments/{id}/kloes/{ref}/comments': 'startKloeCommentThread',
+  'POST /api/assessments/{id}/comment-threads/{threadId}/comments': 'replyToCommentThread',
+  'POST /api/assessments/{id}/comment-threads/{threadId}/resolve': 'resolveCommentThread',
+  'POST /api/assessments/{id}/comment-threads/{threadId}/reopen': 'reopenCommentThread',
+  'GET /api/assessments/{id}/comparison': 'compareWithInspection',
+  // judging and fieldwork
+  'POST /api/assessments/{id}/evidence/{itemId}/suggestions': 'decideEvidenceSuggestions',
+  'POST /api/assessments/{id}/kloes/{ref}/photos': 'addKloePhoto',
+  // reports
+  'GET /api/assessments/{id}/executive-summary': 'getExecutiveSummary',
+  'PUT /api/assessments/{id}/executive-summary': 'setExecutiveSummary',
+  // improvement plans: progress, track record, monitoring, exchange
+  'DELETE /api/organisations/{id}/services/{serviceId}/plan/aims/{aimId}': 'deleteImprovementAim',
+  'GET /api/organisations/{id}/services/{serviceId}/plan/aims/{aimId}/actions/{actionId}': 'getImprovementAction',
+  'DELETE /api/organisations/{id}/services/{serviceId}/plan/aims/{aimId}/actions/{actionId}': 'deleteImprovementAction',
+  'POST /api/organisations/{id}/services/{serviceId}/plan/aims/{aimId}/actions/{actionId}/progress':
+    'recordImprovementProgress',
+  'PUT /api/organisations/{id}/services/{serviceId}/plan/aims/{aimId}/actions/{actionId}/status':
+    'setImprovementActionStatus',
+  'POST /api/organisations/{id}/services/{serviceId}/plan/comments': 'commentOnImprovementPlan',
+  'GET /api/organisations/{id}/services/{serviceId}/track-record': 'getTrackRecord',
+  'GET /api/plans/monitoring': 'listPlanMonitoring',
+  'GET /api/organisations/{id}/services/{serviceId}/plan/export': 'exportImprovementPlan',
+  'POST /api/organisations/{id}/services/{serviceId}/plan/import': 'importImprovementPlan',
+  'GET /api/schemas/kloe-plan.schema.json': 'getPlanJsonSchema',
 };

@@ -22,7 +22,13 @@ interface OpenApiDocument {
  * field that becomes required by another's value, rules a JSON Schema cannot say. Emails as people type them (the
  * generator's own may fall outside what the schemas accept).
  */
-const GENERATION = { seed: 7, optionalsProbability: 1, formats: { email: () => 'someone@example.org' } };
+const GENERATION = {
+  seed: 7,
+  optionalsProbability: 1,
+  formats: { email: () => 'someone@example.org' },
+  // Lists of one or two: a body the size a person sends, under every route's body limit.
+  maxItems: 2,
+};
 
 /**
  * zod publishes a pattern beside each format (a date's, an email's); the generator would honour the pattern, whose

@@ -139,6 +139,9 @@ export async function registerSecurity(
 
   await app.register(fastifyRateLimit, {
     global: false,
+    // A database that refuses the counter's write (read only after a failover, a full disk) lets the request
+    // through rather than failing every page; /health reports the database as unwritable.
+    skipOnError: true,
     ...(options.db ? { store: databaseRateLimitStore(options.db) } : {}),
   });
 }
