@@ -13625,7 +13625,7 @@ export interface operations {
                 "application/json": {
                     description?: string;
                     /** @description The events to send */
-                    events: ("assessment.opened" | "assessment.status_changed" | "assessment.published" | "assessment.reopened" | "challenge.raised" | "challenge.resolved" | "evidence_request.made" | "evidence_request.answered" | "indicator.values_imported" | "plan_action.status_changed")[];
+                    events: ("assessment.opened" | "assessment.status_changed" | "assessment.published" | "assessment.reopened" | "challenge.raised" | "challenge.resolved" | "evidence_request.made" | "evidence_request.answered" | "evidence_request.overdue" | "indicator.values_imported" | "plan_action.status_changed")[];
                     url: string;
                 };
             };
