@@ -294,6 +294,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   registerWebhooks(app, {
     db,
     jobs,
+    notify,
     production: deps.config.env === 'production',
     ...(deps.webhookTimings ? { timings: deps.webhookTimings } : {}),
   });
