@@ -19,6 +19,7 @@ import { OVERDUE_REQUESTS_JOB } from '../evidence/evidence-requests.service.js';
 import { createJobQueue, type JobQueue } from '../jobs/index.js';
 import { createOrganisationsService } from '../organisations/organisations.service.js';
 import { createTestOrganisation } from '../organisations/testing/test-organisations.js';
+import { createWebhooksService } from './webhooks.service.js';
 import { webhookEndpoints } from './webhooks.tables.js';
 
 interface Received {
@@ -277,6 +278,26 @@ describeEachDatabase('webhooks', (driver) => {
       payload: { url: `${receiver.base}/x`, events: ['assessment.opened'] },
     });
     expect(asInspector.statusCode).toBe(403);
+    // In production: https only, and no private or loopback address (checked after resolving the name).
+    const production = createWebhooksService({
+      db: database.db,
+      jobs: enqueuer,
+      production: true,
+      notify: async () => {},
+    });
+    for (const [url, says] of [
+      ['http://81.2.69.160/hook', 'https'],
+      [`https://127.0.0.1:${new URL(receiver.base).port}/hook`, 'public'],
+      ['https://localhost/hook', 'public'],
+      ['https://10.1.2.3/hook', 'public'],
+    ] as const)
+      await expect(production.register(admin.actor, { url, events: ['assessment.opened'] }), url).rejects.toMatchObject(
+        {
+          status: 422,
+          code: 'invalid_webhook_url',
+          problems: [{ field: 'url', message: expect.stringContaining(says) }],
+        },
+      );
     expect(await endpointCount()).toBe(before);
   });
 });
