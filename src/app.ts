@@ -64,7 +64,7 @@ import { copyEvidence } from './modules/evidence/evidence.repository.js';
 import { registerEvidencePages } from './modules/evidence/evidence.pages.js';
 import { createPhotosService } from './modules/evidence/photos.service.js';
 import { registerPhotoRoutes } from './modules/evidence/photos.routes.js';
-import { createEvidenceRequestsService } from './modules/evidence/evidence-requests.service.js';
+import { createEvidenceRequestsService, OVERDUE_REQUESTS_JOB } from './modules/evidence/evidence-requests.service.js';
 import { registerEvidenceRequestRoutes } from './modules/evidence/evidence-requests.routes.js';
 import { registerHealthRoutes } from './modules/health/health.api.js';
 import { createJobQueue, type JobQueueOptions } from './modules/jobs/index.js';
@@ -282,14 +282,19 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     assessments: assessmentDeps.assessments,
     maxBytes: deps.config.evidence.maxBytes,
   });
+  const requests = createEvidenceRequestsService({ db, evidence, limits: deps.config.evidence, notify });
+  // A request that passes its date unanswered becomes overdue (the webhook event), looked for by one node.
+  jobs.handle(OVERDUE_REQUESTS_JOB, async () => void (await requests.markOverdue()));
+  jobs.every(OVERDUE_REQUESTS_JOB, '*/15 * * * *');
   await registerEvidenceRequestRoutes(app, {
-    requests: createEvidenceRequestsService({ db, evidence, limits: deps.config.evidence, notify }),
+    requests,
     assessments: assessmentDeps.assessments,
     maxBytes: deps.config.evidence.maxBytes,
   });
   registerWebhooks(app, {
     db,
     jobs,
+    notify,
     production: deps.config.env === 'production',
     ...(deps.webhookTimings ? { timings: deps.webhookTimings } : {}),
   });

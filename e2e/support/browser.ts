@@ -31,6 +31,27 @@ export async function seriousAccessibilityViolations(page: Page): Promise<string
     .flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(' ')}`));
 }
 
+/**
+ * The same for a page of a context without JavaScript, where axe (a script run in the page) would wait for
+ * ever: a copy is checked in a context of its own with JavaScript on and the same cookies, at the same
+ * address and with the very HTML the page shows (a form redisplayed with its errors answers a POST, which a
+ * second visit could not repeat).
+ */
+export async function seriousAccessibilityViolationsWithoutScripts(page: Page): Promise<string[]> {
+  const context = await page
+    .context()
+    .browser()!
+    .newContext({ storageState: await page.context().storageState() });
+  try {
+    const copy = await context.newPage();
+    await copy.goto(page.url());
+    await copy.setContent(await page.content());
+    return await seriousAccessibilityViolations(copy);
+  } finally {
+    await context.close();
+  }
+}
+
 export async function screenshot(page: Page, name: string): Promise<string> {
   fs.mkdirSync(artefactsDir, { recursive: true });
   const file = path.join(artefactsDir, `${name}.png`);

@@ -147,6 +147,44 @@ describeEachDatabase('API conventions', (driver) => {
       });
       expect(last.headers.link).not.toContain('rel="next"');
     });
+
+    it('pages the people and an assessment’s evidence the same way', async () => {
+      for (const title of ['Site visit', 'Interview', 'Survey'])
+        expect(
+          (
+            await t.app.inject({
+              method: 'POST',
+              url: `/api/assessments/${assessmentId}/evidence`,
+              headers: lead.headers,
+              payload: { kind: 'document', title },
+            })
+          ).statusCode,
+        ).toBe(201);
+      const evidence = await t.app.inject({
+        url: `/api/assessments/${assessmentId}/evidence?limit=2`,
+        headers: lead.headers,
+      });
+      expect(evidence.json()).toMatchObject({ total: 3, limit: 2, offset: 0 });
+      expect(evidence.json().items).toHaveLength(2);
+      expect(evidence.headers.link).toContain(
+        `</api/assessments/${assessmentId}/evidence?limit=2&offset=2>; rel="next"`,
+      );
+      const rest = await t.app.inject({
+        url: `/api/assessments/${assessmentId}/evidence?limit=2&offset=2`,
+        headers: lead.headers,
+      });
+      expect(rest.json().items.map((i: { title: string }) => i.title)).toHaveLength(1);
+      const titles = [...evidence.json().items, ...rest.json().items].map((i: { title: string }) => i.title);
+      expect(titles.sort()).toEqual(['Interview', 'Site visit', 'Survey']);
+
+      const people = (await t.app.inject({ url: '/api/users?limit=1&offset=1', headers: admin.headers })).json();
+      expect(people).toMatchObject({ limit: 1, offset: 1, total: expect.any(Number) });
+      expect(people.users).toHaveLength(1);
+      expect(people.total).toBeGreaterThanOrEqual(2);
+      const tooMany = await t.app.inject({ url: '/api/users?limit=1000', headers: admin.headers });
+      expect(tooMany.statusCode).toBe(400);
+      expect(tooMany.json().errors[0].field).toBe('querystring.limit');
+    });
   });
 });
 

@@ -12,7 +12,7 @@ import { registerApiRateLimit } from './rate-limit.js';
 
 export { OPERATION_IDS } from './operation-ids.js';
 export { openApiPath } from './openapi.js';
-export { pageFields, pageQuery } from './pagination.js';
+export { pageFields, pageOf, pageQuery } from './pagination.js';
 
 /** Call before any API route is added: the conventions find their routes as they are registered. */
 export async function registerApi(

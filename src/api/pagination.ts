@@ -27,6 +27,11 @@ export const pageFields = {
   offset: z.number().int(),
 };
 
+/** One page of a list loaded whole (one the route needs whole anyway), with the numbers beside it. */
+export function pageOf<T>(all: T[], page: { limit: number; offset: number }) {
+  return { items: all.slice(page.offset, page.offset + page.limit), total: all.length, ...page };
+}
+
 function linkTo(request: FastifyRequest, offset: number, limit: number): string {
   const url = new URL(request.url, 'http://kloe.invalid');
   url.searchParams.set('limit', String(limit));

@@ -2,8 +2,8 @@
  * One rate limit for every API call (and /health), per caller: a signed-in person or token by their account,
  * anyone else by address. Every answer carries the draft IETF RateLimit-Limit, RateLimit-Remaining and
  * RateLimit-Reset headers; past the limit, 429 `rate_limited` with Retry-After. Counted by
- * @fastify/rate-limit in each process's memory, so with KLOE_WORKERS=n a caller may make up to n times the
- * limit. Sign-in has its own, stricter limit (sign-in.pages.ts).
+ * @fastify/rate-limit in the database (src/web/rate-limit-store.ts), so one count holds across every worker
+ * and node. Sign-in has its own, stricter limit (sign-in.pages.ts).
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError } from '../errors.js';

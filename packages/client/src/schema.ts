@@ -3146,7 +3146,12 @@ export interface operations {
     };
     listEvidence: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Items per page */
+                limit?: number;
+                /** @description Items to skip */
+                offset?: number;
+            };
             header?: never;
             path: {
                 id: string;
@@ -3158,6 +3163,7 @@ export interface operations {
             /** @description Default Response */
             200: {
                 headers: {
+                    Link: components["headers"]["Link"];
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
@@ -3180,6 +3186,10 @@ export interface operations {
                             source: string | null;
                             title: string;
                         }[];
+                        limit: number;
+                        offset: number;
+                        /** @description Items in the whole list */
+                        total: number;
                     };
                 };
             };
@@ -13350,7 +13360,12 @@ export interface operations {
     };
     listUsers: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Items per page */
+                limit?: number;
+                /** @description Items to skip */
+                offset?: number;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -13360,6 +13375,7 @@ export interface operations {
             /** @description Default Response */
             200: {
                 headers: {
+                    Link: components["headers"]["Link"];
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
@@ -13367,6 +13383,10 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        limit: number;
+                        offset: number;
+                        /** @description Items in the whole list */
+                        total: number;
                         users: {
                             /** Format: date-time */
                             createdAt: string;
@@ -13382,6 +13402,7 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             429: components["responses"]["TooManyRequests"];
@@ -13625,7 +13646,7 @@ export interface operations {
                 "application/json": {
                     description?: string;
                     /** @description The events to send */
-                    events: ("assessment.opened" | "assessment.status_changed" | "assessment.published" | "assessment.reopened" | "challenge.raised" | "challenge.resolved" | "evidence_request.made" | "evidence_request.answered" | "indicator.values_imported" | "plan_action.status_changed")[];
+                    events: ("assessment.opened" | "assessment.status_changed" | "assessment.published" | "assessment.reopened" | "challenge.raised" | "challenge.resolved" | "evidence_request.made" | "evidence_request.answered" | "evidence_request.overdue" | "indicator.values_imported" | "plan_action.status_changed")[];
                     url: string;
                 };
             };

@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { pageFields, pageOf, pageQuery } from '../../api/index.js';
 import {
   createTokenBody,
   createUserBody,
@@ -99,10 +100,14 @@ export function registerAccountsApi(
       schema: {
         tags: ['people'],
         summary: 'Everyone who can sign in',
-        response: { 200: z.object({ users: z.array(userResponse) }) },
+        querystring: pageQuery(),
+        response: { 200: z.object({ users: z.array(userResponse), ...pageFields }) },
       },
     },
-    async () => ({ users: (await accounts.list()).map(userJson) }),
+    async (request) => {
+      const { items, ...page } = pageOf(await accounts.list(), request.query);
+      return { users: items.map(userJson), ...page };
+    },
   );
 
   api.post(

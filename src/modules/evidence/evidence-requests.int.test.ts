@@ -1,3 +1,4 @@
+import { eq } from 'drizzle-orm';
 import { beforeAll, expect, it } from 'vitest';
 import { describeEachDatabase } from '../../db/testing/test-database.js';
 import { cookiesFrom, mergeCookies, submitForm } from '../../testing/forms.js';
@@ -7,6 +8,9 @@ import { createOrganisationsService } from '../organisations/organisations.servi
 import { createTestOrganisation } from '../organisations/testing/test-organisations.js';
 import { multipartBody } from '../../files/multipart-body.js';
 import { makePdf } from '../../files/sample-files.js';
+import { assessments } from '../assessments/assessments.tables.js';
+import { markOverdueRequests } from './evidence.repository.js';
+import { evidenceRequests } from './evidence.tables.js';
 
 const SYSTEM = { kind: 'system', label: 'test' } as const;
 
@@ -111,5 +115,41 @@ describeEachDatabase('evidence requests to the organisation', (driver) => {
       headers: otherMember.headers,
     });
     expect(outsider.statusCode).toBe(404);
+  });
+
+  it('marks each request overdue once: open, past its date, of an assessment not yet published', async () => {
+    const { db } = t.database;
+    const ask = async (what: string, dueOn: string) =>
+      (
+        await t.app.inject({
+          method: 'POST',
+          url: `/api/assessments/${inspectionId}/evidence-requests`,
+          headers: inspector.headers,
+          payload: { what, dueOn, kloeRefs: [] },
+        })
+      ).json().id as string;
+    const late = await ask('Complaints log', '2026-03-01');
+    const dueToday = await ask('Repairs backlog', '2026-03-02');
+    const answered = await ask('Tenant survey', '2026-02-01');
+    await db.update(evidenceRequests).set({ status: 'answered' }).where(eq(evidenceRequests.id, answered));
+
+    const first = await markOverdueRequests(db, '2026-03-02');
+    expect(first.map((r) => r.id)).toContain(late);
+    expect(first.map((r) => r.id)).not.toContain(dueToday);
+    expect(first.map((r) => r.id)).not.toContain(answered);
+    expect(first.find((r) => r.id === late)).toMatchObject({ assessmentId: inspectionId, dueOn: '2026-03-01' });
+    expect(await markOverdueRequests(db, '2026-03-02')).toEqual([]);
+    // The next day the one due today is overdue too, and only it.
+    expect((await markOverdueRequests(db, '2026-03-03')).map((r) => r.id)).toEqual([dueToday]);
+
+    // A published assessment's requests are no longer followed.
+    const stale = await ask('Asset register', '2026-01-01');
+    await db.update(assessments).set({ status: 'published' }).where(eq(assessments.id, inspectionId));
+    try {
+      expect(await markOverdueRequests(db, '2026-03-03')).toEqual([]);
+    } finally {
+      await db.update(assessments).set({ status: 'planning' }).where(eq(assessments.id, inspectionId));
+    }
+    expect((await markOverdueRequests(db, '2026-03-03')).map((r) => r.id)).toEqual([stale]);
   });
 });

@@ -18,6 +18,10 @@ import { statementsIn, type EvidenceService } from './evidence.service.js';
 /** Today in the United Kingdom, as the date a request is due on is written. */
 const today = () => new Date().toLocaleDateString('en-CA', { timeZone: 'Europe/London' });
 
+/** The job, made on a schedule, that marks requests overdue. */
+export const OVERDUE_REQUESTS_JOB = 'evidence_request.mark_overdue';
+const OVERDUE_ACTOR = { kind: 'system', label: 'overdue evidence requests' } as const;
+
 /** Members of the assessment's organisation answer; so may anyone who may add evidence to it. */
 function mayAnswer(actor: AssessmentActor, loaded: LoadedAssessment): boolean {
   if (may(actor, 'judge', loaded.assessment, loaded.teamRole)) return true;
@@ -53,6 +57,25 @@ export function createEvidenceRequestsService(deps: {
         canRequest: may(actor, 'judge', loaded.assessment, loaded.teamRole),
         canAnswer: mayAnswer(actor, loaded),
       };
+    },
+
+    /**
+     * Marks each request that has passed its date unanswered as overdue, once, with an audit entry (the
+     * `evidence_request.overdue` webhook event); run on a schedule by the job queue. How many were marked.
+     */
+    async markOverdue(): Promise<number> {
+      return db.transaction(async (tx) => {
+        const marked = await repo.markOverdueRequests(tx, today());
+        for (const request of marked)
+          await recordAudit(tx, {
+            actor: OVERDUE_ACTOR,
+            action: 'evidence_request.overdue',
+            entityType: 'evidence_request',
+            entityId: request.id,
+            after: { assessmentId: request.assessmentId, what: request.what, dueOn: request.dueOn },
+          });
+        return marked.length;
+      });
     },
 
     async create(actor: AssessmentActor, assessmentId: string, input: RequestInput) {

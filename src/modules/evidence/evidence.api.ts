@@ -6,6 +6,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { pageOf } from '../../api/index.js';
 import { currentUser } from '../accounts/actor.js';
 import { routeConfigFor } from '../assessments/assessments.policy.js';
 import { problemSchema } from '../frameworks/frameworks.schemas.js';
@@ -17,6 +18,7 @@ import {
   itemBody,
   itemDetailJson,
   itemListJson,
+  itemListQuery,
   itemParams,
   linkBody,
   linkJson,
@@ -64,12 +66,14 @@ export async function registerEvidenceApi(
         tags,
         summary: 'The evidence items of an assessment, newest first',
         params: assessmentParams,
+        querystring: itemListQuery,
         response: { 200: itemListJson, ...read },
       },
     },
     async (request) => {
-      const { items } = await evidence.list(currentUser(request), request.params.id);
-      return { items: items.map((i) => ({ ...itemToJson(i), files: i.files, links: i.links })) };
+      const { items: all } = await evidence.list(currentUser(request), request.params.id);
+      const { items, ...page } = pageOf(all, request.query);
+      return { items: items.map((i) => ({ ...itemToJson(i), files: i.files, links: i.links })), ...page };
     },
   );
 

@@ -1,10 +1,11 @@
 /** Queries of evidence: items, files, links, suggestions and requests. Each takes `db` or a transaction. */
-import { and, asc, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNull, lt, ne, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../../db/database.js';
 import { preparedOnce } from '../../db/prepared.js';
 import { MARK_END, MARK_START } from './evidence-search.js';
 import { rankStatementsSql, type RankableStatement } from './statement-ranking.js';
 import { users } from '../accounts/accounts.tables.js';
+import { assessments } from '../assessments/assessments.tables.js';
 import {
   evidenceFiles,
   evidenceItemFiles,
@@ -422,6 +423,33 @@ export async function coverageOf(db: Database, assessmentId: string) {
 export async function insertRequest(db: Database, values: typeof evidenceRequests.$inferInsert): Promise<RequestRow> {
   const [row] = await db.insert(evidenceRequests).values(values).returning();
   return row!;
+}
+
+/**
+ * Marks the open requests due before `today` of assessments under way as overdue, each once: a request marked
+ * already (by this or another node) is left alone. The requests marked.
+ */
+export async function markOverdueRequests(db: Database, today: string) {
+  return db
+    .update(evidenceRequests)
+    .set({ overdueAt: new Date() })
+    .where(
+      and(
+        eq(evidenceRequests.status, 'open'),
+        lt(evidenceRequests.dueOn, today),
+        isNull(evidenceRequests.overdueAt),
+        inArray(
+          evidenceRequests.assessmentId,
+          db.select({ id: assessments.id }).from(assessments).where(ne(assessments.status, 'published')),
+        ),
+      ),
+    )
+    .returning({
+      id: evidenceRequests.id,
+      assessmentId: evidenceRequests.assessmentId,
+      what: evidenceRequests.what,
+      dueOn: evidenceRequests.dueOn,
+    });
 }
 
 export async function listRequests(db: Database, assessmentId: string) {

@@ -3,6 +3,7 @@
  * for the person filling in the form.
  */
 import { z } from 'zod';
+import { pageFields, pageQuery } from '../../api/index.js';
 import { nameText } from '../../web/text-fields.js';
 import { EVIDENCE_KINDS, LINK_STANCES, type EvidenceKind, type LinkStance } from './evidence.tables.js';
 
@@ -152,8 +153,10 @@ export const itemDetailJson = itemJson.extend({
   ),
 });
 
+export const itemListQuery = pageQuery();
 export const itemListJson = z.object({
   items: z.array(itemJson.extend({ files: z.number(), links: z.number() })),
+  ...pageFields,
 });
 
 export const searchResultJson = z.object({

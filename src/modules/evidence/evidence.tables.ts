@@ -213,6 +213,8 @@ export const evidenceRequests = pgTable(
     requestedBy: text('requested_by').references(() => users.id),
     requestedAt: timestamp('requested_at', { withTimezone: true }).notNull().defaultNow(),
     answeredAt: timestamp('answered_at', { withTimezone: true }),
+    /** When the request was found past its date and still open (the overdue event is made once, then). */
+    overdueAt: timestamp('overdue_at', { withTimezone: true }),
   },
   (t) => [
     index('evidence_requests_assessment_idx').on(t.assessmentId, t.status),

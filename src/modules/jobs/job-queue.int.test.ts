@@ -75,6 +75,27 @@ describeEachDatabase('job queue', (driver) => {
     expect(rows.map((r) => r.data)).toEqual([{ kept: true }]);
   });
 
+  it('makes a scheduled job once per occurrence, however many nodes run the schedule', async () => {
+    const ran: string[] = [];
+    const [a, b] = [queue({ scheduleSeconds: 1 }), queue({ scheduleSeconds: 1 })];
+    for (const [node, q] of [
+      ['a', a],
+      ['b', b],
+    ] as const) {
+      q.handle('test.every', async () => {
+        ran.push(node);
+      });
+      q.every('test.every', '* * * * *');
+    }
+    await Promise.all([a.start(), b.start()]);
+    // Every minute: the first occurrence comes within a minute (and the schedule is looked at each second).
+    while (ran.length === 0) await new Promise((resolve) => setTimeout(resolve, 200));
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    expect(ran).toHaveLength(1);
+    expect(() => a.every('test.every', '* * * * *')).toThrow(/after the queue started/);
+    expect(() => queue().every('test.unhandled', '* * * * *')).toThrow(/without a handler/);
+  }, 120_000);
+
   it('gives a job to another worker when the one running it stops without finishing', async () => {
     const started: string[] = [];
     const lost = queue();

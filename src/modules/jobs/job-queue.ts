@@ -4,7 +4,7 @@
  * when its handler throws, and given to another worker when the node running it dies (its heartbeat
  * stops). pg-boss does the work; this keeps kloe's use of it to a small API: register a handler per job
  * type, enqueue a job (optionally inside the caller's transaction, so the job exists only if the change
- * that asks for it commits), start, stop.
+ * that asks for it commits) or have one made on a schedule, start, stop.
  */
 import { sql } from 'drizzle-orm';
 import { fromDrizzle, fromPglite, PgBoss, type ConstructorOptions, type PGliteLike } from 'pg-boss';
@@ -49,6 +49,11 @@ export interface EnqueueOptions {
 export interface JobQueue {
   /** Registers the handler of a job type; before start(). Every node that should run the type registers it. */
   handle<P extends object>(type: string, handler: JobHandler<P>, options?: JobTypeOptions): void;
+  /**
+   * Has a job of this type (with an empty payload) made on a cron schedule, once per occurrence across every
+   * node; an occurrence missed while no node ran is made once at the next start. Before start().
+   */
+  every(type: string, cron: string, options?: { timeZone?: string }): void;
   /** Adds a job; resolves to its id. Handlers should be idempotent: a job may run again after a crash. */
   enqueue<P extends object>(type: string, payload: P, options?: EnqueueOptions): Promise<string>;
   /** Creates the queues and starts taking jobs (when this process works; see JobQueueOptions.work). */
@@ -67,6 +72,8 @@ export interface JobQueueOptions {
   pollingSeconds?: number;
   /** How often lost and expired jobs are looked for (default 10 s). */
   superviseSeconds?: number;
+  /** How often schedules are looked at (default 30 s; at least 1). */
+  scheduleSeconds?: number;
   log?: (message: string, error: unknown) => void;
 }
 
@@ -93,13 +100,17 @@ export function createJobQueue(options: JobQueueOptions): JobQueue {
     backend: options.database.driver === 'pglite' ? 'pglite' : 'postgres',
     // The schema comes with the migrations (job-schema.ts); a newer pg-boss still updates it at start.
     createSchema: false,
-    schedule: false,
+    // Schedules (every()) are kept by pg-boss: one job per occurrence, whichever node sees it first.
+    schedule: options.work !== false,
+    cronMonitorIntervalSeconds: options.scheduleSeconds ?? 30,
+    cronWorkerIntervalSeconds: options.scheduleSeconds ?? 30,
     supervise: options.work !== false,
     superviseIntervalSeconds: options.superviseSeconds ?? 10,
     registerInstance: false,
   });
   boss.on('error', (error: unknown) => options.log?.('job queue', error));
   const handlers = new Map<string, { handler: JobHandler<object>; options: JobTypeOptions }>();
+  const schedules = new Map<string, { cron: string; timeZone: string }>();
   const created = new Map<string, Promise<void>>();
   let started: Promise<unknown> | undefined;
 
@@ -126,6 +137,11 @@ export function createJobQueue(options: JobQueueOptions): JobQueue {
       if (handlers.has(type)) throw new Error(`job type ${type} has a handler already`);
       handlers.set(type, { handler: handler as JobHandler<object>, options: handlerOptions });
     },
+    every(type, cron, scheduleOptions = {}) {
+      if (started) throw new Error(`job type ${type} scheduled after the queue started`);
+      if (!handlers.has(type)) throw new Error(`job type ${type} is scheduled without a handler`);
+      schedules.set(type, { cron, timeZone: scheduleOptions.timeZone ?? 'UTC' });
+    },
     async enqueue(type, payload, enqueueOptions = {}) {
       await ensureStarted();
       await queueOf(type);
@@ -143,6 +159,8 @@ export function createJobQueue(options: JobQueueOptions): JobQueue {
       await ensureStarted();
       for (const type of handlers.keys()) await queueOf(type);
       if (options.work === false) return;
+      for (const [type, { cron, timeZone }] of schedules)
+        await boss.schedule(type, cron, {}, { tz: timeZone, missed: 'once' });
       for (const [type, { handler, options: o }] of handlers)
         await boss.work<object>(
           type,

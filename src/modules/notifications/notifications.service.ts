@@ -20,6 +20,7 @@ export const NOTIFICATION_KINDS = [
   'challenge_resolved',
   'request_answered',
   'request_overdue',
+  'webhook_paused',
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
@@ -45,6 +46,7 @@ const SUBJECTS: Record<NotificationKind, string> = {
   challenge_resolved: 'Your challenge was resolved',
   request_answered: 'An evidence request was answered',
   request_overdue: 'An evidence request is overdue',
+  webhook_paused: 'A webhook was paused',
 };
 
 const PAGE_SIZE = 100;

@@ -5,6 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Database } from '../../db/database.js';
 import type { JobQueue } from '../jobs/index.js';
+import type { Notify } from '../notifications/index.js';
 import { registerWebhooksApi } from './webhooks.api.js';
 import { registerWebhookPages } from './webhooks.pages.js';
 import { createWebhooksService, DELIVER_JOB, type WebhookTimings } from './webhooks.service.js';
@@ -19,6 +20,7 @@ export function registerWebhooks(
     db: Database;
     jobs: JobQueue;
     production: boolean;
+    notify: Notify;
     timings?: WebhookTimings & { dispatchEverySeconds?: number };
   },
 ): void {

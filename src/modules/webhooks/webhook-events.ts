@@ -11,6 +11,7 @@ export const WEBHOOK_EVENTS = {
   'challenge.resolved': 'A challenge was resolved',
   'evidence_request.made': 'Inspectors asked the organisation for evidence',
   'evidence_request.answered': 'The organisation answered a request for evidence',
+  'evidence_request.overdue': 'A request for evidence passed its date unanswered',
   'indicator.values_imported': 'An import changed an indicator’s values',
   'plan_action.status_changed': 'An action of an improvement plan changed status',
 } as const;
@@ -28,6 +29,7 @@ const BY_ACTION: Record<string, WebhookEvent> = {
   'challenge.resolved': 'challenge.resolved',
   'evidence_request.created': 'evidence_request.made',
   'evidence_request.answered': 'evidence_request.answered',
+  'evidence_request.overdue': 'evidence_request.overdue',
   'indicator.values_changed': 'indicator.values_imported',
 };
 

@@ -1,7 +1,8 @@
 /**
  * Webhooks delivered to a real HTTP server started by the test: a signed delivery (Standard Webhooks), a
- * retry after a failing answer, a pause after repeated failures and resuming, "send again", and the bad
- * input the API refuses with nothing saved.
+ * retry after a failing answer, a pause after repeated failures (its owner told in kloe and by email through a
+ * real SMTP server) and resuming, "send again", an evidence request's overdue event, and the bad input the API
+ * refuses with nothing saved.
  */
 import { createHmac } from 'node:crypto';
 import http from 'node:http';
@@ -11,10 +12,14 @@ import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { buildApp, type App } from '../../app.js';
 import { createTestDatabase, describeEachDatabase, type TestDatabase } from '../../db/testing/test-database.js';
 import { prepareDatabase } from '../../startup.js';
+import { startTestSmtpServer, type TestSmtpServer } from '../../testing/smtp-server.js';
 import { testConfig } from '../../testing/test-config.js';
 import { createTestUser, type TestUser } from '../../testing/test-users.js';
+import { OVERDUE_REQUESTS_JOB } from '../evidence/evidence-requests.service.js';
+import { createJobQueue, type JobQueue } from '../jobs/index.js';
 import { createOrganisationsService } from '../organisations/organisations.service.js';
 import { createTestOrganisation } from '../organisations/testing/test-organisations.js';
+import { createWebhooksService } from './webhooks.service.js';
 import { webhookEndpoints } from './webhooks.tables.js';
 
 interface Received {
@@ -54,22 +59,31 @@ describeEachDatabase('webhooks', (driver) => {
   let admin: TestUser;
   let lead: TestUser;
   let receiver: Awaited<ReturnType<typeof startReceiver>>;
+  let smtp: TestSmtpServer;
+  /** A queue of the test's own, as a command-line process has: it enqueues, the app's queue runs the jobs. */
+  let enqueuer: JobQueue;
   let organisationId: string;
   let serviceId: string;
 
   beforeAll(async () => {
     receiver = await startReceiver({ '/retry': [500], '/broken': [500, 500, 500, 500, 500], '/moved': [302] });
+    smtp = await startTestSmtpServer();
     database = await createTestDatabase(driver);
-    await prepareDatabase(database, testConfig(), { demo: false });
+    const config = testConfig({ smtp: { url: smtp.url, from: 'kloe <kloe@example.test>' } });
+    await prepareDatabase(database, config, { demo: false });
     app = await buildApp({
-      config: testConfig(),
+      config,
       database,
       logger: false,
       jobTimings: { pollingSeconds: 0.5, superviseSeconds: 1 },
       webhookTimings: { dispatchEverySeconds: 0.2, retries: 5, retryDelaySeconds: 1, failuresBeforePause: 3 },
     });
     await app.ready();
-    admin = await createTestUser(database.db, 'administrator', { name: 'Ada Admin' });
+    enqueuer = createJobQueue({ database, work: false });
+    admin = await createTestUser(database.db, 'administrator', {
+      name: 'Ada Admin',
+      email: `ada-${driver}@example.test`,
+    });
     lead = await createTestUser(database.db, 'inspector');
     const organisation = await createTestOrganisation(database.db);
     organisationId = organisation.id;
@@ -84,9 +98,11 @@ describeEachDatabase('webhooks', (driver) => {
     ).id;
   });
   afterAll(async () => {
+    await enqueuer?.stop();
     await app?.close();
     await database?.close();
     await receiver?.close();
+    await smtp?.close();
   });
 
   const register = (url: string, events = ['assessment.opened']) =>
@@ -174,6 +190,23 @@ describeEachDatabase('webhooks', (driver) => {
     });
     const page = await app.inject({ url: '/admin/webhooks', headers: admin.headers });
     expect(page.body).toContain('Paused');
+    // The administrator who registered it is told once, in kloe and by email.
+    const told = (await app.inject({ url: '/api/notifications', headers: admin.headers })).json().notifications as {
+      kind: string;
+      text: string;
+      href: string;
+    }[];
+    expect(told.filter((n) => n.kind === 'webhook_paused')).toEqual([
+      {
+        ...told.find((n) => n.kind === 'webhook_paused'),
+        text: expect.stringContaining(`The webhook to ${receiver.base}/broken was paused: 3 deliveries failed`),
+        href: `/admin/webhooks/${broken.id}`,
+      },
+    ]);
+    const [mail] = await smtp.waitFor(1);
+    expect(mail!.to).toEqual([`ada-${driver}@example.test`]);
+    expect(mail!.raw).toContain('Subject: kloe: A webhook was paused');
+    expect(mail!.text).toContain(`http://localhost:3000/admin/webhooks/${broken.id}`);
 
     // Nothing is sent while paused; resuming sends what waited (the receiver still fails twice, then answers).
     const before = receiver.received.filter((r) => r.path === '/broken').length;
@@ -190,6 +223,39 @@ describeEachDatabase('webhooks', (driver) => {
       async () => expect((await deliveries(broken.id)).map((d) => d.state)).toEqual(['delivered', 'delivered']),
       { timeout: 40_000, interval: 250 },
     );
+  });
+
+  it("sends an evidence request's overdue event once, when the scheduled job finds it past its date", async () => {
+    const overdue = (await register(`${receiver.base}/overdue`, ['evidence_request.overdue'])).json();
+    const { id: assessmentId } = (await openAssessment('Housing inspection')).json();
+    const asked = await app.inject({
+      method: 'POST',
+      url: `/api/assessments/${assessmentId}/evidence-requests`,
+      headers: lead.headers,
+      payload: { what: 'Repairs backlog by month', dueOn: '2026-01-15' },
+    });
+    expect(asked.statusCode, asked.body).toBe(201);
+    // The job runs on a schedule; here it is asked for twice at once, as two nodes might.
+    await Promise.all([enqueuer.enqueue(OVERDUE_REQUESTS_JOB, {}), enqueuer.enqueue(OVERDUE_REQUESTS_JOB, {})]);
+    await enqueuer.settled([OVERDUE_REQUESTS_JOB]);
+    await vi.waitFor(() => expect(receiver.received.filter((r) => r.path === '/overdue')).toHaveLength(1), {
+      timeout: 20_000,
+      interval: 100,
+    });
+    const event = JSON.parse(receiver.received.find((r) => r.path === '/overdue')!.body);
+    expect(event).toMatchObject({
+      type: 'evidence_request.overdue',
+      data: {
+        entityType: 'evidence_request',
+        entityId: asked.json().id,
+        after: { assessmentId, what: 'Repairs backlog by month', dueOn: '2026-01-15' },
+      },
+    });
+    await enqueuer.enqueue(OVERDUE_REQUESTS_JOB, {});
+    await enqueuer.settled([OVERDUE_REQUESTS_JOB]);
+    await new Promise((resolve) => setTimeout(resolve, 1000)); // two dispatch rounds
+    expect(receiver.received.filter((r) => r.path === '/overdue')).toHaveLength(1);
+    expect((await deliveries(overdue.id)).map((d) => d.state)).toEqual(['delivered']);
   });
 
   it('refuses bad input, saving nothing', async () => {
@@ -212,6 +278,26 @@ describeEachDatabase('webhooks', (driver) => {
       payload: { url: `${receiver.base}/x`, events: ['assessment.opened'] },
     });
     expect(asInspector.statusCode).toBe(403);
+    // In production: https only, and no private or loopback address (checked after resolving the name).
+    const production = createWebhooksService({
+      db: database.db,
+      jobs: enqueuer,
+      production: true,
+      notify: async () => {},
+    });
+    for (const [url, says] of [
+      ['http://81.2.69.160/hook', 'https'],
+      [`https://127.0.0.1:${new URL(receiver.base).port}/hook`, 'public'],
+      ['https://localhost/hook', 'public'],
+      ['https://10.1.2.3/hook', 'public'],
+    ] as const)
+      await expect(production.register(admin.actor, { url, events: ['assessment.opened'] }), url).rejects.toMatchObject(
+        {
+          status: 422,
+          code: 'invalid_webhook_url',
+          problems: [{ field: 'url', message: expect.stringContaining(says) }],
+        },
+      );
     expect(await endpointCount()).toBe(before);
   });
 });

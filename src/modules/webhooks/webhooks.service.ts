@@ -1,8 +1,9 @@
 /**
  * Webhooks: administrators register endpoints; events are read from the audit trail (webhook-events.ts)
  * into a delivery log, and each delivery is sent by the job queue, signed, retried with back-off. An
- * endpoint that fails `failuresBeforePause` deliveries in a row is paused (its deliveries wait) and its owner
- * told on the webhooks page and in the audit trail; resuming sends what waited.
+ * endpoint that fails `failuresBeforePause` deliveries in a row is paused (its deliveries wait), which the
+ * webhooks page and the audit trail show and its owner is told of (a notification, and an email when SMTP is
+ * set up); resuming sends what waited.
  */
 import { randomUUID } from 'node:crypto';
 import { and, asc, count, desc, eq, gt, sql } from 'drizzle-orm';
@@ -12,6 +13,7 @@ import type { UserActor } from '../accounts/actor.js';
 import { recordAudit } from '../audit/audit.recorder.js';
 import { auditLog } from '../audit/audit.tables.js';
 import type { JobQueue } from '../jobs/index.js';
+import type { Notify } from '../notifications/index.js';
 import { eventBody, eventOf, type AuditEvent } from './webhook-events.js';
 import { newSecret, signedHeaders } from './webhook-signature.js';
 import { urlProblems } from './webhook-url.js';
@@ -38,6 +40,8 @@ export interface WebhooksDeps {
   jobs: JobQueue;
   /** Production: https only, and no private or loopback addresses. */
   production: boolean;
+  /** Tells the administrator who registered an endpoint that it was paused; never throws. */
+  notify: Notify;
   timings?: WebhookTimings;
 }
 
@@ -102,12 +106,15 @@ export function createWebhooksService(deps: WebhooksDeps) {
     await jobs.enqueue(DELIVER_JOB, { deliveryId }, tx ? { tx } : {});
   }
 
+  /** Pauses an active endpoint (one that another delivery paused already is left alone) and tells its owner. */
   async function pause(found: Endpoint, reason: string) {
-    await db.transaction(async (tx) => {
-      await tx
+    const paused = await db.transaction(async (tx) => {
+      const [changed] = await tx
         .update(webhookEndpoints)
         .set({ state: 'paused', pausedAt: new Date(), pausedReason: reason })
-        .where(eq(webhookEndpoints.id, found.id));
+        .where(and(eq(webhookEndpoints.id, found.id), eq(webhookEndpoints.state, 'active')))
+        .returning({ id: webhookEndpoints.id });
+      if (!changed) return false;
       await recordAudit(tx, {
         actor: SYSTEM,
         action: 'webhook_endpoint.paused',
@@ -116,7 +123,17 @@ export function createWebhooksService(deps: WebhooksDeps) {
         after: { url: found.url, ownerId: found.ownerId },
         reason,
       });
+      return true;
     });
+    if (!paused) return;
+    await deps.notify([
+      {
+        userId: found.ownerId,
+        kind: 'webhook_paused',
+        text: `The webhook to ${found.url} was paused: ${reason}. Its events wait until you resume it.`,
+        href: `/admin/webhooks/${found.id}`,
+      },
+    ]);
   }
 
   return {

@@ -1,0 +1,1 @@
+ALTER TABLE "evidence_requests" ADD COLUMN "overdue_at" timestamp with time zone;
