@@ -383,7 +383,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   registerProgressApi(app, { progress });
   registerProgressPages(app, { progress, audit });
   registerMonitoringRoutes(app, { monitoring: createMonitoringService({ db }) });
-  registerPlanOutputRoutes(app, { db, improvement });
+  await registerPlanOutputRoutes(app, { db, improvement });
 
   return app;
 }
