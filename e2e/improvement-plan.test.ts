@@ -129,6 +129,31 @@ describe('an improvement plan through the pages without JavaScript, in chromium'
     },
     WHOLE_RUN,
   );
+
+  it(
+    'refuses a plan file upload with the error summary, nothing saved, the page free of serious axe violations',
+    async () => {
+      await page.goto(`${server.url}/organisations`);
+      await page.getByRole('link', { name: 'Ashdown District Council' }).click();
+      await page.getByRole('link', { name: 'Improvement plan of Waste collection' }).click();
+      await page.getByRole('button', { name: 'Import a plan file' }).click();
+      await page.getByLabel('Plan file (JSON)').setInputFiles({
+        name: 'plan.json',
+        mimeType: 'application/json',
+        buffer: Buffer.from(JSON.stringify({ format: 'kloe-assessment/1', aims: [] })),
+      });
+      await page.getByRole('button', { name: 'Import' }).click();
+      const summary = await page.locator('.govuk-error-summary').textContent();
+      expect(summary).toContain('The plan file was not imported: nothing was saved');
+      expect(summary).toContain('format:');
+      await expectAccessible('the import page with an error');
+      await page.getByRole('link', { name: 'Cancel' }).click();
+      expect(await page.locator('#quality').locator('xpath=following-sibling::p[1]').textContent()).toContain(
+        'There are no aims yet',
+      );
+    },
+    WHOLE_RUN,
+  );
 });
 
 describe('an inspector follows plans across organisations and sees the track record in KQ4, in chromium', () => {
