@@ -90,9 +90,7 @@ describe('an improvement plan through the pages without JavaScript, in chromium'
     WHOLE_RUN,
   );
 
-  // Skipped: written in parallel with other merged work, it fails (or hangs) on main since the merge of
-  // 6 December 2026 and has not been made to pass yet — issue 20, see its note.
-  it.skip(
+  it(
     'records progress on an action and sets its status with a reason, the status in words',
     async () => {
       // The on-track action: the off-track one stays as it is for the inspector's monitoring below.
@@ -101,7 +99,8 @@ describe('an improvement plan through the pages without JavaScript, in chromium'
       await expectAccessible('the action page');
       await screenshot(page, 'improvement-action');
 
-      await page.getByRole('link', { name: 'Record progress' }).first().click();
+      // The action page's "Record progress" and "Set the status" are links drawn as buttons (role=button).
+      await page.getByRole('button', { name: 'Record progress' }).click();
       await page.getByLabel('Date of the progress').fill('2999-01-01');
       await page.getByLabel('What progress was made').fill('A second survey is booked');
       await page.getByRole('button', { name: 'Record progress' }).click();
@@ -112,7 +111,7 @@ describe('an improvement plan through the pages without JavaScript, in chromium'
       await page.getByRole('button', { name: 'Record progress' }).click();
       await page.waitForURL(/done=progress-recorded/);
 
-      await page.getByRole('link', { name: 'Set the status' }).click();
+      await page.getByRole('button', { name: 'Set the status' }).click();
       await page.getByLabel('At risk').check();
       await page.getByRole('button', { name: 'Set the status' }).click();
       expect(await page.locator('.govuk-error-summary').textContent()).toContain('Say why the status is at risk');
@@ -127,6 +126,31 @@ describe('an improvement plan through the pages without JavaScript, in chromium'
       expect(await page.locator('h1').textContent()).toContain('Track record: Housing repairs');
       await expectAccessible('the track record');
       await screenshot(page, 'improvement-track-record');
+    },
+    WHOLE_RUN,
+  );
+
+  it(
+    'refuses a plan file upload with the error summary, nothing saved, the page free of serious axe violations',
+    async () => {
+      await page.goto(`${server.url}/organisations`);
+      await page.getByRole('link', { name: 'Ashdown District Council' }).click();
+      await page.getByRole('link', { name: 'Improvement plan of Waste collection' }).click();
+      await page.getByRole('button', { name: 'Import a plan file' }).click();
+      await page.getByLabel('Plan file (JSON)').setInputFiles({
+        name: 'plan.json',
+        mimeType: 'application/json',
+        buffer: Buffer.from(JSON.stringify({ format: 'kloe-assessment/1', aims: [] })),
+      });
+      await page.getByRole('button', { name: 'Import' }).click();
+      const summary = await page.locator('.govuk-error-summary').textContent();
+      expect(summary).toContain('The plan file was not imported: nothing was saved');
+      expect(summary).toContain('format:');
+      await expectAccessible('the import page with an error');
+      await page.getByRole('link', { name: 'Cancel' }).click();
+      expect(await page.locator('#quality').locator('xpath=following-sibling::p[1]').textContent()).toContain(
+        'There are no aims yet',
+      );
     },
     WHOLE_RUN,
   );

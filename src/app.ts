@@ -92,12 +92,13 @@ import { registerTrackRecordApi } from './modules/improvement/track-record.api.j
 import { registerTrackRecordPages } from './modules/improvement/track-record.pages.js';
 import { createTrackRecordService } from './modules/improvement/track-record.service.js';
 import { createProgressService } from './modules/improvement/progress.service.js';
+import { targetBenchmarks } from './modules/improvement/target-benchmarks.js';
 import { registerComparatorGroupsApi } from './modules/indicators/comparator-groups.api.js';
 import { registerComparatorGroupPages } from './modules/indicators/comparator-groups.pages.js';
 import { createComparatorGroupsService } from './modules/indicators/comparator-groups.service.js';
 import { registerIndicatorsApi } from './modules/indicators/indicators.api.js';
 import { registerIndicatorPages } from './modules/indicators/indicators.pages.js';
-import { createIndicatorsService } from './modules/indicators/indicators.service.js';
+import { createIndicatorsService } from './modules/indicators/index.js';
 import { registerSnapshotRoutes } from './modules/indicators/snapshots.pages.js';
 import { createSnapshotsService } from './modules/indicators/snapshots.service.js';
 import { registerOrganisationsApi } from './modules/organisations/organisations.api.js';
@@ -381,14 +382,14 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   registerComparatorGroupPages(app, { groups });
   registerSnapshotRoutes(app, { snapshots });
   // improvement plans
-  const improvement = createImprovementService({ db });
+  const improvement = createImprovementService({ db, benchmarks: targetBenchmarks(indicators) });
   registerImprovementApi(app, { improvement, drafts: planDrafts });
   registerImprovementPages(app, { improvement, drafts: planDrafts });
   const progress = createProgressService({ db });
   registerProgressApi(app, { progress });
   registerProgressPages(app, { progress, audit });
   registerMonitoringRoutes(app, { monitoring: createMonitoringService({ db }) });
-  registerPlanOutputRoutes(app, { db, improvement });
+  await registerPlanOutputRoutes(app, { db, improvement });
 
   return app;
 }

@@ -1292,7 +1292,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Actions of every plan that are off track, overdue or missed a target, filtered (inspectors, administrators) */
+        /** Actions that are off track, overdue or missed a target: every plan (administrators), plans of organisations inspected (inspectors) */
         get: operations["listPlanMonitoring"];
         put?: never;
         post?: never;

@@ -4,6 +4,7 @@ import { describeEachDatabase } from '../../db/testing/test-database.js';
 import { useTestApp } from '../../testing/test-app.js';
 import { createTestUser, type TestUser } from '../../testing/test-users.js';
 import { users } from '../accounts/accounts.tables.js';
+import { createAssessmentsService } from '../assessments/assessments.service.js';
 import { auditLog } from '../audit/audit.tables.js';
 import { insertIndicator } from '../indicators/indicators.repository.js';
 import { indicatorValues } from '../indicators/indicators.tables.js';
@@ -39,6 +40,14 @@ describeEachDatabase('improvement plans API', (driver) => {
     disabled = await createTestUser(db, 'organisation_member', { organisationId: org.id, name: 'Dora Disabled' });
     await db.update(users).set({ disabledAt: new Date() }).where(eq(users.id, disabled.actor.userId));
     inspector = await createTestUser(db, 'inspector');
+    // An inspector reads the plans of the organisations they inspect.
+    await createAssessmentsService({ db }).create(inspector.actor, {
+      organisationId: org.id,
+      serviceId: service.id,
+      kind: 'inspection',
+      title: 'Repairs inspection',
+      frameworkId: 'audit-commission-j2',
+    });
     admin = await createTestUser(db, 'administrator');
     const withValues = await insertIndicator(db, {
       code: 'PLAN-SAT',

@@ -1,8 +1,9 @@
 /**
- * Who may do what with improvement plans: the one place that says so. Members of an organisation keep its
- * plans; administrators, inspectors and the organisation's viewers read them; inspectors, administrators and
- * members comment on them. A plan of an organisation the
- * actor may not see is answered as not found (404), like the organisation itself. Pure: unit-tested.
+ * Who may do what with improvement plans: the one place that says so by role. Members of an organisation keep
+ * its plans; administrators, inspectors and the organisation's viewers read them; inspectors, administrators
+ * and members comment on them. A plan of an organisation the actor may not see is answered as not found (404),
+ * like the organisation itself. Pure: unit-tested. Which organisations an inspector reaches (those they
+ * inspect) needs the database: plan-access.ts narrows 'any' to them.
  */
 import type { Role } from '../accounts/accounts.tables.js';
 import type { UserActor } from '../accounts/actor.js';

@@ -4,7 +4,7 @@ import type { Database } from '../../db/database.js';
 import { users } from '../accounts/accounts.tables.js';
 import { assessments } from '../assessments/assessments.tables.js';
 import { recommendations } from '../assessments/recommendations.tables.js';
-import { indicatorDefinitions, indicatorPeriodStats, indicatorValues } from '../indicators/indicators.tables.js';
+import { indicatorDefinitions, indicatorValues } from '../indicators/indicators.tables.js';
 import { improvementActions, improvementAims, improvementPlans } from './improvement.tables.js';
 
 export type PlanRow = typeof improvementPlans.$inferSelect;
@@ -187,22 +187,6 @@ export async function indicatorsWithValues(db: Database, organisationId: string,
       ),
     )
     .orderBy(asc(indicatorDefinitions.code));
-}
-
-/** The median of every provider in each indicator's latest period with statistics, by code. */
-export async function latestMedians(db: Database, codes: string[]) {
-  if (codes.length === 0) return new Map<string, number>();
-  const rows = await db
-    .select({
-      code: indicatorDefinitions.code,
-      periodIndex: indicatorPeriodStats.periodIndex,
-      median: indicatorPeriodStats.median,
-    })
-    .from(indicatorPeriodStats)
-    .innerJoin(indicatorDefinitions, eq(indicatorDefinitions.id, indicatorPeriodStats.indicatorId))
-    .where(inArray(indicatorDefinitions.code, codes))
-    .orderBy(asc(indicatorPeriodStats.periodIndex));
-  return new Map(rows.map((r) => [r.code, r.median])); // oldest first: the latest wins
 }
 
 /**

@@ -13,6 +13,7 @@ import * as frameworksRepo from '../frameworks/frameworks.repository.js';
 import { invalidPlanInput, planEditConflict } from './improvement.errors.js';
 import type { PlanActor } from './improvement.policy.js';
 import { currentAction, currentAim, loadPlanSubject } from './plan-access.js';
+import type { TargetBenchmarks } from './target-benchmarks.js';
 import * as repo from './improvement.repository.js';
 import type { ActionInput, AimInput, UpdateActionInput, UpdateAimInput } from './improvement.schemas.js';
 import { dependencyCycle } from './dependency-cycle.js';
@@ -42,7 +43,12 @@ export async function frameworkKloes(db: Database) {
   return version ? leafKloes(version.document).map((leaf) => leaf.kloe) : [];
 }
 
-export function createImprovementService(deps: { db: Database; now?: () => Date }) {
+export function createImprovementService(deps: {
+  db: Database;
+  now?: () => Date;
+  /** What targets are set against (the indicators' analysis); without it, targets are not judged challenging. */
+  benchmarks?: TargetBenchmarks;
+}) {
   const { db } = deps;
 
   async function checkAim(tx: Database, serviceId: string, input: AimInput) {
@@ -150,8 +156,8 @@ export function createImprovementService(deps: { db: Database; now?: () => Date 
       const indicators = await repo.indicatorsWithValues(db, organisationId, codes);
       const polarities = new Map(indicators.map((i) => [i.code, polarityOf(i)]));
       const comments = plan ? await progressRepo.listComments(db, plan.id) : [];
-      const medians = await repo.latestMedians(db, codes);
-      return { organisation, service, plan, aims, comments, flags: planQualityFlags(aims, polarities, medians) };
+      const benchmarks = (await deps.benchmarks?.(actor, organisationId, codes)) ?? new Map();
+      return { organisation, service, plan, aims, comments, flags: planQualityFlags(aims, polarities, benchmarks) };
     },
 
     /** What the forms offer: KLOEs of the framework, people of the organisation, its indicators with values. */

@@ -1,6 +1,7 @@
 /**
  * Monitoring plans across organisations: the JSON operation, the page with its filters, and the CSV the
- * page offers (the same filters). Inspectors and administrators only.
+ * page offers (the same filters). Administrators see every plan; inspectors those of the organisations they
+ * inspect.
  */
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -52,7 +53,7 @@ export function registerMonitoringRoutes(app: FastifyInstance, deps: { monitorin
       schema: {
         tags: ['improvement plans'],
         summary:
-          'Actions of every plan that are off track, overdue or missed a target, filtered (inspectors, administrators)',
+          'Actions that are off track, overdue or missed a target: every plan (administrators), plans of organisations inspected (inspectors)',
         querystring: filtersQuery,
         response: { 200: monitoringResponse, 400: problemSchema, 403: problemSchema },
       },

@@ -10,6 +10,7 @@ import { organisations, services } from '../organisations/organisations.tables.j
 import { users } from '../accounts/accounts.tables.js';
 import { planForbidden } from './improvement.errors.js';
 import { mayOnPlan, type PlanActor } from './improvement.policy.js';
+import { organisationsInspectedBy } from './plan-access.js';
 import { improvementActions, improvementAims, improvementPlans } from './improvement.tables.js';
 import { planHref } from './plan-drafts.service.js';
 import { actionStatuses, isoToday } from './plan-status.js';
@@ -61,7 +62,10 @@ export function createMonitoringService(deps: { db: Database; now?: () => Date }
 
   async function list(actor: PlanActor, filters: MonitoringFilters) {
     if (!mayOnPlan(actor, 'monitor', '')) throw planForbidden();
-    const all = await everyAction(db);
+    // An inspector follows the plans of the organisations they inspect; an administrator every plan.
+    const inspected =
+      actor.kind === 'user' && actor.role === 'inspector' ? await organisationsInspectedBy(db, actor.userId) : null;
+    const all = (await everyAction(db)).filter((r) => !inspected || inspected.includes(r.organisationId));
     const today = isoToday(deps.now?.());
     const chosen = all.filter(
       (r) =>

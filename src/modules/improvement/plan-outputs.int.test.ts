@@ -1,7 +1,8 @@
 import { count, eq } from 'drizzle-orm';
-import { beforeAll, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { describeEachDatabase } from '../../db/testing/test-database.js';
-import { submitForm } from '../../testing/forms.js';
+import { multipartBody } from '../../files/multipart-body.js';
+import { cookiesFrom } from '../../testing/forms.js';
 import { useTestApp } from '../../testing/test-app.js';
 import { createTestUser, type TestUser } from '../../testing/test-users.js';
 import { insertIndicator } from '../indicators/indicators.repository.js';
@@ -19,8 +20,10 @@ describeEachDatabase('plan outputs: kloe-plan/1 export and import, CSV, Word', (
   let viewer: TestUser;
   let source: string;
   let target: string;
-  let targetPage: string;
   let targetServiceId: string;
+  let thirdPage: string;
+  let thirdServiceId: string;
+  let outsider: TestUser;
 
   beforeAll(async () => {
     const { db } = t.database;
@@ -29,6 +32,11 @@ describeEachDatabase('plan outputs: kloe-plan/1 export and import, CSV, Word', (
     const repairs = await services.createService(SYSTEM, org.id, { name: 'Repairs', description: null });
     const lettings = await services.createService(SYSTEM, org.id, { name: 'Lettings', description: null });
     targetServiceId = lettings.id;
+    const waste = await services.createService(SYSTEM, org.id, { name: 'Waste', description: null });
+    thirdServiceId = waste.id;
+    thirdPage = `/organisations/${org.id}/services/${waste.id}/plan`;
+    const elsewhere = await createTestOrganisation(db, { name: 'Elsewhere Council' });
+    outsider = await createTestUser(db, 'organisation_member', { organisationId: elsewhere.id });
     member = await createTestUser(db, 'organisation_member', { organisationId: org.id, name: 'Olu Owner' });
     viewer = await createTestUser(db, 'viewer', { organisationId: org.id });
     const indicator = await insertIndicator(db, {
@@ -45,7 +53,6 @@ describeEachDatabase('plan outputs: kloe-plan/1 export and import, CSV, Word', (
       .values({ indicatorId: indicator.id, organisationId: org.id, periodIndex: 2025, period: '2025/26', value: 70 });
     source = `/api/organisations/${org.id}/services/${repairs.id}/plan`;
     target = `/api/organisations/${org.id}/services/${lettings.id}/plan`;
-    targetPage = `/organisations/${org.id}/services/${lettings.id}/plan`;
 
     const aim = (await api(member, 'POST', `${source}/aims`, { title: 'Satisfied tenants', kloeRefs: ['4.2'] })).json();
     const first = (
@@ -73,9 +80,9 @@ describeEachDatabase('plan outputs: kloe-plan/1 export and import, CSV, Word', (
 
   const api = (user: TestUser, method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown) =>
     t.app.inject({ method, url, headers: user.headers, ...(payload ? { payload } : {}) });
-  const aimsOfTarget = async () => {
+  const aimsOf = async (serviceId: string) => {
     const { db } = t.database;
-    const [plan] = await db.select().from(improvementPlans).where(eq(improvementPlans.serviceId, targetServiceId));
+    const [plan] = await db.select().from(improvementPlans).where(eq(improvementPlans.serviceId, serviceId));
     if (!plan) return 0;
     return (await db.select({ n: count() }).from(improvementAims).where(eq(improvementAims.planId, plan.id)))[0]!.n;
   };
@@ -116,14 +123,14 @@ describeEachDatabase('plan outputs: kloe-plan/1 export and import, CSV, Word', (
     const refused = await api(member, 'POST', `${target}/import`, bad);
     expect(refused.statusCode).toBe(400);
     expect(refused.json().errors.map((e: { field: string }) => e.field)).toEqual(['aims.0.actions.1.ownerEmail']);
-    expect(await aimsOfTarget()).toBe(0);
+    expect(await aimsOf(targetServiceId)).toBe(0);
     const circle = structuredClone(doc);
     circle.aims[0].actions[0].dependsOn = ['1.2'];
     const refusedCircle = await api(member, 'POST', `${target}/import`, circle);
     expect(refusedCircle.statusCode).toBe(400);
     // The second action's dependency closes the circle the first one's opened.
     expect(refusedCircle.json().errors[0].field).toBe('aims.0.actions.1.dependsOn');
-    expect(await aimsOfTarget()).toBe(0);
+    expect(await aimsOf(targetServiceId)).toBe(0);
     expect((await api(viewer, 'POST', `${target}/import`, doc)).statusCode).toBe(403);
 
     const done = await api(member, 'POST', `${target}/import`, doc);
@@ -136,16 +143,83 @@ describeEachDatabase('plan outputs: kloe-plan/1 export and import, CSV, Word', (
     expect(twice.json().code).toBe('plan_not_empty');
   });
 
-  it('takes a plan file on a page, keeping what was pasted on an error', async () => {
-    const res = await submitForm(t.app, {
-      page: `${targetPage}/import`,
-      headers: member.headers,
-      fields: { document: '{"format": "kloe-plan/1", "aims": [' },
+  describe('the import page, which takes the file as an upload', () => {
+    /** Posts the page's form as a browser does: its CSRF token and cookie, the file as multipart. */
+    async function upload(user: TestUser, file?: { name: string; text: string }) {
+      const form = await t.app.inject({ url: `${thirdPage}/import`, headers: user.headers });
+      expect(form.statusCode, form.body).toBe(200);
+      const token = /name="_csrf" value="([^"]+)"/.exec(form.body)![1]!;
+      const files = file ? [{ field: 'file', name: file.name, bytes: Buffer.from(file.text) }] : [];
+      const { payload, headers } = multipartBody({ _csrf: token }, files);
+      return t.app.inject({
+        method: 'POST',
+        url: `${thirdPage}/import`,
+        headers: {
+          ...user.headers,
+          ...headers,
+          cookie: cookiesFrom(form.headers['set-cookie']),
+        },
+        payload,
+      });
+    }
+    const summary = (html: string) => /<div class="govuk-error-summary"[\s\S]*?<\/ul>/.exec(html)?.[0] ?? '';
+
+    it('lists every problem of a refused file by its place, beside the file field, and saves nothing', async () => {
+      const doc = (await api(member, 'GET', `${source}/export`)).json();
+      const bad = structuredClone(doc);
+      bad.aims[0].actions[0].dueDate = '2025-01-01'; // before its start and its milestone
+      bad.aims[0].actions[1].ownerEmail = 'nobody@example.test';
+      const res = await upload(member, { name: 'plan.json', text: JSON.stringify(bad) });
+      expect(res.statusCode).toBe(400);
+      const listed = summary(res.body);
+      expect(listed).toContain('The plan file was not imported: nothing was saved');
+      expect(listed).toContain('aims.0.actions.0.dueDate: The due date must be the same as or after the start date');
+      expect(listed).toContain('href="#file"');
+      expect(res.body).toMatch(/<p id="file-error" class="govuk-error-message">/);
+      expect(await aimsOf(thirdServiceId)).toBe(0);
     });
-    expect(res.statusCode).toBe(400);
-    expect(res.body).toContain('There is a problem');
-    expect(res.body).toContain('The plan file is not JSON');
-    expect(res.body).toContain('{&quot;format&quot;: &quot;kloe-plan/1&quot;, &quot;aims&quot;: [');
+
+    it('refuses no file, a file that is not JSON and a file of another format, each beside the field', async () => {
+      const none = await upload(member);
+      expect(none.statusCode).toBe(400);
+      expect(summary(none.body)).toContain('Choose a plan file (kloe-plan/1, JSON) to import');
+      const notJson = await upload(member, { name: 'plan.json', text: '{"format": "kloe-plan/1", "aims": [' });
+      expect(summary(notJson.body)).toContain('The file is not JSON');
+      const other = await upload(member, { name: 'a.json', text: JSON.stringify({ format: 'kloe-assessment/1' }) });
+      expect(other.statusCode).toBe(400);
+      expect(summary(other.body)).toMatch(/format: .*kloe-plan\/1/);
+      expect(await aimsOf(thirdServiceId)).toBe(0);
+    });
+
+    it('imports a good file and goes to the plan; a second file is refused as the plan has aims', async () => {
+      const doc = (await api(member, 'GET', `${source}/export`)).json();
+      const res = await upload(member, { name: 'plan.json', text: JSON.stringify(doc) });
+      expect(res.statusCode, res.body).toBe(303);
+      expect(res.headers.location).toBe(`${thirdPage}?done=imported`);
+      const plan = await t.app.inject({ url: res.headers.location, headers: member.headers });
+      expect(plan.body).toContain('The plan file has been imported.');
+      expect(plan.body).toContain('Survey after every repair');
+      expect(await aimsOf(thirdServiceId)).toBe(1);
+
+      const again = await upload(member, { name: 'plan.json', text: JSON.stringify(doc) });
+      expect(again.statusCode).toBe(409);
+      expect(summary(again.body)).toContain('already has aims');
+      expect(await aimsOf(thirdServiceId)).toBe(1);
+    });
+
+    it('is for the organisation’s members: a viewer is refused, another organisation’s member finds nothing', async () => {
+      expect((await t.app.inject({ url: `${thirdPage}/import`, headers: viewer.headers })).statusCode).toBe(403);
+      const stranger = await t.app.inject({ url: `${thirdPage}/import`, headers: outsider.headers });
+      expect(stranger.statusCode).toBe(404);
+      const { payload, headers } = multipartBody({}, [{ field: 'file', name: 'p.json', bytes: Buffer.from('{}') }]);
+      const post = await t.app.inject({
+        method: 'POST',
+        url: `${thirdPage}/import`,
+        headers: { ...outsider.headers, ...headers },
+        payload,
+      });
+      expect(post.statusCode).toBe(404);
+    });
   });
 
   it('publishes the JSON Schema and lists the operations in the OpenAPI document', async () => {

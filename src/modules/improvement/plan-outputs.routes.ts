@@ -1,13 +1,15 @@
 /**
- * A plan's outputs: kloe-plan/1 JSON (export and all-or-nothing import, in the API and as a page), CSV and
- * Word downloads. The plan page itself prints (its buttons and forms are hidden on paper).
+ * A plan's outputs: kloe-plan/1 JSON (export and all-or-nothing import, in the API as a JSON body and on a
+ * page as an uploaded file), CSV and Word downloads. The plan page itself prints (its buttons and forms are
+ * hidden on paper).
  */
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Database } from '../../db/database.js';
-import { AppError } from '../../errors.js';
-import { handleFormPost, type FormState } from '../../web/form-post.js';
+import { AppError, type FieldProblem } from '../../errors.js';
+import { registerUploadScope } from '../../files/multipart-uploads.js';
+import { singleFileBytes, type Upload } from '../../files/upload-files.js';
 import { currentUser, type UserActor } from '../accounts/actor.js';
 import { problemSchema } from '../frameworks/frameworks.schemas.js';
 import { refuseInvisibleOrganisation } from '../organisations/organisations.hooks.js';
@@ -21,13 +23,18 @@ import { planJsonSchemaText } from './plan-exchange.json-schema.js';
 
 const DOCX_TYPE = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
 const importResponse = z.object({ aims: z.number().int(), actions: z.number().int() });
-const importForm = z.object({ document: z.string().trim().min(1, 'Paste the plan file').max(5_000_000) });
+/** A plan file's size limit, in the API's body and on the page. */
+const PLAN_FILE_MAX_BYTES = 5 * 1024 * 1024;
+const invalidUpload = (message: string) =>
+  new AppError('invalid_plan_file', 400, 'The plan file was not imported: nothing was saved', [
+    { field: 'file', message },
+  ]);
 
 /** A file name safe in a header: the service's name in plain letters. */
 const fileName = (name: string, ext: string) =>
   `improvement-plan-${name.replace(/[^A-Za-z0-9]+/g, '-').toLowerCase()}.${ext}`;
 
-export function registerPlanOutputRoutes(
+export async function registerPlanOutputRoutes(
   app: FastifyInstance,
   deps: { db: Database; improvement: ImprovementService },
 ) {
@@ -58,7 +65,7 @@ export function registerPlanOutputRoutes(
     `${api}/import`,
     {
       ...route('edit'),
-      bodyLimit: 5 * 1024 * 1024,
+      bodyLimit: PLAN_FILE_MAX_BYTES,
       schema: {
         tags: ['improvement plans'],
         summary: 'Import a kloe-plan/1 document into the service’s empty plan, all or nothing (409 if it has aims)',
@@ -114,16 +121,29 @@ export function registerPlanOutputRoutes(
     );
   }
 
-  async function renderImport(reply: FastifyReply, actor: UserActor, p: z.infer<typeof planParams>, state: FormState) {
+  /** The import page: each problem of a refused file listed in the summary, by its place in the file. */
+  async function renderImport(
+    reply: FastifyReply,
+    actor: UserActor,
+    p: z.infer<typeof planParams>,
+    problems?: FieldProblem[],
+  ) {
     const plan = await improvement.get(actor, p.id, p.serviceId);
+    const text = (x: FieldProblem) => (x.field === 'file' ? x.message : `${x.field}: ${x.message}`);
     return reply.render('improvement/views/import.njk', {
-      ...state,
       section: 'organisations',
       organisation: plan.organisation,
       service: plan.service,
       pageTitle: 'Import a plan file',
       planHref: planHref(p.id, p.serviceId),
       hasAims: plan.aims.length > 0,
+      maxMb: PLAN_FILE_MAX_BYTES / 1024 / 1024,
+      errors: problems && {
+        errorList: problems.map((x) => ({ text: text(x), href: '#file' })),
+        fields: {
+          file: { text: problems.length === 1 ? text(problems[0]!) : 'The file has problems: see the list above' },
+        },
+      },
       breadcrumbs: [
         { text: 'Organisations', href: '/organisations' },
         { text: plan.organisation.name, href: `/organisations/${p.id}` },
@@ -132,51 +152,49 @@ export function registerPlanOutputRoutes(
     });
   }
 
-  routes.get(
-    `${page}/import`,
-    { ...route('edit'), schema: { hide: true, params: planParams } },
-    async (request, reply) => renderImport(reply, currentUser(request), request.params, { values: {} }),
-  );
+  /** The uploaded file as a kloe-plan/1 document; the problems of one that is not, beside the file field. */
+  async function planFileOf(uploads: Upload[]) {
+    const bytes = await singleFileBytes(uploads);
+    if (!bytes) throw invalidUpload('Choose a plan file (kloe-plan/1, JSON) to import');
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(bytes.toString('utf8'));
+    } catch {
+      throw invalidUpload('The file is not JSON: choose a plan file exported by kloe (kloe-plan/1)');
+    }
+    return parsePlanFile(parsed);
+  }
 
-  routes.post(
-    `${page}/import`,
-    { ...route('edit'), schema: { hide: true, params: planParams } },
-    async (request, reply) => {
-      const actor = currentUser(request);
-      const p = request.params;
-      return handleFormPost(reply, {
-        body: request.body,
-        schema: importForm,
-        save: async ({ document }) => {
-          try {
-            let parsed: unknown;
-            try {
-              parsed = JSON.parse(document);
-            } catch {
-              throw new AppError('invalid_plan_file', 400, 'Not JSON', [
-                { field: 'document', message: 'The plan file is not JSON' },
-              ]);
-            }
-            await importPlan(db, actor, p.id, p.serviceId, parsePlanFile(parsed));
-          } catch (error) {
-            // Every problem beside the one field the page has, saying where in the file it is.
-            if (error instanceof AppError && (error.problems.length > 0 || error.status === 409)) {
-              const problems = error.problems.length ? error.problems : [{ field: 'document', message: error.message }];
-              throw new AppError(error.code, error.status, error.message, [
-                {
-                  field: 'document',
-                  message: problems
-                    .map((x) => (x.field === 'document' ? x.message : `${x.field}: ${x.message}`))
-                    .join('; '),
-                },
-              ]);
-            }
-            throw error;
-          }
-          return `${planHref(p.id, p.serviceId)}?done=imported`;
+  // The page takes the file as an upload (multipart): only this scope reads such bodies.
+  await registerUploadScope(
+    app,
+    PLAN_FILE_MAX_BYTES,
+    (scope) => {
+      const pages = scope.withTypeProvider<ZodTypeProvider>();
+      // Another organisation's plan is refused before its upload is read (the scope's hooks read it first).
+      const importRoute = {
+        onRequest: async (request: FastifyRequest) => {
+          if (request.actor.kind === 'user') await refuseInvisibleOrganisation(request);
         },
-        redisplay: (reply, state) => renderImport(reply, actor, p, state),
+        config: routeConfigFor('edit'),
+        schema: { hide: true, params: planParams },
+      };
+      pages.get(`${page}/import`, importRoute, async (request, reply) =>
+        renderImport(reply, currentUser(request), request.params),
+      );
+      pages.post(`${page}/import`, importRoute, async (request, reply) => {
+        const actor = currentUser(request);
+        const p = request.params;
+        try {
+          await importPlan(db, actor, p.id, p.serviceId, await planFileOf(request.uploads));
+        } catch (error) {
+          if (!(error instanceof AppError) || (error.problems.length === 0 && error.status !== 409)) throw error;
+          const problems = error.problems.length > 0 ? error.problems : [{ field: 'file', message: error.message }];
+          return renderImport(reply.status(error.status), actor, p, problems);
+        }
+        return reply.redirect(`${planHref(p.id, p.serviceId)}?done=imported`, 303);
       });
     },
+    'file',
   );
 }

@@ -1,7 +1,8 @@
 /**
  * Plan quality checks drawn from the descriptors of 5.1.2 (co-ordinated, robust, deliverable plans) and
  * 5.1.3: every action has an owner, a due date and a measure with a target; milestones fall before the due
- * date; targets are better than the baseline in the indicator's polarity, and than the median of all providers. Plain-language flags with counts,
+ * date; targets are better than the baseline in the indicator's polarity, and challenging: better than the
+ * organisation's current quartile or than its comparator group's median. Plain-language flags with counts,
  * shown on the plan and never blocking a save. Pure: no I/O.
  */
 import type { IndicatorMeasure, Milestone } from './improvement.tables.js';
@@ -41,10 +42,28 @@ export function improves(measure: IndicatorMeasure, polarity: Polarity): boolean
 const plural = (count: number, one: string, many: string) => (count === 1 ? one : many);
 
 /**
- * Is the target better than the median of every provider in the latest period (5.1.2: challenging targets)?
- * Against the median: a target below it keeps the service in the bottom half. For an indicator judged against
- * its own target the distance to that target is compared.
+ * What a target is set against: the organisation's latest national standing in the indicator (its quartile,
+ * 1 the best quarter … 4, and the quartiles' values) and the median of its comparator group in that period.
+ * Either is null where the indicators have no figure for it.
  */
+export interface Benchmark {
+  national: { quartile: number; q1: number; median: number; q3: number } | null;
+  groupMedian: number | null;
+}
+
+/**
+ * The value a target must reach to lift the organisation out of its current quartile: the edge of the next
+ * better one, or of the top quarter for an organisation already in it (to stay there). Quartiles of values
+ * say nothing of the distance to an indicator's own target, so a target-polarity indicator has none.
+ */
+export function nextQuartileEdge(polarity: Polarity, national: NonNullable<Benchmark['national']>): number | null {
+  const { q1, median, q3, quartile } = national;
+  if (polarity.polarity === 'target') return null;
+  const edges = polarity.polarity === 'higher' ? [q3, q3, median, q1] : [q1, q1, median, q3];
+  return edges[Math.min(Math.max(quartile, 1), 4) - 1]!;
+}
+
+/** Is the target better than the median (of the comparator group), in the indicator's polarity? */
 export function beatsMedian(measure: IndicatorMeasure, polarity: Polarity, median: number): boolean {
   switch (polarity.polarity) {
     case 'higher':
@@ -56,11 +75,28 @@ export function beatsMedian(measure: IndicatorMeasure, polarity: Polarity, media
   }
 }
 
+/**
+ * Is the target challenging (5.1.2): better than the organisation's current quartile, or than its
+ * comparator group's median? Undefined when neither can be judged (no figures for the indicator).
+ */
+export function isChallenging(
+  measure: IndicatorMeasure,
+  polarity: Polarity,
+  benchmark: Benchmark,
+): boolean | undefined {
+  const edge = benchmark.national ? nextQuartileEdge(polarity, benchmark.national) : null;
+  const liftsQuartile =
+    edge === null ? undefined : polarity.polarity === 'higher' ? measure.target >= edge : measure.target <= edge;
+  const beatsGroup = benchmark.groupMedian === null ? undefined : beatsMedian(measure, polarity, benchmark.groupMedian);
+  if (liftsQuartile === undefined && beatsGroup === undefined) return undefined;
+  return liftsQuartile === true || beatsGroup === true;
+}
+
 /** The flags that apply, in a fixed order; an empty list means every check passed. */
 export function planQualityFlags(
   aims: CheckedAim[],
   polarities: ReadonlyMap<string, Polarity>,
-  medians: ReadonlyMap<string, number> = new Map(),
+  benchmarks: ReadonlyMap<string, Benchmark> = new Map(),
 ): QualityFlag[] {
   const actions = aims.flatMap((aim) => aim.actions);
   const measures = actions.flatMap((a) => a.measures);
@@ -76,10 +112,10 @@ export function planQualityFlags(
       const polarity = polarities.get(m.indicatorCode);
       return polarity !== undefined && !improves(m, polarity);
     }).length,
-    targetBelowMedian: measures.filter((m) => {
+    targetNotChallenging: measures.filter((m) => {
       const polarity = polarities.get(m.indicatorCode);
-      const median = medians.get(m.indicatorCode);
-      return polarity !== undefined && median !== undefined && !beatsMedian(m, polarity, median);
+      const benchmark = benchmarks.get(m.indicatorCode);
+      return polarity !== undefined && benchmark !== undefined && isChallenging(m, polarity, benchmark) === false;
     }).length,
   };
   const flags: QualityFlag[] = [
@@ -122,12 +158,12 @@ export function planQualityFlags(
       ),
     },
     {
-      code: 'target_not_better_than_median',
-      count: counts.targetBelowMedian,
+      code: 'target_not_challenging',
+      count: counts.targetNotChallenging,
       message: plural(
-        counts.targetBelowMedian,
-        'target is no better than the median of all providers in the latest period',
-        'targets are no better than the median of all providers in the latest period',
+        counts.targetNotChallenging,
+        'target would neither lift the organisation out of its current quartile nor beat its comparator group’s median',
+        'targets would neither lift the organisation out of its current quartile nor beat its comparator group’s median',
       ),
     },
   ];
