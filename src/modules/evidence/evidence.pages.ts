@@ -16,9 +16,11 @@ import { assessmentCrumb, common, LIST_CRUMB } from '../assessments/assessments.
 import { assessmentForbidden } from '../assessments/assessments.errors.js';
 import { routeConfigFor } from '../assessments/assessments.policy.js';
 import type { AssessmentsService } from '../assessments/assessments.service.js';
-import { sendFile } from './evidence.api.js';
+import { sendFile, sendInline } from './evidence.api.js';
+import { fileNotInline } from './evidence.errors.js';
+import { previewPassage } from './passage-highlight.js';
 import { registerUploadScope } from '../../files/multipart-uploads.js';
-import { cappedNote, snippetHtml } from './evidence.responses.js';
+import { cappedNote, snippetHtml, unmarkedSnippet } from './evidence.responses.js';
 import {
   assessmentParams,
   EVIDENCE_KIND_LABELS,
@@ -33,7 +35,7 @@ import {
   decideSuggestionsBody,
 } from './evidence.schemas.js';
 import type { EvidenceService } from './evidence.service.js';
-import { TYPE_LABELS, fileTypeOf } from '../../files/file-types.js';
+import { TYPE_LABELS, fileTypeOf, type FileType } from '../../files/file-types.js';
 
 export interface EvidencePageDeps {
   evidence: EvidenceService;
@@ -43,6 +45,15 @@ export interface EvidencePageDeps {
 }
 
 const doneQuery = z.object({ done: z.string().max(40).optional() });
+/** The passage to mark in a preview: a link's quote or a suggestion's passage, as long as a link's quote may be. */
+const previewQuery = z.object({
+  quote: z.string().max(2000, { error: 'A quote is at most 2,000 characters' }).optional(),
+});
+
+/** The types a browser shows by itself, inside the preview page; the others are previewed as their text. */
+const INLINE_TYPES = new Set<FileType>(['pdf', 'png', 'jpeg']);
+/** How much of a file's text a preview shows: the part around the passage when the text is longer. */
+const PREVIEW_CHARS = 200_000;
 
 export const withoutCsrf = (body: unknown) =>
   Object.fromEntries(Object.entries((body ?? {}) as Record<string, unknown>).filter(([k]) => k !== CSRF_FIELD));
@@ -74,6 +85,7 @@ export async function registerEvidencePages(app: FastifyInstance, deps: Evidence
     typeLabel: (mediaType: string) => TYPE_LABELS[fileTypeOf(mediaType)!] ?? mediaType,
     fileSize,
     snippetHtml,
+    unmarked: unmarkedSnippet,
     maxMb: Math.round(deps.maxBytes / 1024 / 1024),
     acceptedTypes: deps.types.map((t) => TYPE_LABELS[t as keyof typeof TYPE_LABELS]).join(', '),
   };
@@ -156,6 +168,51 @@ export async function registerEvidencePages(app: FastifyInstance, deps: Evidence
       const { id, itemId, fileId } = request.params;
       const { file, stream } = await evidence.openFile(currentUser(request), id, itemId, fileId);
       return sendFile(reply, file, stream);
+    },
+  );
+
+  pages.get(
+    '/assessments/:id/evidence/:itemId/files/:fileId/preview',
+    { config: routeConfigFor('view'), schema: { hide: true, params: fileParams, querystring: previewQuery } },
+    async (request, reply) => {
+      const { id, itemId, fileId } = request.params;
+      const actor = currentUser(request);
+      const [preview, header] = await Promise.all([
+        evidence.previewFile(actor, id, itemId, fileId),
+        headerOf(actor, id),
+      ]);
+      const quote = request.query.quote?.trim() || undefined;
+      const { file, item } = preview;
+      const type = fileTypeOf(file.mediaType);
+      return reply.render('evidence/views/preview.njk', {
+        ...shared,
+        pageTitle: `${file.fileName}: preview`,
+        breadcrumbs: [
+          LIST_CRUMB,
+          assessmentCrumb(preview.assessment),
+          { text: 'Evidence', href: `/assessments/${id}/evidence` },
+          { text: item.title, href: `/assessments/${id}/evidence/${itemId}` },
+        ],
+        header,
+        assessment: preview.assessment,
+        item,
+        file,
+        inline: type !== undefined && INLINE_TYPES.has(type) ? (type === 'pdf' ? 'pdf' : 'image') : null,
+        quote,
+        passage: preview.text === null ? null : previewPassage(preview.text, quote, PREVIEW_CHARS),
+      });
+    },
+  );
+
+  pages.get(
+    '/assessments/:id/evidence/:itemId/files/:fileId/inline',
+    { config: routeConfigFor('view'), schema: { hide: true, params: fileParams } },
+    async (request, reply) => {
+      const { id, itemId, fileId } = request.params;
+      const { file, stream } = await evidence.openFile(currentUser(request), id, itemId, fileId);
+      const type = fileTypeOf(file.mediaType);
+      if (type === undefined || !INLINE_TYPES.has(type)) throw fileNotInline(file.fileName);
+      return sendInline(reply, file, stream);
     },
   );
 
