@@ -189,12 +189,19 @@ describeEachDatabase('evidence pages', (driver) => {
     const refused = await submitForm(t.app, {
       page: `${itemUrl}/edit`,
       headers: member.headers,
-      fields: { title: 'Tenants’ focus group', kind: 'focus_group', evidenceDate: '2026-13-40' },
+      fields: {
+        title: 'Tenants’ focus group',
+        kind: 'focus_group',
+        'evidenceDate-day': '40',
+        'evidenceDate-month': '13',
+        'evidenceDate-year': '2026',
+      },
     });
     expect(refused.statusCode).toBe(400);
-    expect(refused.body).toContain('govuk-error-summary');
-    expect(refused.body).toContain('href="#evidenceDate"');
+    expect(refused.body).toContain('href="#evidenceDate-day">The date the evidence is about must be a real date</a>');
     expect(refused.body).toContain('value="Tenants’ focus group"');
+    expect(refused.body).toMatch(/id="evidenceDate-day"[^>]*value="40"/);
+    expect(refused.body).toMatch(/id="evidenceDate-month"[^>]*value="13"/);
 
     const saved = await submitForm(t.app, {
       page: `${itemUrl}/edit`,
@@ -202,7 +209,9 @@ describeEachDatabase('evidence pages', (driver) => {
       fields: {
         title: 'Tenants’ focus group',
         kind: 'focus_group',
-        evidenceDate: '2026-02-11',
+        'evidenceDate-day': '11',
+        'evidenceDate-month': '2',
+        'evidenceDate-year': '2026',
         notes: 'Eight tenants.',
       },
     });
@@ -211,6 +220,12 @@ describeEachDatabase('evidence pages', (driver) => {
     expect(changed.body).toContain('The details have been changed.');
     expect(changed.body).toContain('Tenants’ focus group');
     expect(changed.body).toContain('Eight tenants.');
+    expect(changed.body).toContain('11 February 2026');
+    // The form to change it again shows the stored date in the three fields.
+    const again = await t.app.inject({ url: `${itemUrl}/edit`, headers: member.headers });
+    expect(again.body).toMatch(/id="evidenceDate-day"[^>]*value="11"/);
+    expect(again.body).toMatch(/id="evidenceDate-month"[^>]*value="2"/);
+    expect(again.body).toMatch(/id="evidenceDate-year"[^>]*value="2026"/);
 
     expect((await t.app.inject({ url: `${itemUrl}/edit`, headers: viewer.headers })).statusCode).toBe(403);
     const confirm = await t.app.inject({ url: `${itemUrl}/delete`, headers: member.headers });

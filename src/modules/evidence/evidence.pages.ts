@@ -9,6 +9,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError } from '../../errors.js';
+import { parseDateForm } from '../../web/date-input-fields.js';
 import { formErrorsFrom, problemsFromZod, type FormErrors } from '../../web/form-errors.js';
 import { CSRF_FIELD } from '../../web/security.js';
 import { currentUser, type UserActor } from '../accounts/actor.js';
@@ -30,6 +31,7 @@ import {
   linkBody,
   linkParams,
   searchQuery,
+  type SearchInput,
   STANCE_LABELS,
   suggestionParams,
   decideSuggestionsBody,
@@ -49,6 +51,10 @@ const doneQuery = z.object({ done: z.string().max(40).optional() });
 const previewQuery = z.object({
   quote: z.string().max(2000, { error: 'A quote is at most 2,000 characters' }).optional(),
 });
+
+/** The item form's GOV.UK date input. */
+const ITEM_DATES = { evidenceDate: 'The date the evidence is about' };
+const SEARCH_DATES = { from: 'The first date', to: 'The last date' };
 
 /** The types a browser shows by itself, inside the preview page; the others are previewed as their text. */
 const INLINE_TYPES = new Set<FileType>(['pdf', 'png', 'jpeg']);
@@ -267,7 +273,7 @@ export async function registerEvidencePages(app: FastifyInstance, deps: Evidence
       const { id, itemId } = request.params;
       const values = withoutCsrf(request.body);
       try {
-        await evidence.update(actor, id, itemId, itemBody.parse(values));
+        await evidence.update(actor, id, itemId, parseDateForm(itemBody, values, ITEM_DATES));
         return reply.redirect(`/assessments/${id}/evidence/${itemId}?done=updated`, 303);
       } catch (error) {
         const refused = formErrorsOf(error);
@@ -392,16 +398,23 @@ export async function registerEvidencePages(app: FastifyInstance, deps: Evidence
     where: { assessmentId?: string; header?: unknown; breadcrumbs: unknown[]; action: string },
   ) {
     const raw = (query ?? {}) as Record<string, unknown>;
-    const parsed = searchQuery.safeParse(raw);
-    const found = parsed.success ? await evidence.search(actor, parsed.data, where.assessmentId) : undefined;
-    return reply.status(parsed.success ? 200 : 400).render('evidence/views/search.njk', {
+    let input: SearchInput | undefined;
+    let refused: ReturnType<typeof formErrorsOf>;
+    try {
+      input = parseDateForm(searchQuery, raw, SEARCH_DATES);
+    } catch (error) {
+      refused = formErrorsOf(error);
+      if (!refused) throw error;
+    }
+    const found = input ? await evidence.search(actor, input, where.assessmentId) : undefined;
+    return reply.status(refused?.status ?? 200).render('evidence/views/search.njk', {
       ...shared,
       section: where.assessmentId ? 'assessments' : 'evidence',
       pageTitle: raw.q ? `Search evidence for “${String(raw.q)}”` : 'Search evidence',
       ...where,
       values: raw,
-      errors: parsed.success ? undefined : formErrorsFrom(problemsFromZod(parsed.error)),
-      searched: parsed.success && parsed.data.q !== '',
+      errors: refused?.errors,
+      searched: input !== undefined && input.q !== '',
       results: found?.hits ?? [],
       matches: found?.matches ?? 0,
       cappedNote: found?.capped ? cappedNote(found.matches) : undefined,
@@ -439,7 +452,7 @@ export async function registerEvidencePages(app: FastifyInstance, deps: Evidence
         const { id } = request.params;
         const values = withoutCsrf(request.body);
         try {
-          const item = await evidence.create(actor, id, itemBody.parse(values), request.uploads);
+          const item = await evidence.create(actor, id, parseDateForm(itemBody, values, ITEM_DATES), request.uploads);
           return reply.redirect(`/assessments/${id}/evidence/${item.id}?done=added`, 303);
         } catch (error) {
           const refused = formErrorsOf(error);
