@@ -85,10 +85,7 @@ describe('judging a KLOE, in chromium', () => {
     expect(await panel.textContent()).toContain('The findings saved so far suggest Promising');
   }, 120_000);
 
-  // Skipped: in the whole file's run on the shared machine (load average over 20) this test timed out after
-  // the JavaScript test; alone it ran. Cause not yet found. The same behaviour is covered in-process by
-  // src/modules/assessments/workspace.pages.int.test.ts.
-  it.skip('after a refused save, the counts, the suggestion and the message all describe the findings as submitted', async () => {
+  it('after a refused save, the counts, the suggestion and the message all describe the findings as submitted', async () => {
     const page = await signedInPage(false);
     await page.goto(`${server.url}${address}/kloes/5.1.2`);
     for (const ref of REFS_512) await finding(page, ref, 'met').check();
@@ -112,10 +109,9 @@ describe('judging a KLOE, in chromium', () => {
     await page.getByRole('button', { name: 'Save KLOE', exact: true }).click();
     await page.waitForURL(/done=saved/, { timeout: 30_000 });
     expect(new URL(page.url()).hash).toBe('#kloe-save');
-  }, 300_000);
+  }, 120_000);
 
-  // Skipped with the test above, whose saves it reads; covered by workspace.pages.int.test.ts and kloe-history.test.ts.
-  it.skip('tells the KLOE’s history in plain words', async () => {
+  it('tells the KLOE’s history in plain words', async () => {
     const page = await signedInPage(false);
     await page.goto(`${server.url}${address}/kloes/5.1.2#history`);
     const history = (await page.locator('.kloe-history').textContent())!.replace(/\s+/g, ' ');
@@ -162,10 +158,7 @@ describe('judging a KLOE, in chromium', () => {
     expect(await page.locator('#item-title').textContent()).toContain('Procurement interview');
   }, 120_000);
 
-  // Skipped: in the whole file's run on the shared machine (load average over 20) this test timed out after
-  // the JavaScript test; alone it ran. Cause not yet found. The same behaviour is covered in-process by
-  // src/modules/assessments/assessments.pages.int.test.ts.
-  it.skip('asks before publishing, saying what will be locked, without JavaScript', async () => {
+  it('asks before publishing, saying what will be locked, without JavaScript', async () => {
     const page = await signedInPage(false);
     await page.goto(`${server.url}${address}`);
     await page.getByRole('button', { name: 'Send to moderation' }).click();
