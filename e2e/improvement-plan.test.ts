@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
+import { fillDate } from './support/date-input.js';
 import { launchBrowser, screenshot, seriousAccessibilityViolations } from './support/browser.js';
 import { startServer, type RunningServer } from './support/server.js';
 
@@ -65,10 +66,10 @@ describe('an improvement plan through the pages without JavaScript, in chromium'
       await page.getByRole('link', { name: 'Add an action to aim 5' }).click();
       await page.getByLabel('Action', { exact: true }).fill('Survey tenants after every repair');
       await page.getByLabel('Owner').selectOption({ label: 'Morgan Hale' });
-      await page.getByLabel('Start date (optional)').fill('2027-04-01');
-      await page.getByLabel('Due date').fill('2027-03-01');
+      await fillDate(page, 'startDate', '2027-04-01');
+      await fillDate(page, 'dueDate', '2027-03-01');
       await page.locator('[name="milestones.0.title"]').fill('Survey live');
-      await page.locator('[name="milestones.0.date"]').fill('2027-06-30');
+      await fillDate(page, 'milestones.0.date', '2027-06-30');
       await page.locator('[name="measures.0.indicatorCode"]').selectOption({ index: 1 });
       await page.locator('[name="measures.0.baseline"]').fill('70');
       await page.locator('[name="measures.0.target"]').fill('85');
@@ -79,7 +80,7 @@ describe('an improvement plan through the pages without JavaScript, in chromium'
       expect(await page.getByLabel('Action', { exact: true }).inputValue()).toBe('Survey tenants after every repair');
       await expectAccessible('the action form with errors');
 
-      await page.getByLabel('Due date').fill('2028-03-31');
+      await fillDate(page, 'dueDate', '2028-03-31');
       await page.getByRole('button', { name: 'Save action' }).click();
       await page.waitForURL(/done=action-added/);
       const card = page.locator('.govuk-summary-card', { hasText: 'Survey tenants after every repair' });
@@ -101,13 +102,13 @@ describe('an improvement plan through the pages without JavaScript, in chromium'
 
       // The action page's "Record progress" and "Set the status" are links drawn as buttons (role=button).
       await page.getByRole('button', { name: 'Record progress' }).click();
-      await page.getByLabel('Date of the progress').fill('2999-01-01');
+      await fillDate(page, 'recordedOn', '2999-01-01');
       await page.getByLabel('What progress was made').fill('A second survey is booked');
       await page.getByRole('button', { name: 'Record progress' }).click();
       expect(await page.locator('.govuk-error-summary').textContent()).toContain('up to today');
       expect(await page.getByLabel('What progress was made').inputValue()).toBe('A second survey is booked');
       await expectAccessible('the progress form with an error');
-      await page.getByLabel('Date of the progress').fill('2026-01-20');
+      await fillDate(page, 'recordedOn', '2026-01-20');
       await page.getByRole('button', { name: 'Record progress' }).click();
       await page.waitForURL(/done=progress-recorded/);
 

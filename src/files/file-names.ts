@@ -22,6 +22,15 @@ export function sanitiseFileName(name: string, fallback = 'file'): string {
 
 /** Content-Disposition for a download: an ASCII fallback and the exact name (RFC 6266 / 5987). */
 export function attachmentHeader(name: string): string {
+  return dispositionHeader('attachment', name);
+}
+
+/** Content-Disposition for a file shown in the page (a saved copy keeps its name). */
+export function inlineHeader(name: string): string {
+  return dispositionHeader('inline', name);
+}
+
+function dispositionHeader(kind: 'attachment' | 'inline', name: string): string {
   const ascii = name.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
-  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;
+  return `${kind}; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;
 }

@@ -7,7 +7,8 @@
 import type { FastifyReply } from 'fastify';
 import type { z } from 'zod';
 import { AppError } from '../errors.js';
-import { formErrorsFrom, problemsFromZod, type FormErrors } from './form-errors.js';
+import { onDayFields, parseDateForm } from './date-input-fields.js';
+import { formErrorsFrom, type FormErrors } from './form-errors.js';
 import { CSRF_FIELD } from './security.js';
 
 export interface FormState {
@@ -22,6 +23,8 @@ export async function handleFormPost<T>(
   form: {
     body: unknown;
     schema: z.ZodType<T>;
+    /** The form's GOV.UK date inputs, name → label ("The due date"), read by date-input-fields.ts. */
+    dates?: Record<string, string>;
     /** Does the work and says where to go next. */
     save: (data: T) => Promise<string>;
     /** Renders the form again (reply already carries the error status). */
@@ -31,12 +34,12 @@ export async function handleFormPost<T>(
   const values = Object.fromEntries(
     Object.entries((form.body ?? {}) as Record<string, unknown>).filter(([name]) => name !== CSRF_FIELD),
   );
+  const dates = form.dates ?? {};
   try {
-    const parsed = form.schema.safeParse(values);
-    if (!parsed.success) throw new AppError('invalid_request', 400, 'Check the form', problemsFromZod(parsed.error));
-    return reply.redirect(await form.save(parsed.data), 303);
+    return reply.redirect(await form.save(parseDateForm(form.schema, values, dates)), 303);
   } catch (error) {
     if (!(error instanceof AppError) || error.problems.length === 0) throw error;
-    return form.redisplay(reply.status(error.status), { values, errors: formErrorsFrom(error.problems) });
+    const errors = formErrorsFrom(onDayFields(error.problems, dates));
+    return form.redisplay(reply.status(error.status), { values, errors });
   }
 }

@@ -2,9 +2,9 @@
 import path from 'node:path';
 import nunjucks from 'nunjucks';
 import { codeRoot, govukFrontendDist } from '../paths.js';
+import { plainDate } from './plain-date.js';
 
 // Made once: building an Intl formatter costs far more than using one (toLocaleString builds one per call).
-const DATE = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric' });
 const DATE_TIME = new Intl.DateTimeFormat('en-GB', {
   day: 'numeric',
   month: 'long',
@@ -26,7 +26,7 @@ export function createViewEnvironment(options: { watch?: boolean } = {}): nunjuc
     { noCache: options.watch ?? false },
   );
   const env = new nunjucks.Environment(loader, { autoescape: true, throwOnUndefined: false });
-  env.addFilter('date', (value: Date | string) => DATE.format(new Date(value)));
+  env.addFilter('date', plainDate);
   env.addFilter('dateTime', (value: Date | string) => DATE_TIME.format(new Date(value)));
   // A whole number as people read it: 1,583,984.
   env.addFilter('count', (value: unknown) => (typeof value === 'number' ? COUNT.format(value) : String(value ?? '')));

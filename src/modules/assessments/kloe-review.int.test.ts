@@ -64,7 +64,9 @@ describeEachDatabase('assignment and review of KLOEs', (driver) => {
 
     const told = await notificationsOf(drafter);
     expect(told.unread).toBe(1);
-    expect(told.notifications[0]!.text).toBe('Lena Lead assigned you KLOE 4.1 of Repairs inspection, due 2027-03-14.');
+    expect(told.notifications[0]!.text).toBe(
+      'Lena Lead assigned you KLOE 4.1 of Repairs inspection, due 14 March 2027.',
+    );
     expect((await notificationsOf(reviewer)).notifications[0]!.text).toContain('named you the reviewer of KLOE 4.1');
 
     const board = (await api(outsider, 'GET', `/api/assessments/${id}/assignments`)).statusCode;

@@ -7,7 +7,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError } from '../../errors.js';
-import { dateFromFields, fieldsOfDate } from '../../web/date-input-fields.js';
+import { parseDateForm } from '../../web/date-input-fields.js';
 import { formErrorsFrom, problemsFromZod, type FormErrors } from '../../web/form-errors.js';
 import { CSRF_FIELD } from '../../web/security.js';
 import { currentUser, type UserActor } from '../accounts/actor.js';
@@ -102,7 +102,7 @@ export function registerKloeReviewPages(
       values: form.values ?? {
         assigneeId: kloe.assignee?.id ?? '',
         reviewerId: kloe.reviewer?.id ?? '',
-        ...fieldsOfDate(DUE, kloe.dueOn),
+        [DUE]: kloe.dueOn,
       },
       errors: form.errors,
     });
@@ -122,19 +122,12 @@ export function registerKloeReviewPages(
       const { id, ref } = request.params;
       const posted = values(request.body);
       try {
-        const due = dateFromFields(posted, DUE, 'The due date');
-        const parsed = assignBody.safeParse({
-          assigneeId: posted.assigneeId || null,
-          reviewerId: posted.reviewerId || null,
-          dueOn: due.ok ? due.value : null,
-        });
-        const problems = [
-          ...(due.ok ? [] : [{ field: `${DUE}-day`, message: due.message }]),
-          ...(parsed.success ? [] : problemsFromZod(parsed.error)),
-        ];
-        if (problems.length > 0 || !parsed.success)
-          throw new AppError('invalid_request', 400, 'Check the form', problems);
-        await kloeReview.assign(actor, id, ref, parsed.data);
+        const input = parseDateForm(
+          assignBody,
+          { ...posted, assigneeId: posted.assigneeId || null, reviewerId: posted.reviewerId || null },
+          { [DUE]: 'The due date' },
+        );
+        await kloeReview.assign(actor, id, ref, input);
         return reply.redirect(`/assessments/${id}/assignments?done=assigned#kloe-${ref}`, 303);
       } catch (error) {
         const refused = fieldProblems(error);

@@ -7,6 +7,7 @@
  */
 import type { Database } from '../../db/database.js';
 import { AppError } from '../../errors.js';
+import { plainDate } from '../../web/plain-date.js';
 import { recordAudit } from '../audit/audit.recorder.js';
 import { allow, loadAssessment, type LoadedAssessment } from './assessment-access.js';
 import { kloesInScope, pinnedFramework } from './assessment-framework.js';
@@ -191,7 +192,7 @@ export function createKloeReviewService(deps: { db: Database; notify?: (items: N
       });
       const { loaded, before, after } = result;
       const by = actor.kind === 'user' ? actor.name : 'kloe';
-      const due = after.dueOn ? `, due ${after.dueOn}` : '';
+      const due = after.dueOn ? `, due ${plainDate(after.dueOn)}` : '';
       const title = loaded.assessment.title;
       const notices: Notice[] = [];
       if (

@@ -1,6 +1,8 @@
 /** Administrators' pages of the audit trail: the filterable list of entries, and the chain check. */
 import type { FastifyInstance } from 'fastify';
-import { formErrorsFrom, problemsFromZod } from '../../web/form-errors.js';
+import { AppError } from '../../errors.js';
+import { parseDateForm } from '../../web/date-input-fields.js';
+import { formErrorsFrom } from '../../web/form-errors.js';
 import { hrefWithQuery, paginationFor } from '../../web/pagination.js';
 import { auditFilterQuery, type AuditFilterQuery } from './audit.schemas.js';
 import type { AuditService } from './audit.service.js';
@@ -8,6 +10,8 @@ import { entryView } from './audit.view-model.js';
 
 const LIST = '/admin/audit';
 const FILTER_FIELDS = ['q', 'actorId', 'action', 'entityType', 'entityId', 'from', 'to'] as const;
+/** The UK days the list runs from and to, as GOV.UK date inputs (links give them as ISO dates). */
+const FILTER_DATES = { from: 'The first day', to: 'The last day' };
 
 /**
  * The query as typed, to show back in the form: a GET form sends its empty fields as "", which means
@@ -39,13 +43,15 @@ export function registerAuditPages(app: FastifyInstance, deps: { audit: AuditSer
 
   app.get(LIST, { config, schema: { hide: true } }, async (request, reply) => {
     const values = filledIn(request.query);
-    const parsed = auditFilterQuery.safeParse(values);
     const page = { ...common, pageTitle: 'Audit trail', values, clearHref: LIST };
-    if (!parsed.success) {
-      const errors = formErrorsFrom(problemsFromZod(parsed.error));
-      return reply.status(400).render('audit/views/list.njk', { ...page, errors });
+    let parsed: AuditFilterQuery;
+    try {
+      parsed = parseDateForm(auditFilterQuery, values, FILTER_DATES);
+    } catch (error) {
+      if (!(error instanceof AppError) || error.problems.length === 0) throw error;
+      return reply.status(400).render('audit/views/list.njk', { ...page, errors: formErrorsFrom(error.problems) });
     }
-    const { page: pageNumber, ...filters } = parsed.data;
+    const { page: pageNumber, ...filters } = parsed;
     const result = await audit.list(filters, { page: pageNumber });
     const first = (result.page - 1) * result.pageSize + 1;
     return reply.render('audit/views/list.njk', {

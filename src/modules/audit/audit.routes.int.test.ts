@@ -103,11 +103,14 @@ describeEachDatabase('audit routes', (driver) => {
       expect(res.statusCode).toBe(200);
       const html = res.body.replace(/\s+/g, ' ');
       expect(html).toContain('<title>Audit trail – kloe</title>');
-      const kept = { q: 'ada', entityType: 'organisation', entityId: 'org-watched', from: '2020-01-01' };
+      const kept = { q: 'ada', entityType: 'organisation', entityId: 'org-watched' };
       for (const [name, value] of Object.entries(kept))
         expect(html).toContain(`id="${name}" name="${name}" type="text" spellcheck="false" value="${value}"`);
       expect(html).toContain('id="action" name="action" type="text" spellcheck="false" aria-describedby');
-      expect(html).toContain('<label class="govuk-label govuk-label--s" for="from"> From </label>');
+      // The date a link gives (from=2020-01-01) fills the GOV.UK date input's day, month and year.
+      expect(html).toContain('<legend class="govuk-fieldset__legend govuk-fieldset__legend--s"> From </legend>');
+      for (const [part, value] of Object.entries({ day: '1', month: '1', year: '2020' }))
+        expect(html).toMatch(new RegExp(`id="from-${part}" name="from-${part}" type="text" value="${value}"`));
       expect(html).toContain('Entries, newest first');
       expect(html).toContain('1 to 1 of 1');
       expect(html).toContain('Organisation updated');
@@ -136,14 +139,24 @@ describeEachDatabase('audit routes', (driver) => {
     });
 
     it('shows a bad date beside its field, keeping what was typed', async () => {
-      const res = await get('/admin/audit?from=2026-02-30&q=ada', admin);
+      const res = await get(
+        '/admin/audit?from-day=30&from-month=2&from-year=2026&to-day=&to-month=&to-year=&q=ada',
+        admin,
+      );
       expect(res.statusCode).toBe(400);
       expect(res.body).toContain('<title>Error: Audit trail – kloe</title>');
-      expect(res.body).toContain('href="#from"');
-      expect(res.body).toMatch(/id="from-error"[\s\S]*Enter a real ‘from’ date/);
-      expect(res.body).toContain('value="2026-02-30"');
+      expect(res.body).toContain('href="#from-day">The first day must be a real date</a>');
+      expect(res.body).toMatch(/id="from-error"[\s\S]*The first day must be a real date/);
+      expect(res.body).toMatch(/id="from-day"[^>]*value="30"/);
+      expect(res.body).toMatch(/id="from-month"[^>]*value="2"/);
       expect(res.body).toContain('value="ada"');
       expect(res.body).not.toContain('<table');
+      const reversed = await get(
+        '/admin/audit?from-day=2&from-month=3&from-year=2026&to-day=1&to-month=3&to-year=2026',
+        admin,
+      );
+      expect(reversed.statusCode).toBe(400);
+      expect(reversed.body).toContain('href="#to-day"');
     });
   });
 

@@ -56,13 +56,36 @@ describeEachDatabase('evidence requests to the organisation', (driver) => {
     const asked = await submitForm(t.app, {
       page,
       headers: inspector.headers,
-      fields: { what: 'Repairs satisfaction survey results', dueOn: '2020-01-31', kloeRefs: '5.1.2, 6.1' },
+      fields: {
+        what: 'Repairs satisfaction survey results',
+        'dueOn-day': '31',
+        'dueOn-month': '2',
+        'dueOn-year': '2020',
+      },
     });
-    expect(asked.statusCode, asked.body).toBe(303);
+    // The GOV.UK date input: the error summary names the date and links to its day field; the typed values stay.
+    expect(asked.statusCode).toBe(400);
+    expect(asked.body).toContain('href="#dueOn-day">The date it is needed by must be a real date</a>');
+    expect(asked.body).toMatch(/id="dueOn-day"[^>]*value="31"/);
+    expect(asked.body).toMatch(/id="dueOn-year"[^>]*value="2020"/);
+    const noDate = await submitForm(t.app, { page, headers: inspector.headers, fields: { what: 'Survey results' } });
+    expect(noDate.body).toContain('href="#dueOn-day">Enter the date it is needed by</a>');
+    const requested = await submitForm(t.app, {
+      page,
+      headers: inspector.headers,
+      fields: {
+        what: 'Repairs satisfaction survey results',
+        'dueOn-day': '31',
+        'dueOn-month': '1',
+        'dueOn-year': '2020',
+        kloeRefs: '5.1.2, 6.1',
+      },
+    });
+    expect(requested.statusCode, requested.body).toBe(303);
     const badKloe = await submitForm(t.app, {
       page,
       headers: inspector.headers,
-      fields: { what: 'x', dueOn: '2030-01-01', kloeRefs: '9.9' },
+      fields: { what: 'x', 'dueOn-day': '1', 'dueOn-month': '1', 'dueOn-year': '2030', kloeRefs: '9.9' },
     });
     expect(badKloe.statusCode).toBe(400);
     expect(badKloe.body).toContain('Not KLOEs of this assessment: 9.9');

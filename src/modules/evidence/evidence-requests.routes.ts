@@ -15,6 +15,7 @@ import type { AssessmentsService } from '../assessments/assessments.service.js';
 import { problemSchema } from '../frameworks/frameworks.schemas.js';
 import type { EvidenceRequestsService } from './evidence-requests.service.js';
 import { registerUploadScope } from '../../files/multipart-uploads.js';
+import { parseDateForm } from '../../web/date-input-fields.js';
 import { assessmentParams, requestBody, requestParams } from './evidence.schemas.js';
 
 const requestJson = z.object({
@@ -133,7 +134,7 @@ export async function registerEvidenceRequestRoutes(
         Object.entries((request.body ?? {}) as Record<string, unknown>).filter(([k]) => k !== CSRF_FIELD),
       );
       try {
-        await requests.create(actor, id, requestBody.parse(values));
+        await requests.create(actor, id, parseDateForm(requestBody, values, { dueOn: 'The date it is needed by' }));
         return reply.redirect(`/assessments/${id}/evidence/requests?done=requested`, 303);
       } catch (error) {
         const { status, errors } = refusal(error);

@@ -29,7 +29,7 @@ import {
   decideSuggestionsBody,
 } from './evidence.schemas.js';
 import type { EvidenceService } from './evidence.service.js';
-import { attachmentHeader } from '../../files/file-names.js';
+import { attachmentHeader, inlineHeader } from '../../files/file-names.js';
 
 const tags = ['evidence'];
 const read = { 400: problemSchema, 404: problemSchema };
@@ -309,5 +309,24 @@ export function sendFile(
     .header('content-length', String(file.size))
     .header('content-disposition', attachmentHeader(file.fileName))
     .header('x-content-type-options', 'nosniff')
+    .send(stream);
+}
+
+/**
+ * A PDF or image to show inside kloe's own preview page, and nowhere else: framed only by kloe's pages, and
+ * with a policy of its own that lets the document load nothing (the browser's PDF viewer is its own plugin).
+ */
+export function sendInline(
+  reply: FastifyReply,
+  file: { fileName: string; mediaType: string; size: number },
+  stream: NodeJS.ReadableStream,
+): FastifyReply {
+  return reply
+    .header('content-type', file.mediaType)
+    .header('content-length', String(file.size))
+    .header('content-disposition', inlineHeader(file.fileName))
+    .header('x-content-type-options', 'nosniff')
+    .header('content-security-policy', "default-src 'none'; object-src 'self'; frame-ancestors 'self'")
+    .header('x-frame-options', 'SAMEORIGIN')
     .send(stream);
 }

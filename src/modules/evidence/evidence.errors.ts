@@ -2,6 +2,9 @@ import { AppError, notFound, type FieldProblem } from '../../errors.js';
 
 export const itemNotFound = (id: string) => notFound('evidence_not_found', `No evidence item with id "${id}"`);
 export const fileNotFound = (id: string) => notFound('evidence_file_not_found', `No file with id "${id}" on this item`);
+/** Only PDFs and images are shown inside the page; other files are previewed as their text. */
+export const fileNotInline = (name: string) =>
+  notFound('evidence_file_not_inline', `“${name}” is not a PDF or an image: its preview shows its text`);
 export const linkNotFound = (id: string) => notFound('evidence_link_not_found', `No link with id "${id}" on this item`);
 export const requestNotFound = (id: string) =>
   notFound('evidence_request_not_found', `No evidence request with id "${id}"`);

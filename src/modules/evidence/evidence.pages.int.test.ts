@@ -6,7 +6,7 @@ import { createTestUser, type TestUser } from '../../testing/test-users.js';
 import { createOrganisationsService } from '../organisations/organisations.service.js';
 import { createTestOrganisation } from '../organisations/testing/test-organisations.js';
 import { multipartBody, type FormFile } from '../../files/multipart-body.js';
-import { makeExe, makePdf } from '../../files/sample-files.js';
+import { makeDocx, makeExe, makePdf, PNG_1X1 } from '../../files/sample-files.js';
 
 const SYSTEM = { kind: 'system', label: 'test' } as const;
 
@@ -99,6 +99,62 @@ describeEachDatabase('evidence pages', (driver) => {
     expect(coverage.body).toMatch(/id="coverage-4.1"/);
   });
 
+  it('previews a file in the page with the quoted passage marked: a PDF or image inline, a Word file as its text', async () => {
+    const added = await postUpload(member, base(), base(), { title: 'Repairs board papers', kind: 'document' }, [
+      { name: 'board.pdf', bytes: makePdf('The capital programme slipped twice before the contractor was replaced') },
+      { name: 'minutes.docx', bytes: makeDocx('Members asked for <quarterly> reports on voids & repairs') },
+      { name: 'photo.png', bytes: PNG_1X1 },
+    ]);
+    expect(added.statusCode, added.body).toBe(303);
+    const itemUrl = added.headers.location!.split('?')[0]!;
+    const item = await t.app.inject({ url: itemUrl, headers: member.headers });
+    const fileUrl = (name: string) =>
+      new RegExp(`href="(${itemUrl}/files/[0-9a-f-]{36})" download>${name.replace('.', '\\.')}<`).exec(item.body)![1]!;
+    const [pdf, docx, png] = ['board.pdf', 'minutes.docx', 'photo.png'].map(fileUrl);
+    expect(item.body).toContain(`href="${pdf}/preview">Preview<span class="govuk-visually-hidden"> board.pdf</span>`);
+
+    const pdfPreview = await t.app.inject({
+      url: `${pdf}/preview?quote=${encodeURIComponent('programme  slipped TWICE')}`,
+      headers: viewer.headers,
+    });
+    expect(pdfPreview.statusCode).toBe(200);
+    expect(pdfPreview.body).toContain(`<iframe class="kloe-preview-pdf" src="${pdf}/inline#page=1" title="board.pdf">`);
+    expect(pdfPreview.body).toContain('The capital <mark id="quoted-passage">programme slipped twice</mark> before');
+    expect(pdfPreview.headers['content-security-policy']).toContain("object-src 'none'");
+
+    const inline = await t.app.inject({ url: `${pdf}/inline`, headers: viewer.headers });
+    expect(inline.statusCode).toBe(200);
+    expect(inline.headers['content-type']).toBe('application/pdf');
+    expect(inline.headers['content-disposition']).toMatch(/^inline; filename="board\.pdf"/);
+    expect(inline.headers['content-security-policy']).toBe(
+      "default-src 'none'; object-src 'self'; frame-ancestors 'self'",
+    );
+    expect(inline.headers['x-content-type-options']).toBe('nosniff');
+
+    const docxPreview = await t.app.inject({
+      url: `${docx}/preview?quote=quarterly%20reports`,
+      headers: member.headers,
+    });
+    expect(docxPreview.body).not.toContain('<iframe');
+    expect(docxPreview.body).toContain(
+      'Members asked for &lt;<mark id="quoted-passage">quarterly&gt; reports</mark> on voids &amp; repairs',
+    );
+    expect((await t.app.inject({ url: `${docx}/inline`, headers: member.headers })).statusCode).toBe(404);
+
+    const missing = await t.app.inject({ url: `${docx}/preview?quote=annual%20accounts`, headers: member.headers });
+    expect(missing.body).toContain('was not found in the text of this file');
+    expect(missing.body).not.toContain('<mark');
+
+    const image = await t.app.inject({ url: `${png}/preview`, headers: member.headers });
+    expect(image.body).toContain(`<img class="kloe-preview-image" src="${png}/inline" alt="photo.png, as uploaded">`);
+    expect((await t.app.inject({ url: `${png}/inline`, headers: member.headers })).headers['content-type']).toBe(
+      'image/png',
+    );
+
+    const tooLong = await t.app.inject({ url: `${docx}/preview?quote=${'a'.repeat(2001)}`, headers: member.headers });
+    expect(tooLong.statusCode).toBe(400);
+  });
+
   it('shows the form again with the error summary and the typed values when a file or a field is refused', async () => {
     const refused = await postUpload(member, base(), base(), { title: 'Sneaky', kind: 'document' }, [
       { name: 'invoice.pdf', bytes: makeExe() },
@@ -133,12 +189,19 @@ describeEachDatabase('evidence pages', (driver) => {
     const refused = await submitForm(t.app, {
       page: `${itemUrl}/edit`,
       headers: member.headers,
-      fields: { title: 'Tenants’ focus group', kind: 'focus_group', evidenceDate: '2026-13-40' },
+      fields: {
+        title: 'Tenants’ focus group',
+        kind: 'focus_group',
+        'evidenceDate-day': '40',
+        'evidenceDate-month': '13',
+        'evidenceDate-year': '2026',
+      },
     });
     expect(refused.statusCode).toBe(400);
-    expect(refused.body).toContain('govuk-error-summary');
-    expect(refused.body).toContain('href="#evidenceDate"');
+    expect(refused.body).toContain('href="#evidenceDate-day">The date the evidence is about must be a real date</a>');
     expect(refused.body).toContain('value="Tenants’ focus group"');
+    expect(refused.body).toMatch(/id="evidenceDate-day"[^>]*value="40"/);
+    expect(refused.body).toMatch(/id="evidenceDate-month"[^>]*value="13"/);
 
     const saved = await submitForm(t.app, {
       page: `${itemUrl}/edit`,
@@ -146,7 +209,9 @@ describeEachDatabase('evidence pages', (driver) => {
       fields: {
         title: 'Tenants’ focus group',
         kind: 'focus_group',
-        evidenceDate: '2026-02-11',
+        'evidenceDate-day': '11',
+        'evidenceDate-month': '2',
+        'evidenceDate-year': '2026',
         notes: 'Eight tenants.',
       },
     });
@@ -155,6 +220,12 @@ describeEachDatabase('evidence pages', (driver) => {
     expect(changed.body).toContain('The details have been changed.');
     expect(changed.body).toContain('Tenants’ focus group');
     expect(changed.body).toContain('Eight tenants.');
+    expect(changed.body).toContain('11 February 2026');
+    // The form to change it again shows the stored date in the three fields.
+    const again = await t.app.inject({ url: `${itemUrl}/edit`, headers: member.headers });
+    expect(again.body).toMatch(/id="evidenceDate-day"[^>]*value="11"/);
+    expect(again.body).toMatch(/id="evidenceDate-month"[^>]*value="2"/);
+    expect(again.body).toMatch(/id="evidenceDate-year"[^>]*value="2026"/);
 
     expect((await t.app.inject({ url: `${itemUrl}/edit`, headers: viewer.headers })).statusCode).toBe(403);
     const confirm = await t.app.inject({ url: `${itemUrl}/delete`, headers: member.headers });

@@ -9,6 +9,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError } from '../../errors.js';
+import { parseDateForm } from '../../web/date-input-fields.js';
 import { formErrorsFrom, problemsFromZod, type FormErrors } from '../../web/form-errors.js';
 import { CSRF_FIELD } from '../../web/security.js';
 import { currentUser, type UserActor } from '../accounts/actor.js';
@@ -16,9 +17,11 @@ import { assessmentCrumb, common, LIST_CRUMB } from '../assessments/assessments.
 import { assessmentForbidden } from '../assessments/assessments.errors.js';
 import { routeConfigFor } from '../assessments/assessments.policy.js';
 import type { AssessmentsService } from '../assessments/assessments.service.js';
-import { sendFile } from './evidence.api.js';
+import { sendFile, sendInline } from './evidence.api.js';
+import { fileNotInline } from './evidence.errors.js';
+import { previewPassage } from './passage-highlight.js';
 import { registerUploadScope } from '../../files/multipart-uploads.js';
-import { cappedNote, snippetHtml } from './evidence.responses.js';
+import { cappedNote, snippetHtml, unmarkedSnippet } from './evidence.responses.js';
 import {
   assessmentParams,
   EVIDENCE_KIND_LABELS,
@@ -28,12 +31,13 @@ import {
   linkBody,
   linkParams,
   searchQuery,
+  type SearchInput,
   STANCE_LABELS,
   suggestionParams,
   decideSuggestionsBody,
 } from './evidence.schemas.js';
 import type { EvidenceService } from './evidence.service.js';
-import { TYPE_LABELS, fileTypeOf } from '../../files/file-types.js';
+import { TYPE_LABELS, fileTypeOf, type FileType } from '../../files/file-types.js';
 
 export interface EvidencePageDeps {
   evidence: EvidenceService;
@@ -43,6 +47,19 @@ export interface EvidencePageDeps {
 }
 
 const doneQuery = z.object({ done: z.string().max(40).optional() });
+/** The passage to mark in a preview: a link's quote or a suggestion's passage, as long as a link's quote may be. */
+const previewQuery = z.object({
+  quote: z.string().max(2000, { error: 'A quote is at most 2,000 characters' }).optional(),
+});
+
+/** The item form's GOV.UK date input. */
+const ITEM_DATES = { evidenceDate: 'The date the evidence is about' };
+const SEARCH_DATES = { from: 'The first date', to: 'The last date' };
+
+/** The types a browser shows by itself, inside the preview page; the others are previewed as their text. */
+const INLINE_TYPES = new Set<FileType>(['pdf', 'png', 'jpeg']);
+/** How much of a file's text a preview shows: the part around the passage when the text is longer. */
+const PREVIEW_CHARS = 200_000;
 
 export const withoutCsrf = (body: unknown) =>
   Object.fromEntries(Object.entries((body ?? {}) as Record<string, unknown>).filter(([k]) => k !== CSRF_FIELD));
@@ -74,6 +91,7 @@ export async function registerEvidencePages(app: FastifyInstance, deps: Evidence
     typeLabel: (mediaType: string) => TYPE_LABELS[fileTypeOf(mediaType)!] ?? mediaType,
     fileSize,
     snippetHtml,
+    unmarked: unmarkedSnippet,
     maxMb: Math.round(deps.maxBytes / 1024 / 1024),
     acceptedTypes: deps.types.map((t) => TYPE_LABELS[t as keyof typeof TYPE_LABELS]).join(', '),
   };
@@ -159,6 +177,51 @@ export async function registerEvidencePages(app: FastifyInstance, deps: Evidence
     },
   );
 
+  pages.get(
+    '/assessments/:id/evidence/:itemId/files/:fileId/preview',
+    { config: routeConfigFor('view'), schema: { hide: true, params: fileParams, querystring: previewQuery } },
+    async (request, reply) => {
+      const { id, itemId, fileId } = request.params;
+      const actor = currentUser(request);
+      const [preview, header] = await Promise.all([
+        evidence.previewFile(actor, id, itemId, fileId),
+        headerOf(actor, id),
+      ]);
+      const quote = request.query.quote?.trim() || undefined;
+      const { file, item } = preview;
+      const type = fileTypeOf(file.mediaType);
+      return reply.render('evidence/views/preview.njk', {
+        ...shared,
+        pageTitle: `${file.fileName}: preview`,
+        breadcrumbs: [
+          LIST_CRUMB,
+          assessmentCrumb(preview.assessment),
+          { text: 'Evidence', href: `/assessments/${id}/evidence` },
+          { text: item.title, href: `/assessments/${id}/evidence/${itemId}` },
+        ],
+        header,
+        assessment: preview.assessment,
+        item,
+        file,
+        inline: type !== undefined && INLINE_TYPES.has(type) ? (type === 'pdf' ? 'pdf' : 'image') : null,
+        quote,
+        passage: preview.text === null ? null : previewPassage(preview.text, quote, PREVIEW_CHARS),
+      });
+    },
+  );
+
+  pages.get(
+    '/assessments/:id/evidence/:itemId/files/:fileId/inline',
+    { config: routeConfigFor('view'), schema: { hide: true, params: fileParams } },
+    async (request, reply) => {
+      const { id, itemId, fileId } = request.params;
+      const { file, stream } = await evidence.openFile(currentUser(request), id, itemId, fileId);
+      const type = fileTypeOf(file.mediaType);
+      if (type === undefined || !INLINE_TYPES.has(type)) throw fileNotInline(file.fileName);
+      return sendInline(reply, file, stream);
+    },
+  );
+
   async function renderItemForm(
     reply: FastifyReply,
     actor: UserActor,
@@ -210,7 +273,7 @@ export async function registerEvidencePages(app: FastifyInstance, deps: Evidence
       const { id, itemId } = request.params;
       const values = withoutCsrf(request.body);
       try {
-        await evidence.update(actor, id, itemId, itemBody.parse(values));
+        await evidence.update(actor, id, itemId, parseDateForm(itemBody, values, ITEM_DATES));
         return reply.redirect(`/assessments/${id}/evidence/${itemId}?done=updated`, 303);
       } catch (error) {
         const refused = formErrorsOf(error);
@@ -335,16 +398,23 @@ export async function registerEvidencePages(app: FastifyInstance, deps: Evidence
     where: { assessmentId?: string; header?: unknown; breadcrumbs: unknown[]; action: string },
   ) {
     const raw = (query ?? {}) as Record<string, unknown>;
-    const parsed = searchQuery.safeParse(raw);
-    const found = parsed.success ? await evidence.search(actor, parsed.data, where.assessmentId) : undefined;
-    return reply.status(parsed.success ? 200 : 400).render('evidence/views/search.njk', {
+    let input: SearchInput | undefined;
+    let refused: ReturnType<typeof formErrorsOf>;
+    try {
+      input = parseDateForm(searchQuery, raw, SEARCH_DATES);
+    } catch (error) {
+      refused = formErrorsOf(error);
+      if (!refused) throw error;
+    }
+    const found = input ? await evidence.search(actor, input, where.assessmentId) : undefined;
+    return reply.status(refused?.status ?? 200).render('evidence/views/search.njk', {
       ...shared,
       section: where.assessmentId ? 'assessments' : 'evidence',
       pageTitle: raw.q ? `Search evidence for “${String(raw.q)}”` : 'Search evidence',
       ...where,
       values: raw,
-      errors: parsed.success ? undefined : formErrorsFrom(problemsFromZod(parsed.error)),
-      searched: parsed.success && parsed.data.q !== '',
+      errors: refused?.errors,
+      searched: input !== undefined && input.q !== '',
       results: found?.hits ?? [],
       matches: found?.matches ?? 0,
       cappedNote: found?.capped ? cappedNote(found.matches) : undefined,
@@ -382,7 +452,7 @@ export async function registerEvidencePages(app: FastifyInstance, deps: Evidence
         const { id } = request.params;
         const values = withoutCsrf(request.body);
         try {
-          const item = await evidence.create(actor, id, itemBody.parse(values), request.uploads);
+          const item = await evidence.create(actor, id, parseDateForm(itemBody, values, ITEM_DATES), request.uploads);
           return reply.redirect(`/assessments/${id}/evidence/${item.id}?done=added`, 303);
         } catch (error) {
           const refused = formErrorsOf(error);

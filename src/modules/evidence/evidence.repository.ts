@@ -193,6 +193,15 @@ export async function filesOf(db: Database, itemId: string) {
     .orderBy(asc(evidenceItemFiles.addedAt), asc(evidenceItemFiles.fileName));
 }
 
+/** The text extracted from a stored file (null while pending, or when it has none). */
+export async function extractedTextOf(db: Database, fileId: string): Promise<string | null> {
+  const [row] = await db
+    .select({ text: evidenceFiles.extractedText })
+    .from(evidenceFiles)
+    .where(eq(evidenceFiles.id, fileId));
+  return row?.text ?? null;
+}
+
 export async function setExtraction(
   db: Database,
   fileId: string,

@@ -40,6 +40,8 @@ export const linkToJson = (link: repo.LinkRow) => ({
   page: link.page,
 });
 
+/** A snippet's text without its marks: the passage to find in the file. */
+export const unmarkedSnippet = (snippet: string) => snippet.replaceAll(MARK_START, '').replaceAll(MARK_END, '');
 /** The snippet in plain text, matches between « and ». */
 export const plainSnippet = (snippet: string) => snippet.replaceAll(MARK_START, '«').replaceAll(MARK_END, '»');
 

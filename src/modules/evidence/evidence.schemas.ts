@@ -77,7 +77,7 @@ export const requestBody = z.object({
     .trim()
     .min(1, 'Say what evidence you need')
     .max(5_000, 'Enter no more than 5,000 characters'),
-  dueOn: z.iso.date({ error: 'Enter the date it is needed by, like 2026-03-14' }),
+  dueOn: z.iso.date({ error: 'Enter the date it is needed by' }),
   kloeRefs: z
     .union([z.string(), z.array(z.string())])
     .transform((value) => (Array.isArray(value) ? value : value.split(/[\s,]+/)).map((r) => r.trim()).filter(Boolean))

@@ -284,6 +284,15 @@ export function createEvidenceService(deps: EvidenceServiceDeps) {
       return { file, stream: storage.stream(file.sha256) };
     },
 
+    /** A file to preview in the page: its details and the text extracted from it. */
+    async previewFile(actor: AssessmentActor, assessmentId: string, itemId: string, fileId: string) {
+      const loaded = await loadAssessment(db, actor, assessmentId);
+      const item = await itemIn(db, assessmentId, itemId);
+      const file = (await repo.filesOf(db, itemId)).find((f) => f.id === fileId);
+      if (!file) throw fileNotFound(fileId);
+      return { ...loaded, item, file, text: await repo.extractedTextOf(db, fileId) };
+    },
+
     async addLink(actor: AssessmentActor, assessmentId: string, itemId: string, input: LinkInput) {
       return db.transaction(async (tx) => {
         const { assessment } = await loadFor(tx, actor, assessmentId, 'judge');

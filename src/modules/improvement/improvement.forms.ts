@@ -31,6 +31,16 @@ export function rowCounts(values: Record<string, unknown>) {
 
 type Values = Record<string, unknown>;
 
+/** The action form's GOV.UK date inputs (date-input-fields.ts reads them): its dates and each milestone's. */
+export const ACTION_DATES: Record<string, string> = {
+  startDate: 'The start date',
+  dueDate: 'The due date',
+  ...Object.fromEntries(
+    Array.from({ length: MAX_ROWS.milestones }, (_, i) => [`milestones.${i}.date`, `The date of milestone ${i + 1}`]),
+  ),
+};
+export const PROGRESS_DATES = { recordedOn: 'The date of the progress' };
+
 const list = (value: unknown): string[] =>
   value === undefined ? [] : (Array.isArray(value) ? value : [value]).map(String);
 const text = (value: unknown) => (typeof value === 'string' ? value.trim() : '');

@@ -83,35 +83,57 @@ describeEachDatabase('improvement plan pages', (driver) => {
   it('refuses an action whose dates or milestone do not hold together, shows why and keeps the input', async () => {
     const plan = await get(member, planPage);
     const addAction = /href="([^"]+\/actions\/new)"/.exec(plan.body)![1]!;
+    // Dates as the GOV.UK date input posts them: day, month and year.
+    const dateFields = (name: string, [year, month, day]: string[]) => ({
+      [`${name}-day`]: day!,
+      [`${name}-month`]: month!,
+      [`${name}-year`]: year!,
+    });
+    const on = (iso: string) => iso.split('-');
     const fields = {
       title: 'Survey after every repair',
       ownerId: member.actor.userId,
-      startDate: '2028-04-01',
-      dueDate: '2028-03-31',
+      ...dateFields('startDate', on('2028-04-01')),
+      ...dateFields('dueDate', on('2028-03-31')),
       'milestones.0.title': 'Survey live',
-      'milestones.0.date': '2028-06-30',
+      ...dateFields('milestones.0.date', on('2028-06-30')),
       'measures.0.indicatorCode': 'PG-SAT',
       'measures.0.baseline': '70',
       'measures.0.target': '85',
       'measures.0.targetPeriod': '2027/28',
     };
     // The milestone typed in the second row, the first left blank: its error is shown beside it.
-    const { 'milestones.0.title': title, 'milestones.0.date': date, ...rest } = fields;
-    const skipped = { ...rest, 'milestones.1.title': title, 'milestones.1.date': date };
+    const skipped: Record<string, string> = {};
+    for (const [name, value] of Object.entries(fields))
+      skipped[name.replace(/^milestones\.0\./, 'milestones.1.')] = value;
     const bad = await submitForm(t.app, { page: addAction, headers: member.headers, fields: skipped });
     expect(bad.statusCode).toBe(400);
-    expect(bad.body).toMatch(/id="milestones\.0\.date"[^>]*value="2028-06-30"/);
-    expect(bad.body).toContain('href="#dueDate"');
+    expect(bad.body).toMatch(/id="milestones\.0\.date-day"[^>]*value="30"/);
+    expect(bad.body).toMatch(/id="milestones\.0\.date-month"[^>]*value="06"/);
+    expect(bad.body).toContain('href="#dueDate-day"');
     expect(bad.body).toContain('The due date must be the same as or after the start date');
-    expect(bad.body).toContain('href="#milestones.0.date"');
+    expect(bad.body).toContain('href="#milestones.0.date-day"');
     expect(bad.body).toContain('value="Survey after every repair"');
-    expect(bad.body).toContain('value="2028-06-30"');
+
+    // A date that does not exist is named in the summary, the three fields as typed.
+    const unreal = await submitForm(t.app, {
+      page: addAction,
+      headers: member.headers,
+      fields: { ...fields, ...dateFields('dueDate', ['2028', '2', '30']) },
+    });
+    expect(unreal.statusCode).toBe(400);
+    expect(unreal.body).toContain('href="#dueDate-day">The due date must be a real date</a>');
+    expect(unreal.body).toMatch(/id="dueDate-day"[^>]*value="30"/);
     expect(await t.database.db.select().from(improvementActions)).toEqual([]);
 
     const good = await submitForm(t.app, {
       page: addAction,
       headers: member.headers,
-      fields: { ...fields, startDate: '2027-04-01', 'milestones.0.date': '2027-06-30' },
+      fields: {
+        ...fields,
+        ...dateFields('startDate', on('2027-04-01')),
+        ...dateFields('milestones.0.date', on('2027-06-30')),
+      },
     });
     expect(good.statusCode).toBe(303);
     const after = await get(member, planPage);

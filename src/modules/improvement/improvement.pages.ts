@@ -10,6 +10,7 @@ import { handleFormPost, type FormState } from '../../web/form-post.js';
 import { currentUser, type UserActor } from '../accounts/actor.js';
 import { refuseInvisibleOrganisation } from '../organisations/organisations.hooks.js';
 import {
+  ACTION_DATES,
   actionForm,
   actionFormValues,
   aimForm,
@@ -201,6 +202,7 @@ export function registerImprovementPages(
       return handleFormPost(reply, {
         body: compactRows(request.body as Record<string, unknown>),
         schema: actionForm,
+        dates: ACTION_DATES,
         save: async (data) => {
           await improvement.createAction(actor, p.id, p.serviceId, p.aimId, data);
           return `${planHref(p)}?done=action-added`;
@@ -230,6 +232,7 @@ export function registerImprovementPages(
       return handleFormPost(reply, {
         body: compactRows(request.body as Record<string, unknown>),
         schema: updateActionForm,
+        dates: ACTION_DATES,
         save: async (data) => {
           await improvement.updateAction(actor, p.id, p.serviceId, p.aimId, p.actionId, data);
           return `${planHref(p)}?done=action-changed`;

@@ -12,7 +12,7 @@ import { currentUser, type UserActor } from '../accounts/actor.js';
 import type { AuditService } from '../audit/audit.service.js';
 import { refuseInvisibleOrganisation } from '../organisations/organisations.hooks.js';
 import { STATUS_LABELS } from './action-status.js';
-import { commentForm, progressForm } from './improvement.forms.js';
+import { commentForm, PROGRESS_DATES, progressForm } from './improvement.forms.js';
 import { mayOnPlan, routeConfigFor, type PlanAction } from './improvement.policy.js';
 import { actionParams, planParams, statusBody } from './improvement.schemas.js';
 import { planHref } from './plan-drafts.service.js';
@@ -118,6 +118,7 @@ export function registerProgressPages(
     return handleFormPost(reply, {
       body: request.body,
       schema: progressForm,
+      dates: PROGRESS_DATES,
       save: async (data) => {
         await progress.recordProgress(actor, p.id, p.serviceId, p.aimId, p.actionId, data);
         return `${actionHref(p)}?done=progress-recorded`;

@@ -64,7 +64,7 @@ describeEachDatabase('notifications, in kloe and by email', (driver) => {
     expect(mail!.to).toEqual([`mo-${driver}@example.test`]);
     expect(mail!.raw).toContain('Subject: kloe: A KLOE was assigned to you');
     expect(mail!.raw).toContain('From: kloe <kloe@example.test>');
-    expect(mail!.text).toContain('Lena Lead assigned you KLOE 4.1 of Repairs inspection, due 2027-05-01.');
+    expect(mail!.text).toContain('Lena Lead assigned you KLOE 4.1 of Repairs inspection, due 1 May 2027.');
     expect(mail!.text).toContain(`http://localhost:3000/assessments/${id}/kloes/4.1`);
   });
 
