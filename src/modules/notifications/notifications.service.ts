@@ -20,6 +20,9 @@ export const NOTIFICATION_KINDS = [
   'challenge_resolved',
   'request_answered',
   'request_overdue',
+  'accuracy_check',
+  'accuracy_comment',
+  'accuracy_answered',
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
@@ -45,6 +48,9 @@ const SUBJECTS: Record<NotificationKind, string> = {
   challenge_resolved: 'Your challenge was resolved',
   request_answered: 'An evidence request was answered',
   request_overdue: 'An evidence request is overdue',
+  accuracy_check: 'A draft report is ready for your factual accuracy comments',
+  accuracy_comment: 'A factual accuracy comment was made',
+  accuracy_answered: 'Your factual accuracy comment was answered',
 };
 
 const PAGE_SIZE = 100;
