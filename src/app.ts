@@ -371,7 +371,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const executiveSummaries = createExecutiveSummaryService({ db });
   registerReportsApi(app, { reports, executiveSummaries });
   registerReportPages(app, { reports, assessments: assessmentDeps.assessments, templates, executiveSummaries });
-  registerPublishing(app, { db, notify });
+  registerPublishing(app, { db, notify, reports, baseUrl: deps.config.baseUrl });
   await registerReportTemplatesApi(app, { templates });
   await registerReportTemplatePages(app, { templates, organisations });
   // indicators
