@@ -5636,6 +5636,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    /** Format: date */
                     deadline: string;
                     message?: string | null;
                 };

@@ -10,10 +10,7 @@ export const RESPONSE_LABELS = {
 } as const;
 
 export const sendCheckBody = z.object({
-  deadline: z
-    .string({ error: 'Enter the deadline' })
-    .trim()
-    .pipe(z.iso.date({ error: 'Enter a real date, like 2026-03-14' })),
+  deadline: z.iso.date({ error: 'Enter a real date, like 2026-03-14' }),
   message: z
     .string()
     .trim()
