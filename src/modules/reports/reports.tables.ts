@@ -64,17 +64,3 @@ export const reportSummaries = pgTable('report_summaries', {
   updatedBy: text('updated_by').references(() => users.id),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });
-
-/**
- * The inspectorate's name and logo, set by an administrator, on the title page and in the header of every
- * report format. One row ("inspectorate"); the logo is kept as a PNG (an uploaded JPEG is redrawn as one).
- */
-export const reportBranding = pgTable('report_branding', {
-  id: text('id').primaryKey(),
-  name: text('name'),
-  logoPng: bytea('logo_png'),
-  logoWidth: integer('logo_width'),
-  logoHeight: integer('logo_height'),
-  updatedBy: text('updated_by').references(() => users.id),
-  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
-});

@@ -1,13 +1,3 @@
-CREATE TABLE "report_branding" (
-	"id" text PRIMARY KEY NOT NULL,
-	"name" text,
-	"logo_png" "bytea",
-	"logo_width" integer,
-	"logo_height" integer,
-	"updated_by" text,
-	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
-);
---> statement-breakpoint
 CREATE TABLE "accuracy_checks" (
 	"assessment_id" uuid PRIMARY KEY NOT NULL,
 	"deadline" date NOT NULL,
@@ -40,7 +30,6 @@ CREATE TABLE "public_reports" (
 	"withdrawal_notice" text
 );
 --> statement-breakpoint
-ALTER TABLE "report_branding" ADD CONSTRAINT "report_branding_updated_by_users_id_fk" FOREIGN KEY ("updated_by") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "accuracy_checks" ADD CONSTRAINT "accuracy_checks_assessment_id_assessments_id_fk" FOREIGN KEY ("assessment_id") REFERENCES "public"."assessments"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "accuracy_checks" ADD CONSTRAINT "accuracy_checks_sent_by_users_id_fk" FOREIGN KEY ("sent_by") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "accuracy_comments" ADD CONSTRAINT "accuracy_comments_assessment_id_assessments_id_fk" FOREIGN KEY ("assessment_id") REFERENCES "public"."assessments"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
