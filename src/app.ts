@@ -76,6 +76,7 @@ import { registerHomePage } from './modules/home/home.pages.js';
 import { registerNotifications } from './modules/notifications/index.js';
 import { registerComments } from './modules/comments/index.js';
 import { registerMyWork } from './modules/work/index.js';
+import { accuracyPublishCheck, registerPublishing } from './modules/publishing/index.js';
 import { createKloeReviewService } from './modules/assessments/kloe-review.service.js';
 import { registerKloeReviewApi } from './modules/assessments/kloe-review.api.js';
 import { registerKloeReviewPages } from './modules/assessments/kloe-review.pages.js';
@@ -244,7 +245,11 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const { notifications } = registerNotifications(app, { db, smtp: deps.config.smtp, baseUrl: deps.config.baseUrl });
   const notify = notifications.notify;
   const assessmentDeps = {
-    assessments: createAssessmentsService({ db, revisionCopiers: [copyEvidence] }),
+    assessments: createAssessmentsService({
+      db,
+      revisionCopiers: [copyEvidence],
+      publishChecks: [accuracyPublishCheck],
+    }),
     workspace: createWorkspaceService({ db }),
     moderation: createModerationService({ db, notify }),
   };
@@ -372,6 +377,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const executiveSummaries = createExecutiveSummaryService({ db });
   registerReportsApi(app, { reports, executiveSummaries });
   registerReportPages(app, { reports, assessments: assessmentDeps.assessments, templates, executiveSummaries });
+  registerPublishing(app, { db, notify, reports, baseUrl: deps.config.baseUrl });
   await registerReportTemplatesApi(app, { templates });
   await registerReportTemplatePages(app, { templates, organisations });
   // indicators

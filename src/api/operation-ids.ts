@@ -126,6 +126,13 @@ export const OPERATION_IDS: Readonly<Record<string, string>> = {
   // reports
   'GET /api/assessments/{id}/executive-summary': 'getExecutiveSummary',
   'PUT /api/assessments/{id}/executive-summary': 'setExecutiveSummary',
+  // factual accuracy and public reports
+  'GET /api/assessments/{id}/factual-accuracy': 'getFactualAccuracyCheck',
+  'PUT /api/assessments/{id}/factual-accuracy': 'sendFactualAccuracyCheck',
+  'POST /api/assessments/{id}/factual-accuracy/comments': 'commentOnFactualAccuracy',
+  'POST /api/assessments/{id}/factual-accuracy/comments/{commentId}/answer': 'answerFactualAccuracyComment',
+  'PUT /api/assessments/{id}/public': 'makeReportPublic',
+  'POST /api/assessments/{id}/public/withdraw': 'withdrawPublicReport',
   // improvement plans: progress, track record, monitoring, exchange
   'DELETE /api/organisations/{id}/services/{serviceId}/plan/aims/{aimId}': 'deleteImprovementAim',
   'GET /api/organisations/{id}/services/{serviceId}/plan/aims/{aimId}/actions/{actionId}': 'getImprovementAction',

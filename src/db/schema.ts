@@ -16,3 +16,4 @@ export * from '../modules/webhooks/webhooks.tables.js';
 export * from '../modules/assessments/kloe-review.tables.js';
 export * from '../modules/comments/comments.tables.js';
 export * from '../modules/notifications/notifications.tables.js';
+export * from '../modules/publishing/publishing.tables.js';

@@ -9,7 +9,7 @@ export function assessmentJsonSchema(): Record<string, unknown> {
     ...z.toJSONSchema(assessmentExportSchema, { target: 'draft-2020-12' }),
     title: `KLOE assessment export (${ASSESSMENT_FORMAT})`,
     description:
-      'One revision of one assessment with everything needed to restore it elsewhere: details, organisation, service, framework version, team (by email), findings, KLOE judgements, roll-ups, moderation challenges and (optionally) recommendations and evidence: items, links, and files by SHA-256, with their bytes in base64 when exported with them.',
+      'One revision of one assessment with everything needed to restore it elsewhere: details, organisation, service, framework version, team (by email), findings, KLOE judgements, roll-ups, moderation challenges and (optionally) recommendations, evidence (items, links, and files by SHA-256, with their bytes in base64 when exported with them), the executive summary and the factual accuracy check with the organisation.',
   };
 }
 

@@ -1,8 +1,9 @@
 /**
  * The assessment exchange format ("kloe-assessment/1"): one revision of one assessment with everything
  * needed to restore it in another installation — its details, the organisation, service and framework
- * version it is of, its team, findings, KLOE judgements, roll-ups, moderation challenges, recommendations and
- * evidence (items, links and files by SHA-256, with their bytes when asked: assessment-export.evidence.ts).
+ * version it is of, its team, findings, KLOE judgements, roll-ups, moderation challenges, recommendations,
+ * evidence (items, links and files by SHA-256, with their bytes when asked: assessment-export.evidence.ts), the
+ * executive summary and the factual accuracy check (assessment-export.report.ts).
  *
  * People, organisations and services are named the way they are known across installations (email
  * address, organisation code, service name), never by their database ids; the framework version is
@@ -36,6 +37,13 @@ import {
   exportEvidence,
   importEvidence,
 } from './assessment-export.evidence.js';
+import {
+  executiveSummaryExportSchema,
+  exportReportParts,
+  factualAccuracyExportSchema,
+  importReportParts,
+  reportPartPeople,
+} from './assessment-export.report.js';
 import type { AssessmentActor } from './assessments.policy.js';
 import * as repo from './assessments.repository.js';
 import { RECOMMENDATION_PRIORITIES, recommendations } from './recommendations.tables.js';
@@ -165,6 +173,10 @@ export const assessmentExportSchema = z.object({
     .optional(),
   /** Oldest first. Optional: documents exported before evidence was included have none. */
   evidence: evidenceExportSchema.optional(),
+  /** The lead's executive summary of the report; null when none was written. Optional in older documents. */
+  executiveSummary: executiveSummaryExportSchema.nullable().optional(),
+  /** The factual accuracy check with the organisation; null when the draft was never sent. Optional in older documents. */
+  factualAccuracy: factualAccuracyExportSchema.nullable().optional(),
 });
 
 export type AssessmentExport = z.infer<typeof assessmentExportSchema>;
@@ -236,6 +248,7 @@ export async function exportAssessment(
     .innerJoin(frameworkVersions, eq(frameworkVersions.id, assessments.frameworkVersionId))
     .where(eq(assessments.id, id));
   const evidence = await exportEvidence(db, id, options.readFile);
+  const reportParts = await exportReportParts(db, id);
   const [team, findingRows, judgementRows, rollUpRows, challengeRows, people, recommendationRows] = await Promise.all([
     repo.listTeam(db, id),
     db
@@ -357,6 +370,7 @@ export async function exportAssessment(
       updatedByEmail: email,
     })),
     evidence,
+    ...reportParts,
   };
 }
 
@@ -601,6 +615,7 @@ export async function importAssessment(
         const missing = await importEvidence(tx, id, evidence, { storage: options.storage, userId });
         if (missing.length > 0) refuse('Evidence files missing', missing);
       }
+      await importReportParts(tx, id, doc, userId);
       const counts = {
         team: team.length,
         findings: doc.findings.length,
@@ -649,6 +664,7 @@ async function peopleByEmail(db: Database, doc: AssessmentExport): Promise<Map<s
       email: r.updatedByEmail,
     })),
     ...evidencePeople(doc.evidence ?? []),
+    ...reportPartPeople(doc),
   ].flatMap((n) => (n.email === null ? [] : [{ field: n.field, email: n.email.toLowerCase() }]));
   const wanted = [...new Set(named.map((n) => n.email))];
   const found =

@@ -103,8 +103,21 @@ function assessmentConflict(row: repo.AssessmentRow) {
 /** What another module carries over to a new revision (the evidence), inside the reopening's transaction. */
 export type RevisionCopier = (tx: Database, fromId: string, toId: string) => Promise<void>;
 
-export function createAssessmentsService(deps: { db: Database; revisionCopiers?: readonly RevisionCopier[] }) {
-  const { db, revisionCopiers = [] } = deps;
+/**
+ * What another module asks before an assessment is published (the factual accuracy check): what stands in
+ * the way, in words, and what it keeps when the lead publishes anyway with a reason.
+ */
+export interface PublishCheck {
+  blocker(db: Database, assessmentId: string): Promise<string | undefined>;
+  overridden(tx: Database, assessmentId: string, reason: string): Promise<void>;
+}
+
+export function createAssessmentsService(deps: {
+  db: Database;
+  revisionCopiers?: readonly RevisionCopier[];
+  publishChecks?: readonly PublishCheck[];
+}) {
+  const { db, revisionCopiers = [], publishChecks = [] } = deps;
 
   /** Saves a change to the assessment's own fields at the version the caller saw, or says who got there first. */
   async function updateAt(
@@ -270,6 +283,13 @@ export function createAssessmentsService(deps: { db: Database; revisionCopiers?:
       });
     },
 
+    /** What other modules say stands in the way of publishing (a reason lets the lead publish anyway). */
+    async publishBlockers(actor: AssessmentActor, id: string): Promise<string[]> {
+      await loadAssessment(db, actor, id);
+      const found = await Promise.all(publishChecks.map((check) => check.blocker(db, id)));
+      return found.filter((b): b is string => b !== undefined);
+    },
+
     /** One step along planning → fieldwork → moderation → published (or moderation back to fieldwork). */
     async moveStatus(actor: AssessmentActor, id: string, input: StatusInput) {
       return db.transaction(async (tx) => {
@@ -306,6 +326,14 @@ export function createAssessmentsService(deps: { db: Database; revisionCopiers?:
               'published',
               `these final ratings differ from their suggestion with no rationale written since it last changed: ${unexplained.join(', ')}`,
             );
+          for (const check of publishChecks) {
+            const blocker = await check.blocker(tx, id);
+            if (!blocker) continue;
+            if (!input.reason) {
+              throw statusMoveRefused(from, 'published', `${blocker}: record why it should be published now`);
+            }
+            await check.overridden(tx, id, input.reason);
+          }
         }
         const updated = await updateAt(tx, assessment, input.version, {
           status: input.status,

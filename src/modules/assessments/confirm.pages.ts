@@ -29,9 +29,10 @@ export function registerConfirmPages(
     async (request, reply) => {
       const actor = currentUser(request);
       const { id } = request.params;
-      const [detail, overview] = await Promise.all([
+      const [detail, overview, blockers] = await Promise.all([
         deps.assessments.get(actor, id),
         deps.workspace.overview(actor, id),
+        deps.assessments.publishBlockers(actor, id),
       ]);
       const { assessment } = detail;
       const label = (rating: string | null) =>
@@ -54,6 +55,7 @@ export function registerConfirmPages(
         overall: label(overview.overall.judgement.finalRating),
         openChallenges: detail.openChallenges,
         missingFinalRatings: overview.missingFinalRatings,
+        blockers,
         confirmed: CONFIRMED,
       });
     },

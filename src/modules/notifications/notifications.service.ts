@@ -21,6 +21,9 @@ export const NOTIFICATION_KINDS = [
   'request_answered',
   'request_overdue',
   'webhook_paused',
+  'accuracy_check',
+  'accuracy_comment',
+  'accuracy_answered',
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
@@ -47,6 +50,9 @@ const SUBJECTS: Record<NotificationKind, string> = {
   request_answered: 'An evidence request was answered',
   request_overdue: 'An evidence request is overdue',
   webhook_paused: 'A webhook was paused',
+  accuracy_check: 'A draft report is ready for your factual accuracy comments',
+  accuracy_comment: 'A factual accuracy comment was made',
+  accuracy_answered: 'Your factual accuracy comment was answered',
 };
 
 const PAGE_SIZE = 100;

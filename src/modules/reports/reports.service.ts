@@ -43,6 +43,26 @@ export const REPORT_FORMATS = {
   'findings.csv': { ext: 'findings.csv', contentType: 'text/csv; charset=utf-8', text: 'Findings table (CSV)' },
 } as const;
 export type ReportFormat = keyof typeof REPORT_FORMATS;
+
+/** The formats of a report made public: the accessible HTML and the PDF. */
+export const PUBLIC_FORMATS = ['html', 'pdf'] as const;
+export type PublicFormat = (typeof PUBLIC_FORMATS)[number];
+
+/** Who reads a public report: the system on behalf of anyone; what it may show is decided by publicVariant. */
+const PUBLIC_READER = { kind: 'system', label: 'public report' } as const;
+
+/**
+ * What a public report leaves out: every person but the lead inspector, and the evidence (its titles and
+ * sources may name people, and its files are never public). It cites its public address.
+ */
+export function publicVariant(input: ReportInput, publicUrl: string | undefined): ReportInput {
+  return {
+    ...input,
+    team: input.team.filter((m) => m.role === 'lead'),
+    extensions: { ...input.extensions, evidenceRefs: {}, evidence: [] },
+    ...(publicUrl ? { citationUrl: publicUrl } : { citationUrl: undefined }),
+  };
+}
 export const REPORT_FORMAT_NAMES = Object.keys(REPORT_FORMATS) as ReportFormat[];
 
 export interface ReportFile {
@@ -145,6 +165,28 @@ export function createReportsService(deps: ReportsServiceDeps) {
     }
   }
 
+  /** The stored file under `key`, made (with the audit chain's head printed in it) and stored on first request. */
+  async function storedOrMade(
+    id: string,
+    revision: number,
+    key: string,
+    contentType: string,
+    produce: (anchor: ChainAnchor | undefined) => Promise<Buffer>,
+  ) {
+    let row = await storedFile(id, key);
+    if (!row) {
+      // The published file prints the audit chain's head, and kloe notes that it published it.
+      const where = `the ${key} report of assessment ${id} (revision ${revision})`;
+      const bytes = await produce(await publishAnchor(db, where));
+      await db
+        .insert(reportFiles)
+        .values({ assessmentId: id, format: key, contentType, bytes, size: bytes.length, sha256: sha256(bytes) })
+        .onConflictDoNothing();
+      row = (await storedFile(id, key))!;
+    }
+    return row;
+  }
+
   async function storedFile(id: string, format: string) {
     const [row] = await db
       .select()
@@ -190,17 +232,26 @@ export function createReportsService(deps: ReportsServiceDeps) {
         return { bytes, contentType, filename, sha256: sha256(bytes), stored: false };
       }
       const key = template ? `template:${template.id}` : format;
-      let row = await storedFile(id, key);
-      if (!row) {
-        // The published file prints the audit chain's head, and kloe notes that it published it.
-        const where = `the ${key} report of assessment ${id} (revision ${assessment.revision})`;
-        const bytes = await produce(await publishAnchor(db, where));
-        await db
-          .insert(reportFiles)
-          .values({ assessmentId: id, format: key, contentType, bytes, size: bytes.length, sha256: sha256(bytes) })
-          .onConflictDoNothing();
-        row = (await storedFile(id, key))!;
-      }
+      const row = await storedOrMade(id, assessment.revision, key, contentType, produce);
+      return { bytes: row.bytes, contentType: row.contentType, filename, sha256: row.sha256, stored: true };
+    },
+
+    /**
+     * The public version of a published report (see publicVariant), stored like the others under
+     * "public.html" and "public.pdf". The caller has checked that the report is public.
+     */
+    async publicFile(id: string, format: PublicFormat, publicUrl: string | undefined): Promise<ReportFile> {
+      const { assessment } = await loadAssessment(db, PUBLIC_READER, id);
+      if (assessment.status !== 'published') throw new Error(`assessment ${id} is not published`);
+      const { ext, contentType } = REPORT_FORMATS[format];
+      const filename = reportFilename(assessment.title, assessment.revision, false, ext);
+      const row = await storedOrMade(id, assessment.revision, `public.${format}`, contentType, async (auditAnchor) =>
+        make(
+          PUBLIC_READER,
+          { ...publicVariant(await gather(PUBLIC_READER, id), publicUrl), ...(auditAnchor ? { auditAnchor } : {}) },
+          format,
+        ),
+      );
       return { bytes: row.bytes, contentType: row.contentType, filename, sha256: row.sha256, stored: true };
     },
   };

@@ -1,0 +1,132 @@
+/**
+ * The factual accuracy page of an inspection (no JavaScript needed): the lead sends the draft report with a
+ * deadline; the organisation's members comment on a section; the team answers each comment. Each form shows
+ * its own errors with what was typed kept.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { AppError } from '../../errors.js';
+import { formErrorsFrom, problemsFromZod, type FormErrors } from '../../web/form-errors.js';
+import { CSRF_FIELD } from '../../web/security.js';
+import { currentUser, type UserActor } from '../accounts/actor.js';
+import { assessmentCrumb, common, LIST_CRUMB } from '../assessments/assessments.page-context.js';
+import { routeConfigFor } from '../assessments/assessments.policy.js';
+import { assessmentIdParams } from '../assessments/assessments.schemas.js';
+import { longDate } from '../reports/report.model.js';
+import { answerBody, commentBody, commentParams, RESPONSE_LABELS, sendCheckBody } from './accuracy.schemas.js';
+import { today, type AccuracyService } from './accuracy.service.js';
+
+type Posted = Record<string, string>;
+/**
+ * Which form a redisplay is for: "send", "comment", or the id of the comment being answered. Its fields' ids
+ * (and so the error summary's links) are the form's name, a hyphen and the field's name.
+ */
+interface FormState {
+  form: string;
+  values: Posted;
+  errors: FormErrors;
+}
+
+const pagePath = (id: string) => `/assessments/${id}/factual-accuracy`;
+
+export function registerAccuracyPages(app: FastifyInstance, deps: { accuracy: AccuracyService }): void {
+  const pages = app.withTypeProvider<ZodTypeProvider>();
+  const { accuracy } = deps;
+
+  async function render(reply: FastifyReply, actor: UserActor, id: string, state?: FormState, done?: string) {
+    const { loaded, check, can } = await accuracy.get(actor, id);
+    const { assessment, organisationName, serviceName } = loaded;
+    return reply.render('publishing/views/factual-accuracy.njk', {
+      ...common,
+      pageTitle: `Factual accuracy: ${assessment.title}`,
+      breadcrumbs: [LIST_CRUMB, assessmentCrumb(assessment)],
+      assessment,
+      header: { ...assessment, organisationName, serviceName },
+      check: { ...check, deadlineText: check.deadline ? longDate(check.deadline) : null },
+      can,
+      today: today(),
+      responseLabels: RESPONSE_LABELS,
+      state: state ?? { form: '', values: {}, errors: undefined },
+      errors: state?.errors,
+      done,
+    });
+  }
+
+  /** A form post: checked with its schema, done, then back to the page (303) or the page again with errors. */
+  function post<T>(form: (params: Record<string, string>) => string, schema: z.ZodType<T>, save: SaveFn<T>) {
+    return async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
+      const actor = currentUser(request);
+      const params = request.params as Record<string, string>;
+      const name = form(params);
+      const values = Object.fromEntries(
+        Object.entries((request.body ?? {}) as Record<string, unknown>)
+          .filter(([name]) => name !== CSRF_FIELD)
+          .map(([name, value]) => [name, String(value ?? '')]),
+      );
+      try {
+        const parsed = schema.safeParse(values);
+        if (!parsed.success)
+          throw new AppError('invalid_request', 400, 'Check the form', problemsFromZod(parsed.error));
+        return reply.redirect(await save(actor, params, parsed.data), 303);
+      } catch (error) {
+        if (!(error instanceof AppError) || error.problems.length === 0) throw error;
+        const problems = error.problems.map((p) => ({ ...p, field: `${name}-${p.field}` }));
+        return render(reply.status(error.status), actor, params.id!, {
+          form: name,
+          values,
+          errors: formErrorsFrom(problems),
+        });
+      }
+    };
+  }
+  type SaveFn<T> = (actor: UserActor, params: Record<string, string>, data: T) => Promise<string>;
+
+  pages.get(
+    '/assessments/:id/factual-accuracy',
+    {
+      config: routeConfigFor('view'),
+      schema: { hide: true, params: assessmentIdParams, querystring: z.object({ done: z.string().optional() }) },
+    },
+    async (request, reply) => render(reply, currentUser(request), request.params.id, undefined, request.query.done),
+  );
+
+  pages.post(
+    '/assessments/:id/factual-accuracy',
+    { config: routeConfigFor('lead'), schema: { hide: true, params: assessmentIdParams } },
+    post(
+      () => 'send',
+      sendCheckBody,
+      async (actor, { id }, data) => {
+        await accuracy.send(actor, id!, data);
+        return `${pagePath(id!)}?done=sent`;
+      },
+    ),
+  );
+
+  pages.post(
+    '/assessments/:id/factual-accuracy/comments',
+    { config: { access: { roles: ['organisation_member'] } }, schema: { hide: true, params: assessmentIdParams } },
+    post(
+      () => 'comment',
+      commentBody,
+      async (actor, { id }, data) => {
+        const comment = await accuracy.comment(actor, id!, data);
+        return `${pagePath(id!)}?done=commented#comment-${comment.id}`;
+      },
+    ),
+  );
+
+  pages.post(
+    '/assessments/:id/factual-accuracy/comments/:commentId/answer',
+    { config: routeConfigFor('judge'), schema: { hide: true, params: commentParams } },
+    post(
+      ({ commentId }) => commentId!,
+      answerBody,
+      async (actor, { id, commentId }, data) => {
+        await accuracy.answer(actor, id!, commentId!, data);
+        return `${pagePath(id!)}?done=answered#comment-${commentId}`;
+      },
+    ),
+  );
+}
