@@ -3,11 +3,11 @@ import { availableParallelism } from 'node:os';
 import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
-import { ROLES, type Role } from './modules/accounts/accounts.tables.js';
+import { ROLES, type Role } from './db/schema.js';
 import { FILE_TYPES, type FileType } from './files/file-types.js';
-import type { S3StoreConfig } from './modules/evidence/evidence-s3-storage.js';
-import { DEFAULT_CHROMIUM, DEFAULT_PDF_QUEUE } from './modules/reports/report-pdf.js';
-import { secretIsGuessable } from './modules/system/secret-strength.js';
+import type { S3StoreConfig } from './modules/evidence/index.js';
+import { DEFAULT_CHROMIUM, DEFAULT_PDF_QUEUE } from './modules/reports/index.js';
+import { secretIsGuessable } from './modules/system/index.js';
 
 const databaseUrl = z.string().refine((value) => {
   try {

@@ -8,7 +8,7 @@
  */
 import { count, inArray, or } from 'drizzle-orm';
 import { beforeAll, expect, it } from 'vitest';
-import type { RouteAccess } from './modules/accounts/access.hook.js';
+import type { RouteAccess } from './modules/accounts/access.hooks.js';
 import { accounts } from './modules/accounts/accounts.tables.js';
 import { assessments, assessmentTeam, challenges } from './modules/assessments/assessments.tables.js';
 import { recommendations } from './modules/assessments/recommendations.tables.js';

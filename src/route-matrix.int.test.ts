@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { beforeAll, expect, it } from 'vitest';
 import type { App } from './app.js';
 import { describeEachDatabase } from './db/testing/test-database.js';
-import { ROLE_REFUSED, type RouteAccess } from './modules/accounts/access.hook.js';
+import { ROLE_REFUSED, type RouteAccess } from './modules/accounts/access.hooks.js';
 import type { Role } from './modules/accounts/accounts.tables.js';
 import { createAssessmentsService } from './modules/assessments/assessments.service.js';
 import { organisations, services } from './modules/organisations/organisations.tables.js';

@@ -4,12 +4,12 @@
  */
 import { defaultDemo, type Config } from './config.js';
 import type { DatabaseHandle } from './db/database.js';
-import { createAccountsService } from './modules/accounts/accounts.service.js';
-import { createFirstRunService, type FirstRunOutcome } from './modules/accounts/first-run.service.js';
-import { demoSeeders } from './modules/demo/demo.seeders.js';
-import { createDemoService } from './modules/demo/demo.service.js';
-import { createFrameworksService } from './modules/frameworks/frameworks.service.js';
-import { recomputeBehind } from './modules/indicators/indicators.recompute.js';
+import { createAccountsService } from './modules/accounts/index.js';
+import { createFirstRunService, type FirstRunOutcome } from './modules/accounts/index.js';
+import { demoParts } from './demo-parts.js';
+import { createDemoService } from './modules/demo/index.js';
+import { createFrameworksService } from './modules/frameworks/index.js';
+import { recomputeBehind } from './modules/indicators/index.js';
 
 export interface StartupReport {
   frameworks: { id: string; version: number; status: 'created' | 'unchanged' }[];
@@ -37,7 +37,7 @@ async function prepareNow(
   const outcomes = await createFrameworksService({ db: database.db }).ensureBuiltins();
   const demoService = createDemoService({
     db: database.db,
-    seeders: demoSeeders,
+    parts: demoParts,
     production: config.env === 'production',
   });
   const demoWanted = options.demo !== false && (config.demo ?? defaultDemo(config.env)) === 'first-run';

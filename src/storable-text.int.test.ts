@@ -9,7 +9,7 @@ import { count, eq } from 'drizzle-orm';
 import { beforeAll, expect, it } from 'vitest';
 import type { InjectOptions } from 'fastify';
 import { describeEachDatabase } from './db/testing/test-database.js';
-import type { RouteAccess } from './modules/accounts/access.hook.js';
+import type { RouteAccess } from './modules/accounts/access.hooks.js';
 import type { Role } from './modules/accounts/accounts.tables.js';
 import { createAssessmentsService } from './modules/assessments/assessments.service.js';
 import { auditLog } from './modules/audit/audit.tables.js';

@@ -3,7 +3,7 @@
  * openapi.ts). Responses a route describes itself are kept; only their media type becomes
  * application/problem+json for errors, which is what the error handler sends.
  */
-import type { Access } from '../modules/accounts/actor.js';
+import type { Access } from '../modules/accounts/index.js';
 
 export interface RouteFacts {
   key: string;

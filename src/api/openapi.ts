@@ -10,7 +10,7 @@ import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import { jsonSchemaTransform } from 'fastify-type-provider-zod';
-import type { Access } from '../modules/accounts/actor.js';
+import type { Access } from '../modules/accounts/index.js';
 import { OPERATION_IDS } from './operation-ids.js';
 import { completeOperation, type Operation, type RouteFacts } from './openapi-operation.js';
 import { componentsUsed } from './openapi-components.js';

@@ -10,7 +10,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import tar from 'tar-stream';
-import { evidenceFilePath } from '../modules/evidence/evidence-storage.js';
+import { evidenceFilePath } from '../modules/evidence/index.js';
 import { BackupError } from './backup-error.js';
 import {
   DATABASE_ENTRY,

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
-import { demoSeeders } from '../modules/demo/demo.seeders.js';
-import { createDemoService, DemoRefusedError } from '../modules/demo/demo.service.js';
-import { createFrameworksService } from '../modules/frameworks/frameworks.service.js';
-import { recomputeBehind } from '../modules/indicators/indicators.recompute.js';
+import { demoParts } from '../demo-parts.js';
+import { createDemoService, DemoRefusedError } from '../modules/demo/index.js';
+import { createFrameworksService } from '../modules/frameworks/index.js';
+import { recomputeBehind } from '../modules/indicators/index.js';
 import type { CliContext } from './context.js';
 
 export function registerAdminCommands(program: Command, cli: CliContext): void {
@@ -28,7 +28,7 @@ export function registerAdminCommands(program: Command, cli: CliContext): void {
         await createFrameworksService({ db: database.db }).ensureBuiltins();
         const loaded = await createDemoService({
           db: database.db,
-          seeders: demoSeeders,
+          parts: demoParts,
           production: config.env === 'production',
         }).load();
         await recomputeBehind(database);

@@ -2,18 +2,18 @@ import fs from 'node:fs/promises';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { and, eq } from 'drizzle-orm';
 import type { Database } from '../db/database.js';
-import * as accountsRepo from '../modules/accounts/accounts.repository.js';
-import { exportAssessment, importAssessment } from '../modules/assessments/assessment-export.js';
-import { assessmentJsonSchemaText } from '../modules/assessments/assessment-export.json-schema.js';
-import { KIND_LABELS, STATUS_LABELS } from '../modules/assessments/assessments.schemas.js';
-import { createAssessmentsService } from '../modules/assessments/assessments.service.js';
-import { ASSESSMENT_KINDS, type AssessmentKind } from '../modules/assessments/assessments.tables.js';
-import { createWorkspaceService } from '../modules/assessments/workspace.service.js';
-import { organisations, services } from '../modules/organisations/organisations.tables.js';
+import { accountsRepository as accountsRepo } from '../modules/accounts/index.js';
+import { exportAssessment, importAssessment } from '../modules/assessments/index.js';
+import { assessmentJsonSchemaText } from '../modules/assessments/index.js';
+import { KIND_LABELS, STATUS_LABELS } from '../modules/assessments/index.js';
+import { createAssessmentsService } from '../modules/assessments/index.js';
+import { ASSESSMENT_KINDS, type AssessmentKind } from '../db/schema.js';
+import { createWorkspaceService } from '../modules/assessments/index.js';
+import { organisations, services } from '../db/schema.js';
 import type { CliContext } from './context.js';
 import { CliError } from './errors.js';
 import { isUuid } from '../db/ids.js';
-import { createEvidenceStorage } from '../modules/evidence/evidence-storage.js';
+import { createEvidenceStorage } from '../modules/evidence/index.js';
 
 /** Every assessment command acts as the system, as a person running kloe on the server does. */
 const CLI = { kind: 'system', label: 'cli' } as const;

@@ -1,7 +1,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import type { ChainAnchor } from '../modules/audit/audit-verify.js';
-import { entryJson } from '../modules/audit/audit.schemas.js';
-import { createAuditService, type AuditFilters } from '../modules/audit/audit.service.js';
+import type { ChainAnchor } from '../modules/audit/index.js';
+import { entryJson } from '../modules/audit/index.js';
+import { createAuditService, type AuditFilters } from '../modules/audit/index.js';
 import type { CliContext } from './context.js';
 import { CliError } from './errors.js';
 

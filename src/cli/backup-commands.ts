@@ -14,7 +14,7 @@ import { restoreBackup } from '../backup/restore-backup.js';
 import { writeBackup } from '../backup/write-backup.js';
 import type { Config } from '../config.js';
 import { openDatabase } from '../db/client.js';
-import { createAuditService } from '../modules/audit/audit.service.js';
+import { createAuditService } from '../modules/audit/index.js';
 
 function embeddedOnly(config: Config, command: string): void {
   if (config.databaseUrl) {

@@ -2,11 +2,11 @@ import fs from 'node:fs/promises';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import type { Database } from '../db/database.js';
-import type { FrameworkDocument } from '../modules/frameworks/framework.model.js';
-import { diffFrameworks, formatDifferences } from '../modules/frameworks/framework-diff.js';
-import { readFrameworkFile, serialiseFramework } from '../modules/frameworks/framework-file.js';
-import { frameworkJsonSchemaText } from '../modules/frameworks/framework.json-schema.js';
-import { createFrameworksService } from '../modules/frameworks/frameworks.service.js';
+import type { FrameworkDocument } from '../modules/frameworks/index.js';
+import { diffFrameworks, formatDifferences } from '../modules/frameworks/index.js';
+import { readFrameworkFile, serialiseFramework } from '../modules/frameworks/index.js';
+import { frameworkJsonSchemaText } from '../modules/frameworks/index.js';
+import { createFrameworksService } from '../modules/frameworks/index.js';
 import type { CliContext } from './context.js';
 import { CliError } from './errors.js';
 

@@ -3,15 +3,10 @@ import fs from 'node:fs/promises';
 import cliProgress from 'cli-progress';
 import { InvalidArgumentError, type Command } from 'commander';
 import { AppError } from '../errors.js';
-import type { ImportStage } from '../modules/indicators/indicators.import.js';
-import {
-  recompute,
-  setTrendWindow,
-  WINDOW_LIMITS,
-  type RecomputeOutcome,
-} from '../modules/indicators/indicators.recompute.js';
-import { indicatorInput } from '../modules/indicators/indicators.schemas.js';
-import { createIndicatorsService } from '../modules/indicators/indicators.service.js';
+import type { ImportStage } from '../modules/indicators/index.js';
+import { recompute, setTrendWindow, WINDOW_LIMITS, type RecomputeOutcome } from '../modules/indicators/index.js';
+import { indicatorInput } from '../modules/indicators/index.js';
+import { createIndicatorsService } from '../modules/indicators/index.js';
 import type { CliContext } from './context.js';
 import { CliError } from './errors.js';
 

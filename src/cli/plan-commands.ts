@@ -2,8 +2,8 @@
 import fs from 'node:fs/promises';
 import type { Command } from 'commander';
 import { AppError } from '../errors.js';
-import { exportPlan, importPlan, parsePlanFile } from '../modules/improvement/plan-exchange.js';
-import { planJsonSchemaText } from '../modules/improvement/plan-exchange.json-schema.js';
+import { exportPlan, importPlan, parsePlanFile } from '../modules/improvement/index.js';
+import { planJsonSchemaText } from '../modules/improvement/index.js';
 import { organisationByCode, readJson, serviceByName } from './assessment-commands.js';
 import type { CliContext } from './context.js';
 import { CliError } from './errors.js';

@@ -5,8 +5,8 @@
 import fs from 'node:fs/promises';
 import { Option, type Command } from 'commander';
 import { isUuid } from '../db/ids.js';
-import { createPdfPrinter } from '../modules/reports/report-pdf.js';
-import type { ReportFormat } from '../modules/reports/reports.service.js';
+import { createPdfPrinter } from '../modules/reports/index.js';
+import type { ReportFormat } from '../modules/reports/index.js';
 import { createViewEnvironment } from '../web/nunjucks.js';
 import type { CliContext } from './context.js';
 import { CliError } from './errors.js';

@@ -9,7 +9,7 @@ import { loadConfig, type Config } from '../config.js';
 import { openDatabase } from '../db/client.js';
 import type { DatabaseHandle } from '../db/database.js';
 import { loggableError } from '../db/loggable-error.js';
-import { DEMO_PASSWORD, DEMO_PEOPLE } from '../modules/accounts/accounts.demo.js';
+import { DEMO_PASSWORD, DEMO_PEOPLE } from '../modules/accounts/index.js';
 import { prepareDatabase, type StartupReport } from '../startup.js';
 import { CliError } from './errors.js';
 import { stopOnSignals } from './graceful-shutdown.js';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Option, type Command } from 'commander';
-import { ROLES, type Role } from '../modules/accounts/accounts.tables.js';
-import { createAccountsService, publicUser, type AccountsService } from '../modules/accounts/accounts.service.js';
+import { ROLES, type Role } from '../db/schema.js';
+import { createAccountsService, publicUser, type AccountsService } from '../modules/accounts/index.js';
 import type { CliContext } from './context.js';
 import { CliError } from './errors.js';
 

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../db/testing/test-database.js';
-import { demoSeeders } from '../../modules/demo/demo.seeders.js';
+import { demoParts } from '../../demo-parts.js';
 import { createDemoService } from '../../modules/demo/demo.service.js';
 import { createFrameworksService } from '../../modules/frameworks/frameworks.service.js';
 import { projectRoot } from '../../paths.js';
@@ -94,7 +94,7 @@ export function postgresInstallation(tmpPrefix: string) {
 export async function installDemo(installation: { database: TestDatabase | undefined }): Promise<void> {
   const db = installation.database!.db;
   await createFrameworksService({ db }).ensureBuiltins();
-  await createDemoService({ db, seeders: demoSeeders, production: false }).load();
+  await createDemoService({ db, parts: demoParts, production: false }).load();
 }
 
 /** Starts `kloe serve` and resolves once it says where it listens, with everything it printed so far. */

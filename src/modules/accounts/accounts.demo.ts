@@ -4,13 +4,13 @@
  */
 import { eq } from 'drizzle-orm';
 import type { Database } from '../../db/database.js';
-import type { DemoSeeder } from '../demo/demo.service.js';
-import { organisations } from '../organisations/organisations.tables.js';
+import type { DemoPart } from '../demo/index.js';
+import { organisations } from '../../db/schema.js';
 import type { Role } from './accounts.tables.js';
 import { createAccountsService } from './accounts.service.js';
 
 export const DEMO_PASSWORD = 'kloe-demo-2026';
-/** The demo organisation whose members the demo member and viewer are (see the organisations seeder). */
+/** The demo organisation whose members the demo member and viewer are (see the organisations part). */
 const DEMO_ORGANISATION_CODE = 'E07000901';
 
 export const DEMO_PEOPLE: { name: string; email: string; role: Role; ofOrganisation: boolean }[] = [
@@ -21,9 +21,9 @@ export const DEMO_PEOPLE: { name: string; email: string; role: Role; ofOrganisat
   { name: 'Vivian Cole', email: 'viewer@example.org', role: 'viewer', ofOrganisation: true },
 ];
 
-export const accountsDemo: DemoSeeder = {
+export const accountsDemo: DemoPart = {
   module: 'accounts',
-  async seed(db: Database) {
+  async load(db: Database) {
     const accounts = createAccountsService({ db });
     const [organisation] = await db
       .select({ id: organisations.id })

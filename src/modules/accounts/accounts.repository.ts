@@ -1,7 +1,7 @@
 import { and, asc, eq, gt, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Database } from '../../db/database.js';
 import { preparedOnce } from '../../db/prepared.js';
-import { organisations } from '../organisations/organisations.tables.js';
+import { organisations } from '../../db/schema.js';
 import { accounts, apiTokens, sessions, users, type Role, type TokenScope } from './accounts.tables.js';
 
 export type UserRow = typeof users.$inferSelect;

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Database } from '../../db/database.js';
 import { violatedUniqueConstraint } from '../../db/unique-violation.js';
 import { AppError } from '../../errors.js';
-import { recordAudit, type AuditEntryInput } from '../audit/audit.recorder.js';
+import { recordAudit, type AuditEntryInput } from '../audit/index.js';
 import * as repo from './accounts.repository.js';
 import { emailKeyOf } from './sign-in-throttle.js';
 import * as throttles from './sign-in-throttle.repository.js';

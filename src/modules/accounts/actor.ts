@@ -1,6 +1,6 @@
 /**
  * Who is making a request, and what a route demands of them. Every route declares `config.access`;
- * the access hook (access.hook.ts) refuses to register a route without one and enforces it before
+ * the access hook (access.hooks.ts) refuses to register a route without one and enforces it before
  * the handler runs, so handlers never repeat "is someone signed in" checks. What a person may do
  * to a particular record is decided by the module's policy file (<m>.policy.ts).
  */

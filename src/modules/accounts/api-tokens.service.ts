@@ -3,7 +3,7 @@
  * audited. A token made with another token expires no later than that one.
  */
 import type { Database } from '../../db/database.js';
-import { recordAudit } from '../audit/audit.recorder.js';
+import { recordAudit } from '../audit/index.js';
 import * as repo from './accounts.repository.js';
 import type { TokenScope } from './accounts.tables.js';
 import { tokenNotFound } from './accounts.errors.js';

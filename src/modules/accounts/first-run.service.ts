@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { and, eq, gt } from 'drizzle-orm';
 import type { Config } from '../../config.js';
 import type { Database } from '../../db/database.js';
-import { recordAudit } from '../audit/audit.recorder.js';
+import { recordAudit } from '../audit/index.js';
 import * as repo from './accounts.repository.js';
 import { verifications } from './accounts.tables.js';
 import { emailTaken, weakPassword } from './accounts.errors.js';

@@ -10,7 +10,7 @@ import { formErrorsFrom, problemsFromZod } from '../../web/form-errors.js';
 import { createUserBody, resetPasswordBody, ROLE_LABELS, userIdParams } from './accounts.schemas.js';
 import { publicUser, type AccountsService } from './accounts.service.js';
 import { ROLES } from './accounts.tables.js';
-import type { AuditService } from '../audit/audit.service.js';
+import type { AuditService } from '../audit/index.js';
 import { currentUser } from './actor.js';
 import type { SsoLinksService } from './sso-links.service.js';
 

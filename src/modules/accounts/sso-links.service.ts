@@ -4,7 +4,7 @@
  * matches by the provider-verified email address again, as the first one did.
  */
 import type { Database } from '../../db/database.js';
-import { recordAudit } from '../audit/audit.recorder.js';
+import { recordAudit } from '../audit/index.js';
 import type { UserActor } from './actor.js';
 import { notFound } from '../../errors.js';
 import { SSO_PROVIDER_IDS } from './sso.provider.js';

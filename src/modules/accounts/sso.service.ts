@@ -15,7 +15,7 @@ import * as client from 'openid-client';
 import type { Config } from '../../config.js';
 import type { Database } from '../../db/database.js';
 import { AppError } from '../../errors.js';
-import { recordAudit } from '../audit/audit.recorder.js';
+import { recordAudit } from '../audit/index.js';
 import * as repo from './accounts.repository.js';
 import type { AccountsService } from './accounts.service.js';
 import type { Auth } from './auth.js';

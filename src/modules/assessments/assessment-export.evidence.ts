@@ -9,9 +9,9 @@ import { asc, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Database } from '../../db/database.js';
 import type { FieldProblem } from '../../errors.js';
-import { users } from '../accounts/accounts.tables.js';
-import { storeBytes, type EvidenceStorage } from '../evidence/evidence-storage.js';
-import * as evidenceRepo from '../evidence/evidence.repository.js';
+import { users } from '../../db/schema.js';
+import { storeBytes, type EvidenceStorage } from '../evidence/index.js';
+import { evidenceRepository as evidenceRepo } from '../evidence/index.js';
 import {
   EVIDENCE_KINDS,
   LINK_STANCES,
@@ -19,7 +19,7 @@ import {
   evidenceItemFiles,
   evidenceItems,
   evidenceLinks,
-} from '../evidence/evidence.tables.js';
+} from '../../db/schema.js';
 
 const sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'must be a SHA-256 in hexadecimal');
 const instant = z.iso.datetime({ offset: true });

@@ -7,9 +7,9 @@ import { asc, eq } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { z } from 'zod';
 import type { Database } from '../../db/database.js';
-import { users } from '../accounts/accounts.tables.js';
-import { ACCURACY_RESPONSES, accuracyChecks, accuracyComments } from '../publishing/publishing.tables.js';
-import { reportSummaries } from '../reports/reports.tables.js';
+import { users } from '../../db/schema.js';
+import { ACCURACY_RESPONSES, accuracyChecks, accuracyComments } from '../../db/schema.js';
+import { reportSummaries } from '../../db/schema.js';
 
 const instant = z.iso.datetime({ offset: true });
 const email = z.string().regex(/^[^\s@]+@[^\s@]+$/, 'must be an email address');

@@ -20,16 +20,16 @@ import { z } from 'zod';
 import type { Database } from '../../db/database.js';
 import { violatedUniqueConstraint } from '../../db/unique-violation.js';
 import { AppError, type FieldProblem } from '../../errors.js';
-import { users } from '../accounts/accounts.tables.js';
-import { recordAudit } from '../audit/audit.recorder.js';
-import { leafKloes } from '../frameworks/framework.tree.js';
-import * as frameworksRepo from '../frameworks/frameworks.repository.js';
-import { frameworkVersions } from '../frameworks/frameworks.tables.js';
-import { organisations, services } from '../organisations/organisations.tables.js';
+import { users } from '../../db/schema.js';
+import { recordAudit } from '../audit/index.js';
+import { leafKloes } from '../frameworks/index.js';
+import { frameworksRepository as frameworksRepo } from '../frameworks/index.js';
+import { frameworkVersions } from '../../db/schema.js';
+import { organisations, services } from '../../db/schema.js';
 import { loadAssessment } from './assessment-access.js';
 import { kloesInScope, OVERALL, pinnedFramework, rollUpNodes, statementsOf } from './assessment-framework.js';
 import { assessmentForbidden, invalidAssessmentInput } from './assessments.errors.js';
-import type { EvidenceStorage } from '../evidence/evidence-storage.js';
+import type { EvidenceStorage } from '../evidence/index.js';
 import {
   evidenceExportSchema,
   evidenceFileProblems,

@@ -4,11 +4,11 @@
  */
 import { eq } from 'drizzle-orm';
 import type { Database } from '../../db/database.js';
-import type { FrameworkDocument, Statement } from '../frameworks/framework.model.js';
-import { leafKloes, type LeafKloe } from '../frameworks/framework.tree.js';
-import { frameworkVersions } from '../frameworks/frameworks.tables.js';
+import type { FrameworkDocument, Statement } from '../frameworks/index.js';
+import { leafKloes, type LeafKloe } from '../frameworks/index.js';
+import { frameworkVersions } from '../../db/schema.js';
 import { immutableContent } from '../../web/render-memo.js';
-import { DEFAULT_JUDGEMENT_RULES, type JudgementRules } from './judgement-rules.js';
+import { DEFAULT_JUDGEMENT_RULES, type JudgementRules } from '../frameworks/index.js';
 
 /** By content hash: ids are per database, and one process may hold several (the tests do). */
 const documents = new Map<string, FrameworkDocument>();

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createTestDatabase, describeEachDatabase, type TestDatabase } from '../../db/testing/test-database.js';
-import { demoSeeders } from '../demo/demo.seeders.js';
+import { demoParts } from '../../demo-parts.js';
 import { createDemoService } from '../demo/demo.service.js';
 import { createFrameworksService } from '../frameworks/frameworks.service.js';
 import { createIndicatorsService } from '../indicators/indicators.service.js';
@@ -14,7 +14,7 @@ import { createWorkspaceService } from './workspace.service.js';
 
 const SYSTEM = { kind: 'system', label: 'test' } as const;
 
-describeEachDatabase('assessments demo seeder', (driver) => {
+describeEachDatabase('assessments demo part', (driver) => {
   let database: TestDatabase;
   beforeAll(async () => {
     database = await createTestDatabase(driver);
@@ -23,7 +23,7 @@ describeEachDatabase('assessments demo seeder', (driver) => {
   afterAll(async () => database?.close());
 
   it('fills every screen: a half-done self-assessment, a published inspection and one in moderation, added once', async () => {
-    const demo = createDemoService({ db: database.db, seeders: demoSeeders, production: false });
+    const demo = createDemoService({ db: database.db, parts: demoParts, production: false });
     expect((await demo.load()).assessments).toBe(
       'a self-assessment, a published inspection, an inspection in moderation',
     );

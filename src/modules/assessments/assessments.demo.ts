@@ -8,12 +8,12 @@
  */
 import { eq } from 'drizzle-orm';
 import type { Database } from '../../db/database.js';
-import * as accountsRepo from '../accounts/accounts.repository.js';
-import type { UserActor } from '../accounts/actor.js';
-import type { DemoSeeder } from '../demo/demo.service.js';
-import { seededRandom, type SeededRandom } from '../demo/seeded-random.js';
-import { ASHDOWN_CODE } from '../organisations/organisations.demo-data.js';
-import * as organisationsRepo from '../organisations/organisations.repository.js';
+import { accountsRepository as accountsRepo } from '../accounts/index.js';
+import type { UserActor } from '../accounts/index.js';
+import type { DemoPart } from '../demo/index.js';
+import { seededRandom, type SeededRandom } from '../demo/index.js';
+import { ASHDOWN_CODE } from '../organisations/index.js';
+import { organisationsRepository as organisationsRepo } from '../organisations/index.js';
 import { statementsOf } from './assessment-framework.js';
 import { assessments } from './assessments.tables.js';
 import { createAssessmentsService } from './assessments.service.js';
@@ -74,7 +74,7 @@ const NOTES = [
 
 async function person(db: Database, email: string): Promise<UserActor> {
   const user = await accountsRepo.findUserByEmail(db, email);
-  if (!user) throw new Error(`the demo person ${email} is missing: the accounts seeder runs first`);
+  if (!user) throw new Error(`the demo person ${email} is missing: the accounts part runs first`);
   const { id: userId, name, role, organisationId } = user;
   return { kind: 'user', userId, email, name, role, organisationId, via: 'session', sessionId: null };
 }
@@ -129,9 +129,9 @@ async function judgeInFull(db: Database, lead: UserActor, id: string, seed: numb
   }
 }
 
-export const assessmentsDemo: DemoSeeder = {
+export const assessmentsDemo: DemoPart = {
   module: 'assessments',
-  async seed(db: Database) {
+  async load(db: Database) {
     const existing = await db.select({ title: assessments.title }).from(assessments);
     const titles = new Set(existing.map((a) => a.title));
     const organisation = await organisationsRepo.findOrganisationByCode(db, ASHDOWN_CODE);

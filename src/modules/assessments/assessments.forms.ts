@@ -5,8 +5,8 @@
  */
 import { z } from 'zod';
 import { AppError } from '../../errors.js';
-import type { FrameworkDocument } from '../frameworks/framework.model.js';
-import { leafKloes } from '../frameworks/framework.tree.js';
+import type { FrameworkDocument } from '../frameworks/index.js';
+import { leafKloes } from '../frameworks/index.js';
 import {
   createAssessmentBody,
   teamBody,

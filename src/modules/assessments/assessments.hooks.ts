@@ -7,7 +7,7 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Database } from '../../db/database.js';
-import { currentUser } from '../accounts/actor.js';
+import { currentUser } from '../accounts/index.js';
 import { loadAssessment, withAssessmentMemo } from './assessment-access.js';
 
 const ONE_ASSESSMENT = /^\/(api\/)?assessments\/:id(\/|$)/;

@@ -1,6 +1,6 @@
 /** What the assessments' pages share: dependencies, crumbs, labels and the common template context. */
-import type { UserActor } from '../accounts/actor.js';
-import type { AuditService } from '../audit/audit.service.js';
+import type { UserActor } from '../accounts/index.js';
+import type { AuditService } from '../audit/index.js';
 import type { AssessmentRow } from './assessments.repository.js';
 import { KIND_LABELS, OUTCOME_LABELS, STATUS_LABELS } from './assessments.schemas.js';
 import type { AssessmentsService } from './assessments.service.js';

@@ -11,10 +11,10 @@ import { AppError, type FieldProblem } from '../../errors.js';
 import { handleFormPost, type FormState } from '../../web/form-post.js';
 import { CONFIRMED, confirmPublishPath, confirmReopenPath } from './confirm.pages.js';
 import { hrefWithQuery, paginationFor } from '../../web/pagination.js';
-import type { AccountsService } from '../accounts/accounts.service.js';
-import { currentUser, type UserActor } from '../accounts/actor.js';
-import type { FrameworksService } from '../frameworks/frameworks.service.js';
-import type { OrganisationsService } from '../organisations/organisations.service.js';
+import type { AccountsService } from '../accounts/index.js';
+import { currentUser, type UserActor } from '../accounts/index.js';
+import type { FrameworksService } from '../frameworks/index.js';
+import type { OrganisationsService } from '../organisations/index.js';
 import { EditConflict } from './assessments.errors.js';
 import {
   assessmentCrumb,

@@ -13,9 +13,9 @@
  *
  * An assessment the actor may not see is answered as not found (404), never forbidden.
  */
-import type { Role } from '../accounts/accounts.tables.js';
-import type { UserActor } from '../accounts/actor.js';
-import type { SystemActor } from '../audit/audit.recorder.js';
+import type { Role } from '../../db/schema.js';
+import type { UserActor } from '../accounts/index.js';
+import type { SystemActor } from '../audit/index.js';
 import type { AssessmentKind, AssessmentStatus, TeamRole } from './assessments.tables.js';
 
 export type AssessmentActor = UserActor | SystemActor;

@@ -1,9 +1,9 @@
 import { and, asc, desc, eq, inArray, ne, or, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../../db/database.js';
 import { preparedOnce } from '../../db/prepared.js';
-import { users } from '../accounts/accounts.tables.js';
-import { frameworkVersions } from '../frameworks/frameworks.tables.js';
-import { organisations, services } from '../organisations/organisations.tables.js';
+import { users } from '../../db/schema.js';
+import { frameworkVersions } from '../../db/schema.js';
+import { organisations, services } from '../../db/schema.js';
 import type { AssessmentScope } from './assessments.policy.js';
 import type { ListAssessmentsQuery } from './assessments.schemas.js';
 import {

@@ -7,9 +7,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Database } from '../../db/database.js';
 import type { FieldProblem } from '../../errors.js';
-import { recordAudit } from '../audit/audit.recorder.js';
-import * as frameworksRepo from '../frameworks/frameworks.repository.js';
-import * as organisationsRepo from '../organisations/organisations.repository.js';
+import { recordAudit } from '../audit/index.js';
+import { frameworksRepository as frameworksRepo } from '../frameworks/index.js';
+import { organisationsRepository as organisationsRepo } from '../organisations/index.js';
 import { allow, loadAssessment, loadFor } from './assessment-access.js';
 import { expandScope, kloesInScope, pinnedFramework, rollUpNodes } from './assessment-framework.js';
 import { assessmentForbidden, EditConflict, invalidAssessmentInput, statusMoveRefused } from './assessments.errors.js';

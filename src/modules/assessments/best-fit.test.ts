@@ -4,10 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { builtinFrameworksFolder } from '../../paths.js';
 import { frameworkDocumentSchema, type RatingLevel } from '../frameworks/framework.model.js';
 import { findKloe } from '../frameworks/framework.tree.js';
-import { JUDGEMENT_2_RATING_SCALE } from '../frameworks/judgement2.js';
+import { JUDGEMENT_2_RATING_SCALE } from '../frameworks/built-in-framework.js';
 import type { FindingOutcome } from './assessments.tables.js';
 import { driversByStatement, suggestKloeRating, type KloeRatingInput, type KloeStatement } from './best-fit.js';
-import { DEFAULT_JUDGEMENT_RULES, type KloeRules } from './judgement-rules.js';
+import { DEFAULT_JUDGEMENT_RULES, type KloeRules } from '../frameworks/judgement-rules.js';
 
 /** One letter per statement: met, partly met, not met, "not_judged" recorded, no finding at all. */
 const OUTCOMES: Record<string, FindingOutcome | undefined> = {

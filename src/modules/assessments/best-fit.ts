@@ -36,9 +36,9 @@
  * The module is pure and imports no code (only types), so the browser runs the very same rule: it is bundled
  * into the KLOE page's script (web/assets/kloe-suggestion.js), which updates the suggestion as findings change.
  */
-import type { RatingLevel } from '../frameworks/framework.model.js';
+import type { RatingLevel } from '../frameworks/index.js';
 import type { FindingOutcome } from './assessments.tables.js';
-import type { KloeRules } from './judgement-rules.js';
+import type { KloeRules } from '../frameworks/index.js';
 
 /** A statement of the KLOE under the rating level of its descriptor. */
 export interface KloeStatement {

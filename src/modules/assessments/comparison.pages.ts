@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { spreadsheetCsv } from '../../files/spreadsheet-csv.js';
-import { currentUser } from '../accounts/actor.js';
+import { currentUser } from '../accounts/index.js';
 import { assessmentCrumb, common, LIST_CRUMB } from './assessments.page-context.js';
 import { routeConfigFor } from './assessments.policy.js';
 import { assessmentIdParams, STATUS_LABELS } from './assessments.schemas.js';

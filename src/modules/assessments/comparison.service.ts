@@ -7,7 +7,7 @@
  */
 import type { Database } from '../../db/database.js';
 import { notFound } from '../../errors.js';
-import type { RatingLevel } from '../frameworks/framework.model.js';
+import type { RatingLevel } from '../frameworks/index.js';
 import { loadAssessment } from './assessment-access.js';
 import { statementsOf } from './assessment-framework.js';
 import { may, type AssessmentActor } from './assessments.policy.js';

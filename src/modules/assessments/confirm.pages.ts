@@ -6,7 +6,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { currentUser } from '../accounts/actor.js';
+import { currentUser } from '../accounts/index.js';
 import { assessmentCrumb, common, LIST_CRUMB, type AssessmentPageDeps } from './assessments.page-context.js';
 import { routeConfigFor } from './assessments.policy.js';
 import { assessmentIdParams } from './assessments.schemas.js';

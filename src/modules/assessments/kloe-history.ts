@@ -3,7 +3,7 @@
  * to partly met". Each audit entry of a KLOE save (kloe.updated: the KLOE's findings and judgement before and
  * after) becomes a sentence a change, never an id, a field name or JSON. Pure.
  */
-import type { AuditEntryView } from '../audit/audit.view-model.js';
+import type { AuditEntryView } from '../audit/index.js';
 
 export interface KloeHistoryLabels {
   /** Outcome id → label ("partly_met" → "Partly met"). */

@@ -10,7 +10,7 @@ import { AppError } from '../../errors.js';
 import { parseDateForm } from '../../web/date-input-fields.js';
 import { formErrorsFrom, problemsFromZod, type FormErrors } from '../../web/form-errors.js';
 import { CSRF_FIELD } from '../../web/security.js';
-import { currentUser, type UserActor } from '../accounts/actor.js';
+import { currentUser, type UserActor } from '../accounts/index.js';
 import { assessmentForbidden } from './assessments.errors.js';
 import { assessmentCrumb, common, LIST_CRUMB } from './assessments.page-context.js';
 import { routeConfigFor } from './assessments.policy.js';

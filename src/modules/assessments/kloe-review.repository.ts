@@ -2,7 +2,7 @@
 import { and, asc, eq, inArray, ne, or, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { Database } from '../../db/database.js';
-import { users } from '../accounts/accounts.tables.js';
+import { users } from '../../db/schema.js';
 import { assessments, assessmentTeam } from './assessments.tables.js';
 import { kloeAssignments, type ReviewState } from './kloe-review.tables.js';
 

@@ -8,7 +8,7 @@
 import type { Database } from '../../db/database.js';
 import { AppError } from '../../errors.js';
 import { plainDate } from '../../web/plain-date.js';
-import { recordAudit } from '../audit/audit.recorder.js';
+import { recordAudit } from '../audit/index.js';
 import { allow, loadAssessment, type LoadedAssessment } from './assessment-access.js';
 import { kloesInScope, pinnedFramework } from './assessment-framework.js';
 import {

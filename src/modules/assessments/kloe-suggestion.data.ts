@@ -3,11 +3,11 @@
  * as findings change, the rule itself being best-fit.ts built for the browser: the rating scale, the KLOE's
  * statements with their levels, and the framework's rules. As JSON for a data attribute of the form.
  */
-import type { FrameworkDocument } from '../frameworks/framework.model.js';
-import type { LeafKloe } from '../frameworks/framework.tree.js';
+import type { FrameworkDocument } from '../frameworks/index.js';
+import type { LeafKloe } from '../frameworks/index.js';
 import { rulesOf, statementsOf } from './assessment-framework.js';
 import type { KloeRatingInput } from './best-fit.js';
-import type { KloeRules } from './judgement-rules.js';
+import type { KloeRules } from '../frameworks/index.js';
 
 export interface KloeSuggestionData {
   ratingScale: KloeRatingInput['ratingScale'];

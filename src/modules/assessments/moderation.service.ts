@@ -7,7 +7,7 @@
  */
 import type { Database } from '../../db/database.js';
 import { notFound } from '../../errors.js';
-import { recordAudit } from '../audit/audit.recorder.js';
+import { recordAudit } from '../audit/index.js';
 import { allow, loadAssessment, loadFor } from './assessment-access.js';
 import { keyQuestionsInScope, kloesInScope, OVERALL, pinnedFramework } from './assessment-framework.js';
 import { assessmentForbidden, invalidAssessmentInput, statusMoveRefused } from './assessments.errors.js';

@@ -2,8 +2,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { currentUser } from '../accounts/actor.js';
-import { problemSchema } from '../frameworks/frameworks.schemas.js';
+import { currentUser } from '../accounts/index.js';
+import { problemSchema } from '../../api/problem-schema.js';
 import { routeConfigFor } from './assessments.policy.js';
 import { assessmentIdParams } from './assessments.schemas.js';
 import type { RecommendationRow } from './recommendations.repository.js';

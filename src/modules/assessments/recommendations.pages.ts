@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { AppError } from '../../errors.js';
 import { handleFormPost, type FormState } from '../../web/form-post.js';
 import type { FormErrors } from '../../web/form-errors.js';
-import { currentUser, type UserActor } from '../accounts/actor.js';
+import { currentUser, type UserActor } from '../accounts/index.js';
 import { EditConflict } from './assessments.errors.js';
 import { assessmentCrumb, common, LIST_CRUMB } from './assessments.page-context.js';
 import { routeConfigFor } from './assessments.policy.js';

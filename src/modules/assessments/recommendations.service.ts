@@ -5,7 +5,7 @@
  */
 import type { Database } from '../../db/database.js';
 import { notFound, type FieldProblem } from '../../errors.js';
-import { recordAudit } from '../audit/audit.recorder.js';
+import { recordAudit } from '../audit/index.js';
 import { loadAssessment, loadFor } from './assessment-access.js';
 import { kloesInScope, pinnedFramework } from './assessment-framework.js';
 import { EditConflict, invalidAssessmentInput } from './assessments.errors.js';

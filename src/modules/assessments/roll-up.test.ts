@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { JUDGEMENT_2_RATING_SCALE } from '../frameworks/judgement2.js';
-import { PERCENTAGE_BANDS_PRESET, type RollUpRule } from './judgement-rules.js';
+import { JUDGEMENT_2_RATING_SCALE } from '../frameworks/built-in-framework.js';
+import { PERCENTAGE_BANDS_PRESET, type RollUpRule } from '../frameworks/judgement-rules.js';
 import { rollUpRatings } from './roll-up.js';
 
 const scale = JUDGEMENT_2_RATING_SCALE;

@@ -12,8 +12,8 @@
  * Entries not yet rated (null) are counted and said in the reasons but do not vote; with nothing rated
  * there is no suggestion.
  */
-import type { RatingLevel } from '../frameworks/framework.model.js';
-import type { RollUpRule } from './judgement-rules.js';
+import type { RatingLevel } from '../frameworks/index.js';
+import type { RollUpRule } from '../frameworks/index.js';
 
 export interface RollUpResult {
   /** A level id of the scale, or null when nothing is rated yet. */

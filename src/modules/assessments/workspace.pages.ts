@@ -11,8 +11,8 @@ import { z } from 'zod';
 import { AppError, type FieldProblem } from '../../errors.js';
 import { formErrorsFrom, problemsFromZod, type FormErrors } from '../../web/form-errors.js';
 import { CSRF_FIELD } from '../../web/security.js';
-import { currentUser, type UserActor } from '../accounts/actor.js';
-import { kloeView } from '../frameworks/framework.view-model.js';
+import { currentUser, type UserActor } from '../accounts/index.js';
+import { kloeView } from '../frameworks/index.js';
 import { statementsOf } from './assessment-framework.js';
 import { EditConflict } from './assessments.errors.js';
 import {

@@ -10,10 +10,10 @@
 import { readAll } from '../../db/read-all.js';
 import type { Database } from '../../db/database.js';
 import type { FieldProblem } from '../../errors.js';
-import type { LeafKloe } from '../frameworks/framework.tree.js';
-import type { FrameworkDocument } from '../frameworks/framework.model.js';
+import type { LeafKloe } from '../frameworks/index.js';
+import type { FrameworkDocument } from '../frameworks/index.js';
 import { immutableContent } from '../../web/render-memo.js';
-import { recordAudit } from '../audit/audit.recorder.js';
+import { recordAudit } from '../audit/index.js';
 import { loadAssessment, loadFor } from './assessment-access.js';
 import {
   keyQuestionsInScope,

@@ -1,7 +1,7 @@
 /** JSON routes of the audit trail, for administrators. */
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { problemSchema } from '../frameworks/frameworks.schemas.js';
+import { problemSchema } from '../../api/problem-schema.js';
 import { auditApiQuery, auditListResponse, chainVerificationResponse, entryJson } from './audit.schemas.js';
 import type { AuditService } from './audit.service.js';
 

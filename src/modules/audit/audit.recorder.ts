@@ -4,7 +4,7 @@
  */
 import { desc, sql } from 'drizzle-orm';
 import type { Database } from '../../db/database.js';
-import { actorLabel, type UserActor } from '../accounts/actor.js';
+import { actorLabel, type UserActor } from '../accounts/index.js';
 import { chainHash, GENESIS, storedForm } from './audit-chain.js';
 import { auditLog } from './audit.tables.js';
 

@@ -2,10 +2,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { currentUser } from '../accounts/actor.js';
-import { routeConfigFor } from '../assessments/assessments.policy.js';
-import { kloeParams } from '../assessments/assessments.schemas.js';
-import { problemSchema } from '../frameworks/frameworks.schemas.js';
+import { currentUser } from '../accounts/index.js';
+import { routeConfigFor } from '../assessments/index.js';
+import { kloeParams } from '../assessments/index.js';
+import { problemSchema } from '../../api/problem-schema.js';
 import { replyBody, startThreadBody, threadJson, threadParams } from './comments.schemas.js';
 import type { CommentsService } from './comments.service.js';
 import type * as repo from './comments.repository.js';

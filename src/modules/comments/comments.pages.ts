@@ -8,11 +8,11 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { AppError } from '../../errors.js';
 import { formErrorsFrom, problemsFromZod, type FormErrors } from '../../web/form-errors.js';
 import { CSRF_FIELD } from '../../web/security.js';
-import { currentUser, type UserActor } from '../accounts/actor.js';
-import { assessmentCrumb, common, LIST_CRUMB } from '../assessments/assessments.page-context.js';
-import { routeConfigFor } from '../assessments/assessments.policy.js';
-import { kloeParams } from '../assessments/assessments.schemas.js';
-import type { AssessmentsService } from '../assessments/assessments.service.js';
+import { currentUser, type UserActor } from '../accounts/index.js';
+import { assessmentCrumb, common, LIST_CRUMB } from '../assessments/index.js';
+import { routeConfigFor } from '../assessments/index.js';
+import { kloeParams } from '../assessments/index.js';
+import type { AssessmentsService } from '../assessments/index.js';
 import { AUDIENCE_LABELS, replyBody, startThreadBody, threadParams } from './comments.schemas.js';
 import type { CommentsService } from './comments.service.js';
 

@@ -1,7 +1,7 @@
 /** Queries of comment threads and their comments; every one is scoped by its assessment. */
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Database } from '../../db/database.js';
-import { users } from '../accounts/accounts.tables.js';
+import { users } from '../../db/schema.js';
 import { comments, commentThreads, type CommentAudience } from './comments.tables.js';
 
 export type ThreadRow = typeof commentThreads.$inferSelect;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { kloeParams } from '../assessments/assessments.schemas.js';
+import { kloeParams } from '../assessments/index.js';
 import { COMMENT_AUDIENCES } from './comments.tables.js';
 
 export const threadParams = kloeParams.pick({ id: true }).extend({ threadId: z.string().max(64) });

@@ -7,12 +7,12 @@
 import type { Database } from '../../db/database.js';
 import { AppError, notFound } from '../../errors.js';
 import { isUuid } from '../../db/ids.js';
-import { allow, loadAssessment, type LoadedAssessment } from '../assessments/assessment-access.js';
-import { kloesInScope, pinnedFramework, statementsOf } from '../assessments/assessment-framework.js';
-import { assessmentPublished, kloeNotInAssessment } from '../assessments/assessments.errors.js';
-import { may, type AssessmentActor } from '../assessments/assessments.policy.js';
-import { listTeam } from '../assessments/assessments.repository.js';
-import { organisationMembers } from '../assessments/kloe-review.repository.js';
+import { allow, loadAssessment, type LoadedAssessment } from '../assessments/index.js';
+import { kloesInScope, pinnedFramework, statementsOf } from '../assessments/index.js';
+import { assessmentPublished, kloeNotInAssessment } from '../assessments/index.js';
+import { may, type AssessmentActor } from '../assessments/index.js';
+import { listTeam } from '../assessments/index.js';
+import { organisationMembers } from '../assessments/index.js';
 import type { Notify } from '../notifications/index.js';
 import * as repo from './comments.repository.js';
 import type { ReplyInput, StartThreadInput } from './comments.schemas.js';

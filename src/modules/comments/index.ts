@@ -1,7 +1,7 @@
 /** Comments on KLOEs and statements: threads for the team, or shared with the organisation; not evidence. */
 import type { FastifyInstance } from 'fastify';
 import type { Database } from '../../db/database.js';
-import type { AssessmentsService } from '../assessments/assessments.service.js';
+import type { AssessmentsService } from '../assessments/index.js';
 import type { Notify } from '../notifications/index.js';
 import { registerCommentsApi } from './comments.api.js';
 import { registerCommentPages } from './comments.pages.js';

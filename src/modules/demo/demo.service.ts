@@ -1,17 +1,17 @@
 /**
- * Demo data: each module contributes a seeder that adds its own fictional records, so that a
- * newcomer lands in a living system. Seeders must be idempotent (they look for their records by
+ * Demo data: each module contributes a part that adds its own fictional records, so that a
+ * newcomer lands in a living system. Demo parts must be idempotent (they look for their records by
  * natural key first), because `kloe demo load` may run again on a database that has them.
  */
 import type { Database } from '../../db/database.js';
 import { AppError } from '../../errors.js';
 import { demoLoads } from './demo.tables.js';
 
-export interface DemoSeeder {
+export interface DemoPart {
   /** The module it belongs to, e.g. "organisations". */
   module: string;
   /** Adds the module's demo records (in the given transaction) and says what it added, in a few words. */
-  seed(db: Database): Promise<string>;
+  load(db: Database): Promise<string>;
 }
 
 export class DemoRefusedError extends AppError {
@@ -20,14 +20,14 @@ export class DemoRefusedError extends AppError {
   }
 }
 
-export function createDemoService(deps: { db: Database; seeders: readonly DemoSeeder[]; production: boolean }) {
-  const { db, seeders, production } = deps;
+export function createDemoService(deps: { db: Database; parts: readonly DemoPart[]; production: boolean }) {
+  const { db, parts, production } = deps;
 
   async function load(): Promise<Record<string, string>> {
     if (production) throw new DemoRefusedError();
     return db.transaction(async (tx) => {
       const summary: Record<string, string> = {};
-      for (const seeder of seeders) summary[seeder.module] = await seeder.seed(tx);
+      for (const part of parts) summary[part.module] = await part.load(tx);
       await tx.insert(demoLoads).values({ summary });
       return summary;
     });

@@ -6,9 +6,9 @@
  */
 import type { Database } from '../../db/database.js';
 import { AppError } from '../../errors.js';
-import { allow, loadAssessment, loadFor, type LoadedAssessment } from '../assessments/assessment-access.js';
-import { may, type AssessmentActor } from '../assessments/assessments.policy.js';
-import { recordAudit } from '../audit/audit.recorder.js';
+import { allow, loadAssessment, loadFor, type LoadedAssessment } from '../assessments/index.js';
+import { may, type AssessmentActor } from '../assessments/index.js';
+import { recordAudit } from '../audit/index.js';
 import { checkUploads, type Upload } from './evidence-uploads.js';
 import { requestAnswered, requestNotFound } from './evidence.errors.js';
 import * as repo from './evidence.repository.js';

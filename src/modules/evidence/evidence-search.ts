@@ -18,9 +18,9 @@
  */
 import { sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../../db/database.js';
-import { withinScope } from '../assessments/assessments.repository.js';
-import type { AssessmentScope } from '../assessments/assessments.policy.js';
-import { assessments } from '../assessments/assessments.tables.js';
+import { withinScope } from '../assessments/index.js';
+import type { AssessmentScope } from '../assessments/index.js';
+import { assessments } from '../../db/schema.js';
 import { queryRows } from './evidence.repository.js';
 import { evidenceItems, type EvidenceKind } from './evidence.tables.js';
 

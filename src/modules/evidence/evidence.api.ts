@@ -7,9 +7,9 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { pageOf } from '../../api/index.js';
-import { currentUser } from '../accounts/actor.js';
-import { routeConfigFor } from '../assessments/assessments.policy.js';
-import { problemSchema } from '../frameworks/frameworks.schemas.js';
+import { currentUser } from '../accounts/index.js';
+import { routeConfigFor } from '../assessments/index.js';
+import { problemSchema } from '../../api/problem-schema.js';
 import { registerUploadScope } from '../../files/multipart-uploads.js';
 import { fileToJson, itemToJson, linkToJson, plainSnippet, searchToJson } from './evidence.responses.js';
 import {

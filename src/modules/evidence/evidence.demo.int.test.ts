@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createTestDatabase, describeEachDatabase, type TestDatabase } from '../../db/testing/test-database.js';
 import { createAssessmentsService } from '../assessments/assessments.service.js';
 import { DEMO_SELF_ASSESSMENT } from '../assessments/assessments.demo.js';
-import { demoSeeders } from '../demo/demo.seeders.js';
+import { demoParts } from '../../demo-parts.js';
 import { createDemoService } from '../demo/demo.service.js';
 import { createFrameworksService } from '../frameworks/frameworks.service.js';
 import { createFileSystemStorage } from './evidence-storage.js';
@@ -10,7 +10,7 @@ import { createEvidenceService } from './evidence.service.js';
 
 const SYSTEM = { kind: 'system', label: 'test' } as const;
 
-describeEachDatabase('evidence demo seeder', (driver) => {
+describeEachDatabase('evidence demo part', (driver) => {
   let database: TestDatabase;
   beforeAll(async () => {
     database = await createTestDatabase(driver);
@@ -19,7 +19,7 @@ describeEachDatabase('evidence demo seeder', (driver) => {
   afterAll(async () => database?.close());
 
   it('adds searchable, linked evidence to the demo self-assessment, once', async () => {
-    const demo = createDemoService({ db: database.db, seeders: demoSeeders, production: false });
+    const demo = createDemoService({ db: database.db, parts: demoParts, production: false });
     expect((await demo.load()).evidence).toBe('3 evidence items in the self-assessment');
     expect((await demo.load()).evidence).toBe('none (already there)');
 

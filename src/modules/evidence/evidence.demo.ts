@@ -6,9 +6,9 @@
  */
 import { eq } from 'drizzle-orm';
 import type { Database } from '../../db/database.js';
-import { DEMO_SELF_ASSESSMENT } from '../assessments/assessments.demo.js';
-import { assessments } from '../assessments/assessments.tables.js';
-import type { DemoSeeder } from '../demo/demo.service.js';
+import { DEMO_SELF_ASSESSMENT } from '../assessments/index.js';
+import { assessments } from '../../db/schema.js';
+import type { DemoPart } from '../demo/index.js';
 import * as repo from './evidence.repository.js';
 import { evidenceItems, type EvidenceKind, type LinkStance } from './evidence.tables.js';
 
@@ -55,9 +55,9 @@ const ITEMS: DemoItem[] = [
   },
 ];
 
-export const evidenceDemo: DemoSeeder = {
+export const evidenceDemo: DemoPart = {
   module: 'evidence',
-  async seed(db: Database) {
+  async load(db: Database) {
     const [assessment] = await db
       .select({ id: assessments.id })
       .from(assessments)

@@ -4,7 +4,7 @@
  */
 import { asc, eq } from 'drizzle-orm';
 import type { Database } from '../../db/database.js';
-import type { EvidenceAppendixEntry, EvidenceRef, ReportSource } from '../reports/report-extensions.js';
+import type { EvidenceAppendixEntry, EvidenceRef, ReportSource } from '../reports/index.js';
 import { EVIDENCE_KIND_LABELS } from './evidence.schemas.js';
 import { evidenceFiles, evidenceItemFiles, evidenceItems, evidenceLinks } from './evidence.tables.js';
 

@@ -4,8 +4,8 @@ import type { Database } from '../../db/database.js';
 import { preparedOnce } from '../../db/prepared.js';
 import { MARK_END, MARK_START } from './evidence-search.js';
 import { rankStatementsSql, type RankableStatement } from './statement-ranking.js';
-import { users } from '../accounts/accounts.tables.js';
-import { assessments } from '../assessments/assessments.tables.js';
+import { users } from '../../db/schema.js';
+import { assessments } from '../../db/schema.js';
 import {
   evidenceFiles,
   evidenceItemFiles,

@@ -5,11 +5,11 @@
  */
 import type { Database } from '../../db/database.js';
 import type { EvidenceConfig } from '../../config.js';
-import { loadAssessment, loadFor, type LoadedAssessment } from '../assessments/assessment-access.js';
-import { kloesInScope, statementsOf } from '../assessments/assessment-framework.js';
-import { pinnedFramework } from '../assessments/assessment-framework.js';
-import { assessmentScope, may, type AssessmentActor } from '../assessments/assessments.policy.js';
-import { recordAudit } from '../audit/audit.recorder.js';
+import { loadAssessment, loadFor, type LoadedAssessment } from '../assessments/index.js';
+import { kloesInScope, statementsOf } from '../assessments/index.js';
+import { pinnedFramework } from '../assessments/index.js';
+import { assessmentScope, may, type AssessmentActor } from '../assessments/index.js';
+import { recordAudit } from '../audit/index.js';
 import { checkUploads, type CheckedUpload, type Upload } from './evidence-uploads.js';
 import { searchEvidence, type SearchFilters } from './evidence-search.js';
 import type { EvidenceStorage } from './evidence-storage.js';

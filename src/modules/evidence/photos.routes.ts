@@ -6,11 +6,11 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { FormErrors } from '../../web/form-errors.js';
-import { currentUser, type UserActor } from '../accounts/actor.js';
-import { assessmentCrumb, common, LIST_CRUMB } from '../assessments/assessments.page-context.js';
-import type { AssessmentsService } from '../assessments/assessments.service.js';
-import { routeConfigFor } from '../assessments/assessments.policy.js';
-import { problemSchema } from '../frameworks/frameworks.schemas.js';
+import { currentUser, type UserActor } from '../accounts/index.js';
+import { assessmentCrumb, common, LIST_CRUMB } from '../assessments/index.js';
+import type { AssessmentsService } from '../assessments/index.js';
+import { routeConfigFor } from '../assessments/index.js';
+import { problemSchema } from '../../api/problem-schema.js';
 import { registerUploadScope } from '../../files/multipart-uploads.js';
 import { formErrorsOf, withoutCsrf } from './evidence.pages.js';
 import { PHOTO_FIELD, type PhotosService } from './photos.service.js';

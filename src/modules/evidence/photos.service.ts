@@ -7,10 +7,10 @@
 import type { Database } from '../../db/database.js';
 import type { EvidenceConfig } from '../../config.js';
 import { AppError } from '../../errors.js';
-import { allow, loadAssessment, loadFor } from '../assessments/assessment-access.js';
-import { kloeNotInAssessment } from '../assessments/assessments.errors.js';
-import type { AssessmentActor } from '../assessments/assessments.policy.js';
-import { recordAudit } from '../audit/audit.recorder.js';
+import { allow, loadAssessment, loadFor } from '../assessments/index.js';
+import { kloeNotInAssessment } from '../assessments/index.js';
+import type { AssessmentActor } from '../assessments/index.js';
+import { recordAudit } from '../audit/index.js';
 import { checkUploads, type Upload } from './evidence-uploads.js';
 import * as repo from './evidence.repository.js';
 import type { EvidenceService } from './evidence.service.js';

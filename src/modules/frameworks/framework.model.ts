@@ -7,7 +7,7 @@
  * Schema (frameworks/kloe-framework.schema.json) are all derived from it.
  */
 import { z } from 'zod';
-import { judgementRulesSchema } from '../assessments/judgement-rules.js';
+import { judgementRulesSchema } from './judgement-rules.js';
 
 export const FRAMEWORK_FORMAT = 'kloe-framework/1';
 

@@ -7,10 +7,10 @@ import {
   frameworkIdParams,
   frameworkListResponse,
   frameworkVersionResponse,
-  problemSchema,
   versionListResponse,
   versionQuery,
 } from './frameworks.schemas.js';
+import { problemSchema } from '../../api/problem-schema.js';
 import type { FrameworksService } from './frameworks.service.js';
 
 export function registerFrameworkApi(app: FastifyInstance, deps: { frameworks: FrameworksService }): void {

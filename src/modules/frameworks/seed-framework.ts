@@ -1,7 +1,11 @@
 /** Turning the parser's drafts (statements still without references) into a framework document. */
 import { FRAMEWORK_FORMAT, type FrameworkDocument, type Kloe } from './framework.model.js';
 import { statementRef } from './framework.tree.js';
-import { JUDGEMENT_2_DESCRIPTOR_COLUMNS, JUDGEMENT_2_FRAMEWORK, JUDGEMENT_2_RATING_SCALE } from './judgement2.js';
+import {
+  JUDGEMENT_2_DESCRIPTOR_COLUMNS,
+  JUDGEMENT_2_FRAMEWORK,
+  JUDGEMENT_2_RATING_SCALE,
+} from './built-in-framework.js';
 import type { DraftDescriptor } from './seed-statements.js';
 
 export interface SeedParseOptions {

@@ -6,7 +6,7 @@
  * naming the line; legitimate but notable gaps (a KLOE without a descriptor) are warnings.
  */
 import type { FrameworkDocument } from './framework.model.js';
-import { JUDGEMENT_2_DESCRIPTOR_COLUMNS } from './judgement2.js';
+import { JUDGEMENT_2_DESCRIPTOR_COLUMNS } from './built-in-framework.js';
 import { cellText, readCell, type CellContent } from './seed-cells.js';
 import {
   buildFramework,

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { FrameworksService } from '../frameworks/frameworks.service.js';
+import type { FrameworksService } from '../frameworks/index.js';
 import type { MyWorkService } from '../work/index.js';
 
 /** The landing page: what kloe is and where to start; once signed in, the person's own work ("My work"). */

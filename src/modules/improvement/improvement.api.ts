@@ -6,9 +6,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { currentUser } from '../accounts/actor.js';
-import { problemSchema } from '../frameworks/frameworks.schemas.js';
-import { refuseInvisibleOrganisation } from '../organisations/organisations.hooks.js';
+import { currentUser } from '../accounts/index.js';
+import { problemSchema } from '../../api/problem-schema.js';
+import { refuseInvisibleOrganisation } from '../organisations/index.js';
 import { routeConfigFor } from './improvement.policy.js';
 import type { ActionRow, AimRow } from './improvement.repository.js';
 import type { ActionStatusView } from './plan-status.js';

@@ -7,14 +7,14 @@
  * through the services, so every record is audited; skipped when the plan already has aims.
  */
 import type { Database } from '../../db/database.js';
-import * as accountsRepo from '../accounts/accounts.repository.js';
-import type { UserActor } from '../accounts/actor.js';
-import { DEMO_PREVIOUS_INSPECTION } from '../assessments/assessments.demo.js';
-import { assessments } from '../assessments/assessments.tables.js';
-import type { DemoSeeder } from '../demo/demo.service.js';
-import { periodLabel } from '../indicators/periods.js';
-import { ASHDOWN_CODE } from '../organisations/organisations.demo-data.js';
-import * as organisationsRepo from '../organisations/organisations.repository.js';
+import { accountsRepository as accountsRepo } from '../accounts/index.js';
+import type { UserActor } from '../accounts/index.js';
+import { DEMO_PREVIOUS_INSPECTION } from '../assessments/index.js';
+import { assessments } from '../../db/schema.js';
+import type { DemoPart } from '../demo/index.js';
+import { periodLabel } from '../indicators/index.js';
+import { ASHDOWN_CODE } from '../organisations/index.js';
+import { organisationsRepository as organisationsRepo } from '../organisations/index.js';
 import { eq } from 'drizzle-orm';
 import { createImprovementService } from './improvement.service.js';
 import { createPlanDraftsService } from './plan-drafts.service.js';
@@ -26,7 +26,7 @@ const SERVICE = 'Housing repairs';
 
 async function person(db: Database, email: string): Promise<UserActor> {
   const user = await accountsRepo.findUserByEmail(db, email);
-  if (!user) throw new Error(`the demo person ${email} is missing: the accounts seeder runs first`);
+  if (!user) throw new Error(`the demo person ${email} is missing: the accounts part runs first`);
   const { id: userId, name, role, organisationId } = user;
   return { kind: 'user', userId, email, name, role, organisationId, via: 'session', sessionId: null };
 }
@@ -72,9 +72,9 @@ const ACTIONS: { code: string; shape: Shape; title: string; resources: string; m
 
 const round = (n: number) => Math.round(n * 10) / 10;
 
-export const improvementDemo: DemoSeeder = {
+export const improvementDemo: DemoPart = {
   module: 'improvement plans',
-  async seed(db: Database) {
+  async load(db: Database) {
     const organisation = await organisationsRepo.findOrganisationByCode(db, ASHDOWN_CODE);
     const service = organisation
       ? (await organisationsRepo.listServices(db, organisation.id)).find((s) => s.name === SERVICE)

@@ -7,8 +7,8 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { handleFormPost, type FormState } from '../../web/form-post.js';
-import { currentUser, type UserActor } from '../accounts/actor.js';
-import { refuseInvisibleOrganisation } from '../organisations/organisations.hooks.js';
+import { currentUser, type UserActor } from '../accounts/index.js';
+import { refuseInvisibleOrganisation } from '../organisations/index.js';
 import {
   ACTION_DATES,
   actionForm,

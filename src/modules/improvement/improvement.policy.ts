@@ -5,9 +5,9 @@
  * like the organisation itself. Pure: unit-tested. Which organisations an inspector reaches (those they
  * inspect) needs the database: plan-access.ts narrows 'any' to them.
  */
-import type { Role } from '../accounts/accounts.tables.js';
-import type { UserActor } from '../accounts/actor.js';
-import type { SystemActor } from '../audit/audit.recorder.js';
+import type { Role } from '../../db/schema.js';
+import type { UserActor } from '../accounts/index.js';
+import type { SystemActor } from '../audit/index.js';
 
 export type PlanAction = 'view' | 'edit' | 'comment' | 'monitor';
 export type PlanActor = UserActor | SystemActor;

@@ -1,10 +1,10 @@
 /** Queries of improvement plans, their aims and actions. Each takes `db` or a transaction. */
 import { and, asc, eq, inArray, isNotNull, isNull, ne, or, sql } from 'drizzle-orm';
 import type { Database } from '../../db/database.js';
-import { users } from '../accounts/accounts.tables.js';
-import { assessments } from '../assessments/assessments.tables.js';
-import { recommendations } from '../assessments/recommendations.tables.js';
-import { indicatorDefinitions, indicatorValues } from '../indicators/indicators.tables.js';
+import { users } from '../../db/schema.js';
+import { assessments } from '../../db/schema.js';
+import { recommendations } from '../../db/schema.js';
+import { indicatorDefinitions, indicatorValues } from '../../db/schema.js';
 import { improvementActions, improvementAims, improvementPlans } from './improvement.tables.js';
 
 export type PlanRow = typeof improvementPlans.$inferSelect;

@@ -6,10 +6,10 @@
  */
 import type { Database } from '../../db/database.js';
 import { AppError, type FieldProblem } from '../../errors.js';
-import { recordAudit } from '../audit/audit.recorder.js';
-import { leafKloes } from '../frameworks/framework.tree.js';
-import { JUDGEMENT_2_FRAMEWORK } from '../frameworks/judgement2.js';
-import * as frameworksRepo from '../frameworks/frameworks.repository.js';
+import { recordAudit } from '../audit/index.js';
+import { leafKloes } from '../frameworks/index.js';
+import { JUDGEMENT_2_FRAMEWORK } from '../frameworks/index.js';
+import { frameworksRepository as frameworksRepo } from '../frameworks/index.js';
 import { invalidPlanInput, planEditConflict } from './improvement.errors.js';
 import type { PlanActor } from './improvement.policy.js';
 import { currentAction, currentAim, loadPlanSubject } from './plan-access.js';

@@ -6,8 +6,8 @@
 import { asc, eq } from 'drizzle-orm';
 import type { Database } from '../../db/database.js';
 import { spreadsheetCsv } from '../../files/spreadsheet-csv.js';
-import { organisations, services } from '../organisations/organisations.tables.js';
-import { users } from '../accounts/accounts.tables.js';
+import { organisations, services } from '../../db/schema.js';
+import { users } from '../../db/schema.js';
 import { planForbidden } from './improvement.errors.js';
 import { mayOnPlan, type PlanActor } from './improvement.policy.js';
 import { organisationsInspectedBy } from './plan-access.js';

@@ -7,8 +7,8 @@
 import { and, eq } from 'drizzle-orm';
 import type { Database } from '../../db/database.js';
 import { isUuid } from '../../db/ids.js';
-import { assessments, assessmentTeam } from '../assessments/assessments.tables.js';
-import * as organisationsRepo from '../organisations/organisations.repository.js';
+import { assessments, assessmentTeam } from '../../db/schema.js';
+import { organisationsRepository as organisationsRepo } from '../organisations/index.js';
 import { actionNotFound, aimNotFound, planForbidden, planNotFound } from './improvement.errors.js';
 import { mayOnPlan, type PlanAction, type PlanActor } from './improvement.policy.js';
 import * as repo from './improvement.repository.js';

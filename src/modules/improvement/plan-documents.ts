@@ -4,7 +4,7 @@
  */
 import { Document, HeadingLevel, Packer } from 'docx';
 import { spreadsheetCsv } from '../../files/spreadsheet-csv.js';
-import { heading, para, table } from '../reports/report-docx.js';
+import { heading, para, table } from '../reports/index.js';
 import type { ImprovementService } from './improvement.service.js';
 
 type Plan = Awaited<ReturnType<ImprovementService['get']>>;

@@ -8,11 +8,11 @@
 import { createHash } from 'node:crypto';
 import type { Database } from '../../db/database.js';
 import { AppError } from '../../errors.js';
-import { loadAssessment } from '../assessments/assessment-access.js';
-import type { AssessmentRow } from '../assessments/assessments.repository.js';
-import { listKloeJudgements } from '../assessments/assessments.repository.js';
-import { listRecommendations } from '../assessments/recommendations.repository.js';
-import { recordAudit } from '../audit/audit.recorder.js';
+import { loadAssessment } from '../assessments/index.js';
+import type { AssessmentRow } from '../assessments/index.js';
+import { listKloeJudgements } from '../assessments/index.js';
+import { listRecommendations } from '../assessments/index.js';
+import { recordAudit } from '../audit/index.js';
 import { planForbidden } from './improvement.errors.js';
 import { mayOnPlan, type PlanActor } from './improvement.policy.js';
 import * as repo from './improvement.repository.js';

@@ -12,7 +12,7 @@ import { and, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Database } from '../../db/database.js';
 import { AppError, type FieldProblem } from '../../errors.js';
-import { users } from '../accounts/accounts.tables.js';
+import { users } from '../../db/schema.js';
 import { ACTION_STATUSES } from './improvement.tables.js';
 import * as repo from './improvement.repository.js';
 import { createImprovementService } from './improvement.service.js';

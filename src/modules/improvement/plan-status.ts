@@ -4,7 +4,7 @@
  * indicator values, and the status a person set against it with their reason.
  */
 import type { Database } from '../../db/database.js';
-import { parsePeriod } from '../indicators/periods.js';
+import { parsePeriod } from '../indicators/index.js';
 import { STATUS_LABELS, suggestStatus, type MeasureReading, type SuggestedStatus } from './action-status.js';
 import type { ActionRow } from './improvement.repository.js';
 import type { ActionStatus } from './improvement.tables.js';

@@ -4,9 +4,9 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { currentUser } from '../accounts/actor.js';
-import { problemSchema } from '../frameworks/frameworks.schemas.js';
-import { refuseInvisibleOrganisation } from '../organisations/organisations.hooks.js';
+import { currentUser } from '../accounts/index.js';
+import { problemSchema } from '../../api/problem-schema.js';
+import { refuseInvisibleOrganisation } from '../organisations/index.js';
 import { actionJson, commentJson, statusJson } from './improvement.api.js';
 import { routeConfigFor } from './improvement.policy.js';
 import {

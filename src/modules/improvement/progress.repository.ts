@@ -4,10 +4,10 @@
  */
 import { and, asc, desc, eq, inArray, isNotNull, ne, or } from 'drizzle-orm';
 import type { Database } from '../../db/database.js';
-import { users } from '../accounts/accounts.tables.js';
-import { assessments } from '../assessments/assessments.tables.js';
-import { evidenceItems } from '../evidence/evidence.tables.js';
-import { indicatorDefinitions, indicatorValues } from '../indicators/indicators.tables.js';
+import { users } from '../../db/schema.js';
+import { assessments } from '../../db/schema.js';
+import { evidenceItems } from '../../db/schema.js';
+import { indicatorDefinitions, indicatorValues } from '../../db/schema.js';
 import { improvementComments, improvementProgressUpdates } from './improvement.tables.js';
 
 export type ProgressRow = typeof improvementProgressUpdates.$inferSelect;

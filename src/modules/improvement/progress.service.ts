@@ -6,7 +6,7 @@
  */
 import type { Database } from '../../db/database.js';
 import type { FieldProblem } from '../../errors.js';
-import { recordAudit } from '../audit/audit.recorder.js';
+import { recordAudit } from '../audit/index.js';
 import { STATUS_LABELS } from './action-status.js';
 import { invalidPlanInput, planEditConflict } from './improvement.errors.js';
 import type { PlanActor } from './improvement.policy.js';

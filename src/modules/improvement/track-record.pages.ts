@@ -1,8 +1,8 @@
 /** The page of a service's track record in delivering improvement (key question 4). */
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { currentUser } from '../accounts/actor.js';
-import { refuseInvisibleOrganisation } from '../organisations/organisations.hooks.js';
+import { currentUser } from '../accounts/index.js';
+import { refuseInvisibleOrganisation } from '../organisations/index.js';
 import { routeConfigFor } from './improvement.policy.js';
 import { planParams } from './improvement.schemas.js';
 import type { TrackRecordService } from './track-record.service.js';

@@ -1,9 +1,9 @@
 /** Queries behind a service's track record: its published assessments, their ratings and recommendations. */
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { Database } from '../../db/database.js';
-import { assessments, kloeJudgements, rollUpJudgements } from '../assessments/assessments.tables.js';
-import { recommendations } from '../assessments/recommendations.tables.js';
-import { indicatorDefinitions, indicatorValues } from '../indicators/indicators.tables.js';
+import { assessments, kloeJudgements, rollUpJudgements } from '../../db/schema.js';
+import { recommendations } from '../../db/schema.js';
+import { indicatorDefinitions, indicatorValues } from '../../db/schema.js';
 
 /** The published revisions of the service's assessments, oldest first (a reopened one by its latest). */
 export async function publishedAssessments(db: Database, serviceId: string) {

@@ -10,9 +10,9 @@
  */
 import type { Database } from '../../db/database.js';
 import { AppError } from '../../errors.js';
-import type { UserActor } from '../accounts/actor.js';
-import { loadAssessment } from '../assessments/assessment-access.js';
-import { periodYear } from '../indicators/periods.js';
+import type { UserActor } from '../accounts/index.js';
+import { loadAssessment } from '../assessments/index.js';
+import { periodYear } from '../indicators/index.js';
 import { frameworkKloes } from './improvement.service.js';
 import type { PlanActor } from './improvement.policy.js';
 import * as repo from './improvement.repository.js';

@@ -10,7 +10,7 @@
  * page rendered from one is remembered too. Several requests for a view not yet built share one build.
  */
 import { immutableContent, RenderMemo } from '../../web/render-memo.js';
-import type { UserActor } from '../accounts/actor.js';
+import type { UserActor } from '../accounts/index.js';
 import type { Analysis } from './analysis.js';
 import { renderCharts } from './charts.js';
 import type { ComparatorGroupsService } from './comparator-groups.service.js';

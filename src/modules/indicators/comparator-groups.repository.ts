@@ -1,7 +1,7 @@
 /** Queries of comparator groups; each takes a connection or a transaction. */
 import { asc, eq, sql } from 'drizzle-orm';
 import type { Database } from '../../db/database.js';
-import { organisations } from '../organisations/organisations.tables.js';
+import { organisations } from '../../db/schema.js';
 import { comparatorGroupMembers, comparatorGroups } from './indicators.tables.js';
 
 export type ComparatorGroupRow = typeof comparatorGroups.$inferSelect;

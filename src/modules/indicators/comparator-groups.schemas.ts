@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { nameText } from '../../web/text-fields.js';
-import { ORGANISATION_TYPES } from '../organisations/organisations.tables.js';
+import { ORGANISATION_TYPES } from '../../db/schema.js';
 import { COMPARATOR_KINDS } from './indicators.tables.js';
 
 /** The most nearest neighbours a group keeps (CIPFA's groups have 15 or 16). */

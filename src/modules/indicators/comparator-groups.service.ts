@@ -7,11 +7,11 @@
 import type { DatabaseHandle } from '../../db/database.js';
 import { violatedUniqueConstraint } from '../../db/unique-violation.js';
 import { AppError, badRequest, notFound } from '../../errors.js';
-import type { UserActor } from '../accounts/actor.js';
-import { recordAudit, type SystemActor } from '../audit/audit.recorder.js';
+import type { UserActor } from '../accounts/index.js';
+import { recordAudit, type SystemActor } from '../audit/index.js';
 import type { ComparatorGroupInput } from './comparator-groups.schemas.js';
 import * as groupsRepo from './comparator-groups.repository.js';
-import { mayOn } from '../organisations/organisations.policy.js';
+import { mayOn } from '../organisations/index.js';
 import { mayManage } from './indicators.policy.js';
 import * as repo from './indicators.repository.js';
 import { neighboursOfSameType } from './neighbours.js';

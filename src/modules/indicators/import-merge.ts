@@ -6,8 +6,8 @@
  */
 import { sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../../db/database.js';
-import type { UserActor } from '../accounts/actor.js';
-import { recordAudit, type SystemActor } from '../audit/audit.recorder.js';
+import type { UserActor } from '../accounts/index.js';
+import { recordAudit, type SystemActor } from '../audit/index.js';
 import { STAGING_COLUMNS } from './import-staging.js';
 
 export interface Change {

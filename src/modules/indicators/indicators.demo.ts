@@ -10,10 +10,10 @@
  */
 import { eq, inArray } from 'drizzle-orm';
 import type { Database } from '../../db/database.js';
-import type { DemoSeeder } from '../demo/demo.service.js';
-import { assessments } from '../assessments/assessments.tables.js';
-import { ASHDOWN_CODE, demoOrganisations } from '../organisations/organisations.demo-data.js';
-import { organisations } from '../organisations/organisations.tables.js';
+import type { DemoPart } from '../demo/index.js';
+import { assessments } from '../../db/schema.js';
+import { ASHDOWN_CODE, demoOrganisations } from '../organisations/index.js';
+import { organisations } from '../../db/schema.js';
 import type { ImportRow } from './import-validate.js';
 import { writeValues } from './indicators.import.js';
 import { recomputeBehind } from './indicators.recompute.js';
@@ -36,9 +36,9 @@ export function demoSize(env: string | undefined = process.env.NODE_ENV): Synthe
   };
 }
 
-export const indicatorsDemo: DemoSeeder = {
+export const indicatorsDemo: DemoPart = {
   module: 'indicators',
-  async seed(db: Database) {
+  async load(db: Database) {
     const size = demoSize();
     const defs = syntheticDefinitions(size);
     const orgs = syntheticOrganisations(size);
@@ -78,7 +78,7 @@ export const indicatorsDemo: DemoSeeder = {
         quality: v.quality,
       });
     }
-    // The seeder runs inside the demo loader's transaction, so it writes in batches there (no COPY
+    // The part runs inside the demo loader's transaction, so it writes in batches there (no COPY
     // connection of its own) and recomputes as PGlite would, one indicator at a time.
     const driver = 'pglite' as const;
     const written = await writeValues({ db }, [rows], DEMO_ACTOR);

@@ -14,9 +14,9 @@ import type { Writable } from 'node:stream';
 import { sql } from 'drizzle-orm';
 import type { Database, DatabaseHandle } from '../../db/database.js';
 import { AppError } from '../../errors.js';
-import type { UserActor } from '../accounts/actor.js';
-import type { SystemActor } from '../audit/audit.recorder.js';
-import { organisations } from '../organisations/organisations.tables.js';
+import type { UserActor } from '../accounts/index.js';
+import type { SystemActor } from '../audit/index.js';
+import { organisations } from '../../db/schema.js';
 import { readIndicatorFile } from './import-file.js';
 import {
   auditChanges,

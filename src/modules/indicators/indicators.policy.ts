@@ -4,10 +4,10 @@
  * administrators and inspectors (the analysts); one organisation's analysis follows the organisations
  * policy — an organisation member or viewer sees only their own. Pure: unit-tested.
  */
-import type { Role } from '../accounts/accounts.tables.js';
-import type { UserActor } from '../accounts/actor.js';
-import type { SystemActor } from '../audit/audit.recorder.js';
-import { mayOn, rolesFor } from '../organisations/organisations.policy.js';
+import type { Role } from '../../db/schema.js';
+import type { UserActor } from '../accounts/index.js';
+import type { SystemActor } from '../audit/index.js';
+import { mayOn, rolesFor } from '../organisations/index.js';
 
 export type IndicatorAction = 'view' | 'manage' | 'analyse';
 

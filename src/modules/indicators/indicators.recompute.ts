@@ -20,8 +20,8 @@
  */
 import { inArray, sql, type SQL } from 'drizzle-orm';
 import type { Database, DatabaseHandle } from '../../db/database.js';
-import type { UserActor } from '../accounts/actor.js';
-import { recordAudit, type SystemActor } from '../audit/audit.recorder.js';
+import type { UserActor } from '../accounts/index.js';
+import { recordAudit, type SystemActor } from '../audit/index.js';
 import { TOLERANCE, MANN_KENDALL_MIN_POINTS } from './statistics.js';
 import { indicatorDefinitions, indicatorRecomputes, indicatorSettings } from './indicators.tables.js';
 

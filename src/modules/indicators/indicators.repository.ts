@@ -1,7 +1,7 @@
 /** Queries of indicator definitions, values and results; each takes a connection or a transaction. */
 import { and, asc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import type { Database } from '../../db/database.js';
-import { organisations } from '../organisations/organisations.tables.js';
+import { organisations } from '../../db/schema.js';
 import type { indicatorPeriodStats, indicatorTrends } from './indicators.tables.js';
 import {
   comparatorGroupMembers,

@@ -3,7 +3,7 @@
  * attribute (z-score over the organisations that have every attribute), measure Euclidean distance,
  * keep the closest N. Organisations lacking an attribute cannot be placed and are left out.
  */
-import { NAMED_ATTRIBUTES } from '../organisations/organisation-attributes.js';
+import { NAMED_ATTRIBUTES } from '../organisations/index.js';
 export interface Candidate {
   id: string;
   code: string;

@@ -6,9 +6,9 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { handleFormPost, type FormState } from '../../web/form-post.js';
-import { currentUser, type UserActor } from '../accounts/actor.js';
-import { asList } from '../assessments/assessments.forms.js';
-import { routeConfigFor } from '../assessments/assessments.policy.js';
+import { currentUser, type UserActor } from '../accounts/index.js';
+import { asList } from '../assessments/index.js';
+import { routeConfigFor } from '../assessments/index.js';
 import type { SnapshotsService } from './snapshots.service.js';
 
 const params = z.object({ id: z.uuid() });
@@ -23,7 +23,7 @@ interface PageState {
   form?: FormState;
 }
 
-export function registerSnapshotRoutes(app: FastifyInstance, deps: { snapshots: SnapshotsService }): void {
+export function registerSnapshotPages(app: FastifyInstance, deps: { snapshots: SnapshotsService }): void {
   const routes = app.withTypeProvider<ZodTypeProvider>();
   const { snapshots } = deps;
 

@@ -8,11 +8,11 @@
 import { desc, eq } from 'drizzle-orm';
 import type { Database } from '../../db/database.js';
 import { badRequest } from '../../errors.js';
-import type { UserActor } from '../accounts/actor.js';
-import { allow, loadAssessment } from '../assessments/assessment-access.js';
-import { pinnedFramework } from '../assessments/assessment-framework.js';
-import { recordAudit } from '../audit/audit.recorder.js';
-import { findKloe } from '../frameworks/framework.tree.js';
+import type { UserActor } from '../accounts/index.js';
+import { allow, loadAssessment } from '../assessments/index.js';
+import { pinnedFramework } from '../assessments/index.js';
+import { recordAudit } from '../audit/index.js';
+import { findKloe } from '../frameworks/index.js';
 import type { Analysis, IndicatorAnalysis } from './analysis.js';
 import { indicatorSparkline } from './charts.js';
 import { formatFigure } from './figure-format.js';

@@ -4,7 +4,7 @@
  * flagged. Used by the demo (150 providers × 30 indicators × 6 years) and by bench/indicators.mjs
  * (400 × 200 × 20). The same seed gives the same figures everywhere.
  */
-import { seededRandom } from '../demo/seeded-random.js';
+import { seededRandom } from '../demo/index.js';
 import type { IndicatorCategory } from './indicators.tables.js';
 import { periodLabel } from './periods.js';
 import type { Polarity } from './statistics.js';

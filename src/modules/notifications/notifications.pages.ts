@@ -5,7 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { currentUser } from '../accounts/actor.js';
+import { currentUser } from '../accounts/index.js';
 import { notificationParams } from './notifications.schemas.js';
 import type { NotificationsService } from './notifications.service.js';
 

@@ -1,7 +1,7 @@
 /** Queries of notifications; every one is scoped by the person it is for. */
 import { and, count, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Database } from '../../db/database.js';
-import { users } from '../accounts/accounts.tables.js';
+import { users } from '../../db/schema.js';
 import { notifications } from './notifications.tables.js';
 
 export type NotificationRow = typeof notifications.$inferSelect;

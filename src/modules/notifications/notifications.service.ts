@@ -6,7 +6,7 @@
 import type { Database } from '../../db/database.js';
 import { notFound } from '../../errors.js';
 import { isUuid } from '../../db/ids.js';
-import type { UserActor } from '../accounts/actor.js';
+import type { UserActor } from '../accounts/index.js';
 import type { Mailer } from './mailer.js';
 import * as repo from './notifications.repository.js';
 

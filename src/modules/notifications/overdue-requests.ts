@@ -4,8 +4,8 @@
  */
 import { and, eq, lt, or } from 'drizzle-orm';
 import type { Database } from '../../db/database.js';
-import { assessments, assessmentTeam } from '../assessments/assessments.tables.js';
-import { evidenceRequests } from '../evidence/evidence.tables.js';
+import { assessments, assessmentTeam } from '../../db/schema.js';
+import { evidenceRequests } from '../../db/schema.js';
 import type { NotificationInput, Notify } from './notifications.service.js';
 
 /** Today in the United Kingdom, as due dates are written. */

@@ -4,8 +4,8 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { currentUser } from '../accounts/actor.js';
-import { problemSchema } from '../frameworks/frameworks.schemas.js';
+import { currentUser } from '../accounts/index.js';
+import { problemSchema } from '../../api/problem-schema.js';
 import { refuseInvisibleOrganisation } from './organisations.hooks.js';
 import { routeConfigFor } from './organisations.policy.js';
 import type { OrganisationRow, ServiceRow } from './organisations.repository.js';

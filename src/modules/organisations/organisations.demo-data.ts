@@ -4,7 +4,7 @@
  * for comparator groups to have something to compare. Names are invented; figures are plausible, drawn
  * from a seeded generator so that every load gives the same ones.
  */
-import { seededRandom } from '../demo/seeded-random.js';
+import { seededRandom } from '../demo/index.js';
 import type { ContextAttributes, OrganisationType } from './organisations.tables.js';
 
 export interface DemoOrganisation {

@@ -7,7 +7,7 @@ import { organisationsDemo } from './organisations.demo.js';
 import { ASHDOWN_CODE } from './organisations.demo-data.js';
 import { organisations, services } from './organisations.tables.js';
 
-describeEachDatabase('organisations demo seeder', (driver) => {
+describeEachDatabase('organisations demo part', (driver) => {
   let database: TestDatabase;
   beforeAll(async () => {
     database = await createTestDatabase(driver);
@@ -18,7 +18,7 @@ describeEachDatabase('organisations demo seeder', (driver) => {
     (await database.db.select({ n: sql<number>`count(*)`.mapWith(Number) }).from(table))[0]!.n;
 
   it('adds the demo organisations and services once, however often it runs, each creation audited', async () => {
-    const demo = createDemoService({ db: database.db, seeders: [organisationsDemo], production: false });
+    const demo = createDemoService({ db: database.db, parts: [organisationsDemo], production: false });
     expect(await demo.load()).toEqual({ organisations: '30 organisations, 5 services' });
     expect(await demo.load()).toEqual({ organisations: '0 organisations, 0 services' });
     expect(await count(organisations)).toBe(30);
@@ -58,7 +58,7 @@ describeEachDatabase('organisations demo seeder', (driver) => {
 
   it('puts back what was removed and nothing else', async () => {
     await database.db.delete(services).where(eq(services.name, 'Waste collection'));
-    const demo = createDemoService({ db: database.db, seeders: [organisationsDemo], production: false });
+    const demo = createDemoService({ db: database.db, parts: [organisationsDemo], production: false });
     expect(await demo.load()).toEqual({ organisations: '0 organisations, 1 services' });
   });
 });

@@ -1,20 +1,20 @@
 /**
- * The organisations seeder: adds the demo organisations and their services that are missing, found by
+ * The organisations part: adds the demo organisations and their services that are missing, found by
  * code and by service name, so that loading the demo again adds nothing twice. It runs before the
- * people seeder, whose demo member and viewer belong to Ashdown District Council.
+ * people part, whose demo member and viewer belong to Ashdown District Council.
  */
 import type { Database } from '../../db/database.js';
-import type { SystemActor } from '../audit/audit.recorder.js';
-import type { DemoSeeder } from '../demo/demo.service.js';
+import type { SystemActor } from '../audit/index.js';
+import type { DemoPart } from '../demo/index.js';
 import { demoOrganisations } from './organisations.demo-data.js';
 import * as repo from './organisations.repository.js';
 import { createOrganisationsService } from './organisations.service.js';
 
 const DEMO_ACTOR: SystemActor = { kind: 'system', label: 'demo data' };
 
-export const organisationsDemo: DemoSeeder = {
+export const organisationsDemo: DemoPart = {
   module: 'organisations',
-  async seed(db: Database) {
+  async load(db: Database) {
     const organisations = createOrganisationsService({ db });
     let organisationsAdded = 0;
     let servicesAdded = 0;

@@ -6,7 +6,7 @@
  * The service checks again, with the record, for callers that do not come through HTTP.
  */
 import type { FastifyRequest } from 'fastify';
-import { currentUser } from '../accounts/actor.js';
+import { currentUser } from '../accounts/index.js';
 import { organisationNotFound } from './organisations.errors.js';
 import { mayOn } from './organisations.policy.js';
 

@@ -1,5 +1,5 @@
 /** What the organisations' and services' pages share: dependencies, crumbs, common context. */
-import type { AuditService } from '../audit/audit.service.js';
+import type { AuditService } from '../audit/index.js';
 import type { OrganisationRow } from './organisations.repository.js';
 import { ORGANISATION_TYPE_LABELS } from './organisations.schemas.js';
 import type { OrganisationsService } from './organisations.service.js';

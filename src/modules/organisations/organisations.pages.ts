@@ -9,7 +9,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { handleFormPost, type FormState } from '../../web/form-post.js';
 import { hrefWithQuery, paginationFor } from '../../web/pagination.js';
-import { currentUser } from '../accounts/actor.js';
+import { currentUser } from '../accounts/index.js';
 import { attributeRows, NAMED_ATTRIBUTES } from './organisation-attributes.js';
 import { knownAttributes, organisationForm, organisationFormValues } from './organisations.forms.js';
 import { common, HISTORY_LIMIT, LIST_CRUMB, organisationCrumb, type PageDeps } from './organisations.page-context.js';

@@ -6,9 +6,9 @@
  * Tenant isolation: an organisation member or viewer reaches only their own organisation. A record the
  * actor may not see is answered as not found (404), never forbidden, so its existence does not leak.
  */
-import type { Role } from '../accounts/accounts.tables.js';
-import type { UserActor } from '../accounts/actor.js';
-import type { SystemActor } from '../audit/audit.recorder.js';
+import type { Role } from '../../db/schema.js';
+import type { UserActor } from '../accounts/index.js';
+import type { SystemActor } from '../audit/index.js';
 
 export type OrganisationAction = 'view' | 'create' | 'update' | 'manageServices' | 'viewHistory';
 

@@ -5,8 +5,8 @@
  */
 import type { Database } from '../../db/database.js';
 import { violatedUniqueConstraint } from '../../db/unique-violation.js';
-import { canonicalJson } from '../audit/audit-chain.js';
-import { recordAudit } from '../audit/audit.recorder.js';
+import { canonicalJson } from '../audit/index.js';
+import { recordAudit } from '../audit/index.js';
 import { applyAttributeChanges } from './organisation-attributes.js';
 import {
   organisationCodeTaken,

@@ -6,7 +6,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { handleFormPost, type FormState } from '../../web/form-post.js';
-import { currentUser } from '../accounts/actor.js';
+import { currentUser } from '../accounts/index.js';
 import { common, HISTORY_LIMIT, LIST_CRUMB, organisationCrumb, type PageDeps } from './organisations.page-context.js';
 import { routeConfigFor } from './organisations.policy.js';
 import type { OrganisationRow } from './organisations.repository.js';

@@ -9,11 +9,11 @@ import { z } from 'zod';
 import { AppError } from '../../errors.js';
 import { formErrorsFrom, problemsFromZod, type FormErrors } from '../../web/form-errors.js';
 import { CSRF_FIELD } from '../../web/security.js';
-import { currentUser, type UserActor } from '../accounts/actor.js';
-import { assessmentCrumb, common, LIST_CRUMB } from '../assessments/assessments.page-context.js';
-import { routeConfigFor } from '../assessments/assessments.policy.js';
-import { assessmentIdParams } from '../assessments/assessments.schemas.js';
-import { longDate } from '../reports/report.model.js';
+import { currentUser, type UserActor } from '../accounts/index.js';
+import { assessmentCrumb, common, LIST_CRUMB } from '../assessments/index.js';
+import { routeConfigFor } from '../assessments/index.js';
+import { assessmentIdParams } from '../assessments/index.js';
+import { longDate } from '../reports/index.js';
 import { answerBody, commentBody, commentParams, RESPONSE_LABELS, sendCheckBody } from './accuracy.schemas.js';
 import { today, type AccuracyService } from './accuracy.service.js';
 

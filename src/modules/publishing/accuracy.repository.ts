@@ -2,7 +2,7 @@
 import { and, asc, count, eq, isNull } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { Database } from '../../db/database.js';
-import { users } from '../accounts/accounts.tables.js';
+import { users } from '../../db/schema.js';
 import { accuracyChecks, accuracyComments } from './publishing.tables.js';
 
 export type CheckRow = typeof accuracyChecks.$inferSelect;

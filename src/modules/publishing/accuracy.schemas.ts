@@ -1,6 +1,6 @@
 /** The factual accuracy check as the API and the forms take it: sending the draft, commenting, answering. */
 import { z } from 'zod';
-import { assessmentIdParams } from '../assessments/assessments.schemas.js';
+import { assessmentIdParams } from '../assessments/index.js';
 import { ACCURACY_RESPONSES } from './publishing.tables.js';
 
 export const RESPONSE_LABELS = {

@@ -8,7 +8,7 @@ import type { Notify } from '../notifications/index.js';
 import { registerAccuracyApi } from './accuracy.api.js';
 import { registerAccuracyPages } from './accuracy.pages.js';
 import { createAccuracyService } from './accuracy.service.js';
-import type { ReportsService } from '../reports/reports.service.js';
+import type { ReportsService } from '../reports/index.js';
 import { registerPublicReportsApi } from './public-reports.api.js';
 import { registerPublicReportPages } from './public-reports.pages.js';
 import { createPublicReportsService } from './public-reports.service.js';

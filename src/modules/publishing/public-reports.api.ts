@@ -2,9 +2,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { currentUser } from '../accounts/actor.js';
-import { assessmentIdParams } from '../assessments/assessments.schemas.js';
-import { problemSchema } from '../frameworks/frameworks.schemas.js';
+import { currentUser } from '../accounts/index.js';
+import { assessmentIdParams } from '../assessments/index.js';
+import { problemSchema } from '../../api/problem-schema.js';
 import { withdrawBody } from './public-reports.schemas.js';
 import type { PublicReportsService } from './public-reports.service.js';
 

@@ -1,11 +1,11 @@
 /** Queries of public reports; take `db` or a transaction. Only published assessments are ever read as public. */
 import { and, asc, desc, eq, ilike, inArray, isNull, or, sql } from 'drizzle-orm';
 import type { Database } from '../../db/database.js';
-import { users } from '../accounts/accounts.tables.js';
-import { assessments, assessmentTeam, rollUpJudgements } from '../assessments/assessments.tables.js';
-import { frameworkVersions } from '../frameworks/frameworks.tables.js';
-import { organisations, services } from '../organisations/organisations.tables.js';
-import { reportSummaries } from '../reports/reports.tables.js';
+import { users } from '../../db/schema.js';
+import { assessments, assessmentTeam, rollUpJudgements } from '../../db/schema.js';
+import { frameworkVersions } from '../../db/schema.js';
+import { organisations, services } from '../../db/schema.js';
+import { reportSummaries } from '../../db/schema.js';
 import { publicReports } from './publishing.tables.js';
 
 export type PublicReportRow = typeof publicReports.$inferSelect;

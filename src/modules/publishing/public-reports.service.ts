@@ -7,12 +7,12 @@
  */
 import type { Database } from '../../db/database.js';
 import { AppError, notFound } from '../../errors.js';
-import { loadAssessment } from '../assessments/assessment-access.js';
-import { OVERALL, pinnedFramework } from '../assessments/assessment-framework.js';
-import { may, type AssessmentActor } from '../assessments/assessments.policy.js';
-import { recordAudit } from '../audit/audit.recorder.js';
-import { paragraphs } from '../reports/report.model.js';
-import type { PublicFormat, ReportsService } from '../reports/reports.service.js';
+import { loadAssessment } from '../assessments/index.js';
+import { OVERALL, pinnedFramework } from '../assessments/index.js';
+import { may, type AssessmentActor } from '../assessments/index.js';
+import { recordAudit } from '../audit/index.js';
+import { paragraphs } from '../reports/index.js';
+import type { PublicFormat, ReportsService } from '../reports/index.js';
 import * as repo from './public-reports.repository.js';
 
 export const publicReportNotFound = (id: string) =>

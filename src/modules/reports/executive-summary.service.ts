@@ -4,10 +4,10 @@
  */
 import { eq } from 'drizzle-orm';
 import type { Database } from '../../db/database.js';
-import { loadAssessment, loadFor } from '../assessments/assessment-access.js';
-import { assessmentPublished } from '../assessments/assessments.errors.js';
-import { may, type AssessmentActor } from '../assessments/assessments.policy.js';
-import { recordAudit } from '../audit/audit.recorder.js';
+import { loadAssessment, loadFor } from '../assessments/index.js';
+import { assessmentPublished } from '../assessments/index.js';
+import { may, type AssessmentActor } from '../assessments/index.js';
+import { recordAudit } from '../audit/index.js';
 import type { ExecutiveSummaryInput } from './executive-summary.schemas.js';
 import { reportSummaries } from './reports.tables.js';
 

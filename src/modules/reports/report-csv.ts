@@ -5,8 +5,8 @@
  * one row per KLOE or statement however many lines its strengths, areas and notes have.
  */
 import { spreadsheetCsv, type CsvCell } from '../../files/spreadsheet-csv.js';
-import { statementsOf } from '../assessments/assessment-framework.js';
-import { OUTCOME_LABELS } from '../assessments/assessments.schemas.js';
+import { statementsOf } from '../assessments/index.js';
+import { OUTCOME_LABELS } from '../assessments/index.js';
 import type { ReportInput } from './report.model.js';
 
 const csv = (columns: string[], rows: CsvCell[][]) => spreadsheetCsv(columns, rows, { bom: true });

@@ -6,13 +6,13 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { currentUser } from '../accounts/actor.js';
-import { routeConfigFor as assessmentRoute } from '../assessments/assessments.policy.js';
-import { assessmentIdParams } from '../assessments/assessments.schemas.js';
+import { currentUser } from '../accounts/index.js';
+import { routeConfigFor as assessmentRoute } from '../assessments/index.js';
+import { assessmentIdParams } from '../assessments/index.js';
 import { registerUploadScope } from '../../files/multipart-uploads.js';
 import { MEDIA_TYPES } from '../../files/file-types.js';
 import { attachmentHeader, sanitiseFileName } from '../../files/file-names.js';
-import { problemSchema } from '../frameworks/frameworks.schemas.js';
+import { problemSchema } from '../../api/problem-schema.js';
 import { routeConfigFor } from './report-templates.policy.js';
 import type { TemplateSummary } from './report-templates.repository.js';
 import { templateJson, templateListJson, templateParams, templateUploadBody } from './report-templates.schemas.js';

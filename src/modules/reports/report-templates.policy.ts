@@ -6,8 +6,8 @@
  * Using a template for a report is a different rule: see `usableFor`.
  * Pure: unit-tested role by role.
  */
-import type { Role } from '../accounts/accounts.tables.js';
-import type { UserActor } from '../accounts/actor.js';
+import type { Role } from '../../db/schema.js';
+import type { UserActor } from '../accounts/index.js';
 
 /** view: list and download the template file; manage: upload and delete. */
 export type TemplateAction = 'view' | 'manage';

@@ -1,7 +1,7 @@
 /** Queries for custom report templates; the bytes are read only when a template is downloaded or filled. */
 import { asc, eq, isNull, or, sql } from 'drizzle-orm';
 import type { Database } from '../../db/database.js';
-import { organisations } from '../organisations/organisations.tables.js';
+import { organisations } from '../../db/schema.js';
 import type { TemplateScope } from './report-templates.policy.js';
 import { reportTemplates } from './reports.tables.js';
 

@@ -2,14 +2,14 @@
  * The report of an assessment as data: everything the HTML, DOCX and PDF renderings show, in reading
  * order, worked out once so the three formats never disagree. Pure: built from what the services read.
  */
-import type { FrameworkDocument } from '../frameworks/framework.model.js';
-import type { AssessmentRow } from '../assessments/assessments.repository.js';
-import { KIND_LABELS } from '../assessments/assessments.schemas.js';
-import type { RecommendationRow } from '../assessments/recommendations.repository.js';
-import { PRIORITY_LABELS } from '../assessments/recommendations.schemas.js';
-import type { KloeState, RollUpState } from '../assessments/workspace.service.js';
-import { anchorText } from '../audit/audit-anchors.js';
-import type { ChainAnchor } from '../audit/audit-verify.js';
+import type { FrameworkDocument } from '../frameworks/index.js';
+import type { AssessmentRow } from '../assessments/index.js';
+import { KIND_LABELS } from '../assessments/index.js';
+import type { RecommendationRow } from '../assessments/index.js';
+import { PRIORITY_LABELS } from '../assessments/index.js';
+import type { KloeState, RollUpState } from '../assessments/index.js';
+import { anchorText } from '../audit/index.js';
+import type { ChainAnchor } from '../audit/index.js';
 import type { EvidenceAppendixEntry, EvidenceRef, IndicatorChart, ReportExtensions } from './report-extensions.js';
 
 export interface ReportInput {

@@ -2,10 +2,10 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { currentUser } from '../accounts/actor.js';
-import { routeConfigFor } from '../assessments/assessments.policy.js';
-import { assessmentIdParams } from '../assessments/assessments.schemas.js';
-import { problemSchema } from '../frameworks/frameworks.schemas.js';
+import { currentUser } from '../accounts/index.js';
+import { routeConfigFor } from '../assessments/index.js';
+import { assessmentIdParams } from '../assessments/index.js';
+import { problemSchema } from '../../api/problem-schema.js';
 import { executiveSummaryBody, executiveSummaryResponse } from './executive-summary.schemas.js';
 import type { ExecutiveSummaryService } from './executive-summary.service.js';
 import { REPORT_FORMAT_NAMES, type ReportFile, type ReportsService } from './reports.service.js';

@@ -2,7 +2,7 @@
  * Custom DOCX templates with docx-templates, loaded on first use (like the built-in report-docx.ts) so
  * that starting kloe does not pay for it. `inspectTemplate` decides whether an upload may be kept: a
  * real DOCX (sniffed from its bytes, unzipped under a cap against zip bombs), placeholders that keep the
- * rules of template-commands.ts, and a trial fill with sample data. `fillTemplate` checks again (rules
+ * rules of template-placeholder-rules.ts, and a trial fill with sample data. `fillTemplate` checks again (rules
  * may have tightened since upload) and fills. Both run in a worker thread (template-renderer.ts), never
  * on the event loop that answers requests.
  *
@@ -25,7 +25,7 @@ import {
   TEMPLATE_DELIMITERS,
   TEMPLATE_PATH,
   type TemplateCommand,
-} from './template-commands.js';
+} from './template-placeholder-rules.js';
 import { sampleData } from './template-data.js';
 
 export interface TemplateSizeLimits {

@@ -6,7 +6,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { handleFormPost, type FormState } from '../../web/form-post.js';
-import { currentUser } from '../accounts/actor.js';
+import { currentUser } from '../accounts/index.js';
 import { WEBHOOK_EVENTS } from './webhook-events.js';
 import { deliveryParams, endpointParams, registerEndpointForm } from './webhooks.schemas.js';
 import type { WebhooksService } from './webhooks.service.js';

@@ -1,7 +1,7 @@
 /** "My work": what a signed-in person has to do, on the home page and as JSON. */
 import type { FastifyInstance } from 'fastify';
 import type { Database } from '../../db/database.js';
-import type { KloeReviewService } from '../assessments/kloe-review.service.js';
+import type { KloeReviewService } from '../assessments/index.js';
 import { registerMyWorkApi } from './my-work.api.js';
 import { createMyWorkService } from './my-work.service.js';
 

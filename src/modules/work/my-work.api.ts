@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { currentUser } from '../accounts/actor.js';
+import { currentUser } from '../accounts/index.js';
 import type { MyWorkService } from './my-work.service.js';
 
 const kloeJson = z.object({

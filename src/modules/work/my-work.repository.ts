@@ -1,11 +1,11 @@
 /** The queries behind "My work": counts by status, challenges a lead must answer, evidence requests due. */
 import { and, asc, eq, ne, sql } from 'drizzle-orm';
 import type { Database } from '../../db/database.js';
-import { users } from '../accounts/accounts.tables.js';
-import type { AssessmentScope } from '../assessments/assessments.policy.js';
-import { withinScope } from '../assessments/assessments.repository.js';
-import { assessments, assessmentTeam, challenges } from '../assessments/assessments.tables.js';
-import { evidenceRequests } from '../evidence/evidence.tables.js';
+import { users } from '../../db/schema.js';
+import type { AssessmentScope } from '../assessments/index.js';
+import { withinScope } from '../assessments/index.js';
+import { assessments, assessmentTeam, challenges } from '../../db/schema.js';
+import { evidenceRequests } from '../../db/schema.js';
 
 /** How many assessments the person may see are in each status, of their latest revisions. */
 export async function countByStatus(db: Database, scope: AssessmentScope) {

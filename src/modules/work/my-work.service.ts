@@ -4,10 +4,10 @@
  * or asked of their organisation (members), and how many assessments are in each status.
  */
 import type { Database } from '../../db/database.js';
-import type { UserActor } from '../accounts/actor.js';
-import { assessmentScope } from '../assessments/assessments.policy.js';
-import { ASSESSMENT_STATUSES } from '../assessments/assessments.tables.js';
-import type { KloeReviewService } from '../assessments/kloe-review.service.js';
+import type { UserActor } from '../accounts/index.js';
+import { assessmentScope } from '../assessments/index.js';
+import { ASSESSMENT_STATUSES } from '../../db/schema.js';
+import type { KloeReviewService } from '../assessments/index.js';
 import * as repo from './my-work.repository.js';
 
 /** Requests due within this many days count as due. */

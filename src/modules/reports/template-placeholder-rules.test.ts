@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkTemplateCommands, type TemplateCommand } from './template-commands.js';
+import { checkTemplateCommands, type TemplateCommand } from './template-placeholder-rules.js';
 
 /** Commands as docx-templates lists them, from what a template author writes between {{ and }}. */
 const ins = (code: string): TemplateCommand => ({ raw: `INS ${code}`, type: 'INS', code });

@@ -1,0 +1,23 @@
+/** The accounts module's entry: what the rest of kloe may use of it. */
+export { registerAccessControl } from './access.hooks.js';
+export { registerAccountPages } from './account.pages.js';
+export { registerAccountsApi } from './accounts.api.js';
+export { DEMO_PASSWORD, DEMO_PEOPLE, accountsDemo } from './accounts.demo.js';
+export * as accountsRepository from './accounts.repository.js';
+export { createAccountsService, publicUser } from './accounts.service.js';
+export type { AccountsService } from './accounts.service.js';
+export { actorLabel, currentUser } from './actor.js';
+export type { Access, UserActor } from './actor.js';
+export { createApiTokensService } from './api-tokens.service.js';
+export { createAuth } from './auth.js';
+export { registerAuthentication } from './authenticate.hooks.js';
+export { createFirstRunService } from './first-run.service.js';
+export type { FirstRunOutcome } from './first-run.service.js';
+export { registerPeoplePages } from './people.pages.js';
+export { registerSetupPages } from './setup.pages.js';
+export { registerSignInPages } from './sign-in.pages.js';
+export { createSignInService } from './sign-in.service.js';
+export { createSsoLinksService } from './sso-links.service.js';
+export { createSsoDiscovery } from './sso.discovery.js';
+export { registerSsoBackChannelLogout, registerSsoPages } from './sso.pages.js';
+export { createSsoService } from './sso.service.js';
