@@ -191,7 +191,8 @@ describe('kloe on a phone, in chromium', () => {
     await page.waitForURL(/\/assessments\/[0-9a-f-]{36}/);
     const address = new URL(page.url()).pathname;
     await page.getByRole('button', { name: 'Start fieldwork' }).tap();
-    await page.waitForURL(/done=/);
+    // Not just done=: the page opened at ?done=created, and going on before the start arrives aborts one of them.
+    await page.waitForURL(/done=status-fieldwork/);
     return address;
   }
 
