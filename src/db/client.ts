@@ -40,7 +40,10 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
       await handle.migrate();
     } catch (error) {
       await handle.close();
-      throw new DatabaseUnavailableError(`Could not migrate the database: ${(error as Error).message}`);
+      // Drizzle's "Failed query: …" keeps the server's (or the connection's) reason in its cause.
+      const cause = (error as Error).cause;
+      const reason = cause instanceof Error ? ` (${cause.message})` : '';
+      throw new DatabaseUnavailableError(`Could not migrate the database: ${(error as Error).message}${reason}`);
     }
   }
   return handle;
