@@ -52,6 +52,7 @@ const RECORD_PARAMS: Record<string, (r: NestedRecords, url: string) => string> =
   actionId: (r) => r.actionId,
   deliveryId: (r) => r.deliveryId,
   threadId: (r) => r.threadId,
+  commentId: (r) => r.accuracyCommentId,
 };
 
 /** Parameters that name no record of an assessment, and the value every call gives them. */
@@ -67,6 +68,9 @@ const EXEMPT: Record<string, string> = {
   '/api/assessments/:id/ratings/:node': 'node names a KLOE, key question or "overall" of the framework',
   '/assessments/:id/ratings/:node': 'node names a KLOE, key question or "overall" of the framework',
   '/assessments/:id/report.:format': 'format is a file type (html, docx, pdf …)',
+  '/assessments/:id/evidence/:itemId/files/:fileId/inline':
+    'serves PDFs and images only (the records’ file is text); its ids are checked by the same openFile as …/files/:fileId, walked here',
+  '/public/reports/:id/report.:format': 'format is a file type (html or pdf) of a public report',
   '/frameworks/:id/kloes/:ref': 'ref names a KLOE of that framework version; frameworks are shared by everyone',
   '/indicators/organisations/:id/indicators/:code': 'code names an indicator definition, shared by every organisation',
   '/api/assessments/:id/kloes/:ref/assignment': 'ref names a KLOE of the assessment’s own pinned framework',
@@ -94,6 +98,7 @@ const actionFields = { fields: { title: 'Taken over', version: '1' } };
 const progressFields = { fields: { recordedOn: '2025-01-01', note: 'Taken over' } };
 const statusFields = { fields: { status: 'at_risk', reason: 'Taken over', version: '1' } };
 const commentFields = { fields: { body: 'Taken over' } };
+const answerFields = { fields: { response: 'accepted' } };
 
 /** What each state-changing route is sent: a body it would accept, so that only the ids can make it refuse. */
 const BODIES: Record<string, Body> = {
@@ -142,6 +147,8 @@ const BODIES: Record<string, Body> = {
   'POST /organisations/:id/services/:serviceId/plan/aims/:aimId/actions/:actionId/delete': { fields: { version: '1' } },
   'POST /api/organisations/:id/services/:serviceId/plan/comments': commentFields,
   'POST /organisations/:id/services/:serviceId/plan/comments/new': commentFields,
+  'POST /api/assessments/:id/factual-accuracy/comments/:commentId/answer': answerFields,
+  'POST /assessments/:id/factual-accuracy/comments/:commentId/answer': answerFields,
 };
 
 const paramsOf = (url: string) => [...url.matchAll(/:(\w+)/g)].map((m) => m[1]!);

@@ -1,8 +1,9 @@
 /**
  * One organisation with one inspection holding one record of every kind that lives under an assessment
- * (evidence item, its file, link and suggestion, evidence request, challenge, recommendation) and one
- * service with an improvement plan (an aim and its action): for tests that check every route keeps each record to its own parents. Rows are written
- * straight to the tables, so that a test can set up any state without going through the rules it tests.
+ * (evidence item, its file, link and suggestion, evidence request, challenge, recommendation, comment thread,
+ * factual accuracy comment) and one service with an improvement plan (an aim and its action): for tests that
+ * check every route keeps each record to its own parents. Rows are written straight to the tables, so that a
+ * test can set up any state without going through the rules it tests.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
@@ -23,6 +24,7 @@ import {
 } from '../modules/evidence/evidence.tables.js';
 import { createFileSystemStorage, storeBytes } from '../modules/evidence/evidence-storage.js';
 import { improvementActions, improvementAims, improvementPlans } from '../modules/improvement/improvement.tables.js';
+import { accuracyChecks, accuracyComments } from '../modules/publishing/publishing.tables.js';
 import { services } from '../modules/organisations/organisations.tables.js';
 import { createTestUser } from './test-users.js';
 import { createTestOrganisation } from '../modules/organisations/testing/test-organisations.js';
@@ -51,6 +53,8 @@ export interface NestedRecords {
   webhookId: string;
   deliveryId: string;
   threadId: string;
+  /** A factual accuracy comment on the draft report. */
+  accuracyCommentId: string;
 }
 
 export async function createNestedRecords(
@@ -116,6 +120,14 @@ export async function createNestedRecords(
     .values({ assessmentId, kloeRef: '4.1', audience: 'team', createdBy: options.leadUserId })
     .returning({ id: commentThreads.id });
   await db.insert(comments).values({ threadId: thread!.id, authorId: options.leadUserId, body: 'Worth a second look' });
+  // The draft sent to the organisation for its factual accuracy check, with one comment waiting for an answer.
+  await db
+    .insert(accuracyChecks)
+    .values({ assessmentId, deadline: new Date().toISOString().slice(0, 10), sentBy: options.leadUserId });
+  const [accuracyComment] = await db
+    .insert(accuracyComments)
+    .values({ assessmentId, section: '4.1', body: 'The repair times are for 2024', authorId: options.leadUserId })
+    .returning({ id: accuracyComments.id });
   const [plan] = await db
     .insert(improvementPlans)
     .values({ organisationId: organisation.id, serviceId: service!.id })
@@ -179,5 +191,6 @@ export async function createNestedRecords(
     aimId: aim!.id,
     actionId: action!.id,
     threadId: thread!.id,
+    accuracyCommentId: accuracyComment!.id,
   };
 }

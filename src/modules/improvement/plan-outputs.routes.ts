@@ -9,6 +9,7 @@ import { z } from 'zod';
 import type { Database } from '../../db/database.js';
 import { AppError, type FieldProblem } from '../../errors.js';
 import { registerUploadScope } from '../../files/multipart-uploads.js';
+import { refuseUnstorableText } from '../../web/storable-text.js';
 import { singleFileBytes, type Upload } from '../../files/upload-files.js';
 import { currentUser, type UserActor } from '../accounts/index.js';
 import { problemSchema } from '../../api/problem-schema.js';
@@ -174,6 +175,8 @@ export async function registerPlanOutputRoutes(
       // Another organisation's plan is refused before its upload is read (the scope's hooks read it first).
       const importRoute = {
         onRequest: async (request: FastifyRequest) => {
+          // The app's text rule runs later (preValidation): a NUL in the address is still a 400, never a 404.
+          refuseUnstorableText(request, { params: request.params });
           if (request.actor.kind === 'user') await refuseInvisibleOrganisation(request);
         },
         config: routeConfigFor('edit'),
