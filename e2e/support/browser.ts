@@ -37,11 +37,16 @@ export async function seriousAccessibilityViolations(page: Page): Promise<string
     const copy = await context.newPage();
     const address = new URL(page.url());
     address.hash = '';
-    await copy.route(
-      (url) => url.href.split('#')[0] === address.href,
-      (route) => route.fulfill({ status: 200, contentType: 'text/html', body: html }),
-    );
-    await copy.goto(address.href);
+    if (address.protocol === 'about:') {
+      // Content set straight into a page (a downloaded report) has no address to serve the copy at.
+      await copy.setContent(html);
+    } else {
+      await copy.route(
+        (url) => url.href.split('#')[0] === address.href,
+        (route) => route.fulfill({ status: 200, contentType: 'text/html', body: html }),
+      );
+      await copy.goto(address.href);
+    }
     return await violationsOf(copy);
   } finally {
     await context.close();
