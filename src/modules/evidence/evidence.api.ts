@@ -304,12 +304,20 @@ export function sendFile(
   file: { fileName: string; mediaType: string; size: number },
   stream: NodeJS.ReadableStream,
 ): FastifyReply {
+  return storedFileHeaders(reply, file, attachmentHeader(file.fileName)).send(stream);
+}
+
+/** What every stored file is sent with: its own type and length, and no sniffing by the browser. */
+function storedFileHeaders(
+  reply: FastifyReply,
+  file: { mediaType: string; size: number },
+  disposition: string,
+): FastifyReply {
   return reply
     .header('content-type', file.mediaType)
     .header('content-length', String(file.size))
-    .header('content-disposition', attachmentHeader(file.fileName))
-    .header('x-content-type-options', 'nosniff')
-    .send(stream);
+    .header('content-disposition', disposition)
+    .header('x-content-type-options', 'nosniff');
 }
 
 /**
@@ -321,11 +329,7 @@ export function sendInline(
   file: { fileName: string; mediaType: string; size: number },
   stream: NodeJS.ReadableStream,
 ): FastifyReply {
-  return reply
-    .header('content-type', file.mediaType)
-    .header('content-length', String(file.size))
-    .header('content-disposition', inlineHeader(file.fileName))
-    .header('x-content-type-options', 'nosniff')
+  return storedFileHeaders(reply, file, inlineHeader(file.fileName))
     .header('content-security-policy', "default-src 'none'; object-src 'self'; frame-ancestors 'self'")
     .header('x-frame-options', 'SAMEORIGIN')
     .send(stream);
