@@ -36,11 +36,11 @@ import {
   listPageQuery,
   newAssessmentForm,
   newFormField,
-  onFormFields,
   reopenForm,
   scopeItems,
   teamForm,
 } from './assessments.forms.js';
+import { plainDateTime } from '../../dates.js';
 
 /** What these pages need besides the assessments' own services: the choices their forms offer. */
 export interface AssessmentPagesDeps extends AssessmentPageDeps {
@@ -108,14 +108,7 @@ export function registerAssessmentPages(app: FastifyInstance, deps: AssessmentPa
   async function conflictProblem(id: string, conflict: EditConflict, field: string): Promise<FieldProblem> {
     const { entries } = await deps.audit.historyOf('assessment', id, { limit: 1 });
     const who = entries[0]?.actorLabel ?? 'someone else';
-    const when = (entries[0]?.at ?? conflict.current.updatedAt).toLocaleString('en-GB', {
-      day: 'numeric',
-      month: 'long',
-      year: 'numeric',
-      hour: '2-digit',
-      minute: '2-digit',
-      timeZone: 'Europe/London',
-    });
+    const when = plainDateTime(entries[0]?.at ?? conflict.current.updatedAt);
     return {
       field,
       message: `${who} changed this assessment on ${when}, after you opened this page. Their version is shown below: check it, then save again to replace it with yours`,
@@ -201,13 +194,10 @@ export function registerAssessmentPages(app: FastifyInstance, deps: AssessmentPa
         body: request.body,
         schema: newAssessmentForm,
         save: async (data) => {
-          try {
-            const row = await assessments.create(actor, data);
-            return `/assessments/${row.id}?done=created`;
-          } catch (error) {
-            throw onFormFields(error, newFormField);
-          }
+          const row = await assessments.create(actor, data);
+          return `/assessments/${row.id}?done=created`;
         },
+        fieldFor: newFormField,
         redisplay: (reply, state) => renderNew(reply, actor, state),
       });
     },
@@ -325,13 +315,10 @@ export function registerAssessmentPages(app: FastifyInstance, deps: AssessmentPa
         body: request.body,
         schema: reopenForm,
         save: async (data) => {
-          try {
-            const next = await assessments.reopen(actor, id, data.reason || null);
-            return `/assessments/${next.id}?done=reopened`;
-          } catch (error) {
-            throw onFormFields(error, () => 'status');
-          }
+          const next = await assessments.reopen(actor, id, data.reason || null);
+          return `/assessments/${next.id}?done=reopened`;
         },
+        fieldFor: () => 'status',
         redisplay: (reply, state) => renderAssessment(reply, actor, id, { errors: state.errors }),
       });
     },
@@ -478,12 +465,13 @@ export function registerAssessmentPages(app: FastifyInstance, deps: AssessmentPa
           try {
             await assessments.setTeam(actor, id, data);
           } catch (error) {
-            if (!(error instanceof EditConflict)) throw onFormFields(error, newFormField);
+            if (!(error instanceof EditConflict)) throw error;
             current = await assessments.get(actor, id);
             throw new AppError(error.code, 409, error.message, [await conflictProblem(id, error, 'leadUserId')]);
           }
           return `/assessments/${id}?done=team`;
         },
+        fieldFor: newFormField,
         redisplay: (reply, state) =>
           current
             ? renderTeam(
