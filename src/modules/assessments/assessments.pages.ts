@@ -20,9 +20,12 @@ import {
   assessmentCrumb,
   common,
   HISTORY_LIMIT,
+  historyLabels,
   LIST_CRUMB,
   type AssessmentPageDeps,
 } from './assessments.page-context.js';
+import { historyEntries } from './assessment-history.js';
+import { kloeEntityId } from './workspace.service.js';
 import { mayCreate, routeConfigFor } from './assessments.policy.js';
 import type { AssessmentRow } from './assessments.repository.js';
 import { assessmentIdParams, KIND_LABELS, statusBody } from './assessments.schemas.js';
@@ -213,6 +216,41 @@ export function registerAssessmentPages(app: FastifyInstance, deps: AssessmentPa
     },
   );
 
+  /**
+   * The assessment's history in plain words: its own entries, its KLOEs' and roll-ups' (assignment, review,
+   * judgements, challenges) and its evidence requests', newest first.
+   */
+  async function overviewHistory(id: string, ratingScale: Parameters<typeof historyLabels>[0]) {
+    const { entries, total } = await deps.audit.historyOfMany(
+      [
+        { entityType: 'assessment', entityId: id },
+        { entityType: 'kloe', entityIdPrefix: kloeEntityId(id, '') },
+        { entityType: 'evidence_request', recordedWith: { field: 'assessmentId', value: id } },
+      ],
+      { limit: HISTORY_LIMIT },
+    );
+    // Team changes keep people's ids: their names are looked up only when such an entry is shown.
+    const teamIds = new Set(
+      entries
+        .filter(
+          (e) =>
+            e.action === 'assessment.created' ||
+            e.action === 'assessment.imported' ||
+            e.action === 'assessment.team_changed',
+        )
+        .flatMap((e) => ((e.after as { team?: { userId: string }[] } | null)?.team ?? []).map((m) => m.userId)),
+    );
+    const names =
+      teamIds.size > 0
+        ? Object.fromEntries((await accounts.list()).filter((u) => teamIds.has(u.id)).map((u) => [u.id, u.name]))
+        : {};
+    return {
+      total,
+      shown: entries.length,
+      entries: historyEntries(entries, historyLabels(ratingScale, names), { onOverview: true }),
+    };
+  }
+
   // ---- The overview ---------------------------------------------------------------------------------
 
   async function renderAssessment(
@@ -259,9 +297,7 @@ export function registerAssessmentPages(app: FastifyInstance, deps: AssessmentPa
       board: await deps.kloeReview?.board(actor, id),
       statusActions: STATUS_ACTIONS[assessment.status].filter((a) => can[a.needs]),
       mayReopen: assessment.status === 'published' && can.lead && latest,
-      history: can.viewHistory
-        ? await deps.audit.historyOf('assessment', assessment.id, { limit: HISTORY_LIMIT })
-        : undefined,
+      history: can.viewHistory ? await overviewHistory(assessment.id, overview.doc.ratingScale) : undefined,
     });
   }
 
