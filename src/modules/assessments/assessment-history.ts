@@ -110,7 +110,7 @@ function teamWords(team: unknown, labels: HistoryLabels): string {
   if (lead.length === 0 && others.length === 0) return 'no one';
   return [lead.length ? `${listed(lead)} leading` : '', others.length ? `${listed(others)} on the team` : '']
     .filter(Boolean)
-    .join(', with ');
+    .join(' and ');
 }
 
 /** The title, dates, scope and sharing an assessment.updated entry changed. */
