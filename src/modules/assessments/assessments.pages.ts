@@ -55,6 +55,9 @@ export interface AssessmentPagesDeps extends AssessmentPageDeps {
 const PAGE_SIZE = 50;
 const view = (name: string) => `assessments/views/${name}.njk`;
 
+/** The planned dates, typed as GOV.UK date inputs, with their labels as a sentence starts them. */
+const PLANNED_DATES = { plannedStart: 'The planned start', plannedEnd: 'The planned end' };
+
 export function registerAssessmentPages(app: FastifyInstance, deps: AssessmentPagesDeps): void {
   const pages = app.withTypeProvider<ZodTypeProvider>();
   const { assessments, workspace, organisations, accounts, frameworks } = deps;
@@ -203,6 +206,7 @@ export function registerAssessmentPages(app: FastifyInstance, deps: AssessmentPa
       return handleFormPost(reply, {
         body: request.body,
         schema: newAssessmentForm,
+        dates: PLANNED_DATES,
         save: async (data) => {
           try {
             const row = await assessments.create(actor, data);
@@ -435,6 +439,7 @@ export function registerAssessmentPages(app: FastifyInstance, deps: AssessmentPa
       return handleFormPost(reply, {
         body: request.body,
         schema: detailsForm(detail.assessment.kind),
+        dates: PLANNED_DATES,
         save: async (data) => {
           try {
             await assessments.update(actor, id, data);
