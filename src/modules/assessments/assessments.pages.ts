@@ -20,9 +20,12 @@ import {
   assessmentCrumb,
   common,
   HISTORY_LIMIT,
+  historyLabels,
   LIST_CRUMB,
   type AssessmentPageDeps,
 } from './assessments.page-context.js';
+import { historyEntries } from './assessment-history.js';
+import { kloeEntityId } from './workspace.service.js';
 import { mayCreate, routeConfigFor } from './assessments.policy.js';
 import type { AssessmentRow } from './assessments.repository.js';
 import { assessmentIdParams, KIND_LABELS, statusBody } from './assessments.schemas.js';
@@ -51,6 +54,9 @@ export interface AssessmentPagesDeps extends AssessmentPageDeps {
 
 const PAGE_SIZE = 50;
 const view = (name: string) => `assessments/views/${name}.njk`;
+
+/** The planned dates, typed as GOV.UK date inputs, with their labels as a sentence starts them. */
+const PLANNED_DATES = { plannedStart: 'The planned start', plannedEnd: 'The planned end' };
 
 export function registerAssessmentPages(app: FastifyInstance, deps: AssessmentPagesDeps): void {
   const pages = app.withTypeProvider<ZodTypeProvider>();
@@ -193,6 +199,7 @@ export function registerAssessmentPages(app: FastifyInstance, deps: AssessmentPa
       return handleFormPost(reply, {
         body: request.body,
         schema: newAssessmentForm,
+        dates: PLANNED_DATES,
         save: async (data) => {
           const row = await assessments.create(actor, data);
           return `/assessments/${row.id}?done=created`;
@@ -202,6 +209,41 @@ export function registerAssessmentPages(app: FastifyInstance, deps: AssessmentPa
       });
     },
   );
+
+  /**
+   * The assessment's history in plain words: its own entries, its KLOEs' and roll-ups' (assignment, review,
+   * judgements, challenges) and its evidence requests', newest first.
+   */
+  async function overviewHistory(id: string, ratingScale: Parameters<typeof historyLabels>[0]) {
+    const { entries, total } = await deps.audit.historyOfMany(
+      [
+        { entityType: 'assessment', entityId: id },
+        { entityType: 'kloe', entityIdPrefix: kloeEntityId(id, '') },
+        { entityType: 'evidence_request', recordedWith: { field: 'assessmentId', value: id } },
+      ],
+      { limit: HISTORY_LIMIT },
+    );
+    // Team changes keep people's ids: their names are looked up only when such an entry is shown.
+    const teamIds = new Set(
+      entries
+        .filter(
+          (e) =>
+            e.action === 'assessment.created' ||
+            e.action === 'assessment.imported' ||
+            e.action === 'assessment.team_changed',
+        )
+        .flatMap((e) => ((e.after as { team?: { userId: string }[] } | null)?.team ?? []).map((m) => m.userId)),
+    );
+    const names =
+      teamIds.size > 0
+        ? Object.fromEntries((await accounts.list()).filter((u) => teamIds.has(u.id)).map((u) => [u.id, u.name]))
+        : {};
+    return {
+      total,
+      shown: entries.length,
+      entries: historyEntries(entries, historyLabels(ratingScale, names), { onOverview: true }),
+    };
+  }
 
   // ---- The overview ---------------------------------------------------------------------------------
 
@@ -249,9 +291,7 @@ export function registerAssessmentPages(app: FastifyInstance, deps: AssessmentPa
       board: await deps.kloeReview?.board(actor, id),
       statusActions: STATUS_ACTIONS[assessment.status].filter((a) => can[a.needs]),
       mayReopen: assessment.status === 'published' && can.lead && latest,
-      history: can.viewHistory
-        ? await deps.audit.historyOf('assessment', assessment.id, { limit: HISTORY_LIMIT })
-        : undefined,
+      history: can.viewHistory ? await overviewHistory(assessment.id, overview.doc.ratingScale) : undefined,
     });
   }
 
@@ -386,6 +426,7 @@ export function registerAssessmentPages(app: FastifyInstance, deps: AssessmentPa
       return handleFormPost(reply, {
         body: request.body,
         schema: detailsForm(detail.assessment.kind),
+        dates: PLANNED_DATES,
         save: async (data) => {
           try {
             await assessments.update(actor, id, data);

@@ -19,6 +19,7 @@ import {
   assessmentCrumb,
   common,
   HISTORY_LIMIT,
+  historyLabels,
   LIST_CRUMB,
   type AssessmentPageDeps,
 } from './assessments.page-context.js';
@@ -49,7 +50,7 @@ import { findingFieldsHtml } from './finding-fields.html.js';
 import { driversByStatement } from './best-fit.js';
 import { kloeEntityId, suggestionFor, type KloeState } from './workspace.service.js';
 import { kloeSuggestionData } from './kloe-suggestion.data.js';
-import { kloeHistory } from './kloe-history.js';
+import { historyEntries } from './assessment-history.js';
 import { plainDateTime } from '../../dates.js';
 
 /**
@@ -209,11 +210,7 @@ export function registerWorkspacePages(app: FastifyInstance, deps: AssessmentPag
       history: history && {
         total: history.total,
         shown: history.entries.length,
-        entries: kloeHistory(history.entries, {
-          outcomes: common.outcomeLabels,
-          ratings: ratingLabels(doc.ratingScale),
-          bestLevel: doc.ratingScale.find((level) => level.hasDescriptor)?.label.toLowerCase() ?? 'best',
-        }),
+        entries: historyEntries(history.entries, historyLabels(doc.ratingScale)),
       },
       evidence,
       figures,
