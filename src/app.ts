@@ -100,6 +100,7 @@ import { createComparatorGroupsService } from './modules/indicators/index.js';
 import { registerIndicatorsApi } from './modules/indicators/index.js';
 import { registerIndicatorPages } from './modules/indicators/index.js';
 import { createIndicatorsService } from './modules/indicators/index.js';
+import { registerRecomputeJob, requestIfBehind } from './modules/indicators/index.js';
 import { registerSnapshotPages } from './modules/indicators/index.js';
 import { createSnapshotsService } from './modules/indicators/index.js';
 import { registerOrganisationsApi } from './modules/organisations/index.js';
@@ -133,7 +134,7 @@ export interface AppDeps {
     | 'evidence'
     | 'reports'
   > &
-    Partial<Pick<Config, 'watchTemplates' | 'smtp'>>;
+    Partial<Pick<Config, 'watchTemplates' | 'smtp' | 'jobs'>>;
   database: DatabaseHandle;
   /** Where evidence files are kept; by default the folder config.evidence.dir. */
   evidenceStorage?: EvidenceStorage;
@@ -244,6 +245,15 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   // team work: notifications (in kloe, and by email when KLOE_SMTP_URL is set)
   const { notifications } = registerNotifications(app, { db, smtp: deps.config.smtp, baseUrl: deps.config.baseUrl });
   const notify = notifications.notify;
+  // Background work shared by every node on the database; handlers are registered below, taking jobs
+  // starts once the app is ready.
+  const logError = (message: string, error: unknown) => app.log.error({ err: loggableError(error) }, message);
+  const jobs = createJobQueue({
+    database: deps.database,
+    log: logError,
+    ...deps.jobTimings,
+    ...(deps.config.jobs ? { heartbeatSeconds: deps.config.jobs.heartbeatSeconds } : {}),
+  });
   const assessmentDeps = {
     assessments: createAssessmentsService({
       db,
@@ -265,10 +275,6 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     dir: path.join(deps.config.evidence.dir, 'incoming'),
     slots: createSlots(deps.config.evidence.uploadsAtOnce),
   });
-  // Background work shared by every node on the database; handlers are registered below, taking jobs
-  // starts once the app is ready.
-  const logError = (message: string, error: unknown) => app.log.error({ err: loggableError(error) }, message);
-  const jobs = createJobQueue({ database: deps.database, log: logError, ...deps.jobTimings });
   const evidence = createEvidenceService({
     db,
     storage: evidenceStorage,
@@ -314,7 +320,10 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     } catch (error) {
       logError('The job queue could not start; trying again in 30 s', error);
       jobsRetry = setTimeout(() => void startJobs(), 30_000).unref();
+      return;
     }
+    // Results a crash (or a change of trend window) left behind their values are brought up to date.
+    await requestIfBehind(db, recomputes).catch((error: unknown) => logError('No recompute was asked for', error));
   };
   app.addHook('onReady', startJobs);
   // A job running is abandoned, not awaited: another node (or the next start) takes it again.
@@ -336,7 +345,9 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const comparison = createComparisonService({ db });
   registerComparisonPages(app, { comparison, assessments: assessmentDeps.assessments });
   registerComparisonApi(app, { comparison });
-  const indicators = createIndicatorsService({ database: deps.database });
+  // Recomputes after imports and at start run as jobs: once, on whichever node takes them.
+  const recomputes = registerRecomputeJob({ jobs, database: deps.database, log: logError });
+  const indicators = createIndicatorsService({ database: deps.database, recomputes });
   const trackRecord = createTrackRecordService({ db });
   registerTrackRecordApi(app, { trackRecord });
   registerTrackRecordPages(app, { trackRecord });

@@ -96,6 +96,7 @@ const envSchema = z.object({
     .default(false),
   KLOE_DEMO: z.enum(['first-run', 'off'], { error: 'must be first-run or off' }).optional(),
   KLOE_SHUTDOWN_SECONDS: z.coerce.number().int().min(1).max(600).default(8),
+  KLOE_JOB_HEARTBEAT_SECONDS: z.coerce.number().int().min(10).max(3600).default(30),
   KLOE_KEEP_ALIVE_SECONDS: z.coerce.number().int().min(1).max(3600).default(72),
   KLOE_ADMIN_EMAIL: z.email('must be an email address').optional(),
   KLOE_ADMIN_PASSWORD: z.string().optional(),
@@ -215,6 +216,11 @@ export interface Config {
   reports: ReportsConfig;
   /** Notifications by email through this SMTP server (KLOE_SMTP_URL), from KLOE_SMTP_FROM; absent: in kloe only. */
   smtp: { url: string; from: string } | undefined;
+  /**
+   * The job queue: seconds without a heartbeat after which a job whose node died is retried by another
+   * node (KLOE_JOB_HEARTBEAT_SECONDS, at least 10).
+   */
+  jobs: { heartbeatSeconds: number };
 }
 
 export interface ReportsConfig {
@@ -402,5 +408,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       uploadsAtOnce: e.KLOE_UPLOADS_AT_ONCE,
     },
     reports: { pdfQueueSize: e.KLOE_PDF_QUEUE, chromiumPath: e.CHROMIUM_PATH },
+    jobs: { heartbeatSeconds: e.KLOE_JOB_HEARTBEAT_SECONDS },
   };
 }

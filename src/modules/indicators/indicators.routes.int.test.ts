@@ -63,6 +63,20 @@ describeEachDatabase('indicator pages and API', (driver) => {
     });
   };
 
+  /** Waits for the recompute job the import asked for, as an API client would: until nothing is behind. */
+  const recalculated = async () => {
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const status = (await t.app.inject({ url: '/api/indicators/status', headers: inspector.headers })).json() as {
+        behind: number;
+        recalculating: boolean;
+      };
+      if (status.behind === 0) return status;
+      if (Date.now() > deadline) throw new Error(`results still behind: ${JSON.stringify(status)}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  };
+
   it('lists a bad file’s rows in the import page’s error summary and imports nothing', async () => {
     const res = await upload(
       inspector,
@@ -101,10 +115,12 @@ describeEachDatabase('indicator pages and API', (driver) => {
     const again = await upload(inspector, '/api/indicators/import', fileOf(prefix));
     expect(again.statusCode).toBe(200);
     expect(again.json()).toMatchObject({ rows: 40, added: 0, changed: 0, unchanged: 40 });
+    expect(typeof again.json().recalculating).toBe('boolean');
     expect((await upload(member, '/api/indicators/import', fileOf(prefix))).statusCode).toBe(403);
   });
 
   it('answers an organisation’s analysis with its standing nationally and in its group', async () => {
+    expect(await recalculated()).toMatchObject({ behind: 0, recalculating: false });
     const res = await t.app.inject({
       url: `/api/indicators/organisations/${set.orgs[0]!.id}/analysis`,
       headers: inspector.headers,
@@ -165,7 +181,7 @@ describeEachDatabase('indicator pages and API', (driver) => {
     expect(own.statusCode).toBe(200);
   });
 
-  it('shows a new import on the analysis page at once: a corrected value, a new period, a flagged gap', async () => {
+  it('shows a new import on the analysis page once recalculated: a corrected value, a new period, a flagged gap', async () => {
     const id = set.orgs[0]!.id;
     const pageOf = async () =>
       (
@@ -183,6 +199,7 @@ describeEachDatabase('indicator pages and API', (driver) => {
       ...[2, 3, 4, 5].map((o) => `${prefix}-O${o},${prefix}-SAT,2024/25,${50 + o}`),
     ].join('\n');
     expect((await upload(inspector, '/indicators/import', file, true)).statusCode).toBe(303);
+    await recalculated();
     const page = await pageOf();
     // The corrected value is there with its flag, and the gap is shown as one.
     expect(page).toContain('2023/24: 91 (estimated)<br>');
