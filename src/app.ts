@@ -53,6 +53,7 @@ import { registerReportTemplatesApi } from './modules/reports/index.js';
 import { registerReportTemplatePages } from './modules/reports/index.js';
 import { createReportTemplatesService } from './modules/reports/index.js';
 import { createReportsService } from './modules/reports/index.js';
+import { registerPublishedReportJob, renderWhenPublished } from './modules/reports/index.js';
 import { registerAuditApi } from './modules/audit/index.js';
 import { registerAuditPages } from './modules/audit/index.js';
 import { createAuditService } from './modules/audit/index.js';
@@ -142,6 +143,11 @@ export interface AppDeps {
   logger?: FastifyServerOptions['logger'];
   /** How often the job queue looks for work and for lost jobs (tests poll sooner); pg-boss's defaults otherwise. */
   jobTimings?: Pick<JobQueueOptions, 'pollingSeconds' | 'superviseSeconds'>;
+  /**
+   * Whether publishing an assessment adds the job that renders its DOCX and PDF (default true). Tests that
+   * publish without looking at reports leave it off, so no chromium starts behind them.
+   */
+  renderPublishedReports?: boolean;
   /** Webhook retries and how often events are looked for (tests go faster); see webhooks.service.ts. */
   webhookTimings?: WebhookTimings & { dispatchEverySeconds?: number };
 }
@@ -259,6 +265,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       db,
       revisionCopiers: [copyEvidence],
       publishChecks: [accuracyPublishCheck],
+      // The published report's DOCX and PDF are rendered by a job added as the publishing commits.
+      onPublished: deps.renderPublishedReports === false ? [] : [renderWhenPublished(jobs)],
     }),
     workspace: createWorkspaceService({ db }),
     moderation: createModerationService({ db, notify }),
@@ -384,6 +392,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     renderer,
     baseUrl: deps.config.baseUrl,
   });
+  registerPublishedReportJob({ jobs, reports });
   const templates = createReportTemplatesService({ db, renderer });
   const executiveSummaries = createExecutiveSummaryService({ db });
   registerReportsApi(app, { reports, executiveSummaries });
