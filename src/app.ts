@@ -135,7 +135,7 @@ export interface AppDeps {
     | 'evidence'
     | 'reports'
   > &
-    Partial<Pick<Config, 'watchTemplates' | 'smtp' | 'jobs'>>;
+    Partial<Pick<Config, 'watchTemplates' | 'smtp' | 'jobs' | 'testExtractionGate'>>;
   database: DatabaseHandle;
   /** Where evidence files are kept; by default the folder config.evidence.dir. */
   evidenceStorage?: EvidenceStorage;
@@ -289,6 +289,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     limits: deps.config.evidence,
     log: logError,
     jobs,
+    testExtractionGate: deps.config.testExtractionGate,
   });
   await registerEvidenceApi(app, { evidence, maxBytes: deps.config.evidence.maxBytes });
   await registerEvidencePages(app, {

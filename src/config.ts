@@ -97,6 +97,7 @@ const envSchema = z.object({
   KLOE_DEMO: z.enum(['first-run', 'off'], { error: 'must be first-run or off' }).optional(),
   KLOE_SHUTDOWN_SECONDS: z.coerce.number().int().min(1).max(600).default(8),
   KLOE_JOB_HEARTBEAT_SECONDS: z.coerce.number().int().min(10).max(3600).default(30),
+  KLOE_TEST_EXTRACTION_GATE: z.string().min(1).optional(),
   KLOE_KEEP_ALIVE_SECONDS: z.coerce.number().int().min(1).max(3600).default(72),
   KLOE_ADMIN_EMAIL: z.email('must be an email address').optional(),
   KLOE_ADMIN_PASSWORD: z.string().optional(),
@@ -221,6 +222,11 @@ export interface Config {
    * node (KLOE_JOB_HEARTBEAT_SECONDS, at least 10).
    */
   jobs: { heartbeatSeconds: number };
+  /**
+   * Tests of kloe only (NODE_ENV=test): background text extraction waits until this file exists before it
+   * reads a file, so a test can kill the node that is extracting (KLOE_TEST_EXTRACTION_GATE).
+   */
+  testExtractionGate?: string | undefined;
 }
 
 export interface ReportsConfig {
@@ -358,6 +364,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       'Invalid configuration: KLOE_WORKERS above 1 needs DATABASE_URL (PostgreSQL); the embedded database serves one process',
     );
   }
+  if (e.KLOE_TEST_EXTRACTION_GATE && e.NODE_ENV !== 'test') {
+    throw new ConfigError('Invalid configuration: KLOE_TEST_EXTRACTION_GATE is for tests of kloe (NODE_ENV=test) only');
+  }
   const dataDir = path.resolve(e.DATA_DIR);
   return {
     env: e.NODE_ENV,
@@ -409,5 +418,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     reports: { pdfQueueSize: e.KLOE_PDF_QUEUE, chromiumPath: e.CHROMIUM_PATH },
     jobs: { heartbeatSeconds: e.KLOE_JOB_HEARTBEAT_SECONDS },
+    ...(e.KLOE_TEST_EXTRACTION_GATE ? { testExtractionGate: path.resolve(e.KLOE_TEST_EXTRACTION_GATE) } : {}),
   };
 }
