@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { beforeAll, expect, it } from 'vitest';
 import { describeEachDatabase } from '../../db/testing/test-database.js';
 import { cookiesFrom } from '../../testing/forms.js';
@@ -7,6 +8,8 @@ import type { Analysis } from './analysis.js';
 import { insertIndicator } from './indicators.repository.js';
 import { indicatorValues } from './indicators.tables.js';
 import { seedSmallSet } from './testing/small-national-set.js';
+import { createJobQueue } from '../jobs/index.js';
+import { RECOMPUTE_JOB, registerRecomputeJob, requestIfBehind } from './recompute-job.js';
 
 const YEARS = ['2020/21', '2021/22', '2022/23', '2023/24'];
 
@@ -216,6 +219,35 @@ describeEachDatabase('indicator pages and API', (driver) => {
     ]);
     expect(sat.periods[1]!.national).toMatchObject({ rank: 1, count: 5, quartile: 1 });
     expect(sat.periods[1]!.group).toMatchObject({ rank: 1, quartile: 1 });
+  });
+
+  it('says the figures are being recalculated while a recompute waits, and out of date when none will run', async () => {
+    await recalculated();
+    const { db } = t.database;
+    // New values committed (their generation raised) and a recompute waiting that has not started yet.
+    await db.execute(sql`update indicator_definitions set values_generation = values_generation + 1
+      where code = ${`${prefix}-SAT`}`);
+    const asking = createJobQueue({ database: t.database, work: false });
+    const recomputes = registerRecomputeJob({ jobs: asking, database: t.database });
+    try {
+      await asking.start();
+      await asking.enqueue(RECOMPUTE_JOB, {}, { delaySeconds: 3_600 });
+      const page = async () =>
+        (await t.app.inject({ url: '/indicators', headers: { ...inspector.headers, accept: 'text/html' } })).body;
+      expect(await page()).toContain('<strong>The figures of 1 indicator are being recalculated</strong>');
+      const status = await t.app.inject({ url: '/api/indicators/status', headers: inspector.headers });
+      expect(status.json()).toMatchObject({ behind: 1, recalculating: true });
+      // The job lost (it never runs): the page no longer says it is being done.
+      await db.execute(sql`delete from pgboss.job where name = ${RECOMPUTE_JOB}`);
+      const lost = await page();
+      expect(lost).not.toContain('being recalculated');
+      expect(lost).toMatch(/<strong>1 indicator(&#39;|')s results are out of date<\/strong>/);
+      // The next start (or import) asks again, and a node brings them up.
+      await requestIfBehind(db, recomputes);
+    } finally {
+      await asking.stop();
+    }
+    expect(await recalculated()).toMatchObject({ behind: 0, recalculating: false });
   });
 
   it('finds an organisation’s analysis by part of its name, listing several matches with their codes', async () => {
