@@ -332,7 +332,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       return;
     }
     // Results a crash (or a change of trend window) left behind their values are brought up to date.
-    await requestIfBehind(db, recomputes).catch((error: unknown) => logError('No recompute was asked for', error));
+    await requestIfBehind(db, recomputes).catch((error: unknown) => logError('Results behind not looked for', error));
   };
   app.addHook('onReady', startJobs);
   // A job running is abandoned, not awaited: another node (or the next start) takes it again.

@@ -106,6 +106,18 @@ describeEachDatabase('indicator recompute on the job queue', (driver) => {
     expect(await jobRows()).toEqual(['created']);
   });
 
+  it('logs a request that cannot be made rather than fail the import that asked', async () => {
+    const logged: string[] = [];
+    const lost = await createTestDatabase(driver);
+    const jobs = createJobQueue({ database: lost, work: false, ...fast });
+    const recomputes = registerRecomputeJob({ jobs, database: lost, log: (message) => logged.push(message) });
+    await jobs.start();
+    await lost.close(); // the database gone between the import's commit and the request
+    await expect(recomputes.request()).resolves.toBeUndefined();
+    expect(logged).toEqual(['No recompute was asked for; the next start or import asks']);
+    await jobs.stop();
+  });
+
   it('takes turns with a recompute run beside it, leaving one set of results', async () => {
     await indicatorWithValues();
     await recompute(database);

@@ -24,7 +24,11 @@ import { recomputeBehind } from './indicators.recompute.js';
 export const RECOMPUTE_JOB = 'indicators.recompute';
 
 export interface Recomputes {
-  /** Asks for a recompute of whatever is behind (nothing happens if nothing is, or one waits already). */
+  /**
+   * Asks for a recompute of whatever is behind (nothing happens if nothing is, or one waits already). Never
+   * throws: the import has committed by then, so a request that cannot be made (a lost database) is logged,
+   * and the next start or import asks again.
+   */
   request(): Promise<void>;
   /** Whether a recompute waits or runs. */
   underway(): Promise<boolean>;
@@ -48,7 +52,9 @@ export function registerRecomputeJob(deps: {
   );
   return {
     async request() {
-      await jobs.enqueue(RECOMPUTE_JOB, {});
+      await jobs
+        .enqueue(RECOMPUTE_JOB, {})
+        .catch((error: unknown) => deps.log?.('No recompute was asked for; the next start or import asks', error));
     },
     async underway() {
       return (await jobs.open([RECOMPUTE_JOB])) > 0;
