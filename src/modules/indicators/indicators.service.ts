@@ -11,11 +11,17 @@ import { recordAudit, type SystemActor } from '../audit/index.js';
 import { organisations } from '../../db/schema.js';
 import { attributeName } from '../organisations/index.js';
 import { buildAnalysis, type Analysis, type GroupInput } from './analysis.js';
-import { importIndicatorFile, type ImportProgress } from './indicators.import.js';
+import {
+  importIndicatorFile,
+  loadIndicatorFile,
+  type ImportOutcome,
+  type ImportProgress,
+} from './indicators.import.js';
 import { mayAnalyse, mayManage } from './indicators.policy.js';
 import * as repo from './indicators.repository.js';
 import { readAll } from '../../db/read-all.js';
 import { trendWindow } from './indicators.recompute.js';
+import type { Recomputes } from './recompute-job.js';
 import type { IndicatorInput } from './indicators.schemas.js';
 import { neighboursOfSameType } from './neighbours.js';
 import { groupNotFound, membersOf } from './comparator-groups.service.js';
@@ -29,9 +35,26 @@ const forbidden = () => new AppError('forbidden', 403, 'You do not have permissi
 export const analysisNotFound = (id: string) =>
   notFound('organisation_not_found', `There is no organisation ${id}, or you may not see it`);
 
-export function createIndicatorsService(deps: { database: Pick<DatabaseHandle, 'db' | 'driver' | 'copyTransaction'> }) {
-  const { database } = deps;
+/** An import's outcome, and whether the figures are being recalculated (a recompute job waits or runs). */
+export type ImportResult = ImportOutcome & { recalculating: boolean };
+
+export function createIndicatorsService(deps: {
+  database: Pick<DatabaseHandle, 'db' | 'driver' | 'copyTransaction'>;
+  /**
+   * The recompute on the job queue (a server): an import asks for it and returns once its values have
+   * committed. Absent (the command line, where no server may be running), the import recomputes itself.
+   */
+  recomputes?: Recomputes;
+}) {
+  const { database, recomputes } = deps;
   const { db } = database;
+
+  /** Whether results are behind with a recompute waiting or running to bring them up to date. */
+  async function underway() {
+    // The job first: one that ends between the two reads has brought the results up, and behind says so.
+    if (!recomputes || !(await recomputes.underway())) return false;
+    return (await repo.countBehind(db)) > 0;
+  }
 
   async function organisationOf(actor: Actor, organisationId: string) {
     if (!mayAnalyse(actor, organisationId)) throw analysisNotFound(organisationId);
@@ -94,19 +117,26 @@ export function createIndicatorsService(deps: { database: Pick<DatabaseHandle, '
       }
     },
 
-    async importFile(actor: Actor, buffer: Buffer, progress?: ImportProgress) {
+    async importFile(actor: Actor, buffer: Buffer, progress?: ImportProgress): Promise<ImportResult> {
       if (!mayManage(actor)) throw forbidden();
-      return importIndicatorFile(database, buffer, actor, { progress });
+      if (!recomputes)
+        return { ...(await importIndicatorFile(database, buffer, actor, { progress })), recalculating: false };
+      const { rows, added, changed, unchanged, phases } = await loadIndicatorFile(database, buffer, actor, progress);
+      // After the commit: a request lost here is made again at the next start or import (recompute-job.ts).
+      await recomputes.request();
+      return { rows, added, changed, unchanged, phases, recompute: undefined, recalculating: await underway() };
     },
 
+    /** What the indicators page says of the data; `recalculating` while results are behind and a recompute is due. */
     async status() {
+      const jobOpen = recomputes ? await recomputes.underway() : false;
       const [values, lastRecompute, window, behind] = await Promise.all([
         repo.countValues(db),
         repo.lastRecompute(db),
         trendWindow(db),
         repo.countBehind(db),
       ]);
-      return { values, lastRecompute, window, behind };
+      return { values, lastRecompute, window, behind, recalculating: jobOpen && behind > 0 };
     },
 
     /**

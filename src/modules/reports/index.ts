@@ -9,6 +9,7 @@ export { createReportTemplatesService } from './report-templates.service.js';
 export { paragraphs } from './report.model.js';
 export { registerReportsApi, sendReportFile } from './reports.api.js';
 export { registerReportPages } from './reports.pages.js';
-export { PUBLIC_FORMATS, createReportsService } from './reports.service.js';
+export { PUBLIC_FORMATS, RENDERED_ON_PUBLISHING, createReportsService } from './reports.service.js';
+export { RENDER_PUBLISHED_JOB, registerPublishedReportJob, renderWhenPublished } from './published-report-job.js';
 export type { PublicFormat, ReportFormat, ReportsService } from './reports.service.js';
 export { createTemplateRenderer } from './template-renderer.js';
