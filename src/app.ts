@@ -53,6 +53,7 @@ import { registerReportTemplatesApi } from './modules/reports/index.js';
 import { registerReportTemplatePages } from './modules/reports/index.js';
 import { createReportTemplatesService } from './modules/reports/index.js';
 import { createReportsService } from './modules/reports/index.js';
+import { createBrandingService, registerBrandingApi, registerBrandingPages } from './modules/reports/index.js';
 import { registerAuditApi } from './modules/audit/index.js';
 import { registerAuditPages } from './modules/audit/index.js';
 import { createAuditService } from './modules/audit/index.js';
@@ -380,6 +381,9 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   registerPublishing(app, { db, notify, reports, baseUrl: deps.config.baseUrl });
   await registerReportTemplatesApi(app, { templates });
   await registerReportTemplatePages(app, { templates, organisations });
+  const branding = createBrandingService({ db });
+  await registerBrandingApi(app, { branding });
+  await registerBrandingPages(app, { branding });
   // indicators
   await registerIndicatorsApi(app, { indicators });
   const groups = createComparatorGroupsService({ database: deps.database });
