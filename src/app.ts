@@ -53,6 +53,7 @@ import { registerReportTemplatesApi } from './modules/reports/index.js';
 import { registerReportTemplatePages } from './modules/reports/index.js';
 import { createReportTemplatesService } from './modules/reports/index.js';
 import { createReportsService } from './modules/reports/index.js';
+import type { ReportSource } from './modules/reports/index.js';
 import { createBrandingService, registerBrandingApi, registerBrandingPages } from './modules/reports/index.js';
 import { registerAuditApi } from './modules/audit/index.js';
 import { registerAuditPages } from './modules/audit/index.js';
@@ -144,6 +145,8 @@ export interface AppDeps {
   jobTimings?: Pick<JobQueueOptions, 'pollingSeconds' | 'superviseSeconds'>;
   /** Webhook retries and how often events are looked for (tests go faster); see webhooks.service.ts. */
   webhookTimings?: WebhookTimings & { dispatchEverySeconds?: number };
+  /** What reports are given besides the assessment (bench/report.mjs gives synthetic charts); reportSources(db) otherwise. */
+  reportSources?: ReportSource[];
 }
 
 export type App = FastifyInstance;
@@ -369,7 +372,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const reports = createReportsService({
     db,
     views,
-    sources: reportSources(db),
+    sources: deps.reportSources ?? reportSources(db),
     printer,
     renderer,
     baseUrl: deps.config.baseUrl,
