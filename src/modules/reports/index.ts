@@ -5,6 +5,7 @@ export { createBrandingService, findBranding } from './branding.service.js';
 export { createExecutiveSummaryService } from './executive-summary.service.js';
 export { heading, para, table } from './report-docx.js';
 export type { EvidenceAppendixEntry, EvidenceRef, IndicatorChart, ReportSource } from './report-extensions.js';
+export { memoisedSource } from './report-extensions.js';
 export { DEFAULT_CHROMIUM, DEFAULT_PDF_QUEUE, createPdfPrinter } from './report-pdf.js';
 export { registerReportTemplatesApi } from './report-templates.api.js';
 export { registerReportTemplatePages } from './report-templates.pages.js';
