@@ -1,18 +1,21 @@
 #!/usr/bin/env node
 /**
- * Benchmark: the report of the demo inspection (all 15 KLOEs judged and rated), with 20 indicator charts and
- * 500 evidence items given through the report's extension points. Each figure against its target (issue 23),
- * with PASS or FAIL: the report page as the server renders it (draft, and published: served from what was
- * stored), the PDF warm (chromium already running), the DOCX, and the demo's own PDF (its real evidence and
- * charts) in pages. Also: the standalone HTML, DOCX filled into the starter custom template, checking a
- * template on upload, file sizes, the process's peak memory (chromium's is in processes of its own).
+ * Benchmark: the report of the demo inspection (all 15 KLOEs judged and rated), each figure against its target
+ * (issue 23) with PASS or FAIL:
+ *   - the demo as shipped: the pages its PDF prints on (≤ 15);
+ *   - the demo with 20 charts (its own evidence; the team's choice of indicators widened): the report page as
+ *     the server renders it (< 200 ms), DOCX (< 1 s), PDF with chromium already running (< 1.5 s);
+ *   - published: the report page served from what was stored on its first view (< 200 ms).
+ * Then, without targets, a heavier report: 500 synthetic evidence items and 20 synthetic charts through the
+ * extension points (page, HTML, DOCX, PDF, DOCX filled into the starter custom template, the template check).
  *
  *   npm run build && node bench/report.mjs
  *
- * Wall time is what a person waits; CPU time (user + system of this process, PGlite included, and of its
- * child processes, chromium's included) is steadier when other work shares the machine. The load average is printed with every figure.
+ * PASS/FAIL is judged on the warm wall time: what a person waits. CPU time (user + system of this process,
+ * PGlite included, and of its running child processes, so chromium's browser, but not a renderer that has
+ * exited) is steadier when other work shares the machine; the load average is printed with every figure.
  * Env: BENCH_EVIDENCE (default 500), BENCH_CHARTS (default 20), BENCH_RUNS (default 5: the first run, then
- * the median of the rest), CHROMIUM_PATH. Embedded PGlite in memory. Asserts nothing; exits 0.
+ * the median of the rest), CHROMIUM_PATH. Embedded PGlite in memory. Asserts nothing.
  */
 import './kloe-node-flags.mjs'; // first: it may run this bench again with kloe's flags
 import { execFileSync } from 'node:child_process';
@@ -176,7 +179,7 @@ async function measure(name, run, target) {
     wall.push(performance.now() - started);
     cpu.push(processCpuMs() - cpu0 + childCpuSince(children0));
     size = out.size;
-    extra = out.extra ?? '';
+    if (out.pdf) extra = `${pdfPages(out.pdf)} pages`;
   }
   const warm = median(wall.slice(1));
   const row = {
@@ -199,51 +202,35 @@ async function measure(name, run, target) {
   );
 }
 
-const page = async (url) => {
-  const res = await app.inject({ url, headers });
-  if (res.statusCode !== 200) throw new Error(`${url} answered ${res.statusCode}`);
+/** The report page as the server answers it (draft or published), to an administrator. */
+const pageOf = (server) => async () => {
+  const res = await server.inject({ url: `/assessments/${inspection.id}/report`, headers });
+  if (res.statusCode !== 200) throw new Error(`the report page answered ${res.statusCode}`);
   return { size: res.rawPayload.length };
+};
+/** The report as a file from a reports service (a PDF's pages are counted after the clock stops). */
+const fileOf = (service, format, options) => async () => {
+  const file = await service.file(system, inspection.id, format, options);
+  return { size: file.bytes.length, ...(format === 'pdf' ? { pdf: file.bytes } : {}) };
 };
 
 console.log(
-  `Report of "${inspection.title}" (15 KLOEs judged and rated, ${evidenceCount} evidence items, ${chartCount} charts), ${runs} runs each (first, then the median of the rest), Node ${process.version}, ${os.cpus().length} CPUs, load average ${os
+  `Report of "${inspection.title}" (15 KLOEs judged and rated), ${runs} runs each (first, then the median of the rest), Node ${process.version}, ${os.cpus().length} CPUs, load average ${os
     .loadavg()
     .map((x) => x.toFixed(2))
     .join(' ')}`,
 );
-const starter = await starterTemplate();
-const [template] = await db
-  .insert(reportTemplates)
-  .values({ name: 'Starter', bytes: starter, size: starter.length, sha256: 'bench', placeholders: [] })
-  .returning();
 
-const reportUrl = `/assessments/${inspection.id}/report`;
-await measure('report page, draft (server)', () => page(reportUrl), 200);
-await measure('html', () => reports.file(system, inspection.id, 'html').then((f) => ({ size: f.bytes.length })));
-await measure('docx', () => reports.file(system, inspection.id, 'docx').then((f) => ({ size: f.bytes.length })), 1000);
-await measure(
-  'pdf (chromium running)',
-  async () => {
-    const f = await reports.file(system, inspection.id, 'pdf');
-    return { size: f.bytes.length, extra: `${pdfPages(f.bytes)} pages` };
-  },
-  1500,
-);
-await measure('docx, starter template', () =>
-  reports.file(system, inspection.id, 'docx', { template: template.id }).then((f) => ({ size: f.bytes.length })),
-);
-await measure('template upload check', async () => (await renderer.inspect(starter), { size: starter.length }));
-
-// The demo's own report (its evidence and charts, not the synthetic ones): the pages it prints on.
+// 0. The demo inspection as it is shipped (the indicators its team chose): the pages its PDF prints on.
 const demoReports = createReportsService({ db, views, sources: reportSources(db), printer, renderer });
-const demoPdf = await demoReports.file(system, inspection.id, 'pdf');
-const demoPages = pdfPages(demoPdf.bytes);
+const shipped = await demoReports.model(system, inspection.id);
+const shippedPages = pdfPages((await fileOf(demoReports, 'pdf')()).pdf);
 console.log(
-  `${'demo inspection PDF (its own data)'.padEnd(34)} ${demoPages} pages, ${(demoPdf.bytes.length / 1024).toFixed(0)} KiB  target ≤ 15 pages ${demoPages <= 15 ? 'PASS' : 'FAIL'}`,
+  `\nThe demo inspection as shipped (${shipped.charts.length} charts): its PDF prints on ${shippedPages} pages  target ≤ 15 pages ${shippedPages <= 15 ? 'PASS' : 'FAIL'}`,
 );
 
-// The report page of the demo's own data: its indicator charts drawn by the indicators module, its evidence;
-// the team's choice of indicators widened so that the report has `chartCount` charts (the quadrant and the rest).
+// 1. The demo inspection as issue 23 sets its targets: its own evidence, and its indicator charts (drawn by the
+// indicators module) with the team's choice widened so that the report has `chartCount` charts.
 const [snapshot] = await db
   .select()
   .from(indicatorSnapshots)
@@ -258,24 +245,34 @@ if (snapshot) {
     .where(eq(indicatorSnapshots.id, snapshot.id));
 }
 const demoApp = await buildApp({ config: appConfig, database, logger: false });
-const demoExtensions = await Promise.all(reportSources(db).map((source) => source.load(inspection.id)));
-await measure(
-  `report page, draft, demo data (${demoExtensions.reduce((n, e) => n + (e.charts?.length ?? 0), 0)} charts)`,
-  async () => {
-    const res = await demoApp.inject({ url: reportUrl, headers });
-    if (res.statusCode !== 200) throw new Error(`${reportUrl} answered ${res.statusCode}`);
-    return { size: res.rawPayload.length };
-  },
-  200,
-);
-await demoApp.close();
+const demoCharts = (await demoReports.model(system, inspection.id)).charts.length;
+console.log(`\nThe demo inspection: its own evidence, ${demoCharts} charts`);
+await measure('report page, draft (server)', pageOf(demoApp), 200);
+await measure('html', fileOf(demoReports, 'html'));
+await measure('docx', fileOf(demoReports, 'docx'), 1000);
+await measure('pdf (chromium running)', fileOf(demoReports, 'pdf'), 1500);
 
-// Published: the first view stores the page, every later one is served from what was stored.
+// 2. Heavier than the demo: synthetic evidence and charts through the extension points (no targets).
+const starter = await starterTemplate();
+const [template] = await db
+  .insert(reportTemplates)
+  .values({ name: 'Starter', bytes: starter, size: starter.length, sha256: 'bench', placeholders: [] })
+  .returning();
+console.log(`\nWith ${evidenceCount} synthetic evidence items and ${chartCount} synthetic charts instead`);
+await measure('report page, draft (server)', pageOf(app));
+await measure('html', fileOf(reports, 'html'));
+await measure('docx', fileOf(reports, 'docx'));
+await measure('pdf (chromium running)', fileOf(reports, 'pdf'));
+await measure('docx, starter template', fileOf(reports, 'docx', { template: template.id }));
+await measure('template upload check', async () => (await renderer.inspect(starter), { size: starter.length }));
+
+// 3. Published: the first view stores the page, every later one is served from what was stored.
 await db
   .update(assessments)
   .set({ status: 'published', publishedAt: new Date() })
   .where(eq(assessments.id, inspection.id));
-await measure('report page, published (stored)', () => page(reportUrl), 200);
+console.log('\nThe demo inspection published');
+await measure('report page, published (stored)', pageOf(demoApp), 200);
 const [stored] = await db
   .select({ size: reportFiles.size })
   .from(reportFiles)
@@ -289,6 +286,7 @@ console.log(
     .join(' ')}`,
 );
 await app.close();
+await demoApp.close();
 await printer.close();
 await database.close();
 
