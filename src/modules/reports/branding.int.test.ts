@@ -99,6 +99,7 @@ describeEachDatabase('report branding', (driver) => {
     it('refuses an SVG, a file that is no picture, a file over 1 MB and a long name, naming the field', async () => {
       const cases: [Record<string, string>, Buffer | undefined, string, number, string, RegExp][] = [
         [{ name: 'X' }, SVG, 'logo.png', 415, 'logo', /SVG files are not accepted/],
+        [{ name: 'X' }, Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"/>'), 'logo.png', 415, 'logo', /SVG/],
         [{ name: 'X' }, Buffer.from('%PDF-1.7 not a picture'), 'logo.jpg', 415, 'logo', /PNG, JPEG or WebP/],
         [{ name: 'X' }, Buffer.alloc(1024 * 1024 + 1, 1), 'logo.png', 413, 'logo', /1 MB or smaller/],
         [{ name: 'x'.repeat(121) }, undefined, '', 400, 'body.name', /120 characters/],

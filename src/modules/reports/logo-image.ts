@@ -40,7 +40,8 @@ export async function sanitiseLogo(bytes: Buffer): Promise<LogoPicture> {
   try {
     format = (await sharp(bytes, { limitInputPixels: MAX_INPUT_PIXELS }).metadata()).format;
   } catch {
-    format = undefined;
+    // libvips reads no SVG without a size: it is still an SVG, and said so.
+    format = /<svg[\s>]/i.test(bytes.subarray(0, 4096).toString('latin1')) ? 'svg' : undefined;
   }
   if (!format || !RASTER.has(format)) {
     throw refused(
