@@ -216,6 +216,25 @@ export function createReportsService(deps: ReportsServiceDeps) {
     return row;
   }
 
+  /**
+   * The public version of a published report (see publicVariant), stored like the others under
+   * "public.html" and "public.pdf". The caller has checked that the report is public.
+   */
+  async function publicFile(id: string, format: PublicFormat, publicUrl: string | undefined): Promise<ReportFile> {
+    const { assessment } = await loadAssessment(db, PUBLIC_READER, id);
+    if (assessment.status !== 'published') throw new Error(`assessment ${id} is not published`);
+    const { ext, contentType } = REPORT_FORMATS[format];
+    const filename = reportFilename(assessment.title, assessment.revision, false, ext);
+    const row = await storedOrMade(id, assessment.revision, `public.${format}`, contentType, async (auditAnchor) =>
+      make(
+        PUBLIC_READER,
+        { ...publicVariant(await gather(PUBLIC_READER, id), publicUrl), ...(auditAnchor ? { auditAnchor } : {}) },
+        format,
+      ),
+    );
+    return { bytes: row.bytes, contentType: row.contentType, filename, sha256: row.sha256, stored: true };
+  }
+
   return {
     gather,
 
@@ -280,10 +299,8 @@ export function createReportsService(deps: ReportsServiceDeps) {
       return { bytes: row.bytes, contentType: row.contentType, filename, sha256: row.sha256, stored: true };
     },
 
-    /**
-     * The public version of a published report (see publicVariant), stored like the others under
-     * "public.html" and "public.pdf". The caller has checked that the report is public.
-     */
+    publicFile,
+
     /**
      * The audit chain's head printed in the public report's stored HTML (made now if it was not yet), for
      * the public page to show beside the citation; undefined for a file stored before anchors were kept.
@@ -291,23 +308,8 @@ export function createReportsService(deps: ReportsServiceDeps) {
     async publicAnchor(id: string, publicUrl: string | undefined): Promise<string | undefined> {
       const existing = await storedAnchor(id, 'public.html');
       if (existing !== undefined) return existing ?? undefined;
-      await this.publicFile(id, 'html', publicUrl);
+      await publicFile(id, 'html', publicUrl);
       return (await storedAnchor(id, 'public.html')) ?? undefined;
-    },
-
-    async publicFile(id: string, format: PublicFormat, publicUrl: string | undefined): Promise<ReportFile> {
-      const { assessment } = await loadAssessment(db, PUBLIC_READER, id);
-      if (assessment.status !== 'published') throw new Error(`assessment ${id} is not published`);
-      const { ext, contentType } = REPORT_FORMATS[format];
-      const filename = reportFilename(assessment.title, assessment.revision, false, ext);
-      const row = await storedOrMade(id, assessment.revision, `public.${format}`, contentType, async (auditAnchor) =>
-        make(
-          PUBLIC_READER,
-          { ...publicVariant(await gather(PUBLIC_READER, id), publicUrl), ...(auditAnchor ? { auditAnchor } : {}) },
-          format,
-        ),
-      );
-      return { bytes: row.bytes, contentType: row.contentType, filename, sha256: row.sha256, stored: true };
     },
   };
 }
