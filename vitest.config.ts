@@ -4,11 +4,11 @@ import { defineConfig } from 'vitest/config';
 // (PGlite and PostgreSQL), and browser tests driving Debian's chromium.
 export default defineConfig({
   test: {
-    // Most integration and browser tests wait: on PostgreSQL, a kloe child process, a job queue's poll, a
-    // retry's delay or chromium. Measured on the integration tier alone with three workers, the workers'
-    // processes used half of one core; so more files run side by side than there are cores, browser tests
-    // among them (every project shares this number: Vitest runs projects with one worker count together).
-    maxWorkers: 5,
+    // Most integration tests wait: on PostgreSQL, a kloe child process, a job queue's poll or a retry's
+    // delay. With three workers the integration tier's processes used half of one core, so more files run
+    // side by side than there are cores. `npm test` runs the browser tier in a Vitest of its own at the same
+    // time (package.json), which takes the rest.
+    maxWorkers: 4,
     // The usual report, then the ten slowest files of the run.
     reporters: ['default', './src/testing/slowest-files.reporter.ts'],
     projects: [
@@ -38,11 +38,12 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['e2e/**/*.test.ts'],
-          // One server for the whole run (browser tests use no test database of their own); files run side by
-          // side with each other and with the integration files, each making the records it changes.
+          // One server for the whole run (browser tests use no test database of their own). Its files run one
+          // after another: they share the demo's people, whose notifications and work lists they count.
           globalSetup: ['e2e/support/shared-server.setup.ts'],
-          // Limits for a hang, not for speed: with five files side by side on two cores a page can take
-          // several times as long as on an idle machine.
+          fileParallelism: false,
+          // Limits for a hang, not for speed: beside the integration tier a page can take several times as
+          // long as on an idle machine.
           testTimeout: 120_000,
           hookTimeout: 240_000,
           // Tests a file marks concurrent (the phone's page walks) run at most three at a time.

@@ -37,7 +37,7 @@ import { registerAssessmentVisibilityCheck } from './modules/assessments/index.j
 import { createAssessmentsService } from './modules/assessments/index.js';
 import { createModerationService } from './modules/assessments/index.js';
 import { createWorkspaceService } from './modules/assessments/index.js';
-import { registerWorkspacePages } from './modules/assessments/index.js';
+import { registerModerationPages, registerWorkspacePages } from './modules/assessments/index.js';
 import { registerConfirmPages } from './modules/assessments/index.js';
 // reports
 import { registerRecommendationsApi } from './modules/assessments/index.js';
@@ -374,6 +374,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     kloeComments: comments.forKloePage,
     kloeTrackRecord: trackRecord.forKloe,
   });
+  registerModerationPages(app, assessmentDeps);
   registerConfirmPages(app, assessmentDeps);
   registerAssessmentExportApi(app, { db, storage: evidenceStorage });
 

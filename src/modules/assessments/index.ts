@@ -39,5 +39,6 @@ export type { RecommendationRow } from './recommendations.repository.js';
 export { PRIORITY_LABELS } from './recommendations.schemas.js';
 export { createRecommendationsService } from './recommendations.service.js';
 export { registerWorkspacePages } from './workspace.pages.js';
+export { registerModerationPages } from './moderation.pages.js';
 export { createWorkspaceService } from './workspace.service.js';
 export type { KloeState, RollUpState } from './workspace.service.js';

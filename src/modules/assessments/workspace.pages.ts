@@ -1,16 +1,13 @@
 /**
  * HTML pages of the assessor's work inside an assessment: the KLOE workspace (findings on each statement,
  * strengths, areas for improvement, the suggested rating with its reasons and the final rating), the
- * scorecard with the key questions' and the overall ratings, and moderation (challenges and their
- * resolution). Every form posts back and redirects with ?done=…; a form refused shows the error summary
+ * scorecard with the key questions' and the overall ratings (moderation: moderation.pages.ts). Every form posts back and redirects with ?done=…; a form refused shows the error summary
  * with what the person typed, and a save someone else beat shows their version beside the person's own.
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import { AppError } from '../../errors.js';
-import { formErrorsFrom, formRefusal, problemsFromZod, type FormErrors } from '../../web/form-errors.js';
-import { withoutCsrf } from '../../web/form-post.js';
+import { formErrorsFrom, formRefusal, type FormErrors } from '../../web/form-errors.js';
 import { currentUser, type UserActor } from '../accounts/index.js';
 import { kloeView } from '../frameworks/index.js';
 import { statementsOf } from './assessment-framework.js';
@@ -24,19 +21,9 @@ import {
   type AssessmentPageDeps,
 } from './assessments.page-context.js';
 import { routeConfigFor } from './assessments.policy.js';
-import {
-  assessmentIdParams,
-  challengeBody,
-  challengeParams,
-  kloeParams,
-  resolveChallengeBody,
-  rollUpParams,
-  saveKloeBody,
-  saveRollUpBody,
-} from './assessments.schemas.js';
+import { assessmentIdParams, kloeParams, rollUpParams, saveKloeBody, saveRollUpBody } from './assessments.schemas.js';
 import {
   EXCEEDED_VALUE,
-  formValues,
   kloeBodyFromForm,
   kloeConflictRecord,
   kloeFormValues,
@@ -44,13 +31,13 @@ import {
   postedOutcomes,
   rollUpBodyFromForm,
   rollUpFormValues,
-  type FormValues,
 } from './workspace.forms.js';
 import { findingFieldsHtml } from './finding-fields.html.js';
 import { driversByStatement } from './best-fit.js';
 import { kloeEntityId, suggestionFor, type KloeState } from './workspace.service.js';
 import { kloeSuggestionData } from './kloe-suggestion.data.js';
 import { historyEntries } from './assessment-history.js';
+import { invalid, pageQuery, postedValues, ratingLabels, type FormRedisplay } from './workspace.page-parts.js';
 import { plainDateTime } from '../../dates.js';
 
 /**
@@ -59,21 +46,6 @@ import { plainDateTime } from '../../dates.js';
  */
 const RETURN_TO =
   /^(statement-[0-9A-Za-z.-]{1,40}|kloe-save|suggestion|strengths|areasForImprovement|finalRating|rationale|exceeded)$/;
-
-const pageQuery = z.object({
-  done: z.string().max(40).optional(),
-  saved: z
-    .string()
-    .regex(/^\d+(\.\d+)*$/)
-    .optional(),
-});
-
-/** A form shown again: what was posted, the errors, and (after a conflict) the version that won. */
-interface FormRedisplay {
-  values: FormValues;
-  errors?: FormErrors;
-  conflict?: { who: string; at: Date; record: unknown };
-}
 
 /** The error summary of a save someone else beat. */
 function conflictErrors(conflict: EditConflict, href: string): FormErrors {
@@ -94,8 +66,6 @@ const messageErrors = (error: AppError, href: string): FormErrors => ({
   errorList: [{ text: error.message, href }],
   fields: {},
 });
-
-const postedValues = (body: unknown) => formValues(withoutCsrf(body));
 
 /**
  * A KLOE as lists of KLOEs show it (the workspace's navigation, the scorecard): what they print and no
@@ -118,10 +88,6 @@ const printedJudgement = (j: KloeState['judgement']) => ({
   rationale: j.rationale,
 });
 
-function invalid(error: z.ZodError): AppError {
-  return new AppError('invalid_request', 400, 'Check the form', problemsFromZod(error));
-}
-
 export function registerWorkspacePages(app: FastifyInstance, deps: AssessmentPageDeps): void {
   const pages = app.withTypeProvider<ZodTypeProvider>();
   const { workspace, moderation, assessments, audit } = deps;
@@ -131,9 +97,6 @@ export function registerWorkspacePages(app: FastifyInstance, deps: AssessmentPag
     const { assessment, organisationName, serviceName } = await assessments.summary(actor, id);
     return { ...assessment, organisationName, serviceName };
   }
-
-  const ratingLabels = (scale: { id: string; label: string }[]) =>
-    Object.fromEntries(scale.map((level) => [level.id, level.label]));
 
   // ---- The KLOE workspace ----------------------------------------------------------------------
 
@@ -374,132 +337,6 @@ export function registerWorkspacePages(app: FastifyInstance, deps: AssessmentPag
           });
         }
         throw error;
-      }
-    },
-  );
-
-  // ---- Moderation -------------------------------------------------------------------------------
-
-  async function renderModeration(
-    reply: FastifyReply,
-    actor: UserActor,
-    id: string,
-    state: { raise?: FormRedisplay; resolve?: { challengeId: string; form: FormRedisplay }; done?: string },
-  ) {
-    const [o, detail, list] = await Promise.all([
-      workspace.overview(actor, id),
-      assessments.get(actor, id),
-      moderation.list(actor, id),
-    ]);
-    const labels = ratingLabels(o.doc.ratingScale);
-    const names = Object.fromEntries(detail.team.map((m) => [m.userId, m.name]));
-    // What the lead weighs a challenge against: the rating, its rationale, and who saved it last and when.
-    const rated = (judgement: {
-      finalRating: string | null;
-      rationale: string | null;
-      updatedBy: string | null;
-      updatedAt: Date;
-    }) => ({
-      rating: judgement.finalRating,
-      rationale: judgement.rationale,
-      savedByName: judgement.updatedBy ? (names[judgement.updatedBy] ?? 'a former team member') : null,
-      savedAt: judgement.updatedAt,
-    });
-    const targets = [
-      ...o.kloes.map((k) => ({
-        ref: k.leaf.kloe.ref,
-        text: `KLOE ${k.leaf.kloe.ref}: ${k.leaf.kloe.question}`,
-        ...rated(k.judgement),
-      })),
-      ...o.keyQuestions.map((kq) => ({
-        ref: kq.nodeRef,
-        text: `Key question ${kq.nodeRef}: ${kq.title}`,
-        ...rated(kq.judgement),
-      })),
-      { ref: o.overall.nodeRef, text: 'Overall judgement', ...rated(o.overall.judgement) },
-    ];
-    const targetOf = Object.fromEntries(targets.map((t) => [t.ref, t]));
-    const challenges = list
-      .map(({ challenge, raisedByName }) => ({
-        ...challenge,
-        raisedByName,
-        resolvedByName: challenge.resolvedBy ? (names[challenge.resolvedBy] ?? 'a former team member') : null,
-        target: targetOf[challenge.targetRef] ?? { ref: challenge.targetRef, text: challenge.targetRef, rating: null },
-        form:
-          state.resolve?.challengeId === challenge.id
-            ? state.resolve.form
-            : { values: {} as FormValues, errors: undefined },
-      }))
-      .sort((a, b) => Number(a.status !== 'open') - Number(b.status !== 'open'));
-    return reply.render('assessments/views/moderation.njk', {
-      ...common,
-      pageTitle: `Moderation: ${o.assessment.title}`,
-      breadcrumbs: [LIST_CRUMB, assessmentCrumb(o.assessment)],
-      assessment: o.assessment,
-      header: { ...o.assessment, organisationName: detail.organisationName, serviceName: detail.serviceName },
-      can: o.can,
-      scale: o.doc.ratingScale,
-      ratingLabels: labels,
-      targets,
-      challenges,
-      openCount: challenges.filter((c) => c.status === 'open').length,
-      raise: state.raise ?? { values: {} },
-      errors: state.raise?.errors ?? state.resolve?.form.errors,
-      done: state.done,
-    });
-  }
-
-  pages.get(
-    '/assessments/:id/moderation',
-    { config: routeConfigFor('view'), schema: { hide: true, params: assessmentIdParams, querystring: pageQuery } },
-    async (request, reply) =>
-      renderModeration(reply, currentUser(request), request.params.id, { done: request.query.done }),
-  );
-
-  pages.post(
-    '/assessments/:id/challenges',
-    { config: routeConfigFor('challenge'), schema: { hide: true, params: assessmentIdParams } },
-    async (request, reply) => {
-      const actor = currentUser(request);
-      const { id } = request.params;
-      const values = postedValues(request.body);
-      try {
-        const parsed = challengeBody.safeParse({ targetRef: values.targetRef ?? '', comment: values.comment ?? '' });
-        if (!parsed.success) throw invalid(parsed.error);
-        await moderation.raise(actor, id, parsed.data);
-        return reply.redirect(`/assessments/${id}/moderation?done=raised`, 303);
-      } catch (error) {
-        const problems = formRefusal(error)?.problems;
-        if (!problems) throw error;
-        return renderModeration(reply.status((error as AppError).status), actor, id, {
-          raise: { values, errors: formErrorsFrom(problems) },
-        });
-      }
-    },
-  );
-
-  pages.post(
-    '/assessments/:id/challenges/:challengeId/resolve',
-    { config: routeConfigFor('lead'), schema: { hide: true, params: challengeParams } },
-    async (request, reply) => {
-      const actor = currentUser(request);
-      const { id, challengeId } = request.params;
-      const values = postedValues(request.body);
-      try {
-        const parsed = resolveChallengeBody.safeParse({
-          outcome: values.outcome,
-          rating: values.rating || undefined,
-          reason: values.reason ?? '',
-        });
-        if (!parsed.success) throw invalid(parsed.error);
-        await moderation.resolve(actor, id, challengeId, parsed.data);
-        return reply.redirect(`/assessments/${id}/moderation?done=resolved`, 303);
-      } catch (error) {
-        const problems = formRefusal(error, (field) => `challenge-${challengeId}-${field}`)?.problems;
-        if (!problems) throw error;
-        return renderModeration(reply.status((error as AppError).status), actor, id, {
-          resolve: { challengeId, form: { values, errors: formErrorsFrom(problems) } },
-        });
       }
     },
   );
