@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { launchBrowser, screenshot, seriousAccessibilityViolations } from './support/browser.js';
+import { fillDate } from './support/date-input.js';
 import { startServer, type RunningServer } from './support/server.js';
 
 const DEMO_PASSWORD = 'kloe-demo-2026';
@@ -114,7 +115,7 @@ describe('factual accuracy and public reports, in chromium', () => {
       await lead.waitForURL(/moderation/);
 
       await lead.goto(`${server.url}${base}/factual-accuracy`);
-      await lead.getByLabel('Deadline for comments').fill(today());
+      await fillDate(lead, 'deadline', today());
       await lead.getByLabel('Message to the organisation (optional)').fill('Please check the dates and figures.');
       await lead.getByRole('button', { name: 'Send the draft report' }).click();
       await lead.waitForURL(/done=sent/);

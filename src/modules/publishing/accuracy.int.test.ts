@@ -182,7 +182,7 @@ describeEachDatabase('factual accuracy check', (driver) => {
       fields: { deadline: 'soon', message: 'Kept text' },
     });
     expect(res.statusCode).toBe(400);
-    expect(res.body).toContain('href="#send-deadline"');
+    expect(res.body).toContain('href="#deadline-day"');
     expect(res.body).toContain('Kept text');
     const sent = await submitForm(t.app, { page, headers: lead.headers, fields: { deadline: today(), message: '' } });
     expect(sent.statusCode).toBe(303);

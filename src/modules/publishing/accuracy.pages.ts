@@ -6,9 +6,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { AppError } from '../../errors.js';
-import { formErrorsFrom, problemsFromZod, type FormErrors } from '../../web/form-errors.js';
-import { CSRF_FIELD } from '../../web/security.js';
+import { parseDateForm } from '../../web/date-input-fields.js';
+import { formRefusal, type FormErrors } from '../../web/form-errors.js';
+import { withoutCsrf } from '../../web/form-post.js';
 import { currentUser, type UserActor } from '../accounts/index.js';
 import { assessmentCrumb, common, LIST_CRUMB } from '../assessments/index.js';
 import { routeConfigFor } from '../assessments/index.js';
@@ -45,7 +45,7 @@ export function registerAccuracyPages(app: FastifyInstance, deps: { accuracy: Ac
       header: { ...assessment, organisationName, serviceName },
       check: { ...check, deadlineText: check.deadline ? plainDate(check.deadline) : null },
       can,
-      today: ukDay(),
+      todayExample: ukDay().split('-').reverse().map(Number).join(' '),
       responseLabels: RESPONSE_LABELS,
       state: state ?? { form: '', values: {}, errors: undefined },
       errors: state?.errors,
@@ -53,30 +53,31 @@ export function registerAccuracyPages(app: FastifyInstance, deps: { accuracy: Ac
     });
   }
 
-  /** A form post: checked with its schema, done, then back to the page (303) or the page again with errors. */
-  function post<T>(form: (params: Record<string, string>) => string, schema: z.ZodType<T>, save: SaveFn<T>) {
+  /**
+   * A form post: checked with its schema (GOV.UK date inputs read by date-input-fields.ts), done, then back to
+   * the page (303) or the page again with errors. Fields are the form's name, a hyphen and the field's name;
+   * a date's day field keeps its own name (one date input on the page).
+   */
+  function post<T>(
+    form: (params: Record<string, string>) => string,
+    schema: z.ZodType<T>,
+    save: SaveFn<T>,
+    dates: Record<string, string> = {},
+  ) {
     return async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
       const actor = currentUser(request);
       const params = request.params as Record<string, string>;
       const name = form(params);
       const values = Object.fromEntries(
-        Object.entries((request.body ?? {}) as Record<string, unknown>)
-          .filter(([name]) => name !== CSRF_FIELD)
-          .map(([name, value]) => [name, String(value ?? '')]),
+        Object.entries(withoutCsrf(request.body)).map(([field, value]) => [field, String(value ?? '')]),
       );
       try {
-        const parsed = schema.safeParse(values);
-        if (!parsed.success)
-          throw new AppError('invalid_request', 400, 'Check the form', problemsFromZod(parsed.error));
-        return reply.redirect(await save(actor, params, parsed.data), 303);
+        return reply.redirect(await save(actor, params, parseDateForm(schema, values, dates)), 303);
       } catch (error) {
-        if (!(error instanceof AppError) || error.problems.length === 0) throw error;
-        const problems = error.problems.map((p) => ({ ...p, field: `${name}-${p.field}` }));
-        return render(reply.status(error.status), actor, params.id!, {
-          form: name,
-          values,
-          errors: formErrorsFrom(problems),
-        });
+        const dayFields = new Set(Object.keys(dates).map((date) => `${date}-day`));
+        const refused = formRefusal(error, (field) => (dayFields.has(field) ? field : `${name}-${field}`));
+        if (!refused) throw error;
+        return render(reply.status(refused.status), actor, params.id!, { form: name, values, errors: refused.errors });
       }
     };
   }
@@ -101,6 +102,7 @@ export function registerAccuracyPages(app: FastifyInstance, deps: { accuracy: Ac
         await accuracy.send(actor, id!, data);
         return `${pagePath(id!)}?done=sent`;
       },
+      { deadline: 'The deadline' },
     ),
   );
 
