@@ -110,6 +110,14 @@ export async function discardImport(db: Database, importId: string): Promise<voi
   await db.execute(sql`delete from indicator_imports where id = ${importId}`);
 }
 
+/** Orders rows as the staging table's key does (uuids compare as their text does, lower case). */
+function compareKeys(a: ImportRow, b: ImportRow): number {
+  const text = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
+  return (
+    text(a.indicatorId, b.indicatorId) || text(a.organisationId, b.organisationId) || a.periodIndex - b.periodIndex
+  );
+}
+
 export interface Merged {
   added: number;
   changed: number;
@@ -129,16 +137,28 @@ export async function mergeImport(
 ): Promise<Merged> {
   const merged: Merged = { added: 0, changed: 0 };
   let done = 0;
+  let last: ImportRow | undefined;
   for (;;) {
     const slice = await db.transaction(async (tx) => {
-      const { rows } = (await tx.execute(sql`
-        select indicator_id as "indicatorId", period_index as "periodIndex", organisation_id as "organisationId",
-          period, value, quality
-        from indicator_import_rows where import_id = ${importId}
-        order by indicator_id, organisation_id, period_index
-        limit ${MERGE_SLICE}`)) as unknown as { rows: ImportRow[] };
-      if (rows.length === 0) return undefined;
+      // Read by the key alone, from where the last slice ended: the staging table is never analyzed, so the
+      // planner would otherwise read all of it and sort for every slice; and the dead rows of the slices
+      // before are not read again.
+      await tx.execute(sql`set local enable_seqscan = off`);
+      await tx.execute(sql`set local enable_bitmapscan = off`);
+      await tx.execute(sql`set local enable_sort = off`);
       await probeKeysOneByOne(tx, true);
+      const after = last
+        ? sql`and (indicator_id, organisation_id, period_index)
+                > (${last.indicatorId}::uuid, ${last.organisationId}::uuid, ${last.periodIndex}::int)`
+        : sql``;
+      // The next slice in key order, taken out of the staging table (merged in this same transaction).
+      const { rows } = (await tx.execute(sql`
+        delete from indicator_import_rows where ctid = any(array(
+          select ctid from indicator_import_rows where import_id = ${importId} ${after}
+          order by indicator_id, organisation_id, period_index limit ${MERGE_SLICE}))
+        returning indicator_id as "indicatorId", period_index as "periodIndex",
+          organisation_id as "organisationId", period, value, quality`)) as unknown as { rows: ImportRow[] };
+      if (rows.length === 0) return undefined;
       const source = unnested(rows);
       let changes: Change[] = [];
       let added = 0;
@@ -148,18 +168,13 @@ export async function mergeImport(
       });
       await timed(phases, 'audit', () => auditChanges(tx, actor, changes));
       if (added + changes.length > 0) await markValuesChanged(tx, [...new Set(rows.map((r) => r.indicatorId))]);
-      // The slice is every staged row up to its last key: those before it are merged and gone already.
-      const last = rows[rows.length - 1]!;
-      await tx.execute(sql`
-        delete from indicator_import_rows where import_id = ${importId}
-          and (indicator_id, organisation_id, period_index)
-            <= (${last.indicatorId}::uuid, ${last.organisationId}::uuid, ${last.periodIndex}::int)`);
-      return { rows: rows.length, added, changed: changes.length };
+      return { rows, added, changed: changes.length };
     });
     if (!slice) break;
     merged.added += slice.added;
     merged.changed += slice.changed;
-    done += slice.rows;
+    done += slice.rows.length;
+    last = slice.rows.reduce((a, b) => (compareKeys(a, b) >= 0 ? a : b));
     progress?.(done);
     await yieldToEventLoop();
   }
