@@ -109,6 +109,7 @@ import { resolveSecret } from './modules/system/index.js';
 import { checkDatabaseWrites } from './modules/system/index.js';
 import { publicFolder } from './paths.js';
 import { registerDrain } from './web/drain.js';
+import { trackRequestsInFlight } from './web/requests-in-flight.js';
 import { registerErrorHandlers } from './web/error-handler.js';
 import { registerInstallable } from './web/installable.js';
 import { createViewEnvironment } from './web/nunjucks.js';
@@ -179,6 +180,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
+  // Long work on the event loop (an indicator import on PGlite) gives way to the requests being answered.
+  const requestsInFlight = trackRequestsInFlight(app);
 
   // Before any route: from here on every route must declare config.access (see access.hooks.ts).
   const { db } = deps.database;
@@ -336,7 +339,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const comparison = createComparisonService({ db });
   registerComparisonPages(app, { comparison, assessments: assessmentDeps.assessments });
   registerComparisonApi(app, { comparison });
-  const indicators = createIndicatorsService({ database: deps.database });
+  const indicators = createIndicatorsService({ database: deps.database, requests: requestsInFlight });
   const trackRecord = createTrackRecordService({ db });
   registerTrackRecordApi(app, { trackRecord });
   registerTrackRecordPages(app, { trackRecord });

@@ -44,6 +44,9 @@ export const MERGE_SLICE = 1_000;
 /** Staged rows deleted per transaction when an import is abandoned. */
 const DISCARD_SLICE = 5_000;
 
+/** Waits between two steps of an import: at least a turn of the event loop (yieldToEventLoop). */
+export type GiveWay = () => Promise<void>;
+
 export interface JournalPhases {
   load: number;
   merge: number;
@@ -74,6 +77,7 @@ export async function stageRows(
   importId: string,
   batches: AsyncIterable<readonly ImportRow[]>,
   phases: JournalPhases,
+  giveWay: GiveWay = yieldToEventLoop,
 ): Promise<void> {
   try {
     for await (const batch of batches)
@@ -84,7 +88,7 @@ export async function stageRows(
             insert into indicator_import_rows (import_id, ${sql.raw(STAGING_COLUMNS)})
             select ${importId}::uuid, ${sql.raw(STAGING_COLUMNS)} from ${source} i`),
         );
-        await yieldToEventLoop();
+        await giveWay();
       }
     // The commit point: from here the import is finished, even by the next start after a crash.
     await db.execute(sql`update indicator_imports set state = 'merging' where id = ${importId}`);
@@ -133,8 +137,9 @@ export async function mergeImport(
   importId: string,
   actor: Actor,
   phases: JournalPhases,
-  progress?: (merged: number) => void,
+  options: { progress?: (merged: number) => void; giveWay?: GiveWay } = {},
 ): Promise<Merged> {
+  const { progress, giveWay = yieldToEventLoop } = options;
   const merged: Merged = { added: 0, changed: 0 };
   let done = 0;
   let last: ImportRow | undefined;
@@ -176,7 +181,7 @@ export async function mergeImport(
     done += slice.rows.length;
     last = slice.rows.reduce((a, b) => (compareKeys(a, b) >= 0 ? a : b));
     progress?.(done);
-    await yieldToEventLoop();
+    await giveWay();
   }
   await db.execute(sql`delete from indicator_imports where id = ${importId}`);
   return merged;

@@ -32,7 +32,7 @@ import {
   worthRebuilding,
   type Change,
 } from './import-merge.js';
-import { beginImport, mergeImport, stageRows } from './import-journal.js';
+import { beginImport, mergeImport, stageRows, type GiveWay } from './import-journal.js';
 import { copyBatches, COPY_STAGING, COPY_VALUES, createStaging, STAGED } from './import-staging.js';
 import { RowChecker, type ImportRow, type Lookups } from './import-validate.js';
 import { indicatorDefinitions } from './indicators.tables.js';
@@ -132,7 +132,7 @@ export async function writeValues(
   database: Pick<DatabaseHandle, 'db' | 'copyTransaction'>,
   batches: AsyncIterable<readonly ImportRow[]> | Iterable<readonly ImportRow[]>,
   actor: UserActor | SystemActor,
-  options: { progress?: ImportProgress; phases?: ImportPhases } = {},
+  options: { progress?: ImportProgress; phases?: ImportPhases; giveWay?: GiveWay } = {},
 ): Promise<Written> {
   const phases = options.phases ?? noPhases();
   const seen = { rows: 0, indicatorIds: new Set<string>() };
@@ -163,11 +163,12 @@ export async function writeValues(
   // PGlite: short transactions, so other requests are answered while it runs (import-journal.ts).
   const { db } = database;
   const importId = await beginImport(db, actor);
-  await stageRows(db, importId, rows, phases);
+  await stageRows(db, importId, rows, phases, options.giveWay);
   options.progress?.('writing', 0, seen.rows);
-  const merged = await mergeImport(db, importId, actor, phases, (done) =>
-    options.progress?.('writing', done, seen.rows),
-  );
+  const merged = await mergeImport(db, importId, actor, phases, {
+    progress: (done) => options.progress?.('writing', done, seen.rows),
+    giveWay: options.giveWay,
+  });
   return {
     added: merged.added,
     changed: merged.changed,
@@ -236,6 +237,7 @@ export async function loadIndicatorFile(
   buffer: Buffer,
   actor: UserActor | SystemActor,
   progress?: ImportProgress,
+  giveWay: GiveWay = yieldToEventLoop,
 ): Promise<Written & { rows: number }> {
   const phases = noPhases();
   progress?.('reading', 0, 1);
@@ -249,7 +251,7 @@ export async function loadIndicatorFile(
       // Once a row is bad nothing will be kept, so the rest is only checked, not written.
       if (checker.problems.length === 0) yield rows;
       progress?.('checking', Math.round(next.value.progress * 100), 100);
-      await yieldToEventLoop();
+      await giveWay();
     }
     if (checker.problems.length > 0) throw new ImportRefusedError(checker.problems);
     if (checker.count === 0)
@@ -257,7 +259,7 @@ export async function loadIndicatorFile(
         { field: 'file', message: 'The file has no rows of values' },
       ]);
   }
-  const written = await writeValues(database, checked(), actor, { progress, phases });
+  const written = await writeValues(database, checked(), actor, { progress, phases, giveWay });
   for (const phase of Object.keys(phases) as (keyof ImportPhases)[]) phases[phase] = Math.round(phases[phase]);
   return { ...written, rows: checker.count };
 }
@@ -271,9 +273,9 @@ export async function importIndicatorFile(
   database: Pick<DatabaseHandle, 'db' | 'driver' | 'copyTransaction'>,
   buffer: Buffer,
   actor: UserActor | SystemActor,
-  options: { progress?: ImportProgress } = {},
+  options: { progress?: ImportProgress; giveWay?: GiveWay } = {},
 ): Promise<ImportOutcome> {
-  const written = await loadIndicatorFile(database, buffer, actor, options.progress);
+  const written = await loadIndicatorFile(database, buffer, actor, options.progress, options.giveWay);
   options.progress?.('recomputing', 0, written.indicatorIds.length);
   const outcome = await recomputeBehind(database);
   const { rows, added, changed, unchanged, phases } = written;

@@ -17,6 +17,7 @@ import * as repo from './indicators.repository.js';
 import { readAll } from '../../db/read-all.js';
 import { trendWindow } from './indicators.recompute.js';
 import type { IndicatorInput } from './indicators.schemas.js';
+import type { RequestsInFlight } from '../../web/requests-in-flight.js';
 import { neighboursOfSameType } from './neighbours.js';
 import { groupNotFound, membersOf } from './comparator-groups.service.js';
 
@@ -29,8 +30,15 @@ const forbidden = () => new AppError('forbidden', 403, 'You do not have permissi
 export const analysisNotFound = (id: string) =>
   notFound('organisation_not_found', `There is no organisation ${id}, or you may not see it`);
 
-export function createIndicatorsService(deps: { database: Pick<DatabaseHandle, 'db' | 'driver' | 'copyTransaction'> }) {
-  const { database } = deps;
+/** How long an import waits, between two of its steps, for requests that arrived since it began. */
+const GIVE_WAY_MS = 100;
+
+export function createIndicatorsService(deps: {
+  database: Pick<DatabaseHandle, 'db' | 'driver' | 'copyTransaction'>;
+  /** The app's requests being answered: an import gives way to them between its steps (PGlite). */
+  requests?: RequestsInFlight;
+}) {
+  const { database, requests } = deps;
   const { db } = database;
 
   async function organisationOf(actor: Actor, organisationId: string) {
@@ -96,7 +104,9 @@ export function createIndicatorsService(deps: { database: Pick<DatabaseHandle, '
 
     async importFile(actor: Actor, buffer: Buffer, progress?: ImportProgress) {
       if (!mayManage(actor)) throw forbidden();
-      return importIndicatorFile(database, buffer, actor, { progress });
+      const since = performance.now();
+      const giveWay = requests ? () => requests.settled(since, GIVE_WAY_MS) : undefined;
+      return importIndicatorFile(database, buffer, actor, { progress, giveWay });
     },
 
     async status() {
