@@ -1,8 +1,8 @@
 /**
  * The site keeps answering while an import is written, and the import stays all or nothing: another
- * request is answered before the import has finished writing (on PGlite its one connection used to hold
- * every request until the import's transaction ended), and a bad row near the end leaves neither values
- * nor staged rows.
+ * request is answered before the import has finished writing, called directly or uploaded to the API (on
+ * PGlite its one connection used to hold every request until the import's transaction ended), and a bad
+ * row near the end leaves neither values nor staged rows.
  */
 import { sql } from 'drizzle-orm';
 import { beforeAll, expect, it } from 'vitest';
@@ -105,6 +105,32 @@ describeEachDatabase('an import beside other requests', (driver) => {
         .where(sql`value >= 90`),
     ).toEqual([{ n: 0 }]);
     expect(await count(indicatorImportRows)).toBe(0);
+    expect(await count(indicatorImports)).toBe(0);
+  });
+
+  it.runIf(driver === 'pglite')('answers a page while a file sent to the API is being imported', async () => {
+    const form = new FormData();
+    form.append('file', new Blob([fileOf((o, year) => String(o + (year % 5)))], { type: 'text/csv' }), 'values.csv');
+    const request = new Request('http://localhost/', { method: 'POST', body: form });
+    let imported = false;
+    const importing = t.app
+      .inject({
+        method: 'POST',
+        url: '/api/indicators/import',
+        payload: Buffer.from(await request.arrayBuffer()),
+        headers: { ...inspector.headers, 'content-type': request.headers.get('content-type')! },
+      })
+      .then((res) => {
+        imported = true;
+        return res;
+      });
+    // The import is open in the journal from its first write until its last.
+    while (!imported && (await count(indicatorImports)) === 0) await new Promise((resolve) => setImmediate(resolve));
+    const page = await t.app.inject({ url: '/indicators', headers: { ...inspector.headers, accept: 'text/html' } });
+    expect(page.statusCode).toBe(200);
+    expect(imported).toBe(false);
+    expect(await count(indicatorImports)).toBe(1);
+    expect((await importing).json()).toMatchObject({ rows, changed: expect.any(Number) });
     expect(await count(indicatorImports)).toBe(0);
   });
 });
