@@ -4,9 +4,11 @@ import { defineConfig } from 'vitest/config';
 // (PGlite and PostgreSQL), and browser tests driving Debian's chromium.
 export default defineConfig({
   test: {
-    // Vitest's default on two cores is one worker, which leaves a core idle while a test waits on
-    // PostgreSQL, a kloe child process or chromium; three keep both cores busy.
-    maxWorkers: 3,
+    // Most integration and browser tests wait: on PostgreSQL, a kloe child process, a job queue's poll, a
+    // retry's delay or chromium. Measured on the integration tier alone with three workers, the workers'
+    // processes used half of one core; so more files run side by side than there are cores, browser tests
+    // among them (every project shares this number: Vitest runs projects with one worker count together).
+    maxWorkers: 5,
     // The usual report, then the ten slowest files of the run.
     reporters: ['default', './src/testing/slowest-files.reporter.ts'],
     projects: [
@@ -21,6 +23,10 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['src/**/*.int.test.ts'],
+          // A worker keeps the modules it loaded for its next file, rather than loading the whole app again
+          // for each (an integration file spent about as long importing as testing). Files share nothing
+          // else: each makes its own database and app.
+          isolate: false,
           globalSetup: ['src/db/testing/migrated-databases.setup.ts', 'src/testing/run-folder.setup.ts'],
           // CLI tests start kloe processes one after another; on two busy cores each start takes seconds
           // (one test of eight starts took 90 s with three test workers and other work running).
@@ -32,11 +38,11 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['e2e/**/*.test.ts'],
-          // One server for the whole run (browser tests use no test database of their own).
+          // One server for the whole run (browser tests use no test database of their own); files run side by
+          // side with each other and with the integration files, each making the records it changes.
           globalSetup: ['e2e/support/shared-server.setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
-          fileParallelism: false,
         },
       },
     ],

@@ -53,6 +53,7 @@ import { registerReportTemplatesApi } from './modules/reports/index.js';
 import { registerReportTemplatePages } from './modules/reports/index.js';
 import { createReportTemplatesService } from './modules/reports/index.js';
 import { createReportsService } from './modules/reports/index.js';
+import { registerPublishedReportJob, renderWhenPublished } from './modules/reports/index.js';
 import { registerAuditApi } from './modules/audit/index.js';
 import { registerAuditPages } from './modules/audit/index.js';
 import { createAuditService } from './modules/audit/index.js';
@@ -100,6 +101,7 @@ import { createComparatorGroupsService } from './modules/indicators/index.js';
 import { registerIndicatorsApi } from './modules/indicators/index.js';
 import { registerIndicatorPages } from './modules/indicators/index.js';
 import { createIndicatorsService } from './modules/indicators/index.js';
+import { registerRecomputeJob, requestIfBehind } from './modules/indicators/index.js';
 import { registerSnapshotPages } from './modules/indicators/index.js';
 import { createSnapshotsService } from './modules/indicators/index.js';
 import { registerOrganisationsApi } from './modules/organisations/index.js';
@@ -134,7 +136,7 @@ export interface AppDeps {
     | 'evidence'
     | 'reports'
   > &
-    Partial<Pick<Config, 'watchTemplates' | 'smtp'>>;
+    Partial<Pick<Config, 'watchTemplates' | 'smtp' | 'jobs' | 'testExtractionGate'>>;
   database: DatabaseHandle;
   /** Where evidence files are kept; by default the folder config.evidence.dir. */
   evidenceStorage?: EvidenceStorage;
@@ -142,6 +144,11 @@ export interface AppDeps {
   logger?: FastifyServerOptions['logger'];
   /** How often the job queue looks for work and for lost jobs (tests poll sooner); pg-boss's defaults otherwise. */
   jobTimings?: Pick<JobQueueOptions, 'pollingSeconds' | 'superviseSeconds'>;
+  /**
+   * Whether publishing an assessment adds the job that renders its DOCX and PDF (default true). Tests that
+   * publish without looking at reports leave it off, so no chromium starts behind them.
+   */
+  renderPublishedReports?: boolean;
   /** Webhook retries and how often events are looked for (tests go faster); see webhooks.service.ts. */
   webhookTimings?: WebhookTimings & { dispatchEverySeconds?: number };
 }
@@ -247,11 +254,22 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   // team work: notifications (in kloe, and by email when KLOE_SMTP_URL is set)
   const { notifications } = registerNotifications(app, { db, smtp: deps.config.smtp, baseUrl: deps.config.baseUrl });
   const notify = notifications.notify;
+  // Background work shared by every node on the database; handlers are registered below, taking jobs
+  // starts once the app is ready.
+  const logError = (message: string, error: unknown) => app.log.error({ err: loggableError(error) }, message);
+  const jobs = createJobQueue({
+    database: deps.database,
+    log: logError,
+    ...deps.jobTimings,
+    ...(deps.config.jobs ? { heartbeatSeconds: deps.config.jobs.heartbeatSeconds } : {}),
+  });
   const assessmentDeps = {
     assessments: createAssessmentsService({
       db,
       revisionCopiers: [copyEvidence],
       publishChecks: [accuracyPublishCheck],
+      // The published report's DOCX and PDF are rendered by a job added as the publishing commits.
+      onPublished: deps.renderPublishedReports === false ? [] : [renderWhenPublished(jobs)],
     }),
     workspace: createWorkspaceService({ db }),
     moderation: createModerationService({ db, notify }),
@@ -268,16 +286,13 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     dir: path.join(deps.config.evidence.dir, 'incoming'),
     slots: createSlots(deps.config.evidence.uploadsAtOnce),
   });
-  // Background work shared by every node on the database; handlers are registered below, taking jobs
-  // starts once the app is ready.
-  const logError = (message: string, error: unknown) => app.log.error({ err: loggableError(error) }, message);
-  const jobs = createJobQueue({ database: deps.database, log: logError, ...deps.jobTimings });
   const evidence = createEvidenceService({
     db,
     storage: evidenceStorage,
     limits: deps.config.evidence,
     log: logError,
     jobs,
+    testExtractionGate: deps.config.testExtractionGate,
   });
   await registerEvidenceApi(app, { evidence, maxBytes: deps.config.evidence.maxBytes });
   await registerEvidencePages(app, {
@@ -317,7 +332,10 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     } catch (error) {
       logError('The job queue could not start; trying again in 30 s', error);
       jobsRetry = setTimeout(() => void startJobs(), 30_000).unref();
+      return;
     }
+    // Results a crash (or a change of trend window) left behind their values are brought up to date.
+    await requestIfBehind(db, recomputes).catch((error: unknown) => logError('Results behind not looked for', error));
   };
   app.addHook('onReady', startJobs);
   // A job running is abandoned, not awaited: another node (or the next start) takes it again.
@@ -339,7 +357,9 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const comparison = createComparisonService({ db });
   registerComparisonPages(app, { comparison, assessments: assessmentDeps.assessments });
   registerComparisonApi(app, { comparison });
-  const indicators = createIndicatorsService({ database: deps.database, requests: requestsInFlight });
+  // Recomputes after imports and at start run as jobs: once, on whichever node takes them.
+  const recomputes = registerRecomputeJob({ jobs, database: deps.database, log: logError });
+  const indicators = createIndicatorsService({ database: deps.database, recomputes, requests: requestsInFlight });
   const trackRecord = createTrackRecordService({ db });
   registerTrackRecordApi(app, { trackRecord });
   registerTrackRecordPages(app, { trackRecord });
@@ -376,6 +396,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     renderer,
     baseUrl: deps.config.baseUrl,
   });
+  registerPublishedReportJob({ jobs, reports });
   const templates = createReportTemplatesService({ db, renderer });
   const executiveSummaries = createExecutiveSummaryService({ db });
   registerReportsApi(app, { reports, executiveSummaries });

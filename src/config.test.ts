@@ -96,3 +96,21 @@ describe('KLOE_EVIDENCE_STORE', () => {
     );
   });
 });
+
+describe('the job queue and its test gate', () => {
+  it('takes a heartbeat of at least 10 s, 30 by default', () => {
+    expect(loadConfig({}).jobs).toEqual({ heartbeatSeconds: 30 });
+    expect(loadConfig({ KLOE_JOB_HEARTBEAT_SECONDS: '10' }).jobs).toEqual({ heartbeatSeconds: 10 });
+    expect(() => loadConfig({ KLOE_JOB_HEARTBEAT_SECONDS: '5' })).toThrow(/KLOE_JOB_HEARTBEAT_SECONDS/);
+  });
+
+  it('holds extraction at a gate only in tests of kloe', () => {
+    expect(loadConfig({ NODE_ENV: 'test', KLOE_TEST_EXTRACTION_GATE: '/tmp/gate' }).testExtractionGate).toBe(
+      '/tmp/gate',
+    );
+    expect(loadConfig({}).testExtractionGate).toBeUndefined();
+    expect(() => loadConfig({ KLOE_TEST_EXTRACTION_GATE: '/tmp/gate' })).toThrow(
+      new ConfigError('Invalid configuration: KLOE_TEST_EXTRACTION_GATE is for tests of kloe (NODE_ENV=test) only'),
+    );
+  });
+});

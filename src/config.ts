@@ -96,6 +96,8 @@ const envSchema = z.object({
     .default(false),
   KLOE_DEMO: z.enum(['first-run', 'off'], { error: 'must be first-run or off' }).optional(),
   KLOE_SHUTDOWN_SECONDS: z.coerce.number().int().min(1).max(600).default(8),
+  KLOE_JOB_HEARTBEAT_SECONDS: z.coerce.number().int().min(10).max(3600).default(30),
+  KLOE_TEST_EXTRACTION_GATE: z.string().min(1).optional(),
   KLOE_KEEP_ALIVE_SECONDS: z.coerce.number().int().min(1).max(3600).default(72),
   KLOE_ADMIN_EMAIL: z.email('must be an email address').optional(),
   KLOE_ADMIN_PASSWORD: z.string().optional(),
@@ -215,6 +217,16 @@ export interface Config {
   reports: ReportsConfig;
   /** Notifications by email through this SMTP server (KLOE_SMTP_URL), from KLOE_SMTP_FROM; absent: in kloe only. */
   smtp: { url: string; from: string } | undefined;
+  /**
+   * The job queue: seconds without a heartbeat after which a job whose node died is retried by another
+   * node (KLOE_JOB_HEARTBEAT_SECONDS, at least 10).
+   */
+  jobs: { heartbeatSeconds: number };
+  /**
+   * Tests of kloe only (NODE_ENV=test): background text extraction waits until this file exists before it
+   * reads a file, so a test can kill the node that is extracting (KLOE_TEST_EXTRACTION_GATE).
+   */
+  testExtractionGate?: string | undefined;
 }
 
 export interface ReportsConfig {
@@ -352,6 +364,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       'Invalid configuration: KLOE_WORKERS above 1 needs DATABASE_URL (PostgreSQL); the embedded database serves one process',
     );
   }
+  if (e.KLOE_TEST_EXTRACTION_GATE && e.NODE_ENV !== 'test') {
+    throw new ConfigError('Invalid configuration: KLOE_TEST_EXTRACTION_GATE is for tests of kloe (NODE_ENV=test) only');
+  }
   const dataDir = path.resolve(e.DATA_DIR);
   return {
     env: e.NODE_ENV,
@@ -402,5 +417,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       uploadsAtOnce: e.KLOE_UPLOADS_AT_ONCE,
     },
     reports: { pdfQueueSize: e.KLOE_PDF_QUEUE, chromiumPath: e.CHROMIUM_PATH },
+    jobs: { heartbeatSeconds: e.KLOE_JOB_HEARTBEAT_SECONDS },
+    ...(e.KLOE_TEST_EXTRACTION_GATE ? { testExtractionGate: path.resolve(e.KLOE_TEST_EXTRACTION_GATE) } : {}),
   };
 }

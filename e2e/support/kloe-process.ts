@@ -13,10 +13,17 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
+/** A server this file launched: its process may be killed (a node that dies mid-work). */
+export interface LaunchedServer extends RunningServer {
+  pid: number;
+  /** Sends the process a signal (SIGKILL: no chance to finish anything) and waits for it to end. */
+  kill(signal: NodeJS.Signals): Promise<void>;
+}
+
 /** How long a start may take before the server is given up on. */
 const START_LIMIT_S = 180;
 
-export async function launchServer(env: Record<string, string> = {}): Promise<RunningServer> {
+export async function launchServer(env: Record<string, string> = {}): Promise<LaunchedServer> {
   if (!fs.existsSync(path.join(root, 'dist', 'main.js'))) throw new Error('kloe is not built: run `npm run build`');
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kloe-e2e-'));
   const child: ChildProcess = spawn(process.execPath, [path.join(root, 'bin', 'kloe.js'), 'serve'], {
@@ -46,14 +53,19 @@ export async function launchServer(env: Record<string, string> = {}): Promise<Ru
       reject(new Error(`kloe exited with ${code} before starting:\n${output}`));
     });
   });
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  const end = async (signal: NodeJS.Signals) => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    await exited;
+  };
   return {
     url,
     dataDir,
+    pid: child.pid!,
     async stop() {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await exited;
+      await end('SIGTERM');
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
+    kill: end,
   };
 }

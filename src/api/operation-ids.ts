@@ -81,6 +81,7 @@ export const OPERATION_IDS: Readonly<Record<string, string>> = {
   // indicators
   'GET /api/indicators': 'listIndicators',
   'POST /api/indicators': 'createIndicator',
+  'GET /api/indicators/status': 'getIndicatorStatus',
   'GET /api/indicators/organisations/{id}/analysis': 'getIndicatorAnalysis',
   'GET /api/indicators/organisations/{id}/analysis.csv': 'downloadIndicatorAnalysisCsv',
   'POST /api/indicators/import': 'importIndicatorValues',

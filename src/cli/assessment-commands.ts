@@ -1,6 +1,5 @@
 import fs from 'node:fs/promises';
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { and, eq } from 'drizzle-orm';
 import type { Database } from '../db/database.js';
 import { accountsRepository as accountsRepo } from '../modules/accounts/index.js';
 import { exportAssessment, importAssessment } from '../modules/assessments/index.js';
@@ -9,7 +8,7 @@ import { KIND_LABELS, STATUS_LABELS } from '../modules/assessments/index.js';
 import { createAssessmentsService } from '../modules/assessments/index.js';
 import { ASSESSMENT_KINDS, type AssessmentKind } from '../db/schema.js';
 import { createWorkspaceService } from '../modules/assessments/index.js';
-import { organisations, services } from '../db/schema.js';
+import { organisationsRepository } from '../modules/organisations/index.js';
 import type { CliContext } from './context.js';
 import { CliError } from './errors.js';
 import { isUuid } from '../db/ids.js';
@@ -30,19 +29,13 @@ function frameworkOption(value: string): { id: string; version: number | undefin
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 export async function organisationByCode(db: Database, code: string) {
-  const [row] = await db
-    .select({ id: organisations.id, name: organisations.name })
-    .from(organisations)
-    .where(eq(organisations.code, code));
+  const row = await organisationsRepository.findOrganisationByCode(db, code);
   if (!row) throw new CliError(`no organisation with the code ${code}`);
   return row;
 }
 
 export async function serviceByName(db: Database, organisationId: string, code: string, name: string) {
-  const [row] = await db
-    .select({ id: services.id })
-    .from(services)
-    .where(and(eq(services.organisationId, organisationId), eq(services.name, name)));
+  const row = (await organisationsRepository.listServices(db, organisationId)).find((s) => s.name === name);
   if (!row) throw new CliError(`${code} has no service named "${name}"`);
   return row;
 }

@@ -20,6 +20,8 @@ export interface TestAppOptions {
   demo?: boolean;
   /** Fastify logger options, for a test that reads the log; silent otherwise. */
   logger?: AppDeps['logger'];
+  /** Render a published report's DOCX and PDF by a job as a server does; off, so no chromium runs behind tests. */
+  renderPublishedReports?: boolean;
 }
 
 export function useTestApp(
@@ -37,6 +39,7 @@ export function useTestApp(
       database,
       logger: options.logger ?? false,
       jobTimings: { pollingSeconds: 0.5, superviseSeconds: 1 },
+      renderPublishedReports: options.renderPublishedReports ?? false,
     });
   });
   afterAll(async () => {

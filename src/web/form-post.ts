@@ -8,7 +8,7 @@ import type { FastifyReply } from 'fastify';
 import type { z } from 'zod';
 import { AppError } from '../errors.js';
 import { onDayFields, parseDateForm } from './date-input-fields.js';
-import { formErrorsFrom, type FormErrors } from './form-errors.js';
+import { formErrorsFrom, formRefusal, type FormErrors } from './form-errors.js';
 import { CSRF_FIELD } from './security.js';
 
 export interface FormState {
@@ -17,6 +17,10 @@ export interface FormState {
   /** Absent on a form shown for the first time. */
   errors?: FormErrors;
 }
+
+/** What a form posted, without its CSRF token: the values to show again in the fields. */
+export const withoutCsrf = (body: unknown): Record<string, unknown> =>
+  Object.fromEntries(Object.entries((body ?? {}) as Record<string, unknown>).filter(([name]) => name !== CSRF_FIELD));
 
 export async function handleFormPost<T>(
   reply: FastifyReply,
@@ -27,19 +31,20 @@ export async function handleFormPost<T>(
     dates?: Record<string, string>;
     /** Does the work and says where to go next. */
     save: (data: T) => Promise<string>;
+    /** The form field that holds a field the work names (default: the same name). */
+    fieldFor?: (field: string) => string;
     /** Renders the form again (reply already carries the error status). */
     redisplay: (reply: FastifyReply, state: FormState) => FastifyReply | Promise<FastifyReply>;
   },
 ): Promise<FastifyReply> {
-  const values = Object.fromEntries(
-    Object.entries((form.body ?? {}) as Record<string, unknown>).filter(([name]) => name !== CSRF_FIELD),
-  );
+  const values = withoutCsrf(form.body);
   const dates = form.dates ?? {};
   try {
     return reply.redirect(await form.save(parseDateForm(form.schema, values, dates)), 303);
   } catch (error) {
-    if (!(error instanceof AppError) || error.problems.length === 0) throw error;
-    const errors = formErrorsFrom(onDayFields(error.problems, dates));
-    return form.redisplay(reply.status(error.status), { values, errors });
+    const refused = error instanceof AppError ? formRefusal(error, form.fieldFor) : undefined;
+    if (!refused) throw error;
+    const errors = formErrorsFrom(onDayFields(refused.problems, dates));
+    return form.redisplay(reply.status(refused.status), { values, errors });
   }
 }

@@ -2,17 +2,7 @@
 import path from 'node:path';
 import nunjucks from 'nunjucks';
 import { codeRoot, govukFrontendDist } from '../paths.js';
-import { plainDate } from './plain-date.js';
-
-// Made once: building an Intl formatter costs far more than using one (toLocaleString builds one per call).
-const DATE_TIME = new Intl.DateTimeFormat('en-GB', {
-  day: 'numeric',
-  month: 'long',
-  year: 'numeric',
-  hour: '2-digit',
-  minute: '2-digit',
-  timeZone: 'Europe/London',
-});
+import { plainDate, plainDateTime } from '../dates.js';
 
 const COUNT = new Intl.NumberFormat('en-GB');
 
@@ -27,7 +17,7 @@ export function createViewEnvironment(options: { watch?: boolean } = {}): nunjuc
   );
   const env = new nunjucks.Environment(loader, { autoescape: true, throwOnUndefined: false });
   env.addFilter('date', plainDate);
-  env.addFilter('dateTime', (value: Date | string) => DATE_TIME.format(new Date(value)));
+  env.addFilter('dateTime', plainDateTime);
   // A whole number as people read it: 1,583,984.
   env.addFilter('count', (value: unknown) => (typeof value === 'number' ? COUNT.format(value) : String(value ?? '')));
   // Nunjucks' own trim is a regular expression that takes quadratic time on the long whitespace runs of

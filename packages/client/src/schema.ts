@@ -990,6 +990,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/indicators/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The state of the indicator data: values held, and whether the figures are being recalculated */
+        get: operations["getIndicatorStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/me": {
         parameters: {
             query?: never;
@@ -10215,6 +10232,9 @@ export interface operations {
                     "application/json": {
                         added: number;
                         changed: number;
+                        /** @description True while the figures are being recalculated by a background job: analyses show the previous figures until GET /api/indicators/status says recalculating false */
+                        recalculating: boolean;
+                        /** @description The recompute when the import made it itself (the command line); a server leaves it to a job */
                         recompute?: {
                             durationMs: number;
                             /** @description Indicators whose results could not be recomputed; the import itself has committed */
@@ -10345,6 +10365,43 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    getIndicatorStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Indicators whose results are behind their values or the trend window */
+                        behind: number;
+                        /** @description When the results were last recomputed */
+                        lastRecomputedAt: string | null;
+                        /** @description True while results are behind and a recompute job waits or runs */
+                        recalculating: boolean;
+                        /** @description Values held */
+                        values: number;
+                        /** @description Periods the trends are worked over */
+                        window: number;
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             429: components["responses"]["TooManyRequests"];
         };
     };

@@ -6,7 +6,7 @@ import { beforeAll, expect, it } from 'vitest';
 import { describeEachDatabase } from '../../db/testing/test-database.js';
 import { useTestApp } from '../../testing/test-app.js';
 import { createTestUser, type TestUser } from '../../testing/test-users.js';
-import { today } from '../publishing/accuracy.service.js';
+import { ukDay as today } from '../../dates.js';
 import { createJudgedAssessment } from '../reports/testing/report-fixtures.js';
 import { exportAssessment, importAssessment, parseAssessmentExport } from './assessment-export.js';
 

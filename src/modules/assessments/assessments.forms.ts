@@ -4,7 +4,6 @@
  * and the choices they offer.
  */
 import { z } from 'zod';
-import { AppError } from '../../errors.js';
 import type { FrameworkDocument } from '../frameworks/index.js';
 import { leafKloes } from '../frameworks/index.js';
 import {
@@ -95,13 +94,6 @@ export const STATUS_ACTIONS: Record<
   ],
   published: [],
 };
-
-/** A problem reported against a service field, moved onto the form field that holds it. */
-export function onFormFields(error: unknown, fieldFor: (field: string) => string): unknown {
-  if (!(error instanceof AppError) || error.problems.length === 0) return error;
-  const problems = error.problems.map((p) => ({ ...p, field: fieldFor(p.field) }));
-  return new AppError(error.code, error.status, error.message, problems, error.extensions);
-}
 
 export const newFormField = (field: string) =>
   field === 'organisationId' || field === 'serviceId' || field === 'frameworkId'

@@ -1,6 +1,7 @@
 /** What the assessments' pages share: dependencies, crumbs, labels and the common template context. */
 import type { UserActor } from '../accounts/index.js';
 import type { AuditService } from '../audit/index.js';
+import type { HistoryLabels } from './assessment-history.js';
 import type { AssessmentRow } from './assessments.repository.js';
 import { KIND_LABELS, OUTCOME_LABELS, STATUS_LABELS } from './assessments.schemas.js';
 import type { AssessmentsService } from './assessments.service.js';
@@ -12,7 +13,7 @@ export interface AssessmentPageDeps {
   assessments: AssessmentsService;
   workspace: WorkspaceService;
   moderation: ModerationService;
-  audit: Pick<AuditService, 'historyOf'>;
+  audit: Pick<AuditService, 'historyOf' | 'historyOfMany'>;
   /** The evidence linked to one KLOE's statements, shown in its workspace (given by the evidence module). */
   kloeEvidence?: (actor: UserActor, assessmentId: string, kloeRef: string) => Promise<unknown>;
   /** The indicator figures a KLOE's workspace shows (from the indicators module), undefined for most KLOEs. */
@@ -42,3 +43,18 @@ export const assessmentCrumb = (assessment: Pick<AssessmentRow, 'id' | 'title'>)
   text: assessment.title,
   href: `/assessments/${assessment.id}`,
 });
+
+/** What a history in plain words needs to name (assessment-history.ts): labels of the scale, kinds and statuses. */
+export function historyLabels(
+  ratingScale: { id: string; label: string; hasDescriptor?: boolean }[],
+  names: Record<string, string> = {},
+): HistoryLabels {
+  return {
+    outcomes: OUTCOME_LABELS,
+    ratings: Object.fromEntries(ratingScale.map((level) => [level.id, level.label])),
+    bestLevel: ratingScale.find((level) => level.hasDescriptor)?.label.toLowerCase() ?? 'best',
+    names,
+    kinds: KIND_LABELS,
+    statuses: STATUS_LABELS,
+  };
+}

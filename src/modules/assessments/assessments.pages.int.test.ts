@@ -91,7 +91,7 @@ describeEachDatabase('assessment pages', (driver) => {
       expect(res.body).toContain('<title>Error: Open an assessment');
       expect(res.body).toContain('govuk-error-summary');
       expect(res.body).toContain('href="#title">Enter a title</a>');
-      expect(res.body).toContain('value="2026-03-01"');
+      expect(res.body).toContain('name="plannedStart-day" type="text" value="1"'); // the date as typed, in its fields
       expect(res.body).toMatch(new RegExp(`value="${orgA.id}:${serviceA.id}" selected`));
       expect(res.body).toMatch(/name="scope" type="checkbox" value="5\.1\.2" checked/);
     });
@@ -181,6 +181,25 @@ describeEachDatabase('assessment pages', (driver) => {
       });
       expect(saved.statusCode).toBe(303);
       expect((await get(memberA, saved.headers.location!)).body).toContain('2 March 2026');
+    });
+
+    it('takes the planned dates as GOV.UK date inputs, a bad one in the error summary with what was typed', async () => {
+      const form = (await get(memberA, `/assessments/${selfAssessmentId}/details`)).body;
+      expect(form).toContain('name="plannedStart-day" type="text" value="2"');
+      expect(form).not.toContain('type="date"');
+      const refused = await submitForm(t.app, {
+        page: `/assessments/${selfAssessmentId}/details`,
+        headers: memberA.headers,
+        fields: {
+          ...{ version: '3', title: 'Repairs self-assessment 2026' },
+          ...{ 'plannedStart-day': '2', 'plannedStart-month': '3', 'plannedStart-year': '2026' },
+          ...{ 'plannedEnd-day': '31', 'plannedEnd-month': '2', 'plannedEnd-year': '2026' },
+        },
+      });
+      expect(refused.statusCode).toBe(400);
+      expect(refused.body).toContain('govuk-error-summary');
+      expect(refused.body).toContain('href="#plannedEnd-day">The planned end must be a real date');
+      expect(refused.body).toContain('name="plannedEnd-day" type="text" value="31"');
     });
 
     it('refuses to publish without final ratings, on the page', async () => {

@@ -20,9 +20,12 @@ import {
   assessmentCrumb,
   common,
   HISTORY_LIMIT,
+  historyLabels,
   LIST_CRUMB,
   type AssessmentPageDeps,
 } from './assessments.page-context.js';
+import { historyEntries } from './assessment-history.js';
+import { kloeEntityId } from './workspace.service.js';
 import { mayCreate, routeConfigFor } from './assessments.policy.js';
 import type { AssessmentRow } from './assessments.repository.js';
 import { assessmentIdParams, KIND_LABELS, statusBody } from './assessments.schemas.js';
@@ -36,11 +39,11 @@ import {
   listPageQuery,
   newAssessmentForm,
   newFormField,
-  onFormFields,
   reopenForm,
   scopeItems,
   teamForm,
 } from './assessments.forms.js';
+import { plainDateTime } from '../../dates.js';
 
 /** What these pages need besides the assessments' own services: the choices their forms offer. */
 export interface AssessmentPagesDeps extends AssessmentPageDeps {
@@ -51,6 +54,9 @@ export interface AssessmentPagesDeps extends AssessmentPageDeps {
 
 const PAGE_SIZE = 50;
 const view = (name: string) => `assessments/views/${name}.njk`;
+
+/** The planned dates, typed as GOV.UK date inputs, with their labels as a sentence starts them. */
+const PLANNED_DATES = { plannedStart: 'The planned start', plannedEnd: 'The planned end' };
 
 export function registerAssessmentPages(app: FastifyInstance, deps: AssessmentPagesDeps): void {
   const pages = app.withTypeProvider<ZodTypeProvider>();
@@ -108,14 +114,7 @@ export function registerAssessmentPages(app: FastifyInstance, deps: AssessmentPa
   async function conflictProblem(id: string, conflict: EditConflict, field: string): Promise<FieldProblem> {
     const { entries } = await deps.audit.historyOf('assessment', id, { limit: 1 });
     const who = entries[0]?.actorLabel ?? 'someone else';
-    const when = (entries[0]?.at ?? conflict.current.updatedAt).toLocaleString('en-GB', {
-      day: 'numeric',
-      month: 'long',
-      year: 'numeric',
-      hour: '2-digit',
-      minute: '2-digit',
-      timeZone: 'Europe/London',
-    });
+    const when = plainDateTime(entries[0]?.at ?? conflict.current.updatedAt);
     return {
       field,
       message: `${who} changed this assessment on ${when}, after you opened this page. Their version is shown below: check it, then save again to replace it with yours`,
@@ -200,18 +199,51 @@ export function registerAssessmentPages(app: FastifyInstance, deps: AssessmentPa
       return handleFormPost(reply, {
         body: request.body,
         schema: newAssessmentForm,
+        dates: PLANNED_DATES,
         save: async (data) => {
-          try {
-            const row = await assessments.create(actor, data);
-            return `/assessments/${row.id}?done=created`;
-          } catch (error) {
-            throw onFormFields(error, newFormField);
-          }
+          const row = await assessments.create(actor, data);
+          return `/assessments/${row.id}?done=created`;
         },
+        fieldFor: newFormField,
         redisplay: (reply, state) => renderNew(reply, actor, state),
       });
     },
   );
+
+  /**
+   * The assessment's history in plain words: its own entries, its KLOEs' and roll-ups' (assignment, review,
+   * judgements, challenges) and its evidence requests', newest first.
+   */
+  async function overviewHistory(id: string, ratingScale: Parameters<typeof historyLabels>[0]) {
+    const { entries, total } = await deps.audit.historyOfMany(
+      [
+        { entityType: 'assessment', entityId: id },
+        { entityType: 'kloe', entityIdPrefix: kloeEntityId(id, '') },
+        { entityType: 'evidence_request', recordedWith: { field: 'assessmentId', value: id } },
+      ],
+      { limit: HISTORY_LIMIT },
+    );
+    // Team changes keep people's ids: their names are looked up only when such an entry is shown.
+    const teamIds = new Set(
+      entries
+        .filter(
+          (e) =>
+            e.action === 'assessment.created' ||
+            e.action === 'assessment.imported' ||
+            e.action === 'assessment.team_changed',
+        )
+        .flatMap((e) => ((e.after as { team?: { userId: string }[] } | null)?.team ?? []).map((m) => m.userId)),
+    );
+    const names =
+      teamIds.size > 0
+        ? Object.fromEntries((await accounts.list()).filter((u) => teamIds.has(u.id)).map((u) => [u.id, u.name]))
+        : {};
+    return {
+      total,
+      shown: entries.length,
+      entries: historyEntries(entries, historyLabels(ratingScale, names), { onOverview: true }),
+    };
+  }
 
   // ---- The overview ---------------------------------------------------------------------------------
 
@@ -259,9 +291,7 @@ export function registerAssessmentPages(app: FastifyInstance, deps: AssessmentPa
       board: await deps.kloeReview?.board(actor, id),
       statusActions: STATUS_ACTIONS[assessment.status].filter((a) => can[a.needs]),
       mayReopen: assessment.status === 'published' && can.lead && latest,
-      history: can.viewHistory
-        ? await deps.audit.historyOf('assessment', assessment.id, { limit: HISTORY_LIMIT })
-        : undefined,
+      history: can.viewHistory ? await overviewHistory(assessment.id, overview.doc.ratingScale) : undefined,
     });
   }
 
@@ -325,13 +355,10 @@ export function registerAssessmentPages(app: FastifyInstance, deps: AssessmentPa
         body: request.body,
         schema: reopenForm,
         save: async (data) => {
-          try {
-            const next = await assessments.reopen(actor, id, data.reason || null);
-            return `/assessments/${next.id}?done=reopened`;
-          } catch (error) {
-            throw onFormFields(error, () => 'status');
-          }
+          const next = await assessments.reopen(actor, id, data.reason || null);
+          return `/assessments/${next.id}?done=reopened`;
         },
+        fieldFor: () => 'status',
         redisplay: (reply, state) => renderAssessment(reply, actor, id, { errors: state.errors }),
       });
     },
@@ -399,6 +426,7 @@ export function registerAssessmentPages(app: FastifyInstance, deps: AssessmentPa
       return handleFormPost(reply, {
         body: request.body,
         schema: detailsForm(detail.assessment.kind),
+        dates: PLANNED_DATES,
         save: async (data) => {
           try {
             await assessments.update(actor, id, data);
@@ -478,12 +506,13 @@ export function registerAssessmentPages(app: FastifyInstance, deps: AssessmentPa
           try {
             await assessments.setTeam(actor, id, data);
           } catch (error) {
-            if (!(error instanceof EditConflict)) throw onFormFields(error, newFormField);
+            if (!(error instanceof EditConflict)) throw error;
             current = await assessments.get(actor, id);
             throw new AppError(error.code, 409, error.message, [await conflictProblem(id, error, 'leadUserId')]);
           }
           return `/assessments/${id}?done=team`;
         },
+        fieldFor: newFormField,
         redisplay: (reply, state) =>
           current
             ? renderTeam(

@@ -112,12 +112,19 @@ export interface PublishCheck {
   overridden(tx: Database, assessmentId: string, reason: string): Promise<void>;
 }
 
+/**
+ * What another module does when an assessment is published, inside the publishing transaction (the reports
+ * module adds the job that renders the published report), so it happens exactly when the publishing commits.
+ */
+export type PublishedHook = (tx: Database, assessmentId: string) => Promise<void>;
+
 export function createAssessmentsService(deps: {
   db: Database;
   revisionCopiers?: readonly RevisionCopier[];
   publishChecks?: readonly PublishCheck[];
+  onPublished?: readonly PublishedHook[];
 }) {
-  const { db, revisionCopiers = [], publishChecks = [] } = deps;
+  const { db, revisionCopiers = [], publishChecks = [], onPublished = [] } = deps;
 
   /** Saves a change to the assessment's own fields at the version the caller saw, or says who got there first. */
   async function updateAt(
@@ -350,6 +357,7 @@ export function createAssessmentsService(deps: {
           after: { status: input.status },
           reason: input.reason ?? null,
         });
+        if (input.status === 'published') for (const hook of onPublished) await hook(tx, id);
         return updated;
       });
     },

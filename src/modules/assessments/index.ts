@@ -19,7 +19,7 @@ export { listKloeJudgements, listTeam, updateAssessment, withinScope } from './a
 export type { AssessmentRow } from './assessments.repository.js';
 export { KIND_LABELS, OUTCOME_LABELS, STATUS_LABELS, assessmentIdParams, kloeParams } from './assessments.schemas.js';
 export { createAssessmentsService } from './assessments.service.js';
-export type { AssessmentsService, PublishCheck } from './assessments.service.js';
+export type { AssessmentsService, PublishCheck, PublishedHook } from './assessments.service.js';
 export { registerComparisonApi } from './comparison.api.js';
 export { registerComparisonPages } from './comparison.pages.js';
 export { createComparisonService } from './comparison.service.js';

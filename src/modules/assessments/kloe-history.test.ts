@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { kloeChanges, kloeHistory, personName } from './kloe-history.js';
+import { historyEntries } from './assessment-history.js';
+import { kloeChanges, personName } from './kloe-history.js';
 import type { AuditEntryView } from '../audit/audit.view-model.js';
 
 const labels = {
@@ -57,12 +58,16 @@ describe('a KLOE save in plain words', () => {
     expect(personName('Ian Fletcher <ian@example.org>')).toBe('Ian Fletcher');
     const entry = {
       at: new Date('2026-01-02T10:00:00Z'),
+      action: 'kloe.updated',
+      entityType: 'kloe',
+      entityId: 'a1/4.2',
+      actorId: 'u1',
       actorLabel: 'Ian Fletcher <ian@example.org>',
       reason: 'Checked again',
       before: record(),
       after: record(),
     } as unknown as AuditEntryView;
-    expect(kloeHistory([entry], labels)).toEqual([
+    expect(historyEntries([entry], { ...labels, names: {}, kinds: {}, statuses: {} })).toEqual([
       { at: entry.at, who: 'Ian Fletcher', changes: ['saved the KLOE without changing it'], reason: 'Checked again' },
     ]);
   });

@@ -1,9 +1,8 @@
 /**
- * A KLOE's history in plain words, in the framework's terms: "Ian Fletcher changed 4.2-P1 from not yet judged
- * to partly met". Each audit entry of a KLOE save (kloe.updated: the KLOE's findings and judgement before and
- * after) becomes a sentence a change, never an id, a field name or JSON. Pure.
+ * A KLOE save in plain words, in the framework's terms: "Ian Fletcher changed 4.2-P1 from not yet judged to
+ * partly met". Each change of a kloe.updated audit entry (the KLOE's findings and judgement before and after)
+ * becomes a sentence, never an id, a field name or JSON; assessment-history.ts words the other actions. Pure.
  */
-import type { AuditEntryView } from '../audit/index.js';
 
 export interface KloeHistoryLabels {
   /** Outcome id → label ("partly_met" → "Partly met"). */
@@ -12,13 +11,6 @@ export interface KloeHistoryLabels {
   ratings: Record<string, string>;
   /** The best descriptor's level, lower case ("promising"), for the "exceeds" mark. */
   bestLevel: string;
-}
-
-export interface KloeHistoryEntry {
-  at: Date;
-  who: string;
-  changes: string[];
-  reason: string | null;
 }
 
 interface KloeRecordShape {
@@ -36,7 +28,8 @@ const isRecord = (value: unknown): value is KloeRecordShape =>
 /** "Sam Second <sam@example.org>" → "Sam Second": the history names people, the audit pages say more. */
 export const personName = (label: string) => label.replace(/\s*<[^>]*>\s*$/, '') || label;
 
-const quoted = (text: string) => `“${text.length > 120 ? `${text.slice(0, 117)}…` : text}”`;
+/** Text someone wrote, in quotes, cut to 120 characters. */
+export const quoted = (text: string) => `“${text.length > 120 ? `${text.slice(0, 117)}…` : text}”`;
 
 /** The sentences of one KLOE save, in the page's order: findings, strengths, areas, the rating. */
 export function kloeChanges(before: unknown, after: unknown, labels: KloeHistoryLabels): string[] {
@@ -81,17 +74,4 @@ export function kloeChanges(before: unknown, after: unknown, labels: KloeHistory
     changes.push(now.rationale ? `wrote the rationale ${quoted(now.rationale)}` : 'removed the rationale');
   }
   return changes;
-}
-
-/** A KLOE's audit entries as the page shows them; a save that changed nothing says so. */
-export function kloeHistory(entries: AuditEntryView[], labels: KloeHistoryLabels): KloeHistoryEntry[] {
-  return entries.map((entry) => {
-    const changes = kloeChanges(entry.before, entry.after, labels);
-    return {
-      at: entry.at,
-      who: personName(entry.actorLabel),
-      changes: changes.length > 0 ? changes : ['saved the KLOE without changing it'],
-      reason: entry.reason,
-    };
-  });
 }

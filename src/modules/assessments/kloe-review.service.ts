@@ -7,7 +7,7 @@
  */
 import type { Database } from '../../db/database.js';
 import { AppError } from '../../errors.js';
-import { plainDate } from '../../web/plain-date.js';
+import { plainDate, ukDay } from '../../dates.js';
 import { recordAudit } from '../audit/index.js';
 import { allow, loadAssessment, type LoadedAssessment } from './assessment-access.js';
 import { kloesInScope, pinnedFramework } from './assessment-framework.js';
@@ -35,7 +35,6 @@ interface Notice {
   href: string;
 }
 
-const today = () => new Date().toLocaleDateString('en-CA', { timeZone: 'Europe/London' });
 const userOf = (actor: AssessmentActor) => (actor.kind === 'user' ? actor.userId : null);
 
 /** What the actor may do to the KLOE's review, given where it is and who holds it. */
@@ -107,7 +106,7 @@ export function createKloeReviewService(deps: { db: Database; notify?: (items: N
       );
       const person = (userId: string | null) =>
         userId ? { id: userId, name: names.get(userId) ?? 'a former member' } : null;
-      const now = today();
+      const now = ukDay();
       const kloes = overview.kloes.map((k) => {
         const row = byRef.get(k.leaf.kloe.ref);
         const state = row?.state ?? 'drafting';

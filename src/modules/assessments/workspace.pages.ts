@@ -8,9 +8,9 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { AppError, type FieldProblem } from '../../errors.js';
-import { formErrorsFrom, problemsFromZod, type FormErrors } from '../../web/form-errors.js';
-import { CSRF_FIELD } from '../../web/security.js';
+import { AppError } from '../../errors.js';
+import { formErrorsFrom, formRefusal, problemsFromZod, type FormErrors } from '../../web/form-errors.js';
+import { withoutCsrf } from '../../web/form-post.js';
 import { currentUser, type UserActor } from '../accounts/index.js';
 import { kloeView } from '../frameworks/index.js';
 import { statementsOf } from './assessment-framework.js';
@@ -19,6 +19,7 @@ import {
   assessmentCrumb,
   common,
   HISTORY_LIMIT,
+  historyLabels,
   LIST_CRUMB,
   type AssessmentPageDeps,
 } from './assessments.page-context.js';
@@ -49,7 +50,8 @@ import { findingFieldsHtml } from './finding-fields.html.js';
 import { driversByStatement } from './best-fit.js';
 import { kloeEntityId, suggestionFor, type KloeState } from './workspace.service.js';
 import { kloeSuggestionData } from './kloe-suggestion.data.js';
-import { kloeHistory } from './kloe-history.js';
+import { historyEntries } from './assessment-history.js';
+import { plainDateTime } from '../../dates.js';
 
 /**
  * Where on the KLOE page a save returns to: the element the person last worked in (the page's script sets
@@ -73,23 +75,13 @@ interface FormRedisplay {
   conflict?: { who: string; at: Date; record: unknown };
 }
 
-const when = (at: Date) =>
-  at.toLocaleString('en-GB', {
-    day: 'numeric',
-    month: 'long',
-    year: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-    timeZone: 'Europe/London',
-  });
-
 /** The error summary of a save someone else beat. */
 function conflictErrors(conflict: EditConflict, href: string): FormErrors {
   const who = conflict.current.updatedByLabel ?? 'someone else';
   return {
     errorList: [
       {
-        text: `Changed by ${who} at ${when(conflict.current.updatedAt)} — here is their version. Your changes are kept in the form: check them against theirs, then save again to replace their version.`,
+        text: `Changed by ${who} at ${plainDateTime(conflict.current.updatedAt)} — here is their version. Your changes are kept in the form: check them against theirs, then save again to replace their version.`,
         href,
       },
     ],
@@ -103,17 +95,7 @@ const messageErrors = (error: AppError, href: string): FormErrors => ({
   fields: {},
 });
 
-const withoutCsrf = (body: unknown) => {
-  const values = formValues(body);
-  delete values[CSRF_FIELD];
-  return values;
-};
-
-/** The form problems of a refused save, or undefined when the error is not the form's to show. */
-function formProblems(error: unknown, fieldOf: (field: string) => string): FieldProblem[] | undefined {
-  if (!(error instanceof AppError) || error.problems.length === 0) return undefined;
-  return error.problems.map((p) => ({ ...p, field: fieldOf(p.field) }));
-}
+const postedValues = (body: unknown) => formValues(withoutCsrf(body));
 
 /**
  * A KLOE as lists of KLOEs show it (the workspace's navigation, the scorecard): what they print and no
@@ -228,11 +210,7 @@ export function registerWorkspacePages(app: FastifyInstance, deps: AssessmentPag
       history: history && {
         total: history.total,
         shown: history.entries.length,
-        entries: kloeHistory(history.entries, {
-          outcomes: common.outcomeLabels,
-          ratings: ratingLabels(doc.ratingScale),
-          bestLevel: doc.ratingScale.find((level) => level.hasDescriptor)?.label.toLowerCase() ?? 'best',
-        }),
+        entries: historyEntries(history.entries, historyLabels(doc.ratingScale)),
       },
       evidence,
       figures,
@@ -261,7 +239,7 @@ export function registerWorkspacePages(app: FastifyInstance, deps: AssessmentPag
       const actor = currentUser(request);
       const { id, ref } = request.params;
       const current = await workspace.kloe(actor, id, ref);
-      const values = withoutCsrf(request.body);
+      const values = postedValues(request.body);
       const { body, findingRefs } = kloeBodyFromForm(
         values,
         statementsOf(current.kloe.leaf).map((s) => s.ref),
@@ -290,7 +268,7 @@ export function registerWorkspacePages(app: FastifyInstance, deps: AssessmentPag
             },
           });
         }
-        const problems = formProblems(error, (field) => field);
+        const problems = formRefusal(error)?.problems;
         if (problems) {
           return renderKloe(reply.status((error as AppError).status), actor, id, ref, {
             form: { values, errors: formErrorsFrom(kloeProblemsForForm(problems, findingRefs)) },
@@ -363,7 +341,7 @@ export function registerWorkspacePages(app: FastifyInstance, deps: AssessmentPag
     async (request, reply) => {
       const actor = currentUser(request);
       const { id, node } = request.params;
-      const values = withoutCsrf(request.body);
+      const values = postedValues(request.body);
       const fieldId = (field: string) => `rating-${node}-${field}`;
       try {
         const parsed = saveRollUpBody.safeParse(rollUpBodyFromForm(values));
@@ -382,7 +360,7 @@ export function registerWorkspacePages(app: FastifyInstance, deps: AssessmentPag
             },
           });
         }
-        const problems = formProblems(error, fieldId);
+        const problems = formRefusal(error, fieldId)?.problems;
         if (problems) {
           return renderScorecard(reply.status((error as AppError).status), actor, id, {
             node,
@@ -484,14 +462,14 @@ export function registerWorkspacePages(app: FastifyInstance, deps: AssessmentPag
     async (request, reply) => {
       const actor = currentUser(request);
       const { id } = request.params;
-      const values = withoutCsrf(request.body);
+      const values = postedValues(request.body);
       try {
         const parsed = challengeBody.safeParse({ targetRef: values.targetRef ?? '', comment: values.comment ?? '' });
         if (!parsed.success) throw invalid(parsed.error);
         await moderation.raise(actor, id, parsed.data);
         return reply.redirect(`/assessments/${id}/moderation?done=raised`, 303);
       } catch (error) {
-        const problems = formProblems(error, (field) => field);
+        const problems = formRefusal(error)?.problems;
         if (!problems) throw error;
         return renderModeration(reply.status((error as AppError).status), actor, id, {
           raise: { values, errors: formErrorsFrom(problems) },
@@ -506,7 +484,7 @@ export function registerWorkspacePages(app: FastifyInstance, deps: AssessmentPag
     async (request, reply) => {
       const actor = currentUser(request);
       const { id, challengeId } = request.params;
-      const values = withoutCsrf(request.body);
+      const values = postedValues(request.body);
       try {
         const parsed = resolveChallengeBody.safeParse({
           outcome: values.outcome,
@@ -517,7 +495,7 @@ export function registerWorkspacePages(app: FastifyInstance, deps: AssessmentPag
         await moderation.resolve(actor, id, challengeId, parsed.data);
         return reply.redirect(`/assessments/${id}/moderation?done=resolved`, 303);
       } catch (error) {
-        const problems = formProblems(error, (field) => `challenge-${challengeId}-${field}`);
+        const problems = formRefusal(error, (field) => `challenge-${challengeId}-${field}`)?.problems;
         if (!problems) throw error;
         return renderModeration(reply.status((error as AppError).status), actor, id, {
           resolve: { challengeId, form: { values, errors: formErrorsFrom(problems) } },

@@ -1,4 +1,4 @@
-import { and, count, desc, eq, gt, gte, ilike, lt, sql, type SQL } from 'drizzle-orm';
+import { and, count, desc, eq, gt, gte, ilike, inArray, like, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../../db/database.js';
 import { preparedOnce } from '../../db/prepared.js';
 import { auditAnchors, auditLog } from './audit.tables.js';
@@ -69,6 +69,41 @@ export async function recordEntries(
       .prepare('audit_record_entries'),
   );
   return query.execute({ entityType, entityId, limit });
+}
+
+/**
+ * Whose entries a history gathers: one record, the records whose ids start with a prefix (a KLOE's id is
+ * "<assessment>/<ref>"), or the records one of whose entries recorded `after[field] = value` (an evidence
+ * request names its assessment when it is made; its later entries follow by its id).
+ */
+export type HistorySubject =
+  | { entityType: string; entityId: string }
+  | { entityType: string; entityIdPrefix: string }
+  | { entityType: string; recordedWith: { field: string; value: string } };
+
+function subjectCondition(subject: HistorySubject): SQL {
+  const type = eq(auditLog.entityType, subject.entityType);
+  if ('entityId' in subject) return and(type, eq(auditLog.entityId, subject.entityId))!;
+  if ('entityIdPrefix' in subject) {
+    return and(type, like(auditLog.entityId, `${subject.entityIdPrefix.replace(/[\\%_]/g, '\\$&')}%`))!;
+  }
+  const { field, value } = subject.recordedWith;
+  const ids = sql`(select ${auditLog.entityId} from ${auditLog} where ${auditLog.entityType} = ${subject.entityType}
+    and ${auditLog.after} ->> ${field} = ${value})`;
+  return and(type, inArray(auditLog.entityId, ids))!;
+}
+
+/** The newest entries of several records together, newest first, and how many there are in all. */
+export async function subjectsEntries(
+  db: Database,
+  subjects: HistorySubject[],
+  limit: number,
+): Promise<{ entries: AuditEntryRow[]; total: number }> {
+  const where = or(...subjects.map(subjectCondition));
+  const entries = await db.select().from(auditLog).where(where).orderBy(desc(auditLog.id)).limit(limit);
+  if (entries.length < limit) return { entries, total: entries.length };
+  const [row] = await db.select({ n: count() }).from(auditLog).where(where);
+  return { entries, total: row?.n ?? 0 };
 }
 
 export async function countEntries(db: Database, criteria: AuditCriteria): Promise<number> {

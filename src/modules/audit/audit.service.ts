@@ -84,6 +84,15 @@ export function createAuditService(deps: { db: Database }) {
     },
 
     /**
+     * What happened to several records together (an assessment, its KLOEs and its evidence requests), newest
+     * first: see HistorySubject in audit.repository.ts.
+     */
+    async historyOfMany(subjects: repo.HistorySubject[], options: { limit?: number } = {}) {
+      const { entries, total } = await repo.subjectsEntries(db, subjects, options.limit ?? AUDIT_PAGE_SIZE);
+      return { entries: entries.map(entryView) satisfies AuditEntryView[], total };
+    },
+
+    /**
      * Walks the whole chain in id order, holding it to every anchor kloe has published and to `anchor`
      * (one kept by hand); see audit-verify.ts for the rule and what it cannot see.
      */

@@ -9,4 +9,5 @@ export type { AuditEntryInput, SystemActor } from './audit.recorder.js';
 export { entryJson } from './audit.schemas.js';
 export { createAuditService } from './audit.service.js';
 export type { AuditFilters, AuditService } from './audit.service.js';
+export type { HistorySubject } from './audit.repository.js';
 export type { AuditEntryView } from './audit.view-model.js';

@@ -14,9 +14,9 @@ import { requestAnswered, requestNotFound } from './evidence.errors.js';
 import * as repo from './evidence.repository.js';
 import type { RequestInput } from './evidence.schemas.js';
 import { statementsIn, type EvidenceService } from './evidence.service.js';
+import { ukDay } from '../../dates.js';
 
 /** Today in the United Kingdom, as the date a request is due on is written. */
-const today = () => new Date().toLocaleDateString('en-CA', { timeZone: 'Europe/London' });
 
 /** The job, made on a schedule, that marks requests overdue. */
 export const OVERDUE_REQUESTS_JOB = 'evidence_request.mark_overdue';
@@ -45,7 +45,7 @@ export function createEvidenceRequestsService(deps: {
   return {
     async list(actor: AssessmentActor, assessmentId: string) {
       const loaded = await loadAssessment(db, actor, assessmentId);
-      const now = today();
+      const now = ukDay();
       const requests = (await repo.listRequests(db, assessmentId)).map((r) => ({
         ...r.request,
         requestedByName: r.requestedByName,
@@ -65,7 +65,7 @@ export function createEvidenceRequestsService(deps: {
      */
     async markOverdue(): Promise<number> {
       return db.transaction(async (tx) => {
-        const marked = await repo.markOverdueRequests(tx, today());
+        const marked = await repo.markOverdueRequests(tx, ukDay());
         for (const request of marked)
           await recordAudit(tx, {
             actor: OVERDUE_ACTOR,

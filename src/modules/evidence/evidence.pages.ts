@@ -10,8 +10,8 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError } from '../../errors.js';
 import { parseDateForm } from '../../web/date-input-fields.js';
-import { formErrorsFrom, problemsFromZod, type FormErrors } from '../../web/form-errors.js';
-import { CSRF_FIELD } from '../../web/security.js';
+import { formErrorsFrom, formRefusal, problemsFromZod, type FormErrors } from '../../web/form-errors.js';
+import { withoutCsrf } from '../../web/form-post.js';
 import { currentUser, type UserActor } from '../accounts/index.js';
 import { assessmentCrumb, common, LIST_CRUMB } from '../assessments/index.js';
 import { assessmentForbidden } from '../assessments/index.js';
@@ -60,18 +60,6 @@ const SEARCH_DATES = { from: 'The first date', to: 'The last date' };
 const INLINE_TYPES = new Set<FileType>(['pdf', 'png', 'jpeg']);
 /** How much of a file's text a preview shows: the part around the passage when the text is longer. */
 const PREVIEW_CHARS = 200_000;
-
-export const withoutCsrf = (body: unknown) =>
-  Object.fromEntries(Object.entries((body ?? {}) as Record<string, unknown>).filter(([k]) => k !== CSRF_FIELD));
-
-/** A refusal with field problems becomes the form's error summary; anything else is the error handler's. */
-export function formErrorsOf(error: unknown): { status: number; errors: FormErrors } | undefined {
-  if (error instanceof z.ZodError) return { status: 400, errors: formErrorsFrom(problemsFromZod(error)) };
-  if (error instanceof AppError && error.problems.length > 0) {
-    return { status: error.status, errors: formErrorsFrom(error.problems) };
-  }
-  return undefined;
-}
 
 const fileSize = (bytes: number) =>
   bytes < 1024
@@ -276,7 +264,7 @@ export async function registerEvidencePages(app: FastifyInstance, deps: Evidence
         await evidence.update(actor, id, itemId, parseDateForm(itemBody, values, ITEM_DATES));
         return reply.redirect(`/assessments/${id}/evidence/${itemId}?done=updated`, 303);
       } catch (error) {
-        const refused = formErrorsOf(error);
+        const refused = formRefusal(error);
         if (!refused) throw error;
         return renderItemForm(reply.status(refused.status), actor, id, itemId, 'edit', {
           values,
@@ -307,7 +295,7 @@ export async function registerEvidencePages(app: FastifyInstance, deps: Evidence
         await evidence.addLink(actor, id, itemId, linkBody.parse(values));
         return reply.redirect(`/assessments/${id}/evidence/${itemId}?done=linked#links`, 303);
       } catch (error) {
-        const refused = formErrorsOf(error);
+        const refused = formRefusal(error);
         if (!refused) throw error;
         return renderItem(reply.status(refused.status), actor, id, itemId, {
           values,
@@ -399,11 +387,11 @@ export async function registerEvidencePages(app: FastifyInstance, deps: Evidence
   ) {
     const raw = (query ?? {}) as Record<string, unknown>;
     let input: SearchInput | undefined;
-    let refused: ReturnType<typeof formErrorsOf>;
+    let refused: ReturnType<typeof formRefusal>;
     try {
       input = parseDateForm(searchQuery, raw, SEARCH_DATES);
     } catch (error) {
-      refused = formErrorsOf(error);
+      refused = formRefusal(error);
       if (!refused) throw error;
     }
     const found = input ? await evidence.search(actor, input, where.assessmentId) : undefined;
@@ -455,7 +443,7 @@ export async function registerEvidencePages(app: FastifyInstance, deps: Evidence
           const item = await evidence.create(actor, id, parseDateForm(itemBody, values, ITEM_DATES), request.uploads);
           return reply.redirect(`/assessments/${id}/evidence/${item.id}?done=added`, 303);
         } catch (error) {
-          const refused = formErrorsOf(error);
+          const refused = formRefusal(error);
           if (!refused) throw error;
           return renderList(reply.status(refused.status), actor, id, { values, errors: refused.errors });
         }
@@ -471,7 +459,7 @@ export async function registerEvidencePages(app: FastifyInstance, deps: Evidence
           await evidence.addFiles(actor, id, itemId, request.uploads);
           return reply.redirect(`/assessments/${id}/evidence/${itemId}?done=uploaded#files`, 303);
         } catch (error) {
-          const refused = formErrorsOf(error);
+          const refused = formRefusal(error);
           if (!refused) throw error;
           return renderItem(reply.status(refused.status), actor, id, itemId, { errors: refused.errors, form: 'files' });
         }

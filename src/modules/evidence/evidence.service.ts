@@ -32,6 +32,8 @@ export interface EvidenceServiceDeps {
   log?: (message: string, error: unknown) => void;
   /** The shared job queue, which then runs background extraction (a server); absent, this process does. */
   jobs?: JobQueue;
+  /** Tests of kloe only (KLOE_TEST_EXTRACTION_GATE): background extraction waits for this file. */
+  testExtractionGate?: string | undefined;
 }
 
 const noFiles = () =>
@@ -68,6 +70,7 @@ export function createEvidenceService(deps: EvidenceServiceDeps) {
     storage,
     log: deps.log,
     jobs: deps.jobs,
+    testGate: deps.testExtractionGate,
     // A large file's text arrives after its upload: rank the statements again for the items holding it.
     async onExtracted(fileId) {
       for (const { itemId, assessmentId } of await repo.itemsHolding(db, fileId)) {

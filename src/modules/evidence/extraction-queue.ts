@@ -17,6 +17,7 @@ import type { EvidenceStorage } from './evidence-storage.js';
 import * as repo from './evidence.repository.js';
 import { fileTypeOf } from '../../files/file-types.js';
 import { extractText } from './text-extraction.js';
+import { passGate } from './extraction-gate.js';
 
 /** Files up to this size are extracted inside the upload request. */
 export const SYNC_EXTRACT_BYTES = 512 * 1024;
@@ -54,6 +55,8 @@ export function createExtractionQueue(deps: {
   log?: (message: string, error: unknown) => void;
   /** The shared job queue (a server); absent, background extraction runs in this process. */
   jobs?: JobQueue;
+  /** Tests of kloe only: a job waits for this file before it reads (extraction-gate.ts). */
+  testGate?: string | undefined;
 }): ExtractionQueue {
   const { db, storage, jobs } = deps;
   let tail: Promise<void> = Promise.resolve();
@@ -84,9 +87,11 @@ export function createExtractionQueue(deps: {
   const guarded = (file: QueuedFile) => run(file).catch((error: unknown) => deps.log?.('extraction failed', error));
 
   // Thrown errors (a lost database, a store that does not answer) make the job queue retry the job.
-  jobs?.handle<{ fileId: string }>(EXTRACT_JOB, async ({ fileId }) => {
+  jobs?.handle<{ fileId: string }>(EXTRACT_JOB, async ({ fileId }, job) => {
     const file = await repo.pendingFile(db, fileId);
-    if (file) await run(file);
+    if (!file) return;
+    if (deps.testGate) await passGate(deps.testGate, job.signal);
+    await run(file);
   });
 
   const queue: ExtractionQueue = {

@@ -5,14 +5,15 @@
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import type { FormErrors } from '../../web/form-errors.js';
+import { formRefusal, type FormErrors } from '../../web/form-errors.js';
+import { withoutCsrf } from '../../web/form-post.js';
 import { currentUser, type UserActor } from '../accounts/index.js';
 import { assessmentCrumb, common, LIST_CRUMB } from '../assessments/index.js';
 import type { AssessmentsService } from '../assessments/index.js';
 import { routeConfigFor } from '../assessments/index.js';
 import { problemSchema } from '../../api/problem-schema.js';
 import { registerUploadScope } from '../../files/multipart-uploads.js';
-import { formErrorsOf, withoutCsrf } from './evidence.pages.js';
+
 import { PHOTO_FIELD, type PhotosService } from './photos.service.js';
 import { photoBody, photoJson, photoParams } from './photos.schemas.js';
 
@@ -80,7 +81,7 @@ export async function registerPhotoRoutes(app: FastifyInstance, deps: PhotoRoute
             const statement = encodeURIComponent(added.link.statementRef ?? '');
             return reply.redirect(`/assessments/${id}/kloes/${ref}?done=photo-added#statement-${statement}`, 303);
           } catch (error) {
-            const refused = formErrorsOf(error);
+            const refused = formRefusal(error);
             if (!refused) throw error;
             return renderPhotoPage(reply.status(refused.status), actor, id, ref, { values, errors: refused.errors });
           }

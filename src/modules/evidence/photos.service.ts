@@ -18,6 +18,7 @@ import { statementsIn } from './evidence.service.js';
 import type { FileType } from '../../files/file-types.js';
 import { withoutMetadata } from './photo-metadata.js';
 import type { PhotoInput } from './photos.schemas.js';
+import { ukDay } from '../../dates.js';
 
 export const PHOTO_FIELD = 'photo';
 const PHOTO_TYPES: readonly FileType[] = ['jpeg', 'png'];
@@ -25,7 +26,6 @@ const PHOTO_TYPES: readonly FileType[] = ['jpeg', 'png'];
 const problem = (field: string, message: string) => new AppError('invalid_request', 400, message, [{ field, message }]);
 
 /** Today in the United Kingdom, as the evidence date. */
-const today = () => new Date().toLocaleDateString('en-CA', { timeZone: 'Europe/London' });
 
 export function createPhotosService(deps: {
   db: Database;
@@ -80,7 +80,7 @@ export function createPhotosService(deps: {
             title: `Photo for ${input.statementRef}`,
             kind: 'site_visit',
             source: null,
-            evidenceDate: today(),
+            evidenceDate: ukDay(),
             notes: input.note ?? null,
           },
           [photo],

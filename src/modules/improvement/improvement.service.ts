@@ -18,8 +18,9 @@ import * as repo from './improvement.repository.js';
 import type { ActionInput, AimInput, UpdateActionInput, UpdateAimInput } from './improvement.schemas.js';
 import { dependencyCycle } from './dependency-cycle.js';
 import { planQualityFlags } from './plan-quality.js';
-import { actionStatuses, isoToday, polarityOf } from './plan-status.js';
+import { actionStatuses, polarityOf } from './plan-status.js';
 import * as progressRepo from './progress.repository.js';
+import { ukDay } from '../../dates.js';
 
 const userId = (actor: PlanActor) => (actor.kind === 'user' ? actor.userId : null);
 
@@ -145,7 +146,7 @@ export function createImprovementService(deps: {
       const statuses = await actionStatuses(
         db,
         actionRows.map((a) => ({ ...a, organisationId })),
-        isoToday(deps.now?.()),
+        ukDay(deps.now?.()),
       );
       const aims = aimRows.map((aim) => ({
         ...aim,

@@ -13,7 +13,8 @@ import { mayOnPlan, type PlanActor } from './improvement.policy.js';
 import { organisationsInspectedBy } from './plan-access.js';
 import { improvementActions, improvementAims, improvementPlans } from './improvement.tables.js';
 import { planHref } from './plan-drafts.service.js';
-import { actionStatuses, isoToday } from './plan-status.js';
+import { actionStatuses } from './plan-status.js';
+import { ukDay } from '../../dates.js';
 
 export const CONCERNS = ['off_track', 'overdue', 'target_missed'] as const;
 export type Concern = (typeof CONCERNS)[number];
@@ -66,7 +67,7 @@ export function createMonitoringService(deps: { db: Database; now?: () => Date }
     const inspected =
       actor.kind === 'user' && actor.role === 'inspector' ? await organisationsInspectedBy(db, actor.userId) : null;
     const all = (await everyAction(db)).filter((r) => !inspected || inspected.includes(r.organisationId));
-    const today = isoToday(deps.now?.());
+    const today = ukDay(deps.now?.());
     const chosen = all.filter(
       (r) =>
         (!filters.organisationId || r.organisationId === filters.organisationId) &&

@@ -20,9 +20,6 @@ export interface ActionStatusView {
   detail: SuggestedStatus;
 }
 
-/** Today as an ISO date in UTC: the day a status is judged on. */
-export const isoToday = (now: Date = new Date()) => now.toISOString().slice(0, 10);
-
 export const polarityOf = (row: { polarity: 'higher' | 'lower' | 'target'; target: number | null }): Polarity =>
   row.polarity === 'target' ? { polarity: 'target', target: row.target ?? 0 } : { polarity: row.polarity };
 

@@ -13,14 +13,15 @@ import type { PlanActor } from './improvement.policy.js';
 import * as repo from './improvement.repository.js';
 import type { CommentInput, ProgressInput, StatusInput } from './improvement.schemas.js';
 import { currentAction, currentAim, loadPlanSubject } from './plan-access.js';
-import { actionStatuses, isoToday, latestReadings } from './plan-status.js';
+import { actionStatuses, latestReadings } from './plan-status.js';
 import * as progressRepo from './progress.repository.js';
+import { ukDay } from '../../dates.js';
 
 const userId = (actor: PlanActor) => (actor.kind === 'user' ? actor.userId : null);
 
 export function createProgressService(deps: { db: Database; now?: () => Date }) {
   const { db } = deps;
-  const today = () => isoToday(deps.now?.());
+  const today = () => ukDay(deps.now?.());
 
   async function statusOf(tx: Database, organisationId: string, action: repo.ActionRow) {
     return (await actionStatuses(tx, [{ ...action, organisationId }], today())).get(action.id)!;

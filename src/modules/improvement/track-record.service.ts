@@ -18,9 +18,10 @@ import type { PlanActor } from './improvement.policy.js';
 import * as repo from './improvement.repository.js';
 import { loadPlanSubject } from './plan-access.js';
 import { planHref } from './plan-drafts.service.js';
-import { actionStatuses, isoToday, type ActionStatusView } from './plan-status.js';
+import { actionStatuses, type ActionStatusView } from './plan-status.js';
 import * as progressRepo from './progress.repository.js';
 import * as trackRepo from './track-record.repository.js';
+import { ukDay } from '../../dates.js';
 
 export const OUTCOME_LABELS = {
   delivered: 'Delivered',
@@ -101,7 +102,7 @@ export function createTrackRecordService(deps: { db: Database; now?: () => Date 
     const statuses = await actionStatuses(
       db,
       actions.map((a) => ({ ...a, organisationId })),
-      isoToday(deps.now?.()),
+      ukDay(deps.now?.()),
     );
     const progress = await progressRepo.listProgress(
       db,

@@ -117,7 +117,7 @@ describe('an indicator import killed on PGlite', () => {
     }
   });
 
-  it('finishes the import at the next start when killed while merging, and recomputes', async () => {
+  it('finishes the import at the next start when killed while merging', async () => {
     const dataDir = await prepared('merging');
     expect(await importKilledAt(dataDir, 'writing')).toMatch(new RegExp(`^stopped writing \\d+/${ROWS}$`));
     const database = await openDatabase({ dataDir });
@@ -137,7 +137,8 @@ describe('an indicator import killed on PGlite', () => {
               where o.id = organisation_id)`,
       )) as unknown as { rows: { n: number }[] };
       expect(rows[0]!.n).toBe(0); // every value as the file gives it
-      expect(await countBehind(database.db)).toBe(0);
+      // Marked behind, for the recompute job a server asks for once it is ready.
+      expect(await countBehind(database.db)).toBeGreaterThan(0);
     } finally {
       await database.close();
     }

@@ -15,6 +15,7 @@ export type { ImportStage } from './indicators.import.js';
 export { registerIndicatorPages } from './indicators.pages.js';
 export { WINDOW_LIMITS, recompute, recomputeBehind, setTrendWindow } from './indicators.recompute.js';
 export type { RecomputeOutcome } from './indicators.recompute.js';
+export { RECOMPUTE_JOB, registerRecomputeJob, requestIfBehind, type Recomputes } from './recompute-job.js';
 export { indicatorsReportSource } from './indicators.report-source.js';
 export { indicatorInput } from './indicators.schemas.js';
 export { parsePeriod, periodLabel, periodYear } from './periods.js';

@@ -44,7 +44,20 @@ const importResponse = z.object({
         .array(z.object({ indicatorId: z.string(), code: z.string(), message: z.string() }))
         .describe('Indicators whose results could not be recomputed; the import itself has committed'),
     })
-    .optional(),
+    .optional()
+    .describe('The recompute when the import made it itself (the command line); a server leaves it to a job'),
+  recalculating: z
+    .boolean()
+    .describe(
+      'True while the figures are being recalculated by a background job: analyses show the previous figures until GET /api/indicators/status says recalculating false',
+    ),
+});
+const statusResponse = z.object({
+  values: z.number().describe('Values held'),
+  window: z.number().describe('Periods the trends are worked over'),
+  lastRecomputedAt: z.iso.datetime().nullable().describe('When the results were last recomputed'),
+  behind: z.number().describe('Indicators whose results are behind their values or the trend window'),
+  recalculating: z.boolean().describe('True while results are behind and a recompute job waits or runs'),
 });
 
 export async function registerIndicatorsApi(
@@ -81,6 +94,22 @@ export async function registerIndicatorsApi(
     },
     async (request, reply) =>
       reply.status(201).send(pick(await indicators.createIndicator(currentUser(request), request.body))),
+  );
+
+  api.get(
+    '/api/indicators/status',
+    {
+      config: routeConfigFor('view'),
+      schema: {
+        tags,
+        summary: 'The state of the indicator data: values held, and whether the figures are being recalculated',
+        response: { 200: statusResponse },
+      },
+    },
+    async () => {
+      const { values, window, lastRecompute, behind, recalculating } = await indicators.status();
+      return { values, window, lastRecomputedAt: lastRecompute?.at.toISOString() ?? null, behind, recalculating };
+    },
   );
 
   api.get(

@@ -223,10 +223,20 @@ const reasonOf = (error: unknown) => {
   return message.split('\n')[0]!.slice(0, 200);
 };
 
+/**
+ * Taken first in every transaction that writes results, until it ends: two recomputes (a node's job and
+ * `kloe indicators import` or `recompute` run beside the servers) take turns rather than delete and insert
+ * the same indicators' results at once. Each then reads the values as they are when it has the lock.
+ * 4_250_217–4_250_219 are the migration, audit chain and start-up locks.
+ */
+const RESULTS_LOCK_KEY = 4_250_220;
+const takeResultsLock = (tx: Database) => tx.execute(sql`select pg_advisory_xact_lock(${RESULTS_LOCK_KEY})`);
+
 /** PostgreSQL: one transaction for all targets. */
 async function recomputeTogether(db: Database, targets: readonly Target[], window: number) {
   const scope = sql`indicator_id = any(${sql.param(targets.map((t) => t.id))}::uuid[])`;
   await db.transaction(async (tx) => {
+    await takeResultsLock(tx);
     // The sorts and the hash of indicator × period fit in memory; the planner needs the values'
     // statistics to choose the hash, and an import may just have changed a tenth of them or more
     // (as autovacuum would judge, which may be off or not yet round).
@@ -256,11 +266,13 @@ async function recomputeOne(db: Database, target: Target, window: number) {
   const scope = sql`indicator_id = ${target.id}`;
   const [stats, trends] = resultsStatements(scope, window, false);
   await db.transaction(async (tx) => {
+    await takeResultsLock(tx);
     await tx.execute(sql`delete from indicator_period_stats where ${scope}`);
     await tx.execute(stats!);
   });
   await yieldToEventLoop();
   await db.transaction(async (tx) => {
+    await takeResultsLock(tx);
     await tx.execute(sql`delete from indicator_trends where ${scope}`);
     await tx.execute(trends!);
     await markComputed(tx, [target], window);

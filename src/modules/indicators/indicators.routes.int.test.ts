@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { beforeAll, expect, it } from 'vitest';
 import { describeEachDatabase } from '../../db/testing/test-database.js';
 import { cookiesFrom } from '../../testing/forms.js';
@@ -7,6 +8,8 @@ import type { Analysis } from './analysis.js';
 import { insertIndicator } from './indicators.repository.js';
 import { indicatorValues } from './indicators.tables.js';
 import { seedSmallSet } from './testing/small-national-set.js';
+import { createJobQueue } from '../jobs/index.js';
+import { RECOMPUTE_JOB, registerRecomputeJob, requestIfBehind } from './recompute-job.js';
 
 const YEARS = ['2020/21', '2021/22', '2022/23', '2023/24'];
 
@@ -63,6 +66,20 @@ describeEachDatabase('indicator pages and API', (driver) => {
     });
   };
 
+  /** Waits for the recompute job the import asked for, as an API client would: until nothing is behind. */
+  const recalculated = async () => {
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const status = (await t.app.inject({ url: '/api/indicators/status', headers: inspector.headers })).json() as {
+        behind: number;
+        recalculating: boolean;
+      };
+      if (status.behind === 0) return status;
+      if (Date.now() > deadline) throw new Error(`results still behind: ${JSON.stringify(status)}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  };
+
   it('lists a bad file’s rows in the import page’s error summary and imports nothing', async () => {
     const res = await upload(
       inspector,
@@ -101,10 +118,12 @@ describeEachDatabase('indicator pages and API', (driver) => {
     const again = await upload(inspector, '/api/indicators/import', fileOf(prefix));
     expect(again.statusCode).toBe(200);
     expect(again.json()).toMatchObject({ rows: 40, added: 0, changed: 0, unchanged: 40 });
+    expect(typeof again.json().recalculating).toBe('boolean');
     expect((await upload(member, '/api/indicators/import', fileOf(prefix))).statusCode).toBe(403);
   });
 
   it('answers an organisation’s analysis with its standing nationally and in its group', async () => {
+    expect(await recalculated()).toMatchObject({ behind: 0, recalculating: false });
     const res = await t.app.inject({
       url: `/api/indicators/organisations/${set.orgs[0]!.id}/analysis`,
       headers: inspector.headers,
@@ -165,7 +184,7 @@ describeEachDatabase('indicator pages and API', (driver) => {
     expect(own.statusCode).toBe(200);
   });
 
-  it('shows a new import on the analysis page at once: a corrected value, a new period, a flagged gap', async () => {
+  it('shows a new import on the analysis page once recalculated: a corrected value, a new period, a flagged gap', async () => {
     const id = set.orgs[0]!.id;
     const pageOf = async () =>
       (
@@ -183,6 +202,7 @@ describeEachDatabase('indicator pages and API', (driver) => {
       ...[2, 3, 4, 5].map((o) => `${prefix}-O${o},${prefix}-SAT,2024/25,${50 + o}`),
     ].join('\n');
     expect((await upload(inspector, '/indicators/import', file, true)).statusCode).toBe(303);
+    await recalculated();
     const page = await pageOf();
     // The corrected value is there with its flag, and the gap is shown as one.
     expect(page).toContain('2023/24: 91 (estimated)<br>');
@@ -199,6 +219,35 @@ describeEachDatabase('indicator pages and API', (driver) => {
     ]);
     expect(sat.periods[1]!.national).toMatchObject({ rank: 1, count: 5, quartile: 1 });
     expect(sat.periods[1]!.group).toMatchObject({ rank: 1, quartile: 1 });
+  });
+
+  it('says the figures are being recalculated while a recompute waits, and out of date when none will run', async () => {
+    await recalculated();
+    const { db } = t.database;
+    // New values committed (their generation raised) and a recompute waiting that has not started yet.
+    await db.execute(sql`update indicator_definitions set values_generation = values_generation + 1
+      where code = ${`${prefix}-SAT`}`);
+    const asking = createJobQueue({ database: t.database, work: false });
+    const recomputes = registerRecomputeJob({ jobs: asking, database: t.database });
+    try {
+      await asking.start();
+      await asking.enqueue(RECOMPUTE_JOB, {}, { delaySeconds: 3_600 });
+      const page = async () =>
+        (await t.app.inject({ url: '/indicators', headers: { ...inspector.headers, accept: 'text/html' } })).body;
+      expect(await page()).toContain('<strong>The figures of 1 indicator are being recalculated</strong>');
+      const status = await t.app.inject({ url: '/api/indicators/status', headers: inspector.headers });
+      expect(status.json()).toMatchObject({ behind: 1, recalculating: true });
+      // The job lost (it never runs): the page no longer says it is being done.
+      await db.execute(sql`delete from pgboss.job where name = ${RECOMPUTE_JOB}`);
+      const lost = await page();
+      expect(lost).not.toContain('being recalculated');
+      expect(lost).toMatch(/<strong>1 indicator(&#39;|')s results are out of date<\/strong>/);
+      // The next start (or import) asks again, and a node brings them up.
+      await requestIfBehind(db, recomputes);
+    } finally {
+      await asking.stop();
+    }
+    expect(await recalculated()).toMatchObject({ behind: 0, recalculating: false });
   });
 
   it('finds an organisation’s analysis by part of its name, listing several matches with their codes', async () => {

@@ -11,11 +11,17 @@ import { recordAudit, type SystemActor } from '../audit/index.js';
 import { organisations } from '../../db/schema.js';
 import { attributeName } from '../organisations/index.js';
 import { buildAnalysis, type Analysis, type GroupInput } from './analysis.js';
-import { importIndicatorFile, type ImportProgress } from './indicators.import.js';
+import {
+  importIndicatorFile,
+  loadIndicatorFile,
+  type ImportOutcome,
+  type ImportProgress,
+} from './indicators.import.js';
 import { mayAnalyse, mayManage } from './indicators.policy.js';
 import * as repo from './indicators.repository.js';
 import { readAll } from '../../db/read-all.js';
 import { trendWindow } from './indicators.recompute.js';
+import type { Recomputes } from './recompute-job.js';
 import type { IndicatorInput } from './indicators.schemas.js';
 import type { RequestsInFlight } from '../../web/requests-in-flight.js';
 import { neighboursOfSameType } from './neighbours.js';
@@ -33,13 +39,28 @@ export const analysisNotFound = (id: string) =>
 /** How long an import waits, between two of its steps, for requests that arrived since it began. */
 const GIVE_WAY_MS = 100;
 
+/** An import's outcome, and whether the figures are being recalculated (a recompute job waits or runs). */
+export type ImportResult = ImportOutcome & { recalculating: boolean };
+
 export function createIndicatorsService(deps: {
   database: Pick<DatabaseHandle, 'db' | 'driver' | 'copyTransaction'>;
+  /**
+   * The recompute on the job queue (a server): an import asks for it and returns once its values have
+   * committed. Absent (the command line, where no server may be running), the import recomputes itself.
+   */
+  recomputes?: Recomputes;
   /** The app's requests being answered: an import gives way to them between its steps (PGlite). */
   requests?: RequestsInFlight;
 }) {
-  const { database, requests } = deps;
+  const { database, recomputes, requests } = deps;
   const { db } = database;
+
+  /** Whether results are behind with a recompute waiting or running to bring them up to date. */
+  async function underway() {
+    // The job first: one that ends between the two reads has brought the results up, and behind says so.
+    if (!recomputes || !(await recomputes.underway())) return false;
+    return (await repo.countBehind(db)) > 0;
+  }
 
   async function organisationOf(actor: Actor, organisationId: string) {
     if (!mayAnalyse(actor, organisationId)) throw analysisNotFound(organisationId);
@@ -102,21 +123,37 @@ export function createIndicatorsService(deps: {
       }
     },
 
-    async importFile(actor: Actor, buffer: Buffer, progress?: ImportProgress) {
+    async importFile(actor: Actor, buffer: Buffer, progress?: ImportProgress): Promise<ImportResult> {
       if (!mayManage(actor)) throw forbidden();
       const since = performance.now();
       const giveWay = requests ? () => requests.settled(since, GIVE_WAY_MS) : undefined;
-      return importIndicatorFile(database, buffer, actor, { progress, giveWay });
+      if (!recomputes)
+        return {
+          ...(await importIndicatorFile(database, buffer, actor, { progress, giveWay })),
+          recalculating: false,
+        };
+      const { rows, added, changed, unchanged, phases } = await loadIndicatorFile(
+        database,
+        buffer,
+        actor,
+        progress,
+        giveWay,
+      );
+      // After the commit: a request lost here is made again at the next start or import (recompute-job.ts).
+      await recomputes.request();
+      return { rows, added, changed, unchanged, phases, recompute: undefined, recalculating: await underway() };
     },
 
+    /** What the indicators page says of the data; `recalculating` while results are behind and a recompute is due. */
     async status() {
+      const jobOpen = recomputes ? await recomputes.underway() : false;
       const [values, lastRecompute, window, behind] = await Promise.all([
         repo.countValues(db),
         repo.lastRecompute(db),
         trendWindow(db),
         repo.countBehind(db),
       ]);
-      return { values, lastRecompute, window, behind };
+      return { values, lastRecompute, window, behind, recalculating: jobOpen && behind > 0 };
     },
 
     /**

@@ -56,6 +56,40 @@ describeEachDatabase('job queue', (driver) => {
     expect(attempts).toEqual([0, 1, 2]);
   });
 
+  it('runs a singleton type one job at a time across workers, with at most one waiting', async () => {
+    let running = 0;
+    let most = 0;
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const [a, b] = [queue(), queue()];
+    for (const q of [a, b])
+      q.handle(
+        'test.singleton',
+        async () => {
+          running += 1;
+          most = Math.max(most, running);
+          await gate;
+          running -= 1;
+        },
+        { singleton: true },
+      );
+    await a.start();
+    await b.start();
+    expect(await a.enqueue('test.singleton', {})).toEqual(expect.any(String));
+    while (running === 0) await new Promise((resolve) => setTimeout(resolve, 50));
+    // One runs; one may wait; a third request while one waits is that one.
+    expect(await b.enqueue('test.singleton', {})).toEqual(expect.any(String));
+    expect(await a.enqueue('test.singleton', {})).toBeNull();
+    expect(await a.open(['test.singleton'])).toBe(2);
+    // Both workers poll twice a second: given time, neither takes the waiting job while one runs.
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    expect(running).toBe(1);
+    release();
+    await a.settled(['test.singleton']);
+    expect(most).toBe(1);
+    expect(await a.open(['test.singleton'])).toBe(0);
+  });
+
   it('keeps a job enqueued in a transaction only if the transaction commits', async () => {
     const q = queue({ work: false });
     q.handle('test.tx', async () => {});

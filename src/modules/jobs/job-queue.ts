@@ -37,6 +37,12 @@ export interface JobTypeOptions {
   expireInSeconds?: number;
   /** Jobs of this type one node runs at the same time (default 1). */
   concurrency?: number;
+  /**
+   * At most one job of this type waits and one runs, across every node (pg-boss's `stately` policy): for
+   * work that covers whatever is due when it runs (a recompute of everything behind), so a second request
+   * while one waits adds nothing, and two nodes never run it at once. Default false.
+   */
+  singleton?: boolean;
 }
 
 export interface EnqueueOptions {
@@ -54,8 +60,13 @@ export interface JobQueue {
    * node; an occurrence missed while no node ran is made once at the next start. Before start().
    */
   every(type: string, cron: string, options?: { timeZone?: string }): void;
-  /** Adds a job; resolves to its id. Handlers should be idempotent: a job may run again after a crash. */
-  enqueue<P extends object>(type: string, payload: P, options?: EnqueueOptions): Promise<string>;
+  /**
+   * Adds a job; resolves to its id, or null when the type is a singleton and a job of it waits already
+   * (that one covers this). Handlers should be idempotent: a job may run again after a crash.
+   */
+  enqueue<P extends object>(type: string, payload: P, options?: EnqueueOptions): Promise<string | null>;
+  /** How many jobs of these types wait or run (pages that say work is under way). */
+  open(types: string[]): Promise<number>;
   /** Creates the queues and starts taking jobs (when this process works; see JobQueueOptions.work). */
   start(): Promise<void>;
   /** Stops taking jobs; a job running is given up (another node, or this one at its next start, retries it). */
@@ -72,6 +83,11 @@ export interface JobQueueOptions {
   pollingSeconds?: number;
   /** How often lost and expired jobs are looked for (default 10 s). */
   superviseSeconds?: number;
+  /**
+   * The heartbeat of every job type that does not set its own (default 30 s, at least 10): how long a job
+   * whose node died stays taken before another node retries it (KLOE_JOB_HEARTBEAT_SECONDS).
+   */
+  heartbeatSeconds?: number;
   /** How often schedules are looked at (default 30 s; at least 1). */
   scheduleSeconds?: number;
   log?: (message: string, error: unknown) => void;
@@ -106,6 +122,9 @@ export function createJobQueue(options: JobQueueOptions): JobQueue {
     cronWorkerIntervalSeconds: options.scheduleSeconds ?? 30,
     supervise: options.work !== false,
     superviseIntervalSeconds: options.superviseSeconds ?? 10,
+    // The monitor fails jobs whose heartbeat stopped (their node died) so they are retried; looking as often
+    // as the heartbeat lasts (not pg-boss's minute) gives a dead node's job to another within two heartbeats.
+    monitorIntervalSeconds: Math.min(60, options.heartbeatSeconds ?? DEFAULTS.heartbeatSeconds),
     registerInstance: false,
   });
   boss.on('error', (error: unknown) => options.log?.('job queue', error));
@@ -113,12 +132,24 @@ export function createJobQueue(options: JobQueueOptions): JobQueue {
   const schedules = new Map<string, { cron: string; timeZone: string }>();
   const created = new Map<string, Promise<void>>();
   let started: Promise<unknown> | undefined;
+  const defaultHeartbeat = options.heartbeatSeconds ?? DEFAULTS.heartbeatSeconds;
+  const openJobs = async (types: string[]) => {
+    // The job table itself: the queue's counts are figures pg-boss refreshes now and then.
+    const { rows } = await boss
+      .getDb()
+      .executeSql(`select count(*)::int as open from ${JOB_SCHEMA}.job where name = any($1) and state < 'completed'`, [
+        types,
+      ]);
+    return (rows[0] as { open: number }).open;
+  };
 
   const queueOf = (type: string) => {
     let made = created.get(type);
     if (!made) {
-      const o = { ...DEFAULTS, ...handlers.get(type)?.options };
+      const o = { ...DEFAULTS, heartbeatSeconds: defaultHeartbeat, ...handlers.get(type)?.options };
       made = boss.createQueue(type, {
+        // The policy is fixed when pg-boss first makes the queue; a type never changes it.
+        ...(o.singleton ? { policy: 'stately' } : {}),
         retryLimit: o.retryLimit,
         retryDelay: o.retryDelaySeconds,
         retryBackoff: o.retryDelaySeconds > 0,
@@ -146,14 +177,20 @@ export function createJobQueue(options: JobQueueOptions): JobQueue {
       await ensureStarted();
       await queueOf(type);
       const id = await boss.send(type, payload, {
+        // Per job too: a queue keeps the heartbeat it was first made with, and the setting may have changed.
+        heartbeatSeconds: handlers.get(type)?.options.heartbeatSeconds ?? defaultHeartbeat,
         ...(enqueueOptions.delaySeconds ? { startAfter: enqueueOptions.delaySeconds } : {}),
         ...(enqueueOptions.tx
           ? { db: fromDrizzle(enqueueOptions.tx as unknown as Parameters<typeof fromDrizzle>[0], sql) }
           : {}),
       });
-      // Only a singleton option makes pg-boss refuse a job, and none is passed.
-      if (!id) throw new Error(`job of type ${type} was not added`);
+      // Only a singleton queue makes pg-boss refuse a job: one of its type waits already.
+      if (!id && !handlers.get(type)?.options.singleton) throw new Error(`job of type ${type} was not added`);
       return id;
+    },
+    async open(types) {
+      await ensureStarted();
+      return openJobs(types);
     },
     async start() {
       await ensureStarted();
@@ -180,14 +217,7 @@ export function createJobQueue(options: JobQueueOptions): JobQueue {
       await ensureStarted();
       const deadline = Date.now() + timeoutMs;
       for (;;) {
-        // The job table itself: the queue's counts are figures pg-boss refreshes now and then.
-        const { rows } = await boss
-          .getDb()
-          .executeSql(
-            `select count(*)::int as open from ${JOB_SCHEMA}.job where name = any($1) and state < 'completed'`,
-            [types],
-          );
-        if ((rows[0] as { open: number }).open === 0) return;
+        if ((await openJobs(types)) === 0) return;
         if (Date.now() > deadline) throw new Error(`jobs of ${types.join(', ')} still waiting or running`);
         await new Promise((resolve) => setTimeout(resolve, 100));
       }

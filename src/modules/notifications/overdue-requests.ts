@@ -7,9 +7,9 @@ import type { Database } from '../../db/database.js';
 import { assessments, assessmentTeam } from '../../db/schema.js';
 import { evidenceRequests } from '../../db/schema.js';
 import type { NotificationInput, Notify } from './notifications.service.js';
+import { ukDay } from '../../dates.js';
 
 /** Today in the United Kingdom, as due dates are written. */
-const today = () => new Date().toLocaleDateString('en-CA', { timeZone: 'Europe/London' });
 
 export async function notifyOverdueRequests(db: Database, notify: Notify): Promise<number> {
   const rows = await db
@@ -31,7 +31,7 @@ export async function notifyOverdueRequests(db: Database, notify: Notify): Promi
     .where(
       and(
         eq(evidenceRequests.status, 'open'),
-        lt(evidenceRequests.dueOn, today()),
+        lt(evidenceRequests.dueOn, ukDay()),
         or(
           eq(assessments.status, 'fieldwork'),
           eq(assessments.status, 'planning'),

@@ -14,7 +14,7 @@ import { auditLog } from '../audit/audit.tables.js';
 import { notifications } from '../notifications/notifications.tables.js';
 import { createTestOrganisation } from '../organisations/testing/test-organisations.js';
 import { createJudgedAssessment } from '../reports/testing/report-fixtures.js';
-import { today } from './accuracy.service.js';
+import { ukDay as today } from '../../dates.js';
 import { accuracyChecks } from './publishing.tables.js';
 
 describeEachDatabase('factual accuracy check', (driver) => {

@@ -13,9 +13,9 @@ import { currentUser, type UserActor } from '../accounts/index.js';
 import { assessmentCrumb, common, LIST_CRUMB } from '../assessments/index.js';
 import { routeConfigFor } from '../assessments/index.js';
 import { assessmentIdParams } from '../assessments/index.js';
-import { longDate } from '../reports/index.js';
 import { answerBody, commentBody, commentParams, RESPONSE_LABELS, sendCheckBody } from './accuracy.schemas.js';
-import { today, type AccuracyService } from './accuracy.service.js';
+import type { AccuracyService } from './accuracy.service.js';
+import { plainDate, ukDay } from '../../dates.js';
 
 type Posted = Record<string, string>;
 /**
@@ -43,9 +43,9 @@ export function registerAccuracyPages(app: FastifyInstance, deps: { accuracy: Ac
       breadcrumbs: [LIST_CRUMB, assessmentCrumb(assessment)],
       assessment,
       header: { ...assessment, organisationName, serviceName },
-      check: { ...check, deadlineText: check.deadline ? longDate(check.deadline) : null },
+      check: { ...check, deadlineText: check.deadline ? plainDate(check.deadline) : null },
       can,
-      today: today(),
+      today: ukDay(),
       responseLabels: RESPONSE_LABELS,
       state: state ?? { form: '', values: {}, errors: undefined },
       errors: state?.errors,

@@ -17,7 +17,7 @@ import type { PublishCheck } from '../assessments/index.js';
 import { listTeam, updateAssessment } from '../assessments/index.js';
 import { organisationMembers } from '../assessments/index.js';
 import { recordAudit } from '../audit/index.js';
-import { longDate } from '../reports/index.js';
+import { plainDate, ukDay } from '../../dates.js';
 import type { Notify } from '../notifications/index.js';
 import * as repo from './accuracy.repository.js';
 import type { AnswerInput, CommentInput, SendCheckInput } from './accuracy.schemas.js';
@@ -25,7 +25,6 @@ import type { AnswerInput, CommentInput, SendCheckInput } from './accuracy.schem
 export const SUMMARY_SECTION = 'summary';
 
 /** Today as a calendar date (UTC), to compare with deadlines. */
-export const today = () => new Date().toISOString().slice(0, 10);
 
 /** Refused as the state of the check stands; `field` is the form field a page shows the message beside. */
 const refused = (message: string, field: string) =>
@@ -56,8 +55,8 @@ export async function accuracyBlocker(db: Database, assessmentId: string): Promi
     ...(unanswered > 0
       ? [`${unanswered} factual accuracy comment${unanswered === 1 ? ' is' : 's are'} not answered`]
       : []),
-    ...(today() <= check.deadline
-      ? [`the organisation may comment on factual accuracy until ${longDate(check.deadline)}`]
+    ...(ukDay() <= check.deadline
+      ? [`the organisation may comment on factual accuracy until ${plainDate(check.deadline)}`]
       : []),
   ];
   return problems.length > 0 ? problems.join(' and ') : undefined;
@@ -94,7 +93,7 @@ export function createAccuracyService(deps: { db: Database; notify?: Notify }) {
       ]);
       const titles = new Map(sections.map((s) => [s.id, s.title]));
       const { assessment } = loaded;
-      const open = !!check && assessment.status !== 'published' && today() <= check.deadline;
+      const open = !!check && assessment.status !== 'published' && ukDay() <= check.deadline;
       const isMember =
         actor.kind === 'user' &&
         actor.role === 'organisation_member' &&
@@ -145,7 +144,7 @@ export function createAccuracyService(deps: { db: Database; notify?: Notify }) {
         if (assessment.status === 'planning') {
           throw refused('Send the draft report once fieldwork has started', 'deadline');
         }
-        if (input.deadline < today()) throw refused('The deadline must be today or later', 'deadline');
+        if (input.deadline < ukDay()) throw refused('The deadline must be today or later', 'deadline');
         const before = await repo.findCheck(tx, id);
         if (!assessment.sharedWithOrganisation) {
           await updateAssessment(tx, id, assessment.version, { sharedWithOrganisation: true });
@@ -170,7 +169,7 @@ export function createAccuracyService(deps: { db: Database; notify?: Notify }) {
         done.members.map((m) => ({
           userId: m.userId,
           kind: 'accuracy_check' as const,
-          text: `The draft report of ${done.loaded.assessment.title} is ready for your factual accuracy comments until ${longDate(done.check.deadline)}`,
+          text: `The draft report of ${done.loaded.assessment.title} is ready for your factual accuracy comments until ${plainDate(done.check.deadline)}`,
           href: `/assessments/${id}/factual-accuracy`,
           key: `accuracy:${id}:${done.check.deadline}`,
         })),
@@ -190,8 +189,8 @@ export function createAccuracyService(deps: { db: Database; notify?: Notify }) {
         const check = await repo.findCheck(tx, id);
         if (!check) throw refused('The draft report has not been sent for factual accuracy comments', 'body');
         if (assessment.status === 'published') throw assessmentPublished();
-        if (today() > check.deadline) {
-          throw refused(`The deadline for comments was ${longDate(check.deadline)}`, 'body');
+        if (ukDay() > check.deadline) {
+          throw refused(`The deadline for comments was ${plainDate(check.deadline)}`, 'body');
         }
         const sections = await sectionsOf(tx, loaded);
         const section = sections.find((s) => s.id === input.section);

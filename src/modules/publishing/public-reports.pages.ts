@@ -14,7 +14,6 @@ import { currentUser, type UserActor } from '../accounts/index.js';
 import { assessmentCrumb, common, LIST_CRUMB } from '../assessments/index.js';
 import { routeConfigFor } from '../assessments/index.js';
 import { assessmentIdParams } from '../assessments/index.js';
-import { longDate } from '../reports/index.js';
 import { sendReportFile } from '../reports/index.js';
 import { PUBLIC_FORMATS } from '../reports/index.js';
 import { OPEN_DATA_COLUMNS, withdrawBody } from './public-reports.schemas.js';
@@ -30,7 +29,7 @@ const checkedId = (id: string) => {
 export function registerPublicReportPages(app: FastifyInstance, deps: { publicReports: PublicReportsService }): void {
   const pages = app.withTypeProvider<ZodTypeProvider>();
   const { publicReports } = deps;
-  const publicCommon = { section: 'public', longDate };
+  const publicCommon = { section: 'public' };
 
   pages.get(
     '/public/reports',

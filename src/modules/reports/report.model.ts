@@ -11,6 +11,7 @@ import type { KloeState, RollUpState } from '../assessments/index.js';
 import { anchorText } from '../audit/index.js';
 import type { ChainAnchor } from '../audit/index.js';
 import type { EvidenceAppendixEntry, EvidenceRef, IndicatorChart, ReportExtensions } from './report-extensions.js';
+import { plainDate } from '../../dates.js';
 
 export interface ReportInput {
   assessment: AssessmentRow;
@@ -116,9 +117,6 @@ export interface ReportModel {
   contents: ContentsEntry[];
 }
 
-const LONG_DATE = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
-export const longDate = (value: Date | string) => LONG_DATE.format(new Date(value));
-
 /** "Judgement 2: Prospects for Improvement" → "prospects for improvement"; undefined for other titles. */
 function judgementSubject(frameworkTitle: string): string | undefined {
   return /Judgement\s+\d+:\s*(.+)$/i.exec(frameworkTitle)?.[1]?.trim().toLowerCase();
@@ -204,7 +202,7 @@ export function buildReportModel(input: ReportInput): ReportModel {
     ...(extensions.evidence.length ? [{ anchor: 'evidence', text: 'Appendix: evidence', level: 1 as const }] : []),
   ];
 
-  const reportDate = longDate(published && assessment.publishedAt ? assessment.publishedAt : input.generatedAt);
+  const reportDate = plainDate(published && assessment.publishedAt ? assessment.publishedAt : input.generatedAt);
   const citation =
     published && input.citationUrl
       ? {
@@ -230,9 +228,9 @@ export function buildReportModel(input: ReportInput): ReportModel {
       status: published ? 'Published' : 'Draft',
       dates:
         assessment.plannedStart && assessment.plannedEnd
-          ? `${longDate(assessment.plannedStart)} to ${longDate(assessment.plannedEnd)}`
+          ? `${plainDate(assessment.plannedStart)} to ${plainDate(assessment.plannedEnd)}`
           : assessment.plannedStart
-            ? `From ${longDate(assessment.plannedStart)}`
+            ? `From ${plainDate(assessment.plannedStart)}`
             : 'Not set',
       reportDate,
       framework: `${doc.title}, version ${input.frameworkVersion}`,

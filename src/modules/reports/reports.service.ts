@@ -1,7 +1,9 @@
 /**
  * Reports of assessments: the report model, and the files made from it (HTML, DOCX, PDF, the
  * kloe-assessment/1 JSON and the CSV tables). A published assessment's file is stored the first time it
- * is made in each format and served again byte for byte; a draft's is made afresh on every request.
+ * is made in each format and served again byte for byte; a draft's is made afresh on every request. The
+ * DOCX and PDF of a newly published assessment are made by a background job (published-report-job.ts), so
+ * the first download is usually served from storage too.
  * Whoever may see the assessment may have its report; anyone else is told it does not exist.
  */
 import { createHash } from 'node:crypto';
@@ -26,6 +28,7 @@ import { buildReportModel, type ReportInput } from './report.model.js';
 import { templateFillFailed, templateOnlyForDocx } from './report-templates.errors.js';
 import { templateForAssessment } from './report-templates.service.js';
 import { reportFiles } from './reports.tables.js';
+import { assessments } from '../../db/schema.js';
 import { templateData } from './template-data.js';
 import { findExecutiveSummary } from './executive-summary.service.js';
 import type { TemplateRenderer } from './template-renderer.js';
@@ -50,6 +53,12 @@ export type PublicFormat = (typeof PUBLIC_FORMATS)[number];
 
 /** Who reads a public report: the system on behalf of anyone; what it may show is decided by publicVariant. */
 const PUBLIC_READER = { kind: 'system', label: 'public report' } as const;
+
+/** Who renders a published report in the background (published-report-job.ts). */
+const PUBLISHER = { kind: 'system', label: 'published report' } as const;
+
+/** The formats rendered in the background when an assessment is published: the slow ones to make. */
+export const RENDERED_ON_PUBLISHING = ['docx', 'pdf'] as const satisfies readonly ReportFormat[];
 
 /**
  * What a public report leaves out: every person but the lead inspector, and the evidence (its titles and
@@ -165,7 +174,15 @@ export function createReportsService(deps: ReportsServiceDeps) {
     }
   }
 
-  /** The stored file under `key`, made (with the audit chain's head printed in it) and stored on first request. */
+  // The files being made in this process, by assessment and key: a download while the background job (or
+  // another download) makes the same file waits for it rather than render it again.
+  const making = new Map<string, Promise<typeof reportFiles.$inferSelect>>();
+
+  /**
+   * The stored file under `key`, made (with the audit chain's head printed in it) and stored on first
+   * request. Whichever of two makers (two nodes) stores first wins; the other is given the stored file, so
+   * every download is the same bytes.
+   */
   async function storedOrMade(
     id: string,
     revision: number,
@@ -173,18 +190,24 @@ export function createReportsService(deps: ReportsServiceDeps) {
     contentType: string,
     produce: (anchor: ChainAnchor | undefined) => Promise<Buffer>,
   ) {
-    let row = await storedFile(id, key);
-    if (!row) {
-      // The published file prints the audit chain's head, and kloe notes that it published it.
-      const where = `the ${key} report of assessment ${id} (revision ${revision})`;
-      const bytes = await produce(await publishAnchor(db, where));
-      await db
-        .insert(reportFiles)
-        .values({ assessmentId: id, format: key, contentType, bytes, size: bytes.length, sha256: sha256(bytes) })
-        .onConflictDoNothing();
-      row = (await storedFile(id, key))!;
+    const row = await storedFile(id, key);
+    if (row) return row;
+    const name = `${id} ${key}`;
+    let made = making.get(name);
+    if (!made) {
+      made = (async () => {
+        // The published file prints the audit chain's head, and kloe notes that it published it.
+        const where = `the ${key} report of assessment ${id} (revision ${revision})`;
+        const bytes = await produce(await publishAnchor(db, where));
+        await db
+          .insert(reportFiles)
+          .values({ assessmentId: id, format: key, contentType, bytes, size: bytes.length, sha256: sha256(bytes) })
+          .onConflictDoNothing();
+        return (await storedFile(id, key))!;
+      })().finally(() => making.delete(name));
+      making.set(name, made);
     }
-    return row;
+    return made;
   }
 
   async function storedFile(id: string, format: string) {
@@ -234,6 +257,29 @@ export function createReportsService(deps: ReportsServiceDeps) {
       const key = template ? `template:${template.id}` : format;
       const row = await storedOrMade(id, assessment.revision, key, contentType, produce);
       return { bytes: row.bytes, contentType: row.contentType, filename, sha256: row.sha256, stored: true };
+    },
+
+    /**
+     * Renders and stores a published assessment's DOCX and PDF (RENDERED_ON_PUBLISHING) that are not stored
+     * yet, so their first download is served from storage: the job added when the assessment is published.
+     * Made as any download makes them (a published report is the same whoever reads it). Nothing for an
+     * assessment that is gone or not published.
+     */
+    async renderPublished(id: string): Promise<string[]> {
+      const [found] = await db
+        .select({ status: assessments.status, revision: assessments.revision })
+        .from(assessments)
+        .where(eq(assessments.id, id));
+      if (!found || found.status !== 'published') return [];
+      const rendered: string[] = [];
+      for (const format of RENDERED_ON_PUBLISHING) {
+        if (await storedFile(id, format)) continue;
+        await storedOrMade(id, found.revision, format, REPORT_FORMATS[format].contentType, async (auditAnchor) =>
+          make(PUBLISHER, { ...(await gather(PUBLISHER, id)), ...(auditAnchor ? { auditAnchor } : {}) }, format),
+        );
+        rendered.push(format);
+      }
+      return rendered;
     },
 
     /**

@@ -37,15 +37,19 @@ export function registerWebhooks(
   registerWebhooksApi(app, { webhooks });
   registerWebhookPages(app, { webhooks });
 
-  // Events are read from the audit trail every few seconds, off the request path.
+  // Events are read from the audit trail every few seconds, off the request path. The first look runs before
+  // the app takes requests: on a new installation it starts the cursor at the newest entry, and an event
+  // recorded before that first look would otherwise be passed over.
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<unknown> = Promise.resolve();
+  const dispatch = () =>
+    webhooks.dispatch().catch((error: unknown) => app.log.error({ err: error }, 'webhook dispatch failed'));
   app.addHook('onReady', async () => {
+    running = dispatch();
+    await running;
     timer = setInterval(
       () => {
-        running = running
-          .then(() => webhooks.dispatch())
-          .catch((error: unknown) => app.log.error({ err: error }, 'webhook dispatch failed'));
+        running = running.then(dispatch);
       },
       (deps.timings?.dispatchEverySeconds ?? 2) * 1000,
     );

@@ -9,18 +9,17 @@ import { assessmentScope } from '../assessments/index.js';
 import { ASSESSMENT_STATUSES } from '../../db/schema.js';
 import type { KloeReviewService } from '../assessments/index.js';
 import * as repo from './my-work.repository.js';
+import { ukDay } from '../../dates.js';
 
 /** Requests due within this many days count as due. */
 const DUE_SOON_DAYS = 14;
-
-const londonDate = (at: Date) => at.toLocaleDateString('en-CA', { timeZone: 'Europe/London' });
 
 export function createMyWorkService(deps: { db: Database; kloeReview: Pick<KloeReviewService, 'workOf'> }) {
   const { db } = deps;
   return {
     async of(actor: UserActor) {
-      const today = londonDate(new Date());
-      const until = londonDate(new Date(Date.now() + DUE_SOON_DAYS * 86_400_000));
+      const today = ukDay();
+      const until = ukDay(new Date(Date.now() + DUE_SOON_DAYS * 86_400_000));
       const member = actor.role === 'organisation_member' || actor.role === 'viewer';
       const [kloes, counts, challenges, teamRequests, asked] = await Promise.all([
         deps.kloeReview.workOf(actor),
