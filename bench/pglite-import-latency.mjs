@@ -167,8 +167,9 @@ try {
     ['every value corrected', corrected],
   ].slice(0, Number(process.env.BENCH_IMPORTS ?? 3));
   for (const [label, file] of imports) {
-    // Made before the clock starts (in this process, it would count as the server's): the real path: the API's upload, as `curl -F file=@values.csv` would send it (through node:http, which
-    // waits as long as the import takes; fetch gives up on an answer after 300 s).
+    // The real path: the API's upload, as `curl -F file=@values.csv` would send it, through node:http, which
+    // waits as long as the import takes (fetch gives up on an answer after 300 s). The body is made before
+    // the clock starts: made in this process, it would hold the server's event loop.
     const form = new globalThis.FormData();
     form.append('file', new Blob([file], { type: 'text/csv' }), 'values.csv');
     const body = new globalThis.Request(address, { method: 'POST', body: form });
