@@ -31,7 +31,7 @@ export default defineConfig({
           // CLI tests start kloe processes one after another; on two busy cores each start takes seconds
           // (one test of eight starts took 90 s with three test workers and other work running).
           testTimeout: 180_000,
-          hookTimeout: 60_000,
+          hookTimeout: 120_000,
         },
       },
       {
@@ -41,8 +41,14 @@ export default defineConfig({
           // One server for the whole run (browser tests use no test database of their own); files run side by
           // side with each other and with the integration files, each making the records it changes.
           globalSetup: ['e2e/support/shared-server.setup.ts'],
-          testTimeout: 60_000,
-          hookTimeout: 120_000,
+          // Limits for a hang, not for speed: with five files side by side on two cores a page can take
+          // several times as long as on an idle machine.
+          testTimeout: 120_000,
+          hookTimeout: 240_000,
+          // Tests a file marks concurrent (the phone's page walks) run at most three at a time.
+          maxConcurrency: 3,
+          // expect.poll waits for a page to settle; Vitest's 1 s is shorter than a busy server's answer.
+          expect: { poll: { timeout: 15_000 } },
         },
       },
     ],

@@ -157,8 +157,9 @@ describe('kloe on a phone, in chromium', () => {
   });
   afterAll(() => webhook?.remove());
 
+  // The walks are the file's long part and mostly wait on the server and chromium: they run side by side.
   for (const [email, reaches] of Object.entries(PEOPLE)) {
-    it(
+    it.concurrent(
       `shows every page ${email} reaches at 375 and 320 px without sideways scrolling, axe finding nothing serious`,
       async () => {
         const { kinds, wide, axe } = await walkAtBothWidths(email, true, AXE_ON);
@@ -169,7 +170,7 @@ describe('kloe on a phone, in chromium', () => {
       WALK,
     );
 
-    it(
+    it.concurrent(
       `without JavaScript too, no page ${email} reaches scrolls sideways: tables are summaries with their header row as the key`,
       async () => {
         const { kinds, wide } = await walkAtBothWidths(email, false);

@@ -1,15 +1,19 @@
 /**
- * Around publishing, in chromium (issue 23 items 7 and 8): the factual accuracy round trip without JavaScript
+ * Around publishing, in chromium (issue 23 items 5, 7 and 8): an administrator sets the inspectorate's name and
+ * logo, which the report page then shows; the factual accuracy round trip without JavaScript
  * (the lead sends the draft, a member of the organisation comments, publishing is refused, the lead answers
  * and publishes with a reason), then the public report signed out: its page, index and downloads pass axe;
  * a draft, an evidence file and a withdrawn report answer 404.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
+import sharp from 'sharp';
 import { launchBrowser, screenshot, seriousAccessibilityViolations } from './support/browser.js';
 import { startServer, type RunningServer } from './support/server.js';
 
 const DEMO_PASSWORD = 'kloe-demo-2026';
+/** What the tests read of an <img> in the page (the DOM's types are not in this project's lib). */
+type Picture = { complete: boolean; naturalWidth: number; naturalHeight: number };
 const STEP = 240_000;
 const today = () => new Date().toISOString().slice(0, 10);
 
@@ -52,6 +56,52 @@ describe('factual accuracy and public reports, in chromium', () => {
     await browser?.close();
     await server?.stop();
   });
+
+  it(
+    'an administrator uploads a logo (an SVG is refused) and the report shows the name and logo; axe passes',
+    async () => {
+      const admin = await signedIn('admin@example.org');
+      await admin.goto(`${server.url}/report-templates`);
+      await admin.getByRole('link', { name: 'Report branding' }).click();
+      await admin.waitForURL(/\/admin\/branding$/);
+      expect(await seriousAccessibilityViolations(admin)).toEqual([]);
+
+      await admin.getByLabel('Inspectorate’s name').fill('Audit Commission');
+      await admin.getByLabel('Logo (optional)').setInputFiles({
+        name: 'logo.svg',
+        mimeType: 'image/svg+xml',
+        buffer: Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'),
+      });
+      await admin.getByRole('button', { name: 'Save branding' }).click();
+      expect(await admin.locator('.govuk-error-summary').textContent()).toContain('SVG files are not accepted');
+      expect(await admin.getByLabel('Inspectorate’s name').inputValue()).toBe('Audit Commission');
+      expect(await seriousAccessibilityViolations(admin)).toEqual([]);
+
+      const logo = await sharp({ create: { width: 900, height: 300, channels: 3, background: '#1d70b8' } })
+        .jpeg()
+        .toBuffer();
+      await admin
+        .getByLabel('Logo (optional)')
+        .setInputFiles({ name: 'logo.jpg', mimeType: 'image/jpeg', buffer: logo });
+      await admin.getByRole('button', { name: 'Save branding' }).click();
+      await admin.waitForURL(/done=saved/);
+      const preview = admin.locator('#branding-preview img');
+      expect(await preview.evaluate((img) => [(img as Picture).naturalWidth, (img as Picture).naturalHeight])).toEqual([
+        600, 200,
+      ]);
+      expect(await seriousAccessibilityViolations(admin)).toEqual([]);
+      await screenshot(admin, 'publishing-branding');
+
+      await lead.goto(`${server.url}${base}/report`);
+      const brand = lead.locator('.kloe-report__brand');
+      expect(await brand.textContent()).toContain('Audit Commission');
+      const shown = brand.getByRole('img', { name: 'Audit Commission logo' });
+      expect(await shown.evaluate((img) => (img as Picture).complete && (img as Picture).naturalWidth)).toBe(600);
+      expect(await seriousAccessibilityViolations(lead)).toEqual([]);
+      await screenshot(lead, 'publishing-branded-report');
+    },
+    STEP,
+  );
 
   it(
     'round trip: the lead sends the draft, a member comments, the lead answers, publishing is then allowed',
@@ -140,6 +190,8 @@ describe('factual accuracy and public reports, in chromium', () => {
       await visitor.waitForURL(new RegExp(`/public/reports/${id}$`));
       expect(await visitor.locator('#ratings-list').textContent()).toMatch(/Overall\s+\S+/);
       expect(await visitor.locator('main').textContent()).toContain('Lead inspector:');
+      expect(await visitor.getByRole('img', { name: 'Audit Commission logo' }).isVisible()).toBe(true);
+      expect(await visitor.locator('#audit-anchor').textContent()).toMatch(/Audit trail anchor: \d+:[0-9a-f]{64}/);
       expect(await seriousAccessibilityViolations(visitor)).toEqual([]);
       await screenshot(visitor, 'publishing-public-report');
 

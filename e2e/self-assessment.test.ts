@@ -69,9 +69,10 @@ describe('a whole self-assessment through the pages, in chromium', () => {
     await page.waitForURL(/scorecard/);
   }
 
+  // The two runs judge assessments of their own, so they run side by side.
   for (const javaScriptEnabled of [false, true]) {
     const mode = javaScriptEnabled ? 'JavaScript on' : 'JavaScript off';
-    it(
+    it.concurrent(
       `judges all 15 KLOEs and ends in a scorecard, with ${mode}`,
       async () => {
         const page = await signedInPage(javaScriptEnabled);

@@ -54,6 +54,8 @@ import { registerReportTemplatePages } from './modules/reports/index.js';
 import { createReportTemplatesService } from './modules/reports/index.js';
 import { createReportsService } from './modules/reports/index.js';
 import { registerPublishedReportJob, renderWhenPublished } from './modules/reports/index.js';
+import type { ReportSource } from './modules/reports/index.js';
+import { createBrandingService, registerBrandingApi, registerBrandingPages } from './modules/reports/index.js';
 import { registerAuditApi } from './modules/audit/index.js';
 import { registerAuditPages } from './modules/audit/index.js';
 import { createAuditService } from './modules/audit/index.js';
@@ -151,6 +153,8 @@ export interface AppDeps {
   renderPublishedReports?: boolean;
   /** Webhook retries and how often events are looked for (tests go faster); see webhooks.service.ts. */
   webhookTimings?: WebhookTimings & { dispatchEverySeconds?: number };
+  /** What reports are given besides the assessment (bench/report.mjs gives synthetic charts); reportSources(db) otherwise. */
+  reportSources?: ReportSource[];
 }
 
 export type App = FastifyInstance;
@@ -391,7 +395,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const reports = createReportsService({
     db,
     views,
-    sources: reportSources(db),
+    sources: deps.reportSources ?? reportSources(db),
     printer,
     renderer,
     baseUrl: deps.config.baseUrl,
@@ -404,6 +408,9 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   registerPublishing(app, { db, notify, reports, baseUrl: deps.config.baseUrl });
   await registerReportTemplatesApi(app, { templates });
   await registerReportTemplatePages(app, { templates, organisations });
+  const branding = createBrandingService({ db });
+  await registerBrandingApi(app, { branding });
+  await registerBrandingPages(app, { branding });
   // indicators
   await registerIndicatorsApi(app, { indicators });
   const groups = createComparatorGroupsService({ database: deps.database });

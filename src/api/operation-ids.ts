@@ -78,6 +78,8 @@ export const OPERATION_IDS: Readonly<Record<string, string>> = {
   'DELETE /api/report-templates/{templateId}': 'deleteReportTemplate',
   'GET /api/report-templates/{templateId}/file': 'downloadReportTemplateFile',
   'GET /api/assessments/{id}/report-templates': 'listAssessmentReportTemplates',
+  'GET /api/branding': 'getReportBranding',
+  'PUT /api/branding': 'setReportBranding',
   // indicators
   'GET /api/indicators': 'listIndicators',
   'POST /api/indicators': 'createIndicator',

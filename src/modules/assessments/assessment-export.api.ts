@@ -9,7 +9,9 @@ import type { Database } from '../../db/database.js';
 import { currentUser } from '../accounts/index.js';
 import type { EvidenceStorage } from '../evidence/index.js';
 import { problemSchema } from '../../api/problem-schema.js';
-import { assessmentExportSchema, exportAssessment, importAssessment } from './assessment-export.js';
+import { exportAssessment } from './assessment-export.js';
+import { assessmentExportSchema } from './assessment-export.schema.js';
+import { importAssessment } from './assessment-import.js';
 import { routeConfigFor } from './assessments.policy.js';
 import { assessmentIdParams } from './assessments.schemas.js';
 

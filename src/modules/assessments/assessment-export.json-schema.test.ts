@@ -3,7 +3,7 @@ import path from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import { builtinFrameworksFolder } from '../../paths.js';
-import { ASSESSMENT_FORMAT, assessmentExportSchema } from './assessment-export.js';
+import { ASSESSMENT_FORMAT, assessmentExportSchema } from './assessment-export.schema.js';
 import {
   ASSESSMENT_SCHEMA_FILE,
   assessmentJsonSchema,

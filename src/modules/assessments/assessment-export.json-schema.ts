@@ -1,6 +1,6 @@
 /** The published JSON Schema of the kloe-assessment format, derived from the zod schema so the two never drift. */
 import { z } from 'zod';
-import { ASSESSMENT_FORMAT, assessmentExportSchema } from './assessment-export.js';
+import { ASSESSMENT_FORMAT, assessmentExportSchema } from './assessment-export.schema.js';
 
 export const ASSESSMENT_SCHEMA_FILE = 'kloe-assessment.schema.json';
 

@@ -8,7 +8,9 @@ import { useTestApp } from '../../testing/test-app.js';
 import { createTestUser, type TestUser } from '../../testing/test-users.js';
 import { ukDay as today } from '../../dates.js';
 import { createJudgedAssessment } from '../reports/testing/report-fixtures.js';
-import { exportAssessment, importAssessment, parseAssessmentExport } from './assessment-export.js';
+import { exportAssessment } from './assessment-export.js';
+import { parseAssessmentExport } from './assessment-export.schema.js';
+import { importAssessment } from './assessment-import.js';
 
 const SYSTEM = { kind: 'system', label: 'test' } as const;
 const SUMMARY = 'The service has promising prospects for improvement.\n\nCosts are not yet compared.';

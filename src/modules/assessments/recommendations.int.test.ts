@@ -7,7 +7,8 @@ import { createTestUser, type TestUser } from '../../testing/test-users.js';
 import { auditLog } from '../audit/audit.tables.js';
 import { createOrganisationsService } from '../organisations/organisations.service.js';
 import { createTestOrganisation } from '../organisations/testing/test-organisations.js';
-import { exportAssessment, importAssessment } from './assessment-export.js';
+import { exportAssessment } from './assessment-export.js';
+import { importAssessment } from './assessment-import.js';
 import { createAssessmentsService } from './assessments.service.js';
 import { createWorkspaceService } from './workspace.service.js';
 

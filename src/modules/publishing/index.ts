@@ -19,7 +19,12 @@ export { accuracyChecks, accuracyComments, publicReports } from './publishing.ta
 /** Registers the routes; returns the services. */
 export function registerPublishing(
   app: FastifyInstance,
-  deps: { db: Database; notify?: Notify; reports: Pick<ReportsService, 'publicFile'>; baseUrl: string },
+  deps: {
+    db: Database;
+    notify?: Notify;
+    reports: Pick<ReportsService, 'publicFile' | 'publicAnchor'>;
+    baseUrl: string;
+  },
 ) {
   const accuracy = createAccuracyService({ db: deps.db, notify: deps.notify });
   registerAccuracyApi(app, { accuracy });

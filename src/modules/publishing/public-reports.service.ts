@@ -11,7 +11,8 @@ import { loadAssessment } from '../assessments/index.js';
 import { OVERALL, pinnedFramework } from '../assessments/index.js';
 import { may, type AssessmentActor } from '../assessments/index.js';
 import { recordAudit } from '../audit/index.js';
-import { paragraphs } from '../reports/index.js';
+import { findBranding, paragraphs } from '../reports/index.js';
+import { plainDate } from '../../dates.js';
 import type { PublicFormat, ReportsService } from '../reports/index.js';
 import * as repo from './public-reports.repository.js';
 
@@ -32,7 +33,7 @@ const refused = (message: string) => new AppError('public_report_refused', 409, 
 
 export function createPublicReportsService(deps: {
   db: Database;
-  reports: Pick<ReportsService, 'publicFile'>;
+  reports: Pick<ReportsService, 'publicFile' | 'publicAnchor'>;
   baseUrl: string;
 }) {
   const { db } = deps;
@@ -141,18 +142,24 @@ export function createPublicReportsService(deps: {
     /** What a public report's page shows; 404 unless it is public now (a withdrawn one says why). */
     async page(id: string) {
       const row = await visible(id);
-      const [[rated], lead, summary] = await Promise.all([
+      const [[rated], lead, summary, branding, auditAnchor] = await Promise.all([
         ratings([row]),
         repo.leadName(db, id),
         repo.executiveSummaryText(db, id),
+        findBranding(db),
+        deps.reports.publicAnchor(id, publicUrl(id)),
       ]);
+      const published = row.publishedAt ? plainDate(row.publishedAt) : '';
       return {
         ...rated!,
         leadInspector: lead ?? null,
         executiveSummary: paragraphs(summary),
+        branding,
+        // The same words as the report's own citation (report.model.ts), and the anchor its stored files print.
         citation: {
           url: publicUrl(id),
-          text: `${row.organisationName}: ${row.serviceName}. ${row.title}, revision ${row.revision}, published ${row.publishedAt?.toISOString().slice(0, 10)}. ${publicUrl(id)}`,
+          text: `${branding.name ? `${branding.name}. ` : ''}${row.organisationName}: ${row.serviceName}. ${row.title}, revision ${row.revision}, published ${published}. ${publicUrl(id)}`,
+          auditAnchor: auditAnchor ?? null,
         },
       };
     },

@@ -32,4 +32,13 @@ describe('chart pictures for the Word report', () => {
     const other = await chartPicture(chart('Complaints upheld'));
     expect(other.png.equals(picture.png)).toBe(false);
   });
+
+  it('draws a chart once: the same SVG at the same width is the picture drawn before', async () => {
+    const first = await chartPicture(chart('Rent collected'));
+    expect(await chartPicture(chart('Rent collected'))).toBe(first);
+    expect(await chartPicture(chart('Rent collected'), 300)).not.toBe(first);
+    // One that cannot be drawn says why each time, and is not kept.
+    await expect(chartPicture('<p>not a chart</p>')).rejects.toThrow('no <svg> element');
+    await expect(chartPicture('<p>not a chart</p>')).rejects.toThrow('no <svg> element');
+  });
 });

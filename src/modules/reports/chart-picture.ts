@@ -4,6 +4,7 @@
  * use, so starting kloe does not load it) with the machine's fonts: the indicators module's ECharts SVGs
  * ask for "arial, sans-serif", and Liberation Sans has Arial's metrics, so labels keep their places.
  */
+import { createHash } from 'node:crypto';
 
 /** A4 less docx's default one-inch margins is 6.27 in, 602 px at Word's 96 px to the inch. */
 export const PAGE_WIDTH_PX = 600;
@@ -48,7 +49,29 @@ export const pictureSize = (size: { width: number; height: number }, width = PAG
   height: Math.round((width * size.height) / size.width),
 });
 
-export async function chartPicture(svg: string, width = PAGE_WIDTH_PX): Promise<ChartPicture> {
+/**
+ * Pictures drawn lately, by their SVG and width: drawing one costs about 25 ms of CPU (resvg loads the system
+ * fonts each time), and a report's charts come from a frozen snapshot, so every Word document of a draft
+ * would draw the same pictures again. The latest 64 are kept (a few MB), least recently used out first.
+ */
+const KEEP = 64;
+const drawn = new Map<string, Promise<ChartPicture>>();
+
+export function chartPicture(svg: string, width = PAGE_WIDTH_PX): Promise<ChartPicture> {
+  const key = `${width}:${createHash('sha256').update(svg).digest('hex')}`;
+  let picture = drawn.get(key);
+  if (picture) {
+    drawn.delete(key); // to the back: the most recently used
+  } else {
+    picture = draw(svg, width);
+    picture.catch(() => drawn.delete(key)); // a chart that cannot be drawn is tried again, and its error shown
+    if (drawn.size >= KEEP) drawn.delete(drawn.keys().next().value!);
+  }
+  drawn.set(key, picture);
+  return picture;
+}
+
+async function draw(svg: string, width: number): Promise<ChartPicture> {
   const { renderAsync } = await import('@resvg/resvg-js');
   const shown = pictureSize(svgSize(svg), width);
   const image = await renderAsync(svg, {

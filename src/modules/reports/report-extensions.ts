@@ -74,3 +74,34 @@ export async function loadExtensions(
   }
   return merged;
 }
+
+/**
+ * A source whose contribution depends only on what `key` names (e.g. a frozen snapshot), loaded once per key:
+ * the indicator charts are drawn by ECharts, about 8 ms each, and a report page with 20 of them spent most of
+ * its time drawing the same pictures again. The latest `max` keys are kept (least recently used out first);
+ * no key (undefined) loads afresh. What is kept is shared: callers never change it.
+ */
+export function memoisedSource(
+  source: ReportSource,
+  key: (assessmentId: string) => Promise<string | undefined>,
+  max = 32,
+): ReportSource {
+  const kept = new Map<string, Promise<Partial<ReportExtensions>>>();
+  return {
+    async load(assessmentId) {
+      const k = await key(assessmentId);
+      if (k === undefined) return source.load(assessmentId);
+      let loaded = kept.get(k);
+      if (loaded) {
+        kept.delete(k); // to the back: the most recently used
+      } else {
+        loaded = source.load(assessmentId);
+        // A failed load is not kept: the next request tries again.
+        loaded.catch(() => kept.delete(k));
+        if (kept.size >= max) kept.delete(kept.keys().next().value!);
+      }
+      kept.set(k, loaded);
+      return loaded;
+    },
+  };
+}

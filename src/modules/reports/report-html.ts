@@ -6,3 +6,8 @@ import type { ReportModel } from './report.model.js';
 export function renderReportDocument(env: nunjucks.Environment, report: ReportModel): string {
   return env.render('reports/views/report-document.njk', { report, css: REPORT_CSS });
 }
+
+/** The report as the report page shows it, inside kloe's layout (its title a level-2 heading). */
+export function renderReportFragment(env: nunjucks.Environment, report: ReportModel): string {
+  return env.render('reports/views/report-fragment.njk', { report });
+}

@@ -38,6 +38,19 @@ describe('PDF printer', () => {
     }
   });
 
+  it('prints one report after another, each in a fresh page made ahead of it', { timeout: 60_000 }, async () => {
+    const printer = createPdfPrinter({ chromiumPath: '/usr/bin/chromium', queueSize: 2 });
+    try {
+      const report = (text: string) => `<!doctype html><html lang="en"><title>${text}</title><p>${text}</p></html>`;
+      const texts = [];
+      for (const name of ['First report', 'Second report', 'Third report'])
+        texts.push(pdfText(await printer.print(report(name))));
+      expect(texts.map((t) => t.trim())).toEqual(['First report', 'Second report', 'Third report']);
+    } finally {
+      await printer.close();
+    }
+  });
+
   it(
     'answers 503 server_busy with Retry-After past its queue, and prints the others',
     { timeout: 60_000 },

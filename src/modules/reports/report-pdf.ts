@@ -7,10 +7,11 @@
  * used to cost, and six at once took 1.3 GB), printing a few reports at a time: past the queue the caller
  * gets 503 with Retry-After. Each report is printed in a fresh browser context with JavaScript off, and
  * every request but the report document itself is refused: whatever a report contains, printing it
- * cannot make the server fetch a URL.
+ * cannot make the server fetch a URL. The next report's context and page are made while nothing is being
+ * printed (a few hundred ms of chromium starting a renderer), so a PDF does not wait for them.
  */
 import { access, constants } from 'node:fs/promises';
-import type { Browser } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { createWorkQueue, serverBusy } from '../../concurrency/work-queue.js';
 import { AppError } from '../../errors.js';
 import type { PrintFrame } from './report-print-frame.js';
@@ -83,10 +84,34 @@ export function createPdfPrinter(options: PdfPrinterOptions) {
     return browser;
   }
 
-  async function print(html: string, frame?: PrintFrame): Promise<Buffer> {
+  interface Blank {
+    context: BrowserContext;
+    page: Page;
+  }
+  /** A fresh context and page, not yet used: made after each print for the next one. */
+  let spare: Promise<Blank | undefined> | undefined;
+
+  async function blank(): Promise<Blank> {
     const context = await (await current()).newContext({ javaScriptEnabled: false, serviceWorkers: 'block' });
+    return { context, page: await context.newPage() };
+  }
+
+  /** The spare page if it is still usable (its browser may have gone since), else a new one. */
+  async function take(): Promise<Blank> {
+    const waiting = spare;
+    spare = undefined;
+    const ready = await waiting;
+    if (ready && !ready.page.isClosed() && ready.context.browser()?.isConnected()) return ready;
+    return blank();
+  }
+
+  function prepareNext() {
+    spare = blank().catch(() => undefined); // a failure shows, with its reason, when the next PDF makes its own
+  }
+
+  async function print(html: string, frame?: PrintFrame): Promise<Buffer> {
+    const { context, page } = await take();
     try {
-      const page = await context.newPage();
       await page.route('**/*', (route) =>
         route.request().url() === REPORT_URL
           ? route.fulfill({
@@ -109,6 +134,7 @@ export function createPdfPrinter(options: PdfPrinterOptions) {
       });
     } finally {
       await context.close();
+      prepareNext();
     }
   }
 
@@ -121,6 +147,9 @@ export function createPdfPrinter(options: PdfPrinterOptions) {
     /** Waits for the PDFs being printed, then closes the browser (closing the app). */
     async close() {
       await queue.idle();
+      const unused = spare;
+      spare = undefined;
+      await (await unused)?.context.close().catch(() => undefined);
       const running = browser;
       browser = undefined;
       await (await running?.catch(() => undefined))?.close();

@@ -43,8 +43,8 @@ export function registerReportPages(
     id: string,
     state: FormState & { done?: string | undefined },
   ) {
-    const [report, summary, usable, executive] = await Promise.all([
-      reports.model(actor, id),
+    const [body, summary, usable, executive] = await Promise.all([
+      reports.pageBody(actor, id),
       assessments.summary(actor, id),
       templates.usableFor(actor, id),
       executiveSummaries.get(actor, id),
@@ -56,7 +56,8 @@ export function registerReportPages(
       breadcrumbs: [LIST_CRUMB, assessmentCrumb(assessment)],
       assessment,
       header: { ...assessment, organisationName, serviceName },
-      report,
+      report: { draft: body.draft },
+      reportBody: body.html,
       executive: { writable: executive.writable, text: state.values.text ?? executive.text },
       errors: state.errors,
       done: state.done,

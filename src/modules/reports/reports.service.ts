@@ -12,7 +12,7 @@ import type nunjucks from 'nunjucks';
 import type { Database } from '../../db/database.js';
 import { AppError } from '../../errors.js';
 import { loadAssessment } from '../assessments/index.js';
-import { publishAnchor } from '../audit/index.js';
+import { anchorText, publishAnchor } from '../audit/index.js';
 import type { ChainAnchor } from '../audit/index.js';
 import { exportAssessment } from '../assessments/index.js';
 import type { AssessmentActor } from '../assessments/index.js';
@@ -21,7 +21,7 @@ import { recommendationsRepository as recommendationsRepo } from '../assessments
 import { createWorkspaceService } from '../assessments/index.js';
 import { findingsCsv, ratingsCsv } from './report-csv.js';
 import { loadExtensions, type ReportSource } from './report-extensions.js';
-import { renderReportDocument } from './report-html.js';
+import { renderReportDocument, renderReportFragment } from './report-html.js';
 import type { PdfPrinter } from './report-pdf.js';
 import { printFrame } from './report-print-frame.js';
 import { buildReportModel, type ReportInput } from './report.model.js';
@@ -31,6 +31,7 @@ import { reportFiles } from './reports.tables.js';
 import { assessments } from '../../db/schema.js';
 import { templateData } from './template-data.js';
 import { findExecutiveSummary } from './executive-summary.service.js';
+import { findBranding } from './branding.service.js';
 import type { TemplateRenderer } from './template-renderer.js';
 
 export const REPORT_FORMATS = {
@@ -118,12 +119,13 @@ export function createReportsService(deps: ReportsServiceDeps) {
   /** Everything a report is made from; the access check is the workspace's. */
   async function gather(actor: AssessmentActor, id: string): Promise<ReportInput> {
     const overview = await workspace.overview(actor, id);
-    const [summary, team, recommendations, extensions, executiveSummary] = await Promise.all([
+    const [summary, team, recommendations, extensions, executiveSummary, branding] = await Promise.all([
       assessmentsRepo.findSummary(db, id),
       assessmentsRepo.listTeam(db, id),
       recommendationsRepo.listRecommendations(db, id),
       loadExtensions(sources, id),
       findExecutiveSummary(db, id),
+      findBranding(db),
     ]);
     return {
       assessment: overview.assessment,
@@ -139,6 +141,7 @@ export function createReportsService(deps: ReportsServiceDeps) {
       extensions,
       generatedAt: new Date(),
       executiveSummary: executiveSummary?.text ?? null,
+      branding,
       ...(baseUrl ? { citationUrl: `${baseUrl.replace(/\/$/, '')}/assessments/${id}/report` } : {}),
     };
   }
@@ -198,16 +201,34 @@ export function createReportsService(deps: ReportsServiceDeps) {
       made = (async () => {
         // The published file prints the audit chain's head, and kloe notes that it published it.
         const where = `the ${key} report of assessment ${id} (revision ${revision})`;
-        const bytes = await produce(await publishAnchor(db, where));
+        const anchor = await publishAnchor(db, where);
+        const bytes = await produce(anchor);
         await db
           .insert(reportFiles)
-          .values({ assessmentId: id, format: key, contentType, bytes, size: bytes.length, sha256: sha256(bytes) })
+          .values({
+            assessmentId: id,
+            format: key,
+            contentType,
+            bytes,
+            size: bytes.length,
+            sha256: sha256(bytes),
+            auditAnchor: anchor ? anchorText(anchor) : null,
+          })
           .onConflictDoNothing();
         return (await storedFile(id, key))!;
       })().finally(() => making.delete(name));
       making.set(name, made);
     }
     return made;
+  }
+
+  /** The anchor of a stored file (null when it has none), without its bytes; undefined when none is stored. */
+  async function storedAnchor(id: string, format: string) {
+    const [row] = await db
+      .select({ auditAnchor: reportFiles.auditAnchor })
+      .from(reportFiles)
+      .where(and(eq(reportFiles.assessmentId, id), eq(reportFiles.format, format)));
+    return row ? row.auditAnchor : undefined;
   }
 
   async function storedFile(id: string, format: string) {
@@ -218,11 +239,53 @@ export function createReportsService(deps: ReportsServiceDeps) {
     return row;
   }
 
+  /**
+   * The public version of a published report (see publicVariant), stored like the others under
+   * "public.html" and "public.pdf". The caller has checked that the report is public.
+   */
+  async function publicFile(id: string, format: PublicFormat, publicUrl: string | undefined): Promise<ReportFile> {
+    const { assessment } = await loadAssessment(db, PUBLIC_READER, id);
+    if (assessment.status !== 'published') throw new Error(`assessment ${id} is not published`);
+    const { ext, contentType } = REPORT_FORMATS[format];
+    const filename = reportFilename(assessment.title, assessment.revision, false, ext);
+    const row = await storedOrMade(id, assessment.revision, `public.${format}`, contentType, async (auditAnchor) =>
+      make(
+        PUBLIC_READER,
+        { ...publicVariant(await gather(PUBLIC_READER, id), publicUrl), ...(auditAnchor ? { auditAnchor } : {}) },
+        format,
+      ),
+    );
+    return { bytes: row.bytes, contentType: row.contentType, filename, sha256: row.sha256, stored: true };
+  }
+
   return {
     gather,
 
     async model(actor: AssessmentActor, id: string) {
       return buildReportModel(await gather(actor, id));
+    },
+
+    /**
+     * The report as the report page shows it. A published report's is the stored HTML, made (with the audit
+     * chain's head printed) on its first view, so the page never gathers and renders it again; a draft's
+     * is rendered now.
+     */
+    async pageBody(actor: AssessmentActor, id: string): Promise<{ html: string; draft: boolean }> {
+      const { assessment } = await loadAssessment(db, actor, id);
+      if (assessment.status !== 'published') {
+        return { html: renderReportFragment(views, buildReportModel(await gather(actor, id))), draft: true };
+      }
+      const row = await storedOrMade(
+        id,
+        assessment.revision,
+        'page.html',
+        REPORT_FORMATS.html.contentType,
+        async (auditAnchor) => {
+          const input = { ...(await gather(actor, id)), ...(auditAnchor ? { auditAnchor } : {}) };
+          return Buffer.from(renderReportFragment(views, buildReportModel(input)));
+        },
+      );
+      return { html: row.bytes.toString('utf8'), draft: false };
     },
 
     /**
@@ -259,6 +322,8 @@ export function createReportsService(deps: ReportsServiceDeps) {
       return { bytes: row.bytes, contentType: row.contentType, filename, sha256: row.sha256, stored: true };
     },
 
+    publicFile,
+
     /**
      * Renders and stores a published assessment's DOCX and PDF (RENDERED_ON_PUBLISHING) that are not stored
      * yet, so their first download is served from storage: the job added when the assessment is published.
@@ -283,22 +348,14 @@ export function createReportsService(deps: ReportsServiceDeps) {
     },
 
     /**
-     * The public version of a published report (see publicVariant), stored like the others under
-     * "public.html" and "public.pdf". The caller has checked that the report is public.
+     * The audit chain's head printed in the public report's stored HTML (made now if it was not yet), for
+     * the public page to show beside the citation; undefined for a file stored before anchors were kept.
      */
-    async publicFile(id: string, format: PublicFormat, publicUrl: string | undefined): Promise<ReportFile> {
-      const { assessment } = await loadAssessment(db, PUBLIC_READER, id);
-      if (assessment.status !== 'published') throw new Error(`assessment ${id} is not published`);
-      const { ext, contentType } = REPORT_FORMATS[format];
-      const filename = reportFilename(assessment.title, assessment.revision, false, ext);
-      const row = await storedOrMade(id, assessment.revision, `public.${format}`, contentType, async (auditAnchor) =>
-        make(
-          PUBLIC_READER,
-          { ...publicVariant(await gather(PUBLIC_READER, id), publicUrl), ...(auditAnchor ? { auditAnchor } : {}) },
-          format,
-        ),
-      );
-      return { bytes: row.bytes, contentType: row.contentType, filename, sha256: row.sha256, stored: true };
+    async publicAnchor(id: string, publicUrl: string | undefined): Promise<string | undefined> {
+      const existing = await storedAnchor(id, 'public.html');
+      if (existing !== undefined) return existing ?? undefined;
+      await publicFile(id, 'html', publicUrl);
+      return (await storedAnchor(id, 'public.html')) ?? undefined;
     },
   };
 }

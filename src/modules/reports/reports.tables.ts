@@ -18,12 +18,17 @@ export const reportFiles = pgTable(
     assessmentId: uuid('assessment_id')
       .notNull()
       .references(() => assessments.id, { onDelete: 'cascade' }),
-    /** html, docx, pdf, json, ratings.csv, findings.csv, or template:<template id> */
+    /**
+     * html, docx, pdf, json, ratings.csv, findings.csv, template:<template id>, public.html, public.pdf, or
+     * page.html (the report as the report page shows it, inside kloe's layout).
+     */
     format: text('format').notNull(),
     contentType: text('content_type').notNull(),
     bytes: bytea('bytes').notNull(),
     size: integer('size').notNull(),
     sha256: text('sha256').notNull(),
+    /** The audit chain's head printed in the file ("ENTRY:HASH"), shown again on the report's pages. */
+    auditAnchor: text('audit_anchor'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.assessmentId, t.format] })],
@@ -61,6 +66,20 @@ export const reportSummaries = pgTable('report_summaries', {
     .primaryKey()
     .references(() => assessments.id, { onDelete: 'cascade' }),
   text: text('text').notNull(),
+  updatedBy: text('updated_by').references(() => users.id),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/**
+ * The inspectorate's branding on every report: its name and logo (a PNG re-encoded by kloe from an
+ * administrator's upload). One row, id "inspectorate".
+ */
+export const reportBranding = pgTable('report_branding', {
+  id: text('id').primaryKey(),
+  name: text('name'),
+  logoPng: bytea('logo_png'),
+  logoWidth: integer('logo_width'),
+  logoHeight: integer('logo_height'),
   updatedBy: text('updated_by').references(() => users.id),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });
