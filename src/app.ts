@@ -113,6 +113,7 @@ import { resolveSecret } from './modules/system/index.js';
 import { checkDatabaseWrites } from './modules/system/index.js';
 import { publicFolder } from './paths.js';
 import { registerDrain } from './web/drain.js';
+import { trackRequestsInFlight } from './web/requests-in-flight.js';
 import { registerErrorHandlers } from './web/error-handler.js';
 import { registerInstallable } from './web/installable.js';
 import { createViewEnvironment } from './web/nunjucks.js';
@@ -190,6 +191,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
+  // Long work on the event loop (an indicator import on PGlite) gives way to the requests being answered.
+  const requestsInFlight = trackRequestsInFlight(app);
 
   // Before any route: from here on every route must declare config.access (see access.hooks.ts).
   const { db } = deps.database;
@@ -360,7 +363,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   registerComparisonApi(app, { comparison });
   // Recomputes after imports and at start run as jobs: once, on whichever node takes them.
   const recomputes = registerRecomputeJob({ jobs, database: deps.database, log: logError });
-  const indicators = createIndicatorsService({ database: deps.database, recomputes });
+  const indicators = createIndicatorsService({ database: deps.database, recomputes, requests: requestsInFlight });
   const trackRecord = createTrackRecordService({ db });
   registerTrackRecordApi(app, { trackRecord });
   registerTrackRecordPages(app, { trackRecord });

@@ -1,7 +1,8 @@
 /**
  * What every start does to a database before serving: built-in frameworks in, demo data on first run (KLOE_DEMO),
- * the first administrator. Indicator results left behind their values are recomputed by a job the server asks
- * for once it is ready (src/app.ts), so a start never waits for a recompute.
+ * indicator imports a crash interrupted finished or discarded, the first administrator. Indicator results left
+ * behind their values are recomputed by a job the server asks for once it is ready (src/app.ts), so a start
+ * never waits for a recompute.
  */
 import { defaultDemo, type Config } from './config.js';
 import type { DatabaseHandle } from './db/database.js';
@@ -10,6 +11,7 @@ import { createFirstRunService, type FirstRunOutcome } from './modules/accounts/
 import { demoParts } from './demo-parts.js';
 import { createDemoService } from './modules/demo/index.js';
 import { createFrameworksService } from './modules/frameworks/index.js';
+import { settleInterruptedImports } from './modules/indicators/index.js';
 
 export interface StartupReport {
   frameworks: { id: string; version: number; status: 'created' | 'unchanged' }[];
@@ -42,6 +44,7 @@ async function prepareNow(
   });
   const demoWanted = options.demo !== false && (config.demo ?? defaultDemo(config.env)) === 'first-run';
   const demo = demoWanted ? await demoService.loadOnFirstRun() : undefined;
+  await settleInterruptedImports(database.db);
   const accounts = createAccountsService({ db: database.db });
   const firstRun = await createFirstRunService({ db: database.db, accounts, config }).ensureAdministrator();
   return { frameworks: outcomes.map(({ id, version, status }) => ({ id, version, status })), demo, firstRun };

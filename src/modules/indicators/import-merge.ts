@@ -153,6 +153,13 @@ export async function withIndexesRebuilt<T>(tx: Database, work: () => Promise<T>
   return result;
 }
 
+/** Raises the values generation of indicators whose values an import changed (committed with them). */
+export async function markValuesChanged(tx: Database, indicatorIds: readonly string[]): Promise<void> {
+  await tx.execute(sql`
+    update indicator_definitions set values_generation = values_generation + 1
+    where id = any(${sql.param([...indicatorIds])}::uuid[])`);
+}
+
 const compare = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
 const byIndicatorOrganisationPeriod = (a: Change, b: Change) =>
   compare(a.indicator_id, b.indicator_id) || compare(a.code, b.code) || a.period_index - b.period_index;

@@ -1,7 +1,7 @@
 /**
- * The staging table an import's checked rows go into before they are merged into the values: filled by
- * COPY FROM STDIN on PostgreSQL (the bulk-load path, a stream fed while the file is still being read).
- * PGlite merges each batch straight from its arrays instead.
+ * The staging table an import's checked rows go into before they are merged into the values on PostgreSQL:
+ * a temporary table filled by COPY FROM STDIN (the bulk-load path, a stream fed while the file is still being
+ * read). PGlite stages into a table of its own, a slice at a time (import-journal.ts), from arrays (`unnested`).
  */
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
@@ -67,8 +67,8 @@ export async function copyBatches(copy: Writable, batches: AsyncIterable<readonl
 export const STAGED: SQL = sql`indicator_import`;
 
 /**
- * One batch as arrays unnested server-side, read by the merge statements directly (PGlite): no staging
- * table to fill and empty for each batch, so a step is two statements rather than four.
+ * One slice of rows as arrays unnested server-side (PGlite): what a slice is staged from, and what the
+ * merge statements read a slice of staged rows from.
  */
 export function unnested(rows: readonly ImportRow[]): SQL {
   return sql`(select * from unnest(

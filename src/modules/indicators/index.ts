@@ -10,6 +10,7 @@ export { registerComparatorGroupPages } from './comparator-groups.pages.js';
 export { createComparatorGroupsService } from './comparator-groups.service.js';
 export { registerIndicatorsApi } from './indicators.api.js';
 export { indicatorsDemo } from './indicators.demo.js';
+export { settleInterruptedImports } from './import-journal.js';
 export type { ImportStage } from './indicators.import.js';
 export { registerIndicatorPages } from './indicators.pages.js';
 export { WINDOW_LIMITS, recompute, recomputeBehind, setTrendWindow } from './indicators.recompute.js';

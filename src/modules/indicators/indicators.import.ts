@@ -1,14 +1,15 @@
 /**
- * Importing indicator values, all or nothing, in one transaction: the file is read and checked a batch at
- * a time; on PostgreSQL the checked rows go into a staging table as they come, through COPY FROM STDIN,
- * which the server parses while the next batch is read, and are merged into the values with set-based
- * SQL (import-merge.ts). Into an empty table (a first national load) the rows are copied straight in instead,
+ * Importing indicator values, all or nothing: the file is read and checked a batch at a time. On PostgreSQL,
+ * in one transaction, the checked rows go into a staging table as they come, through COPY FROM STDIN, which
+ * the server parses while the next batch is read, and are merged into the values with set-based SQL
+ * (import-merge.ts). Into an empty table (a first national load) the rows are copied straight in instead,
  * and an import that brings at least as many new values as the table holds is merged; both with the table's
- * indexes and keys set aside and built again after, and the values analyzed once committed. On PGlite, which works on the event loop, each small slice of a batch is merged
- * on its own, straight from its arrays, so no statement holds other requests for long. A bad row stops the writing (checking goes
- * on, to report every bad row) and the transaction is rolled back. Importing the same file again changes
- * nothing; a corrected value replaces the old one with an audit entry per indicator naming each change.
- * The affected indicators' results are then recomputed.
+ * indexes and keys set aside and built again after, and the values analyzed once committed. On PGlite, whose
+ * one connection holds every other query while a transaction is open, the rows are staged and merged in
+ * short transactions instead, with a journal that a start after a crash finishes or discards
+ * (import-journal.ts). A bad row stops the writing (checking goes on, to report every bad row) and nothing
+ * is kept. Importing the same file again changes nothing; a corrected value replaces the old one with an
+ * audit entry naming each change. The affected indicators' results are then recomputed.
  */
 import type { Writable } from 'node:stream';
 import { sql } from 'drizzle-orm';
@@ -24,14 +25,15 @@ import {
   analyzeValues,
   insertNew,
   lockValues,
-  probeKeysOneByOne,
+  markValuesChanged,
   updateChanged,
   valuesEmpty,
   withIndexesRebuilt,
   worthRebuilding,
   type Change,
 } from './import-merge.js';
-import { copyBatches, COPY_STAGING, COPY_VALUES, createStaging, STAGED, unnested } from './import-staging.js';
+import { beginImport, mergeImport, stageRows, type GiveWay } from './import-journal.js';
+import { copyBatches, COPY_STAGING, COPY_VALUES, createStaging, STAGED } from './import-staging.js';
 import { RowChecker, type ImportRow, type Lookups } from './import-validate.js';
 import { indicatorDefinitions } from './indicators.tables.js';
 import { recomputeBehind, yieldToEventLoop, type RecomputeOutcome } from './indicators.recompute.js';
@@ -50,8 +52,8 @@ export interface ImportOutcome {
 
 /**
  * Milliseconds spent reading the file, checking rows, loading them into the staging table (PostgreSQL:
- * waiting for the COPY, which runs alongside reading and checking; PGlite has no load, it merges from
- * each batch), merging them into the values, and auditing changes.
+ * waiting for the COPY, which runs alongside reading and checking; PGlite: staging each slice), merging
+ * them into the values, and auditing changes.
  */
 export interface ImportPhases {
   read: number;
@@ -93,13 +95,6 @@ async function lookups(db: Database): Promise<Lookups> {
   };
 }
 
-/**
- * Rows merged at a time where there is no COPY: PGlite runs each statement on the event loop, with
- * foreign-key checks and two indexes per row, so a batch stays small to keep each statement short and
- * requests answered between them.
- */
-const MERGE_BATCH = 250;
-
 async function timed<T>(phases: ImportPhases, phase: keyof ImportPhases, work: () => Promise<T>): Promise<T> {
   const started = performance.now();
   try {
@@ -130,14 +125,14 @@ export interface Written {
 }
 
 /**
- * Writes checked rows in one transaction; `batches` may be a stream that throws (a bad row), which
- * rolls everything back.
+ * Writes checked rows, all or nothing; `batches` may be a stream that throws (a bad row), which rolls
+ * everything back (PostgreSQL) or discards what was staged (PGlite).
  */
 export async function writeValues(
   database: Pick<DatabaseHandle, 'db' | 'copyTransaction'>,
   batches: AsyncIterable<readonly ImportRow[]> | Iterable<readonly ImportRow[]>,
   actor: UserActor | SystemActor,
-  options: { progress?: ImportProgress; phases?: ImportPhases } = {},
+  options: { progress?: ImportProgress; phases?: ImportPhases; giveWay?: GiveWay } = {},
 ): Promise<Written> {
   const phases = options.phases ?? noPhases();
   const seen = { rows: 0, indicatorIds: new Set<string>() };
@@ -165,17 +160,22 @@ export async function writeValues(
     if (bulk) await timed(phases, 'merge', () => analyzeValues(database.db));
     return written;
   }
-  return database.db.transaction(async (tx) => {
-    await lockValues(tx);
-    return finish(tx, await mergeSlices(tx, rows, phases));
+  // PGlite: short transactions, so other requests are answered while it runs (import-journal.ts).
+  const { db } = database;
+  const importId = await beginImport(db, actor);
+  await stageRows(db, importId, rows, phases, options.giveWay);
+  options.progress?.('writing', 0, seen.rows);
+  const merged = await mergeImport(db, importId, actor, phases, {
+    progress: (done) => options.progress?.('writing', done, seen.rows),
+    giveWay: options.giveWay,
   });
-}
-
-/** Raises the values generation of indicators whose values this import changed (committed with them). */
-async function markValuesChanged(tx: Database, indicatorIds: readonly string[]) {
-  await tx.execute(sql`
-    update indicator_definitions set values_generation = values_generation + 1
-    where id = any(${sql.param([...indicatorIds])}::uuid[])`);
+  return {
+    added: merged.added,
+    changed: merged.changed,
+    unchanged: seen.rows - merged.added - merged.changed,
+    indicatorIds: [...seen.indicatorIds],
+    phases,
+  };
 }
 
 /** What one way of writing did: values added, and values changed (for the audit). */
@@ -231,32 +231,13 @@ async function mergeStaged(load: CopyLoad): Promise<Step> {
   return step;
 }
 
-/**
- * PGlite: each small slice merged straight from its arrays. PGlite answers each statement synchronously,
- * so awaiting one lets no timer or request in: the loop is given back after every statement, or a step's
- * statements would hold it together.
- */
-async function mergeSlices(tx: Database, rows: AsyncIterable<readonly ImportRow[]>, phases: ImportPhases) {
-  const step: Step = { added: 0, changes: [] };
-  await probeKeysOneByOne(tx, true);
-  for await (const batch of rows)
-    for (let at = 0; at < batch.length; at += MERGE_BATCH) {
-      const source = unnested(batch.slice(at, at + MERGE_BATCH));
-      for (const change of await timed(phases, 'merge', () => updateChanged(tx, source))) step.changes.push(change);
-      await yieldToEventLoop();
-      step.added += await timed(phases, 'merge', () => insertNew(tx, source));
-      await yieldToEventLoop();
-    }
-  await probeKeysOneByOne(tx, false);
-  return step;
-}
-
 /** Reads, checks and writes a file (without recomputing); every bad row is reported and nothing is kept. */
 export async function loadIndicatorFile(
   database: Pick<DatabaseHandle, 'db' | 'copyTransaction'>,
   buffer: Buffer,
   actor: UserActor | SystemActor,
   progress?: ImportProgress,
+  giveWay: GiveWay = yieldToEventLoop,
 ): Promise<Written & { rows: number }> {
   const phases = noPhases();
   progress?.('reading', 0, 1);
@@ -270,7 +251,7 @@ export async function loadIndicatorFile(
       // Once a row is bad nothing will be kept, so the rest is only checked, not written.
       if (checker.problems.length === 0) yield rows;
       progress?.('checking', Math.round(next.value.progress * 100), 100);
-      await yieldToEventLoop();
+      await giveWay();
     }
     if (checker.problems.length > 0) throw new ImportRefusedError(checker.problems);
     if (checker.count === 0)
@@ -278,7 +259,7 @@ export async function loadIndicatorFile(
         { field: 'file', message: 'The file has no rows of values' },
       ]);
   }
-  const written = await writeValues(database, checked(), actor, { progress, phases });
+  const written = await writeValues(database, checked(), actor, { progress, phases, giveWay });
   for (const phase of Object.keys(phases) as (keyof ImportPhases)[]) phases[phase] = Math.round(phases[phase]);
   return { ...written, rows: checker.count };
 }
@@ -292,9 +273,9 @@ export async function importIndicatorFile(
   database: Pick<DatabaseHandle, 'db' | 'driver' | 'copyTransaction'>,
   buffer: Buffer,
   actor: UserActor | SystemActor,
-  options: { progress?: ImportProgress } = {},
+  options: { progress?: ImportProgress; giveWay?: GiveWay } = {},
 ): Promise<ImportOutcome> {
-  const written = await loadIndicatorFile(database, buffer, actor, options.progress);
+  const written = await loadIndicatorFile(database, buffer, actor, options.progress, options.giveWay);
   options.progress?.('recomputing', 0, written.indicatorIds.length);
   const outcome = await recomputeBehind(database);
   const { rows, added, changed, unchanged, phases } = written;

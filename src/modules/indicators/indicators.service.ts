@@ -23,6 +23,7 @@ import { readAll } from '../../db/read-all.js';
 import { trendWindow } from './indicators.recompute.js';
 import type { Recomputes } from './recompute-job.js';
 import type { IndicatorInput } from './indicators.schemas.js';
+import type { RequestsInFlight } from '../../web/requests-in-flight.js';
 import { neighboursOfSameType } from './neighbours.js';
 import { groupNotFound, membersOf } from './comparator-groups.service.js';
 
@@ -35,6 +36,9 @@ const forbidden = () => new AppError('forbidden', 403, 'You do not have permissi
 export const analysisNotFound = (id: string) =>
   notFound('organisation_not_found', `There is no organisation ${id}, or you may not see it`);
 
+/** How long an import waits, between two of its steps, for requests that arrived since it began. */
+const GIVE_WAY_MS = 100;
+
 /** An import's outcome, and whether the figures are being recalculated (a recompute job waits or runs). */
 export type ImportResult = ImportOutcome & { recalculating: boolean };
 
@@ -45,8 +49,10 @@ export function createIndicatorsService(deps: {
    * committed. Absent (the command line, where no server may be running), the import recomputes itself.
    */
   recomputes?: Recomputes;
+  /** The app's requests being answered: an import gives way to them between its steps (PGlite). */
+  requests?: RequestsInFlight;
 }) {
-  const { database, recomputes } = deps;
+  const { database, recomputes, requests } = deps;
   const { db } = database;
 
   /** Whether results are behind with a recompute waiting or running to bring them up to date. */
@@ -119,9 +125,20 @@ export function createIndicatorsService(deps: {
 
     async importFile(actor: Actor, buffer: Buffer, progress?: ImportProgress): Promise<ImportResult> {
       if (!mayManage(actor)) throw forbidden();
+      const since = performance.now();
+      const giveWay = requests ? () => requests.settled(since, GIVE_WAY_MS) : undefined;
       if (!recomputes)
-        return { ...(await importIndicatorFile(database, buffer, actor, { progress })), recalculating: false };
-      const { rows, added, changed, unchanged, phases } = await loadIndicatorFile(database, buffer, actor, progress);
+        return {
+          ...(await importIndicatorFile(database, buffer, actor, { progress, giveWay })),
+          recalculating: false,
+        };
+      const { rows, added, changed, unchanged, phases } = await loadIndicatorFile(
+        database,
+        buffer,
+        actor,
+        progress,
+        giveWay,
+      );
       // After the commit: a request lost here is made again at the next start or import (recompute-job.ts).
       await recomputes.request();
       return { rows, added, changed, unchanged, phases, recompute: undefined, recalculating: await underway() };

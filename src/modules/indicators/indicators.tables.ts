@@ -91,6 +91,39 @@ export const indicatorValues = pgTable(
   ],
 );
 
+/**
+ * An import on the embedded database (PGlite) while it runs (import-journal.ts): its checked rows are staged
+ * in short transactions, so the site keeps answering; once every row is checked it is `merging`, and its rows
+ * are merged into the values a slice at a time. An import found `staging` at start is discarded, one found
+ * `merging` is finished.
+ */
+export const indicatorImports = pgTable('indicator_imports', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  state: text('state', { enum: ['staging', 'merging'] }).notNull(),
+  /** Who imported: the audit entries written when an interrupted merge is finished at start name them. */
+  actor: jsonb('actor').notNull(),
+  startedAt: timestamp('started_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/**
+ * The staged rows of a running import, keyed as the values are: a merge takes the next slice in key order
+ * (mostly one indicator at a time) and deletes it in the same transaction. No foreign keys: the values'
+ * own keys check the rows when they are merged.
+ */
+export const indicatorImportRows = pgTable(
+  'indicator_import_rows',
+  {
+    importId: uuid('import_id').notNull(),
+    indicatorId: uuid('indicator_id').notNull(),
+    organisationId: uuid('organisation_id').notNull(),
+    periodIndex: integer('period_index').notNull(),
+    period: text('period').notNull(),
+    value: doublePrecision('value'),
+    quality: text('quality'),
+  },
+  (t) => [primaryKey({ columns: [t.importId, t.indicatorId, t.organisationId, t.periodIndex] })],
+);
+
 /** Quartiles of every indicator's values in every period, over all providers (filled by a recompute). */
 export const indicatorPeriodStats = pgTable(
   'indicator_period_stats',
