@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { AppError } from '../../errors.js';
 import { parseDateForm } from '../../web/date-input-fields.js';
 import { formErrorsFrom, problemsFromZod, type FormErrors } from '../../web/form-errors.js';
-import { CSRF_FIELD } from '../../web/security.js';
+import { withoutCsrf } from '../../web/form-post.js';
 import { currentUser, type UserActor } from '../accounts/index.js';
 import { assessmentForbidden } from './assessments.errors.js';
 import { assessmentCrumb, common, LIST_CRUMB } from './assessments.page-context.js';
@@ -26,9 +26,7 @@ const reasonQuery = z.object({ to: z.enum(['drafting']).default('drafting') });
 
 /** What was posted, one text a field, without the CSRF token. */
 function values(body: unknown): Record<string, string> {
-  const posted = formValues(body);
-  delete posted[CSRF_FIELD];
-  return posted as Record<string, string>;
+  return formValues(withoutCsrf(body)) as Record<string, string>;
 }
 
 const fieldProblems = (error: unknown) => (error instanceof AppError && error.problems.length > 0 ? error : undefined);

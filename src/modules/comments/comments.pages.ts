@@ -7,7 +7,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { AppError } from '../../errors.js';
 import { formErrorsFrom, problemsFromZod, type FormErrors } from '../../web/form-errors.js';
-import { CSRF_FIELD } from '../../web/security.js';
+import { withoutCsrf } from '../../web/form-post.js';
 import { currentUser, type UserActor } from '../accounts/index.js';
 import { assessmentCrumb, common, LIST_CRUMB } from '../assessments/index.js';
 import { routeConfigFor } from '../assessments/index.js';
@@ -20,9 +20,10 @@ type Posted = Record<string, string | string[]>;
 
 function posted(body: unknown): Posted {
   return Object.fromEntries(
-    Object.entries((body ?? {}) as Record<string, unknown>)
-      .filter(([name]) => name !== CSRF_FIELD)
-      .map(([name, value]) => [name, Array.isArray(value) ? value.map(String) : String(value ?? '')]),
+    Object.entries(withoutCsrf(body)).map(([name, value]) => [
+      name,
+      Array.isArray(value) ? value.map(String) : String(value ?? ''),
+    ]),
   );
 }
 const list = (value: string | string[] | undefined) =>

@@ -5,9 +5,8 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { AppError } from '../../errors.js';
-import { formErrorsFrom, problemsFromZod, type FormErrors } from '../../web/form-errors.js';
-import { CSRF_FIELD } from '../../web/security.js';
+import { formRefusal, type FormErrors } from '../../web/form-errors.js';
+import { withoutCsrf } from '../../web/form-post.js';
 import { currentUser, type UserActor } from '../accounts/index.js';
 import { assessmentCrumb, common, LIST_CRUMB } from '../assessments/index.js';
 import { routeConfigFor } from '../assessments/index.js';
@@ -108,11 +107,9 @@ export async function registerEvidenceRequestRoutes(
   }
 
   const refusal = (error: unknown) => {
-    if (error instanceof z.ZodError) return { status: 400, errors: formErrorsFrom(problemsFromZod(error)) };
-    if (error instanceof AppError && error.problems.length > 0) {
-      return { status: error.status, errors: formErrorsFrom(error.problems) };
-    }
-    throw error;
+    const refused = formRefusal(error);
+    if (!refused) throw error;
+    return refused;
   };
 
   routes.get(
@@ -130,9 +127,7 @@ export async function registerEvidenceRequestRoutes(
     async (request, reply) => {
       const actor = currentUser(request);
       const { id } = request.params;
-      const values = Object.fromEntries(
-        Object.entries((request.body ?? {}) as Record<string, unknown>).filter(([k]) => k !== CSRF_FIELD),
-      );
+      const values = withoutCsrf(request.body);
       try {
         await requests.create(actor, id, parseDateForm(requestBody, values, { dueOn: 'The date it is needed by' }));
         return reply.redirect(`/assessments/${id}/evidence/requests?done=requested`, 303);

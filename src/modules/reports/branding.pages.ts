@@ -5,10 +5,9 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { AppError } from '../../errors.js';
 import { registerUploadScope } from '../../files/multipart-uploads.js';
-import { formErrorsFrom, problemsFromZod, type FormErrors } from '../../web/form-errors.js';
-import { CSRF_FIELD } from '../../web/security.js';
+import { formRefusal, type FormErrors } from '../../web/form-errors.js';
+import { withoutCsrf } from '../../web/form-post.js';
 import { currentUser } from '../accounts/index.js';
 import { brandingBody } from './branding.schemas.js';
 import { brandingRoute } from './branding.policy.js';
@@ -49,21 +48,14 @@ export async function registerBrandingPages(app: FastifyInstance, deps: { brandi
       scope
         .withTypeProvider<ZodTypeProvider>()
         .post('/admin/branding', { config: brandingRoute, schema: { hide: true } }, async (request, reply) => {
-          const values = Object.fromEntries(
-            Object.entries((request.body ?? {}) as Record<string, unknown>).filter(([k]) => k !== CSRF_FIELD),
-          );
+          const values = withoutCsrf(request.body);
           try {
             await branding.save(currentUser(request), brandingBody.parse(values), request.uploads);
             return reply.redirect('/admin/branding?done=saved', 303);
           } catch (error) {
-            const problems =
-              error instanceof z.ZodError
-                ? { status: 400, list: problemsFromZod(error) }
-                : error instanceof AppError && error.problems.length > 0
-                  ? { status: error.status, list: error.problems }
-                  : undefined;
-            if (!problems) throw error;
-            return render(reply.status(problems.status), { values, errors: formErrorsFrom(problems.list) });
+            const refused = formRefusal(error);
+            if (!refused) throw error;
+            return render(reply.status(refused.status), { values, errors: refused.errors });
           }
         });
     },

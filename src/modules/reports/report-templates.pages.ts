@@ -5,14 +5,13 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { AppError } from '../../errors.js';
 import type { UserActor } from '../accounts/index.js';
 import { currentUser } from '../accounts/index.js';
 import { registerUploadScope } from '../../files/multipart-uploads.js';
 import type { OrganisationsService } from '../organisations/index.js';
 import { MEDIA_TYPES } from '../../files/file-types.js';
-import { formErrorsFrom, problemsFromZod, type FormErrors } from '../../web/form-errors.js';
-import { CSRF_FIELD } from '../../web/security.js';
+import { formRefusal, type FormErrors } from '../../web/form-errors.js';
+import { withoutCsrf } from '../../web/form-post.js';
 import { sendTemplateFile } from './report-templates.api.js';
 import { mayOn, routeConfigFor } from './report-templates.policy.js';
 import { templateParams, templateUploadBody } from './report-templates.schemas.js';
@@ -101,21 +100,14 @@ export async function registerReportTemplatePages(
           { config: routeConfigFor('manage'), schema: { hide: true } },
           async (request, reply) => {
             const actor = currentUser(request);
-            const values = Object.fromEntries(
-              Object.entries((request.body ?? {}) as Record<string, unknown>).filter(([k]) => k !== CSRF_FIELD),
-            );
+            const values = withoutCsrf(request.body);
             try {
               await templates.create(actor, templateUploadBody.parse(values), request.uploads);
               return reply.redirect('/report-templates?done=added', 303);
             } catch (error) {
-              const problems =
-                error instanceof z.ZodError
-                  ? { status: 400, list: problemsFromZod(error) }
-                  : error instanceof AppError && error.problems.length > 0
-                    ? { status: error.status, list: error.problems }
-                    : undefined;
-              if (!problems) throw error;
-              return render(reply.status(problems.status), actor, { values, errors: formErrorsFrom(problems.list) });
+              const refused = formRefusal(error);
+              if (!refused) throw error;
+              return render(reply.status(refused.status), actor, { values, errors: refused.errors });
             }
           },
         );
