@@ -110,14 +110,13 @@ describeEachDatabase('job queue', (driver) => {
   });
 
   it('makes a scheduled job once per occurrence, however many nodes run the schedule', async () => {
-    const ran: string[] = [];
+    // Which minute each run came in: a run may fall just before a minute turns, and the next occurrence
+    // then rightly runs within the wait below.
+    const ran: number[] = [];
     const [a, b] = [queue({ scheduleSeconds: 1 }), queue({ scheduleSeconds: 1 })];
-    for (const [node, q] of [
-      ['a', a],
-      ['b', b],
-    ] as const) {
+    for (const q of [a, b]) {
       q.handle('test.every', async () => {
-        ran.push(node);
+        ran.push(Math.floor(Date.now() / 60_000));
       });
       q.every('test.every', '* * * * *');
     }
@@ -125,7 +124,7 @@ describeEachDatabase('job queue', (driver) => {
     // Every minute: the first occurrence comes within a minute (and the schedule is looked at each second).
     while (ran.length === 0) await new Promise((resolve) => setTimeout(resolve, 200));
     await new Promise((resolve) => setTimeout(resolve, 3_000));
-    expect(ran).toHaveLength(1);
+    expect(ran.filter((minute) => minute === ran[0])).toHaveLength(1);
     expect(() => a.every('test.every', '* * * * *')).toThrow(/after the queue started/);
     expect(() => queue().every('test.unhandled', '* * * * *')).toThrow(/without a handler/);
   }, 120_000);
