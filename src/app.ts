@@ -76,7 +76,7 @@ import { registerFrameworkApi } from './modules/frameworks/index.js';
 import { registerFrameworkPages } from './modules/frameworks/index.js';
 import { createFrameworksService } from './modules/frameworks/index.js';
 import { registerHomePage } from './modules/home/index.js';
-import { registerNotifications } from './modules/notifications/index.js';
+import { notifyOverdueRequests, registerNotifications } from './modules/notifications/index.js';
 import { registerComments } from './modules/comments/index.js';
 import { registerMyWork } from './modules/work/index.js';
 import { accuracyPublishCheck, registerPublishing } from './modules/publishing/index.js';
@@ -311,8 +311,12 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     maxBytes: deps.config.evidence.maxBytes,
   });
   const requests = createEvidenceRequestsService({ db, evidence, limits: deps.config.evidence, notify });
-  // A request that passes its date unanswered becomes overdue (the webhook event), looked for by one node.
-  jobs.handle(OVERDUE_REQUESTS_JOB, async () => void (await requests.markOverdue()));
+  // A request that passes its date unanswered becomes overdue (the webhook event), and its requester and lead
+  // are told: looked for every 15 minutes by one node.
+  jobs.handle(OVERDUE_REQUESTS_JOB, async () => {
+    await requests.markOverdue();
+    await notifyOverdueRequests(db, notify);
+  });
   jobs.every(OVERDUE_REQUESTS_JOB, '*/15 * * * *');
   await registerEvidenceRequestRoutes(app, {
     requests,

@@ -16,8 +16,6 @@ import type { RequestInput } from './evidence.schemas.js';
 import { statementsIn, type EvidenceService } from './evidence.service.js';
 import { ukDay } from '../../dates.js';
 
-/** Today in the United Kingdom, as the date a request is due on is written. */
-
 /** The job, made on a schedule, that marks requests overdue. */
 export const OVERDUE_REQUESTS_JOB = 'evidence_request.mark_overdue';
 const OVERDUE_ACTOR = { kind: 'system', label: 'overdue evidence requests' } as const;

@@ -25,8 +25,6 @@ const PHOTO_TYPES: readonly FileType[] = ['jpeg', 'png'];
 
 const problem = (field: string, message: string) => new AppError('invalid_request', 400, message, [{ field, message }]);
 
-/** Today in the United Kingdom, as the evidence date. */
-
 export function createPhotosService(deps: {
   db: Database;
   evidence: Pick<EvidenceService, 'insertItem' | 'afterFilesStored'>;

@@ -6,15 +6,11 @@ import { registerNotificationsApi } from './notifications.api.js';
 import { registerUnreadCount } from './notifications.hooks.js';
 import { registerNotificationPages } from './notifications.pages.js';
 import { createNotificationsService } from './notifications.service.js';
-import { notifyOverdueRequests } from './overdue-requests.js';
 
 export type { Notify, NotificationInput, NotificationsService } from './notifications.service.js';
 export { createMailer, type Mailer } from './mailer.js';
 export { notifyOverdueRequests } from './overdue-requests.js';
 export { createNotificationsService } from './notifications.service.js';
-
-/** How often each process looks for evidence requests that have become overdue. */
-const SWEEP_MS = 60 * 60 * 1000;
 
 /** Registers the routes and the header's count, and returns the service other modules tell people through. */
 export function registerNotifications(
@@ -27,16 +23,7 @@ export function registerNotifications(
   registerUnreadCount(app, { notifications });
   registerNotificationsApi(app, { notifications });
   registerNotificationPages(app, { notifications });
-  const sweep = () =>
-    notifyOverdueRequests(deps.db, notifications.notify).catch((error) => log('overdue sweep', error));
-  let timer: NodeJS.Timeout | undefined;
-  app.addHook('onReady', async () => {
-    void sweep();
-    timer = setInterval(() => void sweep(), SWEEP_MS);
-    timer.unref();
-  });
   app.addHook('onClose', async () => {
-    clearInterval(timer);
     await mailer?.idle();
     mailer?.close();
   });

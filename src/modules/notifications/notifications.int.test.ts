@@ -184,7 +184,7 @@ describeEachDatabase('notifications, in kloe and by email', (driver) => {
     expect(forMember).toHaveLength(1);
     expect(forLead).toHaveLength(1);
     expect(forLead[0]!.text).toBe(
-      'The evidence request “Repairs policy” of Repairs inspection was due on 2020-01-01 and is still unanswered.',
+      'The evidence request “Repairs policy” of Repairs inspection was due on 1 January 2020 and is still unanswered.',
     );
     expect(overdue).toBeDefined();
   });

@@ -1,15 +1,13 @@
 /**
  * Evidence requests past their date and still open: their requester and the assessment's lead are told,
- * once per request (the notification's key), whichever process sweeps first.
+ * once per request (the notification's key), by the scheduled job that marks requests overdue (app.ts).
  */
 import { and, eq, lt, or } from 'drizzle-orm';
 import type { Database } from '../../db/database.js';
 import { assessments, assessmentTeam } from '../../db/schema.js';
 import { evidenceRequests } from '../../db/schema.js';
 import type { NotificationInput, Notify } from './notifications.service.js';
-import { ukDay } from '../../dates.js';
-
-/** Today in the United Kingdom, as due dates are written. */
+import { plainDate, ukDay } from '../../dates.js';
 
 export async function notifyOverdueRequests(db: Database, notify: Notify): Promise<number> {
   const rows = await db
@@ -45,7 +43,7 @@ export async function notifyOverdueRequests(db: Database, notify: Notify): Promi
       items.push({
         userId,
         kind: 'request_overdue',
-        text: `The evidence request “${r.what.slice(0, 120)}” of ${r.title} was due on ${r.dueOn} and is still unanswered.`,
+        text: `The evidence request “${r.what.slice(0, 120)}” of ${r.title} was due on ${plainDate(r.dueOn)} and is still unanswered.`,
         href: `/assessments/${r.assessmentId}/evidence/requests`,
         key: `request_overdue:${r.id}`,
       });

@@ -24,8 +24,6 @@ import type { AnswerInput, CommentInput, SendCheckInput } from './accuracy.schem
 
 export const SUMMARY_SECTION = 'summary';
 
-/** Today as a calendar date (UTC), to compare with deadlines. */
-
 /** Refused as the state of the check stands; `field` is the form field a page shows the message beside. */
 const refused = (message: string, field: string) =>
   new AppError('accuracy_check_refused', 409, message, [{ field, message }]);
