@@ -115,6 +115,8 @@ describe('factual accuracy and public reports, in chromium', () => {
       await lead.waitForURL(/moderation/);
 
       await lead.goto(`${server.url}${base}/factual-accuracy`);
+      expect(await seriousAccessibilityViolations(lead)).toEqual([]);
+      await screenshot(lead, 'publishing-accuracy-send');
       await fillDate(lead, 'deadline', today());
       await lead.getByLabel('Message to the organisation (optional)').fill('Please check the dates and figures.');
       await lead.getByRole('button', { name: 'Send the draft report' }).click();
