@@ -58,7 +58,7 @@ describe('suggestStatus', () => {
   it('is off track once overdue', () => {
     const overdue = suggestStatus(input({ today: '2027-01-02', readings: new Map([['SAT', reading(79)]]) }));
     expect(overdue.status).toBe('off_track');
-    expect(overdue.reasons[0]).toBe('It was due on 2027-01-01.');
+    expect(overdue.reasons[0]).toBe('It was due on 1 January 2027.');
   });
 
   it('puts a late milestone at risk, a month late off track, and a reached one neither', () => {

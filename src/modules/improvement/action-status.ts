@@ -6,6 +6,7 @@
  */
 import type { ActionStatus, IndicatorMeasure, Milestone } from './improvement.tables.js';
 import type { Polarity } from './plan-quality.js';
+import { plainDate } from '../../dates.js';
 
 /** The organisation's latest value of an indicator, and the period index the action's target period has. */
 export interface MeasureReading {
@@ -95,7 +96,7 @@ export function suggestStatus(input: StatusInput): SuggestedStatus {
     return result('done');
   }
   if (input.startDate && input.startDate > input.today) {
-    reasons.push(`It starts on ${input.startDate}.`);
+    reasons.push(`It starts on ${plainDate(input.startDate)}.`);
     return result('not_started');
   }
   if (!input.startDate && input.progressUpdates === 0) {
@@ -105,14 +106,14 @@ export function suggestStatus(input: StatusInput): SuggestedStatus {
 
   let status: ActionStatus = 'on_track';
   if (input.dueDate && input.dueDate < input.today) {
-    reasons.push(`It was due on ${input.dueDate}.`);
+    reasons.push(`It was due on ${plainDate(input.dueDate)}.`);
     status = 'off_track';
   }
   for (const m of input.milestones) {
     if (input.reached.has(m.title) || m.date >= input.today) continue;
     const late = days(m.date, input.today) > LATE_MILESTONE_DAYS;
     reasons.push(
-      `Milestone “${m.title}” (${m.date}) is not reached${late ? `, over ${LATE_MILESTONE_DAYS} days late` : ''}.`,
+      `Milestone “${m.title}” (${plainDate(m.date)}) is not reached${late ? `, over ${LATE_MILESTONE_DAYS} days late` : ''}.`,
     );
     status = worse(status, late ? 'off_track' : 'at_risk');
   }
