@@ -1,6 +1,6 @@
 /** The analysis table as CSV: one row per indicator and period, with its standing nationally and in the group. */
 import { spreadsheetCsv } from '../../files/spreadsheet-csv.js';
-import type { Analysis } from './analysis.js';
+import type { Analysis } from './analysis.types.js';
 
 export function analysisCsv(analysis: Analysis): string {
   const rows = analysis.indicators.flatMap((i) =>

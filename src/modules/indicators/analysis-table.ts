@@ -4,7 +4,7 @@
  * loop variables) would cost more than all the rest of the page's rendering. The template escapes and joins
  * them (`lines`).
  */
-import type { IndicatorAnalysis, Standing } from './analysis.js';
+import type { IndicatorAnalysis, Standing } from './analysis.types.js';
 import { formatFigure } from './figure-format.js';
 
 const standing = (s: Standing | null) => (s ? `${s.quartile} (${s.rank} of ${s.count})` : '–');

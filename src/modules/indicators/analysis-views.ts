@@ -11,7 +11,7 @@
  */
 import { immutableContent, RenderMemo } from '../../web/render-memo.js';
 import type { UserActor } from '../accounts/index.js';
-import type { Analysis } from './analysis.js';
+import type { Analysis } from './analysis.types.js';
 import { renderCharts } from './charts.js';
 import type { ComparatorGroupsService } from './comparator-groups.service.js';
 import { kloeFigures } from './kloe-figures.js';

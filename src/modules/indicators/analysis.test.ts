@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { buildAnalysis, type AnalysisInput } from './analysis.js';
+import { buildAnalysis } from './analysis.js';
+import type { AnalysisInput } from './analysis.types.js';
 import { kloeFigures } from './kloe-figures.js';
 
 const org = (n: number) => ({ id: `o${n}`, code: `O${n}`, name: `Org ${n}` });

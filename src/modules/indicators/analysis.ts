@@ -3,158 +3,24 @@
  * trend window with its rank and quartile among all providers (from the recompute) and within its
  * comparator group (worked out here: a group is small), its direction of travel and quartile movement;
  * and a summary that answers KLOE 4.2, 4.3, 4.4 and 5.2.3 against the group's median organisation.
- * The result is the `kloe-indicator-analysis/1` document: what the API returns and snapshots freeze.
+ * The result is the `kloe-indicator-analysis/1` document (analysis.types.ts): what the API returns and snapshots
+ * freeze.
  */
-import { periodLabel, type PeriodType } from './periods.js';
-import { median, normalCdf, quartilePosition, quartiles, ranks, score, type Direction } from './statistics.js';
-import type { IndicatorCategory, QualityFlag } from './indicators.tables.js';
-import type { Polarity } from './statistics.js';
-
-export const ANALYSIS_FORMAT = 'kloe-indicator-analysis/1';
-
-export interface DefinitionInput {
-  id: string;
-  code: string;
-  title: string;
-  unit: string;
-  polarity: Polarity;
-  target: number | null;
-  category: IndicatorCategory;
-  serviceArea: string;
-  periodType: PeriodType;
-}
-export interface ValueInput {
-  organisationId: string;
-  indicatorId: string;
-  periodIndex: number;
-  value: number | null;
-  quality: QualityFlag | null;
-}
-export interface PositionInput {
-  organisationId: string;
-  indicatorId: string;
-  periodIndex: number;
-  rank: number;
-  count: number;
-  quartile: number;
-}
-export interface TrendInput {
-  organisationId: string;
-  indicatorId: string;
-  direction: Direction;
-  slope: number | null;
-  change: number | null;
-  tolerance: number | null;
-  points: number;
-  mkS: number | null;
-  mkVariance: number | null;
-}
-export interface StatInput {
-  indicatorId: string;
-  periodIndex: number;
-  count: number;
-  q1: number;
-  median: number;
-  q3: number;
-}
-export interface OrganisationInput {
-  id: string;
-  code: string;
-  name: string;
-}
-export interface GroupInput {
-  name: string;
-  kind: 'type' | 'list' | 'nearest';
-  members: (OrganisationInput & { distance: number | null })[];
-}
-
-export interface AnalysisInput {
-  organisation: OrganisationInput;
-  asOf: Date;
-  window: number;
-  group: GroupInput;
-  definitions: readonly DefinitionInput[];
-  /** Values of the organisation and its group's members. */
-  values: readonly ValueInput[];
-  positions: readonly PositionInput[];
-  trends: readonly TrendInput[];
-  stats: readonly StatInput[];
-}
-
-export interface Standing {
-  rank: number;
-  count: number;
-  quartile: number;
-  q1: number;
-  median: number;
-  q3: number;
-}
-
-export interface PeriodFigures {
-  label: string;
-  index: number;
-  value: number | null;
-  quality: QualityFlag | null;
-  national: Standing | null;
-  group: Standing | null;
-}
-
-export interface IndicatorAnalysis {
-  code: string;
-  title: string;
-  unit: string;
-  polarity: Polarity;
-  target: number | null;
-  category: IndicatorCategory;
-  serviceArea: string;
-  periods: PeriodFigures[];
-  direction: Direction;
-  slope: number | null;
-  change: number | null;
-  tolerance: number | null;
-  mannKendall: { s: number; z: number; p: number } | null;
-  /** Quartiles moved up (positive) or down between the first and last period of the window, nationally. */
-  quartileMovement: number | null;
-}
-
-export interface Shares {
-  indicators: number;
-  improving: number;
-  stable: number;
-  declining: number;
-  insufficient: number;
-  shareImproving: number | null;
-  shareTopQuartile: number | null;
-}
-
-export interface VfmPoint {
-  code: string;
-  name: string;
-  self: boolean;
-  /** Mean national position (0 worst … 100 best) on cost indicators and on performance indicators, latest period. */
-  cost: number;
-  performance: number;
-}
-
-export interface Analysis {
-  format: typeof ANALYSIS_FORMAT;
-  asOf: string;
-  window: number;
-  organisation: { code: string; name: string };
-  group: { name: string; kind: GroupInput['kind']; members: { code: string; name: string; distance: number | null }[] };
-  indicators: IndicatorAnalysis[];
-  summary: {
-    all: Shares;
-    outcomes: Shares;
-    cost: Shares;
-    groupMedian: {
-      shareImproving: number | null;
-      shareTopQuartile: number | null;
-      outcomesShareImproving: number | null;
-    };
-    valueForMoney: VfmPoint[];
-  };
-}
+import { periodLabel } from './periods.js';
+import { median, normalCdf, quartilePosition, quartiles, ranks, score } from './statistics.js';
+import {
+  ANALYSIS_FORMAT,
+  type Analysis,
+  type AnalysisInput,
+  type DefinitionInput,
+  type IndicatorAnalysis,
+  type PeriodFigures,
+  type Shares,
+  type Standing,
+  type StatInput,
+  type TrendInput,
+  type VfmPoint,
+} from './analysis.types.js';
 
 /**
  * Rows found by organisation and indicator (then period), through maps keyed by the ids the rows hold:

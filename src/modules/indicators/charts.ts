@@ -7,7 +7,7 @@
  * table beside it (renderCharts).
  */
 import * as echarts from 'echarts';
-import type { Analysis } from './analysis.js';
+import type { Analysis } from './analysis.types.js';
 import { quadrantAlt, quadrantChart } from './quadrant-chart.js';
 import { formatFigure } from './figure-format.js';
 import { escapeXml, GOVUK, withoutInlineStyles } from './svg.js';

@@ -5,7 +5,7 @@ import { submitForm } from '../../testing/forms.js';
 import { useTestApp } from '../../testing/test-app.js';
 import { createTestUser, type TestUser } from '../../testing/test-users.js';
 import { createTestOrganisation } from '../organisations/testing/test-organisations.js';
-import type { Analysis } from './analysis.js';
+import type { Analysis } from './analysis.types.js';
 import { seedSmallSet } from './testing/small-national-set.js';
 
 const html = { accept: 'text/html' };

@@ -3,7 +3,7 @@
  * organisation's analysis against its comparator group or nearest neighbours) and the analysis's types.
  */
 export { createIndicatorsService, type IndicatorsService } from './indicators.service.js';
-export type { Analysis, IndicatorAnalysis, PeriodFigures, Standing } from './analysis.js';
+export type { Analysis, IndicatorAnalysis, PeriodFigures, Standing } from './analysis.types.js';
 
 export { registerComparatorGroupsApi } from './comparator-groups.api.js';
 export { registerComparatorGroupPages } from './comparator-groups.pages.js';

@@ -7,7 +7,7 @@
 import { desc, eq } from 'drizzle-orm';
 import type { Database } from '../../db/database.js';
 import type { IndicatorChart, ReportSource } from '../reports/index.js';
-import type { Analysis, IndicatorAnalysis } from './analysis.js';
+import type { Analysis, IndicatorAnalysis } from './analysis.types.js';
 import { lineChart, lineChartAlt, type LineSeries } from './charts.js';
 import { formatFigure } from './figure-format.js';
 import { quadrantAlt, quadrantChart } from './quadrant-chart.js';

@@ -4,7 +4,7 @@ import { describeEachDatabase } from '../../db/testing/test-database.js';
 import { cookiesFrom } from '../../testing/forms.js';
 import { useTestApp } from '../../testing/test-app.js';
 import { createTestUser, type TestUser } from '../../testing/test-users.js';
-import type { Analysis } from './analysis.js';
+import type { Analysis } from './analysis.types.js';
 import { insertIndicator } from './indicators.repository.js';
 import { indicatorValues } from './indicators.tables.js';
 import { seedSmallSet } from './testing/small-national-set.js';

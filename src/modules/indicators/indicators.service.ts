@@ -10,7 +10,8 @@ import type { UserActor } from '../accounts/index.js';
 import { recordAudit, type SystemActor } from '../audit/index.js';
 import { organisations } from '../../db/schema.js';
 import { attributeName } from '../organisations/index.js';
-import { buildAnalysis, type Analysis, type GroupInput } from './analysis.js';
+import { buildAnalysis } from './analysis.js';
+import type { Analysis, GroupInput } from './analysis.types.js';
 import {
   importIndicatorFile,
   loadIndicatorFile,

@@ -4,7 +4,7 @@
  * key indicators over three years, of this and comparable services), 4.4 and 5.2.3 (value for money over
  * time and costs compared with others).
  */
-import type { Analysis, Shares } from './analysis.js';
+import type { Analysis, Shares } from './analysis.types.js';
 
 export const PERFORMANCE_KLOES = ['4.2', '4.3', '4.4', '5.2.3'] as const;
 

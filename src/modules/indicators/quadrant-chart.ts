@@ -3,7 +3,7 @@
  * two halfway lines and a legend. Its scales never change, so ECharts' general layout, a large share of an
  * analysis page's CPU, buys nothing here.
  */
-import type { VfmPoint } from './analysis.js';
+import type { VfmPoint } from './analysis.types.js';
 import { escapeXml, GOVUK } from './svg.js';
 
 const WIDTH = 480;

@@ -5,7 +5,7 @@ import { useTestApp } from '../../testing/test-app.js';
 import { createTestUser, type TestUser } from '../../testing/test-users.js';
 import { createAssessmentsService } from '../assessments/assessments.service.js';
 import { createOrganisationsService } from '../organisations/organisations.service.js';
-import type { Analysis } from './analysis.js';
+import type { Analysis } from './analysis.types.js';
 import { importIndicatorFile } from './indicators.import.js';
 import { seedSmallSet } from './testing/small-national-set.js';
 

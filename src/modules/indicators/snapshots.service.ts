@@ -13,7 +13,7 @@ import { allow, loadAssessment } from '../assessments/index.js';
 import { pinnedFramework } from '../assessments/index.js';
 import { recordAudit } from '../audit/index.js';
 import { findKloe } from '../frameworks/index.js';
-import type { Analysis, IndicatorAnalysis } from './analysis.js';
+import type { Analysis, IndicatorAnalysis } from './analysis.types.js';
 import { indicatorSparkline } from './charts.js';
 import { formatFigure } from './figure-format.js';
 import type { IndicatorsService } from './indicators.service.js';
