@@ -1,125 +1,50 @@
 /**
  * HTML pages of assessments: the list (kind and status filters in a GET form), opening one, its
- * overview (details, team, progress through the KLOEs, status actions, history), the forms to change
- * its details and team, and the comparison of a self-assessment with an inspection of the same service.
+ * overview (details, team, progress through the KLOEs, status actions, history); the forms to change its
+ * details and team are in assessment-settings.pages.ts.
  * The KLOE workspace, scorecard and moderation pages are in workspace.pages.ts. Every form posts with
  * handleFormPost and redirects with a success banner (?done=…).
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { AppError, type FieldProblem } from '../../errors.js';
+import { AppError } from '../../errors.js';
 import { handleFormPost, type FormState } from '../../web/form-post.js';
 import { CONFIRMED, confirmPublishPath, confirmReopenPath } from './confirm.pages.js';
 import { hrefWithQuery, paginationFor } from '../../web/pagination.js';
-import type { AccountsService } from '../accounts/index.js';
 import { currentUser, type UserActor } from '../accounts/index.js';
-import type { FrameworksService } from '../frameworks/index.js';
-import type { OrganisationsService } from '../organisations/index.js';
 import { EditConflict } from './assessments.errors.js';
-import {
-  assessmentCrumb,
-  common,
-  HISTORY_LIMIT,
-  historyLabels,
-  LIST_CRUMB,
-  type AssessmentPageDeps,
-} from './assessments.page-context.js';
+import { common, HISTORY_LIMIT, historyLabels, LIST_CRUMB } from './assessments.page-context.js';
 import { historyEntries } from './assessment-history.js';
 import { kloeEntityId } from './workspace.service.js';
 import { mayCreate, routeConfigFor } from './assessments.policy.js';
-import type { AssessmentRow } from './assessments.repository.js';
 import { assessmentIdParams, KIND_LABELS, statusBody } from './assessments.schemas.js';
-import { ASSESSMENT_KINDS, ASSESSMENT_STATUSES, type AssessmentKind } from './assessments.tables.js';
+import { ASSESSMENT_KINDS, ASSESSMENT_STATUSES } from './assessments.tables.js';
 import {
-  FRAMEWORK_ID,
   STATUS_ACTIONS,
   asList,
-  detailsForm,
   donePageQuery,
   listPageQuery,
   newAssessmentForm,
   newFormField,
   reopenForm,
   scopeItems,
-  teamForm,
 } from './assessments.forms.js';
-import { plainDateTime } from '../../dates.js';
-
-/** What these pages need besides the assessments' own services: the choices their forms offer. */
-export interface AssessmentPagesDeps extends AssessmentPageDeps {
-  organisations: Pick<OrganisationsService, 'list' | 'listServices'>;
-  accounts: Pick<AccountsService, 'list'>;
-  frameworks: Pick<FrameworksService, 'getVersion'>;
-}
+import {
+  assessmentPageChoices,
+  headed,
+  PLANNED_DATES,
+  view,
+  type AssessmentPagesDeps,
+} from './assessments.page-choices.js';
+import { registerAssessmentSettingsPages } from './assessment-settings.pages.js';
 
 const PAGE_SIZE = 50;
-const view = (name: string) => `assessments/views/${name}.njk`;
-
-/** The planned dates, typed as GOV.UK date inputs, with their labels as a sentence starts them. */
-const PLANNED_DATES = { plannedStart: 'The planned start', plannedEnd: 'The planned end' };
 
 export function registerAssessmentPages(app: FastifyInstance, deps: AssessmentPagesDeps): void {
   const pages = app.withTypeProvider<ZodTypeProvider>();
-  const { assessments, workspace, organisations, accounts, frameworks } = deps;
+  const { assessments, workspace, accounts } = deps;
 
-  /** "Organisation — Service" for every service of the organisations the actor may see. */
-  async function serviceChoices(actor: UserActor) {
-    const { rows } = await organisations.list(actor, { limit: 200, offset: 0 });
-    const lists = await Promise.all(
-      rows.map(async (o) =>
-        (await organisations.listServices(actor, o.id)).map((s) => ({
-          value: `${o.id}:${s.id}`,
-          text: `${o.name} — ${s.name}`,
-        })),
-      ),
-    );
-    return { choices: lists.flat(), organisationNames: new Map(rows.map((o) => [o.id, o.name])) };
-  }
-
-  /** Who may be on a team: inspectors, and the organisation's members unless it is an inspection. */
-  async function peopleChoices(options: {
-    organisationId?: string;
-    kind?: AssessmentKind;
-    names?: Map<string, string>;
-  }) {
-    const people = (await accounts.list()).filter(
-      (p) =>
-        !p.disabledAt &&
-        (p.role === 'inspector' ||
-          (p.role === 'organisation_member' &&
-            options.kind !== 'inspection' &&
-            (options.organisationId === undefined || p.organisationId === options.organisationId))),
-    );
-    return people.map((p) => ({
-      value: p.id,
-      text:
-        p.role === 'inspector'
-          ? `${p.name} (inspector)`
-          : `${p.name} (${options.names?.get(p.organisationId ?? '') ?? 'organisation member'})`,
-    }));
-  }
-
-  async function latestFramework() {
-    return (await frameworks.getVersion(FRAMEWORK_ID)).document;
-  }
-
-  /** The assessment with the names the header shows. */
-  const headed = (d: { assessment: AssessmentRow; organisationName: string; serviceName: string }) => ({
-    ...d.assessment,
-    organisationName: d.organisationName,
-    serviceName: d.serviceName,
-  });
-
-  /** Says who changed the assessment first, and when, from its audit trail. */
-  async function conflictProblem(id: string, conflict: EditConflict, field: string): Promise<FieldProblem> {
-    const { entries } = await deps.audit.historyOf('assessment', id, { limit: 1 });
-    const who = entries[0]?.actorLabel ?? 'someone else';
-    const when = plainDateTime(entries[0]?.at ?? conflict.current.updatedAt);
-    return {
-      field,
-      message: `${who} changed this assessment on ${when}, after you opened this page. Their version is shown below: check it, then save again to replace it with yours`,
-    };
-  }
+  const { serviceChoices, peopleChoices, latestFramework, conflictProblem } = assessmentPageChoices(deps);
 
   // ---- The list -------------------------------------------------------------------------------------
 
@@ -364,165 +289,5 @@ export function registerAssessmentPages(app: FastifyInstance, deps: AssessmentPa
     },
   );
 
-  // ---- Details and team -----------------------------------------------------------------------------
-
-  async function renderDetails(
-    reply: FastifyReply,
-    detail: Awaited<ReturnType<typeof assessments.get>>,
-    state: FormState,
-    theirs?: AssessmentRow,
-  ) {
-    const { assessment } = detail;
-    const doc = (await workspace.overview(currentUser(reply.request), assessment.id)).doc;
-    return reply.render(view('details-form'), {
-      ...common,
-      ...state,
-      pageTitle: 'Change the assessment’s details',
-      breadcrumbs: [LIST_CRUMB, assessmentCrumb(assessment)],
-      header: headed(detail),
-      scopeItems: scopeItems(doc, state.values.scope),
-      askSharing: assessment.kind === 'inspection',
-      theirs: theirs
-        ? { ...theirs, scopeText: theirs.scope ? theirs.scope.join(', ') : 'The whole framework' }
-        : undefined,
-    });
-  }
-
-  const detailsValues = (a: AssessmentRow) => ({
-    version: String(a.version),
-    title: a.title,
-    plannedStart: a.plannedStart ?? '',
-    plannedEnd: a.plannedEnd ?? '',
-    scope: a.scope ?? [],
-    sharedWithOrganisation: a.sharedWithOrganisation ? 'yes' : '',
-  });
-
-  /** The assessment for a form that changes it: not found if invisible, forbidden unless they may manage it. */
-  async function forManaging(actor: UserActor, id: string) {
-    const detail = await assessments.get(actor, id);
-    if (!detail.can.manage) {
-      throw new AppError('forbidden', 403, 'You may not change this assessment’s details or team');
-    }
-    return detail;
-  }
-
-  pages.get(
-    '/assessments/:id/details',
-    { config: routeConfigFor('manage'), schema: { hide: true, params: assessmentIdParams } },
-    async (request, reply) => {
-      const detail = await forManaging(currentUser(request), request.params.id);
-      return renderDetails(reply, detail, { values: detailsValues(detail.assessment) });
-    },
-  );
-
-  pages.post(
-    '/assessments/:id/details',
-    { config: routeConfigFor('manage'), schema: { hide: true, params: assessmentIdParams } },
-    async (request, reply) => {
-      const actor = currentUser(request);
-      const detail = await forManaging(actor, request.params.id);
-      const { id } = detail.assessment;
-      let theirs: AssessmentRow | undefined;
-      return handleFormPost(reply, {
-        body: request.body,
-        schema: detailsForm(detail.assessment.kind),
-        dates: PLANNED_DATES,
-        save: async (data) => {
-          try {
-            await assessments.update(actor, id, data);
-          } catch (error) {
-            if (!(error instanceof EditConflict)) throw error;
-            theirs = (await assessments.get(actor, id)).assessment;
-            throw new AppError(error.code, 409, error.message, [await conflictProblem(id, error, 'title')]);
-          }
-          return `/assessments/${id}?done=updated`;
-        },
-        redisplay: (reply, state) =>
-          renderDetails(
-            reply,
-            detail,
-            theirs ? { ...state, values: { ...state.values, version: String(theirs.version) } } : state,
-            theirs,
-          ),
-      });
-    },
-  );
-
-  async function renderTeam(
-    reply: FastifyReply,
-    detail: Awaited<ReturnType<typeof assessments.get>>,
-    state: FormState,
-    conflicted = false,
-  ) {
-    const { assessment } = detail;
-    const people = await peopleChoices({ organisationId: assessment.organisationId, kind: assessment.kind });
-    // Whoever is on the team stays choosable, even if they would not be offered now.
-    for (const m of detail.team) {
-      if (!people.some((p) => p.value === m.userId)) people.push({ value: m.userId, text: m.name });
-    }
-    const members = new Set(asList(state.values.memberUserIds).map(String));
-    return reply.render(view('team-form'), {
-      ...common,
-      ...state,
-      pageTitle: 'Change the team',
-      breadcrumbs: [LIST_CRUMB, assessmentCrumb(assessment)],
-      header: headed(detail),
-      leadItems: [{ value: '', text: 'Choose the lead' }, ...people].map((p) => ({
-        ...p,
-        selected: p.value === state.values.leadUserId,
-      })),
-      memberItems: people.map((p) => ({ ...p, checked: members.has(p.value) })),
-      currentTeam: conflicted ? detail.team : undefined,
-    });
-  }
-
-  pages.get(
-    '/assessments/:id/team',
-    { config: routeConfigFor('manage'), schema: { hide: true, params: assessmentIdParams } },
-    async (request, reply) => {
-      const detail = await forManaging(currentUser(request), request.params.id);
-      return renderTeam(reply, detail, {
-        values: {
-          version: String(detail.assessment.version),
-          leadUserId: detail.team.find((m) => m.role === 'lead')?.userId ?? '',
-          memberUserIds: detail.team.filter((m) => m.role === 'member').map((m) => m.userId),
-        },
-      });
-    },
-  );
-
-  pages.post(
-    '/assessments/:id/team',
-    { config: routeConfigFor('manage'), schema: { hide: true, params: assessmentIdParams } },
-    async (request, reply) => {
-      const actor = currentUser(request);
-      const detail = await forManaging(actor, request.params.id);
-      const { id } = detail.assessment;
-      let current: Awaited<ReturnType<typeof assessments.get>> | undefined;
-      return handleFormPost(reply, {
-        body: request.body,
-        schema: teamForm,
-        save: async (data) => {
-          try {
-            await assessments.setTeam(actor, id, data);
-          } catch (error) {
-            if (!(error instanceof EditConflict)) throw error;
-            current = await assessments.get(actor, id);
-            throw new AppError(error.code, 409, error.message, [await conflictProblem(id, error, 'leadUserId')]);
-          }
-          return `/assessments/${id}?done=team`;
-        },
-        fieldFor: newFormField,
-        redisplay: (reply, state) =>
-          current
-            ? renderTeam(
-                reply,
-                current,
-                { ...state, values: { ...state.values, version: String(current.assessment.version) } },
-                true,
-              )
-            : renderTeam(reply, detail, state),
-      });
-    },
-  );
+  registerAssessmentSettingsPages(app, deps);
 }
