@@ -3,6 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, screenshot, seriousAccessibilityViolations } from './support/browser.js';
 import { fillDate } from './support/date-input.js';
 import { startServer, type RunningServer } from './support/server.js';
+import { openSharedTeamInspection } from './support/team-inspection.js';
 
 const DEMO_PASSWORD = 'kloe-demo-2026';
 /** This file's own inspection: unique, so that a second run on the same server finds only its own. */
@@ -57,25 +58,7 @@ describe('team history and the organisation’s side, in chromium', () => {
 
   it('shows the team’s actions in the overview history in plain words, with no id or JSON', async () => {
     lead = await signIn('lead.inspector@example.org');
-    await lead.goto(`${server.url}/assessments/new`);
-    await lead
-      .getByLabel('Service', { exact: true })
-      .selectOption({ label: 'Ashdown District Council — Housing repairs' });
-    await lead.getByLabel('Inspection', { exact: true }).check();
-    await lead.getByLabel('Title', { exact: true }).fill(TITLE);
-    await lead.getByRole('button', { name: 'Open assessment' }).click();
-    await lead.waitForURL(/\/assessments\/[0-9a-f-]{36}/);
-    inspection = new URL(lead.url()).pathname;
-    await lead.goto(`${server.url}${inspection}/details`);
-    await lead.getByLabel('Share this inspection with the organisation’s members').check();
-    await lead.getByRole('button', { name: 'Save changes' }).click();
-    await lead.waitForURL(/done=updated/);
-    await lead.getByRole('link', { name: 'Change the team' }).click();
-    await lead.getByLabel('Ian Fletcher (inspector)').check();
-    await lead.getByRole('button', { name: 'Save team' }).click();
-    await lead.waitForURL(/done=team/);
-    await lead.getByRole('button', { name: 'Start fieldwork' }).click();
-    await lead.waitForURL(/done=status-fieldwork/);
+    inspection = await openSharedTeamInspection(lead, server.url, TITLE);
 
     await lead.goto(`${server.url}${inspection}/assignments`);
     await lead.getByRole('link', { name: 'Assign KLOE 4.1', exact: true }).click();

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, screenshot, seriousAccessibilityViolations } from './support/browser.js';
 import { startServer, type RunningServer } from './support/server.js';
+import { openSharedTeamInspection } from './support/team-inspection.js';
 
 const DEMO_PASSWORD = 'kloe-demo-2026';
 const INSPECTION = 'Housing repairs inspection 2026';
@@ -64,27 +65,7 @@ describe('team work in chromium', () => {
     expect(await lead.locator('#challenges + ul').textContent()).toContain(INSPECTION);
     await accessible(lead, 'my-work');
 
-    // An inspection of this test's own, shared with the organisation, with Ian Fletcher on the team: other
-    // files of the run use the demo inspection, and their notifications must not count here.
-    await lead.goto(`${server.url}/assessments/new`);
-    await lead
-      .getByLabel('Service', { exact: true })
-      .selectOption({ label: 'Ashdown District Council — Housing repairs' });
-    await lead.getByLabel('Inspection', { exact: true }).check();
-    await lead.getByLabel('Title', { exact: true }).fill(TEAM_INSPECTION);
-    await lead.getByRole('button', { name: 'Open assessment' }).click();
-    await lead.waitForURL(/\/assessments\/[0-9a-f-]{36}/);
-    inspection = new URL(lead.url()).pathname;
-    await lead.goto(`${server.url}${inspection}/details`);
-    await lead.getByLabel('Share this inspection with the organisation’s members').check();
-    await lead.getByRole('button', { name: 'Save changes' }).click();
-    await lead.waitForURL(/done=updated/);
-    await lead.getByRole('link', { name: 'Change the team' }).click();
-    await lead.getByLabel('Ian Fletcher (inspector)').check();
-    await lead.getByRole('button', { name: 'Save team' }).click();
-    await lead.waitForURL(/done=team/);
-    await lead.getByRole('button', { name: 'Start fieldwork' }).click();
-    await lead.waitForURL(/done=status-fieldwork/);
+    inspection = await openSharedTeamInspection(lead, server.url, TEAM_INSPECTION);
     expect(await lead.locator('#kloe-board').textContent()).toContain('Drafting');
 
     await lead.getByRole('link', { name: 'Assignments', exact: true }).click();
