@@ -1,13 +1,16 @@
 import { defineConfig } from 'vitest/config';
 
+/** Browser test files that start a kloe server with settings of their own (single sign-on, publishing's logs). */
+const OWN_SERVER_FILES = ['e2e/sso.test.ts', 'e2e/publishing.test.ts'];
+
 // Three tiers, one runner: pure unit tests, integration tests against real databases
 // (PGlite and PostgreSQL), and browser tests driving Debian's chromium.
 export default defineConfig({
   test: {
     // Most integration tests wait: on PostgreSQL, a kloe child process, a job queue's poll or a retry's
     // delay. With three workers the integration tier's processes used half of one core, so more files run
-    // side by side than there are cores. `npm test` runs the two browser tiers (e2e, phone) at the same time,
-    // each in a Vitest of its own (package.json); they take the rest.
+    // side by side than there are cores. `npm test` runs the three browser tiers (e2e, phone, own-servers) at the
+    // same time, each in a Vitest of its own (package.json); they take the rest.
     maxWorkers: 5,
     // The usual report, then the ten slowest files of the run.
     reporters: ['default', './src/testing/slowest-files.reporter.ts'],
@@ -36,27 +39,32 @@ export default defineConfig({
       },
       browserProject('e2e', {
         include: ['e2e/**/*.test.ts'],
-        // The phone's page walks are a tier of their own, so that they run beside the rest (see below).
-        exclude: ['e2e/phone.test.ts'],
+        exclude: ['e2e/phone.test.ts', ...OWN_SERVER_FILES],
       }),
-      // Run as a Vitest of its own (`npm run test:phone`), so with a server of its own: its walks and the other
-      // browser files then run side by side without sharing the demo's people.
+      // The phone's page walks, as a Vitest of its own (`npm run test:phone`) with a server of its own: they
+      // run beside the other browser files without sharing the demo's people.
       browserProject('phone', { include: ['e2e/phone.test.ts'] }),
+      // Files that start a kloe server with settings of their own need no shared one (`npm run test:own-servers`).
+      browserProject('own-servers', { include: OWN_SERVER_FILES }, { sharedServer: false }),
     ],
   },
 });
 
 /**
- * A tier of browser tests: one kloe server for the tier's run (browser tests use no test database of their
- * own), its files one after another, as they share the demo's people, whose notifications and work lists
- * they count.
+ * A tier of browser tests: one kloe server for the tier's run unless its files start their own (browser tests
+ * use no test database of their own), its files one after another, as they share the demo's people, whose
+ * notifications and work lists they count.
  */
-function browserProject(name: string, files: { include: string[]; exclude?: string[] }) {
+function browserProject(
+  name: string,
+  files: { include: string[]; exclude?: string[] },
+  options: { sharedServer: boolean } = { sharedServer: true },
+) {
   return {
     test: {
       name,
       ...files,
-      globalSetup: ['e2e/support/shared-server.setup.ts'],
+      globalSetup: options.sharedServer ? ['e2e/support/shared-server.setup.ts'] : [],
       fileParallelism: false,
       // Limits for a hang, not for speed: beside the integration tier a page can take several times as
       // long as on an idle machine.
