@@ -117,7 +117,10 @@ describeEachDatabase('published report rendered by a job', (driver) => {
       reports.file(lead.actor, id, 'pdf'),
     ]);
     expect(prints).toBe(1);
-    expect(rendered).toEqual(['docx', 'pdf']);
+    // The job makes the DOCX; the PDF it makes, joins, or finds already stored by a download that got there
+    // first (which of the three depends on timing): whichever, it was printed once.
+    expect(rendered[0]).toBe('docx');
+    expect(['docx', 'pdf']).toEqual(expect.arrayContaining(rendered));
     expect(downloaded.bytes.toString()).toBe('%PDF-1.7 printed once');
     // Published once: asked again, nothing is made.
     expect(await reports.renderPublished(id)).toEqual([]);
