@@ -3,9 +3,8 @@ import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, screenshot, seriousAccessibilityViolations } from './support/browser.js';
 import { fillDate } from './support/date-input.js';
 import { startServer, type RunningServer } from './support/server.js';
-import { openSharedTeamInspection } from './support/team-inspection.js';
+import { openSharedTeamInspection, signInAs } from './support/team-inspection.js';
 
-const DEMO_PASSWORD = 'kloe-demo-2026';
 /** This file's own inspection: unique, so that a second run on the same server finds only its own. */
 const TITLE = `Team history check ${Date.now().toString(36)}`;
 const OPEN_REQUEST = `Repairs policy for ${TITLE}`;
@@ -31,16 +30,7 @@ describe('team history and the organisation’s side, in chromium', () => {
     await server?.stop();
   });
 
-  async function signIn(email: string): Promise<Page> {
-    const page = await (await browser.newContext()).newPage();
-    page.setDefaultTimeout(60_000);
-    await page.goto(`${server.url}/sign-in`);
-    await page.getByLabel('Email address').fill(email);
-    await page.getByLabel('Password', { exact: true }).fill(DEMO_PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL((url) => !url.pathname.startsWith('/sign-in'));
-    return page;
-  }
+  const signIn = (email: string) => signInAs(browser, server.url, email);
 
   async function accessible(page: Page, name: string) {
     await screenshot(page, `team-history-${name}`);

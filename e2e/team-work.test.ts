@@ -2,9 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, screenshot, seriousAccessibilityViolations } from './support/browser.js';
 import { startServer, type RunningServer } from './support/server.js';
-import { openSharedTeamInspection } from './support/team-inspection.js';
+import { openSharedTeamInspection, signInAs } from './support/team-inspection.js';
 
-const DEMO_PASSWORD = 'kloe-demo-2026';
 const INSPECTION = 'Housing repairs inspection 2026';
 const SELF_ASSESSMENT = 'Housing repairs self-assessment 2026';
 /** This file's own inspection: unique, so that a second run on the same server finds only its own. */
@@ -29,16 +28,7 @@ describe('team work in chromium', () => {
     await server?.stop();
   });
 
-  async function signIn(email: string): Promise<Page> {
-    const page = await (await browser.newContext()).newPage();
-    page.setDefaultTimeout(60_000); // a step that cannot happen fails, naming itself, rather than the whole test
-    await page.goto(`${server.url}/sign-in`);
-    await page.getByLabel('Email address').fill(email);
-    await page.getByLabel('Password', { exact: true }).fill(DEMO_PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL((url) => !url.pathname.startsWith('/sign-in'));
-    return page;
-  }
+  const signIn = (email: string) => signInAs(browser, server.url, email);
 
   async function accessible(page: Page, name: string) {
     await screenshot(page, `team-work-${name}`);

@@ -1,9 +1,27 @@
 /**
- * An inspection of a test's own, opened by the signed-in lead: of Ashdown's housing repairs, shared with the
- * organisation's members, with Ian Fletcher on the team, in fieldwork. Other files of the run use the demo
- * inspection, and their notifications and work lists must not count in the test's.
+ * Steps the team-work browser tests share: signing in as a demo person, and opening an inspection of the
+ * test's own (Ashdown's housing repairs, shared with the organisation's members, Ian Fletcher on the team, in
+ * fieldwork). Other files of the run use the demo inspection, and their notifications and work lists must not
+ * count in the test's.
  */
-import type { Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+
+const DEMO_PASSWORD = 'kloe-demo-2026';
+
+/**
+ * A page of its own, signed in as one of the demo's people. A step that cannot happen fails within 60 s,
+ * naming itself, rather than the whole test.
+ */
+export async function signInAs(browser: Browser, serverUrl: string, email: string): Promise<Page> {
+  const page = await (await browser.newContext()).newPage();
+  page.setDefaultTimeout(60_000);
+  await page.goto(`${serverUrl}/sign-in`);
+  await page.getByLabel('Email address').fill(email);
+  await page.getByLabel('Password', { exact: true }).fill(DEMO_PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL((url) => !url.pathname.startsWith('/sign-in'));
+  return page;
+}
 
 /** Opens it and returns its address (the page is left on its overview). */
 export async function openSharedTeamInspection(lead: Page, serverUrl: string, title: string): Promise<string> {
