@@ -6,12 +6,12 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Database } from '../../db/database.js';
 import { assessmentForbidden, assessmentNotFound, assessmentPublished } from './assessments.errors.js';
 import { may, type AssessmentAction, type AssessmentActor } from './assessments.policy.js';
-import * as repo from './assessments.repository.js';
+import { type AssessmentSummary, findAssessmentFor } from './assessments.repository.js';
 import type { TeamRole } from './assessments.tables.js';
 import { isUuid } from '../../db/ids.js';
 
 /** The assessment with the names pages show beside it, and the actor's place on its team. */
-export interface LoadedAssessment extends repo.AssessmentSummary {
+export interface LoadedAssessment extends AssessmentSummary {
   /** The actor's place on the team; undefined when they are not on it (or are the system). */
   teamRole: TeamRole | undefined;
 }
@@ -44,12 +44,12 @@ function findFor(db: Database, actor: AssessmentActor, id: string, lock: 'update
   const memo = requestMemo.getStore();
   if (!memo || lock) {
     memo?.clear();
-    return repo.findAssessmentFor(db, id, userId, { lock });
+    return findAssessmentFor(db, id, userId, { lock });
   }
   const key = `${id}/${userId ?? ''}`;
   let found = memo.get(key);
   if (!found) {
-    found = repo.findAssessmentFor(db, id, userId, {});
+    found = findAssessmentFor(db, id, userId, {});
     memo.set(key, found);
     found.catch(() => memo.delete(key));
   }

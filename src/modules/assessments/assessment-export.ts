@@ -14,7 +14,7 @@ import { OVERALL } from './assessment-framework.js';
 import { exportEvidence } from './assessment-export.evidence.js';
 import { exportReportParts } from './assessment-export.report.js';
 import type { AssessmentActor } from './assessments.policy.js';
-import * as repo from './assessments.repository.js';
+import { findUsers, listTeam } from './team.repository.js';
 import { recommendations } from './recommendations.tables.js';
 import {
   assessments,
@@ -64,7 +64,7 @@ export async function exportAssessment(
   const evidence = await exportEvidence(db, id, options.readFile);
   const reportParts = await exportReportParts(db, id);
   const [team, findingRows, judgementRows, rollUpRows, challengeRows, people, recommendationRows] = await Promise.all([
-    repo.listTeam(db, id),
+    listTeam(db, id),
     db
       .select({ finding: findings, email: users.email })
       .from(findings)
@@ -86,7 +86,7 @@ export async function exportAssessment(
       .innerJoin(users, eq(users.id, challenges.raisedBy))
       .leftJoin(resolver, eq(resolver.id, challenges.resolvedBy))
       .where(eq(challenges.assessmentId, id)),
-    repo.findUsers(
+    findUsers(
       db,
       [assessment.createdBy, assessment.publishedBy].filter((x): x is string => x !== null),
     ),

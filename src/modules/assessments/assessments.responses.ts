@@ -3,7 +3,8 @@
  * them from what the services return. Dates are ISO strings.
  */
 import { z } from 'zod';
-import type { AssessmentSummary, AssessmentRow, KloeJudgementRow, RollUpRow } from './assessments.repository.js';
+import type { AssessmentSummary, AssessmentRow } from './assessments.repository.js';
+import type { KloeJudgementRow, RollUpRow } from './judgements.repository.js';
 import { ASSESSMENT_KINDS, ASSESSMENT_STATUSES, FINDING_OUTCOMES } from './assessments.tables.js';
 import type { KloeState, RollUpState } from './workspace.service.js';
 

@@ -14,7 +14,19 @@ import { allow, loadAssessment, loadFor } from './assessment-access.js';
 import { expandScope, kloesInScope, pinnedFramework, rollUpNodes } from './assessment-framework.js';
 import { assessmentForbidden, EditConflict, invalidAssessmentInput, statusMoveRefused } from './assessments.errors.js';
 import { assessmentScope, mayCreate, permissionsOn, type AssessmentActor } from './assessments.policy.js';
-import * as repo from './assessments.repository.js';
+import {
+  type AssessmentRow,
+  type AssessmentSummary,
+  copyAsNextRevision,
+  insertAssessment,
+  listAssessments,
+  listRevisions,
+  type NewAssessment,
+  updateAssessment,
+} from './assessments.repository.js';
+import { findUsers, listTeam, replaceTeam } from './team.repository.js';
+import { insertKloeJudgements, insertRollUps } from './judgements.repository.js';
+import { countOpenChallenges } from './challenges.repository.js';
 import type {
   CreateAssessmentInput,
   ListAssessmentsQuery,
@@ -26,7 +38,7 @@ import type { AssessmentKind, AssessmentStatus, TeamRole } from './assessments.t
 import { missingFinalRatings, unexplainedFinalRatings } from './workspace.service.js';
 
 /** What the audit trail keeps of an assessment's own fields. */
-export function assessmentRecord(row: repo.AssessmentRow) {
+export function assessmentRecord(row: AssessmentRow) {
   const { id, revision, organisationId, serviceId, frameworkVersionId, kind, title, status, scope } = row;
   const { plannedStart, plannedEnd, sharedWithOrganisation } = row;
   return {
@@ -45,7 +57,7 @@ const MOVES: Record<AssessmentStatus, Partial<Record<AssessmentStatus, 'lead' | 
 
 /** Who may be on the team of an assessment of this kind and organisation. */
 function teamProblem(
-  person: Awaited<ReturnType<typeof repo.findUsers>>[number] | undefined,
+  person: Awaited<ReturnType<typeof findUsers>>[number] | undefined,
   kind: AssessmentKind,
   organisationId: string,
 ): string | undefined {
@@ -68,7 +80,7 @@ async function checkedTeam(
   organisationId: string,
 ): Promise<{ userId: string; role: TeamRole }[]> {
   const memberIds = [...new Set(members)].filter((id) => id !== lead);
-  const people = new Map((await repo.findUsers(db, [lead, ...memberIds])).map((p) => [p.id, p]));
+  const people = new Map((await findUsers(db, [lead, ...memberIds])).map((p) => [p.id, p]));
   const problems: FieldProblem[] = [];
   const leadProblem = teamProblem(people.get(lead), kind, organisationId);
   if (leadProblem) problems.push({ field: 'leadUserId', message: leadProblem });
@@ -91,7 +103,7 @@ function scopeOrRefuse(doc: Awaited<ReturnType<typeof pinnedFramework>>, refs: s
 }
 
 /** Someone else changed the assessment since the caller read it. */
-function assessmentConflict(row: repo.AssessmentRow) {
+function assessmentConflict(row: AssessmentRow) {
   return new EditConflict({
     version: row.version,
     updatedByLabel: null,
@@ -127,23 +139,17 @@ export function createAssessmentsService(deps: {
   const { db, revisionCopiers = [], publishChecks = [], onPublished = [] } = deps;
 
   /** Saves a change to the assessment's own fields at the version the caller saw, or says who got there first. */
-  async function updateAt(
-    tx: Database,
-    current: repo.AssessmentRow,
-    version: number,
-    values: Partial<repo.NewAssessment>,
-  ) {
-    const updated = await repo.updateAssessment(tx, current.id, version, values);
+  async function updateAt(tx: Database, current: AssessmentRow, version: number, values: Partial<NewAssessment>) {
+    const updated = await updateAssessment(tx, current.id, version, values);
     if (!updated) throw assessmentConflict(current);
     return updated;
   }
 
   return {
-    list: (actor: AssessmentActor, query: ListAssessmentsQuery) =>
-      repo.listAssessments(db, assessmentScope(actor), query),
+    list: (actor: AssessmentActor, query: ListAssessmentsQuery) => listAssessments(db, assessmentScope(actor), query),
 
     /** The assessment with its organisation's and service's names: what a page header shows. */
-    async summary(actor: AssessmentActor, id: string): Promise<repo.AssessmentSummary> {
+    async summary(actor: AssessmentActor, id: string): Promise<AssessmentSummary> {
       const loaded = await loadAssessment(db, actor, id);
       const { assessment, organisationName, serviceName, frameworkId, frameworkVersion } = loaded;
       return { assessment, organisationName, serviceName, frameworkId, frameworkVersion };
@@ -154,9 +160,9 @@ export function createAssessmentsService(deps: {
       const { teamRole, ...summary } = await loadAssessment(db, actor, id);
       const { assessment } = summary;
       const [team, revisions, openChallenges] = await Promise.all([
-        repo.listTeam(db, id),
-        repo.listRevisions(db, assessment.seriesId),
-        repo.countOpenChallenges(db, id),
+        listTeam(db, id),
+        listRevisions(db, assessment.seriesId),
+        countOpenChallenges(db, id),
       ]);
       return {
         ...summary,
@@ -196,7 +202,7 @@ export function createAssessmentsService(deps: {
       return db.transaction(async (tx) => {
         const team = await checkedTeam(tx, lead, input.memberUserIds ?? [], input.kind, input.organisationId);
         const id = randomUUID();
-        const row = await repo.insertAssessment(tx, {
+        const row = await insertAssessment(tx, {
           id,
           seriesId: id,
           organisationId: input.organisationId,
@@ -210,13 +216,13 @@ export function createAssessmentsService(deps: {
           sharedWithOrganisation: input.sharedWithOrganisation ?? false,
           createdBy: actor.kind === 'user' ? actor.userId : null,
         });
-        await repo.replaceTeam(tx, id, team);
-        await repo.insertKloeJudgements(
+        await replaceTeam(tx, id, team);
+        await insertKloeJudgements(
           tx,
           id,
           kloesInScope(doc, scope).map((leaf) => leaf.kloe.ref),
         );
-        await repo.insertRollUps(tx, id, rollUpNodes(doc, scope));
+        await insertRollUps(tx, id, rollUpNodes(doc, scope));
         await recordAudit(tx, {
           actor,
           action: 'assessment.created',
@@ -244,15 +250,15 @@ export function createAssessmentsService(deps: {
         }
         const values = Object.fromEntries(
           Object.entries({ ...fields, scope }).filter(([, value]) => value !== undefined),
-        ) as Partial<repo.NewAssessment>;
+        ) as Partial<NewAssessment>;
         const updated = await updateAt(tx, assessment, version, values);
         // KLOEs brought into scope get their (empty) judgement rows; ones taken out keep theirs, unshown.
-        await repo.insertKloeJudgements(
+        await insertKloeJudgements(
           tx,
           id,
           kloesInScope(doc, updated.scope).map((leaf) => leaf.kloe.ref),
         );
-        await repo.insertRollUps(tx, id, rollUpNodes(doc, updated.scope));
+        await insertRollUps(tx, id, rollUpNodes(doc, updated.scope));
         await recordAudit(tx, {
           actor,
           action: 'assessment.updated',
@@ -268,7 +274,7 @@ export function createAssessmentsService(deps: {
     async setTeam(actor: AssessmentActor, id: string, input: TeamInput) {
       return db.transaction(async (tx) => {
         const { assessment } = await loadFor(tx, actor, id, 'manage');
-        const before = await repo.listTeam(tx, id);
+        const before = await listTeam(tx, id);
         const team = await checkedTeam(
           tx,
           input.leadUserId,
@@ -277,7 +283,7 @@ export function createAssessmentsService(deps: {
           assessment.organisationId,
         );
         await updateAt(tx, assessment, input.version, {});
-        await repo.replaceTeam(tx, id, team);
+        await replaceTeam(tx, id, team);
         await recordAudit(tx, {
           actor,
           action: 'assessment.team_changed',
@@ -286,7 +292,7 @@ export function createAssessmentsService(deps: {
           before: { team: before.map(({ userId, role }) => ({ userId, role })) },
           after: { team },
         });
-        return repo.listTeam(tx, id);
+        return listTeam(tx, id);
       });
     },
 
@@ -316,7 +322,7 @@ export function createAssessmentsService(deps: {
         }
         allow(actor, needs, loaded);
         if (input.status === 'published') {
-          const open = await repo.countOpenChallenges(tx, id);
+          const open = await countOpenChallenges(tx, id);
           if (open > 0)
             throw statusMoveRefused(
               from,
@@ -374,11 +380,11 @@ export function createAssessmentsService(deps: {
         if (assessment.status !== 'published') {
           throw statusMoveRefused(assessment.status, 'a new revision', 'only a published assessment is reopened');
         }
-        const [latest] = await repo.listRevisions(tx, assessment.seriesId);
+        const [latest] = await listRevisions(tx, assessment.seriesId);
         if (latest!.id !== id) {
           throw statusMoveRefused('published', 'a new revision', `revision ${latest!.revision} is already open`);
         }
-        const next = await repo.copyAsNextRevision(tx, assessment);
+        const next = await copyAsNextRevision(tx, assessment);
         for (const copy of revisionCopiers) await copy(tx, assessment.id, next.id);
         await recordAudit(tx, {
           actor,

@@ -11,7 +11,8 @@ import type { RatingLevel } from '../frameworks/index.js';
 import { loadAssessment } from './assessment-access.js';
 import { statementsOf } from './assessment-framework.js';
 import { may, type AssessmentActor } from './assessments.policy.js';
-import * as repo from './assessments.repository.js';
+import { type AssessmentRow, otherAssessmentsOfService } from './assessments.repository.js';
+import { teamRoleOf } from './team.repository.js';
 import type { AssessmentKind, FindingOutcome } from './assessments.tables.js';
 import { createWorkspaceService, type KloeState, type RollUpState } from './workspace.service.js';
 
@@ -47,12 +48,12 @@ export interface StatementDifference {
 
 export interface Comparison {
   /** The assessment asked about. */
-  assessment: repo.AssessmentRow;
+  assessment: AssessmentRow;
   /** The two sides, or only the one asked about when there is nothing to compare it with. */
-  self: repo.AssessmentRow | undefined;
-  external: repo.AssessmentRow | undefined;
+  self: AssessmentRow | undefined;
+  external: AssessmentRow | undefined;
   /** The assessments of the other kind it may be compared with, most recently changed first. */
-  choices: repo.AssessmentRow[];
+  choices: AssessmentRow[];
   scale: RatingLevel[];
   /** KLOE rows. */
   rows: ComparisonRow[];
@@ -82,14 +83,14 @@ export function createComparisonService(deps: { db: Database }) {
   const workspace = createWorkspaceService({ db });
 
   /** The assessments of the other kind of the same service that the actor may see, most recent first. */
-  async function counterparts(actor: AssessmentActor, assessment: repo.AssessmentRow) {
+  async function counterparts(actor: AssessmentActor, assessment: AssessmentRow) {
     const kinds = otherKinds(assessment.kind);
-    const candidates = (await repo.otherAssessmentsOfService(db, assessment.serviceId, assessment.seriesId)).filter(
-      (row) => kinds.includes(row.kind),
+    const candidates = (await otherAssessmentsOfService(db, assessment.serviceId, assessment.seriesId)).filter((row) =>
+      kinds.includes(row.kind),
     );
-    const visible: repo.AssessmentRow[] = [];
+    const visible: AssessmentRow[] = [];
     for (const row of candidates) {
-      const teamRole = actor.kind === 'user' ? await repo.teamRoleOf(db, row.id, actor.userId) : undefined;
+      const teamRole = actor.kind === 'user' ? await teamRoleOf(db, row.id, actor.userId) : undefined;
       if (may(actor, 'view', row, teamRole)) visible.push(row);
     }
     return visible;

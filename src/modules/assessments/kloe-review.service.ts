@@ -18,7 +18,8 @@ import {
   kloeNotInAssessment,
 } from './assessments.errors.js';
 import { may, type AssessmentActor } from './assessments.policy.js';
-import * as assessmentsRepo from './assessments.repository.js';
+import type { AssessmentRow } from './assessments.repository.js';
+import { listTeam } from './team.repository.js';
 import * as repo from './kloe-review.repository.js';
 import { REVIEW_STATE_LABELS, type AssignInput, type MoveInput } from './kloe-review.schemas.js';
 import type { ReviewState } from './kloe-review.tables.js';
@@ -72,8 +73,8 @@ export function createKloeReviewService(deps: { db: Database; notify?: (items: N
   };
 
   /** The people who may hold or review a KLOE: the team, and the organisation's members on its own assessments. */
-  async function eligible(tx: Database, assessment: assessmentsRepo.AssessmentRow) {
-    const team = await assessmentsRepo.listTeam(tx, assessment.id);
+  async function eligible(tx: Database, assessment: AssessmentRow) {
+    const team = await listTeam(tx, assessment.id);
     const members =
       assessment.kind === 'inspection' ? [] : await repo.organisationMembers(tx, assessment.organisationId);
     const people = new Map<string, string>();
@@ -81,7 +82,7 @@ export function createKloeReviewService(deps: { db: Database; notify?: (items: N
     return [...people].map(([userId, name]) => ({ userId, name }));
   }
 
-  async function leafOf(tx: Database, assessment: assessmentsRepo.AssessmentRow, ref: string) {
+  async function leafOf(tx: Database, assessment: AssessmentRow, ref: string) {
     const doc = await pinnedFramework(tx, assessment.frameworkVersionId);
     const leaf = kloesInScope(doc, assessment.scope).find((l) => l.kloe.ref === ref);
     if (!leaf) throw kloeNotInAssessment(ref);
@@ -280,7 +281,7 @@ export function createKloeReviewService(deps: { db: Database; notify?: (items: N
       if (action === 'ready') {
         const reviewers = row.reviewerId
           ? [row.reviewerId]
-          : (await assessmentsRepo.listTeam(db, id)).filter((m) => m.role === 'lead').map((m) => m.userId);
+          : (await listTeam(db, id)).filter((m) => m.role === 'lead').map((m) => m.userId);
         for (const userId of reviewers.filter((u) => u !== me)) {
           notices.push({
             userId,

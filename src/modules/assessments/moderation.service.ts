@@ -12,7 +12,10 @@ import { allow, loadAssessment, loadFor } from './assessment-access.js';
 import { keyQuestionsInScope, kloesInScope, OVERALL, pinnedFramework } from './assessment-framework.js';
 import { assessmentForbidden, invalidAssessmentInput, statusMoveRefused } from './assessments.errors.js';
 import type { AssessmentActor } from './assessments.policy.js';
-import * as repo from './assessments.repository.js';
+import type { AssessmentRow } from './assessments.repository.js';
+import { listTeam } from './team.repository.js';
+import { findKloeJudgement, listRollUps, updateKloeJudgement, updateRollUp } from './judgements.repository.js';
+import { findChallenge, insertChallenge, listChallenges, resolveChallenge } from './challenges.repository.js';
 import type { ChallengeInput, ResolveChallengeInput } from './assessments.schemas.js';
 import { currentSuggestion, kloeEntityId } from './workspace.service.js';
 import { isUuid } from '../../db/ids.js';
@@ -32,7 +35,7 @@ export function createModerationService(deps: { db: Database; notify?: NotifyCha
   const { db } = deps;
 
   /** The ratings that can be challenged: the KLOEs, key questions in scope and the overall judgement. */
-  async function targets(tx: Database, assessment: repo.AssessmentRow) {
+  async function targets(tx: Database, assessment: AssessmentRow) {
     const doc = await pinnedFramework(tx, assessment.frameworkVersionId);
     return new Set([
       ...kloesInScope(doc, assessment.scope).map((leaf) => leaf.kloe.ref),
@@ -44,7 +47,7 @@ export function createModerationService(deps: { db: Database; notify?: NotifyCha
   return {
     async list(actor: AssessmentActor, id: string) {
       await loadAssessment(db, actor, id);
-      return repo.listChallenges(db, id);
+      return listChallenges(db, id);
     },
 
     async raise(actor: AssessmentActor, id: string, input: ChallengeInput) {
@@ -57,7 +60,7 @@ export function createModerationService(deps: { db: Database; notify?: NotifyCha
             { field: 'targetRef', message: `${input.targetRef} is not a rating of this assessment` },
           ]);
         }
-        const row = await repo.insertChallenge(tx, {
+        const row = await insertChallenge(tx, {
           assessmentId: id,
           targetRef: input.targetRef,
           comment: input.comment,
@@ -70,7 +73,7 @@ export function createModerationService(deps: { db: Database; notify?: NotifyCha
           entityId: kloeEntityId(id, input.targetRef),
           after: { challengeId: row.id, comment: row.comment },
         });
-        const leads = (await repo.listTeam(tx, id)).filter((m) => m.role === 'lead').map((m) => m.userId);
+        const leads = (await listTeam(tx, id)).filter((m) => m.role === 'lead').map((m) => m.userId);
         return { row, leads, title: assessment.title };
       });
       await deps.notify?.(
@@ -90,7 +93,7 @@ export function createModerationService(deps: { db: Database; notify?: NotifyCha
         const loaded = await loadAssessment(tx, actor, id, { lock: 'update' });
         allow(actor, 'lead', loaded);
         const challenge = isUuid(challengeId)
-          ? await repo.findChallenge(tx, id, challengeId, { forUpdate: true })
+          ? await findChallenge(tx, id, challengeId, { forUpdate: true })
           : undefined;
         if (!challenge) throw challengeNotFound(challengeId);
         if (challenge.status !== 'open') {
@@ -99,7 +102,7 @@ export function createModerationService(deps: { db: Database; notify?: NotifyCha
         const by = actor.kind === 'user' ? actor.userId : null;
         if (input.outcome === 'changed')
           await changeRating(tx, loaded.assessment, challenge.targetRef, input.rating!, input.reason, by);
-        const resolved = await repo.resolveChallenge(
+        const resolved = await resolveChallenge(
           tx,
           { assessmentId: id, id: challenge.id },
           { status: input.outcome, resolution: input.reason, resolvedBy: by },
@@ -136,7 +139,7 @@ export function createModerationService(deps: { db: Database; notify?: NotifyCha
 /** The lead's change of a challenged rating: the reason becomes its rationale. */
 async function changeRating(
   tx: Database,
-  assessment: repo.AssessmentRow,
+  assessment: AssessmentRow,
   targetRef: string,
   rating: string,
   reason: string,
@@ -156,11 +159,11 @@ async function changeRating(
   const rationaleSuggested = await currentSuggestion(tx, assessment, targetRef);
   const values = { finalRating: rating, rationale: reason, rationaleSuggested, updatedBy: by };
   if (isKloe) {
-    const current = (await repo.findKloeJudgement(tx, assessment.id, targetRef))!;
-    await repo.updateKloeJudgement(tx, assessment.id, targetRef, current.version, values);
+    const current = (await findKloeJudgement(tx, assessment.id, targetRef))!;
+    await updateKloeJudgement(tx, assessment.id, targetRef, current.version, values);
   } else {
-    const current = (await repo.listRollUps(tx, assessment.id)).find((r) => r.nodeRef === targetRef)!;
-    await repo.updateRollUp(tx, assessment.id, targetRef, current.version, values);
+    const current = (await listRollUps(tx, assessment.id)).find((r) => r.nodeRef === targetRef)!;
+    await updateRollUp(tx, assessment.id, targetRef, current.version, values);
   }
 }
 export type ModerationService = ReturnType<typeof createModerationService>;

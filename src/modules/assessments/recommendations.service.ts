@@ -10,7 +10,9 @@ import { loadAssessment, loadFor } from './assessment-access.js';
 import { kloesInScope, pinnedFramework } from './assessment-framework.js';
 import { EditConflict, invalidAssessmentInput } from './assessments.errors.js';
 import type { AssessmentActor } from './assessments.policy.js';
-import * as assessmentsRepo from './assessments.repository.js';
+import type { AssessmentRow } from './assessments.repository.js';
+import { userLabel } from './team.repository.js';
+import { listKloeJudgements } from './judgements.repository.js';
 import * as repo from './recommendations.repository.js';
 import type { RecommendationInput, UpdateRecommendationInput } from './recommendations.schemas.js';
 
@@ -27,11 +29,11 @@ function recommendationRecord(row: repo.RecommendationRow) {
  * The KLOEs must be in the assessment's scope and each area must be one recorded on its KLOE; a linked
  * area's KLOE is linked too. Returns the KLOE refs in framework order.
  */
-async function checkedLinks(db: Database, assessment: assessmentsRepo.AssessmentRow, input: RecommendationInput) {
+async function checkedLinks(db: Database, assessment: AssessmentRow, input: RecommendationInput) {
   const doc = await pinnedFramework(db, assessment.frameworkVersionId);
   const inScope = kloesInScope(doc, assessment.scope).map((leaf) => leaf.kloe.ref);
   const judgements = new Map(
-    (await assessmentsRepo.listKloeJudgements(db, assessment.id)).map((j) => [j.kloeRef, j.areasForImprovement]),
+    (await listKloeJudgements(db, assessment.id)).map((j) => [j.kloeRef, j.areasForImprovement]),
   );
   const problems: FieldProblem[] = [];
   input.kloeRefs.forEach((ref, i) => {
@@ -71,7 +73,7 @@ export function createRecommendationsService(deps: { db: Database }) {
       const { assessment } = await loadAssessment(db, actor, assessmentId);
       const [doc, judgements] = await Promise.all([
         pinnedFramework(db, assessment.frameworkVersionId),
-        assessmentsRepo.listKloeJudgements(db, assessmentId),
+        listKloeJudgements(db, assessmentId),
       ]);
       const areas = new Map(judgements.map((j) => [j.kloeRef, j.areasForImprovement]));
       return kloesInScope(doc, assessment.scope).map((leaf) => ({
@@ -125,7 +127,7 @@ export function createRecommendationsService(deps: { db: Database }) {
         if (!updated) {
           throw new EditConflict({
             version: before.version,
-            updatedByLabel: await assessmentsRepo.userLabel(tx, before.updatedBy),
+            updatedByLabel: await userLabel(tx, before.updatedBy),
             updatedAt: before.updatedAt,
             record: recommendationRecord(before),
           });

@@ -4,7 +4,7 @@
  * the API's save bodies, and a saved KLOE turned back into the fields. Pure.
  */
 import type { FieldProblem } from '../../errors.js';
-import type { FindingRow, KloeJudgementRow, RollUpRow } from './assessments.repository.js';
+import type { FindingRow, KloeJudgementRow, RollUpRow } from './judgements.repository.js';
 import { FINDING_OUTCOMES, type FindingOutcome } from './assessments.tables.js';
 
 export type FormValues = Record<string, string>;

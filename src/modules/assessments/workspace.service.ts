@@ -25,7 +25,21 @@ import {
 } from './assessment-framework.js';
 import { EditConflict, invalidAssessmentInput, kloeNotInAssessment } from './assessments.errors.js';
 import { permissionsOn, type AssessmentActor } from './assessments.policy.js';
-import * as repo from './assessments.repository.js';
+import type { AssessmentRow } from './assessments.repository.js';
+import { userLabel } from './team.repository.js';
+import {
+  type FindingRow,
+  findKloeJudgement,
+  type KloeJudgementRow,
+  type KloeWorkRow,
+  listFindings,
+  listKloeWork,
+  listRollUps,
+  type RollUpRow,
+  updateKloeJudgement,
+  updateRollUp,
+  upsertFindings,
+} from './judgements.repository.js';
 import type { SaveKloeInput, SaveRollUpInput } from './assessments.schemas.js';
 import type { FindingOutcome } from './assessments.tables.js';
 import { suggestKloeRating, type KloeSuggestion } from './best-fit.js';
@@ -43,7 +57,7 @@ async function refuseIfReviewed(tx: Database, id: string, ref: string) {
 export const kloeEntityId = (assessmentId: string, ref: string) => `${assessmentId}/${ref}`;
 export const rollUpEntityId = kloeEntityId;
 
-function outcomesOf(rows: repo.FindingRow[]): Map<string, FindingOutcome> {
+function outcomesOf(rows: FindingRow[]): Map<string, FindingOutcome> {
   return new Map(rows.map((row) => [row.statementRef, row.outcome]));
 }
 
@@ -91,8 +105,8 @@ function runRule(doc: FrameworkDocument, leaf: LeafKloe, outcomes: Map<string, F
 
 export interface KloeState {
   leaf: LeafKloe;
-  judgement: repo.KloeJudgementRow;
-  findings: repo.FindingRow[];
+  judgement: KloeJudgementRow;
+  findings: FindingRow[];
   suggestion: KloeSuggestion;
   judged: number;
   total: number;
@@ -101,20 +115,20 @@ export interface KloeState {
 export interface RollUpState {
   nodeRef: string;
   title: string;
-  judgement: repo.RollUpRow;
+  judgement: RollUpRow;
   suggestion: RollUpResult;
 }
 
 /** Every KLOE in scope with its findings, judgement and suggestion (what the KLOE workspace shows). */
-async function computeKloes(db: Database, assessment: repo.AssessmentRow) {
+async function computeKloes(db: Database, assessment: AssessmentRow) {
   const [doc, work] = await readAll(db, [
     () => pinnedFramework(db, assessment.frameworkVersionId),
-    () => repo.listKloeWork(db, assessment.id),
+    () => listKloeWork(db, assessment.id),
   ] as const);
   return { doc, kloes: kloeStates(doc, assessment, work) };
 }
 
-function kloeStates(doc: FrameworkDocument, assessment: repo.AssessmentRow, work: repo.KloeWorkRow[]): KloeState[] {
+function kloeStates(doc: FrameworkDocument, assessment: AssessmentRow, work: KloeWorkRow[]): KloeState[] {
   const byRef = new Map(work.map((row) => [row.judgement.kloeRef, row]));
   return kloesInScope(doc, assessment.scope).map((leaf) => {
     const { judgement, findings } = byRef.get(leaf.kloe.ref)!;
@@ -132,10 +146,10 @@ function kloeStates(doc: FrameworkDocument, assessment: repo.AssessmentRow, work
 }
 
 /** Every KLOE in scope, and the roll-ups above them (what the scorecard and the checks before publishing need). */
-async function computeState(db: Database, assessment: repo.AssessmentRow) {
+async function computeState(db: Database, assessment: AssessmentRow) {
   const [{ doc, kloes }, rollUpRows] = await readAll(db, [
     () => computeKloes(db, assessment),
-    () => repo.listRollUps(db, assessment.id),
+    () => listRollUps(db, assessment.id),
   ] as const);
   const rules = rulesOf(doc).rollUp;
   const rollUpRow = new Map(rollUpRows.map((row) => [row.nodeRef, row]));
@@ -173,7 +187,7 @@ function unrated({ kloes, keyQuestions, overall }: AssessmentState): string[] {
   ];
 }
 
-export async function missingFinalRatings(db: Database, assessment: repo.AssessmentRow): Promise<string[]> {
+export async function missingFinalRatings(db: Database, assessment: AssessmentRow): Promise<string[]> {
   return unrated(await computeState(db, assessment));
 }
 
@@ -188,12 +202,12 @@ function unexplained({ kloes, keyQuestions, overall }: AssessmentState): string[
   ];
 }
 
-export async function unexplainedFinalRatings(db: Database, assessment: repo.AssessmentRow): Promise<string[]> {
+export async function unexplainedFinalRatings(db: Database, assessment: AssessmentRow): Promise<string[]> {
   return unexplained(await computeState(db, assessment));
 }
 
 /** The suggestion a KLOE's, key question's or the overall rating is measured against now. */
-export async function currentSuggestion(db: Database, assessment: repo.AssessmentRow, ref: string) {
+export async function currentSuggestion(db: Database, assessment: AssessmentRow, ref: string) {
   const state = await computeState(db, assessment);
   const node = [
     ...state.kloes.map((k) => ({ ref: k.leaf.kloe.ref, suggestion: k.suggestion })),
@@ -242,7 +256,7 @@ function ratingProblems(
 }
 
 /** What the audit trail and a conflict answer keep of one KLOE's work. */
-function kloeRecord(judgement: repo.KloeJudgementRow, findings: repo.FindingRow[]) {
+function kloeRecord(judgement: KloeJudgementRow, findings: FindingRow[]) {
   const { strengths, areasForImprovement, exceeded, finalRating, rationale, version } = judgement;
   return {
     version,
@@ -263,12 +277,12 @@ export function createWorkspaceService(deps: { db: Database }) {
   const { db } = deps;
 
   async function kloeConflict(tx: Database, assessmentId: string, ref: string) {
-    const judgement = (await repo.findKloeJudgement(tx, assessmentId, ref))!;
+    const judgement = (await findKloeJudgement(tx, assessmentId, ref))!;
     return new EditConflict({
       version: judgement.version,
-      updatedByLabel: await repo.userLabel(tx, judgement.updatedBy),
+      updatedByLabel: await userLabel(tx, judgement.updatedBy),
       updatedAt: judgement.updatedAt,
-      record: kloeRecord(judgement, await repo.listFindings(tx, assessmentId, ref)),
+      record: kloeRecord(judgement, await listFindings(tx, assessmentId, ref)),
     });
   }
 
@@ -328,10 +342,10 @@ export function createWorkspaceService(deps: { db: Database }) {
         });
         if (problems.length > 0) throw invalidAssessmentInput('Check the findings', problems);
 
-        const before = await repo.findKloeJudgement(tx, id, ref);
+        const before = await findKloeJudgement(tx, id, ref);
         if (!before) throw kloeNotInAssessment(ref);
         if (before.version !== input.version) throw await kloeConflict(tx, id, ref);
-        const beforeFindings = await repo.listFindings(tx, id, ref);
+        const beforeFindings = await listFindings(tx, id, ref);
 
         // The suggestion the assessor's final rating is measured against is the one their own save produces.
         const outcomes = outcomesOf(beforeFindings);
@@ -350,7 +364,7 @@ export function createWorkspaceService(deps: { db: Database }) {
         if (ratingIssues.length > 0) throw invalidAssessmentInput('Check the rating', ratingIssues);
 
         const by = actor.kind === 'user' ? actor.userId : null;
-        const after = await repo.updateKloeJudgement(tx, id, ref, input.version, {
+        const after = await updateKloeJudgement(tx, id, ref, input.version, {
           strengths: input.strengths ?? before.strengths,
           areasForImprovement: input.areasForImprovement ?? before.areasForImprovement,
           exceeded,
@@ -364,7 +378,7 @@ export function createWorkspaceService(deps: { db: Database }) {
           return (old?.outcome ?? 'not_judged') !== f.outcome || (old?.note ?? null) !== (f.note ?? null);
         });
         const now = new Date();
-        await repo.upsertFindings(
+        await upsertFindings(
           tx,
           changedFindings.map((f) => ({
             assessmentId: id,
@@ -376,7 +390,7 @@ export function createWorkspaceService(deps: { db: Database }) {
             updatedAt: now,
           })),
         );
-        const afterFindings = await repo.listFindings(tx, id, ref);
+        const afterFindings = await listFindings(tx, id, ref);
         await recordAudit(tx, {
           actor,
           action: 'kloe.updated',
@@ -401,7 +415,7 @@ export function createWorkspaceService(deps: { db: Database }) {
         const conflict = async () =>
           new EditConflict({
             version: before.version,
-            updatedByLabel: await repo.userLabel(tx, before.updatedBy),
+            updatedByLabel: await userLabel(tx, before.updatedBy),
             updatedAt: before.updatedAt,
             record: { finalRating: before.finalRating, rationale: before.rationale },
           });
@@ -416,7 +430,7 @@ export function createWorkspaceService(deps: { db: Database }) {
         if (refused) throw refused;
         const issues = ratingProblems(state.doc, finalRating, node.suggestion.rating, explained.rationale);
         if (issues.length > 0) throw invalidAssessmentInput('Check the rating', issues);
-        const after = await repo.updateRollUp(tx, id, nodeRef, input.version, {
+        const after = await updateRollUp(tx, id, nodeRef, input.version, {
           finalRating,
           ...explained,
           updatedBy: actor.kind === 'user' ? actor.userId : null,

@@ -16,7 +16,7 @@ import { anchorText, publishAnchor } from '../audit/index.js';
 import type { ChainAnchor } from '../audit/index.js';
 import { exportAssessment } from '../assessments/index.js';
 import type { AssessmentActor } from '../assessments/index.js';
-import { assessmentsRepository as assessmentsRepo } from '../assessments/index.js';
+import { findSummary, listTeam } from '../assessments/index.js';
 import { recommendationsRepository as recommendationsRepo } from '../assessments/index.js';
 import { createWorkspaceService } from '../assessments/index.js';
 import { findingsCsv, ratingsCsv } from './report-csv.js';
@@ -120,8 +120,8 @@ export function createReportsService(deps: ReportsServiceDeps) {
   async function gather(actor: AssessmentActor, id: string): Promise<ReportInput> {
     const overview = await workspace.overview(actor, id);
     const [summary, team, recommendations, extensions, executiveSummary, branding] = await Promise.all([
-      assessmentsRepo.findSummary(db, id),
-      assessmentsRepo.listTeam(db, id),
+      findSummary(db, id),
+      listTeam(db, id),
       recommendationsRepo.listRecommendations(db, id),
       loadExtensions(sources, id),
       findExecutiveSummary(db, id),
