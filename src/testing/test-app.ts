@@ -32,7 +32,7 @@ export function useTestApp(
   let database: TestDatabase | undefined;
   let app: App | undefined;
   beforeAll(async () => {
-    database = await createTestDatabase(driver);
+    database = await createTestDatabase(driver, { reusable: true });
     await prepareDatabase(database, testConfig(config), { demo: options.demo ?? false });
     app = await buildApp({
       config: testConfig(config),

@@ -1,7 +1,9 @@
 /**
  * A fresh, migrated database per test file, on both drivers: PGlite in memory, loaded from the run's migrated
  * dump, and a throwaway database on the PostgreSQL server at TEST_DATABASE_URL (postgres-server.ts), copied
- * from the run's migrated template and dropped afterwards (migrated-databases.setup.ts makes both). Locally,
+ * from the run's migrated template and dropped afterwards (migrated-databases.setup.ts makes both). A test
+ * app's embedded database may be one an earlier file of the worker gave back, emptied (reusable-databases.ts).
+ * Locally,
  * PostgreSQL tests are skipped with a message when no server answers; in CI (CI=true) an unreachable server
  * fails the run instead.
  */
@@ -11,6 +13,7 @@ import { describe, inject } from 'vitest';
 import { IN_MEMORY, openDatabase } from '../client.js';
 import type { DatabaseHandle } from '../database.js';
 import { adminQuery, adminUrl, databaseUrl, isPostgresReachable } from './postgres-server.js';
+import { reusableDatabases } from './reusable-databases.js';
 
 export type Driver = 'pglite' | 'postgres';
 
@@ -25,9 +28,21 @@ function migratedDump(): Blob | undefined {
   return file ? new Blob([fs.readFileSync(file)]) : undefined;
 }
 
-export async function createTestDatabase(driver: Driver): Promise<TestDatabase> {
+/** This worker's emptied embedded databases, for the next file (reusable-databases.ts). */
+const embeddedShelf = reusableDatabases<TestDatabase>();
+
+/**
+ * A migrated database of its own for the caller. With `reusable`, an embedded one may be one an earlier file
+ * gave back, emptied, and closing it gives it back: for callers that close it only when they are done with it
+ * (useTestApp), never for a test of a database that has gone away.
+ */
+export async function createTestDatabase(driver: Driver, options: { reusable?: boolean } = {}): Promise<TestDatabase> {
   if (driver === 'pglite') {
-    return Object.assign(await openDatabase({ dataDir: IN_MEMORY, startFrom: migratedDump() }), { url: undefined });
+    const kept = options.reusable ? embeddedShelf.take() : undefined;
+    const database =
+      kept ?? Object.assign(await openDatabase({ dataDir: IN_MEMORY, startFrom: migratedDump() }), { url: undefined });
+    if (!kept) await embeddedShelf.note(database);
+    return options.reusable ? { ...database, close: () => embeddedShelf.give(database) } : database;
   }
   const name = `kloe_test_${randomBytes(6).toString('hex')}`;
   // A copy of the run's migrated template, when the run has one (a project without the global setup migrates).
