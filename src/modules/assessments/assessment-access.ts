@@ -2,7 +2,6 @@
  * Loading an assessment on behalf of someone: not found unless the policy lets them see it, and
  * forbidden when they may see it but not do what they ask. Every assessment service goes through here.
  */
-import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Database } from '../../db/database.js';
 import { assessmentForbidden, assessmentNotFound, assessmentPublished } from './assessments.errors.js';
 import { may, type AssessmentAction, type AssessmentActor } from './assessments.policy.js';
@@ -14,7 +13,15 @@ import { isUuid } from '../../db/ids.js';
 export interface LoadedAssessment extends AssessmentSummary {
   /** The actor's place on the team; undefined when they are not on it (or are the system). */
   teamRole: TeamRole | undefined;
+  /** Whom it was loaded for (a user id, or 'system'): what it says of the team and the policy is theirs. */
+  loadedFor: string;
 }
+
+/**
+ * An assessment a service is asked about: loaded already (an HTTP request's, attached by the visibility
+ * hook: assessments.hooks.ts), or its id (the CLI, other services, tests).
+ */
+export type AssessmentRef = LoadedAssessment | string;
 
 const WHAT: Record<AssessmentAction, string> = {
   view: 'see this assessment',
@@ -26,35 +33,8 @@ const WHAT: Record<AssessmentAction, string> = {
   challenge: 'challenge a rating: only a team member other than the lead may, during moderation',
 };
 
-/**
- * One page asks for the same assessment several times (the visibility hook, the service, the header, the
- * moderation list): within one request a read without a lock is answered from the first. A locked load
- * (a change is coming) always reads the row and empties the memo, so nothing after a change sees the row
- * as it was before it. Outside a request scope (CLI, tests calling services) nothing is remembered.
- */
-const requestMemo = new AsyncLocalStorage<Map<string, Promise<LoadedAssessment | undefined>>>();
-
-/** Runs `fn` (the rest of one HTTP request) with its own memo of loaded assessments. */
-export function withAssessmentMemo(fn: () => void): void {
-  requestMemo.run(new Map(), fn);
-}
-
-function findFor(db: Database, actor: AssessmentActor, id: string, lock: 'update' | 'share' | undefined) {
-  const userId = actor.kind === 'user' ? actor.userId : null;
-  const memo = requestMemo.getStore();
-  if (!memo || lock) {
-    memo?.clear();
-    return findAssessmentFor(db, id, userId, { lock });
-  }
-  const key = `${id}/${userId ?? ''}`;
-  let found = memo.get(key);
-  if (!found) {
-    found = findAssessmentFor(db, id, userId, {});
-    memo.set(key, found);
-    found.catch(() => memo.delete(key));
-  }
-  return found;
-}
+/** Whom an assessment is loaded for: a person by their user id, or the system. */
+const loadedForOf = (actor: AssessmentActor): string => (actor.kind === 'user' ? actor.userId : 'system');
 
 export async function loadAssessment(
   db: Database,
@@ -63,10 +43,29 @@ export async function loadAssessment(
   options: { lock?: 'update' | 'share' } = {},
 ): Promise<LoadedAssessment> {
   if (!isUuid(id)) throw assessmentNotFound(id);
-  const found = await findFor(db, actor, id, options.lock);
+  const found = await findAssessmentFor(db, id, actor.kind === 'user' ? actor.userId : null, options);
   if (!found || !may(actor, 'view', found.assessment, found.teamRole)) throw assessmentNotFound(id);
-  return found;
+  return { ...found, loadedFor: loadedForOf(actor) };
 }
+
+/**
+ * The assessment a read is about, for the actor: the one given when it was loaded for them, else loaded by
+ * its id. One loaded for someone else is refused, so that passing a record on never widens what is seen.
+ */
+export async function resolveAssessment(
+  db: Database,
+  actor: AssessmentActor,
+  ref: AssessmentRef,
+): Promise<LoadedAssessment> {
+  if (typeof ref === 'string') return loadAssessment(db, actor, ref);
+  if (ref.loadedFor !== loadedForOf(actor)) {
+    throw new Error(`Assessment ${ref.assessment.id} was loaded for ${ref.loadedFor}, not for ${loadedForOf(actor)}`);
+  }
+  return ref;
+}
+
+/** The id of the assessment a reference names. */
+export const assessmentIdOf = (ref: AssessmentRef): string => (typeof ref === 'string' ? ref : ref.assessment.id);
 
 /** Refuses what the actor may not do; a published assessment refuses every change with its own reason. */
 export function allow(actor: AssessmentActor, action: AssessmentAction, loaded: LoadedAssessment): void {

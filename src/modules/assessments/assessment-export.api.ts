@@ -14,6 +14,7 @@ import { assessmentExportSchema } from './assessment-export.schema.js';
 import { importAssessment } from './assessment-import.js';
 import { routeConfigFor } from './assessments.policy.js';
 import { assessmentIdParams } from './assessments.schemas.js';
+import { assessmentOf } from './assessments.hooks.js';
 
 export interface AssessmentExportApiDeps {
   db: Database;
@@ -63,7 +64,7 @@ export function registerAssessmentExportApi(app: FastifyInstance, deps: Assessme
       },
     },
     async (request, reply) => {
-      const document = await exportAssessment(db, currentUser(request), request.params.id, {
+      const document = await exportAssessment(db, currentUser(request), assessmentOf(request), {
         readFile: request.query.withFiles ? (sha256) => storage.read(sha256) : undefined,
       });
       return reply

@@ -9,7 +9,7 @@ import type { Database } from '../../db/database.js';
 import { users } from '../../db/schema.js';
 import { frameworkVersions } from '../../db/schema.js';
 import { organisations, services } from '../../db/schema.js';
-import { loadAssessment } from './assessment-access.js';
+import { resolveAssessment, type AssessmentRef } from './assessment-access.js';
 import { OVERALL } from './assessment-framework.js';
 import { exportEvidence } from './assessment-export.evidence.js';
 import { exportReportParts } from './assessment-export.report.js';
@@ -41,10 +41,11 @@ const byNode = (a: string, b: string) => (a === OVERALL ? (b === OVERALL ? 0 : 1
 export async function exportAssessment(
   db: Database,
   actor: AssessmentActor,
-  id: string,
+  assessmentRef: AssessmentRef,
   options: ExportOptions = {},
 ): Promise<AssessmentExport> {
-  const { assessment } = await loadAssessment(db, actor, id);
+  const { assessment } = await resolveAssessment(db, actor, assessmentRef);
+  const id = assessment.id;
   const resolver = alias(users, 'resolver');
   const [context] = await db
     .select({

@@ -8,7 +8,9 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { AppError } from '../../errors.js';
 import { handleFormPost, type FormState } from '../../web/form-post.js';
 import { currentUser, type UserActor } from '../accounts/index.js';
+import type { LoadedAssessment } from './assessment-access.js';
 import { EditConflict } from './assessments.errors.js';
+import { assessmentOf } from './assessments.hooks.js';
 import { assessmentCrumb, common, LIST_CRUMB } from './assessments.page-context.js';
 import {
   assessmentPageChoices,
@@ -34,7 +36,7 @@ export function registerAssessmentSettingsPages(app: FastifyInstance, deps: Asse
     theirs?: AssessmentRow,
   ) {
     const { assessment } = detail;
-    const doc = (await workspace.overview(currentUser(reply.request), assessment.id)).doc;
+    const doc = (await workspace.overview(currentUser(reply.request), assessmentOf(reply.request))).doc;
     return reply.render(view('details-form'), {
       ...common,
       ...state,
@@ -59,8 +61,8 @@ export function registerAssessmentSettingsPages(app: FastifyInstance, deps: Asse
   });
 
   /** The assessment for a form that changes it: not found if invisible, forbidden unless they may manage it. */
-  async function forManaging(actor: UserActor, id: string) {
-    const detail = await assessments.get(actor, id);
+  async function forManaging(actor: UserActor, loaded: LoadedAssessment) {
+    const detail = await assessments.get(actor, loaded);
     if (!detail.can.manage) {
       throw new AppError('forbidden', 403, 'You may not change this assessment’s details or team');
     }
@@ -71,7 +73,7 @@ export function registerAssessmentSettingsPages(app: FastifyInstance, deps: Asse
     '/assessments/:id/details',
     { config: routeConfigFor('manage'), schema: { hide: true, params: assessmentIdParams } },
     async (request, reply) => {
-      const detail = await forManaging(currentUser(request), request.params.id);
+      const detail = await forManaging(currentUser(request), assessmentOf(request));
       return renderDetails(reply, detail, { values: detailsValues(detail.assessment) });
     },
   );
@@ -81,7 +83,7 @@ export function registerAssessmentSettingsPages(app: FastifyInstance, deps: Asse
     { config: routeConfigFor('manage'), schema: { hide: true, params: assessmentIdParams } },
     async (request, reply) => {
       const actor = currentUser(request);
-      const detail = await forManaging(actor, request.params.id);
+      const detail = await forManaging(actor, assessmentOf(request));
       const { id } = detail.assessment;
       let theirs: AssessmentRow | undefined;
       return handleFormPost(reply, {
@@ -93,6 +95,7 @@ export function registerAssessmentSettingsPages(app: FastifyInstance, deps: Asse
             await assessments.update(actor, id, data);
           } catch (error) {
             if (!(error instanceof EditConflict)) throw error;
+            // Their version, read again: the one this request started with may be older.
             theirs = (await assessments.get(actor, id)).assessment;
             throw new AppError(error.code, 409, error.message, [await conflictProblem(id, error, 'title')]);
           }
@@ -141,7 +144,7 @@ export function registerAssessmentSettingsPages(app: FastifyInstance, deps: Asse
     '/assessments/:id/team',
     { config: routeConfigFor('manage'), schema: { hide: true, params: assessmentIdParams } },
     async (request, reply) => {
-      const detail = await forManaging(currentUser(request), request.params.id);
+      const detail = await forManaging(currentUser(request), assessmentOf(request));
       return renderTeam(reply, detail, {
         values: {
           version: String(detail.assessment.version),
@@ -157,7 +160,7 @@ export function registerAssessmentSettingsPages(app: FastifyInstance, deps: Asse
     { config: routeConfigFor('manage'), schema: { hide: true, params: assessmentIdParams } },
     async (request, reply) => {
       const actor = currentUser(request);
-      const detail = await forManaging(actor, request.params.id);
+      const detail = await forManaging(actor, assessmentOf(request));
       const { id } = detail.assessment;
       let current: Awaited<ReturnType<typeof assessments.get>> | undefined;
       return handleFormPost(reply, {
@@ -168,6 +171,7 @@ export function registerAssessmentSettingsPages(app: FastifyInstance, deps: Asse
             await assessments.setTeam(actor, id, data);
           } catch (error) {
             if (!(error instanceof EditConflict)) throw error;
+            // Their version, read again: the one this request started with may be older.
             current = await assessments.get(actor, id);
             throw new AppError(error.code, 409, error.message, [await conflictProblem(id, error, 'leadUserId')]);
           }

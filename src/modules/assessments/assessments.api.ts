@@ -41,6 +41,7 @@ import {
 import type { AssessmentsService } from './assessments.service.js';
 import type { ModerationService } from './moderation.service.js';
 import type { WorkspaceService } from './workspace.service.js';
+import { assessmentOf } from './assessments.hooks.js';
 
 export interface AssessmentsApiDeps {
   assessments: AssessmentsService;
@@ -107,7 +108,7 @@ export function registerAssessmentsApi(app: FastifyInstance, deps: AssessmentsAp
     async (request) => {
       const { assessment, team, revisions, openChallenges, can, ...names } = await assessments.get(
         currentUser(request),
-        request.params.id,
+        assessmentOf(request),
       );
       return { ...assessmentJson(assessment, names), team, revisions, openChallenges, permissions: can };
     },
@@ -194,7 +195,7 @@ export function registerAssessmentsApi(app: FastifyInstance, deps: AssessmentsAp
       },
     },
     async (request) => {
-      const o = await workspace.overview(currentUser(request), request.params.id);
+      const o = await workspace.overview(currentUser(request), assessmentOf(request));
       return {
         assessmentId: o.assessment.id,
         status: o.assessment.status,
@@ -220,7 +221,7 @@ export function registerAssessmentsApi(app: FastifyInstance, deps: AssessmentsAp
       },
     },
     async (request) =>
-      kloeJson((await workspace.kloe(currentUser(request), request.params.id, request.params.ref)).kloe),
+      kloeJson((await workspace.kloe(currentUser(request), assessmentOf(request), request.params.ref)).kloe),
   );
 
   api.put(
@@ -239,7 +240,7 @@ export function registerAssessmentsApi(app: FastifyInstance, deps: AssessmentsAp
     async (request) => {
       const user = currentUser(request);
       await workspace.saveKloe(user, request.params.id, request.params.ref, request.body);
-      return kloeJson((await workspace.kloe(user, request.params.id, request.params.ref)).kloe);
+      return kloeJson((await workspace.kloe(user, assessmentOf(request), request.params.ref)).kloe);
     },
   );
 
@@ -258,7 +259,7 @@ export function registerAssessmentsApi(app: FastifyInstance, deps: AssessmentsAp
     async (request) => {
       const user = currentUser(request);
       await workspace.saveRollUp(user, request.params.id, request.params.node, request.body);
-      const o = await workspace.overview(user, request.params.id);
+      const o = await workspace.overview(user, assessmentOf(request));
       return rollUpJson([...o.keyQuestions, o.overall].find((n) => n.nodeRef === request.params.node)!);
     },
   );
@@ -275,7 +276,7 @@ export function registerAssessmentsApi(app: FastifyInstance, deps: AssessmentsAp
       },
     },
     async (request) => ({
-      challenges: (await moderation.list(currentUser(request), request.params.id)).map((c) =>
+      challenges: (await moderation.list(currentUser(request), assessmentOf(request))).map((c) =>
         challengeJson(c.challenge, c.raisedByName),
       ),
     }),

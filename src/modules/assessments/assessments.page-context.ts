@@ -1,5 +1,6 @@
 /** What the assessments' pages share: dependencies, crumbs, labels and the common template context. */
 import type { UserActor } from '../accounts/index.js';
+import type { AssessmentRef } from './assessment-access.js';
 import type { AuditService } from '../audit/index.js';
 import type { HistoryLabels } from './assessment-history.js';
 import type { AssessmentRow } from './assessments.repository.js';
@@ -15,15 +16,15 @@ export interface AssessmentPageDeps {
   moderation: ModerationService;
   audit: Pick<AuditService, 'historyOf' | 'historyOfMany'>;
   /** The evidence linked to one KLOE's statements, shown in its workspace (given by the evidence module). */
-  kloeEvidence?: (actor: UserActor, assessmentId: string, kloeRef: string) => Promise<unknown>;
+  kloeEvidence?: (actor: UserActor, assessment: AssessmentRef, kloeRef: string) => Promise<unknown>;
   /** The indicator figures a KLOE's workspace shows (from the indicators module), undefined for most KLOEs. */
-  kloeFigures?: (actor: UserActor, assessmentId: string, kloeRef: string) => Promise<unknown>;
+  kloeFigures?: (actor: UserActor, assessment: AssessmentRef, kloeRef: string) => Promise<unknown>;
   /** Who holds the KLOEs and where each is in review (kloe-review.service.ts). */
   kloeReview?: Pick<KloeReviewService, 'forKloe' | 'board'>;
   /** The comment threads a KLOE's page shows (from the comments module). */
-  kloeComments?: (actor: UserActor, assessmentId: string, kloeRef: string) => Promise<unknown>;
+  kloeComments?: (actor: UserActor, assessment: AssessmentRef, kloeRef: string) => Promise<unknown>;
   /** The service's track record a KLOE's workspace shows (from the improvement module), undefined for most KLOEs. */
-  kloeTrackRecord?: (actor: UserActor, assessmentId: string, kloeRef: string) => Promise<unknown>;
+  kloeTrackRecord?: (actor: UserActor, assessment: AssessmentRef, kloeRef: string) => Promise<unknown>;
 }
 
 /** What every one of these pages' templates uses. */

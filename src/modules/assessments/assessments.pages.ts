@@ -12,7 +12,9 @@ import { handleFormPost, type FormState } from '../../web/form-post.js';
 import { CONFIRMED, confirmPublishPath, confirmReopenPath } from './confirm.pages.js';
 import { hrefWithQuery, paginationFor } from '../../web/pagination.js';
 import { currentUser, type UserActor } from '../accounts/index.js';
+import type { LoadedAssessment } from './assessment-access.js';
 import { EditConflict } from './assessments.errors.js';
+import { assessmentOf } from './assessments.hooks.js';
 import { common, HISTORY_LIMIT, historyLabels, LIST_CRUMB } from './assessments.page-context.js';
 import { historyEntries } from './assessment-history.js';
 import { kloeEntityId } from './workspace.service.js';
@@ -175,11 +177,14 @@ export function registerAssessmentPages(app: FastifyInstance, deps: AssessmentPa
   async function renderAssessment(
     reply: FastifyReply,
     actor: UserActor,
-    id: string,
+    loaded: LoadedAssessment,
     extra: { done?: string; errors?: FormState['errors'] } = {},
   ) {
-    const detail = await assessments.get(actor, id);
-    const overview = await workspace.overview(actor, id);
+    const [detail, overview, board] = await Promise.all([
+      assessments.get(actor, loaded),
+      workspace.overview(actor, loaded),
+      deps.kloeReview?.board(actor, loaded),
+    ]);
     const { assessment, can, revisions } = detail;
     const label = (rating: string | null) =>
       overview.doc.ratingScale.find((level) => level.id === rating)?.label ?? null;
@@ -213,7 +218,7 @@ export function registerAssessmentPages(app: FastifyInstance, deps: AssessmentPa
         suggested: label(overview.overall.suggestion.rating),
       },
       missingFinalRatings: overview.missingFinalRatings,
-      board: await deps.kloeReview?.board(actor, id),
+      board,
       statusActions: STATUS_ACTIONS[assessment.status].filter((a) => can[a.needs]),
       mayReopen: assessment.status === 'published' && can.lead && latest,
       history: can.viewHistory ? await overviewHistory(assessment.id, overview.doc.ratingScale) : undefined,
@@ -224,7 +229,7 @@ export function registerAssessmentPages(app: FastifyInstance, deps: AssessmentPa
     '/assessments/:id',
     { config: routeConfigFor('view'), schema: { hide: true, params: assessmentIdParams, querystring: donePageQuery } },
     async (request, reply) =>
-      renderAssessment(reply, currentUser(request), request.params.id, { done: request.query.done }),
+      renderAssessment(reply, currentUser(request), assessmentOf(request), { done: request.query.done }),
   );
 
   pages.post(
@@ -262,7 +267,7 @@ export function registerAssessmentPages(app: FastifyInstance, deps: AssessmentPa
           }
           return `/assessments/${id}?done=status-${data.status}`;
         },
-        redisplay: (reply, state) => renderAssessment(reply, actor, id, { errors: state.errors }),
+        redisplay: (reply, state) => renderAssessment(reply, actor, assessmentOf(request), { errors: state.errors }),
       });
     },
   );
@@ -284,7 +289,7 @@ export function registerAssessmentPages(app: FastifyInstance, deps: AssessmentPa
           return `/assessments/${next.id}?done=reopened`;
         },
         fieldFor: () => 'status',
-        redisplay: (reply, state) => renderAssessment(reply, actor, id, { errors: state.errors }),
+        redisplay: (reply, state) => renderAssessment(reply, actor, assessmentOf(request), { errors: state.errors }),
       });
     },
   );

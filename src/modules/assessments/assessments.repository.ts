@@ -85,16 +85,6 @@ export async function listAssessments(
   return { rows, total: count?.n ?? 0 };
 }
 
-export async function findSummary(db: Database, id: string): Promise<AssessmentSummary | undefined> {
-  const query = preparedOnce(db, 'assessment_summary', (db) =>
-    summaries(db)
-      .where(eq(assessments.id, sql.placeholder('id')))
-      .prepare('assessment_summary'),
-  );
-  const [row] = await query.execute({ id });
-  return row;
-}
-
 /**
  * The assessment with its names and the person's place on its team, in one round trip (every request
  * about an assessment asks for it, and most pages show the names in their header). `lock`: "update" for

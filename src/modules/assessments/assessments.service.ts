@@ -10,7 +10,14 @@ import type { FieldProblem } from '../../errors.js';
 import { recordAudit } from '../audit/index.js';
 import { frameworksRepository as frameworksRepo } from '../frameworks/index.js';
 import { organisationsRepository as organisationsRepo } from '../organisations/index.js';
-import { allow, loadAssessment, loadFor } from './assessment-access.js';
+import {
+  allow,
+  loadAssessment,
+  loadFor,
+  resolveAssessment,
+  type AssessmentRef,
+  type LoadedAssessment,
+} from './assessment-access.js';
 import { expandScope, kloesInScope, pinnedFramework, rollUpNodes } from './assessment-framework.js';
 import { assessmentForbidden, EditConflict, invalidAssessmentInput, statusMoveRefused } from './assessments.errors.js';
 import { assessmentScope, mayCreate, permissionsOn, type AssessmentActor } from './assessments.policy.js';
@@ -36,6 +43,12 @@ import type {
 } from './assessments.schemas.js';
 import type { AssessmentKind, AssessmentStatus, TeamRole } from './assessments.tables.js';
 import { missingFinalRatings, unexplainedFinalRatings } from './workspace.service.js';
+
+/** An assessment loaded for someone as any reader sees it: with its names, without their place on the team. */
+function summaryOf(loaded: LoadedAssessment): AssessmentSummary {
+  const { assessment, organisationName, serviceName, frameworkId, frameworkVersion } = loaded;
+  return { assessment, organisationName, serviceName, frameworkId, frameworkVersion };
+}
 
 /** What the audit trail keeps of an assessment's own fields. */
 export function assessmentRecord(row: AssessmentRow) {
@@ -149,23 +162,21 @@ export function createAssessmentsService(deps: {
     list: (actor: AssessmentActor, query: ListAssessmentsQuery) => listAssessments(db, assessmentScope(actor), query),
 
     /** The assessment with its organisation's and service's names: what a page header shows. */
-    async summary(actor: AssessmentActor, id: string): Promise<AssessmentSummary> {
-      const loaded = await loadAssessment(db, actor, id);
-      const { assessment, organisationName, serviceName, frameworkId, frameworkVersion } = loaded;
-      return { assessment, organisationName, serviceName, frameworkId, frameworkVersion };
+    async summary(actor: AssessmentActor, assessmentRef: AssessmentRef): Promise<AssessmentSummary> {
+      return summaryOf(await resolveAssessment(db, actor, assessmentRef));
     },
 
     /** The assessment with its names, team, revisions and what the actor may do with it. */
-    async get(actor: AssessmentActor, id: string) {
-      const { teamRole, ...summary } = await loadAssessment(db, actor, id);
-      const { assessment } = summary;
+    async get(actor: AssessmentActor, assessmentRef: AssessmentRef) {
+      const loaded = await resolveAssessment(db, actor, assessmentRef);
+      const { assessment, teamRole } = loaded;
       const [team, revisions, openChallenges] = await Promise.all([
-        listTeam(db, id),
+        listTeam(db, assessment.id),
         listRevisions(db, assessment.seriesId),
-        countOpenChallenges(db, id),
+        countOpenChallenges(db, assessment.id),
       ]);
       return {
-        ...summary,
+        ...summaryOf(loaded),
         team,
         revisions,
         openChallenges,
@@ -297,9 +308,9 @@ export function createAssessmentsService(deps: {
     },
 
     /** What other modules say stands in the way of publishing (a reason lets the lead publish anyway). */
-    async publishBlockers(actor: AssessmentActor, id: string): Promise<string[]> {
-      await loadAssessment(db, actor, id);
-      const found = await Promise.all(publishChecks.map((check) => check.blocker(db, id)));
+    async publishBlockers(actor: AssessmentActor, assessmentRef: AssessmentRef): Promise<string[]> {
+      const { assessment } = await resolveAssessment(db, actor, assessmentRef);
+      const found = await Promise.all(publishChecks.map((check) => check.blocker(db, assessment.id)));
       return found.filter((b): b is string => b !== undefined);
     },
 

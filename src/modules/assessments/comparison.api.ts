@@ -9,6 +9,7 @@ import { assessmentIdParams } from './assessments.schemas.js';
 import { FINDING_OUTCOMES } from './assessments.tables.js';
 import { comparisonQuery } from './comparison.pages.js';
 import type { ComparisonService } from './comparison.service.js';
+import { assessmentOf } from './assessments.hooks.js';
 
 const rating = z.object({ final: z.string().nullable(), suggested: z.string().nullable() });
 const rowJson = z.object({
@@ -57,7 +58,7 @@ export function registerComparisonApi(app: FastifyInstance, deps: { comparison: 
       },
     },
     async (request) => {
-      const r = await deps.comparison.compare(currentUser(request), request.params.id, request.query.with);
+      const r = await deps.comparison.compare(currentUser(request), assessmentOf(request), request.query.with);
       const sideOf = (a: typeof r.self) =>
         a ? { id: a.id, title: a.title, kind: a.kind, status: a.status, revision: a.revision } : null;
       const rowOf = (row: (typeof r.rows)[number]) => ({

@@ -14,6 +14,7 @@ import { assessmentIdParams, STATUS_LABELS } from './assessments.schemas.js';
 import type { AssessmentsService } from './assessments.service.js';
 import type { ComparisonService } from './comparison.service.js';
 import { comparisonCsvRows, comparisonView } from './comparison.view-model.js';
+import { assessmentOf } from './assessments.hooks.js';
 
 export const comparisonQuery = z.object({
   with: z.uuid('Choose an assessment to compare with').optional(),
@@ -34,8 +35,9 @@ export function registerComparisonPages(
     },
     async (request, reply) => {
       const actor = currentUser(request);
-      const detail = await assessments.get(actor, request.params.id);
-      const result = await comparison.compare(actor, request.params.id, request.query.with);
+      const loaded = assessmentOf(request);
+      const detail = await assessments.get(actor, loaded);
+      const result = await comparison.compare(actor, loaded, request.query.with);
       const view = comparisonView(result);
       const other = result.assessment.kind === 'self_assessment' ? result.external : result.self;
       return reply.render('assessments/views/compare.njk', {
@@ -66,7 +68,7 @@ export function registerComparisonPages(
       schema: { hide: true, params: assessmentIdParams, querystring: comparisonQuery },
     },
     async (request, reply) => {
-      const result = await comparison.compare(currentUser(request), request.params.id, request.query.with);
+      const result = await comparison.compare(currentUser(request), assessmentOf(request), request.query.with);
       const { columns, rows } = comparisonCsvRows(comparisonView(result));
       const other = result.assessment.kind === 'self_assessment' ? result.external : result.self;
       const name = `comparison-${result.assessment.id.slice(0, 8)}${other ? `-${other.id.slice(0, 8)}` : ''}.csv`;

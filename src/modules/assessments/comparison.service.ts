@@ -8,7 +8,7 @@
 import type { Database } from '../../db/database.js';
 import { notFound } from '../../errors.js';
 import type { RatingLevel } from '../frameworks/index.js';
-import { loadAssessment } from './assessment-access.js';
+import { resolveAssessment, type AssessmentRef } from './assessment-access.js';
 import { statementsOf } from './assessment-framework.js';
 import { may, type AssessmentActor } from './assessments.policy.js';
 import { type AssessmentRow, otherAssessmentsOfService } from './assessments.repository.js';
@@ -98,14 +98,15 @@ export function createComparisonService(deps: { db: Database }) {
 
   return {
     /** `withId`: the other side chosen (one of `choices`); without it, the most recently changed. */
-    async compare(actor: AssessmentActor, id: string, withId?: string): Promise<Comparison> {
-      const { assessment } = await loadAssessment(db, actor, id);
+    async compare(actor: AssessmentActor, assessmentRef: AssessmentRef, withId?: string): Promise<Comparison> {
+      const loaded = await resolveAssessment(db, actor, assessmentRef);
+      const { assessment } = loaded;
       const choices = await counterparts(actor, assessment);
       const other = withId ? choices.find((c) => c.id === withId) : choices[0];
       if (withId && !other) throw comparisonNotFound(withId);
       const isSelf = assessment.kind === 'self_assessment';
       const [self, external] = isSelf ? [assessment, other] : [other, assessment];
-      const here = await workspace.overview(actor, assessment.id);
+      const here = await workspace.overview(actor, loaded);
       const empty = { rows: [], rollUps: [], statements: [], onlyInOne: [] };
       if (!self || !external) return { assessment, self, external, choices, scale: here.doc.ratingScale, ...empty };
       const there = await workspace.overview(actor, other!.id);

@@ -7,6 +7,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { currentUser } from '../accounts/index.js';
+import { assessmentOf } from './assessments.hooks.js';
 import { assessmentCrumb, common, LIST_CRUMB, type AssessmentPageDeps } from './assessments.page-context.js';
 import { routeConfigFor } from './assessments.policy.js';
 import { assessmentIdParams } from './assessments.schemas.js';
@@ -28,11 +29,11 @@ export function registerConfirmPages(
     { config: routeConfigFor('publish'), schema: { hide: true, params: assessmentIdParams } },
     async (request, reply) => {
       const actor = currentUser(request);
-      const { id } = request.params;
+      const loaded = assessmentOf(request);
       const [detail, overview, blockers] = await Promise.all([
-        deps.assessments.get(actor, id),
-        deps.workspace.overview(actor, id),
-        deps.assessments.publishBlockers(actor, id),
+        deps.assessments.get(actor, loaded),
+        deps.workspace.overview(actor, loaded),
+        deps.assessments.publishBlockers(actor, loaded),
       ]);
       const { assessment } = detail;
       const label = (rating: string | null) =>
@@ -65,9 +66,7 @@ export function registerConfirmPages(
     '/assessments/:id/reopen',
     { config: routeConfigFor('lead'), schema: { hide: true, params: assessmentIdParams } },
     async (request, reply) => {
-      const actor = currentUser(request);
-      const { id } = request.params;
-      const detail = await deps.assessments.get(actor, id);
+      const detail = await deps.assessments.get(currentUser(request), assessmentOf(request));
       const { assessment, revisions } = detail;
       return reply.render('assessments/views/confirm-reopen.njk', {
         ...common,

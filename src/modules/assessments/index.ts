@@ -1,6 +1,6 @@
 /** The assessments module's entry: what the rest of kloe may use of it. */
-export { allow, loadAssessment, loadFor } from './assessment-access.js';
-export type { LoadedAssessment } from './assessment-access.js';
+export { allow, assessmentIdOf, loadAssessment, loadFor, resolveAssessment } from './assessment-access.js';
+export type { AssessmentRef, LoadedAssessment } from './assessment-access.js';
 export { registerAssessmentExportApi } from './assessment-export.api.js';
 export { assessmentJsonSchemaText } from './assessment-export.json-schema.js';
 export { exportAssessment } from './assessment-export.js';
@@ -10,12 +10,12 @@ export { registerAssessmentsApi } from './assessments.api.js';
 export { DEMO_PREVIOUS_INSPECTION, DEMO_SELF_ASSESSMENT, assessmentsDemo } from './assessments.demo.js';
 export { assessmentForbidden, assessmentPublished, kloeNotInAssessment } from './assessments.errors.js';
 export { asList } from './assessments.forms.js';
-export { registerAssessmentVisibilityCheck } from './assessments.hooks.js';
+export { assessmentOf, registerAssessmentVisibilityCheck } from './assessments.hooks.js';
 export { LIST_CRUMB, assessmentCrumb, common } from './assessments.page-context.js';
 export { registerAssessmentPages } from './assessments.pages.js';
 export { assessmentScope, may, routeConfigFor } from './assessments.policy.js';
 export type { AssessmentActor, AssessmentScope } from './assessments.policy.js';
-export { findSummary, updateAssessment, withinScope } from './assessments.repository.js';
+export { updateAssessment, withinScope } from './assessments.repository.js';
 export type { AssessmentRow } from './assessments.repository.js';
 export { KIND_LABELS, OUTCOME_LABELS, STATUS_LABELS, assessmentIdParams, kloeParams } from './assessments.schemas.js';
 export { createAssessmentsService } from './assessments.service.js';

@@ -9,6 +9,7 @@ import { assessmentIdParams, kloeParams } from './assessments.schemas.js';
 import { assignBody, assignmentJson, moveBody } from './kloe-review.schemas.js';
 import type { KloeReviewService } from './kloe-review.service.js';
 import { REVIEW_STATES } from './kloe-review.tables.js';
+import { assessmentOf } from './assessments.hooks.js';
 
 const stateJson = z.object({
   kloeRef: z.string(),
@@ -50,7 +51,7 @@ export function registerKloeReviewApi(app: FastifyInstance, deps: { kloeReview: 
       },
     },
     async (request) => {
-      const board = await kloeReview.board(currentUser(request), request.params.id);
+      const board = await kloeReview.board(currentUser(request), assessmentOf(request));
       return {
         kloes: board.kloes.map((k) => ({
           kloeRef: k.kloeRef,

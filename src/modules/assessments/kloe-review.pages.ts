@@ -19,6 +19,8 @@ import type { AssessmentsService } from './assessments.service.js';
 import { assignBody, moveBody, REVIEW_STATE_LABELS } from './kloe-review.schemas.js';
 import { formValues } from './workspace.forms.js';
 import type { KloeReviewService } from './kloe-review.service.js';
+import type { LoadedAssessment } from './assessment-access.js';
+import { assessmentOf } from './assessments.hooks.js';
 
 const view = (name: string) => `assessments/views/${name}.njk`;
 const DUE = 'dueOn';
@@ -38,8 +40,8 @@ export function registerKloeReviewPages(
   const pages = app.withTypeProvider<ZodTypeProvider>();
   const { kloeReview } = deps;
 
-  async function header(actor: UserActor, id: string) {
-    const { assessment, organisationName, serviceName } = await deps.assessments.summary(actor, id);
+  async function header(actor: UserActor, loaded: LoadedAssessment) {
+    const { assessment, organisationName, serviceName } = await deps.assessments.summary(actor, loaded);
     return { ...assessment, organisationName, serviceName };
   }
 
@@ -55,10 +57,8 @@ export function registerKloeReviewPages(
     },
     async (request, reply) => {
       const actor = currentUser(request);
-      const [board, assessment] = await Promise.all([
-        kloeReview.board(actor, request.params.id),
-        header(actor, request.params.id),
-      ]);
+      const loaded = assessmentOf(request);
+      const [board, assessment] = await Promise.all([kloeReview.board(actor, loaded), header(actor, loaded)]);
       return reply.render(view('assignments'), {
         ...common,
         pageTitle: `Assignments: ${assessment.title}`,
@@ -76,11 +76,11 @@ export function registerKloeReviewPages(
   async function renderAssign(
     reply: FastifyReply,
     actor: UserActor,
-    id: string,
+    loaded: LoadedAssessment,
     ref: string,
     form: { values?: Record<string, string>; errors?: FormErrors } = {},
   ) {
-    const [board, assessment] = await Promise.all([kloeReview.board(actor, id), header(actor, id)]);
+    const [board, assessment] = await Promise.all([kloeReview.board(actor, loaded), header(actor, loaded)]);
     if (!board.canAssign)
       throw assessmentForbidden('assign KLOEs: only the assessment’s lead may, before it is published');
     const kloe = board.kloes.find((k) => k.kloeRef === ref);
@@ -92,7 +92,7 @@ export function registerKloeReviewPages(
       breadcrumbs: [
         LIST_CRUMB,
         assessmentCrumb(assessment),
-        { text: 'Assignments', href: `/assessments/${id}/assignments` },
+        { text: 'Assignments', href: `/assessments/${assessment.id}/assignments` },
       ],
       assessment,
       kloe,
@@ -109,7 +109,7 @@ export function registerKloeReviewPages(
   pages.get(
     '/assessments/:id/kloes/:ref/assignment',
     { config: routeConfigFor('lead'), schema: { hide: true, params: kloeParams } },
-    async (request, reply) => renderAssign(reply, currentUser(request), request.params.id, request.params.ref),
+    async (request, reply) => renderAssign(reply, currentUser(request), assessmentOf(request), request.params.ref),
   );
 
   pages.post(
@@ -130,7 +130,7 @@ export function registerKloeReviewPages(
       } catch (error) {
         const refused = fieldProblems(error);
         if (!refused) throw error;
-        return renderAssign(reply.status(refused.status), actor, id, ref, {
+        return renderAssign(reply.status(refused.status), actor, assessmentOf(request), ref, {
           values: posted,
           errors: formErrorsFrom(refused.problems),
         });
@@ -141,18 +141,18 @@ export function registerKloeReviewPages(
   async function renderReason(
     reply: FastifyReply,
     actor: UserActor,
-    id: string,
+    loaded: LoadedAssessment,
     ref: string,
     form: { values?: Record<string, string>; errors?: FormErrors } = {},
   ) {
-    const [review, assessment] = await Promise.all([kloeReview.forKloe(actor, id, ref), header(actor, id)]);
+    const [review, assessment] = await Promise.all([kloeReview.forKloe(actor, loaded, ref), header(actor, loaded)]);
     return reply.render(view('review-reason'), {
       ...common,
       pageTitle: `${review.state === 'reviewed' ? 'Reopen' : 'Send back'} KLOE ${ref}: ${assessment.title}`,
       breadcrumbs: [
         LIST_CRUMB,
         assessmentCrumb(assessment),
-        { text: `KLOE ${ref}`, href: `/assessments/${id}/kloes/${ref}` },
+        { text: `KLOE ${ref}`, href: `/assessments/${assessment.id}/kloes/${ref}` },
       ],
       assessment,
       ref,
@@ -165,7 +165,7 @@ export function registerKloeReviewPages(
   pages.get(
     '/assessments/:id/kloes/:ref/review',
     { config: routeConfigFor('judge'), schema: { hide: true, params: kloeParams, querystring: reasonQuery } },
-    async (request, reply) => renderReason(reply, currentUser(request), request.params.id, request.params.ref),
+    async (request, reply) => renderReason(reply, currentUser(request), assessmentOf(request), request.params.ref),
   );
 
   pages.post(
@@ -184,7 +184,7 @@ export function registerKloeReviewPages(
       } catch (error) {
         const refused = fieldProblems(error);
         if (!refused) throw error;
-        return renderReason(reply.status(refused.status), actor, id, ref, {
+        return renderReason(reply.status(refused.status), actor, assessmentOf(request), ref, {
           values: posted,
           errors: formErrorsFrom(refused.problems),
         });

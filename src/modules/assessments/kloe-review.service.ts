@@ -9,7 +9,13 @@ import type { Database } from '../../db/database.js';
 import { AppError } from '../../errors.js';
 import { plainDate, ukDay } from '../../dates.js';
 import { recordAudit } from '../audit/index.js';
-import { allow, loadAssessment, type LoadedAssessment } from './assessment-access.js';
+import {
+  allow,
+  loadAssessment,
+  resolveAssessment,
+  type AssessmentRef,
+  type LoadedAssessment,
+} from './assessment-access.js';
 import { kloesInScope, pinnedFramework } from './assessment-framework.js';
 import {
   assessmentForbidden,
@@ -93,11 +99,11 @@ export function createKloeReviewService(deps: { db: Database; notify?: (items: N
 
   return {
     /** Every KLOE in scope with its state, holder, reviewer and due date (the overview and the assignments page). */
-    async board(actor: AssessmentActor, id: string) {
-      const loaded = await loadAssessment(db, actor, id);
+    async board(actor: AssessmentActor, assessmentRef: AssessmentRef) {
+      const loaded = await resolveAssessment(db, actor, assessmentRef);
       const [overview, rows, people] = await Promise.all([
-        workspace.overview(actor, id),
-        repo.listAssignments(db, id),
+        workspace.overview(actor, loaded),
+        repo.listAssignments(db, loaded.assessment.id),
         eligible(db, loaded.assessment),
       ]);
       const byRef = new Map(rows.map((r) => [r.kloeRef, r]));
@@ -133,9 +139,9 @@ export function createKloeReviewService(deps: { db: Database; notify?: (items: N
     },
 
     /** One KLOE's review, as its page shows it, and what the actor may do to it. */
-    async forKloe(actor: AssessmentActor, id: string, ref: string) {
-      const loaded = await loadAssessment(db, actor, id);
-      const row = await repo.findAssignment(db, id, ref);
+    async forKloe(actor: AssessmentActor, assessmentRef: AssessmentRef, ref: string) {
+      const loaded = await resolveAssessment(db, actor, assessmentRef);
+      const row = await repo.findAssignment(db, loaded.assessment.id, ref);
       const names = await repo.namesOf(db, [row?.assigneeId ?? null, row?.reviewerId ?? null, row?.reviewedBy ?? null]);
       const state = row?.state ?? 'drafting';
       return {

@@ -13,6 +13,8 @@ import { routeConfigFor } from './assessments.policy.js';
 import { assessmentIdParams, challengeBody, challengeParams, resolveChallengeBody } from './assessments.schemas.js';
 import type { FormValues } from './workspace.forms.js';
 import { invalid, pageQuery, postedValues, ratingLabels, type FormRedisplay } from './workspace.page-parts.js';
+import type { LoadedAssessment } from './assessment-access.js';
+import { assessmentOf } from './assessments.hooks.js';
 
 export function registerModerationPages(
   app: FastifyInstance,
@@ -24,13 +26,13 @@ export function registerModerationPages(
   async function renderModeration(
     reply: FastifyReply,
     actor: UserActor,
-    id: string,
+    loaded: LoadedAssessment,
     state: { raise?: FormRedisplay; resolve?: { challengeId: string; form: FormRedisplay }; done?: string },
   ) {
     const [o, detail, list] = await Promise.all([
-      workspace.overview(actor, id),
-      assessments.get(actor, id),
-      moderation.list(actor, id),
+      workspace.overview(actor, loaded),
+      assessments.get(actor, loaded),
+      moderation.list(actor, loaded),
     ]);
     const labels = ratingLabels(o.doc.ratingScale);
     const names = Object.fromEntries(detail.team.map((m) => [m.userId, m.name]));
@@ -94,7 +96,7 @@ export function registerModerationPages(
     '/assessments/:id/moderation',
     { config: routeConfigFor('view'), schema: { hide: true, params: assessmentIdParams, querystring: pageQuery } },
     async (request, reply) =>
-      renderModeration(reply, currentUser(request), request.params.id, { done: request.query.done }),
+      renderModeration(reply, currentUser(request), assessmentOf(request), { done: request.query.done }),
   );
 
   pages.post(
@@ -112,7 +114,7 @@ export function registerModerationPages(
       } catch (error) {
         const problems = formRefusal(error)?.problems;
         if (!problems) throw error;
-        return renderModeration(reply.status((error as AppError).status), actor, id, {
+        return renderModeration(reply.status((error as AppError).status), actor, assessmentOf(request), {
           raise: { values, errors: formErrorsFrom(problems) },
         });
       }
@@ -138,7 +140,7 @@ export function registerModerationPages(
       } catch (error) {
         const problems = formRefusal(error, (field) => `challenge-${challengeId}-${field}`)?.problems;
         if (!problems) throw error;
-        return renderModeration(reply.status((error as AppError).status), actor, id, {
+        return renderModeration(reply.status((error as AppError).status), actor, assessmentOf(request), {
           resolve: { challengeId, form: { values, errors: formErrorsFrom(problems) } },
         });
       }

@@ -8,7 +8,7 @@
 import type { Database } from '../../db/database.js';
 import { notFound } from '../../errors.js';
 import { recordAudit } from '../audit/index.js';
-import { allow, loadAssessment, loadFor } from './assessment-access.js';
+import { allow, loadAssessment, loadFor, resolveAssessment, type AssessmentRef } from './assessment-access.js';
 import { keyQuestionsInScope, kloesInScope, OVERALL, pinnedFramework } from './assessment-framework.js';
 import { assessmentForbidden, invalidAssessmentInput, statusMoveRefused } from './assessments.errors.js';
 import type { AssessmentActor } from './assessments.policy.js';
@@ -45,9 +45,9 @@ export function createModerationService(deps: { db: Database; notify?: NotifyCha
   }
 
   return {
-    async list(actor: AssessmentActor, id: string) {
-      await loadAssessment(db, actor, id);
-      return listChallenges(db, id);
+    async list(actor: AssessmentActor, assessmentRef: AssessmentRef) {
+      const { assessment } = await resolveAssessment(db, actor, assessmentRef);
+      return listChallenges(db, assessment.id);
     },
 
     async raise(actor: AssessmentActor, id: string, input: ChallengeInput) {

@@ -14,6 +14,7 @@ import {
   updateRecommendationBody,
 } from './recommendations.schemas.js';
 import type { RecommendationsService } from './recommendations.service.js';
+import { assessmentOf } from './assessments.hooks.js';
 
 export function recommendationJson(row: RecommendationRow): z.infer<typeof recommendationResponse> {
   const { id, position, text, priority, outcome, kloeRefs, areas, version } = row;
@@ -39,7 +40,9 @@ export function registerRecommendationsApi(app: FastifyInstance, deps: { recomme
       },
     },
     async (request) => ({
-      recommendations: (await recommendations.list(currentUser(request), request.params.id)).map(recommendationJson),
+      recommendations: (await recommendations.list(currentUser(request), assessmentOf(request))).map(
+        recommendationJson,
+      ),
     }),
   );
 

@@ -27,6 +27,8 @@ import {
   updateRecommendationBody,
 } from './recommendations.schemas.js';
 import type { RecommendationsService } from './recommendations.service.js';
+import type { LoadedAssessment } from './assessment-access.js';
+import { assessmentOf } from './assessments.hooks.js';
 
 export interface RecommendationPageDeps {
   recommendations: RecommendationsService;
@@ -67,8 +69,11 @@ export function registerRecommendationPages(app: FastifyInstance, deps: Recommen
   const pages = app.withTypeProvider<ZodTypeProvider>();
   const { recommendations, assessments } = deps;
 
-  async function context(actor: UserActor, id: string) {
-    const [detail, options] = await Promise.all([assessments.get(actor, id), recommendations.linkOptions(actor, id)]);
+  async function context(actor: UserActor, loaded: LoadedAssessment) {
+    const [detail, options] = await Promise.all([
+      assessments.get(actor, loaded),
+      recommendations.linkOptions(actor, loaded),
+    ]);
     const { assessment, organisationName, serviceName, can } = detail;
     return {
       ...common,
@@ -85,8 +90,13 @@ export function registerRecommendationPages(app: FastifyInstance, deps: Recommen
   const formSchema = (options: LinkOption[], schema: z.ZodType) =>
     z.preprocess((values) => recommendationBodyFromForm(values as Record<string, unknown>, options), schema);
 
-  async function renderList(reply: FastifyReply, actor: UserActor, id: string, state: FormState & { done?: string }) {
-    const [ctx, list] = await Promise.all([context(actor, id), recommendations.list(actor, id)]);
+  async function renderList(
+    reply: FastifyReply,
+    actor: UserActor,
+    loaded: LoadedAssessment,
+    state: FormState & { done?: string },
+  ) {
+    const [ctx, list] = await Promise.all([context(actor, loaded), recommendations.list(actor, loaded)]);
     const plan = await deps.plans?.forRecommendationsPage(actor, ctx.assessment);
     return reply.render('assessments/views/recommendations.njk', {
       ...ctx,
@@ -103,7 +113,7 @@ export function registerRecommendationPages(app: FastifyInstance, deps: Recommen
     '/assessments/:id/recommendations',
     { config: routeConfigFor('view'), schema: { hide: true, params: assessmentIdParams, querystring: doneQuery } },
     async (request, reply) =>
-      renderList(reply, currentUser(request), request.params.id, { values: {}, done: request.query.done }),
+      renderList(reply, currentUser(request), assessmentOf(request), { values: {}, done: request.query.done }),
   );
 
   pages.post(
@@ -112,7 +122,8 @@ export function registerRecommendationPages(app: FastifyInstance, deps: Recommen
     async (request, reply) => {
       const actor = currentUser(request);
       const { id } = request.params;
-      const options = await recommendations.linkOptions(actor, id);
+      const loaded = assessmentOf(request);
+      const options = await recommendations.linkOptions(actor, loaded);
       return handleFormPost(reply, {
         body: request.body,
         schema: formSchema(options, recommendationBody) as z.ZodType<z.infer<typeof recommendationBody>>,
@@ -120,13 +131,19 @@ export function registerRecommendationPages(app: FastifyInstance, deps: Recommen
           await recommendations.create(actor, id, data);
           return `/assessments/${id}/recommendations?done=added`;
         },
-        redisplay: (reply, state) => renderList(reply, actor, id, state),
+        redisplay: (reply, state) => renderList(reply, actor, loaded, state),
       });
     },
   );
 
-  async function renderEdit(reply: FastifyReply, actor: UserActor, id: string, recId: string, state?: FormState) {
-    const [ctx, row] = await Promise.all([context(actor, id), recommendations.get(actor, id, recId)]);
+  async function renderEdit(
+    reply: FastifyReply,
+    actor: UserActor,
+    loaded: LoadedAssessment,
+    recId: string,
+    state?: FormState,
+  ) {
+    const [ctx, row] = await Promise.all([context(actor, loaded), recommendations.get(actor, loaded, recId)]);
     return reply.render('assessments/views/recommendation-edit.njk', {
       ...ctx,
       pageTitle: `Change recommendation ${row.position}: ${ctx.assessment.title}`,
@@ -140,7 +157,7 @@ export function registerRecommendationPages(app: FastifyInstance, deps: Recommen
     '/assessments/:id/recommendations/:recommendationId',
     { config: routeConfigFor('judge'), schema: { hide: true, params: recommendationParams } },
     async (request, reply) =>
-      renderEdit(reply, currentUser(request), request.params.id, request.params.recommendationId),
+      renderEdit(reply, currentUser(request), assessmentOf(request), request.params.recommendationId),
   );
 
   pages.post(
@@ -149,7 +166,8 @@ export function registerRecommendationPages(app: FastifyInstance, deps: Recommen
     async (request, reply) => {
       const actor = currentUser(request);
       const { id, recommendationId } = request.params;
-      const options = await recommendations.linkOptions(actor, id);
+      const loaded = assessmentOf(request);
+      const options = await recommendations.linkOptions(actor, loaded);
       return handleFormPost(reply, {
         body: request.body,
         schema: formSchema(options, updateRecommendationBody) as z.ZodType<z.infer<typeof updateRecommendationBody>>,
@@ -161,7 +179,7 @@ export function registerRecommendationPages(app: FastifyInstance, deps: Recommen
           }
           return `/assessments/${id}/recommendations?done=saved`;
         },
-        redisplay: (reply, state) => renderEdit(reply, actor, id, recommendationId, state),
+        redisplay: (reply, state) => renderEdit(reply, actor, loaded, recommendationId, state),
       });
     },
   );

@@ -6,7 +6,7 @@
 import type { Database } from '../../db/database.js';
 import { notFound, type FieldProblem } from '../../errors.js';
 import { recordAudit } from '../audit/index.js';
-import { loadAssessment, loadFor } from './assessment-access.js';
+import { loadFor, resolveAssessment, type AssessmentRef } from './assessment-access.js';
 import { kloesInScope, pinnedFramework } from './assessment-framework.js';
 import { EditConflict, invalidAssessmentInput } from './assessments.errors.js';
 import type { AssessmentActor } from './assessments.policy.js';
@@ -63,17 +63,17 @@ export function createRecommendationsService(deps: { db: Database }) {
   }
 
   return {
-    async list(actor: AssessmentActor, assessmentId: string) {
-      await loadAssessment(db, actor, assessmentId);
-      return repo.listRecommendations(db, assessmentId);
+    async list(actor: AssessmentActor, assessmentRef: AssessmentRef) {
+      const { assessment } = await resolveAssessment(db, actor, assessmentRef);
+      return repo.listRecommendations(db, assessment.id);
     },
 
     /** What a recommendation may link to: the KLOEs in scope, each with its question and areas for improvement. */
-    async linkOptions(actor: AssessmentActor, assessmentId: string) {
-      const { assessment } = await loadAssessment(db, actor, assessmentId);
+    async linkOptions(actor: AssessmentActor, assessmentRef: AssessmentRef) {
+      const { assessment } = await resolveAssessment(db, actor, assessmentRef);
       const [doc, judgements] = await Promise.all([
         pinnedFramework(db, assessment.frameworkVersionId),
-        listKloeJudgements(db, assessmentId),
+        listKloeJudgements(db, assessment.id),
       ]);
       const areas = new Map(judgements.map((j) => [j.kloeRef, j.areasForImprovement]));
       return kloesInScope(doc, assessment.scope).map((leaf) => ({
@@ -83,9 +83,9 @@ export function createRecommendationsService(deps: { db: Database }) {
       }));
     },
 
-    async get(actor: AssessmentActor, assessmentId: string, id: string) {
-      await loadAssessment(db, actor, assessmentId);
-      return current(db, assessmentId, id);
+    async get(actor: AssessmentActor, assessmentRef: AssessmentRef, id: string) {
+      const { assessment } = await resolveAssessment(db, actor, assessmentRef);
+      return current(db, assessment.id, id);
     },
 
     async create(actor: AssessmentActor, assessmentId: string, input: RecommendationInput) {

@@ -1,10 +1,12 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { describeEachDatabase } from '../../db/testing/test-database.js';
 import { submitForm } from '../../testing/forms.js';
 import { useTestApp } from '../../testing/test-app.js';
 import { createTestUser, type TestUser } from '../../testing/test-users.js';
 import { createOrganisationsService } from '../organisations/organisations.service.js';
 import { createTestOrganisation } from '../organisations/testing/test-organisations.js';
+import { loadAssessment, resolveAssessment } from './assessment-access.js';
+import * as repo from './assessments.repository.js';
 
 const SYSTEM = { kind: 'system', label: 'test' } as const;
 
@@ -462,6 +464,30 @@ describeEachDatabase('assessment workspace pages', (driver) => {
       const refused = await post(lead, `/assessments/${small}/kloes/4.1`, { version: '2', 'finding-4.1-P1': 'met' });
       expect(refused.statusCode).toBe(409);
       expect(refused.body).toContain('This assessment is published and cannot be changed');
+    });
+  });
+
+  describe('one assessment load per request', () => {
+    // The visibility hook loads the assessment for the caller and the handlers pass it on: a service that
+    // loaded it again by id would show here. KLOE 4.2 asks every part of the page (figures, track record).
+    it.each(['/kloes/4.2', '', '/report'])('GET /assessments/:id%s loads it once', async (path) => {
+      const loads = vi.spyOn(repo, 'findAssessmentFor');
+      try {
+        const page = await get(lead, `/assessments/${id}${path}`);
+        expect(page.statusCode).toBe(200);
+        expect(loads).toHaveBeenCalledTimes(1);
+      } finally {
+        loads.mockRestore();
+      }
+    });
+
+    it('refuses an assessment loaded for one person to a service asked by another', async () => {
+      const { db } = t.database;
+      const loaded = await loadAssessment(db, lead.actor, id);
+      await expect(resolveAssessment(db, viewer.actor, loaded)).rejects.toThrow(/loaded for/);
+      await expect(resolveAssessment(db, SYSTEM, loaded)).rejects.toThrow(/loaded for/);
+      expect(await resolveAssessment(db, lead.actor, loaded)).toBe(loaded);
+      expect((await resolveAssessment(db, viewer.actor, id)).loadedFor).toBe(viewer.actor.userId);
     });
   });
 });

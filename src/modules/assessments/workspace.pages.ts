@@ -10,8 +10,10 @@ import { AppError } from '../../errors.js';
 import { formErrorsFrom, formRefusal, type FormErrors } from '../../web/form-errors.js';
 import { currentUser, type UserActor } from '../accounts/index.js';
 import { kloeView } from '../frameworks/index.js';
+import type { LoadedAssessment } from './assessment-access.js';
 import { statementsOf } from './assessment-framework.js';
 import { EditConflict } from './assessments.errors.js';
+import { assessmentOf } from './assessments.hooks.js';
 import {
   assessmentCrumb,
   common,
@@ -93,8 +95,8 @@ export function registerWorkspacePages(app: FastifyInstance, deps: AssessmentPag
   const { workspace, moderation, assessments, audit } = deps;
 
   /** The assessment as the header shows it: with its organisation's and service's names. */
-  async function headerOf(actor: UserActor, id: string) {
-    const { assessment, organisationName, serviceName } = await assessments.summary(actor, id);
+  async function headerOf(actor: UserActor, loaded: LoadedAssessment) {
+    const { assessment, organisationName, serviceName } = await assessments.summary(actor, loaded);
     return { ...assessment, organisationName, serviceName };
   }
 
@@ -103,22 +105,23 @@ export function registerWorkspacePages(app: FastifyInstance, deps: AssessmentPag
   async function renderKloe(
     reply: FastifyReply,
     actor: UserActor,
-    id: string,
+    loaded: LoadedAssessment,
     ref: string,
     state: { form?: FormRedisplay; done?: string; saved?: string },
   ) {
-    const data = await workspace.kloe(actor, id, ref);
+    const data = await workspace.kloe(actor, loaded, ref);
     const { assessment, doc, kloe, can } = data;
     const statementRefs = statementsOf(kloe.leaf).map((s) => s.ref);
+    const historyId = kloeEntityId(assessment.id, ref);
     const [header, challenges, history, evidence, figures, review, commentThreads, trackRecord] = await Promise.all([
-      headerOf(actor, id),
-      moderation.list(actor, id),
-      can.viewHistory ? audit.historyOf('kloe', kloeEntityId(id, ref), { limit: HISTORY_LIMIT }) : undefined,
-      deps.kloeEvidence?.(actor, id, ref),
-      deps.kloeFigures?.(actor, id, ref),
-      deps.kloeReview?.forKloe(actor, id, ref),
-      deps.kloeComments?.(actor, id, ref),
-      deps.kloeTrackRecord?.(actor, id, ref),
+      headerOf(actor, loaded),
+      moderation.list(actor, loaded),
+      can.viewHistory ? audit.historyOf('kloe', historyId, { limit: HISTORY_LIMIT }) : undefined,
+      deps.kloeEvidence?.(actor, loaded, ref),
+      deps.kloeFigures?.(actor, loaded, ref),
+      deps.kloeReview?.forKloe(actor, loaded, ref),
+      deps.kloeComments?.(actor, loaded, ref),
+      deps.kloeTrackRecord?.(actor, loaded, ref),
     ]);
     const findings = Object.fromEntries(
       kloe.findings.map((f) => [f.statementRef, { outcome: f.outcome, note: f.note }]),
@@ -189,7 +192,7 @@ export function registerWorkspacePages(app: FastifyInstance, deps: AssessmentPag
     '/assessments/:id/kloes/:ref',
     { config: routeConfigFor('view'), schema: { hide: true, params: kloeParams, querystring: pageQuery } },
     async (request, reply) =>
-      renderKloe(reply, currentUser(request), request.params.id, request.params.ref, {
+      renderKloe(reply, currentUser(request), assessmentOf(request), request.params.ref, {
         done: request.query.done,
         saved: request.query.saved,
       }),
@@ -201,7 +204,9 @@ export function registerWorkspacePages(app: FastifyInstance, deps: AssessmentPag
     async (request, reply) => {
       const actor = currentUser(request);
       const { id, ref } = request.params;
-      const current = await workspace.kloe(actor, id, ref);
+      // A refused save changed nothing: the page shown again is of the assessment as the request found it.
+      const loaded = assessmentOf(request);
+      const current = await workspace.kloe(actor, loaded, ref);
       const values = postedValues(request.body);
       const { body, findingRefs } = kloeBodyFromForm(
         values,
@@ -222,7 +227,7 @@ export function registerWorkspacePages(app: FastifyInstance, deps: AssessmentPag
       } catch (error) {
         if (error instanceof EditConflict) {
           const theirs = error.current;
-          return renderKloe(reply.status(409), actor, id, ref, {
+          return renderKloe(reply.status(409), actor, loaded, ref, {
             form: {
               // The person's own input stays; the version becomes theirs, so saving again is deliberate.
               values: { ...values, version: String(theirs.version) },
@@ -233,12 +238,12 @@ export function registerWorkspacePages(app: FastifyInstance, deps: AssessmentPag
         }
         const problems = formRefusal(error)?.problems;
         if (problems) {
-          return renderKloe(reply.status((error as AppError).status), actor, id, ref, {
+          return renderKloe(reply.status((error as AppError).status), actor, loaded, ref, {
             form: { values, errors: formErrorsFrom(kloeProblemsForForm(problems, findingRefs)) },
           });
         }
         if (error instanceof AppError && error.status === 409) {
-          return renderKloe(reply.status(409), actor, id, ref, {
+          return renderKloe(reply.status(409), actor, loaded, ref, {
             form: { values, errors: messageErrors(error, '#kloe-work') },
           });
         }
@@ -252,10 +257,10 @@ export function registerWorkspacePages(app: FastifyInstance, deps: AssessmentPag
   async function renderScorecard(
     reply: FastifyReply,
     actor: UserActor,
-    id: string,
+    loaded: LoadedAssessment,
     state: { node?: string; form?: FormRedisplay; done?: string },
   ) {
-    const [o, header] = await Promise.all([workspace.overview(actor, id), headerOf(actor, id)]);
+    const [o, header] = await Promise.all([workspace.overview(actor, loaded), headerOf(actor, loaded)]);
     const nodes = [...o.keyQuestions, o.overall].map((node) => {
       const posted = node.nodeRef === state.node ? state.form : undefined;
       return {
@@ -295,7 +300,7 @@ export function registerWorkspacePages(app: FastifyInstance, deps: AssessmentPag
     '/assessments/:id/scorecard',
     { config: routeConfigFor('view'), schema: { hide: true, params: assessmentIdParams, querystring: pageQuery } },
     async (request, reply) =>
-      renderScorecard(reply, currentUser(request), request.params.id, { done: request.query.done }),
+      renderScorecard(reply, currentUser(request), assessmentOf(request), { done: request.query.done }),
   );
 
   pages.post(
@@ -304,6 +309,7 @@ export function registerWorkspacePages(app: FastifyInstance, deps: AssessmentPag
     async (request, reply) => {
       const actor = currentUser(request);
       const { id, node } = request.params;
+      const loaded = assessmentOf(request);
       const values = postedValues(request.body);
       const fieldId = (field: string) => `rating-${node}-${field}`;
       try {
@@ -314,7 +320,7 @@ export function registerWorkspacePages(app: FastifyInstance, deps: AssessmentPag
       } catch (error) {
         if (error instanceof EditConflict) {
           const theirs = error.current;
-          return renderScorecard(reply.status(409), actor, id, {
+          return renderScorecard(reply.status(409), actor, loaded, {
             node,
             form: {
               values: { ...values, version: String(theirs.version) },
@@ -325,13 +331,13 @@ export function registerWorkspacePages(app: FastifyInstance, deps: AssessmentPag
         }
         const problems = formRefusal(error, fieldId)?.problems;
         if (problems) {
-          return renderScorecard(reply.status((error as AppError).status), actor, id, {
+          return renderScorecard(reply.status((error as AppError).status), actor, loaded, {
             node,
             form: { values, errors: formErrorsFrom(problems) },
           });
         }
         if (error instanceof AppError && error.status === 409) {
-          return renderScorecard(reply.status(409), actor, id, {
+          return renderScorecard(reply.status(409), actor, loaded, {
             node,
             form: { values, errors: messageErrors(error, `#rating-${node}`) },
           });

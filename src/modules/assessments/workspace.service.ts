@@ -14,7 +14,7 @@ import type { LeafKloe } from '../frameworks/index.js';
 import type { FrameworkDocument } from '../frameworks/index.js';
 import { immutableContent } from '../../web/render-memo.js';
 import { recordAudit } from '../audit/index.js';
-import { loadAssessment, loadFor } from './assessment-access.js';
+import { loadFor, resolveAssessment, type AssessmentRef } from './assessment-access.js';
 import {
   keyQuestionsInScope,
   kloesInScope,
@@ -288,8 +288,8 @@ export function createWorkspaceService(deps: { db: Database }) {
 
   return {
     /** Navigation, progress and the scorecard: every KLOE, key question and the overall judgement. */
-    async overview(actor: AssessmentActor, id: string) {
-      const { assessment, teamRole } = await loadAssessment(db, actor, id);
+    async overview(actor: AssessmentActor, assessmentRef: AssessmentRef) {
+      const { assessment, teamRole } = await resolveAssessment(db, actor, assessmentRef);
       const state = await computeState(db, assessment);
       return {
         assessment,
@@ -302,8 +302,8 @@ export function createWorkspaceService(deps: { db: Database }) {
     },
 
     /** One KLOE: its descriptors with the findings, its judgement, the suggestion and its reasons. */
-    async kloe(actor: AssessmentActor, id: string, ref: string) {
-      const { assessment, teamRole } = await loadAssessment(db, actor, id);
+    async kloe(actor: AssessmentActor, assessmentRef: AssessmentRef, ref: string) {
+      const { assessment, teamRole } = await resolveAssessment(db, actor, assessmentRef);
       const state = await computeKloes(db, assessment);
       const index = state.kloes.findIndex((k) => k.leaf.kloe.ref === ref);
       if (index < 0) throw kloeNotInAssessment(ref);

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { currentUser } from '../accounts/index.js';
-import { routeConfigFor } from '../assessments/index.js';
+import { assessmentOf, routeConfigFor } from '../assessments/index.js';
 import { kloeParams } from '../assessments/index.js';
 import { problemSchema } from '../../api/problem-schema.js';
 import { replyBody, startThreadBody, threadJson, threadParams } from './comments.schemas.js';
@@ -46,7 +46,7 @@ export function registerCommentsApi(app: FastifyInstance, deps: { comments: Comm
       },
     },
     async (request) => {
-      const { threads } = await comments.forKloe(currentUser(request), request.params.id, request.params.ref);
+      const { threads } = await comments.forKloe(currentUser(request), assessmentOf(request), request.params.ref);
       return { threads: threads.map(toJson) };
     },
   );

@@ -10,7 +10,7 @@ import { formErrorsFrom, problemsFromZod, type FormErrors } from '../../web/form
 import { withoutCsrf } from '../../web/form-post.js';
 import { currentUser, type UserActor } from '../accounts/index.js';
 import { assessmentCrumb, common, LIST_CRUMB } from '../assessments/index.js';
-import { routeConfigFor } from '../assessments/index.js';
+import { assessmentOf, routeConfigFor, type LoadedAssessment } from '../assessments/index.js';
 import { kloeParams } from '../assessments/index.js';
 import type { AssessmentsService } from '../assessments/index.js';
 import { AUDIENCE_LABELS, replyBody, startThreadBody, threadParams } from './comments.schemas.js';
@@ -40,11 +40,14 @@ export function registerCommentPages(
   async function render(
     reply: FastifyReply,
     actor: UserActor,
-    id: string,
+    loaded: LoadedAssessment,
     ref: string,
     form: { threadId?: string; values?: Posted; errors?: FormErrors } = {},
   ) {
-    const [data, summary] = await Promise.all([comments.forKloe(actor, id, ref), deps.assessments.summary(actor, id)]);
+    const [data, summary] = await Promise.all([
+      comments.forKloe(actor, loaded, ref),
+      deps.assessments.summary(actor, loaded),
+    ]);
     const header = {
       ...summary.assessment,
       organisationName: summary.organisationName,
@@ -59,7 +62,7 @@ export function registerCommentPages(
       breadcrumbs: [
         LIST_CRUMB,
         assessmentCrumb(header),
-        { text: `KLOE ${ref}`, href: `/assessments/${id}/kloes/${ref}` },
+        { text: `KLOE ${ref}`, href: `/assessments/${header.id}/kloes/${ref}` },
       ],
       assessment: header,
       ref,
@@ -77,7 +80,7 @@ export function registerCommentPages(
   pages.get(
     '/assessments/:id/kloes/:ref/comments',
     { config: routeConfigFor('view'), schema: { hide: true, params: kloeParams } },
-    async (request, reply) => render(reply, currentUser(request), request.params.id, request.params.ref),
+    async (request, reply) => render(reply, currentUser(request), assessmentOf(request), request.params.ref),
   );
 
   pages.post(
@@ -101,7 +104,7 @@ export function registerCommentPages(
       } catch (error) {
         const problem = refused(error);
         if (!problem) throw error;
-        return render(reply.status(problem.status), actor, id, ref, {
+        return render(reply.status(problem.status), actor, assessmentOf(request), ref, {
           values,
           errors: formErrorsFrom(problem.problems),
         });
@@ -115,7 +118,7 @@ export function registerCommentPages(
     async (request, reply) => {
       const actor = currentUser(request);
       const { id, threadId } = request.params;
-      const ref = await comments.kloeOfThread(actor, id, threadId);
+      const ref = await comments.kloeOfThread(actor, assessmentOf(request), threadId);
       const values = posted(request.body);
       try {
         const parsed = replyBody.safeParse({ body: values.body ?? '', mentions: list(values.mentions) });
@@ -127,7 +130,7 @@ export function registerCommentPages(
         const problem = refused(error);
         if (!problem) throw error;
         const errors = formErrorsFrom(problem.problems.map((p) => ({ ...p, field: `reply-${threadId}-${p.field}` })));
-        return render(reply.status(problem.status), actor, id, ref, { threadId, values, errors });
+        return render(reply.status(problem.status), actor, assessmentOf(request), ref, { threadId, values, errors });
       }
     },
   );
@@ -138,7 +141,7 @@ export function registerCommentPages(
     async (request, reply) => {
       const actor = currentUser(request);
       const { id, threadId } = request.params;
-      const ref = await comments.kloeOfThread(actor, id, threadId);
+      const ref = await comments.kloeOfThread(actor, assessmentOf(request), threadId);
       const resolved = posted(request.body).resolved !== 'false';
       await comments.resolve(actor, id, threadId, resolved);
       return reply.redirect(`/assessments/${id}/kloes/${ref}/comments#thread-${threadId}`, 303);

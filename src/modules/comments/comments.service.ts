@@ -7,7 +7,13 @@
 import type { Database } from '../../db/database.js';
 import { AppError, notFound } from '../../errors.js';
 import { isUuid } from '../../db/ids.js';
-import { allow, loadAssessment, type LoadedAssessment } from '../assessments/index.js';
+import {
+  allow,
+  loadAssessment,
+  resolveAssessment,
+  type AssessmentRef,
+  type LoadedAssessment,
+} from '../assessments/index.js';
 import { kloesInScope, pinnedFramework, statementsOf } from '../assessments/index.js';
 import { assessmentPublished, kloeNotInAssessment } from '../assessments/index.js';
 import { may, type AssessmentActor } from '../assessments/index.js';
@@ -116,11 +122,11 @@ export function createCommentsService(deps: { db: Database; notify?: Notify }) {
 
   return {
     /** The threads of one KLOE the actor may read, and what they may write and mention. */
-    async forKloe(actor: AssessmentActor, id: string, ref: string) {
-      const loaded = await loadAssessment(db, actor, id);
+    async forKloe(actor: AssessmentActor, assessmentRef: AssessmentRef, ref: string) {
+      const loaded = await resolveAssessment(db, actor, assessmentRef);
       const leaf = await leafOf(db, loaded, ref);
       const audiences = audiencesOf(actor, loaded);
-      const threads = await repo.listThreads(db, id, ref, [...audiences.read]);
+      const threads = await repo.listThreads(db, loaded.assessment.id, ref, [...audiences.read]);
       const people = Object.fromEntries(
         await Promise.all(audiences.write.map(async (a) => [a, await mentionable(db, loaded, a)] as const)),
       ) as Partial<Record<CommentAudience, { userId: string; name: string }[]>>;
@@ -204,8 +210,8 @@ export function createCommentsService(deps: { db: Database; notify?: Notify }) {
     },
 
     /** The KLOE a thread is on (for a page to go back to), when the actor may read it. */
-    async kloeOfThread(actor: AssessmentActor, id: string, threadId: string) {
-      const loaded = await loadAssessment(db, actor, id);
+    async kloeOfThread(actor: AssessmentActor, assessmentRef: AssessmentRef, threadId: string) {
+      const loaded = await resolveAssessment(db, actor, assessmentRef);
       return (await this.threadFor(db, actor, loaded, threadId)).kloeRef;
     },
   };

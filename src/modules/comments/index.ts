@@ -1,7 +1,7 @@
 /** Comments on KLOEs and statements: threads for the team, or shared with the organisation; not evidence. */
 import type { FastifyInstance } from 'fastify';
 import type { Database } from '../../db/database.js';
-import type { AssessmentsService } from '../assessments/index.js';
+import type { AssessmentRef, AssessmentsService } from '../assessments/index.js';
 import type { Notify } from '../notifications/index.js';
 import { registerCommentsApi } from './comments.api.js';
 import { registerCommentPages } from './comments.pages.js';
@@ -21,8 +21,8 @@ export function registerComments(
   return {
     comments,
     /** The KLOE page's view: its open threads, and how many are resolved. */
-    async forKloePage(actor: Parameters<typeof comments.forKloe>[0], id: string, ref: string) {
-      const { threads } = await comments.forKloe(actor, id, ref);
+    async forKloePage(actor: Parameters<typeof comments.forKloe>[0], assessment: AssessmentRef, ref: string) {
+      const { threads } = await comments.forKloe(actor, assessment, ref);
       return {
         open: threads.filter((t) => !t.thread.resolvedAt),
         resolved: threads.filter((t) => t.thread.resolvedAt).length,

@@ -9,7 +9,7 @@ import { formRefusal, type FormErrors } from '../../web/form-errors.js';
 import { withoutCsrf } from '../../web/form-post.js';
 import { currentUser, type UserActor } from '../accounts/index.js';
 import { assessmentCrumb, common, LIST_CRUMB } from '../assessments/index.js';
-import { routeConfigFor } from '../assessments/index.js';
+import { assessmentOf, routeConfigFor, type LoadedAssessment } from '../assessments/index.js';
 import type { AssessmentsService } from '../assessments/index.js';
 import { problemSchema } from '../../api/problem-schema.js';
 import type { EvidenceRequestsService } from './evidence-requests.service.js';
@@ -60,7 +60,7 @@ export async function registerEvidenceRequestRoutes(
       },
     },
     async (request) => ({
-      requests: (await requests.list(currentUser(request), request.params.id)).requests.map(toJson),
+      requests: (await requests.list(currentUser(request), assessmentOf(request))).requests.map(toJson),
     }),
   );
 
@@ -85,17 +85,17 @@ export async function registerEvidenceRequestRoutes(
   async function renderPage(
     reply: FastifyReply,
     actor: UserActor,
-    id: string,
+    loaded: LoadedAssessment,
     state: { values?: Record<string, unknown>; errors?: FormErrors; done?: string; answering?: string },
   ) {
-    const [data, summary] = await Promise.all([requests.list(actor, id), deps.assessments.summary(actor, id)]);
+    const [data, summary] = await Promise.all([requests.list(actor, loaded), deps.assessments.summary(actor, loaded)]);
     return reply.render('evidence/views/requests.njk', {
       ...common,
       pageTitle: `Evidence requests: ${data.assessment.title}`,
       breadcrumbs: [
         LIST_CRUMB,
         assessmentCrumb(data.assessment),
-        { text: 'Evidence', href: `/assessments/${id}/evidence` },
+        { text: 'Evidence', href: `/assessments/${data.assessment.id}/evidence` },
       ],
       header: { ...summary.assessment, organisationName: summary.organisationName, serviceName: summary.serviceName },
       ...data,
@@ -118,7 +118,8 @@ export async function registerEvidenceRequestRoutes(
       config: routeConfigFor('view'),
       schema: { hide: true, params: assessmentParams, querystring: z.object({ done: z.string().max(40).optional() }) },
     },
-    async (request, reply) => renderPage(reply, currentUser(request), request.params.id, { done: request.query.done }),
+    async (request, reply) =>
+      renderPage(reply, currentUser(request), assessmentOf(request), { done: request.query.done }),
   );
 
   routes.post(
@@ -133,7 +134,7 @@ export async function registerEvidenceRequestRoutes(
         return reply.redirect(`/assessments/${id}/evidence/requests?done=requested`, 303);
       } catch (error) {
         const { status, errors } = refusal(error);
-        return renderPage(reply.status(status), actor, id, { values, errors });
+        return renderPage(reply.status(status), actor, assessmentOf(request), { values, errors });
       }
     },
   );
@@ -171,7 +172,7 @@ export async function registerEvidenceRequestRoutes(
           return reply.redirect(`/assessments/${id}/evidence/requests?done=answered`, 303);
         } catch (error) {
           const { status, errors } = refusal(error);
-          return renderPage(reply.status(status), actor, id, { errors, answering: requestId });
+          return renderPage(reply.status(status), actor, assessmentOf(request), { errors, answering: requestId });
         }
       },
     );

@@ -6,7 +6,14 @@
  */
 import type { Database } from '../../db/database.js';
 import { AppError } from '../../errors.js';
-import { allow, loadAssessment, loadFor, type LoadedAssessment } from '../assessments/index.js';
+import {
+  allow,
+  loadAssessment,
+  loadFor,
+  resolveAssessment,
+  type AssessmentRef,
+  type LoadedAssessment,
+} from '../assessments/index.js';
 import { may, type AssessmentActor } from '../assessments/index.js';
 import { recordAudit } from '../audit/index.js';
 import { checkUploads, type Upload } from './evidence-uploads.js';
@@ -41,10 +48,10 @@ export function createEvidenceRequestsService(deps: {
   const { db, evidence, limits } = deps;
 
   return {
-    async list(actor: AssessmentActor, assessmentId: string) {
-      const loaded = await loadAssessment(db, actor, assessmentId);
+    async list(actor: AssessmentActor, assessmentRef: AssessmentRef) {
+      const loaded = await resolveAssessment(db, actor, assessmentRef);
       const now = ukDay();
-      const requests = (await repo.listRequests(db, assessmentId)).map((r) => ({
+      const requests = (await repo.listRequests(db, loaded.assessment.id)).map((r) => ({
         ...r.request,
         requestedByName: r.requestedByName,
         overdue: r.request.status === 'open' && r.request.dueOn < now,

@@ -8,7 +8,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { pageOf } from '../../api/index.js';
 import { currentUser } from '../accounts/index.js';
-import { routeConfigFor } from '../assessments/index.js';
+import { assessmentOf, routeConfigFor, type LoadedAssessment } from '../assessments/index.js';
 import { problemSchema } from '../../api/problem-schema.js';
 import { registerUploadScope } from '../../files/multipart-uploads.js';
 import { fileToJson, itemToJson, linkToJson, plainSnippet, searchToJson } from './evidence.responses.js';
@@ -43,11 +43,11 @@ export async function registerEvidenceApi(
   const api = app.withTypeProvider<ZodTypeProvider>();
   const { evidence } = deps;
 
-  async function detail(actor: ReturnType<typeof currentUser>, id: string, itemId: string) {
-    const { item, files, links, suggestions } = await evidence.get(actor, id, itemId);
+  async function detail(actor: ReturnType<typeof currentUser>, loaded: LoadedAssessment, itemId: string) {
+    const { item, files, links, suggestions } = await evidence.get(actor, loaded, itemId);
     return {
       ...itemToJson(item),
-      files: files.map((f) => fileToJson(id, itemId, f)),
+      files: files.map((f) => fileToJson(loaded.assessment.id, itemId, f)),
       links: links.map(linkToJson),
       suggestions: suggestions.map((s) => ({
         statementRef: s.statementRef,
@@ -71,7 +71,7 @@ export async function registerEvidenceApi(
       },
     },
     async (request) => {
-      const { items: all } = await evidence.list(currentUser(request), request.params.id);
+      const { items: all } = await evidence.list(currentUser(request), assessmentOf(request));
       const { items, ...page } = pageOf(all, request.query);
       return { items: items.map((i) => ({ ...itemToJson(i), files: i.files, links: i.links })), ...page };
     },
@@ -88,7 +88,7 @@ export async function registerEvidenceApi(
         response: { 200: itemDetailJson, ...read },
       },
     },
-    async (request) => detail(currentUser(request), request.params.id, request.params.itemId),
+    async (request) => detail(currentUser(request), assessmentOf(request), request.params.itemId),
   );
 
   api.put(
@@ -106,7 +106,7 @@ export async function registerEvidenceApi(
     async (request) => {
       const actor = currentUser(request);
       await evidence.update(actor, request.params.id, request.params.itemId, request.body);
-      return detail(actor, request.params.id, request.params.itemId);
+      return detail(actor, assessmentOf(request), request.params.itemId);
     },
   );
 
@@ -127,26 +127,17 @@ export async function registerEvidenceApi(
     },
   );
 
-  const download = async (
-    request: { params: z.infer<typeof fileParams> },
-    reply: FastifyReply,
-    actor: ReturnType<typeof currentUser>,
-  ) => {
-    const { file, stream } = await evidence.openFile(
-      actor,
-      request.params.id,
-      request.params.itemId,
-      request.params.fileId,
-    );
-    return sendFile(reply, file, stream);
-  };
   api.get(
     '/api/assessments/:id/evidence/:itemId/files/:fileId',
     {
       config: routeConfigFor('view'),
       schema: { tags, summary: 'Download a file (as an attachment, with its sniffed type)', params: fileParams },
     },
-    async (request, reply) => download(request, reply, currentUser(request)),
+    async (request, reply) => {
+      const { itemId, fileId } = request.params;
+      const { file, stream } = await evidence.openFile(currentUser(request), assessmentOf(request), itemId, fileId);
+      return sendFile(reply, file, stream);
+    },
   );
 
   api.get(
@@ -162,7 +153,7 @@ export async function registerEvidenceApi(
       },
     },
     async (request) => {
-      return searchToJson(await evidence.search(currentUser(request), request.query, request.params.id));
+      return searchToJson(await evidence.search(currentUser(request), request.query, assessmentOf(request)));
     },
   );
 
@@ -272,7 +263,7 @@ export async function registerEvidenceApi(
       async (request, reply) => {
         const actor = currentUser(request);
         const item = await evidence.create(actor, request.params.id, request.body, request.uploads);
-        return reply.status(201).send(await detail(actor, request.params.id, item.id));
+        return reply.status(201).send(await detail(actor, assessmentOf(request), item.id));
       },
     );
     uploads.post(
@@ -292,7 +283,7 @@ export async function registerEvidenceApi(
         const actor = currentUser(request);
         const { id, itemId } = request.params;
         await evidence.addFiles(actor, id, itemId, request.uploads);
-        return reply.status(201).send(await detail(actor, id, itemId));
+        return reply.status(201).send(await detail(actor, assessmentOf(request), itemId));
       },
     );
   });

@@ -15,7 +15,7 @@ import { withoutCsrf } from '../../web/form-post.js';
 import { currentUser, type UserActor } from '../accounts/index.js';
 import { assessmentCrumb, common, LIST_CRUMB } from '../assessments/index.js';
 import { assessmentForbidden } from '../assessments/index.js';
-import { routeConfigFor } from '../assessments/index.js';
+import { assessmentOf, routeConfigFor, type LoadedAssessment } from '../assessments/index.js';
 import type { AssessmentsService } from '../assessments/index.js';
 import { sendFile, sendInline } from './evidence.api.js';
 import { fileNotInline } from './evidence.errors.js';
@@ -84,20 +84,20 @@ export async function registerEvidencePages(app: FastifyInstance, deps: Evidence
     acceptedTypes: deps.types.map((t) => TYPE_LABELS[t as keyof typeof TYPE_LABELS]).join(', '),
   };
 
-  async function headerOf(actor: UserActor, id: string) {
-    const { assessment, organisationName, serviceName } = await deps.assessments.summary(actor, id);
+  async function headerOf(actor: UserActor, loaded: LoadedAssessment) {
+    const { assessment, organisationName, serviceName } = await deps.assessments.summary(actor, loaded);
     return { ...assessment, organisationName, serviceName };
   }
 
   async function renderList(
     reply: FastifyReply,
     actor: UserActor,
-    id: string,
+    loaded: LoadedAssessment,
     state: { values?: Record<string, unknown>; errors?: FormErrors; done?: string },
   ) {
     const [{ assessment, items, canJudge }, header] = await Promise.all([
-      evidence.list(actor, id),
-      headerOf(actor, id),
+      evidence.list(actor, loaded),
+      headerOf(actor, loaded),
     ]);
     return reply.render('evidence/views/list.njk', {
       ...shared,
@@ -116,17 +116,19 @@ export async function registerEvidencePages(app: FastifyInstance, deps: Evidence
   pages.get(
     '/assessments/:id/evidence',
     { config: routeConfigFor('view'), schema: { hide: true, params: assessmentParams, querystring: doneQuery } },
-    async (request, reply) => renderList(reply, currentUser(request), request.params.id, { done: request.query.done }),
+    async (request, reply) =>
+      renderList(reply, currentUser(request), assessmentOf(request), { done: request.query.done }),
   );
 
   async function renderItem(
     reply: FastifyReply,
     actor: UserActor,
-    id: string,
+    loaded: LoadedAssessment,
     itemId: string,
     state: { values?: Record<string, unknown>; errors?: FormErrors; done?: string; form?: string },
   ) {
-    const [detail, header] = await Promise.all([evidence.get(actor, id, itemId), headerOf(actor, id)]);
+    const id = loaded.assessment.id;
+    const [detail, header] = await Promise.all([evidence.get(actor, loaded, itemId), headerOf(actor, loaded)]);
     const kloes = await evidence.statementsOf(detail.assessment);
     const statementText = Object.fromEntries(kloes.flatMap((k) => k.statements.map((s) => [s.ref, s.text])));
     return reply.render('evidence/views/item.njk', {
@@ -152,15 +154,17 @@ export async function registerEvidencePages(app: FastifyInstance, deps: Evidence
     '/assessments/:id/evidence/:itemId',
     { config: routeConfigFor('view'), schema: { hide: true, params: itemParams, querystring: doneQuery } },
     async (request, reply) =>
-      renderItem(reply, currentUser(request), request.params.id, request.params.itemId, { done: request.query.done }),
+      renderItem(reply, currentUser(request), assessmentOf(request), request.params.itemId, {
+        done: request.query.done,
+      }),
   );
 
   pages.get(
     '/assessments/:id/evidence/:itemId/files/:fileId',
     { config: routeConfigFor('view'), schema: { hide: true, params: fileParams } },
     async (request, reply) => {
-      const { id, itemId, fileId } = request.params;
-      const { file, stream } = await evidence.openFile(currentUser(request), id, itemId, fileId);
+      const { itemId, fileId } = request.params;
+      const { file, stream } = await evidence.openFile(currentUser(request), assessmentOf(request), itemId, fileId);
       return sendFile(reply, file, stream);
     },
   );
@@ -172,8 +176,8 @@ export async function registerEvidencePages(app: FastifyInstance, deps: Evidence
       const { id, itemId, fileId } = request.params;
       const actor = currentUser(request);
       const [preview, header] = await Promise.all([
-        evidence.previewFile(actor, id, itemId, fileId),
-        headerOf(actor, id),
+        evidence.previewFile(actor, assessmentOf(request), itemId, fileId),
+        headerOf(actor, assessmentOf(request)),
       ]);
       const quote = request.query.quote?.trim() || undefined;
       const { file, item } = preview;
@@ -202,8 +206,8 @@ export async function registerEvidencePages(app: FastifyInstance, deps: Evidence
     '/assessments/:id/evidence/:itemId/files/:fileId/inline',
     { config: routeConfigFor('view'), schema: { hide: true, params: fileParams } },
     async (request, reply) => {
-      const { id, itemId, fileId } = request.params;
-      const { file, stream } = await evidence.openFile(currentUser(request), id, itemId, fileId);
+      const { itemId, fileId } = request.params;
+      const { file, stream } = await evidence.openFile(currentUser(request), assessmentOf(request), itemId, fileId);
       const type = fileTypeOf(file.mediaType);
       if (type === undefined || !INLINE_TYPES.has(type)) throw fileNotInline(file.fileName);
       return sendInline(reply, file, stream);
@@ -213,12 +217,13 @@ export async function registerEvidencePages(app: FastifyInstance, deps: Evidence
   async function renderItemForm(
     reply: FastifyReply,
     actor: UserActor,
-    id: string,
+    loaded: LoadedAssessment,
     itemId: string,
     view: 'edit' | 'delete',
     state: { values?: Record<string, unknown>; errors?: FormErrors } = {},
   ) {
-    const [detail, header] = await Promise.all([evidence.get(actor, id, itemId), headerOf(actor, id)]);
+    const id = loaded.assessment.id;
+    const [detail, header] = await Promise.all([evidence.get(actor, loaded, itemId), headerOf(actor, loaded)]);
     // Only those who may change the evidence see these forms; the service refuses the posts anyway.
     if (!detail.canJudge) throw assessmentForbidden('change the evidence of this assessment');
     const { item } = detail;
@@ -249,7 +254,7 @@ export async function registerEvidencePages(app: FastifyInstance, deps: Evidence
       `/assessments/:id/evidence/:itemId/${view}`,
       { config: routeConfigFor('judge'), schema: { hide: true, params: itemParams } },
       async (request, reply) =>
-        renderItemForm(reply, currentUser(request), request.params.id, request.params.itemId, view),
+        renderItemForm(reply, currentUser(request), assessmentOf(request), request.params.itemId, view),
     );
   }
 
@@ -266,7 +271,7 @@ export async function registerEvidencePages(app: FastifyInstance, deps: Evidence
       } catch (error) {
         const refused = formRefusal(error);
         if (!refused) throw error;
-        return renderItemForm(reply.status(refused.status), actor, id, itemId, 'edit', {
+        return renderItemForm(reply.status(refused.status), actor, assessmentOf(request), itemId, 'edit', {
           values,
           errors: refused.errors,
         });
@@ -297,7 +302,7 @@ export async function registerEvidencePages(app: FastifyInstance, deps: Evidence
       } catch (error) {
         const refused = formRefusal(error);
         if (!refused) throw error;
-        return renderItem(reply.status(refused.status), actor, id, itemId, {
+        return renderItem(reply.status(refused.status), actor, assessmentOf(request), itemId, {
           values,
           errors: refused.errors,
           form: 'link',
@@ -350,7 +355,7 @@ export async function registerEvidencePages(app: FastifyInstance, deps: Evidence
           ...p,
           field: p.field.startsWith('statementRefs') || p.field === 'target' ? 'suggestions' : p.field,
         }));
-        return renderItem(reply.status(error.status), actor, id, itemId, {
+        return renderItem(reply.status(error.status), actor, assessmentOf(request), itemId, {
           values: { statementRefs },
           errors: formErrorsFrom(problems),
           form: 'suggestions',
@@ -365,9 +370,9 @@ export async function registerEvidencePages(app: FastifyInstance, deps: Evidence
     async (request, reply) => {
       const actor = currentUser(request);
       const { id } = request.params;
-      const header = await headerOf(actor, id);
+      const header = await headerOf(actor, assessmentOf(request));
       return renderSearch(reply, actor, request.query, {
-        assessmentId: id,
+        assessment: assessmentOf(request),
         header,
         breadcrumbs: [LIST_CRUMB, assessmentCrumb(header), { text: 'Evidence', href: `/assessments/${id}/evidence` }],
         action: `/assessments/${id}/evidence/search`,
@@ -383,7 +388,7 @@ export async function registerEvidencePages(app: FastifyInstance, deps: Evidence
     reply: FastifyReply,
     actor: UserActor,
     query: unknown,
-    where: { assessmentId?: string; header?: unknown; breadcrumbs: unknown[]; action: string },
+    where: { assessment?: LoadedAssessment; header?: unknown; breadcrumbs: unknown[]; action: string },
   ) {
     const raw = (query ?? {}) as Record<string, unknown>;
     let input: SearchInput | undefined;
@@ -394,12 +399,13 @@ export async function registerEvidencePages(app: FastifyInstance, deps: Evidence
       refused = formRefusal(error);
       if (!refused) throw error;
     }
-    const found = input ? await evidence.search(actor, input, where.assessmentId) : undefined;
+    const { assessment, ...shown } = where;
+    const found = input ? await evidence.search(actor, input, assessment) : undefined;
     return reply.status(refused?.status ?? 200).render('evidence/views/search.njk', {
       ...shared,
-      section: where.assessmentId ? 'assessments' : 'evidence',
+      section: assessment ? 'assessments' : 'evidence',
       pageTitle: raw.q ? `Search evidence for “${String(raw.q)}”` : 'Search evidence',
-      ...where,
+      ...shown,
       values: raw,
       errors: refused?.errors,
       searched: input !== undefined && input.q !== '',
@@ -415,7 +421,8 @@ export async function registerEvidencePages(app: FastifyInstance, deps: Evidence
     async (request, reply) => {
       const actor = currentUser(request);
       const { id } = request.params;
-      const [coverage, header] = await Promise.all([evidence.coverage(actor, id), headerOf(actor, id)]);
+      const loaded = assessmentOf(request);
+      const [coverage, header] = await Promise.all([evidence.coverage(actor, loaded), headerOf(actor, loaded)]);
       return reply.render('evidence/views/coverage.njk', {
         ...shared,
         pageTitle: `Evidence coverage: ${coverage.assessment.title}`,
@@ -445,7 +452,10 @@ export async function registerEvidencePages(app: FastifyInstance, deps: Evidence
         } catch (error) {
           const refused = formRefusal(error);
           if (!refused) throw error;
-          return renderList(reply.status(refused.status), actor, id, { values, errors: refused.errors });
+          return renderList(reply.status(refused.status), actor, assessmentOf(request), {
+            values,
+            errors: refused.errors,
+          });
         }
       },
     );
@@ -461,7 +471,10 @@ export async function registerEvidencePages(app: FastifyInstance, deps: Evidence
         } catch (error) {
           const refused = formRefusal(error);
           if (!refused) throw error;
-          return renderItem(reply.status(refused.status), actor, id, itemId, { errors: refused.errors, form: 'files' });
+          return renderItem(reply.status(refused.status), actor, assessmentOf(request), itemId, {
+            errors: refused.errors,
+            form: 'files',
+          });
         }
       },
     );

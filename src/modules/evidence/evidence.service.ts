@@ -5,7 +5,13 @@
  */
 import type { Database } from '../../db/database.js';
 import type { EvidenceConfig } from '../../config.js';
-import { loadAssessment, loadFor, type LoadedAssessment } from '../assessments/index.js';
+import {
+  loadAssessment,
+  loadFor,
+  resolveAssessment,
+  type AssessmentRef,
+  type LoadedAssessment,
+} from '../assessments/index.js';
 import { kloesInScope, statementsOf } from '../assessments/index.js';
 import { pinnedFramework } from '../assessments/index.js';
 import { assessmentScope, may, type AssessmentActor } from '../assessments/index.js';
@@ -257,18 +263,18 @@ export function createEvidenceService(deps: EvidenceServiceDeps) {
       });
     },
 
-    async list(actor: AssessmentActor, assessmentId: string) {
-      const loaded = await loadAssessment(db, actor, assessmentId);
+    async list(actor: AssessmentActor, assessmentRef: AssessmentRef) {
+      const loaded = await resolveAssessment(db, actor, assessmentRef);
       const canJudge = may(actor, 'judge', loaded.assessment, loaded.teamRole);
-      return { ...loaded, canJudge, items: await repo.listItems(db, assessmentId) };
+      return { ...loaded, canJudge, items: await repo.listItems(db, loaded.assessment.id) };
     },
 
     /** The KLOEs and statements an item may be linked to. */
     statementsOf: (assessment: LoadedAssessment['assessment']) => statementsIn(db, assessment),
 
-    async get(actor: AssessmentActor, assessmentId: string, itemId: string) {
-      const loaded = await loadAssessment(db, actor, assessmentId);
-      const item = await itemIn(db, assessmentId, itemId);
+    async get(actor: AssessmentActor, assessmentRef: AssessmentRef, itemId: string) {
+      const loaded = await resolveAssessment(db, actor, assessmentRef);
+      const item = await itemIn(db, loaded.assessment.id, itemId);
       const [files, links, suggestions] = await Promise.all([
         repo.filesOf(db, itemId),
         repo.linksOfItem(db, itemId),
@@ -279,18 +285,18 @@ export function createEvidenceService(deps: EvidenceServiceDeps) {
     },
 
     /** A file to download: only through an item of an assessment the person may see. */
-    async openFile(actor: AssessmentActor, assessmentId: string, itemId: string, fileId: string) {
-      await loadAssessment(db, actor, assessmentId);
-      await itemIn(db, assessmentId, itemId);
+    async openFile(actor: AssessmentActor, assessmentRef: AssessmentRef, itemId: string, fileId: string) {
+      const { assessment } = await resolveAssessment(db, actor, assessmentRef);
+      await itemIn(db, assessment.id, itemId);
       const file = (await repo.filesOf(db, itemId)).find((f) => f.id === fileId);
       if (!file) throw fileNotFound(fileId);
       return { file, stream: storage.stream(file.sha256) };
     },
 
     /** A file to preview in the page: its details and the text extracted from it. */
-    async previewFile(actor: AssessmentActor, assessmentId: string, itemId: string, fileId: string) {
-      const loaded = await loadAssessment(db, actor, assessmentId);
-      const item = await itemIn(db, assessmentId, itemId);
+    async previewFile(actor: AssessmentActor, assessmentRef: AssessmentRef, itemId: string, fileId: string) {
+      const loaded = await resolveAssessment(db, actor, assessmentRef);
+      const item = await itemIn(db, loaded.assessment.id, itemId);
       const file = (await repo.filesOf(db, itemId)).find((f) => f.id === fileId);
       if (!file) throw fileNotFound(fileId);
       return { ...loaded, item, file, text: await repo.extractedTextOf(db, fileId) };
@@ -381,27 +387,30 @@ export function createEvidenceService(deps: EvidenceServiceDeps) {
       });
     },
 
-    async search(actor: AssessmentActor, filters: SearchFilters, assessmentId?: string) {
-      if (assessmentId) {
-        await loadAssessment(db, actor, assessmentId);
-        return searchEvidence(db, { assessmentId }, filters);
+    async search(actor: AssessmentActor, filters: SearchFilters, assessmentRef?: AssessmentRef) {
+      if (assessmentRef) {
+        const { assessment } = await resolveAssessment(db, actor, assessmentRef);
+        return searchEvidence(db, { assessmentId: assessment.id }, filters);
       }
       return searchEvidence(db, { scope: assessmentScope(actor) }, filters);
     },
 
     /** What the KLOE workspace shows: each statement's links, and links to the KLOE as a whole. */
-    async forKloe(actor: AssessmentActor, assessmentId: string, kloeRef: string) {
-      await loadAssessment(db, actor, assessmentId);
-      const links = await repo.linksIn(db, assessmentId, kloeRef);
+    async forKloe(actor: AssessmentActor, assessmentRef: AssessmentRef, kloeRef: string) {
+      const { assessment } = await resolveAssessment(db, actor, assessmentRef);
+      const links = await repo.linksIn(db, assessment.id, kloeRef);
       const byStatement: Record<string, typeof links> = {};
       for (const link of links) (byStatement[link.link.statementRef ?? ''] ??= []).push(link);
-      return { assessmentId, byStatement, kloeWide: byStatement[''] ?? [] };
+      return { assessmentId: assessment.id, byStatement, kloeWide: byStatement[''] ?? [] };
     },
 
     /** Per KLOE and statement: how much evidence, of how many kinds and sources; which have none. */
-    async coverage(actor: AssessmentActor, assessmentId: string) {
-      const loaded = await loadAssessment(db, actor, assessmentId);
-      const [kloes, rows] = await Promise.all([statementsIn(db, loaded.assessment), repo.coverageOf(db, assessmentId)]);
+    async coverage(actor: AssessmentActor, assessmentRef: AssessmentRef) {
+      const loaded = await resolveAssessment(db, actor, assessmentRef);
+      const [kloes, rows] = await Promise.all([
+        statementsIn(db, loaded.assessment),
+        repo.coverageOf(db, loaded.assessment.id),
+      ]);
       const key = (kloeRef: string, statementRef: string | null) => `${kloeRef}/${statementRef ?? ''}`;
       const found = new Map(rows.map((r) => [key(r.kloeRef, r.statementRef), r]));
       const empty = { items: 0, supports: 0, contradicts: 0, kinds: [] as string[], sources: 0 };

@@ -10,7 +10,7 @@ import { withoutCsrf } from '../../web/form-post.js';
 import { currentUser, type UserActor } from '../accounts/index.js';
 import { assessmentCrumb, common, LIST_CRUMB } from '../assessments/index.js';
 import type { AssessmentsService } from '../assessments/index.js';
-import { routeConfigFor } from '../assessments/index.js';
+import { assessmentOf, routeConfigFor, type LoadedAssessment } from '../assessments/index.js';
 import { problemSchema } from '../../api/problem-schema.js';
 import { registerUploadScope } from '../../files/multipart-uploads.js';
 
@@ -33,11 +33,12 @@ export async function registerPhotoRoutes(app: FastifyInstance, deps: PhotoRoute
   async function renderPhotoPage(
     reply: FastifyReply,
     actor: UserActor,
-    id: string,
+    loaded: LoadedAssessment,
     ref: string,
     state: { values?: Record<string, unknown>; errors?: FormErrors },
   ) {
-    const { assessment, organisationName, serviceName } = await deps.assessments.summary(actor, id);
+    const { assessment, organisationName, serviceName } = await deps.assessments.summary(actor, loaded);
+    const { id } = assessment;
     const { kloe, statements } = await photos.statements(assessment, ref);
     return reply.render('evidence/views/photo.njk', {
       ...common,
@@ -61,7 +62,8 @@ export async function registerPhotoRoutes(app: FastifyInstance, deps: PhotoRoute
     .get(
       '/assessments/:id/kloes/:ref/photos/new',
       { config: routeConfigFor('judge'), schema: { hide: true, params: photoParams } },
-      async (request, reply) => renderPhotoPage(reply, currentUser(request), request.params.id, request.params.ref, {}),
+      async (request, reply) =>
+        renderPhotoPage(reply, currentUser(request), assessmentOf(request), request.params.ref, {}),
     );
 
   await registerUploadScope(
@@ -77,13 +79,16 @@ export async function registerPhotoRoutes(app: FastifyInstance, deps: PhotoRoute
           const { id, ref } = request.params;
           const values = withoutCsrf(request.body);
           try {
-            const added = await photos.add(actor, id, ref, photoBody.parse(values), request.uploads);
+            const added = await photos.add(actor, assessmentOf(request), ref, photoBody.parse(values), request.uploads);
             const statement = encodeURIComponent(added.link.statementRef ?? '');
             return reply.redirect(`/assessments/${id}/kloes/${ref}?done=photo-added#statement-${statement}`, 303);
           } catch (error) {
             const refused = formRefusal(error);
             if (!refused) throw error;
-            return renderPhotoPage(reply.status(refused.status), actor, id, ref, { values, errors: refused.errors });
+            return renderPhotoPage(reply.status(refused.status), actor, assessmentOf(request), ref, {
+              values,
+              errors: refused.errors,
+            });
           }
         },
       );
@@ -111,7 +116,13 @@ export async function registerPhotoRoutes(app: FastifyInstance, deps: PhotoRoute
         },
         async (request, reply) => {
           const { id, ref } = request.params;
-          const added = await photos.add(currentUser(request), id, ref, request.body, request.uploads);
+          const added = await photos.add(
+            currentUser(request),
+            assessmentOf(request),
+            ref,
+            request.body,
+            request.uploads,
+          );
           return reply.status(201).send({
             itemId: added.item.id,
             statementRef: added.link.statementRef ?? '',

@@ -7,7 +7,7 @@
 import type { Database } from '../../db/database.js';
 import type { EvidenceConfig } from '../../config.js';
 import { AppError } from '../../errors.js';
-import { allow, loadAssessment, loadFor } from '../assessments/index.js';
+import { allow, assessmentIdOf, loadFor, resolveAssessment, type AssessmentRef } from '../assessments/index.js';
 import { kloeNotInAssessment } from '../assessments/index.js';
 import type { AssessmentActor } from '../assessments/index.js';
 import { recordAudit } from '../audit/index.js';
@@ -51,9 +51,16 @@ export function createPhotosService(deps: {
       return kloe;
     },
 
-    async add(actor: AssessmentActor, assessmentId: string, kloeRef: string, input: PhotoInput, uploads: Upload[]) {
+    async add(
+      actor: AssessmentActor,
+      assessmentRef: AssessmentRef,
+      kloeRef: string,
+      input: PhotoInput,
+      uploads: Upload[],
+    ) {
       // Who may add evidence here is settled before any picture is read.
-      allow(actor, 'judge', await loadAssessment(db, actor, assessmentId));
+      allow(actor, 'judge', await resolveAssessment(db, actor, assessmentRef));
+      const assessmentId = assessmentIdOf(assessmentRef);
       if (uploads.length !== 1) throw problem(PHOTO_FIELD, 'Take a photo or choose one');
       if (types.length === 0) throw problem(PHOTO_FIELD, 'This kloe does not accept images as evidence');
       const [checked] = await checkUploads(uploads, { maxBytes: limits.maxBytes, types }).catch((error: unknown) => {

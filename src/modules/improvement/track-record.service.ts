@@ -11,7 +11,7 @@
 import type { Database } from '../../db/database.js';
 import { AppError } from '../../errors.js';
 import type { UserActor } from '../accounts/index.js';
-import { loadAssessment } from '../assessments/index.js';
+import { resolveAssessment, type AssessmentRef } from '../assessments/index.js';
 import { periodYear } from '../indicators/index.js';
 import { frameworkKloes } from './improvement.service.js';
 import type { PlanActor } from './improvement.policy.js';
@@ -190,10 +190,10 @@ export function createTrackRecordService(deps: { db: Database; now?: () => Date 
      * it; for 5.1.2 and 5.2.2 the previous inspection's recommendations not delivered. Undefined elsewhere,
      * and when the person may not see the service's plan.
      */
-    async forKloe(actor: UserActor, assessmentId: string, kloeRef: string) {
+    async forKloe(actor: UserActor, assessmentRef: AssessmentRef, kloeRef: string) {
       const showsRecord = (TRACK_RECORD_KLOES as readonly string[]).includes(kloeRef);
       if (!showsRecord && !(DELIVERY_KLOES as readonly string[]).includes(kloeRef)) return undefined;
-      const { assessment } = await loadAssessment(db, actor, assessmentId);
+      const { assessment } = await resolveAssessment(db, actor, assessmentRef);
       try {
         const record = await forService(actor, assessment.organisationId, assessment.serviceId, {
           exceptSeriesId: assessment.seriesId,

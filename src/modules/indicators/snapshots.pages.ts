@@ -7,7 +7,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { handleFormPost, type FormState } from '../../web/form-post.js';
 import { currentUser, type UserActor } from '../accounts/index.js';
-import { asList } from '../assessments/index.js';
+import { asList, assessmentOf, type LoadedAssessment } from '../assessments/index.js';
 import { routeConfigFor } from '../assessments/index.js';
 import type { SnapshotsService } from './snapshots.service.js';
 
@@ -27,8 +27,8 @@ export function registerSnapshotPages(app: FastifyInstance, deps: { snapshots: S
   const routes = app.withTypeProvider<ZodTypeProvider>();
   const { snapshots } = deps;
 
-  async function renderPage(reply: FastifyReply, actor: UserActor, id: string, state: PageState) {
-    const { assessment, snapshots: list } = await snapshots.list(actor, id);
+  async function renderPage(reply: FastifyReply, actor: UserActor, loaded: LoadedAssessment, state: PageState) {
+    const { assessment, snapshots: list } = await snapshots.list(actor, loaded);
     const latest = list[0];
     return reply.render('indicators/views/snapshots.njk', {
       section: 'assessments',
@@ -52,7 +52,7 @@ export function registerSnapshotPages(app: FastifyInstance, deps: { snapshots: S
       config: routeConfigFor('view'),
       schema: { hide: true, params, querystring: z.object({ done: z.string().max(20).optional() }) },
     },
-    (request, reply) => renderPage(reply, currentUser(request), request.params.id, { done: request.query.done }),
+    (request, reply) => renderPage(reply, currentUser(request), assessmentOf(request), { done: request.query.done }),
   );
 
   routes.post(
@@ -63,10 +63,10 @@ export function registerSnapshotPages(app: FastifyInstance, deps: { snapshots: S
         body: request.body,
         schema: reportIndicatorsForm,
         save: async ({ indicators }) => {
-          await snapshots.chooseForReport(currentUser(request), request.params.id, indicators);
+          await snapshots.chooseForReport(currentUser(request), assessmentOf(request), indicators);
           return `/assessments/${request.params.id}/indicators?done=chosen#report-indicators`;
         },
-        redisplay: (reply, form) => renderPage(reply, currentUser(request), request.params.id, { form }),
+        redisplay: (reply, form) => renderPage(reply, currentUser(request), assessmentOf(request), { form }),
       }),
   );
 
@@ -83,7 +83,7 @@ export function registerSnapshotPages(app: FastifyInstance, deps: { snapshots: S
       },
     },
     async (request) => ({
-      indicators: await snapshots.chooseForReport(currentUser(request), request.params.id, request.body.indicators),
+      indicators: await snapshots.chooseForReport(currentUser(request), assessmentOf(request), request.body.indicators),
     }),
   );
 
@@ -91,7 +91,7 @@ export function registerSnapshotPages(app: FastifyInstance, deps: { snapshots: S
     '/assessments/:id/indicators',
     { config: routeConfigFor('judge'), schema: { hide: true, params } },
     async (request, reply) => {
-      await snapshots.attach(currentUser(request), request.params.id);
+      await snapshots.attach(currentUser(request), assessmentOf(request));
       return reply.redirect(`/assessments/${request.params.id}/indicators?done=attached`, 303);
     },
   );
@@ -107,7 +107,7 @@ export function registerSnapshotPages(app: FastifyInstance, deps: { snapshots: S
       },
     },
     async (request) => {
-      const { snapshots: list } = await snapshots.list(currentUser(request), request.params.id);
+      const { snapshots: list } = await snapshots.list(currentUser(request), assessmentOf(request));
       return { snapshots: list.map((s) => ({ ...s, asOf: s.asOf.toISOString() })) };
     },
   );
@@ -123,7 +123,7 @@ export function registerSnapshotPages(app: FastifyInstance, deps: { snapshots: S
       },
     },
     async (request, reply) => {
-      const row = await snapshots.attach(currentUser(request), request.params.id);
+      const row = await snapshots.attach(currentUser(request), assessmentOf(request));
       return reply.status(201).send({ id: row.id, asOf: row.asOf.toISOString() });
     },
   );

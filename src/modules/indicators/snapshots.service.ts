@@ -9,7 +9,7 @@ import { desc, eq } from 'drizzle-orm';
 import type { Database } from '../../db/database.js';
 import { badRequest } from '../../errors.js';
 import type { UserActor } from '../accounts/index.js';
-import { allow, loadAssessment } from '../assessments/index.js';
+import { allow, resolveAssessment, type AssessmentRef } from '../assessments/index.js';
 import { pinnedFramework } from '../assessments/index.js';
 import { recordAudit } from '../audit/index.js';
 import { findKloe } from '../frameworks/index.js';
@@ -63,8 +63,9 @@ export function createSnapshotsService(deps: { db: Database; indicators: Indicat
   }
 
   return {
-    async attach(actor: UserActor, assessmentId: string) {
-      const loaded = await loadAssessment(db, actor, assessmentId);
+    async attach(actor: UserActor, assessmentRef: AssessmentRef) {
+      const loaded = await resolveAssessment(db, actor, assessmentRef);
+      const assessmentId = loaded.assessment.id;
       allow(actor, 'judge', loaded);
       const analysis = await indicators.analysis(actor, loaded.assessment.organisationId);
       return db.transaction(async (tx) => {
@@ -93,10 +94,10 @@ export function createSnapshotsService(deps: { db: Database; indicators: Indicat
      * of travel, its quartile among all providers and within the group in the latest period, and a small
      * chart. Undefined for other KLOEs; `snapshot` undefined when none has been attached yet.
      */
-    async forKloe(actor: UserActor, assessmentId: string, ref: string) {
+    async forKloe(actor: UserActor, assessmentRef: AssessmentRef, ref: string) {
       if (!isPerformanceKloe(ref)) return undefined;
-      const loaded = await loadAssessment(db, actor, assessmentId);
-      const row = await latestOf(db, assessmentId);
+      const loaded = await resolveAssessment(db, actor, assessmentRef);
+      const row = await latestOf(db, loaded.assessment.id);
       if (!row) return { ref, snapshot: undefined };
       const analysis = row.analysis as Analysis;
       const linked = (await linkedStatements(loaded.assessment.frameworkVersionId, analysis)).find(
@@ -129,8 +130,9 @@ export function createSnapshotsService(deps: { db: Database; indicators: Indicat
      * Chooses the indicators the report charts, from the latest snapshot's (audited). The report always
      * carries the figures in words and the value-for-money chart; each chosen indicator adds its chart.
      */
-    async chooseForReport(actor: UserActor, assessmentId: string, codes: readonly string[]) {
-      const loaded = await loadAssessment(db, actor, assessmentId);
+    async chooseForReport(actor: UserActor, assessmentRef: AssessmentRef, codes: readonly string[]) {
+      const loaded = await resolveAssessment(db, actor, assessmentRef);
+      const assessmentId = loaded.assessment.id;
       allow(actor, 'judge', loaded);
       return db.transaction(async (tx) => {
         const latest = await latestOf(tx, assessmentId);
@@ -163,8 +165,9 @@ export function createSnapshotsService(deps: { db: Database; indicators: Indicat
     },
 
     /** The assessment's snapshots, newest first, each with the statements it bears on. */
-    async list(actor: UserActor, assessmentId: string) {
-      const loaded = await loadAssessment(db, actor, assessmentId);
+    async list(actor: UserActor, assessmentRef: AssessmentRef) {
+      const loaded = await resolveAssessment(db, actor, assessmentRef);
+      const assessmentId = loaded.assessment.id;
       const rows = await db
         .select()
         .from(indicatorSnapshots)

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { currentUser } from '../accounts/index.js';
-import { routeConfigFor } from '../assessments/index.js';
+import { assessmentOf, routeConfigFor } from '../assessments/index.js';
 import { assessmentIdParams } from '../assessments/index.js';
 import { problemSchema } from '../../api/problem-schema.js';
 import { answerBody, checkJson, commentBody, commentParams, sendCheckBody } from './accuracy.schemas.js';
@@ -27,7 +27,7 @@ export function registerAccuracyApi(app: FastifyInstance, deps: { accuracy: Accu
         response: { 200: checkJson, 404: problemSchema },
       },
     },
-    async (request) => (await accuracy.get(currentUser(request), request.params.id)).check,
+    async (request) => (await accuracy.get(currentUser(request), assessmentOf(request))).check,
   );
 
   api.put(

@@ -11,7 +11,7 @@ import { formRefusal, type FormErrors } from '../../web/form-errors.js';
 import { withoutCsrf } from '../../web/form-post.js';
 import { currentUser, type UserActor } from '../accounts/index.js';
 import { assessmentCrumb, common, LIST_CRUMB } from '../assessments/index.js';
-import { routeConfigFor } from '../assessments/index.js';
+import { assessmentOf, routeConfigFor, type LoadedAssessment } from '../assessments/index.js';
 import { assessmentIdParams } from '../assessments/index.js';
 import { answerBody, commentBody, commentParams, RESPONSE_LABELS, sendCheckBody } from './accuracy.schemas.js';
 import type { AccuracyService } from './accuracy.service.js';
@@ -34,8 +34,8 @@ export function registerAccuracyPages(app: FastifyInstance, deps: { accuracy: Ac
   const pages = app.withTypeProvider<ZodTypeProvider>();
   const { accuracy } = deps;
 
-  async function render(reply: FastifyReply, actor: UserActor, id: string, state?: FormState, done?: string) {
-    const { loaded, check, can } = await accuracy.get(actor, id);
+  async function render(reply: FastifyReply, actor: UserActor, of: LoadedAssessment, state?: FormState, done?: string) {
+    const { loaded, check, can } = await accuracy.get(actor, of);
     const { assessment, organisationName, serviceName } = loaded;
     return reply.render('publishing/views/factual-accuracy.njk', {
       ...common,
@@ -77,7 +77,11 @@ export function registerAccuracyPages(app: FastifyInstance, deps: { accuracy: Ac
         const dayFields = new Set(Object.keys(dates).map((date) => `${date}-day`));
         const refused = formRefusal(error, (field) => (dayFields.has(field) ? field : `${name}-${field}`));
         if (!refused) throw error;
-        return render(reply.status(refused.status), actor, params.id!, { form: name, values, errors: refused.errors });
+        return render(reply.status(refused.status), actor, assessmentOf(request), {
+          form: name,
+          values,
+          errors: refused.errors,
+        });
       }
     };
   }
@@ -89,7 +93,7 @@ export function registerAccuracyPages(app: FastifyInstance, deps: { accuracy: Ac
       config: routeConfigFor('view'),
       schema: { hide: true, params: assessmentIdParams, querystring: z.object({ done: z.string().optional() }) },
     },
-    async (request, reply) => render(reply, currentUser(request), request.params.id, undefined, request.query.done),
+    async (request, reply) => render(reply, currentUser(request), assessmentOf(request), undefined, request.query.done),
   );
 
   pages.post(

@@ -9,7 +9,13 @@
 import type { Database } from '../../db/database.js';
 import { AppError, notFound } from '../../errors.js';
 import { isUuid } from '../../db/ids.js';
-import { loadAssessment, loadFor, type LoadedAssessment } from '../assessments/index.js';
+import {
+  loadAssessment,
+  loadFor,
+  resolveAssessment,
+  type AssessmentRef,
+  type LoadedAssessment,
+} from '../assessments/index.js';
 import { keyQuestionsInScope, kloesInScope, pinnedFramework } from '../assessments/index.js';
 import { assessmentPublished } from '../assessments/index.js';
 import { may, type AssessmentActor } from '../assessments/index.js';
@@ -82,11 +88,11 @@ export function createAccuracyService(deps: { db: Database; notify?: Notify }) {
 
   return {
     /** The check, its comments and the sections, for whoever may see the assessment. */
-    async get(actor: AssessmentActor, id: string) {
-      const loaded = await loadAssessment(db, actor, id);
+    async get(actor: AssessmentActor, assessmentRef: AssessmentRef) {
+      const loaded = await resolveAssessment(db, actor, assessmentRef);
       const [check, rows, sections] = await Promise.all([
-        repo.findCheck(db, id),
-        repo.listComments(db, id),
+        repo.findCheck(db, loaded.assessment.id),
+        repo.listComments(db, loaded.assessment.id),
         sectionsOf(db, loaded),
       ]);
       const titles = new Map(sections.map((s) => [s.id, s.title]));

@@ -12,7 +12,7 @@ import { spreadsheetCsv } from '../../files/spreadsheet-csv.js';
 import { handleFormPost } from '../../web/form-post.js';
 import { currentUser, type UserActor } from '../accounts/index.js';
 import { assessmentCrumb, common, LIST_CRUMB } from '../assessments/index.js';
-import { routeConfigFor } from '../assessments/index.js';
+import { assessmentOf, routeConfigFor, type LoadedAssessment } from '../assessments/index.js';
 import { assessmentIdParams } from '../assessments/index.js';
 import { sendReportFile } from '../reports/index.js';
 import { PUBLIC_FORMATS } from '../reports/index.js';
@@ -120,10 +120,10 @@ export function registerPublicReportPages(app: FastifyInstance, deps: { publicRe
   async function renderManage(
     reply: FastifyReply,
     actor: UserActor,
-    id: string,
+    loaded: LoadedAssessment,
     state: { values: Record<string, unknown>; errors?: unknown; done?: string },
   ) {
-    const status = await publicReports.status(actor, id);
+    const status = await publicReports.status(actor, loaded);
     const { assessment, organisationName, serviceName } = status.loaded;
     return reply.render('publishing/views/public-manage.njk', {
       ...common,
@@ -145,7 +145,7 @@ export function registerPublicReportPages(app: FastifyInstance, deps: { publicRe
       schema: { hide: true, params: assessmentIdParams, querystring: z.object({ done: z.string().optional() }) },
     },
     async (request, reply) =>
-      renderManage(reply, currentUser(request), request.params.id, { values: {}, done: request.query.done }),
+      renderManage(reply, currentUser(request), assessmentOf(request), { values: {}, done: request.query.done }),
   );
 
   const manage = { access: { roles: ['administrator', 'inspector'] as const } };
@@ -162,7 +162,7 @@ export function registerPublicReportPages(app: FastifyInstance, deps: { publicRe
           await publicReports.makePublic(actor, id);
           return `/assessments/${id}/public?done=public`;
         },
-        redisplay: (reply, state) => renderManage(reply, actor, id, state),
+        redisplay: (reply, state) => renderManage(reply, actor, assessmentOf(request), state),
       });
     },
   );
@@ -180,7 +180,7 @@ export function registerPublicReportPages(app: FastifyInstance, deps: { publicRe
           await publicReports.withdraw(actor, id, data.notice);
           return `/assessments/${id}/public?done=withdrawn`;
         },
-        redisplay: (reply, state) => renderManage(reply, actor, id, state),
+        redisplay: (reply, state) => renderManage(reply, actor, assessmentOf(request), state),
       });
     },
   );

@@ -7,7 +7,7 @@
  */
 import type { Database } from '../../db/database.js';
 import { AppError, notFound } from '../../errors.js';
-import { loadAssessment } from '../assessments/index.js';
+import { loadAssessment, resolveAssessment, type AssessmentRef } from '../assessments/index.js';
 import { OVERALL, pinnedFramework } from '../assessments/index.js';
 import { may, type AssessmentActor } from '../assessments/index.js';
 import { recordAudit } from '../audit/index.js';
@@ -88,14 +88,14 @@ export function createPublicReportsService(deps: {
     publicPath,
 
     /** Whether the assessment's report is public, and whether the actor may change that. */
-    async status(actor: AssessmentActor, id: string) {
-      const loaded = await loadAssessment(db, actor, id);
+    async status(actor: AssessmentActor, assessmentRef: AssessmentRef) {
+      const loaded = await resolveAssessment(db, actor, assessmentRef);
       const admin = actor.kind === 'user' && actor.role === 'administrator';
       const { assessment } = loaded;
       return {
         loaded,
-        row: await repo.findRow(db, id),
-        path: publicPath(id),
+        row: await repo.findRow(db, assessment.id),
+        path: publicPath(assessment.id),
         mayManage:
           assessment.kind === 'inspection' &&
           assessment.status === 'published' &&

@@ -4,7 +4,7 @@
  */
 import { eq } from 'drizzle-orm';
 import type { Database } from '../../db/database.js';
-import { loadAssessment, loadFor } from '../assessments/index.js';
+import { loadFor, resolveAssessment, type AssessmentRef } from '../assessments/index.js';
 import { assessmentPublished } from '../assessments/index.js';
 import { may, type AssessmentActor } from '../assessments/index.js';
 import { recordAudit } from '../audit/index.js';
@@ -26,10 +26,10 @@ export function createExecutiveSummaryService(deps: { db: Database }) {
 
   return {
     /** The summary, and whether the actor may write it now (the lead, before publication). */
-    async get(actor: AssessmentActor, assessmentId: string) {
-      const { assessment, teamRole } = await loadAssessment(db, actor, assessmentId);
+    async get(actor: AssessmentActor, assessmentRef: AssessmentRef) {
+      const { assessment, teamRole } = await resolveAssessment(db, actor, assessmentRef);
       return {
-        ...view(await findExecutiveSummary(db, assessmentId)),
+        ...view(await findExecutiveSummary(db, assessment.id)),
         writable: assessment.status !== 'published' && may(actor, 'lead', assessment, teamRole),
       };
     },

@@ -8,7 +8,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { currentUser } from '../accounts/index.js';
 import { routeConfigFor as assessmentRoute } from '../assessments/index.js';
-import { assessmentIdParams } from '../assessments/index.js';
+import { assessmentIdParams, assessmentOf } from '../assessments/index.js';
 import { registerUploadScope } from '../../files/multipart-uploads.js';
 import { MEDIA_TYPES } from '../../files/file-types.js';
 import { attachmentHeader, sanitiseFileName } from '../../files/file-names.js';
@@ -117,7 +117,7 @@ export async function registerReportTemplatesApi(
       },
     },
     async (request) => ({
-      templates: (await templates.usableFor(currentUser(request), request.params.id)).map(templateToJson),
+      templates: (await templates.usableFor(currentUser(request), assessmentOf(request))).map(templateToJson),
     }),
   );
 

@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import type { Database } from '../../db/database.js';
 import { isUuid } from '../../db/ids.js';
 import type { UserActor } from '../accounts/index.js';
-import { loadAssessment } from '../assessments/index.js';
+import { resolveAssessment, type AssessmentRef } from '../assessments/index.js';
 import type { AssessmentActor } from '../assessments/index.js';
 import { recordAudit } from '../audit/index.js';
 
@@ -127,8 +127,8 @@ export function createReportTemplatesService(deps: { db: Database; renderer: Tem
     },
 
     /** The templates the report of this assessment may use (the assessment must be visible to the actor). */
-    async usableFor(actor: AssessmentActor, assessmentId: string) {
-      const { assessment } = await loadAssessment(db, actor, assessmentId);
+    async usableFor(actor: AssessmentActor, assessmentRef: AssessmentRef) {
+      const { assessment } = await resolveAssessment(db, actor, assessmentRef);
       return repo.listUsable(db, assessment.organisationId);
     },
 

@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { currentUser } from '../accounts/index.js';
-import { routeConfigFor } from '../assessments/index.js';
+import { assessmentOf, routeConfigFor } from '../assessments/index.js';
 import { assessmentIdParams } from '../assessments/index.js';
 import { problemSchema } from '../../api/problem-schema.js';
 import { executiveSummaryBody, executiveSummaryResponse } from './executive-summary.schemas.js';
@@ -48,7 +48,7 @@ export function registerReportsApi(
       },
     },
     async (request) => {
-      const { text, updatedAt } = await executiveSummaries.get(currentUser(request), request.params.id);
+      const { text, updatedAt } = await executiveSummaries.get(currentUser(request), assessmentOf(request));
       return { text, updatedAt };
     },
   );
@@ -91,7 +91,7 @@ export function registerReportsApi(
     async (request, reply) =>
       sendReportFile(
         reply,
-        await reports.file(currentUser(request), request.params.id, request.query.format as never, {
+        await reports.file(currentUser(request), assessmentOf(request), request.query.format as never, {
           template: request.query.template,
         }),
       ),

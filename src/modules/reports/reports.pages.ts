@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { handleFormPost, type FormState } from '../../web/form-post.js';
 import { currentUser, type UserActor } from '../accounts/index.js';
 import { assessmentCrumb, common, LIST_CRUMB } from '../assessments/index.js';
-import { routeConfigFor } from '../assessments/index.js';
+import { assessmentOf, routeConfigFor, type LoadedAssessment } from '../assessments/index.js';
 import { assessmentIdParams } from '../assessments/index.js';
 import type { AssessmentsService } from '../assessments/index.js';
 import { executiveSummaryBody } from './executive-summary.schemas.js';
@@ -40,14 +40,14 @@ export function registerReportPages(
   async function renderReport(
     reply: FastifyReply,
     actor: UserActor,
-    id: string,
+    loaded: LoadedAssessment,
     state: FormState & { done?: string | undefined },
   ) {
     const [body, summary, usable, executive] = await Promise.all([
-      reports.pageBody(actor, id),
-      assessments.summary(actor, id),
-      templates.usableFor(actor, id),
-      executiveSummaries.get(actor, id),
+      reports.pageBody(actor, loaded),
+      assessments.summary(actor, loaded),
+      templates.usableFor(actor, loaded),
+      executiveSummaries.get(actor, loaded),
     ]);
     const { assessment, organisationName, serviceName } = summary;
     return reply.render('reports/views/report-page.njk', {
@@ -75,7 +75,7 @@ export function registerReportPages(
       schema: { hide: true, params: assessmentIdParams, querystring: z.object({ done: z.string().optional() }) },
     },
     async (request, reply) =>
-      renderReport(reply, currentUser(request), request.params.id, { values: {}, done: request.query.done }),
+      renderReport(reply, currentUser(request), assessmentOf(request), { values: {}, done: request.query.done }),
   );
 
   pages.post(
@@ -91,7 +91,7 @@ export function registerReportPages(
           await executiveSummaries.save(actor, id, data);
           return `/assessments/${id}/report?done=summary#executive-summary-form`;
         },
-        redisplay: (reply, state) => renderReport(reply, actor, id, state),
+        redisplay: (reply, state) => renderReport(reply, actor, assessmentOf(request), state),
       });
     },
   );
@@ -109,7 +109,7 @@ export function registerReportPages(
     async (request, reply) =>
       sendReportFile(
         reply,
-        await reports.file(currentUser(request), request.params.id, request.params.format as ReportFormat, {
+        await reports.file(currentUser(request), assessmentOf(request), request.params.format as ReportFormat, {
           template: request.query.template,
         }),
       ),

@@ -11,12 +11,12 @@ import { and, eq } from 'drizzle-orm';
 import type nunjucks from 'nunjucks';
 import type { Database } from '../../db/database.js';
 import { AppError } from '../../errors.js';
-import { loadAssessment } from '../assessments/index.js';
+import { loadAssessment, resolveAssessment, type AssessmentRef, type LoadedAssessment } from '../assessments/index.js';
 import { anchorText, publishAnchor } from '../audit/index.js';
 import type { ChainAnchor } from '../audit/index.js';
 import { exportAssessment } from '../assessments/index.js';
 import type { AssessmentActor } from '../assessments/index.js';
-import { findSummary, listTeam } from '../assessments/index.js';
+import { listTeam } from '../assessments/index.js';
 import { recommendationsRepository as recommendationsRepo } from '../assessments/index.js';
 import { createWorkspaceService } from '../assessments/index.js';
 import { findingsCsv, ratingsCsv } from './report-csv.js';
@@ -28,7 +28,6 @@ import { buildReportModel, type ReportInput } from './report.model.js';
 import { templateFillFailed, templateOnlyForDocx } from './report-templates.errors.js';
 import { templateForAssessment } from './report-templates.service.js';
 import { reportFiles } from './reports.tables.js';
-import { assessments } from '../../db/schema.js';
 import { templateData } from './template-data.js';
 import { findExecutiveSummary } from './executive-summary.service.js';
 import { findBranding } from './branding.service.js';
@@ -116,11 +115,11 @@ export function createReportsService(deps: ReportsServiceDeps) {
   const { db, views, sources, printer, renderer, baseUrl } = deps;
   const workspace = createWorkspaceService({ db });
 
-  /** Everything a report is made from; the access check is the workspace's. */
-  async function gather(actor: AssessmentActor, id: string): Promise<ReportInput> {
-    const overview = await workspace.overview(actor, id);
-    const [summary, team, recommendations, extensions, executiveSummary, branding] = await Promise.all([
-      findSummary(db, id),
+  /** Everything a report is made from, of an assessment loaded for the actor. */
+  async function gather(actor: AssessmentActor, loaded: LoadedAssessment): Promise<ReportInput> {
+    const id = loaded.assessment.id;
+    const [overview, team, recommendations, extensions, executiveSummary, branding] = await Promise.all([
+      workspace.overview(actor, loaded),
       listTeam(db, id),
       recommendationsRepo.listRecommendations(db, id),
       loadExtensions(sources, id),
@@ -129,9 +128,9 @@ export function createReportsService(deps: ReportsServiceDeps) {
     ]);
     return {
       assessment: overview.assessment,
-      organisationName: summary!.organisationName,
-      serviceName: summary!.serviceName,
-      frameworkVersion: summary!.frameworkVersion,
+      organisationName: loaded.organisationName,
+      serviceName: loaded.serviceName,
+      frameworkVersion: loaded.frameworkVersion,
       team,
       doc: overview.doc,
       kloes: overview.kloes,
@@ -146,7 +145,12 @@ export function createReportsService(deps: ReportsServiceDeps) {
     };
   }
 
-  async function make(actor: AssessmentActor, input: ReportInput, format: ReportFormat): Promise<Buffer> {
+  async function make(
+    actor: AssessmentActor,
+    loaded: LoadedAssessment,
+    input: ReportInput,
+    format: ReportFormat,
+  ): Promise<Buffer> {
     switch (format) {
       case 'html':
         return Buffer.from(renderReportDocument(views, buildReportModel(input)));
@@ -158,7 +162,7 @@ export function createReportsService(deps: ReportsServiceDeps) {
         return printer.print(renderReportDocument(views, report), printFrame(report));
       }
       case 'json':
-        return Buffer.from(`${JSON.stringify(await exportAssessment(db, actor, input.assessment.id), null, 2)}\n`);
+        return Buffer.from(`${JSON.stringify(await exportAssessment(db, actor, loaded), null, 2)}\n`);
       case 'ratings.csv':
         return Buffer.from(ratingsCsv(input));
       case 'findings.csv':
@@ -244,14 +248,16 @@ export function createReportsService(deps: ReportsServiceDeps) {
    * "public.html" and "public.pdf". The caller has checked that the report is public.
    */
   async function publicFile(id: string, format: PublicFormat, publicUrl: string | undefined): Promise<ReportFile> {
-    const { assessment } = await loadAssessment(db, PUBLIC_READER, id);
+    const loaded = await loadAssessment(db, PUBLIC_READER, id);
+    const { assessment } = loaded;
     if (assessment.status !== 'published') throw new Error(`assessment ${id} is not published`);
     const { ext, contentType } = REPORT_FORMATS[format];
     const filename = reportFilename(assessment.title, assessment.revision, false, ext);
     const row = await storedOrMade(id, assessment.revision, `public.${format}`, contentType, async (auditAnchor) =>
       make(
         PUBLIC_READER,
-        { ...publicVariant(await gather(PUBLIC_READER, id), publicUrl), ...(auditAnchor ? { auditAnchor } : {}) },
+        loaded,
+        { ...publicVariant(await gather(PUBLIC_READER, loaded), publicUrl), ...(auditAnchor ? { auditAnchor } : {}) },
         format,
       ),
     );
@@ -261,8 +267,8 @@ export function createReportsService(deps: ReportsServiceDeps) {
   return {
     gather,
 
-    async model(actor: AssessmentActor, id: string) {
-      return buildReportModel(await gather(actor, id));
+    async model(actor: AssessmentActor, assessmentRef: AssessmentRef) {
+      return buildReportModel(await gather(actor, await resolveAssessment(db, actor, assessmentRef)));
     },
 
     /**
@@ -270,18 +276,19 @@ export function createReportsService(deps: ReportsServiceDeps) {
      * chain's head printed) on its first view, so the page never gathers and renders it again; a draft's
      * is rendered now.
      */
-    async pageBody(actor: AssessmentActor, id: string): Promise<{ html: string; draft: boolean }> {
-      const { assessment } = await loadAssessment(db, actor, id);
+    async pageBody(actor: AssessmentActor, assessmentRef: AssessmentRef): Promise<{ html: string; draft: boolean }> {
+      const loaded = await resolveAssessment(db, actor, assessmentRef);
+      const { assessment } = loaded;
       if (assessment.status !== 'published') {
-        return { html: renderReportFragment(views, buildReportModel(await gather(actor, id))), draft: true };
+        return { html: renderReportFragment(views, buildReportModel(await gather(actor, loaded))), draft: true };
       }
       const row = await storedOrMade(
-        id,
+        assessment.id,
         assessment.revision,
         'page.html',
         REPORT_FORMATS.html.contentType,
         async (auditAnchor) => {
-          const input = { ...(await gather(actor, id)), ...(auditAnchor ? { auditAnchor } : {}) };
+          const input = { ...(await gather(actor, loaded)), ...(auditAnchor ? { auditAnchor } : {}) };
           return Buffer.from(renderReportFragment(views, buildReportModel(input)));
         },
       );
@@ -296,11 +303,12 @@ export function createReportsService(deps: ReportsServiceDeps) {
      */
     async file(
       actor: AssessmentActor,
-      id: string,
+      assessmentRef: AssessmentRef,
       format: ReportFormat,
       options: { template?: string } = {},
     ): Promise<ReportFile> {
-      const { assessment } = await loadAssessment(db, actor, id);
+      const loaded = await resolveAssessment(db, actor, assessmentRef);
+      const { assessment } = loaded;
       if (options.template !== undefined && format !== 'docx') throw templateOnlyForDocx();
       const template =
         options.template === undefined
@@ -310,15 +318,15 @@ export function createReportsService(deps: ReportsServiceDeps) {
       const { ext, contentType } = REPORT_FORMATS[format];
       const filename = reportFilename(assessment.title, assessment.revision, draft, ext);
       const produce = async (auditAnchor?: ChainAnchor) => {
-        const input = { ...(await gather(actor, id)), ...(auditAnchor ? { auditAnchor } : {}) };
-        return template ? fillTemplate(template, input) : make(actor, input, format);
+        const input = { ...(await gather(actor, loaded)), ...(auditAnchor ? { auditAnchor } : {}) };
+        return template ? fillTemplate(template, input) : make(actor, loaded, input, format);
       };
       if (draft) {
         const bytes = await produce();
         return { bytes, contentType, filename, sha256: sha256(bytes), stored: false };
       }
       const key = template ? `template:${template.id}` : format;
-      const row = await storedOrMade(id, assessment.revision, key, contentType, produce);
+      const row = await storedOrMade(assessment.id, assessment.revision, key, contentType, produce);
       return { bytes: row.bytes, contentType: row.contentType, filename, sha256: row.sha256, stored: true };
     },
 
@@ -331,16 +339,21 @@ export function createReportsService(deps: ReportsServiceDeps) {
      * assessment that is gone or not published.
      */
     async renderPublished(id: string): Promise<string[]> {
-      const [found] = await db
-        .select({ status: assessments.status, revision: assessments.revision })
-        .from(assessments)
-        .where(eq(assessments.id, id));
-      if (!found || found.status !== 'published') return [];
+      const loaded = await loadAssessment(db, PUBLISHER, id).catch((error: unknown) => {
+        if (error instanceof AppError && error.status === 404) return undefined;
+        throw error;
+      });
+      if (!loaded || loaded.assessment.status !== 'published') return [];
       const rendered: string[] = [];
       for (const format of RENDERED_ON_PUBLISHING) {
         if (await storedFile(id, format)) continue;
-        await storedOrMade(id, found.revision, format, REPORT_FORMATS[format].contentType, async (auditAnchor) =>
-          make(PUBLISHER, { ...(await gather(PUBLISHER, id)), ...(auditAnchor ? { auditAnchor } : {}) }, format),
+        await storedOrMade(id, loaded.assessment.revision, format, REPORT_FORMATS[format].contentType, async (anchor) =>
+          make(
+            PUBLISHER,
+            loaded,
+            { ...(await gather(PUBLISHER, loaded)), ...(anchor ? { auditAnchor: anchor } : {}) },
+            format,
+          ),
         );
         rendered.push(format);
       }
