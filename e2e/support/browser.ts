@@ -1,16 +1,17 @@
-/** Debian's chromium driven by playwright-core: no browser download, flags that keep it off the network. */
+/** Debian's chromium (test-chromium.ts) driven by playwright-core: no browser download, flags that keep it off the network. */
 import fs from 'node:fs';
 import path from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { TEST_CHROMIUM } from '../../src/testing/test-chromium.js';
 
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const artefactsDir = path.resolve('test-results');
 
 export async function launchBrowser(): Promise<Browser> {
-  if (!fs.existsSync(CHROMIUM)) throw new Error(`No chromium at ${CHROMIUM}: install Debian's chromium package`);
+  if (!fs.existsSync(TEST_CHROMIUM))
+    throw new Error(`No chromium at ${TEST_CHROMIUM}: install Debian's chromium-headless-shell or chromium package`);
   return chromium.launch({
-    executablePath: CHROMIUM,
+    executablePath: TEST_CHROMIUM,
     args: [
       '--no-sandbox',
       '--disable-gpu',

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { inject } from 'vitest';
 import type { AppDeps } from '../app.js';
 import { FILE_TYPES } from '../files/file-types.js';
+import { TEST_CHROMIUM } from './test-chromium.js';
 
 /** The configuration tests build the app with. */
 export function testConfig(overrides: Partial<AppDeps['config']> = {}): AppDeps['config'] {
@@ -25,7 +26,7 @@ export function testConfig(overrides: Partial<AppDeps['config']> = {}): AppDeps[
       types: FILE_TYPES,
       uploadsAtOnce: 8,
     },
-    reports: { pdfQueueSize: 4, chromiumPath: '/usr/bin/chromium' },
+    reports: { pdfQueueSize: 4, chromiumPath: TEST_CHROMIUM },
     ...overrides,
   };
 }

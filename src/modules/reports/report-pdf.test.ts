@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../../errors.js';
 import { createPdfPrinter } from './report-pdf.js';
 import { pdfText } from './testing/files.js';
+import { TEST_CHROMIUM } from '../../testing/test-chromium.js';
 
 describe('PDF printer', () => {
   let server: Server;
@@ -20,7 +21,7 @@ describe('PDF printer', () => {
   afterAll(() => new Promise((resolve) => server.close(resolve)));
 
   it('prints with JavaScript off and fetches nothing, whatever the report holds', { timeout: 60_000 }, async () => {
-    const printer = createPdfPrinter({ chromiumPath: '/usr/bin/chromium', queueSize: 2 });
+    const printer = createPdfPrinter({ chromiumPath: TEST_CHROMIUM, queueSize: 2 });
     try {
       const html = `<!doctype html><html lang="en"><head><title>Report</title>
         <link rel="stylesheet" href="${origin}/style.css"></head><body>
@@ -39,7 +40,7 @@ describe('PDF printer', () => {
   });
 
   it('prints one report after another, each in a fresh page made ahead of it', { timeout: 60_000 }, async () => {
-    const printer = createPdfPrinter({ chromiumPath: '/usr/bin/chromium', queueSize: 2 });
+    const printer = createPdfPrinter({ chromiumPath: TEST_CHROMIUM, queueSize: 2 });
     try {
       const report = (text: string) => `<!doctype html><html lang="en"><title>${text}</title><p>${text}</p></html>`;
       const texts = [];
@@ -55,7 +56,7 @@ describe('PDF printer', () => {
     'answers 503 server_busy with Retry-After past its queue, and prints the others',
     { timeout: 60_000 },
     async () => {
-      const printer = createPdfPrinter({ chromiumPath: '/usr/bin/chromium', queueSize: 1 });
+      const printer = createPdfPrinter({ chromiumPath: TEST_CHROMIUM, queueSize: 1 });
       try {
         const html = '<!doctype html><html lang="en"><title>Report</title><p>One report</p></html>';
         const first = printer.print(html);

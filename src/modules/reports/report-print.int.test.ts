@@ -15,6 +15,7 @@ import { createReportsService, type ReportsService } from './reports.service.js'
 import { createTemplateRenderer } from './template-renderer.js';
 import { docxPart, pdfInfo, pdfText, xmlText } from './testing/files.js';
 import { eq } from 'drizzle-orm';
+import { TEST_CHROMIUM } from '../../testing/test-chromium.js';
 
 // Loading the demo takes a while on a busy machine.
 vi.setConfig({ hookTimeout: 180_000 });
@@ -30,7 +31,7 @@ describe('the demo inspection report as printed', () => {
 
   beforeAll(async () => {
     const { db } = t.database;
-    printer = createPdfPrinter({ chromiumPath: '/usr/bin/chromium', queueSize: 2 });
+    printer = createPdfPrinter({ chromiumPath: TEST_CHROMIUM, queueSize: 2 });
     reports = createReportsService({
       db,
       views: createViewEnvironment(),

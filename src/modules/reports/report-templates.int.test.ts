@@ -21,6 +21,7 @@ import { createReportsService } from './reports.service.js';
 import { createViewEnvironment } from '../../web/nunjucks.js';
 import { templateDocx } from './testing/template-files.js';
 import { lyingZip } from '../../testing/lying-zip.js';
+import { TEST_CHROMIUM } from '../../testing/test-chromium.js';
 
 const RECOMMENDATIONS = [
   'Benchmark repair costs against similar landlords every year',
@@ -248,7 +249,7 @@ describeEachDatabase('report templates', (driver) => {
       db: t.database.db,
       views: createViewEnvironment(),
       sources: [fixtureSource(fixtureExtensions(J2_KLOE_REFS, { evidence: 12, charts: 2 }))],
-      printer: createPdfPrinter({ chromiumPath: '/usr/bin/chromium', queueSize: 4 }),
+      printer: createPdfPrinter({ chromiumPath: TEST_CHROMIUM, queueSize: 4 }),
       renderer: createTemplateRenderer(),
     });
     const file = await reports.file(lead.actor, assessment.id, 'docx', { template: ownId });

@@ -15,6 +15,7 @@ import { createReportsService, type ReportsService } from './reports.service.js'
 import { createJudgedAssessment, fixtureExtensions, fixtureSource } from './testing/report-fixtures.js';
 import { docxEntries, docxPart, pdfFirstPagePng, pdfInfo, pdfText, xmlText } from './testing/files.js';
 import { J2_KLOE_REFS } from '../../testing/kloe-refs.js';
+import { TEST_CHROMIUM } from '../../testing/test-chromium.js';
 
 const KLOES = J2_KLOE_REFS;
 
@@ -156,7 +157,7 @@ describeEachDatabase('reports', (driver) => {
         db: t.database.db,
         views: createViewEnvironment(),
         sources: [fixtureSource(extensions)],
-        printer: createPdfPrinter({ chromiumPath: '/usr/bin/chromium', queueSize: 4 }),
+        printer: createPdfPrinter({ chromiumPath: TEST_CHROMIUM, queueSize: 4 }),
         renderer: createTemplateRenderer(),
       });
     });
