@@ -18,6 +18,9 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
+          // As for integration files: a worker keeps the modules it loaded for its next file (no unit test
+          // mocks a module or leaves a global changed), rather than loading them again for each.
+          isolate: false,
           include: ['src/**/*.test.ts'],
           exclude: ['src/**/*.int.test.ts'],
         },
