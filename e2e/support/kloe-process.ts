@@ -4,6 +4,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { TEST_CHROMIUM } from '../../src/testing/test-chromium.js';
+import { demoDataFolder } from './demo-data-folder.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -26,8 +28,22 @@ const START_LIMIT_S = 180;
 export async function launchServer(env: Record<string, string> = {}): Promise<LaunchedServer> {
   if (!fs.existsSync(path.join(root, 'dist', 'main.js'))) throw new Error('kloe is not built: run `npm run build`');
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kloe-e2e-'));
+  // A server on an embedded database outside production loads the demo on its first start: it starts from a
+  // copy of a folder where that is done.
+  if (!env.DATABASE_URL && env.KLOE_DEMO !== 'off') fs.cpSync(await demoDataFolder(root), dataDir, { recursive: true });
   const child: ChildProcess = spawn(process.execPath, [path.join(root, 'bin', 'kloe.js'), 'serve'], {
-    env: { ...process.env, PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'warn', NODE_ENV: 'development', ...env },
+    env: {
+      ...process.env,
+      PORT: '0',
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'warn',
+      NODE_ENV: 'development',
+      // Its reports print with the tests' chromium.
+      CHROMIUM_PATH: TEST_CHROMIUM,
+      // The browser files sign in many times a minute from one address; the limit itself has its own tests.
+      KLOE_SIGN_IN_ATTEMPTS_PER_MINUTE: '1000',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
