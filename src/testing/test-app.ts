@@ -38,7 +38,9 @@ export function useTestApp(
       config: testConfig(config),
       database,
       logger: options.logger ?? false,
-      jobTimings: { pollingSeconds: 0.5, superviseSeconds: 1 },
+      // Jobs are picked up soon after they are sent; the queue's upkeep (expiry, archiving) runs at its usual
+      // pace: on an idle embedded database each of its rounds costs a few milliseconds of CPU.
+      jobTimings: { pollingSeconds: 0.5, superviseSeconds: 10 },
       renderPublishedReports: options.renderPublishedReports ?? false,
     });
   });
