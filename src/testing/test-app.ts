@@ -41,6 +41,9 @@ export function useTestApp(
       // Jobs are picked up soon after they are sent; the queue's upkeep (expiry, archiving) runs at its usual
       // pace: on an idle embedded database each of its rounds costs a few milliseconds of CPU.
       jobTimings: { pollingSeconds: 0.5, superviseSeconds: 10 },
+      // No test of a test app waits for a webhook to be sent (webhooks.int.test.ts builds its own app with a quick
+      // dispatcher): each look at the audit trail costs an idle embedded database CPU.
+      webhookTimings: { dispatchEverySeconds: 30 },
       renderPublishedReports: options.renderPublishedReports ?? false,
     });
   });
