@@ -1,4 +1,7 @@
-/** Debian's chromium (test-chromium.ts) driven by playwright-core: no browser download, flags that keep it off the network. */
+/**
+ * Debian's chromium (test-chromium.ts) driven by playwright-core: no browser download, flags that keep it off the
+ * network.
+ */
 import fs from 'node:fs';
 import path from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';

@@ -1,9 +1,9 @@
 /**
  * A data folder holding what a server's first start makes in an embedded database (the built-in framework and
  * the demo, its indicator results computed), made once per build by `kloe demo load` and copied for each
- * browser-test server. Loading the demo
- * is most of a first start's work, and `npm test` starts several servers in three Vitest processes at once: the
- * first process to need the folder makes it while it holds a lock folder, and the others wait for it.
+ * browser-test server. Loading the demo is most of a first start's work, and `npm test` starts several servers
+ * in three Vitest processes at once: the first process to need the folder makes it while it holds a lock folder,
+ * and the others wait for it.
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';

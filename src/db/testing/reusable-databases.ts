@@ -5,7 +5,7 @@
  * every integration file makes one. A database whose tables or columns no longer match the migrated ones
  * (a test changed the schema) is closed rather than handed on.
  */
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../database.js';
 
 /** Tables whose rows are the migrations' bookkeeping, the same in every migrated database: never emptied. */
@@ -20,7 +20,7 @@ interface MigratedState {
   rows: Map<string, unknown[]>;
 }
 
-async function rowsOf<T>(db: Database, query: ReturnType<typeof sql.raw> | ReturnType<typeof sql>): Promise<T[]> {
+async function rowsOf<T>(db: Database, query: SQL): Promise<T[]> {
   return ((await db.execute(query)) as unknown as { rows: T[] }).rows;
 }
 

@@ -3,9 +3,8 @@
  * dump, and a throwaway database on the PostgreSQL server at TEST_DATABASE_URL (postgres-server.ts), copied
  * from the run's migrated template and dropped afterwards (migrated-databases.setup.ts makes both). A test
  * app's embedded database may be one an earlier file of the worker gave back, emptied (reusable-databases.ts).
- * Locally,
- * PostgreSQL tests are skipped with a message when no server answers; in CI (CI=true) an unreachable server
- * fails the run instead.
+ * Locally, PostgreSQL tests are skipped with a message when no server answers; in CI (CI=true) an unreachable
+ * server fails the run instead.
  */
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
