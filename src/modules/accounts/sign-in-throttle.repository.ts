@@ -15,6 +15,12 @@ export async function waitingUntil(db: Database, keys: string[], now: Date): Pro
 }
 
 /**
+ * A new counter's wait: none. Not the failure's own time, which an attempt that read the counters a moment
+ * before it (another sign-in from the same address, at the same time) would take for a wait still running.
+ */
+const NO_WAIT = new Date(0);
+
+/**
  * Counts a failure under each key (starting again after a quiet window) and sets how long each must now wait;
  * one statement per key, so that two processes counting at once both count. Forgets counters gone quiet.
  */
@@ -24,7 +30,7 @@ export async function countFailure(db: Database, keys: ThrottleKey[], now: Date)
     for (const { rule, key, emailKey } of keys) {
       const [row] = await tx
         .insert(signInThrottles)
-        .values({ key, emailKey, failures: 1, lastFailureAt: now, waitUntil: now })
+        .values({ key, emailKey, failures: 1, lastFailureAt: now, waitUntil: NO_WAIT })
         .onConflictDoUpdate({
           target: signInThrottles.key,
           set: {
