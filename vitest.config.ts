@@ -34,10 +34,11 @@ export default defineConfig({
           // else: each makes its own database and app.
           isolate: false,
           globalSetup: ['src/db/testing/migrated-databases.setup.ts', 'src/testing/run-folder.setup.ts'],
-          // CLI tests start kloe processes one after another; on two busy cores each start takes seconds
-          // (one test of eight starts took 90 s with three test workers and other work running).
-          testTimeout: 180_000,
-          hookTimeout: 120_000,
+          // Limits for a hang, not for speed. CLI tests start kloe processes and open embedded databases on disk
+          // one after another, each taking seconds on two busy cores: the first backup test took 84 s in a whole
+          // run on a quiet machine, and passed 180 s in one where every test ran at half that speed.
+          testTimeout: 480_000,
+          hookTimeout: 240_000,
         },
       },
       browserProject('e2e', {
