@@ -10,4 +10,7 @@ if (!existsSync(entry)) {
   console.error('kloe: not built yet; run `npm run build` (or `npm start`) first');
   process.exit(1);
 }
+// Before anything else loads: Node's resolution, remembered per directory (src/resolution-memo.ts).
+const { registerResolutionMemo } = await import(new URL('../dist/resolution-memo.js', import.meta.url).href);
+registerResolutionMemo();
 await import(entry.href);
