@@ -5,7 +5,7 @@
 import type { Database } from '../../db/database.js';
 import { assessmentForbidden, assessmentNotFound, assessmentPublished } from './assessments.errors.js';
 import { may, type AssessmentAction, type AssessmentActor } from './assessments.policy.js';
-import { type AssessmentSummary, findAssessmentFor } from './assessments.repository.js';
+import { type AssessmentSummary, findAssessmentFor, findAssessmentsFor } from './assessments.repository.js';
 import type { TeamRole } from './assessments.tables.js';
 import { isUuid } from '../../db/ids.js';
 
@@ -46,6 +46,12 @@ export async function loadAssessment(
   const found = await findAssessmentFor(db, id, actor.kind === 'user' ? actor.userId : null, options);
   if (!found || !may(actor, 'view', found.assessment, found.teamRole)) throw assessmentNotFound(id);
   return { ...found, loadedFor: loadedForOf(actor) };
+}
+
+/** Which of these assessments the actor may see, in one query: for lists that name assessments by id. */
+export async function visibleAssessmentIds(db: Database, actor: AssessmentActor, ids: string[]): Promise<Set<string>> {
+  const found = await findAssessmentsFor(db, ids.filter(isUuid), actor.kind === 'user' ? actor.userId : null);
+  return new Set(found.filter((f) => may(actor, 'view', f.assessment, f.teamRole)).map((f) => f.assessment.id));
 }
 
 /**

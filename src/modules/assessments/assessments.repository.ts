@@ -2,7 +2,7 @@
  * Data access for the assessment rows themselves: listing and finding them within a scope, inserting and
  * updating them, their revisions, and copying one as its next revision.
  */
-import { and, asc, desc, eq, ne, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, ne, or, sql, type Placeholder, type SQL } from 'drizzle-orm';
 import type { Database } from '../../db/database.js';
 import { preparedOnce } from '../../db/prepared.js';
 import { frameworkVersions } from '../../db/schema.js';
@@ -91,6 +91,17 @@ export async function listAssessments(
  * changes to the assessment itself (status, team); "share" for changes inside it (findings, ratings), which
  * may run side by side but never alongside a status change.
  */
+/** Assessments with the names pages show beside them and the user's place on each team (or null). */
+function selectWithTeamRole(db: Database, userId: string | Placeholder) {
+  const teamRole = sql<TeamRole | null>`(select ${assessmentTeam.role} from ${assessmentTeam} where ${assessmentTeam.assessmentId} = ${assessments.id} and ${assessmentTeam.userId} = ${userId})`;
+  return db
+    .select({ ...summaryColumns, teamRole })
+    .from(assessments)
+    .innerJoin(organisations, eq(organisations.id, assessments.organisationId))
+    .innerJoin(services, eq(services.id, assessments.serviceId))
+    .innerJoin(frameworkVersions, eq(frameworkVersions.id, assessments.frameworkVersionId));
+}
+
 export async function findAssessmentFor(
   db: Database,
   id: string,
@@ -100,19 +111,20 @@ export async function findAssessmentFor(
   const lock = options.lock ?? 'none';
   const name = `assessment_for_${lock}`;
   const query = preparedOnce(db, name, (db) => {
-    const teamRole = sql<TeamRole | null>`(select ${assessmentTeam.role} from ${assessmentTeam} where ${assessmentTeam.assessmentId} = ${assessments.id} and ${assessmentTeam.userId} = ${sql.placeholder('userId')})`;
-    const select = db
-      .select({ ...summaryColumns, teamRole })
-      .from(assessments)
-      .innerJoin(organisations, eq(organisations.id, assessments.organisationId))
-      .innerJoin(services, eq(services.id, assessments.serviceId))
-      .innerJoin(frameworkVersions, eq(frameworkVersions.id, assessments.frameworkVersionId))
-      .where(eq(assessments.id, sql.placeholder('id')));
+    const select = selectWithTeamRole(db, sql.placeholder('userId')).where(eq(assessments.id, sql.placeholder('id')));
     return (lock === 'none' ? select : select.for(lock, { of: assessments })).prepare(name);
   });
   // No user (the system): no team row matches the empty text.
   const [row] = await query.execute({ id, userId: userId ?? '' });
   return row ? { ...row, teamRole: row.teamRole ?? undefined } : undefined;
+}
+
+/** Several assessments with the person's place on each team, in one query (no lock): those that exist. */
+export async function findAssessmentsFor(db: Database, ids: string[], userId: string | null) {
+  if (ids.length === 0) return [];
+  // No user (the system): no team row matches the empty text.
+  const rows = await selectWithTeamRole(db, userId ?? '').where(inArray(assessments.id, ids));
+  return rows.map((row) => ({ ...row, teamRole: row.teamRole ?? undefined }));
 }
 
 /** Every revision of one assessment, newest first. */

@@ -13,6 +13,7 @@ import {
   allow,
   loadAssessment,
   resolveAssessment,
+  visibleAssessmentIds,
   type AssessmentRef,
   type LoadedAssessment,
 } from './assessment-access.js';
@@ -315,16 +316,7 @@ export function createKloeReviewService(deps: { db: Database; notify?: (items: N
       const work = await repo.workOf(db, actor.userId);
       // Someone taken off a team keeps no view of its KLOEs.
       const ids = [...new Set([...work.assigned, ...work.toReview].map((w) => w.assessmentId))];
-      const visible = new Set<string>();
-      for (const assessmentId of ids) {
-        if (
-          await loadAssessment(db, actor, assessmentId).then(
-            () => true,
-            () => false,
-          )
-        )
-          visible.add(assessmentId);
-      }
+      const visible = await visibleAssessmentIds(db, actor, ids);
       return {
         assigned: work.assigned.filter((w) => visible.has(w.assessmentId)),
         toReview: work.toReview.filter((w) => visible.has(w.assessmentId)),

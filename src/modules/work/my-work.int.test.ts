@@ -1,10 +1,10 @@
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { beforeAll, expect, it } from 'vitest';
 import { describeEachDatabase } from '../../db/testing/test-database.js';
 import { createOrganisationWithService, openAssessmentInFieldwork } from '../../testing/team-assessments.js';
 import { useTestApp } from '../../testing/test-app.js';
 import { createTestUser, type TestUser } from '../../testing/test-users.js';
-import { assessments, challenges } from '../assessments/assessments.tables.js';
+import { assessments, assessmentTeam, challenges } from '../assessments/assessments.tables.js';
 import { evidenceRequests } from '../evidence/evidence.tables.js';
 
 describeEachDatabase('my work, the home page once signed in', (driver) => {
@@ -103,5 +103,15 @@ describeEachDatabase('my work, the home page once signed in', (driver) => {
     expect(officerHome.body).toContain('Five-year plan');
     const anonymous = await t.app.inject({ url: '/' });
     expect(anonymous.body).toContain('Inspect and self-assess public services with kloe');
+  });
+
+  it('lists no KLOE of an assessment its holder was taken off the team of, though it is still assigned', async () => {
+    await t.database.db
+      .delete(assessmentTeam)
+      .where(and(eq(assessmentTeam.assessmentId, id), eq(assessmentTeam.userId, member.actor.userId)));
+    const mine = (await api(member, 'GET', '/api/my-work')).json() as { assigned: unknown[] };
+    expect(mine.assigned).toEqual([]);
+    const leads = (await api(lead, 'GET', '/api/my-work')).json() as { toReview: { kloeRef: string }[] };
+    expect(leads.toReview.map((k) => k.kloeRef)).toEqual(['4.1']);
   });
 });
