@@ -18,6 +18,9 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
+          // A limit for a hang: a few unit tests print with chromium or inflate a zip bomb, seconds each on a
+          // busy machine.
+          testTimeout: 120_000,
           // As for integration files: a worker keeps the modules it loaded for its next file (no unit test
           // mocks a module or leaves a global changed), rather than loading them again for each.
           isolate: false,
@@ -70,14 +73,14 @@ function browserProject(
       ...files,
       globalSetup: options.sharedServer ? ['e2e/support/shared-server.setup.ts'] : [],
       fileParallelism: false,
-      // Limits for a hang, not for speed: beside the integration tier a page can take several times as
-      // long as on an idle machine.
-      testTimeout: 120_000,
-      hookTimeout: 240_000,
+      // Limits for a hang, not for speed: beside the integration tier a page can take several times as long
+      // as on an idle machine (one whole self-assessment took 202 s in a run where every test ran at half speed).
+      testTimeout: 600_000,
+      hookTimeout: 600_000,
       // Tests a file marks concurrent (the phone's page walks) run at most three at a time.
       maxConcurrency: 3,
       // expect.poll waits for a page to settle; Vitest's 1 s is shorter than a busy server's answer.
-      expect: { poll: { timeout: 15_000 } },
+      expect: { poll: { timeout: 60_000 } },
     },
   };
 }

@@ -143,5 +143,5 @@ describe('evidence of a self-assessment, in chromium', () => {
       expect(await seriousAccessibilityViolations(page), name).toEqual([]);
       await screenshot(page, name);
     }
-  }, 180_000);
+  });
 });

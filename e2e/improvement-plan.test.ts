@@ -29,7 +29,7 @@ describe('an improvement plan through the pages without JavaScript, in chromium'
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.waitForURL((url) => !url.pathname.startsWith('/sign-in'));
     axePage = await (await browser.newContext({ storageState: await page.context().storageState() })).newPage();
-  }, 120_000);
+  });
   afterAll(async () => {
     await browser?.close();
     await server?.stop();
@@ -171,7 +171,7 @@ describe('an inspector follows plans across organisations and sees the track rec
     await page.getByLabel('Password', { exact: true }).fill(DEMO_PASSWORD);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.waitForURL((url) => !url.pathname.startsWith('/sign-in'));
-  }, 120_000);
+  });
   afterAll(async () => {
     await browser?.close();
     await server?.stop();

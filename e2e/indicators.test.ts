@@ -27,7 +27,7 @@ describe('performance indicators through the pages, in chromium without JavaScri
     await page.waitForURL((url) => !url.pathname.startsWith('/sign-in'));
     const storageState = await page.context().storageState();
     axePage = await (await browser.newContext({ storageState })).newPage();
-  }, 120_000);
+  });
   afterAll(async () => {
     await browser?.close();
     await server?.stop();

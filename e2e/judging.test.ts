@@ -53,7 +53,7 @@ describe('judging a KLOE, in chromium', () => {
     address = new URL(page.url()).pathname;
     await page.getByRole('button', { name: 'Start fieldwork' }).click();
     await page.waitForURL(/done=/);
-  }, 120_000);
+  });
 
   it('updates the suggestion as findings change, lists a partly met statement once, and returns where the person was', async () => {
     const page = await signedInPage(true);
@@ -84,7 +84,7 @@ describe('judging a KLOE, in chromium', () => {
     expect(Number(await page.evaluate('window.scrollY'))).toBeGreaterThan(500);
     expect(await page.locator('.govuk-notification-banner').textContent()).toContain('KLOE 5.1.2 has been saved');
     expect(await panel.textContent()).toContain('The findings saved so far suggest Promising');
-  }, 120_000);
+  });
 
   it('after a refused save, the counts, the suggestion and the message all describe the findings as submitted', async () => {
     const page = await signedInPage(false);
@@ -110,7 +110,7 @@ describe('judging a KLOE, in chromium', () => {
     await page.getByRole('button', { name: 'Save KLOE', exact: true }).click();
     await page.waitForURL(/done=saved/, { timeout: 30_000 });
     expect(new URL(page.url()).hash).toBe('#kloe-save');
-  }, 120_000);
+  });
 
   it('tells the KLOE’s history in plain words', async () => {
     const page = await signedInPage(false);
@@ -120,7 +120,7 @@ describe('judging a KLOE, in chromium', () => {
     expect(history).toContain('Morgan Hale changed 5.1.2-P1 from met to not met');
     expect(history).toContain('Morgan Hale changed the final rating from not rated to uncertain');
     expect(history).not.toMatch(/partly_met|finalRating|[{}]|[0-9a-f]{8}-[0-9a-f]{4}/);
-  }, 60_000);
+  });
 
   it('suggests statements with the passage that matched, accepts several at once, and asks before deleting', async () => {
     const page = await signedInPage(true);
@@ -157,7 +157,7 @@ describe('judging a KLOE, in chromium', () => {
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
     await page.getByRole('link', { name: 'Cancel' }).click();
     expect(await page.locator('#item-title').textContent()).toContain('Procurement interview');
-  }, 120_000);
+  });
 
   it('previews a file in the page with the quoted passage marked, a PDF inline and a Word file as its text', async () => {
     const page = await signedInPage(false);
@@ -205,7 +205,7 @@ describe('judging a KLOE, in chromium', () => {
     expect(await page.locator('iframe').count()).toBe(0);
     expect(await page.locator('.kloe-preview-text').textContent()).toContain('quarterly reports on voids and repairs');
     await screenshot(page, 'evidence-preview-docx');
-  }, 120_000);
+  });
 
   it('asks before publishing, saying what will be locked, without JavaScript', async () => {
     const page = await signedInPage(false);
@@ -223,5 +223,5 @@ describe('judging a KLOE, in chromium', () => {
     await page.getByRole('link', { name: 'Cancel' }).click();
     expect(new URL(page.url()).pathname).toBe(address);
     expect(await page.locator('.govuk-tag').first().textContent()).toContain('Moderation');
-  }, 120_000);
+  });
 });

@@ -73,7 +73,7 @@ describe('team history and the organisation’s side, in chromium', () => {
     expect(text).not.toMatch(UUID);
     expect(text).not.toMatch(/[{}[\]"]|userId|sharedWithOrganisation|dueOn|kloe\.assigned|\d{4}-\d{2}-\d{2}/);
     await accessible(lead, 'overview');
-  }, 180_000);
+  });
 
   it('lets the organisation see only the comments shared with it, and the inspector its reply', async () => {
     const comments = `${server.url}${inspection}/kloes/4.1/comments`;
@@ -109,7 +109,7 @@ describe('team history and the organisation’s side, in chromium', () => {
     expect(await shared.innerText()).toContain('Morgan Hale');
     expect(await lead.locator('main').innerText()).toContain('looks out of date');
     await accessible(lead, 'inspector-comments');
-  }, 180_000);
+  });
 
   it('shows the organisation’s member what they have been asked for, with due dates, the overdue flagged', async () => {
     const member = await signIn('member@example.org');
@@ -122,5 +122,5 @@ describe('team history and the organisation’s side, in chromium', () => {
     expect((await late.innerText()).replace(/\s+/g, ' ')).toContain(`(${TITLE}), due 15 January 2025`);
     expect(await late.locator('.govuk-tag--red').innerText()).toBe('Overdue');
     await accessible(member, 'member-my-work');
-  }, 120_000);
+  });
 });

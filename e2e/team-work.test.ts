@@ -74,7 +74,7 @@ describe('team work in chromium', () => {
     await lead.getByRole('button', { name: 'Save assignment' }).click();
     await lead.waitForURL(/done=assigned/);
     expect(await lead.locator('#kloe-4\\.1').textContent()).toMatch(/Ian Fletcher[\s\S]*28 February 2027/);
-  }, 180_000);
+  });
 
   it('tells the holder in the header and on their work, and lets them comment with a mention and mark the KLOE ready', async () => {
     const holder = (pages.holder = await signIn('inspector@example.org'));
@@ -123,7 +123,7 @@ describe('team work in chromium', () => {
     await holder.getByRole('button', { name: 'Mark ready for review' }).click();
     await holder.waitForURL(/done=review-ready_for_review/);
     expect(await holder.locator('#kloe-review').textContent()).toContain('Ready for review');
-  }, 180_000);
+  });
 
   it('lets the lead sign the KLOE off, which locks it, and reopen it only after asking why', async () => {
     const lead = pages.lead!;
@@ -161,7 +161,7 @@ describe('team work in chromium', () => {
     expect(await lead.locator('#kloe-review').textContent()).toMatch(
       /Drafting[\s\S]*Why it is back in drafting: The tenant survey arrived after sign-off/,
     );
-  }, 180_000);
+  });
 
   it('compares the self-assessment with the inspection the member chooses, and gives it as CSV', async () => {
     // A second inspection of the same service, shared with the organisation: now there is a choice.
@@ -199,5 +199,5 @@ describe('team work in chromium', () => {
     const text = (await csv.text()).replace(/^\uFEFF/, '');
     expect(text.split('\r\n')[0]).toBe('level,ref,self-assessment,inspection,difference');
     expect(text).toMatch(/\r\nstatement,\d\.[\d.]+-[PU]\d+,/);
-  }, 120_000);
+  });
 });

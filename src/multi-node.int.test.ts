@@ -69,7 +69,7 @@ describe.skipIf(!postgresAvailable)('two kloe nodes on one PostgreSQL and one ob
     });
     expect(res.status, await res.clone().text()).toBe(201);
     assessmentId = ((await res.json()) as { id: string }).id;
-  }, 300_000);
+  });
 
   afterAll(async () => {
     await Promise.all(nodes.map((node) => node.stop()));
@@ -122,7 +122,7 @@ describe.skipIf(!postgresAvailable)('two kloe nodes on one PostgreSQL and one ob
       sql`select state, retry_count from pgboss.job where name = 'evidence.extract'`,
     )) as unknown as { rows: { state: string; retry_count: number }[] };
     expect(rows).toEqual([{ state: 'completed', retry_count: 0 }]);
-  }, 120_000);
+  });
 
   it('counts sign-in attempts on both nodes against one limit', async () => {
     const statuses: number[] = [];
@@ -200,5 +200,5 @@ describe.skipIf(!postgresAvailable)('two kloe nodes on one PostgreSQL and one ob
       rows: { state: string; retry_count: number; extraction_status: string; hasText: boolean }[];
     };
     expect(rows).toEqual([{ state: 'completed', retry_count: 1, extraction_status: 'done', hasText: true }]);
-  }, 180_000);
+  });
 });

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { TEST_CHROMIUM } from '../../src/testing/test-chromium.js';
 
 /** How long making the folder may take, and how old a lock is when its maker is taken to have died. */
-const MAKE_LIMIT_MS = 180_000;
+const MAKE_LIMIT_MS = 360_000;
 
 /** Names, sizes and times of the built files: a new build gets a new folder. */
 function buildKey(dist: string): string {

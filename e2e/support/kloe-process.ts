@@ -23,7 +23,7 @@ export interface LaunchedServer extends RunningServer {
 }
 
 /** How long a start may take before the server is given up on. */
-const START_LIMIT_S = 180;
+const START_LIMIT_S = 360;
 
 export async function launchServer(env: Record<string, string> = {}): Promise<LaunchedServer> {
   if (!fs.existsSync(path.join(root, 'dist', 'main.js'))) throw new Error('kloe is not built: run `npm run build`');

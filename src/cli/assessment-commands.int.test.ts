@@ -144,7 +144,7 @@ describe.skipIf(!postgresAvailable)('kloe assessment [postgres]', () => {
       service: roundTrip.service,
     });
     expect(roundTrip.organisation.code).toBe(ORG);
-  }, 180_000); // some twenty runs of the CLI
+  });
 
   it('prints the JSON Schema that is checked in', async () => {
     const schema = await kloe(['assessment', 'schema']);

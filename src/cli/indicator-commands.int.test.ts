@@ -38,7 +38,7 @@ describe.skipIf(!postgresAvailable)('kloe indicators [postgres]', () => {
     );
     expect(defined.code).toBe(0);
     expect(defined.stdout).toBe('defined CLI-1: Voids\n');
-  }, 60_000);
+  });
 
   it('lists every bad row and imports nothing, then imports a good file', async () => {
     const file = path.join(installation.tmp, 'values.csv');
@@ -58,12 +58,12 @@ describe.skipIf(!postgresAvailable)('kloe indicators [postgres]', () => {
     const imported = await kloe(['indicators', 'import', file, '--json']);
     expect(imported.code).toBe(0);
     expect(JSON.parse(imported.stdout)).toMatchObject({ rows: 2, added: 2, changed: 0, unchanged: 0 });
-  }, 90_000); // three runs of the CLI
+  });
 
   it('recomputes over a chosen window', async () => {
     const result = await kloe(['indicators', 'recompute', '--window', '4']);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^recomputed 7 indicators over 4 periods in \d+ ms\n$/);
     expect((await kloe(['indicators', 'recompute', '--window', '1'])).code).not.toBe(0);
-  }, 60_000);
+  });
 });

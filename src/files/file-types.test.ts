@@ -38,5 +38,5 @@ describe('sniffFileType', () => {
 
   it('reads only [Content_Types].xml of a zip bomb, so it sniffs without inflating the bomb', () => {
     expect(sniffFileType(makeZipBombDocx(70), 'bomb.docx').type).toBe('docx');
-  }, 30_000); // making the bomb (compressing 70 MB) takes seconds on a busy machine
+  });
 });

@@ -35,8 +35,7 @@ async function ruleIdsFor(code: string, file = 'lint-probe.ts'): Promise<string[
 
 const save = 'async function save(): Promise<void> {}\n';
 
-// The first lint loads TypeScript and its standard library types: seconds on a busy machine.
-describe('type-aware lint rules', { timeout: 60_000 }, () => {
+describe('type-aware lint rules', () => {
   it('refuses a promise that is neither awaited nor handled', async () => {
     expect(await ruleIdsFor(`${save}export function run() {\n  save();\n}\n`)).toEqual([
       '@typescript-eslint/no-floating-promises',
@@ -53,7 +52,7 @@ describe('type-aware lint rules', { timeout: 60_000 }, () => {
   });
 });
 
-describe('module front doors', { timeout: 60_000 }, () => {
+describe('module front doors', () => {
   const using = (from: string) => `import { thing } from '${from}';\nexport const used = thing;\n`;
 
   it('refuses a module reaching inside another module', async () => {

@@ -33,7 +33,7 @@ describe('extractText', () => {
     const bomb = await extractText('docx', makeZipBombDocx(70));
     expect(bomb).toEqual({ status: 'failed', error: 'the archive inflates beyond 64 MB' });
     expect((await extractText('docx', makeDocx('x').subarray(0, 60))).status).toBe('failed');
-  }, 30_000); // inflating past the 64 MB cap takes seconds on a busy machine
+  });
 
   it('has nothing to read in images', async () => {
     expect(await extractText('png', PNG_1X1)).toEqual({ status: 'none' });

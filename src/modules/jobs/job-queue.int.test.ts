@@ -127,7 +127,7 @@ describeEachDatabase('job queue', (driver) => {
     expect(ran.filter((minute) => minute === ran[0])).toHaveLength(1);
     expect(() => a.every('test.every', '* * * * *')).toThrow(/after the queue started/);
     expect(() => queue().every('test.unhandled', '* * * * *')).toThrow(/without a handler/);
-  }, 120_000);
+  });
 
   it('gives a job to another worker when the one running it stops without finishing', async () => {
     const started: string[] = [];
@@ -157,5 +157,5 @@ describeEachDatabase('job queue', (driver) => {
     await survivor.start();
     await survivor.settled(['test.lost'], 40_000);
     expect(started).toEqual(['lost', 'survivor']);
-  }, 60_000);
+  });
 });

@@ -75,7 +75,7 @@ describeEachDatabase('published report rendered by a job', (driver) => {
       expect((await download(id, format)).rawPayload.equals(first.rawPayload)).toBe(true);
     }
     expect((await stored(id)).length).toBe(2);
-  }, 180_000);
+  });
 
   it('serves a download made before the job the same bytes the job leaves stored, with one copy kept', async () => {
     const { id, version } = await createJudgedAssessment(t.database.db, lead.actor, 'Downloaded at once');
@@ -91,7 +91,7 @@ describeEachDatabase('published report rendered by a job', (driver) => {
     expect(files).toEqual([{ sha256: sha256(early.rawPayload) }]);
     expect((await download(id, 'docx')).rawPayload.equals(early.rawPayload)).toBe(true);
     expect((await stored(id)).map((f) => f.format)).toEqual(['docx', 'pdf']);
-  }, 180_000);
+  });
 
   it('makes a file once in a process when the job and a download ask for it together', async () => {
     const { id, version } = await createJudgedAssessment(t.database.db, lead.actor, 'Asked for twice');

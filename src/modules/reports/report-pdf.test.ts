@@ -20,7 +20,7 @@ describe('PDF printer', () => {
   });
   afterAll(() => new Promise((resolve) => server.close(resolve)));
 
-  it('prints with JavaScript off and fetches nothing, whatever the report holds', { timeout: 60_000 }, async () => {
+  it('prints with JavaScript off and fetches nothing, whatever the report holds', async () => {
     const printer = createPdfPrinter({ chromiumPath: TEST_CHROMIUM, queueSize: 2 });
     try {
       const html = `<!doctype html><html lang="en"><head><title>Report</title>
@@ -39,7 +39,7 @@ describe('PDF printer', () => {
     }
   });
 
-  it('prints one report after another, each in a fresh page made ahead of it', { timeout: 60_000 }, async () => {
+  it('prints one report after another, each in a fresh page made ahead of it', async () => {
     const printer = createPdfPrinter({ chromiumPath: TEST_CHROMIUM, queueSize: 2 });
     try {
       const report = (text: string) => `<!doctype html><html lang="en"><title>${text}</title><p>${text}</p></html>`;
@@ -52,23 +52,19 @@ describe('PDF printer', () => {
     }
   });
 
-  it(
-    'answers 503 server_busy with Retry-After past its queue, and prints the others',
-    { timeout: 60_000 },
-    async () => {
-      const printer = createPdfPrinter({ chromiumPath: TEST_CHROMIUM, queueSize: 1 });
-      try {
-        const html = '<!doctype html><html lang="en"><title>Report</title><p>One report</p></html>';
-        const first = printer.print(html);
-        const second = await printer.print(html).catch((error: unknown) => error);
-        expect(second).toBeInstanceOf(AppError);
-        expect(second).toMatchObject({ status: 503, code: 'server_busy', extensions: { retryAfter: 10 } });
-        expect(pdfText(await first)).toContain('One report');
-        // The line is free again once the first is printed.
-        expect(pdfText(await printer.print(html))).toContain('One report');
-      } finally {
-        await printer.close();
-      }
-    },
-  );
+  it('answers 503 server_busy with Retry-After past its queue, and prints the others', async () => {
+    const printer = createPdfPrinter({ chromiumPath: TEST_CHROMIUM, queueSize: 1 });
+    try {
+      const html = '<!doctype html><html lang="en"><title>Report</title><p>One report</p></html>';
+      const first = printer.print(html);
+      const second = await printer.print(html).catch((error: unknown) => error);
+      expect(second).toBeInstanceOf(AppError);
+      expect(second).toMatchObject({ status: 503, code: 'server_busy', extensions: { retryAfter: 10 } });
+      expect(pdfText(await first)).toContain('One report');
+      // The line is free again once the first is printed.
+      expect(pdfText(await printer.print(html))).toContain('One report');
+    } finally {
+      await printer.close();
+    }
+  });
 });

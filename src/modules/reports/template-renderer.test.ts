@@ -29,7 +29,7 @@ async function heavy(items: number) {
 }
 
 describe('templates filled in a worker thread with limits', () => {
-  it('inspects and fills the starter template', { timeout: 30_000 }, async () => {
+  it('inspects and fills the starter template', async () => {
     const renderer = createTemplateRenderer();
     const starter = await starterTemplate();
     expect((await renderer.inspect(starter)).placeholders).toContain('INS organisation.name');
@@ -54,7 +54,7 @@ describe('templates filled in a worker thread with limits', () => {
     const greedy = await refusal(small.fill(template, data));
     expect(greedy.code).toBe('template_refused');
     expect(greedy.message).toContain('needs more than 16 MB of memory');
-  }, 120_000);
+  });
 
   it('says the server is busy (503, Retry-After) when the line is full, and fills the others', async () => {
     const renderer = createTemplateRenderer({ ...TEMPLATE_RENDERER_LIMITS, queue: { running: 1, waiting: 0 } });
