@@ -33,8 +33,11 @@ const WHAT: Record<AssessmentAction, string> = {
   challenge: 'challenge a rating: only a team member other than the lead may, during moderation',
 };
 
+/** The person acting, or null for the system (whose team role is none). */
+const userIdOf = (actor: AssessmentActor): string | null => (actor.kind === 'user' ? actor.userId : null);
+
 /** Whom an assessment is loaded for: a person by their user id, or the system. */
-const loadedForOf = (actor: AssessmentActor): string => (actor.kind === 'user' ? actor.userId : 'system');
+const loadedForOf = (actor: AssessmentActor): string => userIdOf(actor) ?? 'system';
 
 export async function loadAssessment(
   db: Database,
@@ -43,14 +46,14 @@ export async function loadAssessment(
   options: { lock?: 'update' | 'share' } = {},
 ): Promise<LoadedAssessment> {
   if (!isUuid(id)) throw assessmentNotFound(id);
-  const found = await findAssessmentFor(db, id, actor.kind === 'user' ? actor.userId : null, options);
+  const found = await findAssessmentFor(db, id, userIdOf(actor), options);
   if (!found || !may(actor, 'view', found.assessment, found.teamRole)) throw assessmentNotFound(id);
   return { ...found, loadedFor: loadedForOf(actor) };
 }
 
 /** Which of these assessments the actor may see, in one query: for lists that name assessments by id. */
 export async function visibleAssessmentIds(db: Database, actor: AssessmentActor, ids: string[]): Promise<Set<string>> {
-  const found = await findAssessmentsFor(db, ids.filter(isUuid), actor.kind === 'user' ? actor.userId : null);
+  const found = await findAssessmentsFor(db, ids.filter(isUuid), userIdOf(actor));
   return new Set(found.filter((f) => may(actor, 'view', f.assessment, f.teamRole)).map((f) => f.assessment.id));
 }
 
