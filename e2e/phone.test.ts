@@ -34,11 +34,17 @@ async function phonePhoto(): Promise<Buffer> {
 const overflow = (page: Page) =>
   page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
 
-/** Whether a service worker controls the page. */
+/**
+ * Waits until a service worker controls the page. A poll of page.evaluate, not page.waitForFunction: that one
+ * evaluates its predicate with eval in the page, which the page's Content-Security-Policy refuses.
+ */
 const controlled = (page: Page) =>
-  page.waitForFunction('navigator.serviceWorker && navigator.serviceWorker.controller !== null', undefined, {
-    timeout: 30_000,
-  });
+  expect
+    .poll(() => page.evaluate<boolean>('navigator.serviceWorker?.controller != null'), {
+      timeout: 30_000,
+      interval: 250,
+    })
+    .toBe(true);
 
 describe('kloe on a phone, in chromium', () => {
   let server: RunningServer;
