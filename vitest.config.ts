@@ -26,6 +26,7 @@ export default defineConfig({
           isolate: false,
           include: ['src/**/*.test.ts'],
           exclude: ['src/**/*.int.test.ts'],
+          setupFiles: ['src/testing/file-cpu.setup.ts'],
         },
       },
       {
@@ -37,6 +38,7 @@ export default defineConfig({
           // else: each makes its own database and app.
           isolate: false,
           globalSetup: ['src/db/testing/migrated-databases.setup.ts', 'src/testing/run-folder.setup.ts'],
+          setupFiles: ['src/testing/file-cpu.setup.ts'],
           // Limits for a hang, not for speed. CLI tests start kloe processes and open embedded databases on disk
           // one after another, each taking seconds on two busy cores: the first backup test took 84 s in a whole
           // run on a quiet machine, and passed 180 s in one where every test ran at half that speed.

@@ -12,6 +12,8 @@ export interface FileTime {
   importMs: number;
   /** Its hooks and tests, in ms. */
   testsMs: number;
+  /** CPU its hooks and tests took in the worker, in ms, when the project records it (file-cpu.setup.ts). */
+  cpuMs?: number;
 }
 
 /** How many files the report names. */
@@ -29,8 +31,23 @@ export function slowestFilesReport(times: readonly FileTime[], count: number): s
     ...slowest.map(
       (t) =>
         `  ${seconds(t.importMs + t.testsMs).padStart(7)}  ${t.file.padEnd(width)}  ` +
-        `[${t.project}] ${seconds(t.importMs)} + ${seconds(t.testsMs)}`,
+        `[${t.project}] ${seconds(t.importMs)} + ${seconds(t.testsMs)}` +
+        (t.cpuMs === undefined ? '' : `, CPU ${seconds(t.cpuMs)}`),
     ),
+  ];
+}
+
+/** The `count` files whose hooks and tests took the most CPU in their workers, most first. */
+export function busiestFilesReport(times: readonly FileTime[], count: number): string[] {
+  const busiest = times
+    .filter((t) => t.cpuMs !== undefined)
+    .sort((a, b) => b.cpuMs! - a.cpuMs!)
+    .slice(0, count);
+  if (busiest.length === 0) return [];
+  const width = Math.max(...busiest.map((t) => t.file.length));
+  return [
+    `Most CPU in the workers, ${busiest.length} test files (hooks and tests; child processes and servers not counted):`,
+    ...busiest.map((t) => `  ${seconds(t.cpuMs!).padStart(7)}  ${t.file.padEnd(width)}  [${t.project}]`),
   ];
 }
 
@@ -40,7 +57,8 @@ export function totalsReport(times: readonly FileTime[]): string[] {
   return projects.map((project) => {
     const mine = times.filter((t) => t.project === project);
     const sum = (pick: (t: FileTime) => number) => mine.reduce((total, t) => total + pick(t), 0);
-    return `  ${project}: ${mine.length} files, import ${seconds(sum((t) => t.importMs))} + hooks and tests ${seconds(sum((t) => t.testsMs))}`;
+    const cpu = mine.some((t) => t.cpuMs !== undefined) ? `, CPU ${seconds(sum((t) => t.cpuMs ?? 0))}` : '';
+    return `  ${project}: ${mine.length} files, import ${seconds(sum((t) => t.importMs))} + hooks and tests ${seconds(sum((t) => t.testsMs))}${cpu}`;
   });
 }
 
@@ -53,9 +71,11 @@ export default class SlowestFilesReporter implements Reporter {
         project: m.project.name,
         importMs: d.environmentSetupDuration + d.prepareDuration + d.collectDuration + d.setupDuration,
         testsMs: d.duration,
+        cpuMs: m.meta().cpuMs,
       };
     });
     const lines = slowestFilesReport(times, SHOWN);
+    if (lines.length > 0) lines.push(...busiestFilesReport(times, SHOWN));
     if (lines.length > 0) lines.push('Summed over files (the workers run them side by side):', ...totalsReport(times));
     if (lines.length > 0) process.stdout.write(`\n${lines.join('\n')}\n`);
   }
