@@ -1,5 +1,5 @@
 /** The audit module's entry: what the rest of kloe may use of it. */
-export { anchorText, publishAnchor } from './audit-anchors.js';
+export { anchorText, chainHeadToPublish, noteAnchorPublished } from './audit-anchors.js';
 export { canonicalJson } from './audit-chain.js';
 export type { ChainAnchor } from './audit-verify.js';
 export { registerAuditApi } from './audit.api.js';

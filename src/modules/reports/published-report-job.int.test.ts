@@ -3,12 +3,13 @@
  * stores the DOCX and the PDF, and every download (also one made before the job ran) is the one stored file.
  */
 import { createHash } from 'node:crypto';
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, like, sql } from 'drizzle-orm';
 import { beforeAll, expect, it } from 'vitest';
 import { describeEachDatabase } from '../../db/testing/test-database.js';
 import { useTestApp } from '../../testing/test-app.js';
 import { createTestUser, type TestUser } from '../../testing/test-users.js';
 import { createViewEnvironment } from '../../web/nunjucks.js';
+import { auditAnchors } from '../audit/audit.tables.js';
 import { createAssessmentsService } from '../assessments/assessments.service.js';
 import { createJobQueue } from '../jobs/index.js';
 import type { PdfPrinter } from './report-pdf.js';
@@ -93,23 +94,29 @@ describeEachDatabase('published report rendered by a job', (driver) => {
     expect((await stored(id)).map((f) => f.format)).toEqual(['docx', 'pdf']);
   });
 
-  it('makes a file once in a process when the job and a download ask for it together', async () => {
-    const { id, version } = await createJudgedAssessment(t.database.db, lead.actor, 'Asked for twice');
-    await createAssessmentsService({ db: t.database.db }).moveStatus(lead.actor, id, { status: 'published', version });
-    let prints = 0;
-    const reports = createReportsService({
+  /** A reports service as another process or node has one, printing with a stand-in printer. */
+  const reportsPrintingWith = (print: () => Promise<Buffer>) =>
+    createReportsService({
       db: t.database.db,
       views: createViewEnvironment(),
       sources: [],
-      printer: {
-        async print() {
-          prints += 1;
-          await new Promise((resolve) => setTimeout(resolve, 200));
-          return Buffer.from('%PDF-1.7 printed once');
-        },
-        async close() {},
-      } as unknown as PdfPrinter,
+      printer: { print, async close() {} } as unknown as PdfPrinter,
       renderer: createTemplateRenderer(),
+    });
+  const published = async (title: string) => {
+    const { id, version } = await createJudgedAssessment(t.database.db, lead.actor, title);
+    await createAssessmentsService({ db: t.database.db }).moveStatus(lead.actor, id, { status: 'published', version });
+    return id;
+  };
+  const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  it('makes a file once in a process when the job and a download ask for it together', async () => {
+    const id = await published('Asked for twice');
+    let prints = 0;
+    const reports = reportsPrintingWith(async () => {
+      prints += 1;
+      await delay(200);
+      return Buffer.from('%PDF-1.7 printed once');
     });
     const [rendered, downloaded] = await Promise.all([
       reports.renderPublished(id),
@@ -124,6 +131,30 @@ describeEachDatabase('published report rendered by a job', (driver) => {
     expect(downloaded.bytes.toString()).toBe('%PDF-1.7 printed once');
     // Published once: asked again, nothing is made.
     expect(await reports.renderPublished(id)).toEqual([]);
+  });
+
+  it('keeps one file and notes one anchor, the one the file prints, when two nodes make it at once', async () => {
+    const id = await published('Made on two nodes');
+    const node = (name: string) =>
+      reportsPrintingWith(async () => {
+        await delay(200);
+        return Buffer.from(`%PDF-1.7 printed on ${name}`);
+      });
+    const [onA, onB] = await Promise.all([
+      node('A').file(lead.actor, id, 'pdf'),
+      node('B').file(lead.actor, id, 'pdf'),
+    ]);
+    expect(onA.bytes.equals(onB.bytes)).toBe(true);
+    const notes = await t.database.db
+      .select({ entryId: auditAnchors.entryId, hash: auditAnchors.hash })
+      .from(auditAnchors)
+      .where(like(auditAnchors.publishedIn, `the pdf report of assessment ${id} %`));
+    expect(notes).toHaveLength(1);
+    const [kept] = await t.database.db
+      .select({ auditAnchor: reportFiles.auditAnchor })
+      .from(reportFiles)
+      .where(and(eq(reportFiles.assessmentId, id), eq(reportFiles.format, 'pdf')));
+    expect(kept!.auditAnchor).toBe(`${notes[0]!.entryId}:${notes[0]!.hash}`);
   });
 
   it('adds no job when publishing is refused', async () => {

@@ -12,7 +12,7 @@ import type nunjucks from 'nunjucks';
 import type { Database } from '../../db/database.js';
 import { AppError } from '../../errors.js';
 import { loadAssessment, resolveAssessment, type AssessmentRef, type LoadedAssessment } from '../assessments/index.js';
-import { anchorText, publishAnchor } from '../audit/index.js';
+import { anchorText, chainHeadToPublish, noteAnchorPublished } from '../audit/index.js';
 import type { ChainAnchor } from '../audit/index.js';
 import { exportAssessment } from '../assessments/index.js';
 import type { AssessmentActor } from '../assessments/index.js';
@@ -203,22 +203,27 @@ export function createReportsService(deps: ReportsServiceDeps) {
     let made = making.get(name);
     if (!made) {
       made = (async () => {
-        // The published file prints the audit chain's head, and kloe notes that it published it.
+        // The published file prints the audit chain's head, and kloe notes that it published it: in the
+        // transaction that keeps the file, and only when this maker's file is the one kept.
         const where = `the ${key} report of assessment ${id} (revision ${revision})`;
-        const anchor = await publishAnchor(db, where);
+        const anchor = await chainHeadToPublish(db, where);
         const bytes = await produce(anchor);
-        await db
-          .insert(reportFiles)
-          .values({
-            assessmentId: id,
-            format: key,
-            contentType,
-            bytes,
-            size: bytes.length,
-            sha256: sha256(bytes),
-            auditAnchor: anchor ? anchorText(anchor) : null,
-          })
-          .onConflictDoNothing();
+        await db.transaction(async (tx) => {
+          const kept = await tx
+            .insert(reportFiles)
+            .values({
+              assessmentId: id,
+              format: key,
+              contentType,
+              bytes,
+              size: bytes.length,
+              sha256: sha256(bytes),
+              auditAnchor: anchor ? anchorText(anchor) : null,
+            })
+            .onConflictDoNothing()
+            .returning({ format: reportFiles.format });
+          if (kept.length > 0 && anchor) await noteAnchorPublished(tx, anchor);
+        });
         return (await storedFile(id, key))!;
       })().finally(() => making.delete(name));
       making.set(name, made);
