@@ -1,8 +1,10 @@
+import { and, eq } from 'drizzle-orm';
 import { beforeAll, expect, it } from 'vitest';
 import { describeEachDatabase } from '../../db/testing/test-database.js';
 import { submitForm } from '../../testing/forms.js';
 import { createOrganisationWithService, openAssessmentInFieldwork } from '../../testing/team-assessments.js';
 import { useTestApp } from '../../testing/test-app.js';
+import { auditLog } from '../audit/audit.tables.js';
 import { createTestUser, type TestUser } from '../../testing/test-users.js';
 
 describeEachDatabase('comments on KLOEs and statements', (driver) => {
@@ -139,5 +141,33 @@ describeEachDatabase('comments on KLOEs and statements', (driver) => {
     expect(exported.body).not.toContain('Thank you, received');
     const report = await t.app.inject({ url: `/assessments/${id}/report.html`, headers: lead.headers });
     expect(report.body).not.toContain('Thank you, received');
+  });
+
+  it('audits starting a thread, a reply, resolving and reopening, without the words said', async () => {
+    const started = await start(colleague, { audience: 'team', body: 'Ask about the contractor’s figures' });
+    const threadId = (started.json() as { threadId: string }).threadId;
+    const thread = `/api/assessments/${id}/comment-threads/${threadId}`;
+    expect((await api(colleague, 'POST', `${thread}/resolve`)).statusCode).toBe(200);
+    // Resolving a resolved thread changes nothing, and is not audited again.
+    expect((await api(colleague, 'POST', `${thread}/resolve`)).statusCode).toBe(200);
+    expect((await api(lead, 'POST', `${thread}/comments`, { body: 'Not settled yet' })).statusCode).toBe(201);
+    expect((await api(lead, 'POST', `${thread}/resolve`)).statusCode).toBe(200);
+    expect((await api(colleague, 'POST', `${thread}/reopen`)).statusCode).toBe(200);
+
+    const entries = await t.database.db
+      .select({ action: auditLog.action, actorId: auditLog.actorId, after: auditLog.after })
+      .from(auditLog)
+      .where(and(eq(auditLog.entityType, 'comment_thread'), eq(auditLog.entityId, threadId)))
+      .orderBy(auditLog.id);
+    expect(entries.map((e) => [e.action, e.actorId])).toEqual([
+      ['comment_thread.started', colleague.actor.userId],
+      ['comment_thread.resolved', colleague.actor.userId],
+      ['comment.added', lead.actor.userId],
+      ['comment_thread.resolved', lead.actor.userId],
+      ['comment_thread.reopened', colleague.actor.userId],
+    ]);
+    expect(entries[0]!.after).toMatchObject({ assessmentId: id, kloeRef: '4.1', audience: 'team' });
+    expect(entries[2]!.after).toMatchObject({ reopened: true });
+    expect(JSON.stringify(entries)).not.toMatch(/contractor|settled/);
   });
 });

@@ -3,6 +3,8 @@
  * or (when the team shares the inspection) the team's and the organisation's; on the organisation's own
  * assessments every contributor reads every thread. Mentioned people are notified. Comments are not
  * evidence: they are in no report and no export. A resolved thread folds away and may be reopened.
+ * Starting a thread, replying, resolving and reopening are audited, in the transaction that makes the change;
+ * the entry names the thread, the KLOE and the audience, and leaves the words to the comment itself.
  */
 import type { Database } from '../../db/database.js';
 import { AppError, notFound } from '../../errors.js';
@@ -19,10 +21,24 @@ import { assessmentPublished, kloeNotInAssessment } from '../assessments/index.j
 import { may, type AssessmentActor } from '../assessments/index.js';
 import { listTeam } from '../assessments/index.js';
 import { organisationMembers } from '../assessments/index.js';
+import { recordAudit } from '../audit/index.js';
 import type { Notify } from '../notifications/index.js';
 import * as repo from './comments.repository.js';
 import type { ReplyInput, StartThreadInput } from './comments.schemas.js';
 import type { CommentAudience } from './comments.tables.js';
+
+/** What an audit entry keeps of a thread: where it is and who reads it, not what was said. */
+const threadRecord = (thread: {
+  assessmentId: string;
+  kloeRef: string;
+  statementRef: string | null;
+  audience: CommentAudience;
+}) => ({
+  assessmentId: thread.assessmentId,
+  kloeRef: thread.kloeRef,
+  statementRef: thread.statementRef,
+  audience: thread.audience,
+});
 
 const threadNotFound = (id: string) => notFound('comment_thread_not_found', `No comment thread with id "${id}"`);
 
@@ -166,6 +182,13 @@ export function createCommentsService(deps: { db: Database; notify?: Notify }) {
           body: input.body,
           mentions: mentioned,
         });
+        await recordAudit(tx, {
+          actor,
+          action: 'comment_thread.started',
+          entityType: 'comment_thread',
+          entityId: thread.id,
+          after: { ...threadRecord(thread), commentId: comment.id, mentions: mentioned },
+        });
         return { loaded, thread, comment, mentioned };
       });
       await tellMentioned(actor, done.loaded, done.thread, done.mentioned, input.body);
@@ -187,6 +210,13 @@ export function createCommentsService(deps: { db: Database; notify?: Notify }) {
         });
         // A reply to a resolved thread opens it again.
         if (thread.resolvedAt) await repo.setResolved(tx, thread.id, null);
+        await recordAudit(tx, {
+          actor,
+          action: 'comment.added',
+          entityType: 'comment_thread',
+          entityId: thread.id,
+          after: { ...threadRecord(thread), commentId: comment.id, mentions: mentioned, reopened: !!thread.resolvedAt },
+        });
         return { loaded, thread, comment, mentioned };
       });
       await tellMentioned(actor, done.loaded, done.thread, done.mentioned, input.body);
@@ -198,7 +228,17 @@ export function createCommentsService(deps: { db: Database; notify?: Notify }) {
         const loaded = await loadAssessment(tx, actor, id, { lock: 'share' });
         const thread = await this.threadFor(tx, actor, loaded, threadId);
         checkWrite(actor, loaded, thread.audience);
-        return repo.setResolved(tx, thread.id, resolved && actor.kind === 'user' ? actor.userId : null);
+        const changed = await repo.setResolved(tx, thread.id, resolved && actor.kind === 'user' ? actor.userId : null);
+        if (resolved !== !!thread.resolvedAt) {
+          await recordAudit(tx, {
+            actor,
+            action: resolved ? 'comment_thread.resolved' : 'comment_thread.reopened',
+            entityType: 'comment_thread',
+            entityId: thread.id,
+            after: threadRecord(thread),
+          });
+        }
+        return changed;
       });
     },
 
