@@ -366,7 +366,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   registerComparisonPages(app, { comparison, assessments: assessmentDeps.assessments });
   registerComparisonApi(app, { comparison });
   // Recomputes after imports and at start run as jobs: once, on whichever node takes them.
-  const recomputes = registerRecomputeJob({ jobs, database: deps.database, log: logError });
+  const recomputes = registerRecomputeJob({ jobs, database: deps.database, log: logError, requests: requestsInFlight });
   const indicators = createIndicatorsService({ database: deps.database, recomputes, requests: requestsInFlight });
   const trackRecord = createTrackRecordService({ db });
   registerTrackRecordApi(app, { trackRecord });

@@ -2,8 +2,9 @@
  * The requests this process is answering, so that long work on its event loop can give way to them. An
  * indicator import on PGlite runs every statement on the event loop: between two of its steps a request
  * gets one turn, so a request that waits for the disk or the database ten times (/health does) would wait
- * behind ten of the import's steps. The import instead waits, between its steps, until the requests that
- * arrived since it began are answered (for a bounded time, so that it still moves on under steady traffic).
+ * behind ten of the import's steps. The import and the recompute job instead wait, between their steps, until
+ * the requests that arrived since they began are answered (for a bounded time, so that they still move on under
+ * steady traffic).
  */
 import type { FastifyInstance } from 'fastify';
 
@@ -13,6 +14,19 @@ export interface RequestsInFlight {
    * answered, or after `atMostMs`; never before the event loop has had a turn.
    */
   settled(since: number, atMostMs: number): Promise<void>;
+}
+
+/** How long long work waits, between two of its steps, for requests that arrived since it began. */
+const GIVE_WAY_MS = 100;
+
+/**
+ * The give-way of long work beginning now (an import, a recompute): called between two of its steps, it waits
+ * until the requests that arrived since are answered, for at most GIVE_WAY_MS, so that the work still moves
+ * on under steady traffic.
+ */
+export function giveWayFromNow(requests: RequestsInFlight): () => Promise<void> {
+  const since = performance.now();
+  return () => requests.settled(since, GIVE_WAY_MS);
 }
 
 export function trackRequestsInFlight(app: FastifyInstance): RequestsInFlight {

@@ -22,6 +22,7 @@ import { inArray, sql, type SQL } from 'drizzle-orm';
 import type { Database, DatabaseHandle } from '../../db/database.js';
 import type { UserActor } from '../accounts/index.js';
 import { recordAudit, type SystemActor } from '../audit/index.js';
+import type { GiveWay } from './import-journal.js';
 import { TOLERANCE, MANN_KENDALL_MIN_POINTS } from './statistics.js';
 import { indicatorDefinitions, indicatorRecomputes, indicatorSettings } from './indicators.tables.js';
 
@@ -262,7 +263,7 @@ async function recomputeTogether(db: Database, targets: readonly Target[], windo
  * One indicator, one table at a time, each in its own transaction (PGlite has one connection: a
  * transaction open across a yield would take in other requests' queries), the event loop free between.
  */
-async function recomputeOne(db: Database, target: Target, window: number) {
+async function recomputeOne(db: Database, target: Target, window: number, giveWay: GiveWay) {
   const scope = sql`indicator_id = ${target.id}`;
   const [stats, trends] = resultsStatements(scope, window, false);
   await db.transaction(async (tx) => {
@@ -270,20 +271,24 @@ async function recomputeOne(db: Database, target: Target, window: number) {
     await tx.execute(sql`delete from indicator_period_stats where ${scope}`);
     await tx.execute(stats!);
   });
-  await yieldToEventLoop();
+  await giveWay();
   await db.transaction(async (tx) => {
     await takeResultsLock(tx);
     await tx.execute(sql`delete from indicator_trends where ${scope}`);
     await tx.execute(trends!);
     await markComputed(tx, [target], window);
   });
-  await yieldToEventLoop();
+  await giveWay();
 }
 
-/** Recomputes the results of the given indicators (all when omitted) with the stored trend window. */
+/**
+ * Recomputes the results of the given indicators (all when omitted) with the stored trend window. On PGlite,
+ * `giveWay` runs between the steps (a server's job waits there for the requests it holds up); by default one
+ * turn of the event loop.
+ */
 export async function recompute(
   database: Pick<DatabaseHandle, 'db' | 'driver'>,
-  options: { indicatorIds?: readonly string[] } = {},
+  options: { indicatorIds?: readonly string[]; giveWay?: GiveWay } = {},
 ): Promise<RecomputeOutcome> {
   const started = performance.now();
   const { db } = database;
@@ -300,7 +305,7 @@ export async function recompute(
   const failed: RecomputeFailure[] = [];
   const one = async (target: Target) => {
     try {
-      await recomputeOne(db, target, window);
+      await recomputeOne(db, target, window, options.giveWay ?? yieldToEventLoop);
     } catch (error) {
       failed.push({ indicatorId: target.id, code: target.code, message: reasonOf(error) });
     }
@@ -330,11 +335,12 @@ export async function recompute(
  */
 export async function recomputeBehind(
   database: Pick<DatabaseHandle, 'db' | 'driver'>,
+  options: { giveWay?: GiveWay } = {},
 ): Promise<RecomputeOutcome | undefined> {
   const { rows } = (await database.db.execute(sql`
     select d.id from indicator_definitions d, indicator_settings s
     where d.results_generation is distinct from d.values_generation
       or d.results_window is distinct from s.trend_window`)) as unknown as { rows: { id: string }[] };
   if (rows.length === 0) return undefined;
-  return recompute(database, { indicatorIds: rows.map((r) => r.id) });
+  return recompute(database, { indicatorIds: rows.map((r) => r.id), giveWay: options.giveWay });
 }

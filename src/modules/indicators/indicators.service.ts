@@ -24,7 +24,7 @@ import { readAll } from '../../db/read-all.js';
 import { trendWindow } from './indicators.recompute.js';
 import type { Recomputes } from './recompute-job.js';
 import type { IndicatorInput } from './indicators.schemas.js';
-import type { RequestsInFlight } from '../../web/requests-in-flight.js';
+import { giveWayFromNow, type RequestsInFlight } from '../../web/requests-in-flight.js';
 import { neighboursOfSameType } from './neighbours.js';
 import { groupNotFound, membersOf } from './comparator-groups.service.js';
 
@@ -36,9 +36,6 @@ export const NEIGHBOURS = 15;
 const forbidden = () => new AppError('forbidden', 403, 'You do not have permission to do this');
 export const analysisNotFound = (id: string) =>
   notFound('organisation_not_found', `There is no organisation ${id}, or you may not see it`);
-
-/** How long an import waits, between two of its steps, for requests that arrived since it began. */
-const GIVE_WAY_MS = 100;
 
 /** An import's outcome, and whether the figures are being recalculated (a recompute job waits or runs). */
 export type ImportResult = ImportOutcome & { recalculating: boolean };
@@ -126,8 +123,7 @@ export function createIndicatorsService(deps: {
 
     async importFile(actor: Actor, buffer: Buffer, progress?: ImportProgress): Promise<ImportResult> {
       if (!mayManage(actor)) throw forbidden();
-      const since = performance.now();
-      const giveWay = requests ? () => requests.settled(since, GIVE_WAY_MS) : undefined;
+      const giveWay = requests ? giveWayFromNow(requests) : undefined;
       if (!recomputes)
         return {
           ...(await importIndicatorFile(database, buffer, actor, { progress, giveWay })),

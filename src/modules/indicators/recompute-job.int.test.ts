@@ -118,6 +118,34 @@ describeEachDatabase('indicator recompute on the job queue', (driver) => {
     await jobs.stop();
   });
 
+  it('waits between its steps, on PGlite, for the requests its server took since the job began', async () => {
+    await indicatorWithValues();
+    await indicatorWithValues();
+    const asked: number[] = [];
+    const requests = {
+      async settled(since: number) {
+        asked.push(since);
+      },
+    };
+    const jobs = createJobQueue({ database, work: true, ...fast });
+    queues.push(jobs);
+    const recomputes = registerRecomputeJob({ jobs, database, requests });
+    const before = performance.now();
+    await jobs.start();
+    await recomputes.request();
+    await jobs.settled([RECOMPUTE_JOB]);
+    expect(await countBehind(database.db)).toBe(0);
+    if (driver === 'pglite') {
+      // Two steps per indicator, each followed by a wait for the requests that came in since the job began.
+      expect(asked).toHaveLength(4);
+      expect(new Set(asked).size).toBe(1);
+      expect(asked[0]).toBeGreaterThan(before);
+    } else {
+      // PostgreSQL recomputes every indicator in one transaction on a connection of its own: nothing to wait for.
+      expect(asked).toEqual([]);
+    }
+  });
+
   it('takes turns with a recompute run beside it, leaving one set of results', async () => {
     await indicatorWithValues();
     await recompute(database);

@@ -16,6 +16,7 @@
  * or import asks again.
  */
 import type { DatabaseHandle } from '../../db/database.js';
+import { giveWayFromNow, type RequestsInFlight } from '../../web/requests-in-flight.js';
 import type { JobQueue } from '../jobs/index.js';
 import { countBehind } from './indicators.repository.js';
 import { recomputeBehind } from './indicators.recompute.js';
@@ -38,12 +39,16 @@ export function registerRecomputeJob(deps: {
   jobs: JobQueue;
   database: Pick<DatabaseHandle, 'db' | 'driver'>;
   log?: (message: string, error: unknown) => void;
+  /** The server's requests: on PGlite the recompute waits between its steps for those it holds up. */
+  requests?: RequestsInFlight;
 }): Recomputes {
   const { jobs, database } = deps;
   jobs.handle(
     RECOMPUTE_JOB,
     async () => {
-      const outcome = await recomputeBehind(database);
+      const outcome = await recomputeBehind(database, {
+        giveWay: deps.requests ? giveWayFromNow(deps.requests) : undefined,
+      });
       for (const failure of outcome?.failed ?? [])
         deps.log?.(`indicator ${failure.code} could not be recomputed`, new Error(failure.message));
     },
