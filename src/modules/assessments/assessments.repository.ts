@@ -85,12 +85,6 @@ export async function listAssessments(
   return { rows, total: count?.n ?? 0 };
 }
 
-/**
- * The assessment with its names and the person's place on its team, in one round trip (every request
- * about an assessment asks for it, and most pages show the names in their header). `lock`: "update" for
- * changes to the assessment itself (status, team); "share" for changes inside it (findings, ratings), which
- * may run side by side but never alongside a status change.
- */
 /** Assessments with the names pages show beside them and the user's place on each team (or null). */
 function selectWithTeamRole(db: Database, userId: string | Placeholder) {
   const teamRole = sql<TeamRole | null>`(select ${assessmentTeam.role} from ${assessmentTeam} where ${assessmentTeam.assessmentId} = ${assessments.id} and ${assessmentTeam.userId} = ${userId})`;
@@ -102,6 +96,18 @@ function selectWithTeamRole(db: Database, userId: string | Placeholder) {
     .innerJoin(frameworkVersions, eq(frameworkVersions.id, assessments.frameworkVersionId));
 }
 
+/** A row of selectWithTeamRole with no place on the team as undefined, as callers test it. */
+const withTeamRole = <Row extends { teamRole: TeamRole | null }>(row: Row) => ({
+  ...row,
+  teamRole: row.teamRole ?? undefined,
+});
+
+/**
+ * The assessment with its names and the person's place on its team, in one round trip (every request
+ * about an assessment asks for it, and most pages show the names in their header). `lock`: "update" for
+ * changes to the assessment itself (status, team); "share" for changes inside it (findings, ratings), which
+ * may run side by side but never alongside a status change.
+ */
 export async function findAssessmentFor(
   db: Database,
   id: string,
@@ -116,7 +122,7 @@ export async function findAssessmentFor(
   });
   // No user (the system): no team row matches the empty text.
   const [row] = await query.execute({ id, userId: userId ?? '' });
-  return row ? { ...row, teamRole: row.teamRole ?? undefined } : undefined;
+  return row ? withTeamRole(row) : undefined;
 }
 
 /** Several assessments with the person's place on each team, in one query (no lock): those that exist. */
@@ -124,7 +130,7 @@ export async function findAssessmentsFor(db: Database, ids: string[], userId: st
   if (ids.length === 0) return [];
   // No user (the system): no team row matches the empty text.
   const rows = await selectWithTeamRole(db, userId ?? '').where(inArray(assessments.id, ids));
-  return rows.map((row) => ({ ...row, teamRole: row.teamRole ?? undefined }));
+  return rows.map(withTeamRole);
 }
 
 /** Every revision of one assessment, newest first. */
