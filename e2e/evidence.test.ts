@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { makeDocx, makePdf } from '../src/files/sample-files.js';
-import { launchBrowser, screenshot, seriousAccessibilityViolations } from './support/browser.js';
+import { desktopContext, launchBrowser, screenshot, seriousAccessibilityViolations } from './support/browser.js';
 import { startServer, type RunningServer } from './support/server.js';
 
 const DEMO_PASSWORD = 'kloe-demo-2026';
@@ -21,7 +21,7 @@ describe('evidence of a self-assessment, in chromium', () => {
   });
 
   async function signedInPage(javaScriptEnabled: boolean): Promise<Page> {
-    const page = await (await browser.newContext({ javaScriptEnabled })).newPage();
+    const page = await (await desktopContext(browser, { javaScriptEnabled })).newPage();
     await page.goto(`${server.url}/sign-in`);
     await page.getByLabel('Email address').fill('member@example.org');
     await page.getByLabel('Password', { exact: true }).fill(DEMO_PASSWORD);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, screenshot, seriousAccessibilityViolations } from './support/browser.js';
+import { desktopContext, launchBrowser, screenshot, seriousAccessibilityViolations } from './support/browser.js';
 import { startServer, type RunningServer } from './support/server.js';
 
 describe('browsing the framework in chromium', () => {
@@ -10,7 +10,7 @@ describe('browsing the framework in chromium', () => {
 
   beforeAll(async () => {
     [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-    page = await (await browser.newContext()).newPage();
+    page = await (await desktopContext(browser)).newPage();
   });
   afterAll(async () => {
     await browser?.close();
@@ -53,7 +53,7 @@ describe('browsing the framework in chromium', () => {
   });
 
   it('works with JavaScript off', async () => {
-    const context = await browser.newContext({ javaScriptEnabled: false });
+    const context = await desktopContext(browser, { javaScriptEnabled: false });
     const noJs = await context.newPage();
     await noJs.goto(`${server.url}/frameworks/audit-commission-j2`);
     await noJs.getByRole('link', { name: /^4\.3 / }).click();

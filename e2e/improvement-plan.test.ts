@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { fillDate } from './support/date-input.js';
-import { launchBrowser, screenshot, seriousAccessibilityViolations } from './support/browser.js';
+import { desktopContext, launchBrowser, screenshot, seriousAccessibilityViolations } from './support/browser.js';
 import { startServer, type RunningServer } from './support/server.js';
 
 const DEMO_PASSWORD = 'kloe-demo-2026';
@@ -21,14 +21,14 @@ describe('an improvement plan through the pages without JavaScript, in chromium'
 
   beforeAll(async () => {
     [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-    page = await (await browser.newContext({ javaScriptEnabled: false })).newPage();
+    page = await (await desktopContext(browser, { javaScriptEnabled: false })).newPage();
     page.setDefaultTimeout(15_000);
     await page.goto(`${server.url}/sign-in`);
     await page.getByLabel('Email address').fill('member@example.org');
     await page.getByLabel('Password', { exact: true }).fill(DEMO_PASSWORD);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.waitForURL((url) => !url.pathname.startsWith('/sign-in'));
-    axePage = await (await browser.newContext({ storageState: await page.context().storageState() })).newPage();
+    axePage = await (await desktopContext(browser, { storageState: await page.context().storageState() })).newPage();
   });
   afterAll(async () => {
     await browser?.close();
@@ -164,7 +164,7 @@ describe('an inspector follows plans across organisations and sees the track rec
 
   beforeAll(async () => {
     [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-    page = await (await browser.newContext()).newPage();
+    page = await (await desktopContext(browser)).newPage();
     page.setDefaultTimeout(15_000);
     await page.goto(`${server.url}/sign-in`);
     await page.getByLabel('Email address').fill('lead.inspector@example.org');

@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
-import { launchBrowser, screenshot, seriousAccessibilityViolations } from './support/browser.js';
+import { desktopContext, launchBrowser, screenshot, seriousAccessibilityViolations } from './support/browser.js';
 import { fillDate } from './support/date-input.js';
 import { startServer, type RunningServer } from './support/server.js';
 
@@ -27,7 +27,7 @@ describe('factual accuracy and public reports, in chromium', () => {
   let selfAssessment: string;
 
   async function signedIn(email: string) {
-    const page = await (await browser.newContext({ javaScriptEnabled: false })).newPage();
+    const page = await (await desktopContext(browser, { javaScriptEnabled: false })).newPage();
     page.setDefaultTimeout(30_000);
     await page.goto(`${server.url}/sign-in`);
     await page.getByLabel('Email address').fill(email);
@@ -183,7 +183,7 @@ describe('factual accuracy and public reports, in chromium', () => {
       await lead.getByRole('button', { name: 'Make the report public' }).click();
       await lead.waitForURL(/done=public/);
 
-      const context = await browser.newContext();
+      const context = await desktopContext(browser);
       const visitor = await context.newPage();
       await visitor.goto(`${server.url}/public/reports`);
       expect(await seriousAccessibilityViolations(visitor)).toEqual([]);
