@@ -1,7 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { makeDocx, makePdf } from '../src/files/sample-files.js';
-import { desktopContext, launchBrowser, screenshot, seriousAccessibilityViolations } from './support/browser.js';
+import {
+  contextWithoutServiceWorker,
+  launchBrowser,
+  screenshot,
+  seriousAccessibilityViolations,
+} from './support/browser.js';
 import { startServer, type RunningServer } from './support/server.js';
 
 const DEMO_PASSWORD = 'kloe-demo-2026';
@@ -21,7 +26,7 @@ describe('evidence of a self-assessment, in chromium', () => {
   });
 
   async function signedInPage(javaScriptEnabled: boolean): Promise<Page> {
-    const page = await (await desktopContext(browser, { javaScriptEnabled })).newPage();
+    const page = await (await contextWithoutServiceWorker(browser, { javaScriptEnabled })).newPage();
     await page.goto(`${server.url}/sign-in`);
     await page.getByLabel('Email address').fill('member@example.org');
     await page.getByLabel('Password', { exact: true }).fill(DEMO_PASSWORD);

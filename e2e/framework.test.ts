@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { desktopContext, launchBrowser, screenshot, seriousAccessibilityViolations } from './support/browser.js';
+import {
+  contextWithoutServiceWorker,
+  launchBrowser,
+  screenshot,
+  seriousAccessibilityViolations,
+} from './support/browser.js';
 import { startServer, type RunningServer } from './support/server.js';
 
 describe('browsing the framework in chromium', () => {
@@ -10,7 +15,7 @@ describe('browsing the framework in chromium', () => {
 
   beforeAll(async () => {
     [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-    page = await (await desktopContext(browser)).newPage();
+    page = await (await contextWithoutServiceWorker(browser)).newPage();
   });
   afterAll(async () => {
     await browser?.close();
@@ -53,7 +58,7 @@ describe('browsing the framework in chromium', () => {
   });
 
   it('works with JavaScript off', async () => {
-    const context = await desktopContext(browser, { javaScriptEnabled: false });
+    const context = await contextWithoutServiceWorker(browser, { javaScriptEnabled: false });
     const noJs = await context.newPage();
     await noJs.goto(`${server.url}/frameworks/audit-commission-j2`);
     await noJs.getByRole('link', { name: /^4\.3 / }).click();

@@ -1,7 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { fillDate } from './support/date-input.js';
-import { desktopContext, launchBrowser, screenshot, seriousAccessibilityViolations } from './support/browser.js';
+import {
+  contextWithoutServiceWorker,
+  launchBrowser,
+  screenshot,
+  seriousAccessibilityViolations,
+} from './support/browser.js';
 import { startServer, type RunningServer } from './support/server.js';
 
 const DEMO_PASSWORD = 'kloe-demo-2026';
@@ -21,14 +26,16 @@ describe('an improvement plan through the pages without JavaScript, in chromium'
 
   beforeAll(async () => {
     [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-    page = await (await desktopContext(browser, { javaScriptEnabled: false })).newPage();
+    page = await (await contextWithoutServiceWorker(browser, { javaScriptEnabled: false })).newPage();
     page.setDefaultTimeout(15_000);
     await page.goto(`${server.url}/sign-in`);
     await page.getByLabel('Email address').fill('member@example.org');
     await page.getByLabel('Password', { exact: true }).fill(DEMO_PASSWORD);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.waitForURL((url) => !url.pathname.startsWith('/sign-in'));
-    axePage = await (await desktopContext(browser, { storageState: await page.context().storageState() })).newPage();
+    axePage = await (
+      await contextWithoutServiceWorker(browser, { storageState: await page.context().storageState() })
+    ).newPage();
   });
   afterAll(async () => {
     await browser?.close();
@@ -164,7 +171,7 @@ describe('an inspector follows plans across organisations and sees the track rec
 
   beforeAll(async () => {
     [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-    page = await (await desktopContext(browser)).newPage();
+    page = await (await contextWithoutServiceWorker(browser)).newPage();
     page.setDefaultTimeout(15_000);
     await page.goto(`${server.url}/sign-in`);
     await page.getByLabel('Email address').fill('lead.inspector@example.org');

@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { desktopContext, launchBrowser, screenshot, seriousAccessibilityViolations } from './support/browser.js';
+import {
+  contextWithoutServiceWorker,
+  launchBrowser,
+  screenshot,
+  seriousAccessibilityViolations,
+} from './support/browser.js';
 import { startServer, type RunningServer } from './support/server.js';
 
 const DEMO_PASSWORD = 'kloe-demo-2026';
@@ -18,7 +23,7 @@ describe('performance indicators through the pages, in chromium without JavaScri
 
   beforeAll(async () => {
     [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-    page = await (await desktopContext(browser, { javaScriptEnabled: false })).newPage();
+    page = await (await contextWithoutServiceWorker(browser, { javaScriptEnabled: false })).newPage();
     page.setDefaultTimeout(15_000);
     await page.goto(`${server.url}/sign-in`);
     await page.getByLabel('Email address').fill('inspector@example.org');
@@ -26,7 +31,7 @@ describe('performance indicators through the pages, in chromium without JavaScri
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.waitForURL((url) => !url.pathname.startsWith('/sign-in'));
     const storageState = await page.context().storageState();
-    axePage = await (await desktopContext(browser, { storageState })).newPage();
+    axePage = await (await contextWithoutServiceWorker(browser, { storageState })).newPage();
   });
   afterAll(async () => {
     await browser?.close();

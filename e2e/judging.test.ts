@@ -7,7 +7,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { makeDocx, makePdf } from '../src/files/sample-files.js';
-import { desktopContext, launchBrowser, screenshot, seriousAccessibilityViolations } from './support/browser.js';
+import {
+  contextWithoutServiceWorker,
+  launchBrowser,
+  screenshot,
+  seriousAccessibilityViolations,
+} from './support/browser.js';
 import { startServer, type RunningServer } from './support/server.js';
 
 const DEMO_PASSWORD = 'kloe-demo-2026';
@@ -27,7 +32,7 @@ describe('judging a KLOE, in chromium', () => {
   });
 
   async function signedInPage(javaScriptEnabled: boolean): Promise<Page> {
-    const page = await (await desktopContext(browser, { javaScriptEnabled })).newPage();
+    const page = await (await contextWithoutServiceWorker(browser, { javaScriptEnabled })).newPage();
     page.setDefaultTimeout(60_000); // a step that cannot happen fails, naming itself, rather than the whole test
     await page.goto(`${server.url}/sign-in`);
     await page.getByLabel('Email address').fill('member@example.org');

@@ -35,10 +35,11 @@ const overflow = (page: Page) =>
   page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
 
 /** Where the page's service worker is: "controlling" once it controls the page, or how far it got. */
-const WORKER_STATE = `navigator.serviceWorker.getRegistration().then((r) =>
+const workerState = (page: Page) =>
+  page.evaluate<string>(`navigator.serviceWorker.getRegistration().then((r) =>
   navigator.serviceWorker.controller ? 'controlling'
   : !r ? 'not registered'
-  : r.installing ? 'installing' : r.waiting ? 'installed, waiting' : r.active ? 'active: ' + r.active.state : 'registered')`;
+  : r.installing ? 'installing' : r.waiting ? 'installed, waiting' : r.active ? 'active: ' + r.active.state : 'registered')`);
 
 /**
  * Waits until a service worker controls the page, within the tier's poll limit (vitest.config.ts): installing
@@ -46,8 +47,7 @@ const WORKER_STATE = `navigator.serviceWorker.getRegistration().then((r) =>
  * got. A poll of page.evaluate, not page.waitForFunction: that one evaluates its predicate with eval in the page,
  * which the page's Content-Security-Policy refuses.
  */
-const controlled = (page: Page) =>
-  expect.poll(() => page.evaluate<string>(WORKER_STATE), { interval: 250 }).toBe('controlling');
+const controlled = (page: Page) => expect.poll(() => workerState(page), { interval: 250 }).toBe('controlling');
 
 describe('kloe on a phone, in chromium', () => {
   let server: RunningServer;
@@ -367,9 +367,7 @@ describe('kloe on a phone, in chromium', () => {
     }
     // The worker installs from the first pages. It takes over the page it was installed from only when its claim
     // comes before that page has loaded; every page opened once it is active goes through it.
-    await expect
-      .poll(() => page.evaluate<string>(WORKER_STATE), { interval: 250 })
-      .toMatch(/^(controlling|active: activated)$/);
+    await expect.poll(() => workerState(page), { interval: 250 }).toMatch(/^(controlling|active: activated)$/);
     await page.reload();
     await controlled(page);
     await context.close();

@@ -8,7 +8,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
-import { desktopContext, launchBrowser, screenshot, seriousAccessibilityViolations } from './support/browser.js';
+import {
+  contextWithoutServiceWorker,
+  launchBrowser,
+  screenshot,
+  seriousAccessibilityViolations,
+} from './support/browser.js';
 import { fillDate } from './support/date-input.js';
 import { startServer, type RunningServer } from './support/server.js';
 
@@ -27,7 +32,7 @@ describe('factual accuracy and public reports, in chromium', () => {
   let selfAssessment: string;
 
   async function signedIn(email: string) {
-    const page = await (await desktopContext(browser, { javaScriptEnabled: false })).newPage();
+    const page = await (await contextWithoutServiceWorker(browser, { javaScriptEnabled: false })).newPage();
     page.setDefaultTimeout(30_000);
     await page.goto(`${server.url}/sign-in`);
     await page.getByLabel('Email address').fill(email);
@@ -183,7 +188,7 @@ describe('factual accuracy and public reports, in chromium', () => {
       await lead.getByRole('button', { name: 'Make the report public' }).click();
       await lead.waitForURL(/done=public/);
 
-      const context = await desktopContext(browser);
+      const context = await contextWithoutServiceWorker(browser);
       const visitor = await context.newPage();
       await visitor.goto(`${server.url}/public/reports`);
       expect(await seriousAccessibilityViolations(visitor)).toEqual([]);

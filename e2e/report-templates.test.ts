@@ -3,7 +3,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { docxPart, xmlText } from '../src/modules/reports/testing/files.js';
 import { templateDocx } from '../src/modules/reports/testing/template-files.js';
-import { desktopContext, launchBrowser, screenshot, seriousAccessibilityViolations } from './support/browser.js';
+import {
+  contextWithoutServiceWorker,
+  launchBrowser,
+  screenshot,
+  seriousAccessibilityViolations,
+} from './support/browser.js';
 import { startServer, type RunningServer } from './support/server.js';
 
 const DEMO_PASSWORD = 'kloe-demo-2026';
@@ -16,7 +21,9 @@ describe('custom report templates, in chromium', () => {
   let browser: Browser;
 
   async function signedIn(email: string, javaScriptEnabled: boolean) {
-    const page = await (await desktopContext(browser, { javaScriptEnabled, acceptDownloads: true })).newPage();
+    const page = await (
+      await contextWithoutServiceWorker(browser, { javaScriptEnabled, acceptDownloads: true })
+    ).newPage();
     page.setDefaultTimeout(30_000);
     await page.goto(`${server.url}/sign-in`);
     await page.getByLabel('Email address').fill(email);

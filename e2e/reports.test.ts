@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { desktopContext, launchBrowser, screenshot, seriousAccessibilityViolations } from './support/browser.js';
+import {
+  contextWithoutServiceWorker,
+  launchBrowser,
+  screenshot,
+  seriousAccessibilityViolations,
+} from './support/browser.js';
 import { startServer, type RunningServer } from './support/server.js';
 
 /** The page's window, as the function given to evaluate sees it (the e2e files are type-checked without the DOM). */
@@ -21,7 +26,7 @@ describe('recommendations and the report, in chromium', () => {
   let base: string;
 
   async function signedIn(javaScriptEnabled: boolean) {
-    const page = await (await desktopContext(browser, { javaScriptEnabled })).newPage();
+    const page = await (await contextWithoutServiceWorker(browser, { javaScriptEnabled })).newPage();
     page.setDefaultTimeout(30_000);
     await page.goto(`${server.url}/sign-in`);
     await page.getByLabel('Email address').fill('lead.inspector@example.org');
@@ -155,7 +160,7 @@ describe('recommendations and the report, in chromium', () => {
       const html = await js.request.get(`${server.url}${base}/report.html`);
       expect(html.status()).toBe(200);
       expect(html.headers()['content-disposition']).toContain('housing-repairs-inspection-2026-draft.html');
-      const standalone = await (await desktopContext(browser)).newPage();
+      const standalone = await (await contextWithoutServiceWorker(browser)).newPage();
       await standalone.setContent(await html.text());
       expect(await standalone.title()).toBe('Draft: Housing repairs inspection 2026');
       expect(await seriousAccessibilityViolations(standalone)).toEqual([]);

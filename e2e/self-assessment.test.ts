@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { desktopContext, launchBrowser, screenshot, seriousAccessibilityViolations } from './support/browser.js';
+import {
+  contextWithoutServiceWorker,
+  launchBrowser,
+  screenshot,
+  seriousAccessibilityViolations,
+} from './support/browser.js';
 import { startServer, type RunningServer } from './support/server.js';
 import { J2_KLOE_REFS } from '../src/testing/kloe-refs.js';
 
@@ -20,7 +25,7 @@ describe('a whole self-assessment through the pages, in chromium', () => {
   });
 
   async function signedInPage(javaScriptEnabled: boolean): Promise<Page> {
-    const page = await (await desktopContext(browser, { javaScriptEnabled })).newPage();
+    const page = await (await contextWithoutServiceWorker(browser, { javaScriptEnabled })).newPage();
     await page.goto(`${server.url}/sign-in`);
     await page.getByLabel('Email address').fill('member@example.org');
     await page.getByLabel('Password', { exact: true }).fill(DEMO_PASSWORD);

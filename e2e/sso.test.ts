@@ -1,7 +1,7 @@
 import { createServer, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { desktopContext, launchBrowser, screenshot } from './support/browser.js';
+import { contextWithoutServiceWorker, launchBrowser, screenshot } from './support/browser.js';
 import { freePort, startOidcProvider, type RunningProvider } from './support/oidc-provider.js';
 import { startServer, type RunningServer } from './support/server.js';
 
@@ -58,7 +58,7 @@ describe('single sign-on in chromium, through a real OpenID provider on another 
 
   async function freshPage() {
     await context?.close();
-    context = await desktopContext(browser);
+    context = await contextWithoutServiceWorker(browser);
     page = await context.newPage();
     page.on('console', (message) => {
       if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
@@ -179,7 +179,7 @@ describe('a provider that hangs, in chromium', () => {
   });
 
   it('does not slow password sign-in or signed-in pages', async () => {
-    const page = await (await desktopContext(browser)).newPage();
+    const page = await (await contextWithoutServiceWorker(browser)).newPage();
     await page.goto(`${kloe.url}/sign-in`);
     await page.getByLabel('Email address').fill('admin@example.org');
     await page.getByLabel('Password', { exact: true }).fill(DEMO_PASSWORD);

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import {
-  desktopContext,
+  contextWithoutServiceWorker,
   launchBrowser,
   screenshot,
   seriousAccessibilityViolationsWithoutScripts,
@@ -24,7 +24,7 @@ describe('webhooks pages, in chromium without JavaScript', () => {
     await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
     receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/kloe-events`;
     [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-    page = await (await desktopContext(browser, { javaScriptEnabled: false })).newPage();
+    page = await (await contextWithoutServiceWorker(browser, { javaScriptEnabled: false })).newPage();
     page.setDefaultTimeout(30_000);
     await page.goto(`${server.url}/sign-in`);
     await page.getByLabel('Email address').fill('admin@example.org');

@@ -26,13 +26,16 @@ export async function launchBrowser(): Promise<Browser> {
 }
 
 /**
- * A context for a test of the pages at a desk: kloe's service worker is blocked. The worker keeps a copy of every
- * page and asset a phone opens, for fieldwork offline; the phone tier tests it (e2e/phone.test.ts walks every kind
- * of page through it, and takes pages offline). Here it would only add its work to each page: installing it fetches
- * and stores eleven files in each new context, and each page then passes through it and is stored again; on 40 demo
- * pages chromium took about 40 % less CPU with it blocked.
+ * A browser context with kloe's service worker blocked, for the tests of pages at a desk and for axe's copies of
+ * pages. The worker keeps a copy of every page and asset a phone opens, for fieldwork offline; the phone tier tests
+ * it (e2e/phone.test.ts walks every kind of page through it, and takes pages offline). Elsewhere it would only add
+ * its work to each page: installing it fetches and stores eleven files in each new context, and each page then
+ * passes through it and is stored again; on 40 demo pages chromium took about 40 % less CPU with it blocked.
  */
-export function desktopContext(browser: Browser, options: BrowserContextOptions = {}): Promise<BrowserContext> {
+export function contextWithoutServiceWorker(
+  browser: Browser,
+  options: BrowserContextOptions = {},
+): Promise<BrowserContext> {
   return browser.newContext({ serviceWorkers: 'block', ...options });
 }
 
@@ -47,8 +50,7 @@ export async function seriousAccessibilityViolations(page: Page): Promise<string
   const scripted = (await page.locator('body.js-enabled').count()) > 0;
   if (scripted) return violationsOf(page);
   const html = (await page.content()).replace(/<script\b[^>]*>[\s\S]*?<\/script>/gi, '');
-  // The copy is only for axe: no service worker to install for it.
-  const context = await page.context().browser()!.newContext({ javaScriptEnabled: true, serviceWorkers: 'block' });
+  const context = await contextWithoutServiceWorker(page.context().browser()!, { javaScriptEnabled: true });
   try {
     const copy = await context.newPage();
     const address = new URL(page.url());
@@ -91,10 +93,9 @@ async function violationsOf(page: Page): Promise<string[]> {
  * second visit could not repeat).
  */
 export async function seriousAccessibilityViolationsWithoutScripts(page: Page): Promise<string[]> {
-  const context = await page
-    .context()
-    .browser()!
-    .newContext({ storageState: await page.context().storageState(), serviceWorkers: 'block' });
+  const context = await contextWithoutServiceWorker(page.context().browser()!, {
+    storageState: await page.context().storageState(),
+  });
   try {
     const copy = await context.newPage();
     await copy.goto(page.url());

@@ -5,7 +5,7 @@
  * count in the test's.
  */
 import type { Browser, Page } from 'playwright-core';
-import { desktopContext } from './browser.js';
+import { contextWithoutServiceWorker } from './browser.js';
 
 const DEMO_PASSWORD = 'kloe-demo-2026';
 
@@ -14,7 +14,7 @@ const DEMO_PASSWORD = 'kloe-demo-2026';
  * naming itself, rather than the whole test.
  */
 export async function signInAs(browser: Browser, serverUrl: string, email: string): Promise<Page> {
-  const page = await (await desktopContext(browser)).newPage();
+  const page = await (await contextWithoutServiceWorker(browser)).newPage();
   page.setDefaultTimeout(60_000);
   await page.goto(`${serverUrl}/sign-in`);
   await page.getByLabel('Email address').fill(email);
