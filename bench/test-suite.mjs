@@ -106,7 +106,12 @@ const logFile = path.join(os.tmpdir(), `kloe-suite-${Date.now()}.log`);
 const log = fs.openSync(logFile, 'w');
 const started = Date.now();
 const exitCode = await new Promise((resolve) => {
-  spawn(path.join(clone, '.ci', 'run'), { cwd: clone, stdio: ['ignore', log, log] }).on('exit', resolve);
+  spawn(path.join(clone, '.ci', 'run'), { cwd: clone, stdio: ['ignore', log, log] })
+    .on('exit', resolve)
+    .on('error', (error) => {
+      fs.writeSync(log, `bench: .ci/run would not start: ${error.message}\n`);
+      resolve(127);
+    });
 });
 const wall = (Date.now() - started) / 1000;
 if (accounting) execFileSync('accton', ['off']);
@@ -126,10 +131,12 @@ fs.rmSync(work, { recursive: true, force: true });
 const cores = os.availableParallelism();
 const s = (seconds) => `${Math.round(seconds).toLocaleString('en-GB')} s`;
 console.log(`commit       ${subject}`);
-console.log(`machine      ${cores} cores, ${os.cpus()[0]?.model ?? 'unknown CPU'}; node ${process.version}`);
+const output = fs.readFileSync(logFile, 'utf8');
+const runNode = /^ci: node (v[\d.]+)/m.exec(output)?.[1] ?? 'as .ci/run found it';
+console.log(`machine      ${cores} cores, ${os.cpus()[0]?.model ?? 'unknown CPU'}; the run's Node.js ${runNode}`);
 console.log(`loop 2e9     ${loop.toFixed(2)} s`);
 console.log(`.ci/run      exit ${exitCode}, ${s(wall)} wall (log: ${logFile})`);
-for (const line of testCounts(fs.readFileSync(logFile, 'utf8'))) console.log(`tests        ${line}`);
+for (const line of testCounts(output)) console.log(`tests        ${line}`);
 console.log(`CPU, all     ${s(cpu.all)}${accounting ? '' : ' (the processes .ci/run waited for, and PostgreSQL)'}`);
 console.log(`  PostgreSQL ${s(cpu.postgres)}`);
 if (cpu.chromium !== undefined) console.log(`  chromium   ${s(cpu.chromium)}`);
