@@ -87,6 +87,14 @@ function testCounts(log) {
   return [...plain.matchAll(/^(\[[^\]]+\])?\s*Tests\s+(.+)$/gm)].map((m) => `${(m[1] ?? '').trim()} ${m[2]}`.trim());
 }
 
+try {
+  execFileSync('git', ['-C', repository, 'rev-parse', '--verify', '--quiet', `${commit}^{commit}`], {
+    stdio: 'ignore',
+  });
+} catch {
+  console.error(`bench: no commit ${commit} in ${repository}`);
+  process.exit(1);
+}
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'kloe-suite-'));
 const clone = path.join(work, 'kloe');
 execFileSync('git', ['clone', '-q', repository, clone]);
