@@ -17,6 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchServer, type LaunchedServer, type RunningServer } from '../e2e/support/kloe-process.js';
 import { createTestDatabase, postgresAvailable, type TestDatabase } from './db/testing/test-database.js';
 import { multipartBody } from './files/multipart-body.js';
+import { createJobQueue } from './modules/jobs/index.js';
 import { createOrganisationsService } from './modules/organisations/organisations.service.js';
 import { createTestOrganisation } from './modules/organisations/testing/test-organisations.js';
 import { startS3Server, type TestS3Server } from './testing/s3-server.js';
@@ -78,6 +79,19 @@ describe.skipIf(!postgresAvailable)('two kloe nodes on one PostgreSQL and one ob
     fs.rmSync(gateFolder, { recursive: true, force: true });
   });
 
+  /**
+   * Waits until no text extraction job is waiting or running, asking the queue as a node that runs no jobs: a
+   * handler marks the file's text extracted before it returns, and pg-boss marks its job completed after that.
+   */
+  async function extractionJobsSettled() {
+    const watcher = createJobQueue({ database, work: false });
+    try {
+      await watcher.settled(['evidence.extract'], 60_000);
+    } finally {
+      await watcher.stop();
+    }
+  }
+
   const call = (node: RunningServer, path: string, init: RequestInit = {}) =>
     fetch(`${node.url}${path}`, { ...init, headers: { ...member.headers, ...init.headers } });
 
@@ -118,6 +132,7 @@ describe.skipIf(!postgresAvailable)('two kloe nodes on one PostgreSQL and one ob
       results: unknown[];
     };
     expect(found.results).toHaveLength(1);
+    await extractionJobsSettled();
     const { rows } = (await database.db.execute(
       sql`select state, retry_count from pgboss.job where name = 'evidence.extract'`,
     )) as unknown as { rows: { state: string; retry_count: number }[] };
@@ -193,6 +208,7 @@ describe.skipIf(!postgresAvailable)('two kloe nodes on one PostgreSQL and one ob
     ).json()) as { results: { itemId: string }[] };
     expect(found.results.map((r) => r.itemId)).toEqual([item.id]);
     // One job, completed on its second attempt; one file, with its text.
+    await extractionJobsSettled();
     const { rows } = (await database.db.execute(sql`
       select j.state, j.retry_count, f.extraction_status, f.extracted_text like 'Quokkaridge arrears.%' as "hasText"
       from pgboss.job j join evidence_files f on f.id::text = j.data->>'fileId'
